@@ -270,7 +270,8 @@ fn safe_line_start(word: &str) -> bool {
     let Some(first) = word.chars().next() else {
         return false;
     };
-    !("#>-+*=~|<`:".contains(first) || first.is_ascii_digit())
+    // One or two backticks open a code span; three open a fence.
+    !("#>-+*=~|<:".contains(first) || first.is_ascii_digit() || word.starts_with("```"))
 }
 
 /// The user guide page of a resource type: `aws-resource-lambda-function.html`.
@@ -355,7 +356,10 @@ mod tests {
 
     #[test]
     fn wrapping_never_starts_a_line_with_a_block_marker() {
-        let text = format!("{} - 1. # `code` and more words", "word ".repeat(18).trim());
+        let text = format!(
+            "{} - 1. # ```code``` and more words",
+            "word ".repeat(18).trim()
+        );
         let lines = wrap(&text);
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert!(lines[1].starts_with("and"), "{lines:?}");

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use crate::l1::docs;
 use crate::l1::kinds::{self, Kind, NestedTypes};
 use crate::l1::names;
-use crate::spec::{Property, ResourceType, Spec, SERVICE_SPEC_VERSION};
+use crate::spec::{Property, ResourceType, Spec, TagInformation, SERVICE_SPEC_VERSION};
 
 /// Above this many constructor arguments clippy's `too_many_arguments` would fire; the
 /// required properties are what they are, so the generated `new` allows it.
@@ -188,7 +188,7 @@ fn struct_fields<'p>(
     properties: impl Iterator<Item = (&'p String, &'p Property)>,
     page: &str,
     anchor: &[&str],
-    tag_property: Option<&str>,
+    tagging: Option<&TagInformation>,
 ) -> Vec<Field> {
     let mut props: Vec<(&String, &Property)> = properties.collect();
     props.sort_by(|a, b| a.0.cmp(b.0));
@@ -231,11 +231,16 @@ fn struct_fields<'p>(
                     module = names::ident(&rel.module),
                 ));
             }
-            if tag_property == Some(name.as_str()) {
-                extra.push(
+            match tagging {
+                Some(t) if t.tag_property_name == *name && t.variant == "asg" => extra.push(
+                    "The tags of the app, stack and enclosing scopes are not added here: this type's tags carry `PropagateAtLaunch`, which gs's tagging does not write yet."
+                        .to_string(),
+                ),
+                Some(t) if t.tag_property_name == *name => extra.push(
                     "The tags of the app, stack and enclosing scopes are added here, unless this field is set: then it is written as given."
                         .to_string(),
-                );
+                ),
+                _ => {}
             }
             if p.deprecated.is_some() {
                 extra.push("Deprecated by CloudFormation.".to_string());
@@ -490,10 +495,7 @@ fn write_resource(
     let url = docs::resource_url(service, &r.name);
     let anchor = [service, r.name.as_str()];
     let nested = NestedTypes::of(spec, r);
-    let tag_property = r
-        .tag_information
-        .as_ref()
-        .map(|t| t.tag_property_name.as_str());
+    let tag_property = r.tag_information.as_ref();
 
     // Props.
     top.nested_prefix = format!("{}::", n.module);

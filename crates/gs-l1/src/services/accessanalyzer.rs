@@ -33,7 +33,8 @@ pub mod markers {
 /// [`AWS::AccessAnalyzer::Analyzer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accessanalyzer-analyzer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAnalyzer::new`, `CfnAnalyzerProps` and the attributes need the cargo feature `accessanalyzer`.
+/// `CfnAnalyzer::new`, `CfnAnalyzerProps` and the attributes need the cargo feature
+/// `accessanalyzer`.
 pub type CfnAnalyzer = crate::Cfn<markers::Analyzer>;
 
 /// Creates an archive rule for the specified analyzer. Archive rules automatically archive new
@@ -43,7 +44,8 @@ pub type CfnAnalyzer = crate::Cfn<markers::Analyzer>;
 /// [`AWS::AccessAnalyzer::ArchiveRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accessanalyzer-archiverule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnArchiveRule::new`, `CfnArchiveRuleProps` and the attributes need the cargo feature `accessanalyzer`.
+/// `CfnArchiveRule::new`, `CfnArchiveRuleProps` and the attributes need the cargo feature
+/// `accessanalyzer`.
 pub type CfnArchiveRule = crate::Cfn<markers::ArchiveRule>;
 
 /// The properties of an

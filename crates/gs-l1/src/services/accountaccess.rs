@@ -32,7 +32,8 @@ pub mod markers {
 /// [`AWS::AccountAccess::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `accountaccess`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `accountaccess`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// Resource Type definition for AWS::AccountAccess::Entitlement specifying an entitlement for
@@ -42,7 +43,8 @@ pub type CfnApplication = crate::Cfn<markers::Application>;
 /// [`AWS::AccountAccess::Entitlement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-accountaccess-entitlement.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEntitlement::new`, `CfnEntitlementProps` and the attributes need the cargo feature `accountaccess`.
+/// `CfnEntitlement::new`, `CfnEntitlementProps` and the attributes need the cargo feature
+/// `accountaccess`.
 pub type CfnEntitlement = crate::Cfn<markers::Entitlement>;
 
 /// The properties of an

@@ -44,13 +44,15 @@ pub mod markers {
 /// [`AWS::ACMPCA::Certificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature `acmpca`.
+/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature
+/// `acmpca`.
 pub type CfnCertificate = crate::Cfn<markers::Certificate>;
 
 /// Use the `AWS::ACMPCA::CertificateAuthority` resource to create a private CA. Once the CA
 /// exists, you can use the `AWS::ACMPCA::Certificate` resource to issue a new CA certificate.
-/// Alternatively, you can issue a CA certificate using an on-premises CA, and then use the `AWS::ACMPCA::CertificateAuthorityActivation`
-/// resource to import the new CA certificate and activate the CA.
+/// Alternatively, you can issue a CA certificate using an on-premises CA, and then use the
+/// `AWS::ACMPCA::CertificateAuthorityActivation` resource to import the new CA certificate and
+/// activate the CA.
 ///
 /// A handle to an
 /// [`AWS::ACMPCA::CertificateAuthority`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificateauthority.html)
@@ -61,9 +63,10 @@ pub type CfnCertificate = crate::Cfn<markers::Certificate>;
 pub type CfnCertificateAuthority = crate::Cfn<markers::CertificateAuthority>;
 
 /// The `AWS::ACMPCA::CertificateAuthorityActivation` resource creates and installs a CA
-/// certificate on a CA. If no status is specified, the `AWS::ACMPCA::CertificateAuthorityActivation`
-/// resource status defaults to ACTIVE. Once the CA has a CA certificate installed, you can use
-/// the resource to toggle the CA status field between `ACTIVE` and `DISABLED` .
+/// certificate on a CA. If no status is specified, the
+/// `AWS::ACMPCA::CertificateAuthorityActivation` resource status defaults to ACTIVE. Once the
+/// CA has a CA certificate installed, you can use the resource to toggle the CA status field
+/// between `ACTIVE` and `DISABLED` .
 ///
 /// A handle to an
 /// [`AWS::ACMPCA::CertificateAuthorityActivation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificateauthorityactivation.html)
@@ -73,8 +76,8 @@ pub type CfnCertificateAuthority = crate::Cfn<markers::CertificateAuthority>;
 /// attributes need the cargo feature `acmpca`.
 pub type CfnCertificateAuthorityActivation = crate::Cfn<markers::CertificateAuthorityActivation>;
 
-/// Grants permissions to the Certificate Manager ( ACM ) service principal ( `acm.amazonaws.com`
-/// ) to perform
+/// Grants permissions to the Certificate Manager ( ACM ) service principal (
+/// `acm.amazonaws.com` ) to perform
 /// [IssueCertificate](https://docs.aws.amazon.com/privateca/latest/APIReference/API_IssueCertificate.html)
 /// ,
 /// [GetCertificate](https://docs.aws.amazon.com/privateca/latest/APIReference/API_GetCertificate.html)
@@ -87,7 +90,8 @@ pub type CfnCertificateAuthorityActivation = crate::Cfn<markers::CertificateAuth
 /// [`AWS::ACMPCA::Permission`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-permission.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPermission::new`, `CfnPermissionProps` and the attributes need the cargo feature `acmpca`.
+/// `CfnPermission::new`, `CfnPermissionProps` and the attributes need the cargo feature
+/// `acmpca`.
 pub type CfnPermission = crate::Cfn<markers::Permission>;
 
 /// The properties of an
@@ -95,8 +99,9 @@ pub type CfnPermission = crate::Cfn<markers::Permission>;
 /// [`CfnCertificate::new`] takes them.
 #[cfg(feature = "acmpca")]
 pub struct CfnCertificateProps {
-    /// Specifies X.509 certificate information to be included in the issued certificate. An `APIPassthrough`
-    /// or `APICSRPassthrough` template variant must be selected, or else this parameter is ignored.
+    /// Specifies X.509 certificate information to be included in the issued certificate. An
+    /// `APIPassthrough` or `APICSRPassthrough` template variant must be selected, or else this
+    /// parameter is ignored.
     ///
     /// CloudFormation property
     /// [`ApiPassthrough`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-acmpca-certificate.html#cfn-acmpca-certificate-apipassthrough);
@@ -724,8 +729,9 @@ pub mod certificate {
         }
     }
 
-    /// Contains X.509 certificate information to be placed in an issued certificate. An `APIPassthrough`
-    /// or `APICSRPassthrough` template variant must be selected, or else this parameter is ignored.
+    /// Contains X.509 certificate information to be placed in an issued certificate. An
+    /// `APIPassthrough` or `APICSRPassthrough` template variant must be selected, or else this
+    /// parameter is ignored.
     ///
     /// CloudFormation property type
     /// [`ApiPassthrough`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificate-apipassthrough.html)
@@ -1490,8 +1496,8 @@ pub mod certificate_authority {
         }
     }
 
-    /// Describes the type and format of extension access. Only one of `CustomObjectIdentifier` or `AccessMethodType`
-    /// may be provided. Providing both results in `InvalidArgsException` .
+    /// Describes the type and format of extension access. Only one of `CustomObjectIdentifier` or
+    /// `AccessMethodType` may be provided. Providing both results in `InvalidArgsException` .
     ///
     /// CloudFormation property type
     /// [`AccessMethod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-accessmethod.html)
@@ -2073,15 +2079,16 @@ pub mod certificate_authority {
         /// CloudFormation property
         /// [`CustomCname`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-crlconfiguration.html#cfn-acmpca-certificateauthority-crlconfiguration-customcname).
         pub custom_cname: Option<Str>,
-        /// Designates a custom file path in S3 for CRL(s). For example, `http://<CustomName>/<CustomPath>/<CrlPartition_GUID>.crl`
-        /// .
+        /// Designates a custom file path in S3 for CRL(s). For example,
+        /// `http://<CustomName>/<CustomPath>/<CrlPartition_GUID>.crl` .
         ///
         /// CloudFormation property
         /// [`CustomPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-crlconfiguration.html#cfn-acmpca-certificateauthority-crlconfiguration-custompath).
         pub custom_path: Option<Str>,
         /// Boolean value that specifies whether certificate revocation lists (CRLs) are enabled. You
-        /// can use this value to enable certificate revocation for a new CA when you call the `CreateCertificateAuthority`
-        /// operation or for an existing CA when you call the `UpdateCertificateAuthority` operation.
+        /// can use this value to enable certificate revocation for a new CA when you call the
+        /// `CreateCertificateAuthority` operation or for an existing CA when you call the
+        /// `UpdateCertificateAuthority` operation.
         ///
         /// CloudFormation property
         /// [`Enabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-acmpca-certificateauthority-crlconfiguration.html#cfn-acmpca-certificateauthority-crlconfiguration-enabled),

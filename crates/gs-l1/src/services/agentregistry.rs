@@ -31,7 +31,8 @@ pub mod markers {
 /// [`AWS::AgentRegistry::Registry`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registry.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRegistry::new`, `CfnRegistryProps` and the attributes need the cargo feature `agentregistry`.
+/// `CfnRegistry::new`, `CfnRegistryProps` and the attributes need the cargo feature
+/// `agentregistry`.
 pub type CfnRegistry = crate::Cfn<markers::Registry>;
 
 /// Definition of AWS::AgentRegistry::RegistryRecord Resource Type
@@ -40,7 +41,8 @@ pub type CfnRegistry = crate::Cfn<markers::Registry>;
 /// [`AWS::AgentRegistry::RegistryRecord`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-agentregistry-registryrecord.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRegistryRecord::new`, `CfnRegistryRecordProps` and the attributes need the cargo feature `agentregistry`.
+/// `CfnRegistryRecord::new`, `CfnRegistryRecordProps` and the attributes need the cargo feature
+/// `agentregistry`.
 pub type CfnRegistryRecord = crate::Cfn<markers::RegistryRecord>;
 
 /// The properties of an

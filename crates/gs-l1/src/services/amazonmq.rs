@@ -46,7 +46,8 @@ pub type CfnBroker = crate::Cfn<markers::Broker>;
 /// [`AWS::AmazonMQ::Configuration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-configuration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConfiguration::new`, `CfnConfigurationProps` and the attributes need the cargo feature `amazonmq`.
+/// `CfnConfiguration::new`, `CfnConfigurationProps` and the attributes need the cargo feature
+/// `amazonmq`.
 pub type CfnConfiguration = crate::Cfn<markers::Configuration>;
 
 /// <http://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-configurationassociation.html>
@@ -815,8 +816,8 @@ pub mod broker {
 /// [`CfnConfiguration::new`] takes them.
 #[cfg(feature = "amazonmq")]
 pub struct CfnConfigurationProps {
-    /// Optional. The authentication strategy associated with the configuration. The default is `SIMPLE`
-    /// .
+    /// Optional. The authentication strategy associated with the configuration. The default is
+    /// `SIMPLE` .
     ///
     /// CloudFormation property
     /// [`AuthenticationStrategy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amazonmq-configuration.html#cfn-amazonmq-configuration-authenticationstrategy);

@@ -101,8 +101,8 @@ pub struct CfnAppProps {
     /// CloudFormation property
     /// [`BuildSpec`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-app.html#cfn-amplify-app-buildspec).
     pub build_spec: Option<Str>,
-    /// The cache configuration for the Amplify app. If you don't specify the cache configuration `type`
-    /// , Amplify uses the default `AMPLIFY_MANAGED` setting.
+    /// The cache configuration for the Amplify app. If you don't specify the cache configuration
+    /// `type` , Amplify uses the default `AMPLIFY_MANAGED` setting.
     ///
     /// CloudFormation property
     /// [`CacheConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-app.html#cfn-amplify-app-cacheconfig).
@@ -172,8 +172,8 @@ pub struct CfnAppProps {
     pub oauth_token: Option<Str>,
     /// The platform for the Amplify app. For a static app, set the platform type to `WEB` . For a
     /// dynamic server-side rendered (SSR) app, set the platform type to `WEB_COMPUTE` . For an app
-    /// requiring Amplify Hosting's original SSR support only, set the platform type to `WEB_DYNAMIC`
-    /// .
+    /// requiring Amplify Hosting's original SSR support only, set the platform type to
+    /// `WEB_DYNAMIC` .
     ///
     /// CloudFormation property
     /// [`Platform`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplify-app.html#cfn-amplify-app-platform).
@@ -367,8 +367,8 @@ pub mod app {
         /// [`Framework`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-framework).
         pub framework: Option<Str>,
         /// If pull request previews are enabled, you can use this property to specify a dedicated
-        /// backend environment for your previews. For example, you could specify an environment named `prod`
-        /// , `test` , or `dev` that you initialized with the Amplify CLI.
+        /// backend environment for your previews. For example, you could specify an environment named
+        /// `prod` , `test` , or `dev` that you initialized with the Amplify CLI.
         ///
         /// CloudFormation property
         /// [`PullRequestEnvironmentName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-autobranchcreationconfig.html#cfn-amplify-app-autobranchcreationconfig-pullrequestenvironmentname).
@@ -623,9 +623,9 @@ pub mod app {
     /// [`JobConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-jobconfig.html)
     /// of [`AWS::Amplify::App`](super::CfnApp).
     pub struct JobConfig {
-        /// Specifies the size of the build instance. Amplify supports three instance sizes: `STANDARD_8GB`
-        /// , `LARGE_16GB` , and `XLARGE_72GB` . If you don't specify a value, Amplify uses the `STANDARD_8GB`
-        /// default.
+        /// Specifies the size of the build instance. Amplify supports three instance sizes:
+        /// `STANDARD_8GB` , `LARGE_16GB` , and `XLARGE_72GB` . If you don't specify a value, Amplify
+        /// uses the `STANDARD_8GB` default.
         ///
         /// CloudFormation property
         /// [`BuildComputeType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-app-jobconfig.html#cfn-amplify-app-jobconfig-buildcomputetype),
@@ -1203,8 +1203,8 @@ pub mod domain {
         /// [`BranchName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplify-domain-subdomainsetting.html#cfn-amplify-domain-subdomainsetting-branchname),
         /// required.
         ///
-        /// Takes a [`CfnBranch`](crate::amplify::CfnBranch) handle (written as `Fn::GetAtt` of its `BranchName`),
-        /// or a string or token.
+        /// Takes a [`CfnBranch`](crate::amplify::CfnBranch) handle (written as `Fn::GetAtt` of its
+        /// `BranchName`), or a string or token.
         pub branch_name: Id<crate::amplify::CfnBranch>,
         /// The prefix setting for the subdomain.
         ///

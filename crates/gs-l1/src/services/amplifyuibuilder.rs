@@ -39,7 +39,8 @@ pub mod markers {
 /// [`AWS::AmplifyUIBuilder::Component`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-component.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnComponent::new`, `CfnComponentProps` and the attributes need the cargo feature `amplifyuibuilder`.
+/// `CfnComponent::new`, `CfnComponentProps` and the attributes need the cargo feature
+/// `amplifyuibuilder`.
 pub type CfnComponent = crate::Cfn<markers::Component>;
 
 /// The AWS::AmplifyUIBuilder::Form resource specifies all of the information that is required
@@ -60,7 +61,8 @@ pub type CfnForm = crate::Cfn<markers::Form>;
 /// [`AWS::AmplifyUIBuilder::Theme`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-theme.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTheme::new`, `CfnThemeProps` and the attributes need the cargo feature `amplifyuibuilder`.
+/// `CfnTheme::new`, `CfnThemeProps` and the attributes need the cargo feature
+/// `amplifyuibuilder`.
 pub type CfnTheme = crate::Cfn<markers::Theme>;
 
 /// The properties of an
@@ -74,8 +76,8 @@ pub struct CfnComponentProps {
     /// [`AppId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-appid);
     /// changing it replaces the resource.
     pub app_id: Option<Str>,
-    /// The information to connect a component's properties to data at runtime. You can't specify `tags`
-    /// as a valid property for `bindingProperties` .
+    /// The information to connect a component's properties to data at runtime. You can't specify
+    /// `tags` as a valid property for `bindingProperties` .
     ///
     /// CloudFormation property
     /// [`BindingProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-bindingproperties).
@@ -120,8 +122,8 @@ pub struct CfnComponentProps {
     /// CloudFormation property
     /// [`Overrides`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-overrides).
     pub overrides: Option<Map<Map<Str>>>,
-    /// Describes the component's properties. You can't specify `tags` as a valid property for `properties`
-    /// .
+    /// Describes the component's properties. You can't specify `tags` as a valid property for
+    /// `properties` .
     ///
     /// CloudFormation property
     /// [`Properties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-amplifyuibuilder-component.html#cfn-amplifyuibuilder-component-properties).
@@ -408,8 +410,8 @@ pub mod component {
         }
     }
 
-    /// The `Predicate` property specifies information for generating Amplify DataStore queries. Use `Predicate`
-    /// to retrieve a subset of the data in a collection.
+    /// The `Predicate` property specifies information for generating Amplify DataStore queries. Use
+    /// `Predicate` to retrieve a subset of the data in a collection.
     ///
     /// CloudFormation property type
     /// [`Predicate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-component-predicate.html)
@@ -991,10 +993,10 @@ pub mod component {
         }
     }
 
-    /// Represents the event action configuration for an element of a `Component` or `ComponentChild`
-    /// . Use for the workflow feature in Amplify Studio that allows you to bind events and actions
-    /// to components. `ActionParameters` defines the action that is performed when an event occurs
-    /// on the component.
+    /// Represents the event action configuration for an element of a `Component` or
+    /// `ComponentChild` . Use for the workflow feature in Amplify Studio that allows you to bind
+    /// events and actions to components. `ActionParameters` defines the action that is performed
+    /// when an event occurs on the component.
     ///
     /// CloudFormation property type
     /// [`ActionParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-component-actionparameters.html)
@@ -1143,8 +1145,8 @@ pub mod component {
         }
     }
 
-    /// The `ComponentChild` property specifies a nested UI configuration within a parent `Component`
-    /// .
+    /// The `ComponentChild` property specifies a nested UI configuration within a parent
+    /// `Component` .
     ///
     /// CloudFormation property type
     /// [`ComponentChild`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-component-componentchild.html)
@@ -1418,9 +1420,9 @@ pub mod form {
         }
     }
 
-    /// Represents the data binding configuration for a form's input fields at runtime.You can use `FormInputBindingPropertiesValue`
-    /// to add exposed properties to a form to allow different values to be entered when a form is
-    /// reused in different places in an app.
+    /// Represents the data binding configuration for a form's input fields at runtime.You can use
+    /// `FormInputBindingPropertiesValue` to add exposed properties to a form to allow different
+    /// values to be entered when a form is reused in different places in an app.
     ///
     /// CloudFormation property type
     /// [`FormInputBindingPropertiesValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-forminputbindingpropertiesvalue.html)
@@ -1828,8 +1830,8 @@ pub mod form {
         /// CloudFormation property
         /// [`FileUploaderConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-fileuploaderconfig).
         pub file_uploader_config: Option<FileUploaderFieldConfig>,
-        /// Specifies whether to render the field as an array. This property is ignored if the `dataSourceType`
-        /// for the form is a Data Store.
+        /// Specifies whether to render the field as an array. This property is ignored if the
+        /// `dataSourceType` for the form is a Data Store.
         ///
         /// CloudFormation property
         /// [`IsArray`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-amplifyuibuilder-form-fieldinputconfig.html#cfn-amplifyuibuilder-form-fieldinputconfig-isarray).

@@ -156,7 +156,8 @@ pub type CfnApiKey = crate::Cfn<markers::ApiKey>;
 /// [`AWS::ApiGateway::Authorizer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAuthorizer::new`, `CfnAuthorizerProps` and the attributes need the cargo feature `apigateway`.
+/// `CfnAuthorizer::new`, `CfnAuthorizerProps` and the attributes need the cargo feature
+/// `apigateway`.
 pub type CfnAuthorizer = crate::Cfn<markers::Authorizer>;
 
 /// The `AWS::ApiGateway::BasePathMapping` resource creates a base path that clients who call
@@ -200,7 +201,8 @@ pub type CfnClientCertificate = crate::Cfn<markers::ClientCertificate>;
 /// [`AWS::ApiGateway::Deployment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-deployment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDeployment::new`, `CfnDeploymentProps` and the attributes need the cargo feature `apigateway`.
+/// `CfnDeployment::new`, `CfnDeploymentProps` and the attributes need the cargo feature
+/// `apigateway`.
 pub type CfnDeployment = crate::Cfn<markers::Deployment>;
 
 /// The `AWS::ApiGateway::DocumentationPart` resource creates a documentation part for an API.
@@ -236,7 +238,8 @@ pub type CfnDocumentationVersion = crate::Cfn<markers::DocumentationVersion>;
 /// [`AWS::ApiGateway::DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainname.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDomainName::new`, `CfnDomainNameProps` and the attributes need the cargo feature `apigateway`.
+/// `CfnDomainName::new`, `CfnDomainNameProps` and the attributes need the cargo feature
+/// `apigateway`.
 pub type CfnDomainName = crate::Cfn<markers::DomainName>;
 
 /// The `AWS::ApiGateway::DomainNameAccessAssociation` resource creates a domain name access
@@ -258,7 +261,8 @@ pub type CfnDomainNameAccessAssociation = crate::Cfn<markers::DomainNameAccessAs
 /// [`AWS::ApiGateway::DomainNameV2`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-domainnamev2.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDomainNameV2::new`, `CfnDomainNameV2Props` and the attributes need the cargo feature `apigateway`.
+/// `CfnDomainNameV2::new`, `CfnDomainNameV2Props` and the attributes need the cargo feature
+/// `apigateway`.
 pub type CfnDomainNameV2 = crate::Cfn<markers::DomainNameV2>;
 
 /// The `AWS::ApiGateway::GatewayResponse` resource creates a gateway response for your API.
@@ -315,7 +319,8 @@ pub type CfnRequestValidator = crate::Cfn<markers::RequestValidator>;
 /// [`AWS::ApiGateway::Resource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-resource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResource::new`, `CfnResourceProps` and the attributes need the cargo feature `apigateway`.
+/// `CfnResource::new`, `CfnResourceProps` and the attributes need the cargo feature
+/// `apigateway`.
 pub type CfnResource = crate::Cfn<markers::Resource>;
 
 /// The `AWS::ApiGateway::RestApi` resource creates a REST API. For more information, see
@@ -348,7 +353,8 @@ pub type CfnStage = crate::Cfn<markers::Stage>;
 /// [`AWS::ApiGateway::UsagePlan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplan.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUsagePlan::new`, `CfnUsagePlanProps` and the attributes need the cargo feature `apigateway`.
+/// `CfnUsagePlan::new`, `CfnUsagePlanProps` and the attributes need the cargo feature
+/// `apigateway`.
 pub type CfnUsagePlan = crate::Cfn<markers::UsagePlan>;
 
 /// The `AWS::ApiGateway::UsagePlanKey` resource associates an API key with a usage plan. This
@@ -358,7 +364,8 @@ pub type CfnUsagePlan = crate::Cfn<markers::UsagePlan>;
 /// [`AWS::ApiGateway::UsagePlanKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-usageplankey.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUsagePlanKey::new`, `CfnUsagePlanKeyProps` and the attributes need the cargo feature `apigateway`.
+/// `CfnUsagePlanKey::new`, `CfnUsagePlanKeyProps` and the attributes need the cargo feature
+/// `apigateway`.
 pub type CfnUsagePlanKey = crate::Cfn<markers::UsagePlanKey>;
 
 /// The `AWS::ApiGateway::VpcLink` resource creates an API Gateway VPC link for a REST API to
@@ -669,39 +676,41 @@ pub struct CfnAuthorizerProps {
     /// [`AuthorizerResultTtlInSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-authorizerresultttlinseconds).
     pub authorizer_result_ttl_in_seconds: Option<Int>,
     /// Specifies the authorizer's Uniform Resource Identifier (URI). For `TOKEN` or `REQUEST`
-    /// authorizers, this must be a well-formed Lambda function URI, for example, `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:{account_id}:function:{lambda_function_name}/invocations`
+    /// authorizers, this must be a well-formed Lambda function URI, for example,
+    /// `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2:{account_id}:function:{lambda_function_name}/invocations`
     /// . In general, the URI has this form `arn:aws:apigateway:{region}:lambda:path/{service_api}`
     /// , where `{region}` is the same as the region hosting the Lambda function, `path` indicates
     /// that the remaining substring in the URI should be treated as the path to the resource,
-    /// including the initial `/` . For Lambda functions, this is usually of the form `/2015-03-31/functions/[FunctionARN]/invocations`
-    /// .
+    /// including the initial `/` . For Lambda functions, this is usually of the form
+    /// `/2015-03-31/functions/[FunctionARN]/invocations` .
     ///
     /// CloudFormation property
     /// [`AuthorizerUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-authorizeruri).
     pub authorizer_uri: Option<Str>,
-    /// The identity source for which authorization is requested. For a `TOKEN` or `COGNITO_USER_POOLS`
-    /// authorizer, this is required and specifies the request header mapping expression for the
-    /// custom header holding the authorization token submitted by the client. For example, if the
-    /// token header name is `Auth` , the header mapping expression is `method.request.header.Auth`
-    /// . For the `REQUEST` authorizer, this is required when authorization caching is enabled. The
-    /// value is a comma-separated string of one or more mapping expressions of the specified
-    /// request parameters. For example, if an `Auth` header, a `Name` query string parameter are
-    /// defined as identity sources, this value is `method.request.header.Auth,
-    /// method.request.querystring.Name` . These parameters will be used to derive the authorization
-    /// caching key and to perform runtime validation of the `REQUEST` authorizer by verifying all
-    /// of the identity-related request parameters are present, not null and non-empty. Only when
-    /// this is true does the authorizer invoke the authorizer Lambda function, otherwise, it
-    /// returns a 401 Unauthorized response without calling the Lambda function. The valid value is
-    /// a string of comma-separated mapping expressions of the specified request parameters. When
-    /// the authorization caching is not enabled, this property is optional.
+    /// The identity source for which authorization is requested. For a `TOKEN` or
+    /// `COGNITO_USER_POOLS` authorizer, this is required and specifies the request header mapping
+    /// expression for the custom header holding the authorization token submitted by the client.
+    /// For example, if the token header name is `Auth` , the header mapping expression is
+    /// `method.request.header.Auth` . For the `REQUEST` authorizer, this is required when
+    /// authorization caching is enabled. The value is a comma-separated string of one or more
+    /// mapping expressions of the specified request parameters. For example, if an `Auth` header, a
+    /// `Name` query string parameter are defined as identity sources, this value is
+    /// `method.request.header.Auth, method.request.querystring.Name` . These parameters will be
+    /// used to derive the authorization caching key and to perform runtime validation of the
+    /// `REQUEST` authorizer by verifying all of the identity-related request parameters are
+    /// present, not null and non-empty. Only when this is true does the authorizer invoke the
+    /// authorizer Lambda function, otherwise, it returns a 401 Unauthorized response without
+    /// calling the Lambda function. The valid value is a string of comma-separated mapping
+    /// expressions of the specified request parameters. When the authorization caching is not
+    /// enabled, this property is optional.
     ///
     /// CloudFormation property
     /// [`IdentitySource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-identitysource).
     pub identity_source: Option<Str>,
     /// A validation expression for the incoming identity token. For `TOKEN` authorizers, this value
-    /// is a regular expression. For `COGNITO_USER_POOLS` authorizers, API Gateway will match the `aud`
-    /// field of the incoming token from the client against the specified regular expression. It
-    /// will invoke the authorizer's Lambda function when there is a match. Otherwise, it will
+    /// is a regular expression. For `COGNITO_USER_POOLS` authorizers, API Gateway will match the
+    /// `aud` field of the incoming token from the client against the specified regular expression.
+    /// It will invoke the authorizer's Lambda function when there is a match. Otherwise, it will
     /// return a 401 Unauthorized response without calling the Lambda function. The validation
     /// expression does not apply to the `REQUEST` authorizer.
     ///
@@ -715,14 +724,15 @@ pub struct CfnAuthorizerProps {
     /// required.
     pub name: Str,
     /// A list of the Amazon Cognito user pool ARNs for the `COGNITO_USER_POOLS` authorizer. Each
-    /// element is of this format: `arn:aws:cognito-idp:{region}:{account_id}:userpool/{user_pool_id}`
-    /// . For a `TOKEN` or `REQUEST` authorizer, this is not defined.
+    /// element is of this format:
+    /// `arn:aws:cognito-idp:{region}:{account_id}:userpool/{user_pool_id}` . For a `TOKEN` or
+    /// `REQUEST` authorizer, this is not defined.
     ///
     /// CloudFormation property
     /// [`ProviderARNs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-authorizer.html#cfn-apigateway-authorizer-providerarns).
     ///
-    /// Takes a [`CfnUserPool`](crate::cognito::CfnUserPool) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnUserPool`](crate::cognito::CfnUserPool) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub provider_arns: Option<List<Id<crate::cognito::CfnUserPool>>>,
     /// The string identifier of the associated RestApi.
     ///
@@ -1296,8 +1306,8 @@ pub mod deployment {
         /// [`TracingEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-tracingenabled).
         pub tracing_enabled: Option<Bool>,
         /// A map that defines the stage variables. Variable names must consist of alphanumeric
-        /// characters, and the values must match the following regular expression: `[A-Za-z0-9-._~:/?#&=,]+`
-        /// .
+        /// characters, and the values must match the following regular expression:
+        /// `[A-Za-z0-9-._~:/?#&=,]+` .
         ///
         /// CloudFormation property
         /// [`Variables`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-stagedescription.html#cfn-apigateway-deployment-stagedescription-variables).
@@ -1473,9 +1483,9 @@ pub mod deployment {
         /// [`MetricsEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-metricsenabled).
         pub metrics_enabled: Option<Bool>,
         /// The resource path for this method. Forward slashes ( `/` ) are encoded as `~1` and the
-        /// initial slash must include a forward slash. For example, the path value `/resource/subresource`
-        /// must be encoded as `/~1resource~1subresource` . To specify the root path, use only a slash ( `/`
-        /// ).
+        /// initial slash must include a forward slash. For example, the path value
+        /// `/resource/subresource` must be encoded as `/~1resource~1subresource` . To specify the root
+        /// path, use only a slash ( `/` ).
         ///
         /// CloudFormation property
         /// [`ResourcePath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-deployment-methodsetting.html#cfn-apigateway-deployment-methodsetting-resourcepath).
@@ -1745,51 +1755,51 @@ pub mod documentation_part {
     /// [`Location`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-documentationpart-location.html)
     /// of [`AWS::ApiGateway::DocumentationPart`](super::CfnDocumentationPart).
     pub struct Location {
-        /// The HTTP verb of a method. It is a valid field for the API entity types of `METHOD` , `PATH_PARAMETER`
-        /// , `QUERY_PARAMETER` , `REQUEST_HEADER` , `REQUEST_BODY` , `RESPONSE` , `RESPONSE_HEADER` ,
-        /// and `RESPONSE_BODY` . The default value is `*` for any method. When an applicable child
-        /// entity inherits the content of an entity of the same type with more general specifications
-        /// of the other `location` attributes, the child entity's `method` attribute must match that of
-        /// the parent entity exactly.
+        /// The HTTP verb of a method. It is a valid field for the API entity types of `METHOD` ,
+        /// `PATH_PARAMETER` , `QUERY_PARAMETER` , `REQUEST_HEADER` , `REQUEST_BODY` , `RESPONSE` ,
+        /// `RESPONSE_HEADER` , and `RESPONSE_BODY` . The default value is `*` for any method. When an
+        /// applicable child entity inherits the content of an entity of the same type with more general
+        /// specifications of the other `location` attributes, the child entity's `method` attribute
+        /// must match that of the parent entity exactly.
         ///
         /// CloudFormation property
         /// [`Method`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-documentationpart-location.html#cfn-apigateway-documentationpart-location-method);
         /// changing it replaces the resource.
         pub method: Option<Str>,
         /// The name of the targeted API entity. It is a valid and required field for the API entity
-        /// types of `AUTHORIZER` , `MODEL` , `PATH_PARAMETER` , `QUERY_PARAMETER` , `REQUEST_HEADER` , `REQUEST_BODY`
-        /// and `RESPONSE_HEADER` . It is an invalid field for any other entity type.
+        /// types of `AUTHORIZER` , `MODEL` , `PATH_PARAMETER` , `QUERY_PARAMETER` , `REQUEST_HEADER` ,
+        /// `REQUEST_BODY` and `RESPONSE_HEADER` . It is an invalid field for any other entity type.
         ///
         /// CloudFormation property
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-documentationpart-location.html#cfn-apigateway-documentationpart-location-name);
         /// changing it replaces the resource.
         pub name: Option<Str>,
-        /// The URL path of the target. It is a valid field for the API entity types of `RESOURCE` , `METHOD`
-        /// , `PATH_PARAMETER` , `QUERY_PARAMETER` , `REQUEST_HEADER` , `REQUEST_BODY` , `RESPONSE` , `RESPONSE_HEADER`
-        /// , and `RESPONSE_BODY` . The default value is `/` for the root resource. When an applicable
-        /// child entity inherits the content of another entity of the same type with more general
-        /// specifications of the other `location` attributes, the child entity's `path` attribute must
-        /// match that of the parent entity as a prefix.
+        /// The URL path of the target. It is a valid field for the API entity types of `RESOURCE` ,
+        /// `METHOD` , `PATH_PARAMETER` , `QUERY_PARAMETER` , `REQUEST_HEADER` , `REQUEST_BODY` ,
+        /// `RESPONSE` , `RESPONSE_HEADER` , and `RESPONSE_BODY` . The default value is `/` for the root
+        /// resource. When an applicable child entity inherits the content of another entity of the same
+        /// type with more general specifications of the other `location` attributes, the child entity's
+        /// `path` attribute must match that of the parent entity as a prefix.
         ///
         /// CloudFormation property
         /// [`Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-documentationpart-location.html#cfn-apigateway-documentationpart-location-path);
         /// changing it replaces the resource.
         pub path: Option<Str>,
-        /// The HTTP status code of a response. It is a valid field for the API entity types of `RESPONSE`
-        /// , `RESPONSE_HEADER` , and `RESPONSE_BODY` . The default value is `*` for any status code.
-        /// When an applicable child entity inherits the content of an entity of the same type with more
-        /// general specifications of the other `location` attributes, the child entity's `statusCode`
-        /// attribute must match that of the parent entity exactly.
+        /// The HTTP status code of a response. It is a valid field for the API entity types of
+        /// `RESPONSE` , `RESPONSE_HEADER` , and `RESPONSE_BODY` . The default value is `*` for any
+        /// status code. When an applicable child entity inherits the content of an entity of the same
+        /// type with more general specifications of the other `location` attributes, the child entity's
+        /// `statusCode` attribute must match that of the parent entity exactly.
         ///
         /// CloudFormation property
         /// [`StatusCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-documentationpart-location.html#cfn-apigateway-documentationpart-location-statuscode);
         /// changing it replaces the resource.
         pub status_code: Option<Str>,
-        /// The type of API entity to which the documentation content applies. Valid values are `API` , `AUTHORIZER`
-        /// , `MODEL` , `RESOURCE` , `METHOD` , `PATH_PARAMETER` , `QUERY_PARAMETER` , `REQUEST_HEADER`
-        /// , `REQUEST_BODY` , `RESPONSE` , `RESPONSE_HEADER` , and `RESPONSE_BODY` . Content
-        /// inheritance does not apply to any entity of the `API` , `AUTHORIZER` , `METHOD` , `MODEL` , `REQUEST_BODY`
-        /// , or `RESOURCE` type.
+        /// The type of API entity to which the documentation content applies. Valid values are `API` ,
+        /// `AUTHORIZER` , `MODEL` , `RESOURCE` , `METHOD` , `PATH_PARAMETER` , `QUERY_PARAMETER` ,
+        /// `REQUEST_HEADER` , `REQUEST_BODY` , `RESPONSE` , `RESPONSE_HEADER` , and `RESPONSE_BODY` .
+        /// Content inheritance does not apply to any entity of the `API` , `AUTHORIZER` , `METHOD` ,
+        /// `MODEL` , `REQUEST_BODY` , or `RESOURCE` type.
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-documentationpart-location.html#cfn-apigateway-documentationpart-location-type);
@@ -2104,11 +2114,11 @@ pub mod domain_name {
     /// [`MutualTlsAuthentication`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-mutualtlsauthentication.html)
     /// of [`AWS::ApiGateway::DomainName`](super::CfnDomainName).
     pub struct MutualTlsAuthentication {
-        /// An Amazon S3 URL that specifies the truststore for mutual TLS authentication, for example `s3://bucket-name/key-name`
-        /// . The truststore can contain certificates from public or private certificate authorities. To
-        /// update the truststore, upload a new version to S3, and then update your custom domain name
-        /// to use the new version. To update the truststore, you must have permissions to access the S3
-        /// object.
+        /// An Amazon S3 URL that specifies the truststore for mutual TLS authentication, for example
+        /// `s3://bucket-name/key-name` . The truststore can contain certificates from public or private
+        /// certificate authorities. To update the truststore, upload a new version to S3, and then
+        /// update your custom domain name to use the new version. To update the truststore, you must
+        /// have permissions to access the S3 object.
         ///
         /// CloudFormation property
         /// [`TruststoreUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainname-mutualtlsauthentication.html#cfn-apigateway-domainname-mutualtlsauthentication-truststoreuri).
@@ -2285,7 +2295,8 @@ impl crate::Cfn<markers::DomainNameAccessAssociation> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The access association ARN. For example: `arn:aws:apigateway:us-west-2:111122223333:/accessassociations/domainname/private.example.com+abcd1234/vpcesource/vpce-abcd1234efg`
+    /// The access association ARN. For example:
+    /// `arn:aws:apigateway:us-west-2:111122223333:/accessassociations/domainname/private.example.com+abcd1234/vpcesource/vpce-abcd1234efg`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -2452,8 +2463,8 @@ pub mod domain_name_v2 {
     pub struct EndpointConfiguration {
         /// The IP address types that can invoke an API (RestApi) or a DomainName. Use `ipv4` to allow
         /// only IPv4 addresses to invoke an API or DomainName, or use `dualstack` to allow both IPv4
-        /// and IPv6 addresses to invoke an API or a DomainName. For the `PRIVATE` endpoint type, only `dualstack`
-        /// is supported.
+        /// and IPv6 addresses to invoke an API or a DomainName. For the `PRIVATE` endpoint type, only
+        /// `dualstack` is supported.
         ///
         /// CloudFormation property
         /// [`IpAddressType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-domainnamev2-endpointconfiguration.html#cfn-apigateway-domainnamev2-endpointconfiguration-ipaddresstype).
@@ -2604,12 +2615,13 @@ pub struct CfnMethodProps {
     /// CloudFormation property
     /// [`ApiKeyRequired`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html#cfn-apigateway-method-apikeyrequired).
     pub api_key_required: Option<Bool>,
-    /// A list of authorization scopes configured on the method. The scopes are used with a `COGNITO_USER_POOLS`
-    /// authorizer to authorize the method invocation. The authorization works by matching the
-    /// method scopes against the scopes parsed from the access token in the incoming request. The
-    /// method invocation is authorized if any method scopes matches a claimed scope in the access
-    /// token. Otherwise, the invocation is not authorized. When the method scope is configured, the
-    /// client must provide an access token instead of an identity token for authorization purposes.
+    /// A list of authorization scopes configured on the method. The scopes are used with a
+    /// `COGNITO_USER_POOLS` authorizer to authorize the method invocation. The authorization works
+    /// by matching the method scopes against the scopes parsed from the access token in the
+    /// incoming request. The method invocation is authorized if any method scopes matches a claimed
+    /// scope in the access token. Otherwise, the invocation is not authorized. When the method
+    /// scope is configured, the client must provide an access token instead of an identity token
+    /// for authorization purposes.
     ///
     /// CloudFormation property
     /// [`AuthorizationScopes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html#cfn-apigateway-method-authorizationscopes).
@@ -2646,8 +2658,8 @@ pub struct CfnMethodProps {
     /// CloudFormation property
     /// [`MethodResponses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html#cfn-apigateway-method-methodresponses).
     pub method_responses: Option<List<method::MethodResponse>>,
-    /// A human-friendly operation identifier for the method. For example, you can assign the `operationName`
-    /// of `ListPets` for the `GET /pets` method in the `PetStore` example.
+    /// A human-friendly operation identifier for the method. For example, you can assign the
+    /// `operationName` of `ListPets` for the `GET /pets` method in the `PetStore` example.
     ///
     /// CloudFormation property
     /// [`OperationName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html#cfn-apigateway-method-operationname).
@@ -2659,12 +2671,12 @@ pub struct CfnMethodProps {
     /// [`RequestModels`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html#cfn-apigateway-method-requestmodels).
     pub request_models: Option<Map<Str>>,
     /// A key-value map defining required or optional method request parameters that can be accepted
-    /// by API Gateway. A key is a method request parameter name matching the pattern of `method.request.{location}.{name}`
-    /// , where `location` is `querystring` , `path` , or `header` and `name` is a valid and unique
-    /// parameter name. The value associated with the key is a Boolean flag indicating whether the
-    /// parameter is required ( `true` ) or optional ( `false` ). The method request parameter names
-    /// defined here are available in Integration to be mapped to integration request parameters or
-    /// templates.
+    /// by API Gateway. A key is a method request parameter name matching the pattern of
+    /// `method.request.{location}.{name}` , where `location` is `querystring` , `path` , or
+    /// `header` and `name` is a valid and unique parameter name. The value associated with the key
+    /// is a Boolean flag indicating whether the parameter is required ( `true` ) or optional (
+    /// `false` ). The method request parameter names defined here are available in Integration to
+    /// be mapped to integration request parameters or templates.
     ///
     /// CloudFormation property
     /// [`RequestParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-method.html#cfn-apigateway-method-requestparameters).
@@ -2776,8 +2788,9 @@ pub mod method {
     /// [`Integration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method-integration.html)
     /// of [`AWS::ApiGateway::Method`](super::CfnMethod).
     pub struct Integration {
-        /// A list of request parameters whose values API Gateway caches. To be valid values for `cacheKeyParameters`
-        /// , these parameters must also be specified for Method `requestParameters` .
+        /// A list of request parameters whose values API Gateway caches. To be valid values for
+        /// `cacheKeyParameters` , these parameters must also be specified for Method
+        /// `requestParameters` .
         ///
         /// CloudFormation property
         /// [`CacheKeyParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-cachekeyparameters).
@@ -2798,15 +2811,16 @@ pub mod method {
         /// Takes a [`CfnVpcLink`](crate::apigateway::CfnVpcLink) handle (written as its `Ref`), or a
         /// string or token.
         pub connection_id: Option<Id<crate::apigateway::CfnVpcLink>>,
-        /// The type of the network connection to the integration endpoint. The valid value is `INTERNET`
-        /// for connections through the public routable internet or `VPC_LINK` for private connections
-        /// between API Gateway and a network load balancer in a VPC. The default value is `INTERNET` .
+        /// The type of the network connection to the integration endpoint. The valid value is
+        /// `INTERNET` for connections through the public routable internet or `VPC_LINK` for private
+        /// connections between API Gateway and a network load balancer in a VPC. The default value is
+        /// `INTERNET` .
         ///
         /// CloudFormation property
         /// [`ConnectionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-connectiontype).
         pub connection_type: Option<Str>,
-        /// Specifies how to handle request payload content type conversions. Supported values are `CONVERT_TO_BINARY`
-        /// and `CONVERT_TO_TEXT` , with the following behaviors:
+        /// Specifies how to handle request payload content type conversions. Supported values are
+        /// `CONVERT_TO_BINARY` and `CONVERT_TO_TEXT` , with the following behaviors:
         ///
         /// CloudFormation property
         /// [`ContentHandling`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-contenthandling).
@@ -2824,8 +2838,8 @@ pub mod method {
         /// string or token.
         pub credentials: Option<Id<crate::iam::CfnRole>>,
         /// Specifies the integration's HTTP method type. For the Type property, if you specify `MOCK` ,
-        /// this property is optional. For Lambda integrations, you must set the integration method to `POST`
-        /// . For all other types, you must specify this property.
+        /// this property is optional. For Lambda integrations, you must set the integration method to
+        /// `POST` . For all other types, you must specify this property.
         ///
         /// CloudFormation property
         /// [`IntegrationHttpMethod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-integrationhttpmethod).
@@ -2847,14 +2861,15 @@ pub mod method {
         /// mapped content types, as specified in `requestTemplates` . The valid value is one of the
         /// following: `WHEN_NO_MATCH` : passes the method request body through the integration request
         /// to the back end without transformation when the method request content type does not match
-        /// any content type associated with the mapping templates defined in the integration request. `WHEN_NO_TEMPLATES` :
-        /// passes the method request body through the integration request to the back end without
-        /// transformation when no mapping template is defined in the integration request. If a template
-        /// is defined when this option is selected, the method request of an unmapped content-type will
-        /// be rejected with an HTTP 415 Unsupported Media Type response. `NEVER` : rejects the method
-        /// request with an HTTP 415 Unsupported Media Type response when either the method request
-        /// content type does not match any content type associated with the mapping templates defined
-        /// in the integration request or no mapping template is defined in the integration request.
+        /// any content type associated with the mapping templates defined in the integration request.
+        /// `WHEN_NO_TEMPLATES` : passes the method request body through the integration request to the
+        /// back end without transformation when no mapping template is defined in the integration
+        /// request. If a template is defined when this option is selected, the method request of an
+        /// unmapped content-type will be rejected with an HTTP 415 Unsupported Media Type response.
+        /// `NEVER` : rejects the method request with an HTTP 415 Unsupported Media Type response when
+        /// either the method request content type does not match any content type associated with the
+        /// mapping templates defined in the integration request or no mapping template is defined in
+        /// the integration request.
         ///
         /// CloudFormation property
         /// [`PassthroughBehavior`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-passthroughbehavior).
@@ -2863,8 +2878,8 @@ pub mod method {
         /// back end. The key is an integration request parameter name and the associated value is a
         /// method request parameter value or static value that must be enclosed within single quotes
         /// and pre-encoded as required by the back end. The method request parameter value must match
-        /// the pattern of `method.request.{location}.{name}` , where `location` is `querystring` , `path`
-        /// , or `header` and `name` must be a valid and unique method request parameter name.
+        /// the pattern of `method.request.{location}.{name}` , where `location` is `querystring` ,
+        /// `path` , or `header` and `name` must be a valid and unique method request parameter name.
         ///
         /// CloudFormation property
         /// [`RequestParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method-integration.html#cfn-apigateway-method-integration-requestparameters).
@@ -2961,8 +2976,8 @@ pub mod method {
     /// [`IntegrationResponse`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method-integrationresponse.html)
     /// of [`AWS::ApiGateway::Method`](super::CfnMethod).
     pub struct IntegrationResponse {
-        /// Specifies how to handle response payload content type conversions. Supported values are `CONVERT_TO_BINARY`
-        /// and `CONVERT_TO_TEXT` , with the following behaviors:
+        /// Specifies how to handle response payload content type conversions. Supported values are
+        /// `CONVERT_TO_BINARY` and `CONVERT_TO_TEXT` , with the following behaviors:
         ///
         /// CloudFormation property
         /// [`ContentHandling`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-method-integrationresponse.html#cfn-apigateway-method-integrationresponse-contenthandling).
@@ -2990,8 +3005,8 @@ pub mod method {
         /// Specifies the regular expression (regex) pattern used to choose an integration response
         /// based on the response from the back end. For example, if the success response returns
         /// nothing and the error response returns some string, you could use the `.+` regex to match
-        /// error response. However, make sure that the error response does not contain any newline ( `\n`
-        /// ) character in such cases. If the back end is an AWS Lambda function, the AWS Lambda
+        /// error response. However, make sure that the error response does not contain any newline (
+        /// `\n` ) character in such cases. If the back end is an AWS Lambda function, the AWS Lambda
         /// function error header is matched. For all other HTTP and AWS back ends, the HTTP status code
         /// is matched.
         ///
@@ -3217,8 +3232,8 @@ pub struct CfnRequestValidatorProps {
     /// CloudFormation property
     /// [`ValidateRequestBody`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-requestvalidator.html#cfn-apigateway-requestvalidator-validaterequestbody).
     pub validate_request_body: Option<Bool>,
-    /// A Boolean flag to indicate whether to validate request parameters ( `true` ) or not ( `false`
-    /// ).
+    /// A Boolean flag to indicate whether to validate request parameters ( `true` ) or not (
+    /// `false` ).
     ///
     /// CloudFormation property
     /// [`ValidateRequestParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-requestvalidator.html#cfn-apigateway-requestvalidator-validaterequestparameters).
@@ -3373,9 +3388,9 @@ impl crate::Cfn<markers::Resource> {
 /// [`CfnRestApi::new`] takes them.
 #[cfg(feature = "apigateway")]
 pub struct CfnRestApiProps {
-    /// The source of the API key for metering requests according to a usage plan. Valid values are: `HEADER`
-    /// to read the API key from the `X-API-Key` header of a request. `AUTHORIZER` to read the API
-    /// key from the `UsageIdentifierKey` from a custom authorizer.
+    /// The source of the API key for metering requests according to a usage plan. Valid values are:
+    /// `HEADER` to read the API key from the `X-API-Key` header of a request. `AUTHORIZER` to read
+    /// the API key from the `UsageIdentifierKey` from a custom authorizer.
     ///
     /// CloudFormation property
     /// [`ApiKeySourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-apikeysourcetype).
@@ -3412,9 +3427,9 @@ pub struct CfnRestApiProps {
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-description).
     pub description: Option<Str>,
     /// Specifies whether clients can invoke your API by using the default `execute-api` endpoint.
-    /// By default, clients can invoke your API with the default `https://{api_id}.execute-api.{region}.amazonaws.com`
-    /// endpoint. To require that clients use a custom domain name to invoke your API, disable the
-    /// default endpoint
+    /// By default, clients can invoke your API with the default
+    /// `https://{api_id}.execute-api.{region}.amazonaws.com` endpoint. To require that clients use
+    /// a custom domain name to invoke your API, disable the default endpoint
     ///
     /// CloudFormation property
     /// [`DisableExecuteApiEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-disableexecuteapiendpoint).
@@ -3467,8 +3482,8 @@ pub struct CfnRestApiProps {
     /// [`Parameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-parameters).
     pub parameters: Option<Map<Str>>,
     /// A policy document that contains the permissions for the `RestApi` resource. To set the ARN
-    /// for the policy, use the `!Join` intrinsic function with `""` as delimiter and values of `"execute-api:/"`
-    /// and `"*"` .
+    /// for the policy, use the `!Join` intrinsic function with `""` as delimiter and values of
+    /// `"execute-api:/"` and `"*"` .
     ///
     /// CloudFormation property
     /// [`Policy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-restapi.html#cfn-apigateway-restapi-policy).
@@ -3788,9 +3803,9 @@ pub struct CfnStageProps {
     /// CloudFormation property
     /// [`DocumentationVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-stage.html#cfn-apigateway-stage-documentationversion).
     pub documentation_version: Option<Str>,
-    /// A map that defines the method settings for a Stage resource. Keys (designated as `/{method_setting_key`
-    /// below) are method paths defined as `{resource_path}/{http_method}` for an individual method
-    /// override, or `/\*/\*` for overriding all methods in the stage.
+    /// A map that defines the method settings for a Stage resource. Keys (designated as
+    /// `/{method_setting_key` below) are method paths defined as `{resource_path}/{http_method}`
+    /// for an individual method override, or `/\*/\*` for overriding all methods in the stage.
     ///
     /// CloudFormation property
     /// [`MethodSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigateway-stage.html#cfn-apigateway-stage-methodsettings).
@@ -4003,9 +4018,9 @@ pub mod stage {
         /// CloudFormation property
         /// [`DataTraceEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-datatraceenabled).
         pub data_trace_enabled: Option<Bool>,
-        /// The HTTP method. To apply settings to multiple resources and methods, specify an asterisk ( `*`
-        /// ) for the `HttpMethod` and `/*` for the `ResourcePath` . This parameter is required when you
-        /// specify a `MethodSetting` .
+        /// The HTTP method. To apply settings to multiple resources and methods, specify an asterisk (
+        /// `*` ) for the `HttpMethod` and `/*` for the `ResourcePath` . This parameter is required when
+        /// you specify a `MethodSetting` .
         ///
         /// CloudFormation property
         /// [`HttpMethod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-httpmethod).
@@ -4024,11 +4039,11 @@ pub mod stage {
         /// [`MetricsEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-metricsenabled).
         pub metrics_enabled: Option<Bool>,
         /// The resource path for this method. Forward slashes ( `/` ) are encoded as `~1` and the
-        /// initial slash must include a forward slash. For example, the path value `/resource/subresource`
-        /// must be encoded as `/~1resource~1subresource` . To specify the root path, use only a slash ( `/`
-        /// ). To apply settings to multiple resources and methods, specify an asterisk ( `*` ) for the `HttpMethod`
-        /// and `/*` for the `ResourcePath` . This parameter is required when you specify a `MethodSetting`
-        /// .
+        /// initial slash must include a forward slash. For example, the path value
+        /// `/resource/subresource` must be encoded as `/~1resource~1subresource` . To specify the root
+        /// path, use only a slash ( `/` ). To apply settings to multiple resources and methods, specify
+        /// an asterisk ( `*` ) for the `HttpMethod` and `/*` for the `ResourcePath` . This parameter is
+        /// required when you specify a `MethodSetting` .
         ///
         /// CloudFormation property
         /// [`ResourcePath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-methodsetting.html#cfn-apigateway-stage-methodsetting-resourcepath).
@@ -4103,8 +4118,8 @@ pub mod stage {
         /// CloudFormation property
         /// [`DestinationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigateway-stage-accesslogsetting.html#cfn-apigateway-stage-accesslogsetting-destinationarn).
         ///
-        /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub destination_arn: Option<Id<crate::logs::CfnLogGroup>>,
         /// A single line format of the access logs of data, as specified by selected [$context
         /// variables](https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html#context-variable-reference)

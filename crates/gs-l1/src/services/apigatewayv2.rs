@@ -106,11 +106,12 @@ pub type CfnApi = crate::Cfn<markers::Api>;
 
 /// The `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` resource overrides the default
 /// properties of API Gateway-managed resources that are implicitly configured for you when you
-/// use quick create. When you create an API by using quick create, an `AWS::ApiGatewayV2::Route`
-/// , `AWS::ApiGatewayV2::Integration` , and `AWS::ApiGatewayV2::Stage` are created for you and
-/// associated with your `AWS::ApiGatewayV2::Api` . The `AWS::ApiGatewayV2::ApiGatewayManagedOverrides`
-/// resource enables you to set, or override the properties of these implicit resources.
-/// Supported only for HTTP APIs.
+/// use quick create. When you create an API by using quick create, an
+/// `AWS::ApiGatewayV2::Route` , `AWS::ApiGatewayV2::Integration` , and
+/// `AWS::ApiGatewayV2::Stage` are created for you and associated with your
+/// `AWS::ApiGatewayV2::Api` . The `AWS::ApiGatewayV2::ApiGatewayManagedOverrides` resource
+/// enables you to set, or override the properties of these implicit resources. Supported only
+/// for HTTP APIs.
 ///
 /// A handle to an
 /// [`AWS::ApiGatewayV2::ApiGatewayManagedOverrides`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-apigatewaymanagedoverrides.html)
@@ -131,7 +132,8 @@ pub type CfnApiGatewayManagedOverrides = crate::Cfn<markers::ApiGatewayManagedOv
 /// [`AWS::ApiGatewayV2::ApiMapping`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-apimapping.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApiMapping::new`, `CfnApiMappingProps` and the attributes need the cargo feature `apigatewayv2`.
+/// `CfnApiMapping::new`, `CfnApiMappingProps` and the attributes need the cargo feature
+/// `apigatewayv2`.
 pub type CfnApiMapping = crate::Cfn<markers::ApiMapping>;
 
 /// The `AWS::ApiGatewayV2::Authorizer` resource creates an authorizer for a WebSocket API or an
@@ -145,7 +147,8 @@ pub type CfnApiMapping = crate::Cfn<markers::ApiMapping>;
 /// [`AWS::ApiGatewayV2::Authorizer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAuthorizer::new`, `CfnAuthorizerProps` and the attributes need the cargo feature `apigatewayv2`.
+/// `CfnAuthorizer::new`, `CfnAuthorizerProps` and the attributes need the cargo feature
+/// `apigatewayv2`.
 pub type CfnAuthorizer = crate::Cfn<markers::Authorizer>;
 
 /// The `AWS::ApiGatewayV2::Deployment` resource creates a deployment for an API.
@@ -154,7 +157,8 @@ pub type CfnAuthorizer = crate::Cfn<markers::Authorizer>;
 /// [`AWS::ApiGatewayV2::Deployment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-deployment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDeployment::new`, `CfnDeploymentProps` and the attributes need the cargo feature `apigatewayv2`.
+/// `CfnDeployment::new`, `CfnDeploymentProps` and the attributes need the cargo feature
+/// `apigatewayv2`.
 pub type CfnDeployment = crate::Cfn<markers::Deployment>;
 
 /// The `AWS::ApiGatewayV2::DomainName` resource specifies a custom domain name for your API in
@@ -164,7 +168,8 @@ pub type CfnDeployment = crate::Cfn<markers::Deployment>;
 /// [`AWS::ApiGatewayV2::DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-domainname.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDomainName::new`, `CfnDomainNameProps` and the attributes need the cargo feature `apigatewayv2`.
+/// `CfnDomainName::new`, `CfnDomainNameProps` and the attributes need the cargo feature
+/// `apigatewayv2`.
 pub type CfnDomainName = crate::Cfn<markers::DomainName>;
 
 /// The `AWS::ApiGatewayV2::Integration` resource creates an integration for an API.
@@ -173,7 +178,8 @@ pub type CfnDomainName = crate::Cfn<markers::DomainName>;
 /// [`AWS::ApiGatewayV2::Integration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature `apigatewayv2`.
+/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature
+/// `apigatewayv2`.
 pub type CfnIntegration = crate::Cfn<markers::Integration>;
 
 /// The `AWS::ApiGatewayV2::IntegrationResponse` resource updates an integration response for an
@@ -208,7 +214,8 @@ pub type CfnModel = crate::Cfn<markers::Model>;
 /// [`AWS::ApiGatewayV2::PortalProduct`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-portalproduct.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPortalProduct::new`, `CfnPortalProductProps` and the attributes need the cargo feature `apigatewayv2`.
+/// `CfnPortalProduct::new`, `CfnPortalProductProps` and the attributes need the cargo feature
+/// `apigatewayv2`.
 pub type CfnPortalProduct = crate::Cfn<markers::PortalProduct>;
 
 /// The `AWS::ApiGatewayV2::Route` resource creates a route for an API.
@@ -229,7 +236,8 @@ pub type CfnRoute = crate::Cfn<markers::Route>;
 /// [`AWS::ApiGatewayV2::RouteResponse`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-routeresponse.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRouteResponse::new`, `CfnRouteResponseProps` and the attributes need the cargo feature `apigatewayv2`.
+/// `CfnRouteResponse::new`, `CfnRouteResponseProps` and the attributes need the cargo feature
+/// `apigatewayv2`.
 pub type CfnRouteResponse = crate::Cfn<markers::RouteResponse>;
 
 /// Represents a routing rule. When the incoming request to a domain name matches the conditions
@@ -239,7 +247,8 @@ pub type CfnRouteResponse = crate::Cfn<markers::RouteResponse>;
 /// [`AWS::ApiGatewayV2::RoutingRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-routingrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRoutingRule::new`, `CfnRoutingRuleProps` and the attributes need the cargo feature `apigatewayv2`.
+/// `CfnRoutingRule::new`, `CfnRoutingRuleProps` and the attributes need the cargo feature
+/// `apigatewayv2`.
 pub type CfnRoutingRule = crate::Cfn<markers::RoutingRule>;
 
 /// The `AWS::ApiGatewayV2::Stage` resource specifies a stage for an API. Each stage is a named
@@ -268,7 +277,8 @@ pub type CfnStage = crate::Cfn<markers::Stage>;
 /// [`AWS::ApiGatewayV2::VpcLink`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-vpclink.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVpcLink::new`, `CfnVpcLinkProps` and the attributes need the cargo feature `apigatewayv2`.
+/// `CfnVpcLink::new`, `CfnVpcLinkProps` and the attributes need the cargo feature
+/// `apigatewayv2`.
 pub type CfnVpcLink = crate::Cfn<markers::VpcLink>;
 
 /// The properties of an
@@ -294,16 +304,18 @@ pub struct CfnApiProps {
     pub base_path: Option<Str>,
     /// The OpenAPI definition. Supported only for HTTP APIs. To import an HTTP API, you must
     /// specify a `Body` or `BodyS3Location` . If you specify a `Body` or `BodyS3Location` , don't
-    /// specify CloudFormation resources such as `AWS::ApiGatewayV2::Authorizer` or `AWS::ApiGatewayV2::Route`
-    /// . API Gateway doesn't support the combination of OpenAPI and CloudFormation resources.
+    /// specify CloudFormation resources such as `AWS::ApiGatewayV2::Authorizer` or
+    /// `AWS::ApiGatewayV2::Route` . API Gateway doesn't support the combination of OpenAPI and
+    /// CloudFormation resources.
     ///
     /// CloudFormation property
     /// [`Body`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-body).
     pub body: Option<Json>,
     /// The S3 location of an OpenAPI definition. Supported only for HTTP APIs. To import an HTTP
-    /// API, you must specify a `Body` or `BodyS3Location` . If you specify a `Body` or `BodyS3Location`
-    /// , don't specify CloudFormation resources such as `AWS::ApiGatewayV2::Authorizer` or `AWS::ApiGatewayV2::Route`
-    /// . API Gateway doesn't support the combination of OpenAPI and CloudFormation resources.
+    /// API, you must specify a `Body` or `BodyS3Location` . If you specify a `Body` or
+    /// `BodyS3Location` , don't specify CloudFormation resources such as
+    /// `AWS::ApiGatewayV2::Authorizer` or `AWS::ApiGatewayV2::Route` . API Gateway doesn't support
+    /// the combination of OpenAPI and CloudFormation resources.
     ///
     /// CloudFormation property
     /// [`BodyS3Location`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-bodys3location).
@@ -318,9 +330,10 @@ pub struct CfnApiProps {
     /// This property is part of quick create. It specifies the credentials required for the
     /// integration, if any. For a Lambda integration, three options are available. To specify an
     /// IAM Role for API Gateway to assume, use the role's Amazon Resource Name (ARN). To require
-    /// that the caller's identity be passed through from the request, specify `arn:aws:iam::*:user/*`
-    /// . To use resource-based permissions on supported AWS services, specify `null` . Currently,
-    /// this property is not used for HTTP integrations. Supported only for HTTP APIs.
+    /// that the caller's identity be passed through from the request, specify
+    /// `arn:aws:iam::*:user/*` . To use resource-based permissions on supported AWS services,
+    /// specify `null` . Currently, this property is not used for HTTP integrations. Supported only
+    /// for HTTP APIs.
     ///
     /// CloudFormation property
     /// [`CredentialsArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-credentialsarn).
@@ -356,8 +369,8 @@ pub struct CfnApiProps {
     /// CloudFormation property
     /// [`IpAddressType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-ipaddresstype).
     pub ip_address_type: Option<Str>,
-    /// The name of the API. Required unless you specify an OpenAPI definition for `Body` or `S3BodyLocation`
-    /// .
+    /// The name of the API. Required unless you specify an OpenAPI definition for `Body` or
+    /// `S3BodyLocation` .
     ///
     /// CloudFormation property
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-name).
@@ -402,8 +415,8 @@ pub struct CfnApiProps {
     /// CloudFormation property
     /// [`Target`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html#cfn-apigatewayv2-api-target).
     ///
-    /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub target: Option<Id<crate::lambda::CfnFunction>>,
     /// A version identifier for the API.
     ///
@@ -495,8 +508,8 @@ impl crate::Cfn<markers::Api> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The default endpoint for an API. For example: `https://abcdef.execute-api.us-west-2.amazonaws.com`
-    /// .
+    /// The default endpoint for an API. For example:
+    /// `https://abcdef.execute-api.us-west-2.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`ApiEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-api.html#aws-resource-apigatewayv2-api-return-values).
@@ -536,8 +549,8 @@ pub mod api {
     /// [`BodyS3Location`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-api-bodys3location.html)
     /// of [`AWS::ApiGatewayV2::Api`](super::CfnApi).
     pub struct BodyS3Location {
-        /// The S3 bucket that contains the OpenAPI definition to import. Required if you specify a `BodyS3Location`
-        /// for an API.
+        /// The S3 bucket that contains the OpenAPI definition to import. Required if you specify a
+        /// `BodyS3Location` for an API.
         ///
         /// CloudFormation property
         /// [`Bucket`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-api-bodys3location.html#cfn-apigatewayv2-api-bodys3location-bucket).
@@ -1202,8 +1215,8 @@ pub struct CfnAuthorizerProps {
     pub api_id: Id<crate::apigatewayv2::CfnApi>,
     /// Specifies the required credentials as an IAM role for API Gateway to invoke the authorizer.
     /// To specify an IAM role for API Gateway to assume, use the role's Amazon Resource Name (ARN).
-    /// To use resource-based permissions on the Lambda function, specify null. Supported only for `REQUEST`
-    /// authorizers.
+    /// To use resource-based permissions on the Lambda function, specify null. Supported only for
+    /// `REQUEST` authorizers.
     ///
     /// CloudFormation property
     /// [`AuthorizerCredentialsArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-authorizercredentialsarn).
@@ -1233,12 +1246,13 @@ pub struct CfnAuthorizerProps {
     /// required.
     pub authorizer_type: Str,
     /// The authorizer's Uniform Resource Identifier (URI). For `REQUEST` authorizers, this must be
-    /// a well-formed Lambda function URI, for example, `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2: *{account_id}* :function: *{lambda_function_name}*
+    /// a well-formed Lambda function URI, for example,
+    /// `arn:aws:apigateway:us-west-2:lambda:path/2015-03-31/functions/arn:aws:lambda:us-west-2: *{account_id}* :function: *{lambda_function_name}*
     /// /invocations` . In general, the URI has this form: `arn:aws:apigateway: *{region}* :lambda:path/ *{service_api}*`
     /// , where *{region}* is the same as the region hosting the Lambda function, path indicates
     /// that the remaining substring in the URI should be treated as the path to the resource,
-    /// including the initial `/` . For Lambda functions, this is usually of the form `/2015-03-31/functions/[FunctionARN]/invocations`
-    /// .
+    /// including the initial `/` . For Lambda functions, this is usually of the form
+    /// `/2015-03-31/functions/[FunctionARN]/invocations` .
     ///
     /// CloudFormation property
     /// [`AuthorizerUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-authorizer.html#cfn-apigatewayv2-authorizer-authorizeruri).
@@ -1614,11 +1628,11 @@ pub mod domain_name {
     /// [`MutualTlsAuthentication`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-domainname-mutualtlsauthentication.html)
     /// of [`AWS::ApiGatewayV2::DomainName`](super::CfnDomainName).
     pub struct MutualTlsAuthentication {
-        /// An Amazon S3 URL that specifies the truststore for mutual TLS authentication, for example, `s3://
-        /// bucket-name / key-name` . The truststore can contain certificates from public or private
-        /// certificate authorities. To update the truststore, upload a new version to S3, and then
-        /// update your custom domain name to use the new version. To update the truststore, you must
-        /// have permissions to access the S3 object.
+        /// An Amazon S3 URL that specifies the truststore for mutual TLS authentication, for example,
+        /// `s3:// bucket-name / key-name` . The truststore can contain certificates from public or
+        /// private certificate authorities. To update the truststore, upload a new version to S3, and
+        /// then update your custom domain name to use the new version. To update the truststore, you
+        /// must have permissions to access the S3 object.
         ///
         /// CloudFormation property
         /// [`TruststoreUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-domainname-mutualtlsauthentication.html#cfn-apigatewayv2-domainname-mutualtlsauthentication-truststoreuri).
@@ -1815,13 +1829,13 @@ pub struct CfnIntegrationProps {
     /// CloudFormation property
     /// [`IntegrationUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-integrationuri).
     ///
-    /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub integration_uri: Option<Id<crate::lambda::CfnFunction>>,
     /// Specifies the pass-through behavior for incoming requests based on the `Content-Type` header
     /// in the request, and the available mapping templates specified as the `requestTemplates`
-    /// property on the `Integration` resource. There are three valid values: `WHEN_NO_MATCH` , `WHEN_NO_TEMPLATES`
-    /// , and `NEVER` . Supported only for WebSocket APIs.
+    /// property on the `Integration` resource. There are three valid values: `WHEN_NO_MATCH` ,
+    /// `WHEN_NO_TEMPLATES` , and `NEVER` . Supported only for WebSocket APIs.
     ///
     /// CloudFormation property
     /// [`PassthroughBehavior`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-passthroughbehavior).
@@ -1840,9 +1854,9 @@ pub struct CfnIntegrationProps {
     /// method request to the backend. The key is an integration request parameter name and the
     /// associated value is a method request parameter value or static value that must be enclosed
     /// within single quotes and pre-encoded as required by the backend. The method request
-    /// parameter value must match the pattern of `method.request. {location} . {name}` , where `{location}`
-    /// is `querystring` , `path` , or `header` ; and `{name}` must be a valid and unique method
-    /// request parameter name.
+    /// parameter value must match the pattern of `method.request. {location} . {name}` , where
+    /// `{location}` is `querystring` , `path` , or `header` ; and `{name}` must be a valid and
+    /// unique method request parameter name.
     ///
     /// CloudFormation property
     /// [`RequestParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integration.html#cfn-apigatewayv2-integration-requestparameters).
@@ -2147,8 +2161,8 @@ pub struct CfnIntegrationResponseProps {
     /// [`IntegrationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-integrationresponse.html#cfn-apigatewayv2-integrationresponse-integrationid),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnIntegration`](crate::apigatewayv2::CfnIntegration) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnIntegration`](crate::apigatewayv2::CfnIntegration) handle (written as its
+    /// `Ref`), or a string or token.
     pub integration_id: Id<crate::apigatewayv2::CfnIntegration>,
     /// The integration response key.
     ///
@@ -2470,8 +2484,8 @@ pub struct CfnRouteProps {
     pub authorization_scopes: Option<List<Str>>,
     /// The authorization type for the route. For WebSocket APIs, valid values are `NONE` for open
     /// access, `AWS_IAM` for using AWS IAM permissions, and `CUSTOM` for using a Lambda authorizer.
-    /// For HTTP APIs, valid values are `NONE` for open access, `JWT` for using JSON Web Tokens, `AWS_IAM`
-    /// for using AWS IAM permissions, and `CUSTOM` for using a Lambda authorizer.
+    /// For HTTP APIs, valid values are `NONE` for open access, `JWT` for using JSON Web Tokens,
+    /// `AWS_IAM` for using AWS IAM permissions, and `CUSTOM` for using a Lambda authorizer.
     ///
     /// CloudFormation property
     /// [`AuthorizationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-authorizationtype).
@@ -2522,8 +2536,8 @@ pub struct CfnRouteProps {
     /// CloudFormation property
     /// [`Target`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-target).
     ///
-    /// Takes a [`CfnIntegration`](crate::apigatewayv2::CfnIntegration) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnIntegration`](crate::apigatewayv2::CfnIntegration) handle (written as its
+    /// `Ref`), or a string or token.
     pub target: Option<Id<crate::apigatewayv2::CfnIntegration>>,
 }
 
@@ -2851,9 +2865,9 @@ impl crate::Cfn<markers::RoutingRule> {
 pub mod routing_rule {
     use crate::kinds::{Bool, IntoValue, List, Str, set};
 
-    /// Represents a condition. Conditions can contain up to two `matchHeaders` conditions and one `matchBasePaths`
-    /// conditions. API Gateway evaluates header conditions and base path conditions together. You
-    /// can only use AND between header and base path conditions.
+    /// Represents a condition. Conditions can contain up to two `matchHeaders` conditions and one
+    /// `matchBasePaths` conditions. API Gateway evaluates header conditions and base path
+    /// conditions together. You can only use AND between header and base path conditions.
     ///
     /// CloudFormation property type
     /// [`Condition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-routingrule-condition.html)
@@ -2948,10 +2962,10 @@ pub mod routing_rule {
         /// required.
         pub header: Str,
         /// The case sensitive header glob value to be matched against entire header value. The header
-        /// glob value must be less than 128 characters and the only allowed characters are `a-z` , `A-Z`
-        /// , `0-9` , and the following special characters: `*?-!#$%&'.^_`|~` . Wildcard matching is
-        /// supported for header glob values but must be for `*prefix-match` , `suffix-match*` , or `*infix*-match\`
-        /// .
+        /// glob value must be less than 128 characters and the only allowed characters are `a-z` ,
+        /// `A-Z` , `0-9` , and the following special characters: `*?-!#$%&'.^_`|~` . Wildcard matching
+        /// is supported for header glob values but must be for `*prefix-match` , `suffix-match*` , or
+        /// `*infix*-match\` .
         ///
         /// CloudFormation property
         /// [`ValueGlob`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apigatewayv2-routingrule-matchheadervalue.html#cfn-apigatewayv2-routingrule-matchheadervalue-valueglob),

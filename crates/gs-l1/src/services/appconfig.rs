@@ -75,7 +75,8 @@ pub mod markers {
 /// [`AWS::AppConfig::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `appconfig`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `appconfig`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// The `AWS::AppConfig::ConfigurationProfile` resource creates a configuration profile that
@@ -101,7 +102,8 @@ pub type CfnConfigurationProfile = crate::Cfn<markers::ConfigurationProfile>;
 /// [`AWS::AppConfig::Deployment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-deployment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDeployment::new`, `CfnDeploymentProps` and the attributes need the cargo feature `appconfig`.
+/// `CfnDeployment::new`, `CfnDeploymentProps` and the attributes need the cargo feature
+/// `appconfig`.
 pub type CfnDeployment = crate::Cfn<markers::Deployment>;
 
 /// The `AWS::AppConfig::DeploymentStrategy` resource creates an AWS AppConfig deployment
@@ -121,16 +123,17 @@ pub type CfnDeploymentStrategy = crate::Cfn<markers::DeploymentStrategy>;
 /// The `AWS::AppConfig::Environment` resource creates an environment, which is a logical
 /// deployment group of AWS AppConfig targets, such as applications in a `Beta` or `Production`
 /// environment. You define one or more environments for each AWS AppConfig application. You can
-/// also define environments for application subcomponents such as the `Web` , `Mobile` and `Back-end`
-/// components for your application. You can configure Amazon CloudWatch alarms for each
-/// environment. The system monitors alarms during a configuration deployment. If an alarm is
-/// triggered, the system rolls back the configuration.
+/// also define environments for application subcomponents such as the `Web` , `Mobile` and
+/// `Back-end` components for your application. You can configure Amazon CloudWatch alarms for
+/// each environment. The system monitors alarms during a configuration deployment. If an alarm
+/// is triggered, the system rolls back the configuration.
 ///
 /// A handle to an
 /// [`AWS::AppConfig::Environment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-environment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature `appconfig`.
+/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature
+/// `appconfig`.
 pub type CfnEnvironment = crate::Cfn<markers::Environment>;
 
 /// Resource Type definition for AWS::AppConfig::ExperimentDefinition
@@ -149,7 +152,8 @@ pub type CfnExperimentDefinition = crate::Cfn<markers::ExperimentDefinition>;
 /// [`AWS::AppConfig::ExperimentRun`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-experimentrun.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnExperimentRun::new`, `CfnExperimentRunProps` and the attributes need the cargo feature `appconfig`.
+/// `CfnExperimentRun::new`, `CfnExperimentRunProps` and the attributes need the cargo feature
+/// `appconfig`.
 pub type CfnExperimentRun = crate::Cfn<markers::ExperimentRun>;
 
 /// Creates an AWS AppConfig extension. An extension augments your ability to inject logic or
@@ -160,7 +164,8 @@ pub type CfnExperimentRun = crate::Cfn<markers::ExperimentRun>;
 /// [`AWS::AppConfig::Extension`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extension.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnExtension::new`, `CfnExtensionProps` and the attributes need the cargo feature `appconfig`.
+/// `CfnExtension::new`, `CfnExtensionProps` and the attributes need the cargo feature
+/// `appconfig`.
 pub type CfnExtension = crate::Cfn<markers::Extension>;
 
 /// When you create an extension or configure an AWS authored extension, you associate the
@@ -324,8 +329,8 @@ pub struct CfnConfigurationProfileProps {
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-name),
     /// required.
     pub name: Str,
-    /// The ARN of an IAM role with permission to access the configuration at the specified `LocationUri`
-    /// .
+    /// The ARN of an IAM role with permission to access the configuration at the specified
+    /// `LocationUri` .
     ///
     /// CloudFormation property
     /// [`RetrievalRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-configurationprofile.html#cfn-appconfig-configurationprofile-retrievalrolearn).
@@ -535,8 +540,8 @@ pub struct CfnDeploymentProps {
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-deployment.html#cfn-appconfig-deployment-description);
     /// changing it replaces the resource.
     pub description: Option<Str>,
-    /// A map of dynamic extension parameter names to values to pass to associated extensions with `PRE_START_DEPLOYMENT`
-    /// actions.
+    /// A map of dynamic extension parameter names to values to pass to associated extensions with
+    /// `PRE_START_DEPLOYMENT` actions.
     ///
     /// CloudFormation property
     /// [`DynamicExtensionParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-deployment.html#cfn-appconfig-deployment-dynamicextensionparameters);
@@ -648,8 +653,8 @@ impl crate::Cfn<markers::Deployment> {
 pub mod deployment {
     use crate::kinds::{IntoValue, Str, set};
 
-    /// A map of dynamic extension parameter names to values to pass to associated extensions with `PRE_START_DEPLOYMENT`
-    /// actions.
+    /// A map of dynamic extension parameter names to values to pass to associated extensions with
+    /// `PRE_START_DEPLOYMENT` actions.
     ///
     /// CloudFormation property type
     /// [`DynamicExtensionParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appconfig-deployment-dynamicextensionparameters.html)
@@ -961,8 +966,8 @@ pub mod environment {
         /// [`AlarmArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appconfig-environment-monitor.html#cfn-appconfig-environment-monitor-alarmarn),
         /// required.
         pub alarm_arn: Str,
-        /// ARN of an AWS Identity and Access Management (IAM) role for AWS AppConfig to monitor `AlarmArn`
-        /// .
+        /// ARN of an AWS Identity and Access Management (IAM) role for AWS AppConfig to monitor
+        /// `AlarmArn` .
         ///
         /// CloudFormation property
         /// [`AlarmRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appconfig-environment-monitor.html#cfn-appconfig-environment-monitor-alarmrolearn).
@@ -1784,8 +1789,8 @@ pub struct CfnExtensionAssociationProps {
     /// [`ExtensionVersionNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extensionassociation.html#cfn-appconfig-extensionassociation-extensionversionnumber);
     /// changing it replaces the resource.
     pub extension_version_number: Option<Int>,
-    /// The parameter names and values defined in the extensions. Extension parameters marked `Required`
-    /// must be entered for this field.
+    /// The parameter names and values defined in the extensions. Extension parameters marked
+    /// `Required` must be entered for this field.
     ///
     /// CloudFormation property
     /// [`Parameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appconfig-extensionassociation.html#cfn-appconfig-extensionassociation-parameters).

@@ -40,15 +40,16 @@ pub mod markers {
 /// [`AWS::AppFlow::Connector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appflow-connector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature `appflow`.
+/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature
+/// `appflow`.
 pub type CfnConnector = crate::Cfn<markers::Connector>;
 
 /// The `AWS::AppFlow::ConnectorProfile` resource is an Amazon AppFlow resource type that
 /// specifies the configuration profile for an instance of a connector. This includes the
 /// provided name, credentials ARN, connection-mode, and so on. The fields that are common to
 /// all types of connector profiles are explicitly specified under the `Properties` field. The
-/// rest of the connector-specific properties are specified under `Properties/ConnectorProfileConfig`
-/// .
+/// rest of the connector-specific properties are specified under
+/// `Properties/ConnectorProfileConfig` .
 ///
 /// A handle to an
 /// [`AWS::AppFlow::ConnectorProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appflow-connectorprofile.html)
@@ -2834,8 +2835,8 @@ impl crate::Cfn<markers::Flow> {
 pub mod flow {
     use crate::kinds::{Bool, Id, Int, IntoValue, List, Map, Num, Str, set};
 
-    /// A class for modeling different type of tasks. Task implementation varies based on the `TaskType`
-    /// .
+    /// A class for modeling different type of tasks. Task implementation varies based on the
+    /// `TaskType` .
     ///
     /// CloudFormation property type
     /// [`Task`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appflow-flow-task.html)
@@ -4283,8 +4284,8 @@ pub mod flow {
         /// [`Object`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appflow-flow-salesforcedestinationproperties.html#cfn-appflow-flow-salesforcedestinationproperties-object),
         /// required.
         pub object: Str,
-        /// This specifies the type of write operation to be performed in Salesforce. When the value is `UPSERT`
-        /// , then `idFieldNames` is required.
+        /// This specifies the type of write operation to be performed in Salesforce. When the value is
+        /// `UPSERT` , then `idFieldNames` is required.
         ///
         /// CloudFormation property
         /// [`WriteOperationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appflow-flow-salesforcedestinationproperties.html#cfn-appflow-flow-salesforcedestinationproperties-writeoperationtype).

@@ -36,7 +36,8 @@ pub mod markers {
 /// [`AWS::AppIntegrations::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appintegrations-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `appintegrations`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `appintegrations`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// Creates and persists a DataIntegration resource.

@@ -33,7 +33,8 @@ pub mod markers {
 /// [`AWS::ApplicationAutoScaling::ScalableTarget`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalabletarget.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnScalableTarget::new`, `CfnScalableTargetProps` and the attributes need the cargo feature `applicationautoscaling`.
+/// `CfnScalableTarget::new`, `CfnScalableTargetProps` and the attributes need the cargo feature
+/// `applicationautoscaling`.
 pub type CfnScalableTarget = crate::Cfn<markers::ScalableTarget>;
 
 /// The `AWS::ApplicationAutoScaling::ScalingPolicy` resource defines a scaling policy that
@@ -43,7 +44,8 @@ pub type CfnScalableTarget = crate::Cfn<markers::ScalableTarget>;
 /// [`AWS::ApplicationAutoScaling::ScalingPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalingpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnScalingPolicy::new`, `CfnScalingPolicyProps` and the attributes need the cargo feature `applicationautoscaling`.
+/// `CfnScalingPolicy::new`, `CfnScalingPolicyProps` and the attributes need the cargo feature
+/// `applicationautoscaling`.
 pub type CfnScalingPolicy = crate::Cfn<markers::ScalingPolicy>;
 
 /// The properties of an
@@ -275,8 +277,8 @@ pub mod scalable_target {
         }
     }
 
-    /// `ScalableTargetAction` specifies the minimum and maximum capacity for the `ScalableTargetAction`
-    /// property of the [AWS::ApplicationAutoScaling::ScalableTarget
+    /// `ScalableTargetAction` specifies the minimum and maximum capacity for the
+    /// `ScalableTargetAction` property of the [AWS::ApplicationAutoScaling::ScalableTarget
     /// ScheduledAction](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalabletarget-scheduledaction.html)
     /// property type.
     ///
@@ -424,8 +426,8 @@ pub struct CfnScalingPolicyProps {
     /// changing it replaces the resource.
     pub scalable_dimension: Option<Str>,
     /// The CloudFormation-generated ID of an Application Auto Scaling scalable target. For more
-    /// information about the ID, see the Return Value section of the `AWS::ApplicationAutoScaling::ScalableTarget`
-    /// resource.
+    /// information about the ID, see the Return Value section of the
+    /// `AWS::ApplicationAutoScaling::ScalableTarget` resource.
     ///
     /// CloudFormation property
     /// [`ScalingTargetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalingpolicy.html#cfn-applicationautoscaling-scalingpolicy-scalingtargetid);
@@ -552,8 +554,8 @@ pub mod scaling_policy {
         /// The minimum value to scale by when the adjustment type is `PercentChangeInCapacity` . For
         /// example, suppose that you create a step scaling policy to scale out an Amazon ECS service by 25
         /// percent and you specify a `MinAdjustmentMagnitude` of 2. If the service has 4 tasks and the
-        /// scaling policy is performed, 25 percent of 4 is 1. However, because you specified a `MinAdjustmentMagnitude`
-        /// of 2, Application Auto Scaling scales out the service by 2 tasks.
+        /// scaling policy is performed, 25 percent of 4 is 1. However, because you specified a
+        /// `MinAdjustmentMagnitude` of 2, Application Auto Scaling scales out the service by 2 tasks.
         ///
         /// CloudFormation property
         /// [`MinAdjustmentMagnitude`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration.html#cfn-applicationautoscaling-scalingpolicy-stepscalingpolicyconfiguration-minadjustmentmagnitude).
@@ -626,9 +628,9 @@ pub mod scaling_policy {
         /// CloudFormation property
         /// [`MetricIntervalUpperBound`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalingpolicy-stepadjustment.html#cfn-applicationautoscaling-scalingpolicy-stepadjustment-metricintervalupperbound).
         pub metric_interval_upper_bound: Option<Num>,
-        /// The amount by which to scale. The adjustment is based on the value that you specified in the `AdjustmentType`
-        /// property (either an absolute number or a percentage). A positive value adds to the current
-        /// capacity and a negative number subtracts from the current capacity.
+        /// The amount by which to scale. The adjustment is based on the value that you specified in the
+        /// `AdjustmentType` property (either an absolute number or a percentage). A positive value adds
+        /// to the current capacity and a negative number subtracts from the current capacity.
         ///
         /// CloudFormation property
         /// [`ScalingAdjustment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationautoscaling-scalingpolicy-stepadjustment.html#cfn-applicationautoscaling-scalingpolicy-stepadjustment-scalingadjustment),

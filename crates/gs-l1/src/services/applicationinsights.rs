@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::ApplicationInsights::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationinsights-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `applicationinsights`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `applicationinsights`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// The properties of an
@@ -174,7 +175,8 @@ impl crate::Cfn<markers::Application> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns the Amazon Resource Name (ARN) of the application, such as `arn:aws:applicationinsights:us-east-1:123456789012:application/resource-group/my_resource_group`
+    /// Returns the Amazon Resource Name (ARN) of the application, such as
+    /// `arn:aws:applicationinsights:us-east-1:123456789012:application/resource-group/my_resource_group`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -352,22 +354,23 @@ pub mod application {
         /// CloudFormation property
         /// [`ComponentName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationinsights-application-componentmonitoringsetting.html#cfn-applicationinsights-application-componentmonitoringsetting-componentname).
         pub component_name: Option<Str>,
-        /// Customized monitoring settings. Required if CUSTOM mode is configured in `ComponentConfigurationMode`
-        /// .
+        /// Customized monitoring settings. Required if CUSTOM mode is configured in
+        /// `ComponentConfigurationMode` .
         ///
         /// CloudFormation property
         /// [`CustomComponentConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationinsights-application-componentmonitoringsetting.html#cfn-applicationinsights-application-componentmonitoringsetting-customcomponentconfiguration).
         pub custom_component_configuration: Option<ComponentConfiguration>,
-        /// Customized overwrite monitoring settings. Required if CUSTOM mode is configured in `ComponentConfigurationMode`
-        /// .
+        /// Customized overwrite monitoring settings. Required if CUSTOM mode is configured in
+        /// `ComponentConfigurationMode` .
         ///
         /// CloudFormation property
         /// [`DefaultOverwriteComponentConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationinsights-application-componentmonitoringsetting.html#cfn-applicationinsights-application-componentmonitoringsetting-defaultoverwritecomponentconfiguration).
         pub default_overwrite_component_configuration: Option<ComponentConfiguration>,
-        /// The tier of the application component. Supported tiers include `DOT_NET_CORE` , `DOT_NET_WORKER`
-        /// , `DOT_NET_WEB` , `SQL_SERVER` , `SQL_SERVER_ALWAYSON_AVAILABILITY_GROUP` , `SQL_SERVER_FAILOVER_CLUSTER_INSTANCE`
-        /// , `MYSQL` , `POSTGRESQL` , `JAVA_JMX` , `ORACLE` , `SAP_HANA_MULTI_NODE` , `SAP_HANA_SINGLE_NODE`
-        /// , `SAP_HANA_HIGH_AVAILABILITY` , `SHAREPOINT` . `ACTIVE_DIRECTORY` , and `DEFAULT` .
+        /// The tier of the application component. Supported tiers include `DOT_NET_CORE` ,
+        /// `DOT_NET_WORKER` , `DOT_NET_WEB` , `SQL_SERVER` , `SQL_SERVER_ALWAYSON_AVAILABILITY_GROUP` ,
+        /// `SQL_SERVER_FAILOVER_CLUSTER_INSTANCE` , `MYSQL` , `POSTGRESQL` , `JAVA_JMX` , `ORACLE` ,
+        /// `SAP_HANA_MULTI_NODE` , `SAP_HANA_SINGLE_NODE` , `SAP_HANA_HIGH_AVAILABILITY` , `SHAREPOINT`
+        /// . `ACTIVE_DIRECTORY` , and `DEFAULT` .
         ///
         /// CloudFormation property
         /// [`Tier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationinsights-application-componentmonitoringsetting.html#cfn-applicationinsights-application-componentmonitoringsetting-tier),
@@ -563,9 +566,9 @@ pub mod application {
     /// [`WindowsEvent`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationinsights-application-windowsevent.html)
     /// of [`AWS::ApplicationInsights::Application`](super::CfnApplication).
     pub struct WindowsEvent {
-        /// The levels of event to log. You must specify each level to log. Possible values include `INFORMATION`
-        /// , `WARNING` , `ERROR` , `CRITICAL` , and `VERBOSE` . This field is required for each type of
-        /// Windows Event to log.
+        /// The levels of event to log. You must specify each level to log. Possible values include
+        /// `INFORMATION` , `WARNING` , `ERROR` , `CRITICAL` , and `VERBOSE` . This field is required
+        /// for each type of Windows Event to log.
         ///
         /// CloudFormation property
         /// [`EventLevels`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationinsights-application-windowsevent.html#cfn-applicationinsights-application-windowsevent-eventlevels),
@@ -682,11 +685,13 @@ pub mod application {
         /// [`LogPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationinsights-application-log.html#cfn-applicationinsights-application-log-logpath).
         pub log_path: Option<Str>,
         /// The log type decides the log patterns against which Application Insights analyzes the log.
-        /// The log type is selected from the following: `SQL_SERVER` , `MYSQL` , `MYSQL_SLOW_QUERY` , `POSTGRESQL`
-        /// , `ORACLE_ALERT` , `ORACLE_LISTENER` , `IIS` , `APPLICATION` , `WINDOWS_EVENTS` , `WINDOWS_EVENTS_ACTIVE_DIRECTORY`
-        /// , `WINDOWS_EVENTS_DNS` , `WINDOWS_EVENTS_IIS` , `WINDOWS_EVENTS_SHAREPOINT` , `SQL_SERVER_ALWAYSON_AVAILABILITY_GROUP`
-        /// , `SQL_SERVER_FAILOVER_CLUSTER_INSTANCE` , `STEP_FUNCTION` , `API_GATEWAY_ACCESS` , `API_GATEWAY_EXECUTION`
-        /// , `SAP_HANA_LOGS` , `SAP_HANA_TRACE` , `SAP_HANA_HIGH_AVAILABILITY` , and `DEFAULT` .
+        /// The log type is selected from the following: `SQL_SERVER` , `MYSQL` , `MYSQL_SLOW_QUERY` ,
+        /// `POSTGRESQL` , `ORACLE_ALERT` , `ORACLE_LISTENER` , `IIS` , `APPLICATION` , `WINDOWS_EVENTS`
+        /// , `WINDOWS_EVENTS_ACTIVE_DIRECTORY` , `WINDOWS_EVENTS_DNS` , `WINDOWS_EVENTS_IIS` ,
+        /// `WINDOWS_EVENTS_SHAREPOINT` , `SQL_SERVER_ALWAYSON_AVAILABILITY_GROUP` ,
+        /// `SQL_SERVER_FAILOVER_CLUSTER_INSTANCE` , `STEP_FUNCTION` , `API_GATEWAY_ACCESS` ,
+        /// `API_GATEWAY_EXECUTION` , `SAP_HANA_LOGS` , `SAP_HANA_TRACE` , `SAP_HANA_HIGH_AVAILABILITY`
+        /// , and `DEFAULT` .
         ///
         /// CloudFormation property
         /// [`LogType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationinsights-application-log.html#cfn-applicationinsights-application-log-logtype),

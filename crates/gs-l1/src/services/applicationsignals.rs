@@ -38,7 +38,8 @@ pub mod markers {
 /// [`AWS::ApplicationSignals::Discovery`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationsignals-discovery.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDiscovery::new`, `CfnDiscoveryProps` and the attributes need the cargo feature `applicationsignals`.
+/// `CfnDiscovery::new`, `CfnDiscoveryProps` and the attributes need the cargo feature
+/// `applicationsignals`.
 pub type CfnDiscovery = crate::Cfn<markers::Discovery>;
 
 /// A structure that contains the complete grouping configuration for an account, including all
@@ -616,10 +617,10 @@ pub mod service_level_objective {
         /// CloudFormation property
         /// [`MetricStat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationsignals-servicelevelobjective-metricdataquery.html#cfn-applicationsignals-servicelevelobjective-metricdataquery-metricstat).
         pub metric_stat: Option<MetricStat>,
-        /// Use this only if you are using a metric math expression for the SLO. Specify `true` for `ReturnData`
-        /// for only the one expression result to use as the alarm. For all other metrics and
-        /// expressions in the same `CreateServiceLevelObjective` operation, specify `ReturnData` as `false`
-        /// .
+        /// Use this only if you are using a metric math expression for the SLO. Specify `true` for
+        /// `ReturnData` for only the one expression result to use as the alarm. For all other metrics
+        /// and expressions in the same `CreateServiceLevelObjective` operation, specify `ReturnData` as
+        /// `false` .
         ///
         /// CloudFormation property
         /// [`ReturnData`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationsignals-servicelevelobjective-metricdataquery.html#cfn-applicationsignals-servicelevelobjective-metricdataquery-returndata).
@@ -1117,9 +1118,10 @@ pub mod service_level_objective {
         /// [`MetricType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationsignals-servicelevelobjective-requestbasedslimetric.html#cfn-applicationsignals-servicelevelobjective-requestbasedslimetric-metrictype).
         pub metric_type: Option<Str>,
         /// Use this structure to define the metric that you want to use as the "good request" or "bad
-        /// request" value for a request-based SLO. This value observed for the metric defined in `TotalRequestCountMetric`
-        /// will be divided by the number found for `MonitoredRequestCountMetric` to determine the
-        /// percentage of successful requests that this SLO tracks.
+        /// request" value for a request-based SLO. This value observed for the metric defined in
+        /// `TotalRequestCountMetric` will be divided by the number found for
+        /// `MonitoredRequestCountMetric` to determine the percentage of successful requests that this
+        /// SLO tracks.
         ///
         /// CloudFormation property
         /// [`MonitoredRequestCountMetric`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationsignals-servicelevelobjective-requestbasedslimetric.html#cfn-applicationsignals-servicelevelobjective-requestbasedslimetric-monitoredrequestcountmetric).
@@ -1132,8 +1134,8 @@ pub mod service_level_objective {
         pub operation_name: Option<Str>,
         /// This structure defines the metric that is used as the "total requests" number for a
         /// request-based SLO. The number observed for this metric is divided by the number of "good
-        /// requests" or "bad requests" that is observed for the metric defined in `MonitoredRequestCountMetric`
-        /// .
+        /// requests" or "bad requests" that is observed for the metric defined in
+        /// `MonitoredRequestCountMetric` .
         ///
         /// CloudFormation property
         /// [`TotalRequestCountMetric`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationsignals-servicelevelobjective-requestbasedslimetric.html#cfn-applicationsignals-servicelevelobjective-requestbasedslimetric-totalrequestcountmetric).
@@ -1183,9 +1185,9 @@ pub mod service_level_objective {
     }
 
     /// This structure defines the metric that is used as the "good request" or "bad request" value
-    /// for a request-based SLO. This value observed for the metric defined in `TotalRequestCountMetric`
-    /// is divided by the number found for `MonitoredRequestCountMetric` to determine the percentage
-    /// of successful requests that this SLO tracks.
+    /// for a request-based SLO. This value observed for the metric defined in
+    /// `TotalRequestCountMetric` is divided by the number found for `MonitoredRequestCountMetric`
+    /// to determine the percentage of successful requests that this SLO tracks.
     ///
     /// CloudFormation property type
     /// [`MonitoredRequestCountMetric`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationsignals-servicelevelobjective-monitoredrequestcountmetric.html)
@@ -1343,8 +1345,8 @@ pub mod service_level_objective {
     /// [`RollingInterval`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationsignals-servicelevelobjective-rollinginterval.html)
     /// of [`AWS::ApplicationSignals::ServiceLevelObjective`](super::CfnServiceLevelObjective).
     pub struct RollingInterval {
-        /// Specifies the duration of each rolling interval. For example, if `Duration` is `7` and `DurationUnit`
-        /// is `DAY` , each rolling interval is seven days.
+        /// Specifies the duration of each rolling interval. For example, if `Duration` is `7` and
+        /// `DurationUnit` is `DAY` , each rolling interval is seven days.
         ///
         /// CloudFormation property
         /// [`Duration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationsignals-servicelevelobjective-rollinginterval.html#cfn-applicationsignals-servicelevelobjective-rollinginterval-duration),
@@ -1386,8 +1388,8 @@ pub mod service_level_objective {
     /// [`CalendarInterval`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationsignals-servicelevelobjective-calendarinterval.html)
     /// of [`AWS::ApplicationSignals::ServiceLevelObjective`](super::CfnServiceLevelObjective).
     pub struct CalendarInterval {
-        /// Specifies the duration of each calendar interval. For example, if `Duration` is `1` and `DurationUnit`
-        /// is `MONTH` , each interval is one month, aligned with the calendar.
+        /// Specifies the duration of each calendar interval. For example, if `Duration` is `1` and
+        /// `DurationUnit` is `MONTH` , each interval is one month, aligned with the calendar.
         ///
         /// CloudFormation property
         /// [`Duration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-applicationsignals-servicelevelobjective-calendarinterval.html#cfn-applicationsignals-servicelevelobjective-calendarinterval-duration),

@@ -56,7 +56,8 @@ pub mod markers {
 /// [`AWS::AppMesh::GatewayRoute`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-gatewayroute.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGatewayRoute::new`, `CfnGatewayRouteProps` and the attributes need the cargo feature `appmesh`.
+/// `CfnGatewayRoute::new`, `CfnGatewayRouteProps` and the attributes need the cargo feature
+/// `appmesh`.
 pub type CfnGatewayRoute = crate::Cfn<markers::GatewayRoute>;
 
 /// Creates a service mesh.
@@ -83,7 +84,8 @@ pub type CfnRoute = crate::Cfn<markers::Route>;
 /// [`AWS::AppMesh::VirtualGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualgateway.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVirtualGateway::new`, `CfnVirtualGatewayProps` and the attributes need the cargo feature `appmesh`.
+/// `CfnVirtualGateway::new`, `CfnVirtualGatewayProps` and the attributes need the cargo feature
+/// `appmesh`.
 pub type CfnVirtualGateway = crate::Cfn<markers::VirtualGateway>;
 
 /// Creates a virtual node within a service mesh.
@@ -92,7 +94,8 @@ pub type CfnVirtualGateway = crate::Cfn<markers::VirtualGateway>;
 /// [`AWS::AppMesh::VirtualNode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualnode.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVirtualNode::new`, `CfnVirtualNodeProps` and the attributes need the cargo feature `appmesh`.
+/// `CfnVirtualNode::new`, `CfnVirtualNodeProps` and the attributes need the cargo feature
+/// `appmesh`.
 pub type CfnVirtualNode = crate::Cfn<markers::VirtualNode>;
 
 /// Creates a virtual router within a service mesh.
@@ -101,7 +104,8 @@ pub type CfnVirtualNode = crate::Cfn<markers::VirtualNode>;
 /// [`AWS::AppMesh::VirtualRouter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualrouter.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVirtualRouter::new`, `CfnVirtualRouterProps` and the attributes need the cargo feature `appmesh`.
+/// `CfnVirtualRouter::new`, `CfnVirtualRouterProps` and the attributes need the cargo feature
+/// `appmesh`.
 pub type CfnVirtualRouter = crate::Cfn<markers::VirtualRouter>;
 
 /// Creates a virtual service within a service mesh.
@@ -110,7 +114,8 @@ pub type CfnVirtualRouter = crate::Cfn<markers::VirtualRouter>;
 /// [`AWS::AppMesh::VirtualService`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appmesh-virtualservice.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVirtualService::new`, `CfnVirtualServiceProps` and the attributes need the cargo feature `appmesh`.
+/// `CfnVirtualService::new`, `CfnVirtualServiceProps` and the attributes need the cargo feature
+/// `appmesh`.
 pub type CfnVirtualService = crate::Cfn<markers::VirtualService>;
 
 /// The properties of an
@@ -724,9 +729,9 @@ pub mod gateway_route {
         pub port: Option<Int>,
         /// Specifies the path to match requests with. This parameter must always start with `/` , which
         /// by itself matches all requests to the virtual service name. You can also match for
-        /// path-based routing of requests. For example, if your virtual service name is `my-service.local`
-        /// and you want the route to match requests to `my-service.local/metrics` , your prefix should
-        /// be `/metrics` .
+        /// path-based routing of requests. For example, if your virtual service name is
+        /// `my-service.local` and you want the route to match requests to `my-service.local/metrics` ,
+        /// your prefix should be `/metrics` .
         ///
         /// CloudFormation property
         /// [`Prefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-gatewayroute-httpgatewayroutematch.html#cfn-appmesh-gatewayroute-httpgatewayroutematch-prefix).
@@ -1603,9 +1608,9 @@ pub mod mesh {
     /// of [`AWS::AppMesh::Mesh`](super::CfnMesh).
     pub struct EgressFilter {
         /// The egress filter type. By default, the type is `DROP_ALL` , which allows egress only from
-        /// virtual nodes to other defined resources in the service mesh (and any traffic to `*.amazonaws.com`
-        /// for AWS API calls). You can set the egress filter type to `ALLOW_ALL` to allow egress to any
-        /// endpoint inside or outside of the service mesh.
+        /// virtual nodes to other defined resources in the service mesh (and any traffic to
+        /// `*.amazonaws.com` for AWS API calls). You can set the egress filter type to `ALLOW_ALL` to
+        /// allow egress to any endpoint inside or outside of the service mesh.
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-mesh-egressfilter.html#cfn-appmesh-mesh-egressfilter-type),
@@ -2160,9 +2165,9 @@ pub mod route {
     }
 
     /// An object that represents a retry policy. Specify at least one value for at least one of the
-    /// types of `RetryEvents` , a value for `maxRetries` , and a value for `perRetryTimeout` . Both `server-error`
-    /// and `gateway-error` under `httpRetryEvents` include the Envoy `reset` policy. For more
-    /// information on the `reset` policy, see the [Envoy
+    /// types of `RetryEvents` , a value for `maxRetries` , and a value for `perRetryTimeout` . Both
+    /// `server-error` and `gateway-error` under `httpRetryEvents` include the Envoy `reset` policy.
+    /// For more information on the `reset` policy, see the [Envoy
     /// documentation](https://docs.aws.amazon.com/https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/router_filter#x-envoy-retry-on)
     /// .
     ///
@@ -2249,9 +2254,9 @@ pub mod route {
         pub port: Option<Int>,
         /// Specifies the path to match requests with. This parameter must always start with `/` , which
         /// by itself matches all requests to the virtual service name. You can also match for
-        /// path-based routing of requests. For example, if your virtual service name is `my-service.local`
-        /// and you want the route to match requests to `my-service.local/metrics` , your prefix should
-        /// be `/metrics` .
+        /// path-based routing of requests. For example, if your virtual service name is
+        /// `my-service.local` and you want the route to match requests to `my-service.local/metrics` ,
+        /// your prefix should be `/metrics` .
         ///
         /// CloudFormation property
         /// [`Prefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-httproutematch.html#cfn-appmesh-route-httproutematch-prefix).
@@ -2730,9 +2735,9 @@ pub mod route {
     }
 
     /// An object that represents a retry policy. Specify at least one value for at least one of the
-    /// types of `RetryEvents` , a value for `maxRetries` , and a value for `perRetryTimeout` . Both `server-error`
-    /// and `gateway-error` under `httpRetryEvents` include the Envoy `reset` policy. For more
-    /// information on the `reset` policy, see the [Envoy
+    /// types of `RetryEvents` , a value for `maxRetries` , and a value for `perRetryTimeout` . Both
+    /// `server-error` and `gateway-error` under `httpRetryEvents` include the Envoy `reset` policy.
+    /// For more information on the `reset` policy, see the [Envoy
     /// documentation](https://docs.aws.amazon.com/https://www.envoyproxy.io/docs/envoy/latest/configuration/http/http_filters/router_filter#x-envoy-retry-on)
     /// .
     ///
@@ -2808,8 +2813,8 @@ pub mod route {
         /// CloudFormation property
         /// [`Metadata`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-grpcroutematch.html#cfn-appmesh-route-grpcroutematch-metadata).
         pub metadata: Option<List<GrpcRouteMetadata>>,
-        /// The method name to match from the request. If you specify a name, you must also specify a `serviceName`
-        /// .
+        /// The method name to match from the request. If you specify a name, you must also specify a
+        /// `serviceName` .
         ///
         /// CloudFormation property
         /// [`MethodName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-route-grpcroutematch.html#cfn-appmesh-route-grpcroutematch-methodname).
@@ -3434,8 +3439,8 @@ pub mod virtual_gateway {
     /// [`VirtualGatewayFileAccessLog`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-virtualgatewayfileaccesslog.html)
     /// of [`AWS::AppMesh::VirtualGateway`](super::CfnVirtualGateway).
     pub struct VirtualGatewayFileAccessLog {
-        /// The specified format for the virtual gateway access logs. It can be either `json_format` or `text_format`
-        /// .
+        /// The specified format for the virtual gateway access logs. It can be either `json_format` or
+        /// `text_format` .
         ///
         /// CloudFormation property
         /// [`Format`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appmesh-virtualgateway-virtualgatewayfileaccesslog.html#cfn-appmesh-virtualgateway-virtualgatewayfileaccesslog-format).

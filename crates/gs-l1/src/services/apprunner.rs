@@ -40,8 +40,8 @@ pub mod markers {
     }
 }
 
-/// Specify an AWS App Runner Automatic Scaling configuration by using the `AWS::AppRunner::AutoScalingConfiguration`
-/// resource in an AWS CloudFormation template.
+/// Specify an AWS App Runner Automatic Scaling configuration by using the
+/// `AWS::AppRunner::AutoScalingConfiguration` resource in an AWS CloudFormation template.
 ///
 /// A handle to an
 /// [`AWS::AppRunner::AutoScalingConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-autoscalingconfiguration.html)
@@ -51,8 +51,8 @@ pub mod markers {
 /// need the cargo feature `apprunner`.
 pub type CfnAutoScalingConfiguration = crate::Cfn<markers::AutoScalingConfiguration>;
 
-/// Specify an AWS App Runner observability configuration by using the `AWS::AppRunner::ObservabilityConfiguration`
-/// resource in an AWS CloudFormation template.
+/// Specify an AWS App Runner observability configuration by using the
+/// `AWS::AppRunner::ObservabilityConfiguration` resource in an AWS CloudFormation template.
 ///
 /// A handle to an
 /// [`AWS::AppRunner::ObservabilityConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-observabilityconfiguration.html)
@@ -79,11 +79,12 @@ pub type CfnService = crate::Cfn<markers::Service>;
 /// [`AWS::AppRunner::VpcConnector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-vpcconnector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVpcConnector::new`, `CfnVpcConnectorProps` and the attributes need the cargo feature `apprunner`.
+/// `CfnVpcConnector::new`, `CfnVpcConnectorProps` and the attributes need the cargo feature
+/// `apprunner`.
 pub type CfnVpcConnector = crate::Cfn<markers::VpcConnector>;
 
-/// Specify an AWS App Runner VPC Ingress Connection by using the `AWS::AppRunner::VpcIngressConnection`
-/// resource in an AWS CloudFormation template.
+/// Specify an AWS App Runner VPC Ingress Connection by using the
+/// `AWS::AppRunner::VpcIngressConnection` resource in an AWS CloudFormation template.
 ///
 /// A handle to an
 /// [`AWS::AppRunner::VpcIngressConnection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-vpcingressconnection.html)
@@ -736,8 +737,8 @@ pub mod service {
         /// CloudFormation property
         /// [`ObservabilityConfigurationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apprunner-service-serviceobservabilityconfiguration.html#cfn-apprunner-service-serviceobservabilityconfiguration-observabilityconfigurationarn).
         pub observability_configuration_arn: Option<Str>,
-        /// When `true` , an observability configuration resource is associated with the service, and an `ObservabilityConfigurationArn`
-        /// is specified.
+        /// When `true` , an observability configuration resource is associated with the service, and an
+        /// `ObservabilityConfigurationArn` is specified.
         ///
         /// CloudFormation property
         /// [`ObservabilityEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apprunner-service-serviceobservabilityconfiguration.html#cfn-apprunner-service-serviceobservabilityconfiguration-observabilityenabled),
@@ -1334,8 +1335,8 @@ pub mod service {
         /// CloudFormation property
         /// [`VpcConnectorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-apprunner-service-egressconfiguration.html#cfn-apprunner-service-egressconfiguration-vpcconnectorarn).
         ///
-        /// Takes a [`CfnVpcConnector`](crate::apprunner::CfnVpcConnector) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnVpcConnector`](crate::apprunner::CfnVpcConnector) handle (written as its
+        /// `Ref`), or a string or token.
         pub vpc_connector_arn: Option<Id<crate::apprunner::CfnVpcConnector>>,
     }
 
@@ -1590,8 +1591,9 @@ impl crate::Cfn<markers::VpcIngressConnection> {
     }
 
     /// The current status of the VPC Ingress Connection. The VPC Ingress Connection displays one of
-    /// the following statuses: `AVAILABLE` , `PENDING_CREATION` , `PENDING_UPDATE` , `PENDING_DELETION`
-    /// , `FAILED_CREATION` , `FAILED_UPDATE` , `FAILED_DELETION` , and `DELETED` ..
+    /// the following statuses: `AVAILABLE` , `PENDING_CREATION` , `PENDING_UPDATE` ,
+    /// `PENDING_DELETION` , `FAILED_CREATION` , `FAILED_UPDATE` , `FAILED_DELETION` , and `DELETED`
+    /// ..
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apprunner-vpcingressconnection.html#aws-resource-apprunner-vpcingressconnection-return-values).

@@ -89,7 +89,8 @@ pub mod markers {
 /// [`AWS::AppStream::AppBlock`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-appblock.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAppBlock::new`, `CfnAppBlockProps` and the attributes need the cargo feature `appstream`.
+/// `CfnAppBlock::new`, `CfnAppBlockProps` and the attributes need the cargo feature
+/// `appstream`.
 pub type CfnAppBlock = crate::Cfn<markers::AppBlock>;
 
 /// Creates an app block builder.
@@ -109,7 +110,8 @@ pub type CfnAppBlockBuilder = crate::Cfn<markers::AppBlockBuilder>;
 /// [`AWS::AppStream::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `appstream`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `appstream`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// Associates an application to an entitlement.
@@ -155,7 +157,8 @@ pub type CfnDirectoryConfig = crate::Cfn<markers::DirectoryConfig>;
 /// [`AWS::AppStream::Entitlement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-entitlement.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEntitlement::new`, `CfnEntitlementProps` and the attributes need the cargo feature `appstream`.
+/// `CfnEntitlement::new`, `CfnEntitlementProps` and the attributes need the cargo feature
+/// `appstream`.
 pub type CfnEntitlement = crate::Cfn<markers::Entitlement>;
 
 /// The `AWS::AppStream::Fleet` resource creates a fleet for Amazon AppStream 2.0. A fleet
@@ -176,7 +179,8 @@ pub type CfnFleet = crate::Cfn<markers::Fleet>;
 /// [`AWS::AppStream::ImageBuilder`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appstream-imagebuilder.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnImageBuilder::new`, `CfnImageBuilderProps` and the attributes need the cargo feature `appstream`.
+/// `CfnImageBuilder::new`, `CfnImageBuilderProps` and the attributes need the cargo feature
+/// `appstream`.
 pub type CfnImageBuilder = crate::Cfn<markers::ImageBuilder>;
 
 /// The `AWS::AppStream::Stack` resource creates a stack to start streaming applications to

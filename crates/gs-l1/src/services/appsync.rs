@@ -110,8 +110,8 @@ pub type CfnApiCache = crate::Cfn<markers::ApiCache>;
 /// `CfnApiKey::new`, `CfnApiKeyProps` and the attributes need the cargo feature `appsync`.
 pub type CfnApiKey = crate::Cfn<markers::ApiKey>;
 
-/// The `AWS::AppSync::ChannelNamespace` resource creates a channel namespace associated with an `Api`
-/// . The `ChannelNamespace` contains the definitions for code handlers for the `Api` .
+/// The `AWS::AppSync::ChannelNamespace` resource creates a channel namespace associated with an
+/// `Api` . The `ChannelNamespace` contains the definitions for code handlers for the `Api` .
 ///
 /// A handle to an
 /// [`AWS::AppSync::ChannelNamespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-channelnamespace.html)
@@ -129,7 +129,8 @@ pub type CfnChannelNamespace = crate::Cfn<markers::ChannelNamespace>;
 /// [`AWS::AppSync::DataSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-datasource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature `appsync`.
+/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature
+/// `appsync`.
 pub type CfnDataSource = crate::Cfn<markers::DataSource>;
 
 /// The `AWS::AppSync::DomainName` resource creates a `DomainNameConfig` object to configure a
@@ -139,7 +140,8 @@ pub type CfnDataSource = crate::Cfn<markers::DataSource>;
 /// [`AWS::AppSync::DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-domainname.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDomainName::new`, `CfnDomainNameProps` and the attributes need the cargo feature `appsync`.
+/// `CfnDomainName::new`, `CfnDomainNameProps` and the attributes need the cargo feature
+/// `appsync`.
 pub type CfnDomainName = crate::Cfn<markers::DomainName>;
 
 /// The `AWS::AppSync::DomainNameApiAssociation` resource represents the mapping of your custom
@@ -176,7 +178,8 @@ pub type CfnFunctionConfiguration = crate::Cfn<markers::FunctionConfiguration>;
 /// [`AWS::AppSync::GraphQLApi`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGraphQLApi::new`, `CfnGraphQLApiProps` and the attributes need the cargo feature `appsync`.
+/// `CfnGraphQLApi::new`, `CfnGraphQLApiProps` and the attributes need the cargo feature
+/// `appsync`.
 pub type CfnGraphQLApi = crate::Cfn<markers::GraphQLApi>;
 
 /// The `AWS::AppSync::GraphQLSchema` resource is used for your AWS AppSync GraphQL schema that
@@ -189,7 +192,8 @@ pub type CfnGraphQLApi = crate::Cfn<markers::GraphQLApi>;
 /// [`AWS::AppSync::GraphQLSchema`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlschema.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGraphQLSchema::new`, `CfnGraphQLSchemaProps` and the attributes need the cargo feature `appsync`.
+/// `CfnGraphQLSchema::new`, `CfnGraphQLSchemaProps` and the attributes need the cargo feature
+/// `appsync`.
 pub type CfnGraphQLSchema = crate::Cfn<markers::GraphQLSchema>;
 
 /// The `AWS::AppSync::Resolver` resource defines the logical GraphQL resolver that you attach
@@ -441,9 +445,9 @@ pub mod api {
         /// CloudFormation property
         /// [`CognitoConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-authprovider.html#cfn-appsync-api-authprovider-cognitoconfig).
         pub cognito_config: Option<CognitoConfig>,
-        /// A `LambdaAuthorizerConfig` specifies how to authorize AWS AppSync API access when using the `AWS_LAMBDA`
-        /// authorizer mode. Be aware that an AWS AppSync API can have only one AWS Lambda authorizer
-        /// configured at a time.
+        /// A `LambdaAuthorizerConfig` specifies how to authorize AWS AppSync API access when using the
+        /// `AWS_LAMBDA` authorizer mode. Be aware that an AWS AppSync API can have only one AWS Lambda
+        /// authorizer configured at a time.
         ///
         /// CloudFormation property
         /// [`LambdaAuthorizerConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-authprovider.html#cfn-appsync-api-authprovider-lambdaauthorizerconfig).
@@ -587,9 +591,9 @@ pub mod api {
         }
     }
 
-    /// A `LambdaAuthorizerConfig` specifies how to authorize AWS AppSync API access when using the `AWS_LAMBDA`
-    /// authorizer mode. Be aware that an AWS AppSync API can have only one AWS Lambda authorizer
-    /// configured at a time.
+    /// A `LambdaAuthorizerConfig` specifies how to authorize AWS AppSync API access when using the
+    /// `AWS_LAMBDA` authorizer mode. Be aware that an AWS AppSync API can have only one AWS Lambda
+    /// authorizer configured at a time.
     ///
     /// CloudFormation property type
     /// [`LambdaAuthorizerConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-api-lambdaauthorizerconfig.html)
@@ -910,8 +914,8 @@ impl crate::Cfn<markers::ApiKey> {
         gs_core::Value::GetAtt(self.node(), "ApiKey".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the API key, such as `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/apikey/apikeya1bzhi`
-    /// .
+    /// The Amazon Resource Name (ARN) of the API key, such as
+    /// `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/apikey/apikeya1bzhi` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-apikey.html#aws-resource-appsync-apikey-return-values).
@@ -1095,8 +1099,8 @@ pub mod channel_namespace {
         }
     }
 
-    /// The `HandlerConfigs` property type specifies the configuration for the `OnPublish` and `OnSubscribe`
-    /// handlers.
+    /// The `HandlerConfigs` property type specifies the configuration for the `OnPublish` and
+    /// `OnSubscribe` handlers.
     ///
     /// CloudFormation property type
     /// [`HandlerConfigs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-channelnamespace-handlerconfigs.html)
@@ -1306,10 +1310,11 @@ pub struct CfnDataSourceProps {
     /// CloudFormation property
     /// [`LambdaConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-datasource.html#cfn-appsync-datasource-lambdaconfig).
     pub lambda_config: Option<data_source::LambdaConfig>,
-    /// Enables or disables enhanced data source metrics for specified data sources. Note that `MetricsConfig`
-    /// won't be used unless the `dataSourceLevelMetricsBehavior` value is set to `PER_DATA_SOURCE_METRICS`
-    /// . If the `dataSourceLevelMetricsBehavior` is set to `FULL_REQUEST_DATA_SOURCE_METRICS`
-    /// instead, `MetricsConfig` will be ignored. However, you can still set its value.
+    /// Enables or disables enhanced data source metrics for specified data sources. Note that
+    /// `MetricsConfig` won't be used unless the `dataSourceLevelMetricsBehavior` value is set to
+    /// `PER_DATA_SOURCE_METRICS` . If the `dataSourceLevelMetricsBehavior` is set to
+    /// `FULL_REQUEST_DATA_SOURCE_METRICS` instead, `MetricsConfig` will be ignored. However, you
+    /// can still set its value.
     ///
     /// CloudFormation property
     /// [`MetricsConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-datasource.html#cfn-appsync-datasource-metricsconfig).
@@ -1412,8 +1417,8 @@ impl crate::Cfn<markers::DataSource> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the API key, such as `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/datasources/datasourcename`
-    /// .
+    /// The Amazon Resource Name (ARN) of the API key, such as
+    /// `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/datasources/datasourcename` .
     ///
     /// `Fn::GetAtt` of
     /// [`DataSourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-datasource.html#aws-resource-appsync-datasource-return-values).
@@ -1492,8 +1497,8 @@ pub mod data_source {
         /// [`EventBusArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-appsync-datasource-eventbridgeconfig.html#cfn-appsync-datasource-eventbridgeconfig-eventbusarn),
         /// required.
         ///
-        /// Takes a [`CfnEventBus`](crate::events::CfnEventBus) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnEventBus`](crate::events::CfnEventBus) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub event_bus_arn: Id<crate::events::CfnEventBus>,
     }
 
@@ -2155,8 +2160,8 @@ pub struct CfnFunctionConfigurationProps {
     /// Takes a [`CfnGraphQLApi`](crate::appsync::CfnGraphQLApi) handle (written as `Fn::GetAtt` of
     /// its `ApiId`), or a string or token.
     pub api_id: Id<crate::appsync::CfnGraphQLApi>,
-    /// The `resolver` code that contains the request and response functions. When code is used, the `runtime`
-    /// is required. The runtime value must be `APPSYNC_JS` .
+    /// The `resolver` code that contains the request and response functions. When code is used, the
+    /// `runtime` is required. The runtime value must be `APPSYNC_JS` .
     ///
     /// CloudFormation property
     /// [`Code`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-functionconfiguration.html#cfn-appsync-functionconfiguration-code).
@@ -2311,8 +2316,8 @@ impl crate::Cfn<markers::FunctionConfiguration> {
         gs_core::Value::GetAtt(self.node(), "FunctionId".into())
     }
 
-    /// ARN of the function, such as `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/functions/functionId`
-    /// .
+    /// ARN of the function, such as
+    /// `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/functions/functionId` .
     ///
     /// `Fn::GetAtt` of
     /// [`FunctionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-functionconfiguration.html#aws-resource-appsync-functionconfiguration-return-values).
@@ -2491,8 +2496,8 @@ pub struct CfnGraphQLApiProps {
     /// CloudFormation property
     /// [`ApiType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-apitype).
     pub api_type: Option<Str>,
-    /// Security configuration for your GraphQL API. For allowed values (such as `API_KEY` , `AWS_IAM`
-    /// , `AMAZON_COGNITO_USER_POOLS` , `OPENID_CONNECT` , or `AWS_LAMBDA` ), see
+    /// Security configuration for your GraphQL API. For allowed values (such as `API_KEY` ,
+    /// `AWS_IAM` , `AMAZON_COGNITO_USER_POOLS` , `OPENID_CONNECT` , or `AWS_LAMBDA` ), see
     /// [Security](https://docs.aws.amazon.com/appsync/latest/devguide/security.html) in the *AWS
     /// AppSync Developer Guide* .
     ///
@@ -2517,8 +2522,8 @@ pub struct CfnGraphQLApiProps {
     /// [`EnvironmentVariables`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html#cfn-appsync-graphqlapi-environmentvariables).
     pub environment_variables: Option<Map<Str>>,
     /// Sets the value of the GraphQL API to enable ( `ENABLED` ) or disable ( `DISABLED` )
-    /// introspection. If no value is provided, the introspection configuration will be set to `ENABLED`
-    /// by default. This field will produce an error if the operation attempts to use the
+    /// introspection. If no value is provided, the introspection configuration will be set to
+    /// `ENABLED` by default. This field will produce an error if the operation attempts to use the
     /// introspection feature while this field is disabled.
     ///
     /// CloudFormation property
@@ -2719,8 +2724,8 @@ impl crate::Cfn<markers::GraphQLApi> {
         gs_core::Value::GetAtt(self.node(), "RealtimeDns".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the API key, such as `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid`
-    /// .
+    /// The Amazon Resource Name (ARN) of the API key, such as
+    /// `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-graphqlapi.html#aws-resource-appsync-graphqlapi-return-values).
@@ -3257,8 +3262,8 @@ pub struct CfnResolverProps {
     /// CloudFormation property
     /// [`CachingConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-resolver.html#cfn-appsync-resolver-cachingconfig).
     pub caching_config: Option<resolver::CachingConfig>,
-    /// The `resolver` code that contains the request and response functions. When code is used, the `runtime`
-    /// is required. The runtime value must be `APPSYNC_JS` .
+    /// The `resolver` code that contains the request and response functions. When code is used, the
+    /// `runtime` is required. The runtime value must be `APPSYNC_JS` .
     ///
     /// CloudFormation property
     /// [`Code`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-resolver.html#cfn-appsync-resolver-code).
@@ -3293,10 +3298,11 @@ pub struct CfnResolverProps {
     /// CloudFormation property
     /// [`MaxBatchSize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-resolver.html#cfn-appsync-resolver-maxbatchsize).
     pub max_batch_size: Option<Int>,
-    /// Enables or disables enhanced resolver metrics for specified resolvers. Note that `MetricsConfig`
-    /// won't be used unless the `resolverLevelMetricsBehavior` value is set to `PER_RESOLVER_METRICS`
-    /// . If the `resolverLevelMetricsBehavior` is set to `FULL_REQUEST_RESOLVER_METRICS` instead, `MetricsConfig`
-    /// will be ignored. However, you can still set its value.
+    /// Enables or disables enhanced resolver metrics for specified resolvers. Note that
+    /// `MetricsConfig` won't be used unless the `resolverLevelMetricsBehavior` value is set to
+    /// `PER_RESOLVER_METRICS` . If the `resolverLevelMetricsBehavior` is set to
+    /// `FULL_REQUEST_RESOLVER_METRICS` instead, `MetricsConfig` will be ignored. However, you can
+    /// still set its value.
     ///
     /// CloudFormation property
     /// [`MetricsConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-appsync-resolver.html#cfn-appsync-resolver-metricsconfig).
@@ -3432,7 +3438,8 @@ impl crate::Cfn<markers::Resolver> {
         gs_core::Value::GetAtt(self.node(), "TypeName".into())
     }
 
-    /// ARN of the resolver, such as `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/types/typename/resolvers/resolvername`
+    /// ARN of the resolver, such as
+    /// `arn:aws:appsync:us-east-1:123456789012:apis/graphqlapiid/types/typename/resolvers/resolvername`
     /// .
     ///
     /// `Fn::GetAtt` of

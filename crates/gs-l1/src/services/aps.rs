@@ -59,7 +59,8 @@ pub type CfnAnomalyDetector = crate::Cfn<markers::AnomalyDetector>;
 /// [`AWS::APS::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `aps`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `aps`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// The definition of a rule groups namespace in an Amazon Managed Service for Prometheus
@@ -597,7 +598,8 @@ impl crate::Cfn<markers::RuleGroupsNamespace> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the rule groups namespace. For example, `arn:aws:aps:<region>:123456789012:rulegroupsnamespace/ws-example1-1234-abcd-5678-ef90abcd1234/rulesfile1`
+    /// The ARN of the rule groups namespace. For example,
+    /// `arn:aws:aps:<region>:123456789012:rulegroupsnamespace/ws-example1-1234-abcd-5678-ef90abcd1234/rulesfile1`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -719,8 +721,8 @@ impl crate::Cfn<markers::Scraper> {
         gs_core::Value::GetAtt(self.node(), "ScraperId".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the scraper. For example, `arn:aws:aps:<region>:123456798012:scraper/s-example1-1234-abcd-5678-ef9012abcd34`
-    /// .
+    /// The Amazon Resource Name (ARN) of the scraper. For example,
+    /// `arn:aws:aps:<region>:123456798012:scraper/s-example1-1234-abcd-5678-ef9012abcd34` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-scraper.html#aws-resource-aps-scraper-return-values).
@@ -1390,7 +1392,8 @@ impl crate::Cfn<markers::Workspace> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Prometheus endpoint available for this workspace. For example, `https://aps-workspaces.<region>.amazonaws.com/workspaces/ws-example1-1234-abcd-5678-ef90abcd1234/api/v1/`
+    /// The Prometheus endpoint available for this workspace. For example,
+    /// `https://aps-workspaces.<region>.amazonaws.com/workspaces/ws-example1-1234-abcd-5678-ef90abcd1234/api/v1/`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -1409,8 +1412,8 @@ impl crate::Cfn<markers::Workspace> {
         gs_core::Value::GetAtt(self.node(), "WorkspaceId".into())
     }
 
-    /// The ARN of the workspace. For example, `arn:aws:aps:<region>:123456789012:workspace/ws-example1-1234-abcd-5678-ef90abcd1234`
-    /// .
+    /// The ARN of the workspace. For example,
+    /// `arn:aws:aps:<region>:123456789012:workspace/ws-example1-1234-abcd-5678-ef90abcd1234` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-aps-workspace.html#aws-resource-aps-workspace-return-values).

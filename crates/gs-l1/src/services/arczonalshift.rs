@@ -223,9 +223,9 @@ pub mod zonal_autoshift_configuration {
         /// CloudFormation property
         /// [`BlockedWindows`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration.html#cfn-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration-blockedwindows).
         pub blocked_windows: Option<List<Str>>,
-        /// An optional alarm that you can specify that blocks practice runs when the alarm is in an `ALARM`
-        /// state. When a blocking alarm goes into an `ALARM` state, it prevents practice runs from
-        /// being started, and ends practice runs that are in progress.
+        /// An optional alarm that you can specify that blocks practice runs when the alarm is in an
+        /// `ALARM` state. When a blocking alarm goes into an `ALARM` state, it prevents practice runs
+        /// from being started, and ends practice runs that are in progress.
         ///
         /// CloudFormation property
         /// [`BlockingAlarms`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration.html#cfn-arczonalshift-zonalautoshiftconfiguration-practicerunconfiguration-blockingalarms).

@@ -60,17 +60,19 @@ pub type CfnCapacityReservation = crate::Cfn<markers::CapacityReservation>;
 /// [`AWS::Athena::DataCatalog`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-datacatalog.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataCatalog::new`, `CfnDataCatalogProps` and the attributes need the cargo feature `athena`.
+/// `CfnDataCatalog::new`, `CfnDataCatalogProps` and the attributes need the cargo feature
+/// `athena`.
 pub type CfnDataCatalog = crate::Cfn<markers::DataCatalog>;
 
-/// The `AWS::Athena::NamedQuery` resource specifies an Amazon Athena saved query, where `QueryString`
-/// contains the SQL query statements that make up the query.
+/// The `AWS::Athena::NamedQuery` resource specifies an Amazon Athena saved query, where
+/// `QueryString` contains the SQL query statements that make up the query.
 ///
 /// A handle to an
 /// [`AWS::Athena::NamedQuery`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-namedquery.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnNamedQuery::new`, `CfnNamedQueryProps` and the attributes need the cargo feature `athena`.
+/// `CfnNamedQuery::new`, `CfnNamedQueryProps` and the attributes need the cargo feature
+/// `athena`.
 pub type CfnNamedQuery = crate::Cfn<markers::NamedQuery>;
 
 /// Specifies a prepared statement for use with SQL queries in Athena.
@@ -84,9 +86,9 @@ pub type CfnNamedQuery = crate::Cfn<markers::NamedQuery>;
 pub type CfnPreparedStatement = crate::Cfn<markers::PreparedStatement>;
 
 /// The AWS::Athena::WorkGroup resource specifies an Amazon Athena workgroup, which contains a
-/// name, description, creation time, state, and other configuration, listed under `WorkGroupConfiguration`
-/// . Each workgroup enables you to isolate queries for you or your group from other queries in
-/// the same account. For more information, see
+/// name, description, creation time, state, and other configuration, listed under
+/// `WorkGroupConfiguration` . Each workgroup enables you to isolate queries for you or your
+/// group from other queries in the same account. For more information, see
 /// [CreateWorkGroup](https://docs.aws.amazon.com/athena/latest/APIReference/API_CreateWorkGroup.html)
 /// in the *Amazon Athena API Reference* .
 ///
@@ -350,8 +352,8 @@ pub struct CfnDataCatalogProps {
     /// The tags of the app, stack and enclosing scopes are added here, unless this field is set:
     /// then it is written as given.
     pub tags: Option<List<Tag>>,
-    /// The type of data catalog: `LAMBDA` for a federated catalog, `GLUE` for AWS Glue Catalog, or `HIVE`
-    /// for an external hive metastore.
+    /// The type of data catalog: `LAMBDA` for a federated catalog, `GLUE` for AWS Glue Catalog, or
+    /// `HIVE` for an external hive metastore.
     ///
     /// CloudFormation property
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-datacatalog.html#cfn-athena-datacatalog-type),
@@ -705,8 +707,8 @@ impl crate::Cfn<markers::WorkGroup> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The date and time the workgroup was created, as a UNIX timestamp in seconds. For example: `1582761016`
-    /// .
+    /// The date and time the workgroup was created, as a UNIX timestamp in seconds. For example:
+    /// `1582761016` .
     ///
     /// `Fn::GetAtt` of
     /// [`CreationTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-workgroup.html#aws-resource-athena-workgroup-return-values).
@@ -731,8 +733,8 @@ impl crate::Cfn<markers::WorkGroup> {
     /// Read only. The engine version on which the query runs. If the user requests a valid engine
     /// version other than Auto, the effective engine version is the same as the engine version that
     /// the user requested. If the user requests Auto, the effective engine version is chosen by
-    /// Athena. When a request to update the engine version is made by a `CreateWorkGroup` or `UpdateWorkGroup`
-    /// operation, the `EffectiveEngineVersion` field is ignored.
+    /// Athena. When a request to update the engine version is made by a `CreateWorkGroup` or
+    /// `UpdateWorkGroup` operation, the `EffectiveEngineVersion` field is ignored.
     ///
     /// `Fn::GetAtt` of
     /// [`WorkGroupConfigurationUpdates.EngineVersion.EffectiveEngineVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-athena-workgroup.html#aws-resource-athena-workgroup-return-values).
@@ -896,14 +898,14 @@ pub mod work_group {
         /// Read only. The engine version on which the query runs. If the user requests a valid engine
         /// version other than Auto, the effective engine version is the same as the engine version that
         /// the user requested. If the user requests Auto, the effective engine version is chosen by
-        /// Athena. When a request to update the engine version is made by a `CreateWorkGroup` or `UpdateWorkGroup`
-        /// operation, the `EffectiveEngineVersion` field is ignored.
+        /// Athena. When a request to update the engine version is made by a `CreateWorkGroup` or
+        /// `UpdateWorkGroup` operation, the `EffectiveEngineVersion` field is ignored.
         ///
         /// CloudFormation property
         /// [`EffectiveEngineVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-athena-workgroup-engineversion.html#cfn-athena-workgroup-engineversion-effectiveengineversion).
         pub effective_engine_version: Option<Str>,
-        /// The engine version requested by the user. Possible values are determined by the output of `ListEngineVersions`
-        /// , including AUTO. The default is AUTO.
+        /// The engine version requested by the user. Possible values are determined by the output of
+        /// `ListEngineVersions` , including AUTO. The default is AUTO.
         ///
         /// CloudFormation property
         /// [`SelectedEngineVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-athena-workgroup-engineversion.html#cfn-athena-workgroup-engineversion-selectedengineversion).
@@ -967,22 +969,23 @@ pub mod work_group {
         /// CloudFormation property
         /// [`EncryptionConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-athena-workgroup-resultconfiguration.html#cfn-athena-workgroup-resultconfiguration-encryptionconfiguration).
         pub encryption_configuration: Option<EncryptionConfiguration>,
-        /// The account ID that you expect to be the owner of the Amazon S3 bucket specified by `ResultConfiguration:OutputLocation`
-        /// . If set, Athena uses the value for `ExpectedBucketOwner` when it makes Amazon S3 calls to
-        /// your specified output location. If the `ExpectedBucketOwner` account ID does not match the
-        /// actual owner of the Amazon S3 bucket, the call fails with a permissions error.
+        /// The account ID that you expect to be the owner of the Amazon S3 bucket specified by
+        /// `ResultConfiguration:OutputLocation` . If set, Athena uses the value for
+        /// `ExpectedBucketOwner` when it makes Amazon S3 calls to your specified output location. If
+        /// the `ExpectedBucketOwner` account ID does not match the actual owner of the Amazon S3
+        /// bucket, the call fails with a permissions error.
         ///
         /// CloudFormation property
         /// [`ExpectedBucketOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-athena-workgroup-resultconfiguration.html#cfn-athena-workgroup-resultconfiguration-expectedbucketowner).
         pub expected_bucket_owner: Option<Str>,
-        /// The location in Amazon S3 where your query results are stored, such as `s3://path/to/query/bucket/`
-        /// . To run a query, you must specify the query results location using either a client-side
-        /// setting for individual queries or a location specified by the workgroup. If workgroup
-        /// settings override client-side settings, then the query uses the location specified for the
-        /// workgroup. If no query location is set, Athena issues an error. For more information, see
-        /// [Work with query results and recent
-        /// queries](https://docs.aws.amazon.com/athena/latest/ug/querying.html) and `EnforceWorkGroupConfiguration`
-        /// .
+        /// The location in Amazon S3 where your query results are stored, such as
+        /// `s3://path/to/query/bucket/` . To run a query, you must specify the query results location
+        /// using either a client-side setting for individual queries or a location specified by the
+        /// workgroup. If workgroup settings override client-side settings, then the query uses the
+        /// location specified for the workgroup. If no query location is set, Athena issues an error.
+        /// For more information, see [Work with query results and recent
+        /// queries](https://docs.aws.amazon.com/athena/latest/ug/querying.html) and
+        /// `EnforceWorkGroupConfiguration` .
         ///
         /// CloudFormation property
         /// [`OutputLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-athena-workgroup-resultconfiguration.html#cfn-athena-workgroup-resultconfiguration-outputlocation).
@@ -1069,8 +1072,9 @@ pub mod work_group {
 
     /// Indicates that an Amazon S3 canned ACL should be set to control ownership of stored query
     /// results, including data files inserted by Athena as the result of statements like CTAS or
-    /// INSERT INTO. When Athena stores query results in Amazon S3, the canned ACL is set with the `x-amz-acl`
-    /// request header. For more information about S3 Object Ownership, see [Object Ownership
+    /// INSERT INTO. When Athena stores query results in Amazon S3, the canned ACL is set with the
+    /// `x-amz-acl` request header. For more information about S3 Object Ownership, see [Object
+    /// Ownership
     /// settings](https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html#object-ownership-overview)
     /// in the *Amazon S3 User Guide* .
     ///
@@ -1159,9 +1163,9 @@ pub mod work_group {
     /// of [`AWS::Athena::WorkGroup`](super::CfnWorkGroup).
     pub struct ManagedQueryResultsConfiguration {
         /// If set to true, allows you to store query results in Athena owned storage. If set to false,
-        /// workgroup member stores query results in location specified under `ResultConfiguration$OutputLocation`
-        /// . The default is false. A workgroup cannot have the `ResultConfiguration$OutputLocation`
-        /// parameter when you set this field to true.
+        /// workgroup member stores query results in location specified under
+        /// `ResultConfiguration$OutputLocation` . The default is false. A workgroup cannot have the
+        /// `ResultConfiguration$OutputLocation` parameter when you set this field to true.
         ///
         /// CloudFormation property
         /// [`Enabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-athena-workgroup-managedqueryresultsconfiguration.html#cfn-athena-workgroup-managedqueryresultsconfiguration-enabled).
@@ -1758,8 +1762,8 @@ pub mod work_group {
         /// CloudFormation property
         /// [`ExpectedBucketOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-athena-workgroup-resultconfigurationupdates.html#cfn-athena-workgroup-resultconfigurationupdates-expectedbucketowner).
         pub expected_bucket_owner: Option<Str>,
-        /// The location in Amazon S3 where your query results are stored, such as `s3://path/to/query/bucket/`
-        /// . For more information, see [Query
+        /// The location in Amazon S3 where your query results are stored, such as
+        /// `s3://path/to/query/bucket/` . For more information, see [Query
         /// Results](https://docs.aws.amazon.com/athena/latest/ug/querying.html) If workgroup settings
         /// override client-side settings, then the query uses the location for the query results and
         /// the encryption configuration that are specified for the workgroup. The "workgroup settings
@@ -1771,9 +1775,9 @@ pub mod work_group {
         pub output_location: Option<Str>,
         /// If set to `true` , indicates that the previously-specified ACL configuration for queries in
         /// this workgroup should be ignored and set to null. If set to `false` or not set, and a value
-        /// is present in the `AclConfiguration` of `ResultConfigurationUpdates` , the `AclConfiguration`
-        /// in the workgroup's `ResultConfiguration` is updated with the new value. For more
-        /// information, see [Workgroup Settings Override Client-Side
+        /// is present in the `AclConfiguration` of `ResultConfigurationUpdates` , the
+        /// `AclConfiguration` in the workgroup's `ResultConfiguration` is updated with the new value.
+        /// For more information, see [Workgroup Settings Override Client-Side
         /// Settings](https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html) .
         ///
         /// CloudFormation property
@@ -1792,9 +1796,9 @@ pub mod work_group {
         pub remove_encryption_configuration: Option<Bool>,
         /// If set to "true", removes the AWS account ID previously specified for . If set to "false" or
         /// not set, and a value is present in the `ExpectedBucketOwner` in `ResultConfigurationUpdates`
-        /// (the client-side setting), the `ExpectedBucketOwner` in the workgroup's `ResultConfiguration`
-        /// is updated with the new value. For more information, see [Workgroup Settings Override
-        /// Client-Side
+        /// (the client-side setting), the `ExpectedBucketOwner` in the workgroup's
+        /// `ResultConfiguration` is updated with the new value. For more information, see [Workgroup
+        /// Settings Override Client-Side
         /// Settings](https://docs.aws.amazon.com/athena/latest/ug/workgroups-settings-override.html) .
         ///
         /// CloudFormation property

@@ -33,7 +33,8 @@ pub mod markers {
 /// [`AWS::AuditManager::Assessment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-auditmanager-assessment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAssessment::new`, `CfnAssessmentProps` and the attributes need the cargo feature `auditmanager`.
+/// `CfnAssessment::new`, `CfnAssessmentProps` and the attributes need the cargo feature
+/// `auditmanager`.
 pub type CfnAssessment = crate::Cfn<markers::Assessment>;
 
 /// Creates a custom framework in AWS Audit Manager.

@@ -79,7 +79,8 @@ pub type CfnLaunchConfiguration = crate::Cfn<markers::LaunchConfiguration>;
 /// [`AWS::AutoScaling::LifecycleHook`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-lifecyclehook.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLifecycleHook::new`, `CfnLifecycleHookProps` and the attributes need the cargo feature `autoscaling`.
+/// `CfnLifecycleHook::new`, `CfnLifecycleHookProps` and the attributes need the cargo feature
+/// `autoscaling`.
 pub type CfnLifecycleHook = crate::Cfn<markers::LifecycleHook>;
 
 /// The `AWS::AutoScaling::ScalingPolicy` resource specifies an Amazon EC2 Auto Scaling scaling
@@ -90,7 +91,8 @@ pub type CfnLifecycleHook = crate::Cfn<markers::LifecycleHook>;
 /// [`AWS::AutoScaling::ScalingPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnScalingPolicy::new`, `CfnScalingPolicyProps` and the attributes need the cargo feature `autoscaling`.
+/// `CfnScalingPolicy::new`, `CfnScalingPolicyProps` and the attributes need the cargo feature
+/// `autoscaling`.
 pub type CfnScalingPolicy = crate::Cfn<markers::ScalingPolicy>;
 
 /// The `AWS::AutoScaling::ScheduledAction` resource specifies an Amazon EC2 Auto Scaling
@@ -113,7 +115,8 @@ pub type CfnScheduledAction = crate::Cfn<markers::ScheduledAction>;
 /// [`AWS::AutoScaling::WarmPool`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-warmpool.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWarmPool::new`, `CfnWarmPoolProps` and the attributes need the cargo feature `autoscaling`.
+/// `CfnWarmPool::new`, `CfnWarmPoolProps` and the attributes need the cargo feature
+/// `autoscaling`.
 pub type CfnWarmPool = crate::Cfn<markers::WarmPool>;
 
 /// The properties of an
@@ -143,9 +146,9 @@ pub struct CfnAutoScalingGroupProps {
     /// [`AvailabilityZoneImpairmentPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-availabilityzoneimpairmentpolicy).
     pub availability_zone_impairment_policy: Option<auto_scaling_group::AvailabilityZoneImpairmentPolicy>,
     /// A list of Availability Zones where instances in the Auto Scaling group can be created. Used
-    /// for launching into the default VPC subnet in each Availability Zone when not using the `VPCZoneIdentifier`
-    /// property, or for attaching a network interface when an existing network interface ID is
-    /// specified in a launch template.
+    /// for launching into the default VPC subnet in each Availability Zone when not using the
+    /// `VPCZoneIdentifier` property, or for attaching a network interface when an existing network
+    /// interface ID is specified in a launch template.
     ///
     /// CloudFormation property
     /// [`AvailabilityZones`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-availabilityzones).
@@ -250,9 +253,9 @@ pub struct CfnAutoScalingGroupProps {
     /// (written as its `Ref`), or a string or token.
     pub launch_configuration_name: Option<Id<crate::autoscaling::CfnLaunchConfiguration>>,
     /// Information used to specify the launch template and version to use to launch instances. You
-    /// can alternatively associate a launch template to the Auto Scaling group by specifying a `MixedInstancesPolicy`
-    /// . For more information about creating launch templates, see [Create a launch template for an
-    /// Auto Scaling
+    /// can alternatively associate a launch template to the Auto Scaling group by specifying a
+    /// `MixedInstancesPolicy` . For more information about creating launch templates, see [Create a
+    /// launch template for an Auto Scaling
     /// group](https://docs.aws.amazon.com/autoscaling/ec2/userguide/create-launch-template.html) in
     /// the *Amazon EC2 Auto Scaling User Guide* .
     ///
@@ -265,8 +268,8 @@ pub struct CfnAutoScalingGroupProps {
     /// [`LifecycleHookSpecificationList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-lifecyclehookspecificationlist).
     pub lifecycle_hook_specification_list: Option<List<auto_scaling_group::LifecycleHookSpecification>>,
     /// A list of Classic Load Balancers associated with this Auto Scaling group. For Application
-    /// Load Balancers, Network Load Balancers, and Gateway Load Balancers, specify the `TargetGroupARNs`
-    /// property instead.
+    /// Load Balancers, Network Load Balancers, and Gateway Load Balancers, specify the
+    /// `TargetGroupARNs` property instead.
     ///
     /// CloudFormation property
     /// [`LoadBalancerNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-loadbalancernames).
@@ -313,8 +316,8 @@ pub struct CfnAutoScalingGroupProps {
     /// CloudFormation property
     /// [`NewInstancesProtectedFromScaleIn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-newinstancesprotectedfromscalein).
     pub new_instances_protected_from_scale_in: Option<Bool>,
-    /// A structure that specifies an Amazon SNS notification configuration for the ``NotificationConfigurations``
-    /// property of the
+    /// A structure that specifies an Amazon SNS notification configuration for the
+    /// ``NotificationConfigurations`` property of the
     /// [AWS::AutoScaling::AutoScalingGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
     /// resource. For an example template snippet, see [Configure Amazon EC2 Auto Scaling
     /// resources](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/quickref-ec2-auto-scaling.html).
@@ -370,8 +373,8 @@ pub struct CfnAutoScalingGroupProps {
     /// CloudFormation property
     /// [`Tags`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html#cfn-autoscaling-autoscalinggroup-tags).
     ///
-    /// The tags of the app, stack and enclosing scopes are added here, unless this field is set:
-    /// then it is written as given.
+    /// The tags of the app, stack and enclosing scopes are not added here: this type's tags carry
+    /// `PropagateAtLaunch`, which gs's tagging does not write yet.
     pub tags: Option<List<auto_scaling_group::TagProperty>>,
     /// The Amazon Resource Names (ARN) of the Elastic Load Balancing target groups to associate
     /// with the Auto Scaling group. Instances are registered as targets with the target groups. The
@@ -593,8 +596,8 @@ pub mod auto_scaling_group {
         }
     }
 
-    /// `LifecycleHookSpecification` specifies a lifecycle hook for the `LifecycleHookSpecificationList`
-    /// property of the
+    /// `LifecycleHookSpecification` specifies a lifecycle hook for the
+    /// `LifecycleHookSpecificationList` property of the
     /// [AWS::AutoScaling::AutoScalingGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
     /// resource. A lifecycle hook specifies actions to perform when Amazon EC2 Auto Scaling
     /// launches or terminates instances.
@@ -815,8 +818,8 @@ pub mod auto_scaling_group {
         /// [`SpotAllocationStrategy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-instancesdistribution.html#cfn-autoscaling-autoscalinggroup-instancesdistribution-spotallocationstrategy).
         pub spot_allocation_strategy: Option<Str>,
         /// The number of Spot Instance pools across which to allocate your Spot Instances. The Spot
-        /// pools are determined from the different instance types in the overrides. Valid only when the `SpotAllocationStrategy`
-        /// is `lowest-price` . Value must be in the range of 1–20.
+        /// pools are determined from the different instance types in the overrides. Valid only when the
+        /// `SpotAllocationStrategy` is `lowest-price` . Value must be in the range of 1–20.
         ///
         /// CloudFormation property
         /// [`SpotInstancePools`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-autoscalinggroup-instancesdistribution.html#cfn-autoscaling-autoscalinggroup-instancesdistribution-spotinstancepools).
@@ -943,9 +946,9 @@ pub mod auto_scaling_group {
         pub instance_type: Option<Str>,
         /// Provides a launch template for the specified instance type or set of instance requirements.
         /// For example, some instance types might require a launch template with a different AMI. If
-        /// not provided, Amazon EC2 Auto Scaling uses the launch template that's specified in the `LaunchTemplate`
-        /// definition. For more information, see [Specifying a different launch template for an
-        /// instance
+        /// not provided, Amazon EC2 Auto Scaling uses the launch template that's specified in the
+        /// `LaunchTemplate` definition. For more information, see [Specifying a different launch
+        /// template for an instance
         /// type](https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-mixed-instances-groups-launch-template-overrides.html)
         /// in the *Amazon EC2 Auto Scaling User Guide* .
         ///
@@ -1690,8 +1693,8 @@ pub mod auto_scaling_group {
         }
     }
 
-    /// A structure that specifies an Amazon SNS notification configuration for the `NotificationConfigurations`
-    /// property of the
+    /// A structure that specifies an Amazon SNS notification configuration for the
+    /// `NotificationConfigurations` property of the
     /// [AWS::AutoScaling::AutoScalingGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-autoscalinggroup.html)
     /// resource.
     ///
@@ -2353,8 +2356,8 @@ pub struct CfnLaunchConfigurationProps {
     /// [`ClassicLinkVPCSecurityGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-classiclinkvpcsecuritygroups);
     /// changing it replaces the resource.
     pub classic_link_vpc_security_groups: Option<List<Str>>,
-    /// Specifies whether the launch configuration is optimized for EBS I/O ( `true` ) or not ( `false`
-    /// ). The optimization provides dedicated throughput to Amazon EBS and an optimized
+    /// Specifies whether the launch configuration is optimized for EBS I/O ( `true` ) or not (
+    /// `false` ). The optimization provides dedicated throughput to Amazon EBS and an optimized
     /// configuration stack to provide optimal I/O performance. This optimization is not available
     /// with all instance types. Additional fees are incurred when you enable EBS optimization for
     /// an instance type that is not EBS-optimized by default. For more information, see [Amazon
@@ -2376,8 +2379,8 @@ pub struct CfnLaunchConfigurationProps {
     /// [`IamInstanceProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-iaminstanceprofile);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnInstanceProfile`](crate::iam::CfnInstanceProfile) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnInstanceProfile`](crate::iam::CfnInstanceProfile) handle (written as its
+    /// `Ref`), or a string or token.
     pub iam_instance_profile: Option<Id<crate::iam::CfnInstanceProfile>>,
     /// The ID of the Amazon Machine Image (AMI) that was assigned during registration. For more
     /// information, see [Find a Linux
@@ -2397,8 +2400,8 @@ pub struct CfnLaunchConfigurationProps {
     /// [`InstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-instanceid);
     /// changing it replaces the resource.
     pub instance_id: Option<Str>,
-    /// Controls whether instances in this group are launched with detailed ( `true` ) or basic ( `false`
-    /// ) monitoring.
+    /// Controls whether instances in this group are launched with detailed ( `true` ) or basic (
+    /// `false` ) monitoring.
     ///
     /// CloudFormation property
     /// [`InstanceMonitoring`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-launchconfiguration.html#cfn-autoscaling-launchconfiguration-instancemonitoring);
@@ -2933,8 +2936,8 @@ impl crate::Cfn<markers::LifecycleHook> {
 #[cfg(feature = "autoscaling")]
 pub struct CfnScalingPolicyProps {
     /// Specifies how the scaling adjustment is interpreted (for example, an absolute number or a
-    /// percentage). The valid values are `ChangeInCapacity` , `ExactCapacity` , and `PercentChangeInCapacity`
-    /// .
+    /// percentage). The valid values are `ChangeInCapacity` , `ExactCapacity` , and
+    /// `PercentChangeInCapacity` .
     ///
     /// CloudFormation property
     /// [`AdjustmentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-adjustmenttype).
@@ -2968,8 +2971,8 @@ pub struct CfnScalingPolicyProps {
     /// The minimum value to scale by when the adjustment type is `PercentChangeInCapacity` . For
     /// example, suppose that you create a step scaling policy to scale out an Auto Scaling group by 25
     /// percent and you specify a `MinAdjustmentMagnitude` of 2. If the group has 4 instances and
-    /// the scaling policy is performed, 25 percent of 4 is 1. However, because you specified a `MinAdjustmentMagnitude`
-    /// of 2, Amazon EC2 Auto Scaling scales out the group by 2 instances.
+    /// the scaling policy is performed, 25 percent of 4 is 1. However, because you specified a
+    /// `MinAdjustmentMagnitude` of 2, Amazon EC2 Auto Scaling scales out the group by 2 instances.
     ///
     /// CloudFormation property
     /// [`MinAdjustmentMagnitude`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scalingpolicy.html#cfn-autoscaling-scalingpolicy-minadjustmentmagnitude).
@@ -3681,9 +3684,9 @@ pub mod scaling_policy {
     /// of [`AWS::AutoScaling::ScalingPolicy`](super::CfnScalingPolicy).
     pub struct PredictiveScalingPredefinedMetricPair {
         /// Indicates which metrics to use. There are two different types of metrics for each metric
-        /// type: one is a load metric and one is a scaling metric. For example, if the metric type is `ASGCPUUtilization`
-        /// , the Auto Scaling group's total CPU metric is used as the load metric, and the average CPU
-        /// metric is used for the scaling metric.
+        /// type: one is a load metric and one is a scaling metric. For example, if the metric type is
+        /// `ASGCPUUtilization` , the Auto Scaling group's total CPU metric is used as the load metric,
+        /// and the average CPU metric is used for the scaling metric.
         ///
         /// CloudFormation property
         /// [`PredefinedMetricType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscaling-scalingpolicy-predictivescalingpredefinedmetricpair.html#cfn-autoscaling-scalingpolicy-predictivescalingpredefinedmetricpair-predefinedmetrictype),
@@ -4144,8 +4147,8 @@ pub struct CfnScheduledActionProps {
     /// CloudFormation property
     /// [`DesiredCapacity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scheduledaction.html#cfn-autoscaling-scheduledaction-desiredcapacity).
     pub desired_capacity: Option<Int>,
-    /// The date and time for the recurring schedule to end, in UTC. For example, `"2021-06-01T00:00:00Z"`
-    /// .
+    /// The date and time for the recurring schedule to end, in UTC. For example,
+    /// `"2021-06-01T00:00:00Z"` .
     ///
     /// CloudFormation property
     /// [`EndTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscaling-scheduledaction.html#cfn-autoscaling-scheduledaction-endtime).

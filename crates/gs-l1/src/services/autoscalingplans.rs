@@ -30,7 +30,8 @@ pub mod markers {
 /// [`AWS::AutoScalingPlans::ScalingPlan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-autoscalingplans-scalingplan.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnScalingPlan::new`, `CfnScalingPlanProps` and the attributes need the cargo feature `autoscalingplans`.
+/// `CfnScalingPlan::new`, `CfnScalingPlanProps` and the attributes need the cargo feature
+/// `autoscalingplans`.
 pub type CfnScalingPlan = crate::Cfn<markers::ScalingPlan>;
 
 /// The properties of an
@@ -265,8 +266,8 @@ pub mod scaling_plan {
         /// [`PredefinedLoadMetricSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscalingplans-scalingplan-scalinginstruction.html#cfn-autoscalingplans-scalingplan-scalinginstruction-predefinedloadmetricspecification).
         pub predefined_load_metric_specification: Option<PredefinedLoadMetricSpecification>,
         /// Defines the behavior that should be applied if the forecast capacity approaches or exceeds
-        /// the maximum capacity specified for the resource. The default value is `SetForecastCapacityToMaxCapacity`
-        /// .
+        /// the maximum capacity specified for the resource. The default value is
+        /// `SetForecastCapacityToMaxCapacity` .
         ///
         /// CloudFormation property
         /// [`PredictiveScalingMaxCapacityBehavior`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-autoscalingplans-scalingplan-scalinginstruction.html#cfn-autoscalingplans-scalingplan-scalinginstruction-predictivescalingmaxcapacitybehavior).

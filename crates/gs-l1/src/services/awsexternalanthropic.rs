@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::AWSExternalAnthropic::Workspace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-awsexternalanthropic-workspace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature `awsexternalanthropic`.
+/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature
+/// `awsexternalanthropic`.
 pub type CfnWorkspace = crate::Cfn<markers::Workspace>;
 
 /// The properties of an

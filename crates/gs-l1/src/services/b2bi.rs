@@ -53,7 +53,8 @@ pub type CfnCapability = crate::Cfn<markers::Capability>;
 /// [`AWS::B2BI::Partnership`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-partnership.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPartnership::new`, `CfnPartnershipProps` and the attributes need the cargo feature `b2bi`.
+/// `CfnPartnership::new`, `CfnPartnershipProps` and the attributes need the cargo feature
+/// `b2bi`.
 pub type CfnPartnership = crate::Cfn<markers::Partnership>;
 
 /// Creates a customer profile. You can have up to five customer profiles, each representing a
@@ -73,7 +74,8 @@ pub type CfnProfile = crate::Cfn<markers::Profile>;
 /// [`AWS::B2BI::Transformer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-transformer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTransformer::new`, `CfnTransformerProps` and the attributes need the cargo feature `b2bi`.
+/// `CfnTransformer::new`, `CfnTransformerProps` and the attributes need the cargo feature
+/// `b2bi`.
 pub type CfnTransformer = crate::Cfn<markers::Transformer>;
 
 /// The properties of an
@@ -1077,8 +1079,8 @@ pub mod partnership {
     /// [`WrapOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-partnership-wrapoptions.html)
     /// of [`AWS::B2BI::Partnership`](super::CfnPartnership).
     pub struct WrapOptions {
-        /// Specifies the maximum length of a line before wrapping occurs. This value is used when `wrapBy`
-        /// is set to `LINE_LENGTH` .
+        /// Specifies the maximum length of a line before wrapping occurs. This value is used when
+        /// `wrapBy` is set to `LINE_LENGTH` .
         ///
         /// CloudFormation property
         /// [`LineLength`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-partnership-wrapoptions.html#cfn-b2bi-partnership-wrapoptions-linelength).
@@ -1213,8 +1215,8 @@ pub mod partnership {
     /// of [`AWS::B2BI::Partnership`](super::CfnPartnership).
     pub struct X12AcknowledgmentOptions {
         /// Specifies whether functional acknowledgments (997/999) should be generated for incoming X12
-        /// transactions. Valid values are `DO_NOT_GENERATE` , `GENERATE_ALL_SEGMENTS` and `GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP`
-        /// .
+        /// transactions. Valid values are `DO_NOT_GENERATE` , `GENERATE_ALL_SEGMENTS` and
+        /// `GENERATE_WITHOUT_TRANSACTION_SET_RESPONSE_LOOP` .
         ///
         /// CloudFormation property
         /// [`FunctionalAcknowledgment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-partnership-x12acknowledgmentoptions.html#cfn-b2bi-partnership-x12acknowledgmentoptions-functionalacknowledgment),
@@ -1537,8 +1539,8 @@ impl crate::Cfn<markers::Transformer> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns a timestamp indicating when the transformer was created. For example, `2023-07-20T19:58:44.624Z`
-    /// .
+    /// Returns a timestamp indicating when the transformer was created. For example,
+    /// `2023-07-20T19:58:44.624Z` .
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedAt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-b2bi-transformer.html#aws-resource-b2bi-transformer-return-values).
@@ -2149,8 +2151,8 @@ pub mod transformer {
     /// [`Mapping`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-mapping.html)
     /// of [`AWS::B2BI::Transformer`](super::CfnTransformer).
     pub struct Mapping {
-        /// A string that represents the mapping template, in the transformation language specified in `templateLanguage`
-        /// .
+        /// A string that represents the mapping template, in the transformation language specified in
+        /// `templateLanguage` .
         ///
         /// CloudFormation property
         /// [`Template`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-b2bi-transformer-mapping.html#cfn-b2bi-transformer-mapping-template).

@@ -73,7 +73,8 @@ pub mod markers {
 /// [`AWS::Backup::BackupPlan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupplan.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBackupPlan::new`, `CfnBackupPlanProps` and the attributes need the cargo feature `backup`.
+/// `CfnBackupPlan::new`, `CfnBackupPlanProps` and the attributes need the cargo feature
+/// `backup`.
 pub type CfnBackupPlan = crate::Cfn<markers::BackupPlan>;
 
 /// Specifies a set of resources to assign to a backup plan.
@@ -93,7 +94,8 @@ pub type CfnBackupSelection = crate::Cfn<markers::BackupSelection>;
 /// [`AWS::Backup::BackupVault`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupvault.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBackupVault::new`, `CfnBackupVaultProps` and the attributes need the cargo feature `backup`.
+/// `CfnBackupVault::new`, `CfnBackupVaultProps` and the attributes need the cargo feature
+/// `backup`.
 pub type CfnBackupVault = crate::Cfn<markers::BackupVault>;
 
 /// Creates a framework with one or more controls. A framework is a collection of controls that
@@ -135,7 +137,8 @@ pub type CfnLogicallyAirGappedBackupVault = crate::Cfn<markers::LogicallyAirGapp
 /// [`AWS::Backup::ReportPlan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-reportplan.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnReportPlan::new`, `CfnReportPlanProps` and the attributes need the cargo feature `backup`.
+/// `CfnReportPlan::new`, `CfnReportPlanProps` and the attributes need the cargo feature
+/// `backup`.
 pub type CfnReportPlan = crate::Cfn<markers::ReportPlan>;
 
 /// Creates a restore testing plan.
@@ -253,8 +256,8 @@ impl crate::Cfn<markers::BackupPlan> {
         gs_core::Value::GetAtt(self.node(), "BackupPlanId".into())
     }
 
-    /// An Amazon Resource Name (ARN) that uniquely identifies a backup plan; for example, `arn:aws:backup:us-east-1:123456789012:plan:8F81F553-3A74-4A3F-B93D-B3360DC80C50`
-    /// .
+    /// An Amazon Resource Name (ARN) that uniquely identifies a backup plan; for example,
+    /// `arn:aws:backup:us-east-1:123456789012:plan:8F81F553-3A74-4A3F-B93D-B3360DC80C50` .
     ///
     /// `Fn::GetAtt` of
     /// [`BackupPlanArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupplan.html#aws-resource-backup-backupplan-return-values).
@@ -926,9 +929,9 @@ pub mod backup_selection {
         }
     }
 
-    /// Specifies an object that contains an array of triplets made up of a condition type (such as `STRINGEQUALS`
-    /// ), a key, and a value. Conditions are used to filter resources in a selection that is
-    /// assigned to a backup plan.
+    /// Specifies an object that contains an array of triplets made up of a condition type (such as
+    /// `STRINGEQUALS` ), a key, and a value. Conditions are used to filter resources in a selection
+    /// that is assigned to a backup plan.
     ///
     /// CloudFormation property type
     /// [`ConditionResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupselection-conditionresourcetype.html)
@@ -993,8 +996,8 @@ pub mod backup_selection {
         /// [`ConditionKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupselection-conditionparameter.html#cfn-backup-backupselection-conditionparameter-conditionkey);
         /// changing it replaces the resource.
         pub condition_key: Option<Str>,
-        /// The value in a key-value pair. For example, in the tag `Department: Accounting` , `Accounting`
-        /// is the value.
+        /// The value in a key-value pair. For example, in the tag `Department: Accounting` ,
+        /// `Accounting` is the value.
         ///
         /// CloudFormation property
         /// [`ConditionValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-backupselection-conditionparameter.html#cfn-backup-backupselection-conditionparameter-conditionvalue);
@@ -1129,9 +1132,10 @@ pub struct CfnBackupVaultProps {
     /// then it is written as given.
     pub backup_vault_tags: Option<Map<Str>>,
     /// A server-side encryption key you can specify to encrypt your backups from services that
-    /// support full AWS Backup management; for example, `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
-    /// . If you specify a key, you must specify its ARN, not its alias. If you do not specify a
-    /// key, AWS Backup creates a KMS key for you by default.
+    /// support full AWS Backup management; for example,
+    /// `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab` . If you
+    /// specify a key, you must specify its ARN, not its alias. If you do not specify a key, AWS
+    /// Backup creates a KMS key for you by default.
     ///
     /// CloudFormation property
     /// [`EncryptionKeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupvault.html#cfn-backup-backupvault-encryptionkeyarn);
@@ -1215,8 +1219,8 @@ impl crate::Cfn<markers::BackupVault> {
         gs_core::Value::GetAtt(self.node(), "BackupVaultName".into())
     }
 
-    /// An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example, `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault`
-    /// .
+    /// An Amazon Resource Name (ARN) that uniquely identifies a backup vault; for example,
+    /// `arn:aws:backup:us-east-1:123456789012:backup-vault:aBackupVault` .
     ///
     /// `Fn::GetAtt` of
     /// [`BackupVaultArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-backupvault.html#aws-resource-backup-backupvault-return-values).
@@ -1908,8 +1912,8 @@ pub struct CfnLogicallyAirGappedBackupVaultProps {
     /// The tags of the app, stack and enclosing scopes are added here, unless this field is set:
     /// then it is written as given.
     pub backup_vault_tags: Option<Map<Str>>,
-    /// The server-side encryption key that is used to protect your backups; for example, `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
-    /// .
+    /// The server-side encryption key that is used to protect your backups; for example,
+    /// `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab` .
     ///
     /// CloudFormation property
     /// [`EncryptionKeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-logicallyairgappedbackupvault.html#cfn-backup-logicallyairgappedbackupvault-encryptionkeyarn);
@@ -2014,8 +2018,8 @@ impl crate::Cfn<markers::LogicallyAirGappedBackupVault> {
         gs_core::Value::GetAtt(self.node(), "VaultState".into())
     }
 
-    /// The vault type. The possible values are `BACKUP_VAULT` and `LOGICALLY_AIR_GAPPED_BACKUP_VAULT`
-    /// .
+    /// The vault type. The possible values are `BACKUP_VAULT` and
+    /// `LOGICALLY_AIR_GAPPED_BACKUP_VAULT` .
     ///
     /// `Fn::GetAtt` of
     /// [`VaultType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-logicallyairgappedbackupvault.html#aws-resource-backup-logicallyairgappedbackupvault-return-values).
@@ -2412,9 +2416,9 @@ pub mod restore_testing_plan {
 
     /// `RecoveryPointSelection` has five parameters (three required and two optional). The values
     /// you specify determine which recovery point is included in the restore test. You must
-    /// indicate with `Algorithm` if you want the latest recovery point within your `SelectionWindowDays`
-    /// or if you want a random recovery point, and you must indicate through `IncludeVaults` from
-    /// which vaults the recovery points can be chosen.
+    /// indicate with `Algorithm` if you want the latest recovery point within your
+    /// `SelectionWindowDays` or if you want a random recovery point, and you must indicate through
+    /// `IncludeVaults` from which vaults the recovery points can be chosen.
     ///
     /// CloudFormation property type
     /// [`RestoreTestingRecoveryPointSelection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-backup-restoretestingplan-restoretestingrecoverypointselection.html)
@@ -2500,8 +2504,8 @@ pub struct CfnRestoreTestingSelectionProps {
     /// CloudFormation property
     /// [`ProtectedResourceArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-restoretestingselection.html#cfn-backup-restoretestingselection-protectedresourcearns).
     pub protected_resource_arns: Option<List<Str>>,
-    /// In a resource testing selection, this parameter filters by specific conditions such as `StringEquals`
-    /// or `StringNotEquals` .
+    /// In a resource testing selection, this parameter filters by specific conditions such as
+    /// `StringEquals` or `StringNotEquals` .
     ///
     /// CloudFormation property
     /// [`ProtectedResourceConditions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-restoretestingselection.html#cfn-backup-restoretestingselection-protectedresourceconditions).
@@ -2513,8 +2517,9 @@ pub struct CfnRestoreTestingSelectionProps {
     /// [`ProtectedResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-restoretestingselection.html#cfn-backup-restoretestingselection-protectedresourcetype),
     /// required; changing it replaces the resource.
     pub protected_resource_type: Str,
-    /// You can override certain restore metadata keys by including the parameter `RestoreMetadataOverrides`
-    /// in the body of `RestoreTestingSelection` . Key values are not case sensitive.
+    /// You can override certain restore metadata keys by including the parameter
+    /// `RestoreMetadataOverrides` in the body of `RestoreTestingSelection` . Key values are not
+    /// case sensitive.
     ///
     /// CloudFormation property
     /// [`RestoreMetadataOverrides`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backup-restoretestingselection.html#cfn-backup-restoretestingselection-restoremetadataoverrides).

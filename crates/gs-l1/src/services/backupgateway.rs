@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::BackupGateway::Hypervisor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backupgateway-hypervisor.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnHypervisor::new`, `CfnHypervisorProps` and the attributes need the cargo feature `backupgateway`.
+/// `CfnHypervisor::new`, `CfnHypervisorProps` and the attributes need the cargo feature
+/// `backupgateway`.
 pub type CfnHypervisor = crate::Cfn<markers::Hypervisor>;
 
 /// The properties of an
@@ -140,7 +141,8 @@ impl crate::Cfn<markers::Hypervisor> {
     }
 
     /// Returns `HypervisorArn` , an Amazon Resource Name (ARN) that uniquely identifies a
-    /// Hypervisor. For example: `arn:aws:backup-gateway:us-east-1:123456789012:hypervisor/hype-1234D67D`
+    /// Hypervisor. For example:
+    /// `arn:aws:backup-gateway:us-east-1:123456789012:hypervisor/hype-1234D67D`
     ///
     /// `Fn::GetAtt` of
     /// [`HypervisorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-backupgateway-hypervisor.html#aws-resource-backupgateway-hypervisor-return-values).

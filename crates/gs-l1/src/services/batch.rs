@@ -87,7 +87,8 @@ pub type CfnConsumableResource = crate::Cfn<markers::ConsumableResource>;
 /// [`AWS::Batch::JobDefinition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobdefinition.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnJobDefinition::new`, `CfnJobDefinitionProps` and the attributes need the cargo feature `batch`.
+/// `CfnJobDefinition::new`, `CfnJobDefinitionProps` and the attributes need the cargo feature
+/// `batch`.
 pub type CfnJobDefinition = crate::Cfn<markers::JobDefinition>;
 
 /// The `AWS::Batch::JobQueue` resource specifies the parameters for an AWS Batch job queue
@@ -108,7 +109,8 @@ pub type CfnJobQueue = crate::Cfn<markers::JobQueue>;
 /// [`AWS::Batch::QuotaShare`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-quotashare.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnQuotaShare::new`, `CfnQuotaShareProps` and the attributes need the cargo feature `batch`.
+/// `CfnQuotaShare::new`, `CfnQuotaShareProps` and the attributes need the cargo feature
+/// `batch`.
 pub type CfnQuotaShare = crate::Cfn<markers::QuotaShare>;
 
 /// The `AWS::Batch::SchedulingPolicy` resource specifies the parameters for an AWS Batch
@@ -449,9 +451,9 @@ pub mod compute_environment {
         /// required; changing it replaces the resource.
         pub eks_cluster_arn: Str,
         /// The namespace of the Amazon EKS cluster. AWS Batch manages pods in this namespace. The value
-        /// can't left empty or null. It must be fewer than 64 characters long, can't be set to `default`
-        /// , can't start with " `kube-` ," and must match this regular expression: `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`
-        /// . For more information, see
+        /// can't left empty or null. It must be fewer than 64 characters long, can't be set to
+        /// `default` , can't start with " `kube-` ," and must match this regular expression:
+        /// `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$` . For more information, see
         /// [Namespaces](https://docs.aws.amazon.com/https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/)
         /// in the Kubernetes documentation.
         ///
@@ -577,8 +579,8 @@ pub mod compute_environment {
         /// information, see [Launch Template
         /// Support](https://docs.aws.amazon.com/batch/latest/userguide/launch-templates.html) in the **
         /// . Removing the launch template from a compute environment will not remove the AMI specified
-        /// in the launch template. In order to update the AMI specified in a launch template, the `updateToLatestImageVersion`
-        /// parameter must be set to `true` .
+        /// in the launch template. In order to update the AMI specified in a launch template, the
+        /// `updateToLatestImageVersion` parameter must be set to `true` .
         ///
         /// CloudFormation property
         /// [`LaunchTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-computeenvironment-computeresources.html#cfn-batch-computeenvironment-computeresources-launchtemplate);
@@ -1573,22 +1575,22 @@ pub struct CfnJobDefinitionProps {
     /// [`ConsumableResourceProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-consumableresourceproperties).
     pub consumable_resource_properties: Option<job_definition::ConsumableResourceProperties>,
     /// An object with properties specific to Amazon ECS-based jobs. When `containerProperties` is
-    /// used in the job definition, it can't be used in addition to `eksProperties` , `ecsProperties`
-    /// , or `nodeProperties` .
+    /// used in the job definition, it can't be used in addition to `eksProperties` ,
+    /// `ecsProperties` , or `nodeProperties` .
     ///
     /// CloudFormation property
     /// [`ContainerProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-containerproperties).
     pub container_properties: Option<job_definition::ContainerProperties>,
-    /// An object that contains the properties for the Amazon ECS resources of a job.When `ecsProperties`
-    /// is used in the job definition, it can't be used in addition to `containerProperties` , `eksProperties`
-    /// , or `nodeProperties` .
+    /// An object that contains the properties for the Amazon ECS resources of a job.When
+    /// `ecsProperties` is used in the job definition, it can't be used in addition to
+    /// `containerProperties` , `eksProperties` , or `nodeProperties` .
     ///
     /// CloudFormation property
     /// [`EcsProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-ecsproperties).
     pub ecs_properties: Option<job_definition::EcsProperties>,
     /// An object with properties that are specific to Amazon EKS-based jobs. When `eksProperties`
-    /// is used in the job definition, it can't be used in addition to `containerProperties` , `ecsProperties`
-    /// , or `nodeProperties` .
+    /// is used in the job definition, it can't be used in addition to `containerProperties` ,
+    /// `ecsProperties` , or `nodeProperties` .
     ///
     /// CloudFormation property
     /// [`EksProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-eksproperties).
@@ -1599,17 +1601,17 @@ pub struct CfnJobDefinitionProps {
     /// [`JobDefinitionName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-jobdefinitionname);
     /// changing it replaces the resource.
     pub job_definition_name: Option<Str>,
-    /// An object with properties that are specific to multi-node parallel jobs. When `nodeProperties`
-    /// is used in the job definition, it can't be used in addition to `containerProperties` , `ecsProperties`
-    /// , or `eksProperties` .
+    /// An object with properties that are specific to multi-node parallel jobs. When
+    /// `nodeProperties` is used in the job definition, it can't be used in addition to
+    /// `containerProperties` , `ecsProperties` , or `eksProperties` .
     ///
     /// CloudFormation property
     /// [`NodeProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobdefinition.html#cfn-batch-jobdefinition-nodeproperties).
     pub node_properties: Option<job_definition::NodeProperties>,
     /// Default parameters or parameter substitution placeholders that are set in the job
-    /// definition. Parameters are specified as a key-value pair mapping. Parameters in a `SubmitJob`
-    /// request override any corresponding parameter defaults from the job definition. For more
-    /// information about specifying parameters, see [Job definition
+    /// definition. Parameters are specified as a key-value pair mapping. Parameters in a
+    /// `SubmitJob` request override any corresponding parameter defaults from the job definition.
+    /// For more information about specifying parameters, see [Job definition
     /// parameters](https://docs.aws.amazon.com/batch/latest/userguide/job_definition_parameters.html)
     /// in the *AWS Batch User Guide* .
     ///
@@ -1769,8 +1771,8 @@ pub mod job_definition {
         /// The command that's passed to the container. This parameter maps to `Cmd` in the [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `COMMAND`
-        /// parameter to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `COMMAND` parameter to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) . For more
         /// information, see
         /// [<https://docs.docker.com/engine/reference/builder/#cmd>](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/builder/#cmd)
@@ -1872,8 +1874,8 @@ pub mod job_definition {
         /// [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `--volume`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `--volume` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) .
         ///
         /// CloudFormation property
@@ -1890,8 +1892,8 @@ pub mod job_definition {
         /// [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `--privileged`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `--privileged` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) . The
         /// default value is false.
         ///
@@ -1902,8 +1904,8 @@ pub mod job_definition {
         /// system. This parameter maps to `ReadonlyRootfs` in the [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `--read-only`
-        /// option to `docker run` .
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `--read-only` option to `docker run` .
         ///
         /// CloudFormation property
         /// [`ReadonlyRootFilesystem`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-readonlyrootfilesystem).
@@ -1913,8 +1915,8 @@ pub mod job_definition {
         /// CloudFormation property
         /// [`RepositoryCredentials`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-repositorycredentials).
         pub repository_credentials: Option<RepositoryCredentials>,
-        /// The type and amount of resources to assign to a container. The supported resources include `GPU`
-        /// , `MEMORY` , and `VCPU` .
+        /// The type and amount of resources to assign to a container. The supported resources include
+        /// `GPU` , `MEMORY` , and `VCPU` .
         ///
         /// CloudFormation property
         /// [`ResourceRequirements`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-containerproperties.html#cfn-batch-jobdefinition-containerproperties-resourcerequirements).
@@ -1936,8 +1938,8 @@ pub mod job_definition {
         /// a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `--ulimit`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `--ulimit` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) .
         ///
         /// CloudFormation property
@@ -2087,8 +2089,8 @@ pub mod job_definition {
         /// [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `--device`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `--device` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) .
         ///
         /// CloudFormation property
@@ -2116,8 +2118,8 @@ pub mod job_definition {
         /// CloudFormation property
         /// [`MaxSwap`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-linuxparameters.html#cfn-batch-jobdefinition-linuxparameters-maxswap).
         pub max_swap: Option<Int>,
-        /// The value for the size (in MiB) of the `/dev/shm` volume. This parameter maps to the `--shm-size`
-        /// option to [docker
+        /// The value for the size (in MiB) of the `/dev/shm` volume. This parameter maps to the
+        /// `--shm-size` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) .
         ///
         /// CloudFormation property
@@ -2234,8 +2236,8 @@ pub mod job_definition {
     /// [`Device`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-device.html)
     /// of [`AWS::Batch::JobDefinition`](super::CfnJobDefinition).
     pub struct Device {
-        /// The path inside the container that's used to expose the host device. By default, the `hostPath`
-        /// value is used.
+        /// The path inside the container that's used to expose the host device. By default, the
+        /// `hostPath` value is used.
         ///
         /// CloudFormation property
         /// [`ContainerPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-device.html#cfn-batch-jobdefinition-device-containerpath).
@@ -2328,15 +2330,15 @@ pub mod job_definition {
         }
     }
 
-    /// The type and amount of a resource to assign to a container. The supported resources include `GPU`
-    /// , `MEMORY` , and `VCPU` .
+    /// The type and amount of a resource to assign to a container. The supported resources include
+    /// `GPU` , `MEMORY` , and `VCPU` .
     ///
     /// CloudFormation property type
     /// [`ResourceRequirement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-resourcerequirement.html)
     /// of [`AWS::Batch::JobDefinition`](super::CfnJobDefinition).
     pub struct ResourceRequirement {
-        /// The type of resource to assign to a container. The supported resources include `GPU` , `MEMORY`
-        /// , and `VCPU` .
+        /// The type of resource to assign to a container. The supported resources include `GPU` ,
+        /// `MEMORY` , and `VCPU` .
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-resourcerequirement.html#cfn-batch-jobdefinition-resourcerequirement-type).
@@ -2444,8 +2446,9 @@ pub mod job_definition {
         /// CloudFormation property
         /// [`CpuArchitecture`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-runtimeplatform.html#cfn-batch-jobdefinition-runtimeplatform-cpuarchitecture).
         pub cpu_architecture: Option<Str>,
-        /// The operating system for the compute environment. Valid values are: `LINUX` (default), `WINDOWS_SERVER_2019_CORE`
-        /// , `WINDOWS_SERVER_2019_FULL` , `WINDOWS_SERVER_2022_CORE` , and `WINDOWS_SERVER_2022_FULL` .
+        /// The operating system for the compute environment. Valid values are: `LINUX` (default),
+        /// `WINDOWS_SERVER_2019_CORE` , `WINDOWS_SERVER_2019_FULL` , `WINDOWS_SERVER_2022_CORE` , and
+        /// `WINDOWS_SERVER_2022_FULL` .
         ///
         /// CloudFormation property
         /// [`OperatingSystemFamily`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-runtimeplatform.html#cfn-batch-jobdefinition-runtimeplatform-operatingsystemfamily).
@@ -2660,8 +2663,9 @@ pub mod job_definition {
         /// [`HardLimit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-ulimit.html#cfn-batch-jobdefinition-ulimit-hardlimit),
         /// required.
         pub hard_limit: Int,
-        /// The `type` of the `ulimit` . Valid values are: `core` | `cpu` | `data` | `fsize` | `locks` | `memlock` | `msgqueue` | `nice` | `nofile` | `nproc` | `rss` | `rtprio` | `rttime` | `sigpending` | `stack`
-        /// .
+        /// The `type` of the `ulimit` . Valid values are: `core` | `cpu` | `data` | `fsize` | `locks` |
+        /// `memlock` | `msgqueue` | `nice` | `nofile` | `nproc` | `rss` | `rtprio` | `rttime` |
+        /// `sigpending` | `stack` .
         ///
         /// CloudFormation property
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-ulimit.html#cfn-batch-jobdefinition-ulimit-name),
@@ -2710,8 +2714,8 @@ pub mod job_definition {
         /// container images), the private subnet requires a NAT gateway be attached to route requests
         /// to the internet. For more information, see [Amazon ECS task
         /// networking](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html)
-        /// in the *Amazon Elastic Container Service Developer Guide* . The default value is " `DISABLED`
-        /// ".
+        /// in the *Amazon Elastic Container Service Developer Guide* . The default value is "
+        /// `DISABLED` ".
         ///
         /// CloudFormation property
         /// [`AssignPublicIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-networkconfiguration.html#cfn-batch-jobdefinition-networkconfiguration-assignpublicip).
@@ -2832,16 +2836,16 @@ pub mod job_definition {
         }
     }
 
-    /// Specifies an array of up to 5 conditions to be met, and an action to take ( `RETRY` or `EXIT`
-    /// ) if all conditions are met. If none of the `EvaluateOnExit` conditions in a `RetryStrategy`
-    /// match, then the job is retried.
+    /// Specifies an array of up to 5 conditions to be met, and an action to take ( `RETRY` or
+    /// `EXIT` ) if all conditions are met. If none of the `EvaluateOnExit` conditions in a
+    /// `RetryStrategy` match, then the job is retried.
     ///
     /// CloudFormation property type
     /// [`EvaluateOnExit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-evaluateonexit.html)
     /// of [`AWS::Batch::JobDefinition`](super::CfnJobDefinition).
     pub struct EvaluateOnExit {
-        /// Specifies the action to take if all of the specified conditions ( `onStatusReason` , `onReason`
-        /// , and `onExitCode` ) are met. The values aren't case sensitive.
+        /// Specifies the action to take if all of the specified conditions ( `onStatusReason` ,
+        /// `onReason` , and `onExitCode` ) are met. The values aren't case sensitive.
         ///
         /// CloudFormation property
         /// [`Action`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-evaluateonexit.html#cfn-batch-jobdefinition-evaluateonexit-action),
@@ -2950,8 +2954,9 @@ pub mod job_definition {
         /// CloudFormation property
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-ekscontainer.html#cfn-batch-jobdefinition-ekscontainer-name).
         pub name: Option<Str>,
-        /// The type and amount of resources to assign to a container. The supported resources include `memory`
-        /// , `cpu` , and `nvidia.com/gpu` . For more information, see [Resource management for pods and
+        /// The type and amount of resources to assign to a container. The supported resources include
+        /// `memory` , `cpu` , and `nvidia.com/gpu` . For more information, see [Resource management for
+        /// pods and
         /// containers](https://docs.aws.amazon.com/https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/)
         /// in the *Kubernetes documentation* .
         ///
@@ -2966,8 +2971,9 @@ pub mod job_definition {
         /// CloudFormation property
         /// [`SecurityContext`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-ekscontainer.html#cfn-batch-jobdefinition-ekscontainer-securitycontext).
         pub security_context: Option<SecurityContext>,
-        /// The volume mounts for the container. AWS Batch supports `emptyDir` , `hostPath` , and `secret`
-        /// volume types. For more information about volumes and volume mounts in Kubernetes, see
+        /// The volume mounts for the container. AWS Batch supports `emptyDir` , `hostPath` , and
+        /// `secret` volume types. For more information about volumes and volume mounts in Kubernetes,
+        /// see
         /// [Volumes](https://docs.aws.amazon.com/https://kubernetes.io/docs/concepts/storage/volumes/)
         /// in the *Kubernetes documentation* .
         ///
@@ -3398,8 +3404,8 @@ pub mod job_definition {
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-eksvolume.html#cfn-batch-jobdefinition-eksvolume-name),
         /// required.
         pub name: Str,
-        /// Specifies the configuration of a Kubernetes `persistentVolumeClaim` bounded to a `persistentVolume`
-        /// . For more information, see [Persistent Volume
+        /// Specifies the configuration of a Kubernetes `persistentVolumeClaim` bounded to a
+        /// `persistentVolume` . For more information, see [Persistent Volume
         /// Claims](https://docs.aws.amazon.com/https://kubernetes.io/docs/concepts/storage/persistent-volumes/#persistentvolumeclaims)
         /// in the *Kubernetes documentation* .
         ///
@@ -3821,12 +3827,12 @@ pub mod job_definition {
         /// [`AccessPointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-efsauthorizationconfig.html#cfn-batch-jobdefinition-efsauthorizationconfig-accesspointid).
         pub access_point_id: Option<Str>,
         /// Whether or not to use the AWS Batch job IAM role defined in a job definition when mounting
-        /// the Amazon EFS file system. If enabled, transit encryption must be enabled in the `EFSVolumeConfiguration`
-        /// . If this parameter is omitted, the default value of `DISABLED` is used. For more
-        /// information, see [Using Amazon EFS access
+        /// the Amazon EFS file system. If enabled, transit encryption must be enabled in the
+        /// `EFSVolumeConfiguration` . If this parameter is omitted, the default value of `DISABLED` is
+        /// used. For more information, see [Using Amazon EFS access
         /// points](https://docs.aws.amazon.com/batch/latest/userguide/efs-volumes.html#efs-volume-accesspoints)
-        /// in the *AWS Batch User Guide* . EFS IAM authorization requires that `TransitEncryption` be `ENABLED`
-        /// and that a `JobRoleArn` is specified.
+        /// in the *AWS Batch User Guide* . EFS IAM authorization requires that `TransitEncryption` be
+        /// `ENABLED` and that a `JobRoleArn` is specified.
         ///
         /// CloudFormation property
         /// [`Iam`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-efsauthorizationconfig.html#cfn-batch-jobdefinition-efsauthorizationconfig-iam).
@@ -4017,8 +4023,8 @@ pub mod job_definition {
         /// CloudFormation property
         /// [`ExecutionRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-executionrolearn).
         pub execution_role_arn: Option<Str>,
-        /// The IPC resource namespace to use for the containers in the task. The valid values are `host`
-        /// , `task` , or `none` .
+        /// The IPC resource namespace to use for the containers in the task. The valid values are
+        /// `host` , `task` , or `none` .
         ///
         /// CloudFormation property
         /// [`IpcMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-ipcmode).
@@ -4034,9 +4040,9 @@ pub mod job_definition {
         /// CloudFormation property
         /// [`NetworkMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-networkmode).
         pub network_mode: Option<Str>,
-        /// The process namespace to use for the containers in the task. The valid values are `host` or `task`
-        /// . For example, monitoring sidecars might need `pidMode` to access information about other
-        /// containers running in the same task.
+        /// The process namespace to use for the containers in the task. The valid values are `host` or
+        /// `task` . For example, monitoring sidecars might need `pidMode` to access information about
+        /// other containers running in the same task.
         ///
         /// CloudFormation property
         /// [`PidMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-ecstaskproperties.html#cfn-batch-jobdefinition-ecstaskproperties-pidmode).
@@ -4127,8 +4133,8 @@ pub mod job_definition {
         /// The command that's passed to the container. This parameter maps to `Cmd` in the [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `COMMAND`
-        /// parameter to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `COMMAND` parameter to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) . For more
         /// information, see [Dockerfile reference:
         /// CMD](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/builder/#cmd) .
@@ -4153,9 +4159,10 @@ pub mod job_definition {
         /// [`Environment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-environment).
         pub environment: Option<List<Environment>>,
         /// If the essential parameter of a container is marked as `true` , and that container fails or
-        /// stops for any reason, all other containers that are part of the task are stopped. If the `essential`
-        /// parameter of a container is marked as false, its failure doesn't affect the rest of the
-        /// containers in a task. If this parameter is omitted, a container is assumed to be essential.
+        /// stops for any reason, all other containers that are part of the task are stopped. If the
+        /// `essential` parameter of a container is marked as false, its failure doesn't affect the rest
+        /// of the containers in a task. If this parameter is omitted, a container is assumed to be
+        /// essential.
         ///
         /// CloudFormation property
         /// [`Essential`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-essential).
@@ -4202,8 +4209,8 @@ pub mod job_definition {
         /// CloudFormation property
         /// [`MountPoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-mountpoints).
         pub mount_points: Option<List<MountPoint>>,
-        /// The name of a container. The name can be used as a unique identifier to target your `dependsOn`
-        /// and `Overrides` objects.
+        /// The name of a container. The name can be used as a unique identifier to target your
+        /// `dependsOn` and `Overrides` objects.
         ///
         /// CloudFormation property
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-taskcontainerproperties.html#cfn-batch-jobdefinition-taskcontainerproperties-name).
@@ -4213,8 +4220,8 @@ pub mod job_definition {
         /// [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/) and the `--privileged`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/) and the
+        /// `--privileged` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/#security-configuration)
         /// .
         ///
@@ -4225,8 +4232,8 @@ pub mod job_definition {
         /// system. This parameter maps to `ReadonlyRootfs` in the [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/) and the `--read-only`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/) and the
+        /// `--read-only` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/#security-configuration)
         /// .
         ///
@@ -4266,8 +4273,8 @@ pub mod job_definition {
         /// in the [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/) and the `--ulimit`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/) and the
+        /// `--ulimit` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/#security-configuration)
         /// .
         ///
@@ -4391,7 +4398,8 @@ pub mod job_definition {
         /// The options to use when configuring the log router. This field is optional and can be used
         /// to specify a custom configuration file or to add additional metadata, such as the task, task
         /// definition, cluster, and container instance details to the log event. If specified, the
-        /// syntax to use is `"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}`
+        /// syntax to use is
+        /// `"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}`
         /// . For more information, see [Creating a task definition that uses a FireLens
         /// configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html#firelens-taskdef)
         /// in the *Amazon Elastic Container Service Developer Guide* .
@@ -4438,8 +4446,8 @@ pub mod job_definition {
         /// The command that's passed to the container. This parameter maps to `Cmd` in the [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `COMMAND`
-        /// parameter to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `COMMAND` parameter to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) . For more
         /// information, see
         /// [<https://docs.docker.com/engine/reference/builder/#cmd>](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/builder/#cmd)
@@ -4542,8 +4550,8 @@ pub mod job_definition {
         /// [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `--privileged`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `--privileged` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) . The
         /// default value is false.
         ///
@@ -4554,8 +4562,8 @@ pub mod job_definition {
         /// system. This parameter maps to `ReadonlyRootfs` in the [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `--read-only`
-        /// option to `docker run` .
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `--read-only` option to `docker run` .
         ///
         /// CloudFormation property
         /// [`ReadonlyRootFilesystem`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-readonlyrootfilesystem).
@@ -4565,8 +4573,8 @@ pub mod job_definition {
         /// CloudFormation property
         /// [`RepositoryCredentials`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-repositorycredentials).
         pub repository_credentials: Option<RepositoryCredentials>,
-        /// The type and amount of resources to assign to a container. The supported resources include `GPU`
-        /// , `MEMORY` , and `VCPU` .
+        /// The type and amount of resources to assign to a container. The supported resources include
+        /// `GPU` , `MEMORY` , and `VCPU` .
         ///
         /// CloudFormation property
         /// [`ResourceRequirements`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-multinodecontainerproperties.html#cfn-batch-jobdefinition-multinodecontainerproperties-resourcerequirements).
@@ -4588,8 +4596,8 @@ pub mod job_definition {
         /// a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/#create-a-container)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the `--ulimit`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.23/) and the
+        /// `--ulimit` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) .
         ///
         /// CloudFormation property
@@ -4742,15 +4750,15 @@ pub mod job_definition {
         /// CloudFormation property
         /// [`ExecutionRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-multinodeecstaskproperties.html#cfn-batch-jobdefinition-multinodeecstaskproperties-executionrolearn).
         pub execution_role_arn: Option<Str>,
-        /// The IPC resource namespace to use for the containers in the task. The valid values are `host`
-        /// , `task` , or `none` .
+        /// The IPC resource namespace to use for the containers in the task. The valid values are
+        /// `host` , `task` , or `none` .
         ///
         /// CloudFormation property
         /// [`IpcMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-multinodeecstaskproperties.html#cfn-batch-jobdefinition-multinodeecstaskproperties-ipcmode).
         pub ipc_mode: Option<Str>,
-        /// The process namespace to use for the containers in the task. The valid values are `host` or `task`
-        /// . For example, monitoring sidecars might need `pidMode` to access information about other
-        /// containers running in the same task.
+        /// The process namespace to use for the containers in the task. The valid values are `host` or
+        /// `task` . For example, monitoring sidecars might need `pidMode` to access information about
+        /// other containers running in the same task.
         ///
         /// CloudFormation property
         /// [`PidMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-multinodeecstaskproperties.html#cfn-batch-jobdefinition-multinodeecstaskproperties-pidmode).
@@ -4864,8 +4872,8 @@ pub mod job_definition {
     /// [`ImagePullSecret`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-imagepullsecret.html)
     /// of [`AWS::Batch::JobDefinition`](super::CfnJobDefinition).
     pub struct ImagePullSecret {
-        /// Provides a unique identifier for the `ImagePullSecret` . This object is required when `EksPodProperties$imagePullSecrets`
-        /// is used.
+        /// Provides a unique identifier for the `ImagePullSecret` . This object is required when
+        /// `EksPodProperties$imagePullSecrets` is used.
         ///
         /// CloudFormation property
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-jobdefinition-imagepullsecret.html#cfn-batch-jobdefinition-imagepullsecret-name).
@@ -5132,8 +5140,8 @@ pub struct CfnJobQueueProps {
     /// other. The job scheduler uses this parameter to determine which compute environment runs a
     /// specific job. Compute environments must be in the `VALID` state before you can associate
     /// them with a job queue. You can associate up to three compute environments with a job queue.
-    /// All of the compute environments must be either EC2 ( `EC2` or `SPOT` ) or Fargate ( `FARGATE`
-    /// or `FARGATE_SPOT` ); EC2 and Fargate compute environments can't be mixed.
+    /// All of the compute environments must be either EC2 ( `EC2` or `SPOT` ) or Fargate (
+    /// `FARGATE` or `FARGATE_SPOT` ); EC2 and Fargate compute environments can't be mixed.
     ///
     /// CloudFormation property
     /// [`ComputeEnvironmentOrder`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-computeenvironmentorder).
@@ -5145,17 +5153,17 @@ pub struct CfnJobQueueProps {
     /// [`JobQueueName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-jobqueuename);
     /// changing it replaces the resource.
     pub job_queue_name: Option<Str>,
-    /// The type of job queue. For service jobs that run on SageMaker AI , this value is `SAGEMAKER_TRAINING`
-    /// . For regular container jobs, this value is `EKS` , `ECS` , or `ECS_FARGATE` depending on
-    /// the compute environment.
+    /// The type of job queue. For service jobs that run on SageMaker AI , this value is
+    /// `SAGEMAKER_TRAINING` . For regular container jobs, this value is `EKS` , `ECS` , or
+    /// `ECS_FARGATE` depending on the compute environment.
     ///
     /// CloudFormation property
     /// [`JobQueueType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-jobqueuetype);
     /// changing it replaces the resource.
     pub job_queue_type: Option<Str>,
     /// The set of actions that AWS Batch perform on jobs that remain at the head of the job queue
-    /// in the specified state longer than specified times. AWS Batch will perform each action after `maxTimeSeconds`
-    /// has passed.
+    /// in the specified state longer than specified times. AWS Batch will perform each action after
+    /// `maxTimeSeconds` has passed.
     ///
     /// CloudFormation property
     /// [`JobStateTimeLimitActions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-jobstatetimelimitactions).
@@ -5164,8 +5172,8 @@ pub struct CfnJobQueueProps {
     /// for the `priority` parameter) are evaluated first when associated with the same compute
     /// environment. Priority is determined in descending order. For example, a job queue with a
     /// priority value of `10` is given scheduling preference over a job queue with a priority value
-    /// of `1` . All of the compute environments must be either EC2 ( `EC2` or `SPOT` ) or Fargate ( `FARGATE`
-    /// or `FARGATE_SPOT` ); EC2 and Fargate compute environments can't be mixed.
+    /// of `1` . All of the compute environments must be either EC2 ( `EC2` or `SPOT` ) or Fargate (
+    /// `FARGATE` or `FARGATE_SPOT` ); EC2 and Fargate compute environments can't be mixed.
     ///
     /// CloudFormation property
     /// [`Priority`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-priority),
@@ -5177,8 +5185,8 @@ pub struct CfnJobQueueProps {
     /// CloudFormation property
     /// [`SchedulingPolicyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-jobqueue.html#cfn-batch-jobqueue-schedulingpolicyarn).
     ///
-    /// Takes a [`CfnSchedulingPolicy`](crate::batch::CfnSchedulingPolicy) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnSchedulingPolicy`](crate::batch::CfnSchedulingPolicy) handle (written as its
+    /// `Ref`), or a string or token.
     pub scheduling_policy_arn: Option<Id<crate::batch::CfnSchedulingPolicy>>,
     /// The order of the service environment associated with the job queue. Job queues with a higher
     /// priority are evaluated first when associated with the same service environment.
@@ -5283,8 +5291,8 @@ pub mod job_queue {
     /// environments are tried in ascending order. For example, if two compute environments are
     /// associated with a job queue, the compute environment with a lower order integer value is
     /// tried for job placement first. Compute environments must be in the `VALID` state before you
-    /// can associate them with a job queue. All of the compute environments must be either EC2 ( `EC2`
-    /// or `SPOT` ) or Fargate ( `FARGATE` or `FARGATE_SPOT` ); Amazon EC2 and Fargate compute
+    /// can associate them with a job queue. All of the compute environments must be either EC2 (
+    /// `EC2` or `SPOT` ) or Fargate ( `FARGATE` or `FARGATE_SPOT` ); Amazon EC2 and Fargate compute
     /// environments can't be mixed.
     ///
     /// CloudFormation property type
@@ -5610,11 +5618,12 @@ pub mod quota_share {
     /// of [`AWS::Batch::QuotaShare`](super::CfnQuotaShare).
     pub struct QuotaShareResourceSharingConfiguration {
         /// The maximum percentage of additional capacity that the quota share can borrow from other
-        /// shares. `BorrowLimit` can only be applied to quota shares with a strategy of `LEND_AND_BORROW`.
-        /// This value is expressed as a percentage of the quota share's configured CapacityLimits. The `BorrowLimit`
-        /// is applied uniformly across all capacity units. For example, if the `BorrowLimit` is 200,
-        /// the quota share can borrow up to 200% of its configured `maxCapacity` for each capacity
-        /// unit. The default `BorrowLimit` is -1, which indicates unlimited borrowing.
+        /// shares. `BorrowLimit` can only be applied to quota shares with a strategy of
+        /// `LEND_AND_BORROW`. This value is expressed as a percentage of the quota share's configured
+        /// CapacityLimits. The `BorrowLimit` is applied uniformly across all capacity units. For
+        /// example, if the `BorrowLimit` is 200, the quota share can borrow up to 200% of its
+        /// configured `maxCapacity` for each capacity unit. The default `BorrowLimit` is -1, which
+        /// indicates unlimited borrowing.
         ///
         /// CloudFormation property
         /// [`BorrowLimit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-quotashare-quotashareresourcesharingconfiguration.html#cfn-batch-quotashare-quotashareresourcesharingconfiguration-borrowlimit).
@@ -5813,8 +5822,8 @@ pub mod scheduling_policy {
         /// [`ShareDecaySeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-schedulingpolicy-fairsharepolicy.html#cfn-batch-schedulingpolicy-fairsharepolicy-sharedecayseconds).
         pub share_decay_seconds: Option<Num>,
         /// An array of `SharedIdentifier` objects that contain the weights for the share identifiers
-        /// for the fair-share policy. Share identifiers that aren't included have a default weight of `1.0`
-        /// .
+        /// for the fair-share policy. Share identifiers that aren't included have a default weight of
+        /// `1.0` .
         ///
         /// CloudFormation property
         /// [`ShareDistribution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-schedulingpolicy-fairsharepolicy.html#cfn-batch-schedulingpolicy-fairsharepolicy-sharedistribution).
@@ -5861,8 +5870,8 @@ pub mod scheduling_policy {
         /// A share identifier or share identifier prefix. If the string ends with an asterisk (*), this
         /// entry specifies the weight factor to use for share identifiers that start with that prefix.
         /// The list of share identifiers in a fair-share policy can't overlap. For example, you can't
-        /// have one that specifies a `shareIdentifier` of `UserA*` and another that specifies a `shareIdentifier`
-        /// of `UserA1` .
+        /// have one that specifies a `shareIdentifier` of `UserA*` and another that specifies a
+        /// `shareIdentifier` of `UserA1` .
         ///
         /// CloudFormation property
         /// [`ShareIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-batch-schedulingpolicy-shareattributes.html#cfn-batch-schedulingpolicy-shareattributes-shareidentifier).
@@ -5963,8 +5972,8 @@ pub struct CfnServiceEnvironmentProps {
     /// [`ServiceEnvironmentName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-serviceenvironment.html#cfn-batch-serviceenvironment-serviceenvironmentname);
     /// changing it replaces the resource.
     pub service_environment_name: Option<Str>,
-    /// The type of service environment. For SageMaker Training jobs, this value is `SAGEMAKER_TRAINING`
-    /// .
+    /// The type of service environment. For SageMaker Training jobs, this value is
+    /// `SAGEMAKER_TRAINING` .
     ///
     /// CloudFormation property
     /// [`ServiceEnvironmentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-batch-serviceenvironment.html#cfn-batch-serviceenvironment-serviceenvironmenttype),

@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::BCMDataExports::Export`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmdataexports-export.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnExport::new`, `CfnExportProps` and the attributes need the cargo feature `bcmdataexports`.
+/// `CfnExport::new`, `CfnExportProps` and the attributes need the cargo feature
+/// `bcmdataexports`.
 pub type CfnExport = crate::Cfn<markers::Export>;
 
 /// The properties of an

@@ -31,7 +31,8 @@ pub mod markers {
 /// [`AWS::BcmPricingCalculator::BillScenario`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bcmpricingcalculator-billscenario.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBillScenario::new`, `CfnBillScenarioProps` and the attributes need the cargo feature `bcmpricingcalculator`.
+/// `CfnBillScenario::new`, `CfnBillScenarioProps` and the attributes need the cargo feature
+/// `bcmpricingcalculator`.
 pub type CfnBillScenario = crate::Cfn<markers::BillScenario>;
 
 /// Resource Type definition for AWS::BcmPricingCalculator::WorkloadEstimate

@@ -142,7 +142,8 @@ pub type CfnAgent = crate::Cfn<markers::Agent>;
 /// [`AWS::Bedrock::AgentAlias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agentalias.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAgentAlias::new`, `CfnAgentAliasProps` and the attributes need the cargo feature `bedrock`.
+/// `CfnAgentAlias::new`, `CfnAgentAliasProps` and the attributes need the cargo feature
+/// `bedrock`.
 pub type CfnAgentAlias = crate::Cfn<markers::AgentAlias>;
 
 /// Specifies an inference profile as a resource in a top-level template. Use the `ModelSource`
@@ -189,7 +190,8 @@ pub type CfnAutomatedReasoningPolicyVersion = crate::Cfn<markers::AutomatedReaso
 /// [`AWS::Bedrock::Blueprint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-blueprint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBlueprint::new`, `CfnBlueprintProps` and the attributes need the cargo feature `bedrock`.
+/// `CfnBlueprint::new`, `CfnBlueprintProps` and the attributes need the cargo feature
+/// `bedrock`.
 pub type CfnBlueprint = crate::Cfn<markers::Blueprint>;
 
 /// Resource Type definition for AWS::Bedrock::DataAutomationLibrary
@@ -220,7 +222,8 @@ pub type CfnDataAutomationProject = crate::Cfn<markers::DataAutomationProject>;
 /// [`AWS::Bedrock::DataSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-datasource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature `bedrock`.
+/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature
+/// `bedrock`.
 pub type CfnDataSource = crate::Cfn<markers::DataSource>;
 
 /// Definition of AWS::Bedrock::EnforcedGuardrailConfiguration Resource Type
@@ -253,7 +256,8 @@ pub type CfnFlow = crate::Cfn<markers::Flow>;
 /// [`AWS::Bedrock::FlowAlias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowalias.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFlowAlias::new`, `CfnFlowAliasProps` and the attributes need the cargo feature `bedrock`.
+/// `CfnFlowAlias::new`, `CfnFlowAliasProps` and the attributes need the cargo feature
+/// `bedrock`.
 pub type CfnFlowAlias = crate::Cfn<markers::FlowAlias>;
 
 /// Creates a version of the flow that you can deploy. For more information, see [Deploy a flow
@@ -264,7 +268,8 @@ pub type CfnFlowAlias = crate::Cfn<markers::FlowAlias>;
 /// [`AWS::Bedrock::FlowVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-flowversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFlowVersion::new`, `CfnFlowVersionProps` and the attributes need the cargo feature `bedrock`.
+/// `CfnFlowVersion::new`, `CfnFlowVersionProps` and the attributes need the cargo feature
+/// `bedrock`.
 pub type CfnFlowVersion = crate::Cfn<markers::FlowVersion>;
 
 /// Creates a guardrail to detect and filter harmful content in your generative AI application.
@@ -273,7 +278,8 @@ pub type CfnFlowVersion = crate::Cfn<markers::FlowVersion>;
 /// [`AWS::Bedrock::Guardrail`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-guardrail.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGuardrail::new`, `CfnGuardrailProps` and the attributes need the cargo feature `bedrock`.
+/// `CfnGuardrail::new`, `CfnGuardrailProps` and the attributes need the cargo feature
+/// `bedrock`.
 pub type CfnGuardrail = crate::Cfn<markers::Guardrail>;
 
 /// Creates a version of the guardrail. Use this API to create a snapshot of the guardrail when
@@ -305,7 +311,8 @@ pub type CfnIntelligentPromptRouter = crate::Cfn<markers::IntelligentPromptRoute
 /// [`AWS::Bedrock::KnowledgeBase`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-knowledgebase.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnKnowledgeBase::new`, `CfnKnowledgeBaseProps` and the attributes need the cargo feature `bedrock`.
+/// `CfnKnowledgeBase::new`, `CfnKnowledgeBaseProps` and the attributes need the cargo feature
+/// `bedrock`.
 pub type CfnKnowledgeBase = crate::Cfn<markers::KnowledgeBase>;
 
 /// Definition of AWS::Bedrock::KnowledgeBasePolicy Resource Type
@@ -343,7 +350,8 @@ pub type CfnPrompt = crate::Cfn<markers::Prompt>;
 /// [`AWS::Bedrock::PromptVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-promptversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPromptVersion::new`, `CfnPromptVersionProps` and the attributes need the cargo feature `bedrock`.
+/// `CfnPromptVersion::new`, `CfnPromptVersionProps` and the attributes need the cargo feature
+/// `bedrock`.
 pub type CfnPromptVersion = crate::Cfn<markers::PromptVersion>;
 
 /// Definition of AWS::Bedrock::ResourcePolicy Resource Type
@@ -352,7 +360,8 @@ pub type CfnPromptVersion = crate::Cfn<markers::PromptVersion>;
 /// [`AWS::Bedrock::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `bedrock`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `bedrock`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Definition of AWS::Bedrock::Session Resource Type
@@ -461,8 +470,8 @@ pub struct CfnAgentProps {
     /// CloudFormation property
     /// [`PromptOverrideConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#cfn-bedrock-agent-promptoverrideconfiguration).
     pub prompt_override_configuration: Option<agent::PromptOverrideConfiguration>,
-    /// Specifies whether to delete the resource even if it's in use. By default, this value is `false`
-    /// .
+    /// Specifies whether to delete the resource even if it's in use. By default, this value is
+    /// `false` .
     ///
     /// CloudFormation property
     /// [`SkipResourceInUseCheckOnDelete`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrock-agent.html#cfn-bedrock-agent-skipresourceinusecheckondelete).
@@ -698,14 +707,14 @@ pub mod agent {
         /// [`FunctionSchema`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-agentactiongroup.html#cfn-bedrock-agent-agentactiongroup-functionschema).
         pub function_schema: Option<FunctionSchema>,
         /// If this field is set as `AMAZON.UserInput` , the agent can request the user for additional
-        /// information when trying to complete a task. The `description` , `apiSchema` , and `actionGroupExecutor`
-        /// fields must be blank for this action group.
+        /// information when trying to complete a task. The `description` , `apiSchema` , and
+        /// `actionGroupExecutor` fields must be blank for this action group.
         ///
         /// CloudFormation property
         /// [`ParentActionGroupSignature`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-agentactiongroup.html#cfn-bedrock-agent-agentactiongroup-parentactiongroupsignature).
         pub parent_action_group_signature: Option<Str>,
-        /// Specifies whether to delete the resource even if it's in use. By default, this value is `false`
-        /// .
+        /// Specifies whether to delete the resource even if it's in use. By default, this value is
+        /// `false` .
         ///
         /// CloudFormation property
         /// [`SkipResourceInUseCheckOnDelete`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-agentactiongroup.html#cfn-bedrock-agent-agentactiongroup-skipresourceinusecheckondelete).
@@ -1443,9 +1452,9 @@ pub mod agent {
     /// [`PromptConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-promptconfiguration.html)
     /// of [`AWS::Bedrock::Agent`](super::CfnAgent).
     pub struct PromptConfiguration {
-        /// If the Converse or ConverseStream operations support the model, `additionalModelRequestFields`
-        /// contains additional inference parameters, beyond the base set of inference parameters in the `inferenceConfiguration`
-        /// field.
+        /// If the Converse or ConverseStream operations support the model,
+        /// `additionalModelRequestFields` contains additional inference parameters, beyond the base set
+        /// of inference parameters in the `inferenceConfiguration` field.
         ///
         /// CloudFormation property
         /// [`AdditionalModelRequestFields`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-additionalmodelrequestfields).
@@ -1490,9 +1499,9 @@ pub mod agent {
         /// CloudFormation property
         /// [`PromptCreationMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-promptcreationmode).
         pub prompt_creation_mode: Option<Str>,
-        /// Specifies whether to allow the inline agent to carry out the step specified in the `promptType`
-        /// . If you set this value to `DISABLED` , the agent skips that step. The default state for
-        /// each `promptType` is as follows.
+        /// Specifies whether to allow the inline agent to carry out the step specified in the
+        /// `promptType` . If you set this value to `DISABLED` , the agent skips that step. The default
+        /// state for each `promptType` is as follows.
         ///
         /// CloudFormation property
         /// [`PromptState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-agent-promptconfiguration.html#cfn-bedrock-agent-promptconfiguration-promptstate).
@@ -3481,9 +3490,9 @@ pub mod data_automation_project {
     /// [`AudioLanguageConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-dataautomationproject-audiolanguageconfiguration.html)
     /// of [`AWS::Bedrock::DataAutomationProject`](super::CfnDataAutomationProject).
     pub struct AudioLanguageConfiguration {
-        /// The output language of your processing results. This can either be set to `EN` (English) or `DEFAULT`
-        /// which will output the results in the dominant language of the audio. The dominant language
-        /// is determined as the language in the audio, spoken the longest in the input audio.
+        /// The output language of your processing results. This can either be set to `EN` (English) or
+        /// `DEFAULT` which will output the results in the dominant language of the audio. The dominant
+        /// language is determined as the language in the audio, spoken the longest in the input audio.
         ///
         /// CloudFormation property
         /// [`GenerativeOutputLanguage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-dataautomationproject-audiolanguageconfiguration.html#cfn-bedrock-dataautomationproject-audiolanguageconfiguration-generativeoutputlanguage).
@@ -6456,8 +6465,8 @@ pub mod data_source {
         /// [`ChunkingStrategy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-chunkingconfiguration.html#cfn-bedrock-datasource-chunkingconfiguration-chunkingstrategy),
         /// required.
         pub chunking_strategy: Str,
-        /// Configurations for when you choose fixed-size chunking. If you set the `chunkingStrategy` as `NONE`
-        /// , exclude this field.
+        /// Configurations for when you choose fixed-size chunking. If you set the `chunkingStrategy` as
+        /// `NONE` , exclude this field.
         ///
         /// CloudFormation property
         /// [`FixedSizeChunkingConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-chunkingconfiguration.html#cfn-bedrock-datasource-chunkingconfiguration-fixedsizechunkingconfiguration).
@@ -6503,8 +6512,8 @@ pub mod data_source {
         }
     }
 
-    /// Configurations for when you choose fixed-size chunking. If you set the `chunkingStrategy` as `NONE`
-    /// , exclude this field.
+    /// Configurations for when you choose fixed-size chunking. If you set the `chunkingStrategy` as
+    /// `NONE` , exclude this field.
     ///
     /// CloudFormation property type
     /// [`FixedSizeChunkingConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-fixedsizechunkingconfiguration.html)
@@ -6781,8 +6790,8 @@ pub mod data_source {
     }
 
     /// A custom processing step for documents moving through a data source ingestion pipeline. To
-    /// process documents after they have been converted into chunks, set the step to apply to `POST_CHUNKING`
-    /// .
+    /// process documents after they have been converted into chunks, set the step to apply to
+    /// `POST_CHUNKING` .
     ///
     /// CloudFormation property type
     /// [`Transformation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-datasource-transformation.html)
@@ -7771,8 +7780,8 @@ pub mod flow {
         /// CloudFormation property
         /// [`InlineCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flownodeconfiguration.html#cfn-bedrock-flow-flownodeconfiguration-inlinecode).
         pub inline_code: Option<InlineCodeFlowNodeConfiguration>,
-        /// Contains configurations for an input flow node in your flow. The first node in the flow. `inputs`
-        /// can't be specified for this node.
+        /// Contains configurations for an input flow node in your flow. The first node in the flow.
+        /// `inputs` can't be specified for this node.
         ///
         /// CloudFormation property
         /// [`Input`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flownodeconfiguration.html#cfn-bedrock-flow-flownodeconfiguration-input).
@@ -7817,8 +7826,8 @@ pub mod flow {
         /// CloudFormation property
         /// [`LoopInput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flownodeconfiguration.html#cfn-bedrock-flow-flownodeconfiguration-loopinput).
         pub loop_input: Option<Json>,
-        /// Contains configurations for an output flow node in your flow. The last node in the flow. `outputs`
-        /// can't be specified for this node.
+        /// Contains configurations for an output flow node in your flow. The last node in the flow.
+        /// `outputs` can't be specified for this node.
         ///
         /// CloudFormation property
         /// [`Output`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-flow-flownodeconfiguration.html#cfn-bedrock-flow-flownodeconfiguration-output).
@@ -12733,8 +12742,9 @@ pub mod knowledge_base {
         /// CloudFormation property
         /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-querygenerationtable.html#cfn-bedrock-knowledgebase-querygenerationtable-description).
         pub description: Option<Str>,
-        /// Specifies whether to include or exclude the table during query generation. If you specify `EXCLUDE`
-        /// , the table will be ignored. If you specify `INCLUDE` , all other tables will be ignored.
+        /// Specifies whether to include or exclude the table during query generation. If you specify
+        /// `EXCLUDE` , the table will be ignored. If you specify `INCLUDE` , all other tables will be
+        /// ignored.
         ///
         /// CloudFormation property
         /// [`Inclusion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-querygenerationtable.html#cfn-bedrock-knowledgebase-querygenerationtable-inclusion).
@@ -12784,9 +12794,9 @@ pub mod knowledge_base {
         /// CloudFormation property
         /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-querygenerationcolumn.html#cfn-bedrock-knowledgebase-querygenerationcolumn-description).
         pub description: Option<Str>,
-        /// Specifies whether to include or exclude the column during query generation. If you specify `EXCLUDE`
-        /// , the column will be ignored. If you specify `INCLUDE` , all other columns in the table will
-        /// be ignored.
+        /// Specifies whether to include or exclude the column during query generation. If you specify
+        /// `EXCLUDE` , the column will be ignored. If you specify `INCLUDE` , all other columns in the
+        /// table will be ignored.
         ///
         /// CloudFormation property
         /// [`Inclusion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-bedrock-knowledgebase-querygenerationcolumn.html#cfn-bedrock-knowledgebase-querygenerationcolumn-inclusion).

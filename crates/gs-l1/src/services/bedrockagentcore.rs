@@ -162,7 +162,8 @@ pub type CfnApiKeyCredentialProvider = crate::Cfn<markers::ApiKeyCredentialProvi
 /// [`AWS::BedrockAgentCore::BrowserCustom`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browsercustom.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBrowserCustom::new`, `CfnBrowserCustomProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnBrowserCustom::new`, `CfnBrowserCustomProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnBrowserCustom = crate::Cfn<markers::BrowserCustom>;
 
 /// Resource definition for AWS::BedrockAgentCore::BrowserProfile
@@ -171,7 +172,8 @@ pub type CfnBrowserCustom = crate::Cfn<markers::BrowserCustom>;
 /// [`AWS::BedrockAgentCore::BrowserProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-browserprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBrowserProfile::new`, `CfnBrowserProfileProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnBrowserProfile::new`, `CfnBrowserProfileProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnBrowserProfile = crate::Cfn<markers::BrowserProfile>;
 
 /// Resource Type definition for AWS::BedrockAgentCore::CapacityProvider. A capacity provider
@@ -213,7 +215,8 @@ pub type CfnConfigurationBundle = crate::Cfn<markers::ConfigurationBundle>;
 /// [`AWS::BedrockAgentCore::Dataset`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-dataset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataset::new`, `CfnDatasetProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnDataset::new`, `CfnDatasetProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnDataset = crate::Cfn<markers::Dataset>;
 
 /// Resource Type definition for AWS::BedrockAgentCore::Evaluator - Creates a custom evaluator
@@ -223,7 +226,8 @@ pub type CfnDataset = crate::Cfn<markers::Dataset>;
 /// [`AWS::BedrockAgentCore::Evaluator`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-evaluator.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEvaluator::new`, `CfnEvaluatorProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnEvaluator::new`, `CfnEvaluatorProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnEvaluator = crate::Cfn<markers::Evaluator>;
 
 /// Amazon Bedrock AgentCore Gateway provides a unified connectivity layer between agents and
@@ -233,7 +237,8 @@ pub type CfnEvaluator = crate::Cfn<markers::Evaluator>;
 /// [`AWS::BedrockAgentCore::Gateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gateway.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGateway::new`, `CfnGatewayProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnGateway::new`, `CfnGatewayProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnGateway = crate::Cfn<markers::Gateway>;
 
 /// Definition of AWS::BedrockAgentCore::GatewayRateLimit Resource Type
@@ -252,7 +257,8 @@ pub type CfnGatewayRateLimit = crate::Cfn<markers::GatewayRateLimit>;
 /// [`AWS::BedrockAgentCore::GatewayRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewayrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGatewayRule::new`, `CfnGatewayRuleProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnGatewayRule::new`, `CfnGatewayRuleProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnGatewayRule = crate::Cfn<markers::GatewayRule>;
 
 /// After creating a gateway, you can add targets, which define the tools that your gateway will
@@ -262,7 +268,8 @@ pub type CfnGatewayRule = crate::Cfn<markers::GatewayRule>;
 /// [`AWS::BedrockAgentCore::GatewayTarget`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-gatewaytarget.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGatewayTarget::new`, `CfnGatewayTargetProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnGatewayTarget::new`, `CfnGatewayTargetProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnGatewayTarget = crate::Cfn<markers::GatewayTarget>;
 
 /// Resource Type definition for AWS::BedrockAgentCore::Harness - a managed agentic loop service
@@ -272,7 +279,8 @@ pub type CfnGatewayTarget = crate::Cfn<markers::GatewayTarget>;
 /// [`AWS::BedrockAgentCore::Harness`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-harness.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnHarness::new`, `CfnHarnessProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnHarness::new`, `CfnHarnessProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnHarness = crate::Cfn<markers::Harness>;
 
 /// Resource Type definition for AWS::BedrockAgentCore::HarnessEndpoint - a named, stable
@@ -294,7 +302,8 @@ pub type CfnHarnessEndpoint = crate::Cfn<markers::HarnessEndpoint>;
 /// [`AWS::BedrockAgentCore::Memory`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-memory.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMemory::new`, `CfnMemoryProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnMemory::new`, `CfnMemoryProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnMemory = crate::Cfn<markers::Memory>;
 
 /// Resource Type definition for AWS::BedrockAgentCore::OAuth2CredentialProvider
@@ -344,7 +353,8 @@ pub type CfnPaymentCredentialProvider = crate::Cfn<markers::PaymentCredentialPro
 /// [`AWS::BedrockAgentCore::PaymentManager`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-paymentmanager.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPaymentManager::new`, `CfnPaymentManagerProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnPaymentManager::new`, `CfnPaymentManagerProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnPaymentManager = crate::Cfn<markers::PaymentManager>;
 
 /// Resource Type definition for AWS::BedrockAgentCore::Policy
@@ -353,7 +363,8 @@ pub type CfnPaymentManager = crate::Cfn<markers::PaymentManager>;
 /// [`AWS::BedrockAgentCore::Policy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPolicy::new`, `CfnPolicyProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnPolicy::new`, `CfnPolicyProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnPolicy = crate::Cfn<markers::Policy>;
 
 /// Resource Type definition for AWS::BedrockAgentCore::PolicyEngine
@@ -362,7 +373,8 @@ pub type CfnPolicy = crate::Cfn<markers::Policy>;
 /// [`AWS::BedrockAgentCore::PolicyEngine`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-policyengine.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPolicyEngine::new`, `CfnPolicyEngineProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnPolicyEngine::new`, `CfnPolicyEngineProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnPolicyEngine = crate::Cfn<markers::PolicyEngine>;
 
 /// Resource Type definition for AWS::BedrockAgentCore::ResourcePolicy
@@ -371,7 +383,8 @@ pub type CfnPolicyEngine = crate::Cfn<markers::PolicyEngine>;
 /// [`AWS::BedrockAgentCore::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Contains information about an agent runtime. An agent runtime is the execution environment
@@ -381,7 +394,8 @@ pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 /// [`AWS::BedrockAgentCore::Runtime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockagentcore-runtime.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRuntime::new`, `CfnRuntimeProps` and the attributes need the cargo feature `bedrockagentcore`.
+/// `CfnRuntime::new`, `CfnRuntimeProps` and the attributes need the cargo feature
+/// `bedrockagentcore`.
 pub type CfnRuntime = crate::Cfn<markers::Runtime>;
 
 /// AgentCore Runtime is a secure, serverless runtime purpose-built for deploying and scaling

@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::BedrockMantle::Project`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-bedrockmantle-project.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProject::new`, `CfnProjectProps` and the attributes need the cargo feature `bedrockmantle`.
+/// `CfnProject::new`, `CfnProjectProps` and the attributes need the cargo feature
+/// `bedrockmantle`.
 pub type CfnProject = crate::Cfn<markers::Project>;
 
 /// The properties of an

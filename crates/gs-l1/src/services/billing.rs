@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::Billing::BillingView`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billing-billingview.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBillingView::new`, `CfnBillingViewProps` and the attributes need the cargo feature `billing`.
+/// `CfnBillingView::new`, `CfnBillingViewProps` and the attributes need the cargo feature
+/// `billing`.
 pub type CfnBillingView = crate::Cfn<markers::BillingView>;
 
 /// The properties of an

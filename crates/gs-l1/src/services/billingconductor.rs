@@ -42,7 +42,8 @@ pub mod markers {
 /// [`AWS::BillingConductor::BillingGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-billinggroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBillingGroup::new`, `CfnBillingGroupProps` and the attributes need the cargo feature `billingconductor`.
+/// `CfnBillingGroup::new`, `CfnBillingGroupProps` and the attributes need the cargo feature
+/// `billingconductor`.
 pub type CfnBillingGroup = crate::Cfn<markers::BillingGroup>;
 
 /// Creates a custom line item that can be used to create a one-time or recurring, fixed or
@@ -54,7 +55,8 @@ pub type CfnBillingGroup = crate::Cfn<markers::BillingGroup>;
 /// [`AWS::BillingConductor::CustomLineItem`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-customlineitem.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCustomLineItem::new`, `CfnCustomLineItemProps` and the attributes need the cargo feature `billingconductor`.
+/// `CfnCustomLineItem::new`, `CfnCustomLineItemProps` and the attributes need the cargo feature
+/// `billingconductor`.
 pub type CfnCustomLineItem = crate::Cfn<markers::CustomLineItem>;
 
 /// Creates a pricing plan that is used for computing AWS charges for billing groups.
@@ -63,7 +65,8 @@ pub type CfnCustomLineItem = crate::Cfn<markers::CustomLineItem>;
 /// [`AWS::BillingConductor::PricingPlan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingplan.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPricingPlan::new`, `CfnPricingPlanProps` and the attributes need the cargo feature `billingconductor`.
+/// `CfnPricingPlan::new`, `CfnPricingPlanProps` and the attributes need the cargo feature
+/// `billingconductor`.
 pub type CfnPricingPlan = crate::Cfn<markers::PricingPlan>;
 
 /// Creates a pricing rule which can be associated with a pricing plan, or a set of pricing
@@ -73,7 +76,8 @@ pub type CfnPricingPlan = crate::Cfn<markers::PricingPlan>;
 /// [`AWS::BillingConductor::PricingRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPricingRule::new`, `CfnPricingRuleProps` and the attributes need the cargo feature `billingconductor`.
+/// `CfnPricingRule::new`, `CfnPricingRuleProps` and the attributes need the cargo feature
+/// `billingconductor`.
 pub type CfnPricingRule = crate::Cfn<markers::PricingRule>;
 
 /// The properties of an
@@ -357,8 +361,8 @@ pub struct CfnCustomLineItemProps {
     /// [`ComputationRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-computationrule);
     /// changing it replaces the resource.
     pub computation_rule: Option<Str>,
-    /// The charge details of a custom line item. It should contain only one of `Flat` or `Percentage`
-    /// .
+    /// The charge details of a custom line item. It should contain only one of `Flat` or
+    /// `Percentage` .
     ///
     /// CloudFormation property
     /// [`CustomLineItemChargeDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-customlineitem.html#cfn-billingconductor-customlineitem-customlineitemchargedetails).
@@ -560,8 +564,8 @@ pub mod custom_line_item {
         }
     }
 
-    /// The charge details of a custom line item. It should contain only one of `Flat` or `Percentage`
-    /// .
+    /// The charge details of a custom line item. It should contain only one of `Flat` or
+    /// `Percentage` .
     ///
     /// CloudFormation property type
     /// [`CustomLineItemChargeDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-billingconductor-customlineitem-customlineitemchargedetails.html)
@@ -718,8 +722,8 @@ pub mod custom_line_item {
         }
     }
 
-    /// The charge details of a custom line item. It should contain only one of `Flat` or `Percentage`
-    /// .
+    /// The charge details of a custom line item. It should contain only one of `Flat` or
+    /// `Percentage` .
     ///
     /// CloudFormation property type
     /// [`CustomLineItemFlatChargeDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-billingconductor-customlineitem-customlineitemflatchargedetails.html)
@@ -944,8 +948,8 @@ pub struct CfnPricingRuleProps {
     /// [`Scope`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-scope),
     /// required; changing it replaces the resource.
     pub scope: Str,
-    /// If the `Scope` attribute is `SERVICE` , this attribute indicates which service the `PricingRule`
-    /// is applicable for.
+    /// If the `Scope` attribute is `SERVICE` , this attribute indicates which service the
+    /// `PricingRule` is applicable for.
     ///
     /// CloudFormation property
     /// [`Service`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-billingconductor-pricingrule.html#cfn-billingconductor-pricingrule-service);

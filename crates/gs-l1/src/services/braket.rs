@@ -28,7 +28,8 @@ pub mod markers {
 /// [`AWS::Braket::SpendingLimit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-braket-spendinglimit.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSpendingLimit::new`, `CfnSpendingLimitProps` and the attributes need the cargo feature `braket`.
+/// `CfnSpendingLimit::new`, `CfnSpendingLimitProps` and the attributes need the cargo feature
+/// `braket`.
 pub type CfnSpendingLimit = crate::Cfn<markers::SpendingLimit>;
 
 /// The properties of an

@@ -48,7 +48,8 @@ pub type CfnBudget = crate::Cfn<markers::Budget>;
 /// [`AWS::Budgets::BudgetsAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-budgets-budgetsaction.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBudgetsAction::new`, `CfnBudgetsActionProps` and the attributes need the cargo feature `budgets`.
+/// `CfnBudgetsAction::new`, `CfnBudgetsActionProps` and the attributes need the cargo feature
+/// `budgets`.
 pub type CfnBudgetsAction = crate::Cfn<markers::BudgetsAction>;
 
 /// The properties of an
@@ -311,9 +312,9 @@ pub mod budget {
         /// CloudFormation property
         /// [`BudgetLimit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-budgetlimit).
         pub budget_limit: Option<Spend>,
-        /// The name of a budget. The value must be unique within an account. `BudgetName` can't include `:`
-        /// and `\` characters. If you don't include value for `BudgetName` in the template, Billing and
-        /// Cost Management assigns your budget a randomly generated name.
+        /// The name of a budget. The value must be unique within an account. `BudgetName` can't include
+        /// `:` and `\` characters. If you don't include value for `BudgetName` in the template, Billing
+        /// and Cost Management assigns your budget a randomly generated name.
         ///
         /// CloudFormation property
         /// [`BudgetName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-budgets-budget-budgetdata.html#cfn-budgets-budget-budgetdata-budgetname);
@@ -459,8 +460,9 @@ pub mod budget {
     /// [`TimePeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-budgets-budget-timeperiod.html)
     /// of [`AWS::Budgets::Budget`](super::CfnBudget).
     pub struct TimePeriod {
-        /// The end date for a budget. If you didn't specify an end date, AWS set your end date to `06/15/87 00:00
-        /// UTC` . The defaults are the same for the Billing and Cost Management console and the API.
+        /// The end date for a budget. If you didn't specify an end date, AWS set your end date to
+        /// `06/15/87 00:00 UTC` . The defaults are the same for the Billing and Cost Management console
+        /// and the API.
         ///
         /// CloudFormation property
         /// [`End`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-budgets-budget-timeperiod.html#cfn-budgets-budget-timeperiod-end).

@@ -109,7 +109,8 @@ pub type CfnLayout = crate::Cfn<markers::Layout>;
 /// [`AWS::Cases::RelatedItem`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cases-relateditem.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRelatedItem::new`, `CfnRelatedItemProps` and the attributes need the cargo feature `cases`.
+/// `CfnRelatedItem::new`, `CfnRelatedItemProps` and the attributes need the cargo feature
+/// `cases`.
 pub type CfnRelatedItem = crate::Cfn<markers::RelatedItem>;
 
 /// Creates a template in the Cases domain. This template is used to define the case object

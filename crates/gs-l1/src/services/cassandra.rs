@@ -39,7 +39,8 @@ pub mod markers {
 /// [`AWS::Cassandra::Keyspace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-keyspace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnKeyspace::new`, `CfnKeyspaceProps` and the attributes need the cargo feature `cassandra`.
+/// `CfnKeyspace::new`, `CfnKeyspaceProps` and the attributes need the cargo feature
+/// `cassandra`.
 pub type CfnKeyspace = crate::Cfn<markers::Keyspace>;
 
 /// You can use the `AWS::Cassandra::Table` resource to create a new table in Amazon Keyspaces
@@ -275,9 +276,9 @@ pub struct CfnTableProps {
     /// [`PartitionKeyColumns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-table.html#cfn-cassandra-table-partitionkeycolumns),
     /// required; changing it replaces the resource.
     pub partition_key_columns: List<table::Column>,
-    /// Specifies if point-in-time recovery is enabled or disabled for the table. The options are `PointInTimeRecoveryEnabled=true`
-    /// and `PointInTimeRecoveryEnabled=false` . If not specified, the default is `PointInTimeRecoveryEnabled=false`
-    /// .
+    /// Specifies if point-in-time recovery is enabled or disabled for the table. The options are
+    /// `PointInTimeRecoveryEnabled=true` and `PointInTimeRecoveryEnabled=false` . If not specified,
+    /// the default is `PointInTimeRecoveryEnabled=false` .
     ///
     /// CloudFormation property
     /// [`PointInTimeRecoveryEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cassandra-table.html#cfn-cassandra-table-pointintimerecoveryenabled).
@@ -523,8 +524,8 @@ pub mod table {
         }
     }
 
-    /// The provisioned throughput for the table, which consists of `ReadCapacityUnits` and `WriteCapacityUnits`
-    /// .
+    /// The provisioned throughput for the table, which consists of `ReadCapacityUnits` and
+    /// `WriteCapacityUnits` .
     ///
     /// CloudFormation property type
     /// [`ProvisionedThroughput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cassandra-table-provisionedthroughput.html)

@@ -31,14 +31,16 @@ pub mod markers {
 }
 
 /// The `AWS::CE::AnomalyMonitor` resource is a Cost Explorer resource type that continuously
-/// inspects your account's cost data for anomalies, based on `MonitorType` and `MonitorSpecification`
-/// . The content consists of detailed metadata and the current status of the monitor object.
+/// inspects your account's cost data for anomalies, based on `MonitorType` and
+/// `MonitorSpecification` . The content consists of detailed metadata and the current status of
+/// the monitor object.
 ///
 /// A handle to an
 /// [`AWS::CE::AnomalyMonitor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalymonitor.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAnomalyMonitor::new`, `CfnAnomalyMonitorProps` and the attributes need the cargo feature `ce`.
+/// `CfnAnomalyMonitor::new`, `CfnAnomalyMonitorProps` and the attributes need the cargo feature
+/// `ce`.
 pub type CfnAnomalyMonitor = crate::Cfn<markers::AnomalyMonitor>;
 
 /// The `AWS::CE::AnomalySubscription` resource (also referred to as an alert subscription) is a
@@ -63,7 +65,8 @@ pub type CfnAnomalySubscription = crate::Cfn<markers::AnomalySubscription>;
 /// [`AWS::CE::CostCategory`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-costcategory.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCostCategory::new`, `CfnCostCategoryProps` and the attributes need the cargo feature `ce`.
+/// `CfnCostCategory::new`, `CfnCostCategoryProps` and the attributes need the cargo feature
+/// `ce`.
 pub type CfnCostCategory = crate::Cfn<markers::CostCategory>;
 
 /// The properties of an
@@ -83,9 +86,9 @@ pub struct CfnAnomalyMonitorProps {
     /// [`MonitorName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalymonitor.html#cfn-ce-anomalymonitor-monitorname),
     /// required.
     pub monitor_name: Str,
-    /// The array of `MonitorSpecification` in JSON array format. For instance, you can use `MonitorSpecification`
-    /// to specify a tag, Cost Category, or linked account for your custom anomaly monitor. For
-    /// further information, see the
+    /// The array of `MonitorSpecification` in JSON array format. For instance, you can use
+    /// `MonitorSpecification` to specify a tag, Cost Category, or linked account for your custom
+    /// anomaly monitor. For further information, see the
     /// [Examples](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ce-anomalymonitor.html#aws-resource-ce-anomalymonitor--examples)
     /// section of this page.
     ///
@@ -304,9 +307,9 @@ pub struct CfnAnomalySubscriptionProps {
     /// An
     /// [Expression](https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_Expression.html)
     /// object in JSON string format used to specify the anomalies that you want to generate alerts
-    /// for. This supports dimensions and nested expressions. The supported dimensions are `ANOMALY_TOTAL_IMPACT_ABSOLUTE`
-    /// and `ANOMALY_TOTAL_IMPACT_PERCENTAGE` , corresponding to an anomaly’s TotalImpact and
-    /// TotalImpactPercentage, respectively (see
+    /// for. This supports dimensions and nested expressions. The supported dimensions are
+    /// `ANOMALY_TOTAL_IMPACT_ABSOLUTE` and `ANOMALY_TOTAL_IMPACT_PERCENTAGE` , corresponding to an
+    /// anomaly’s TotalImpact and TotalImpactPercentage, respectively (see
     /// [Impact](https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_Impact.html)
     /// for more details). The supported nested expression types are `AND` and `OR` . The match
     /// option `GREATER_THAN_OR_EQUAL` is required. Values must be numbers between 0 and 10,000,000,000

@@ -47,7 +47,8 @@ pub mod markers {
 /// [`AWS::CertificateManager::Account`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-account.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccount::new`, `CfnAccountProps` and the attributes need the cargo feature `certificatemanager`.
+/// `CfnAccount::new`, `CfnAccountProps` and the attributes need the cargo feature
+/// `certificatemanager`.
 pub type CfnAccount = crate::Cfn<markers::Account>;
 
 /// Resource Type definition for AWS::CertificateManager::AcmeDomainValidation
@@ -66,7 +67,8 @@ pub type CfnAcmeDomainValidation = crate::Cfn<markers::AcmeDomainValidation>;
 /// [`AWS::CertificateManager::AcmeEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-acmeendpoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAcmeEndpoint::new`, `CfnAcmeEndpointProps` and the attributes need the cargo feature `certificatemanager`.
+/// `CfnAcmeEndpoint::new`, `CfnAcmeEndpointProps` and the attributes need the cargo feature
+/// `certificatemanager`.
 pub type CfnAcmeEndpoint = crate::Cfn<markers::AcmeEndpoint>;
 
 /// Resource Type definition for AWS::CertificateManager::AcmeExternalAccountBinding
@@ -90,7 +92,8 @@ pub type CfnAcmeExternalAccountBinding = crate::Cfn<markers::AcmeExternalAccount
 /// [`AWS::CertificateManager::Certificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-certificate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature `certificatemanager`.
+/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature
+/// `certificatemanager`.
 pub type CfnCertificate = crate::Cfn<markers::Certificate>;
 
 /// The properties of an
@@ -920,8 +923,8 @@ pub struct CfnCertificateProps {
     pub certificate_transparency_logging_preference: Option<Str>,
     /// The fully qualified domain name (FQDN), such as www.example.com, with which you want to
     /// secure an ACM certificate. Use an asterisk (*) to create a wildcard certificate that
-    /// protects several sites in the same domain. For example, `*.example.com` protects `www.example.com`
-    /// , `site.example.com` , and `images.example.com.`
+    /// protects several sites in the same domain. For example, `*.example.com` protects
+    /// `www.example.com` , `site.example.com` , and `images.example.com.`
     ///
     /// CloudFormation property
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-domainname),
@@ -949,8 +952,8 @@ pub struct CfnCertificateProps {
     /// changing it replaces the resource.
     pub key_algorithm: Option<Str>,
     /// Additional FQDNs to be included in the Subject Alternative Name extension of the ACM
-    /// certificate. For example, you can add www.example.net to a certificate for which the `DomainName`
-    /// field is www.example.com if users can reach your site by using either name.
+    /// certificate. For example, you can add www.example.net to a certificate for which the
+    /// `DomainName` field is www.example.com if users can reach your site by using either name.
     ///
     /// CloudFormation property
     /// [`SubjectAlternativeNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-certificatemanager-certificate.html#cfn-certificatemanager-certificate-subjectalternativenames);
@@ -1065,18 +1068,18 @@ pub mod certificate {
         /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-certificatemanager-certificate-domainvalidationoption.html#cfn-certificatemanager-certificate-domainvalidationoption-domainname).
         pub domain_name: Option<Str>,
         /// The `HostedZoneId` option, which is available if you are using Route 53 as your domain
-        /// registrar, causes ACM to add your CNAME to the domain record. Your list of `DomainValidationOptions`
-        /// must contain one and only one of the domain-validation options, and the `HostedZoneId` can
-        /// be used only when `DNS` is specified as your validation method.
+        /// registrar, causes ACM to add your CNAME to the domain record. Your list of
+        /// `DomainValidationOptions` must contain one and only one of the domain-validation options,
+        /// and the `HostedZoneId` can be used only when `DNS` is specified as your validation method.
         ///
         /// CloudFormation property
         /// [`HostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-certificatemanager-certificate-domainvalidationoption.html#cfn-certificatemanager-certificate-domainvalidationoption-hostedzoneid).
         pub hosted_zone_id: Option<Str>,
         /// The domain name to which you want ACM to send validation emails. This domain name is the
-        /// suffix of the email addresses that you want ACM to use. This must be the same as the `DomainName`
-        /// value or a superdomain of the `DomainName` value. For example, if you request a certificate
-        /// for `testing.example.com` , you can specify `example.com` as this value. In that case, ACM
-        /// sends domain validation emails to the following five addresses:
+        /// suffix of the email addresses that you want ACM to use. This must be the same as the
+        /// `DomainName` value or a superdomain of the `DomainName` value. For example, if you request a
+        /// certificate for `testing.example.com` , you can specify `example.com` as this value. In that
+        /// case, ACM sends domain validation emails to the following five addresses:
         ///
         /// CloudFormation property
         /// [`ValidationDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-certificatemanager-certificate-domainvalidationoption.html#cfn-certificatemanager-certificate-domainvalidationoption-validationdomain).

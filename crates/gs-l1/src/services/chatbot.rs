@@ -38,7 +38,8 @@ pub mod markers {
 /// [`AWS::Chatbot::CustomAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chatbot-customaction.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCustomAction::new`, `CfnCustomActionProps` and the attributes need the cargo feature `chatbot`.
+/// `CfnCustomAction::new`, `CfnCustomActionProps` and the attributes need the cargo feature
+/// `chatbot`.
 pub type CfnCustomAction = crate::Cfn<markers::CustomAction>;
 
 /// AWS Chatbot is now . [Learn

@@ -66,7 +66,8 @@ pub mod markers {
 /// [`AWS::Chime::AppInstance`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstance.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAppInstance::new`, `CfnAppInstanceProps` and the attributes need the cargo feature `chime`.
+/// `CfnAppInstance::new`, `CfnAppInstanceProps` and the attributes need the cargo feature
+/// `chime`.
 pub type CfnAppInstance = crate::Cfn<markers::AppInstance>;
 
 /// Resource Type definition for AWS::Chime::AppInstanceBot
@@ -75,7 +76,8 @@ pub type CfnAppInstance = crate::Cfn<markers::AppInstance>;
 /// [`AWS::Chime::AppInstanceBot`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-appinstancebot.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAppInstanceBot::new`, `CfnAppInstanceBotProps` and the attributes need the cargo feature `chime`.
+/// `CfnAppInstanceBot::new`, `CfnAppInstanceBotProps` and the attributes need the cargo feature
+/// `chime`.
 pub type CfnAppInstanceBot = crate::Cfn<markers::AppInstanceBot>;
 
 /// Resource Type definition for AWS::Chime::AppInstanceUser
@@ -107,7 +109,8 @@ pub type CfnChannel = crate::Cfn<markers::Channel>;
 /// [`AWS::Chime::ChannelFlow`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-channelflow.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnChannelFlow::new`, `CfnChannelFlowProps` and the attributes need the cargo feature `chime`.
+/// `CfnChannelFlow::new`, `CfnChannelFlowProps` and the attributes need the cargo feature
+/// `chime`.
 pub type CfnChannelFlow = crate::Cfn<markers::ChannelFlow>;
 
 /// Resource Type definition for an Amazon Chime SDK Media Insights Pipeline Configuration
@@ -147,7 +150,8 @@ pub type CfnSipMediaApplication = crate::Cfn<markers::SipMediaApplication>;
 /// [`AWS::Chime::VoiceConnector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-chime-voiceconnector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVoiceConnector::new`, `CfnVoiceConnectorProps` and the attributes need the cargo feature `chime`.
+/// `CfnVoiceConnector::new`, `CfnVoiceConnectorProps` and the attributes need the cargo feature
+/// `chime`.
 pub type CfnVoiceConnector = crate::Cfn<markers::VoiceConnector>;
 
 /// The properties of an

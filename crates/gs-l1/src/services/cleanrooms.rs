@@ -76,7 +76,8 @@ pub type CfnAnalysisTemplate = crate::Cfn<markers::AnalysisTemplate>;
 /// [`AWS::CleanRooms::Collaboration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-collaboration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCollaboration::new`, `CfnCollaborationProps` and the attributes need the cargo feature `cleanrooms`.
+/// `CfnCollaboration::new`, `CfnCollaborationProps` and the attributes need the cargo feature
+/// `cleanrooms`.
 pub type CfnCollaboration = crate::Cfn<markers::Collaboration>;
 
 /// Creates a new configured table resource.
@@ -106,7 +107,8 @@ pub type CfnConfiguredTableAssociation = crate::Cfn<markers::ConfiguredTableAsso
 /// [`AWS::CleanRooms::IdMappingTable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-idmappingtable.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIdMappingTable::new`, `CfnIdMappingTableProps` and the attributes need the cargo feature `cleanrooms`.
+/// `CfnIdMappingTable::new`, `CfnIdMappingTableProps` and the attributes need the cargo feature
+/// `cleanrooms`.
 pub type CfnIdMappingTable = crate::Cfn<markers::IdMappingTable>;
 
 /// Provides information to create the ID namespace association.
@@ -135,7 +137,8 @@ pub type CfnIntermediateTable = crate::Cfn<markers::IntermediateTable>;
 /// [`AWS::CleanRooms::Membership`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-membership.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMembership::new`, `CfnMembershipProps` and the attributes need the cargo feature `cleanrooms`.
+/// `CfnMembership::new`, `CfnMembershipProps` and the attributes need the cargo feature
+/// `cleanrooms`.
 pub type CfnMembership = crate::Cfn<markers::Membership>;
 
 /// An object that defines the privacy budget template.
@@ -1154,8 +1157,8 @@ pub mod collaboration {
         /// required; changing it replaces the resource.
         pub allow_duplicates: Bool,
         /// Indicates whether Fingerprint columns can be joined on any other Fingerprint column with a
-        /// different name ( `TRUE` ) or can only be joined on Fingerprint columns of the same name ( `FALSE`
-        /// ).
+        /// different name ( `TRUE` ) or can only be joined on Fingerprint columns of the same name (
+        /// `FALSE` ).
         ///
         /// CloudFormation property
         /// [`AllowJoinsOnColumnsWithDifferentNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-collaboration-dataencryptionmetadata.html#cfn-cleanrooms-collaboration-dataencryptionmetadata-allowjoinsoncolumnswithdifferentnames),
@@ -1958,8 +1961,8 @@ pub mod configured_table {
         /// [`AggregateColumns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-analysisruleaggregation.html#cfn-cleanrooms-configuredtable-analysisruleaggregation-aggregatecolumns),
         /// required.
         pub aggregate_columns: List<AggregateColumn>,
-        /// Which logical operators (if any) are to be used in an INNER JOIN match condition. Default is `AND`
-        /// .
+        /// Which logical operators (if any) are to be used in an INNER JOIN match condition. Default is
+        /// `AND` .
         ///
         /// CloudFormation property
         /// [`AllowedJoinOperators`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-analysisruleaggregation.html#cfn-cleanrooms-configuredtable-analysisruleaggregation-allowedjoinoperators).
@@ -2054,7 +2057,8 @@ pub mod configured_table {
         /// [`Minimum`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-aggregationconstraint.html#cfn-cleanrooms-configuredtable-aggregationconstraint-minimum),
         /// required.
         pub minimum: Num,
-        /// The type of aggregation the constraint allows. The only valid value is currently `COUNT_DISTINCT`.
+        /// The type of aggregation the constraint allows. The only valid value is currently
+        /// `COUNT_DISTINCT`.
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-aggregationconstraint.html#cfn-cleanrooms-configuredtable-aggregationconstraint-type),
@@ -2599,10 +2603,11 @@ pub mod configured_table {
         /// [`ColumnName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-snowflaketableschemav1.html#cfn-cleanrooms-configuredtable-snowflaketableschemav1-columnname),
         /// required.
         pub column_name: Str,
-        /// The column's data type. Supported data types: `ARRAY` , `BIGINT` , `BOOLEAN` , `CHAR` , `DATE`
-        /// , `DECIMAL` , `DOUBLE` , `DOUBLE PRECISION` , `FLOAT` , `FLOAT4` , `INT` , `INTEGER` , `MAP`
-        /// , `NUMERIC` , `NUMBER` , `REAL` , `SMALLINT` , `STRING` , `TIMESTAMP` , `TIMESTAMP_LTZ` , `TIMESTAMP_NTZ`
-        /// , `DATETIME` , `TINYINT` , `VARCHAR` , `TEXT` , `CHARACTER` .
+        /// The column's data type. Supported data types: `ARRAY` , `BIGINT` , `BOOLEAN` , `CHAR` ,
+        /// `DATE` , `DECIMAL` , `DOUBLE` , `DOUBLE PRECISION` , `FLOAT` , `FLOAT4` , `INT` , `INTEGER`
+        /// , `MAP` , `NUMERIC` , `NUMBER` , `REAL` , `SMALLINT` , `STRING` , `TIMESTAMP` ,
+        /// `TIMESTAMP_LTZ` , `TIMESTAMP_NTZ` , `DATETIME` , `TINYINT` , `VARCHAR` , `TEXT` ,
+        /// `CHARACTER` .
         ///
         /// CloudFormation property
         /// [`ColumnType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtable-snowflaketableschemav1.html#cfn-cleanrooms-configuredtable-snowflaketableschemav1-columntype),
@@ -2709,8 +2714,9 @@ pub mod configured_table {
 #[cfg(feature = "cleanrooms")]
 pub struct CfnConfiguredTableAssociationProps {
     /// An analysis rule for a configured table association. This analysis rule specifies how data
-    /// from the table can be used within its associated collaboration. In the console, the `ConfiguredTableAssociationAnalysisRule`
-    /// is referred to as the *collaboration analysis rule* .
+    /// from the table can be used within its associated collaboration. In the console, the
+    /// `ConfiguredTableAssociationAnalysisRule` is referred to as the *collaboration analysis rule*
+    /// .
     ///
     /// CloudFormation property
     /// [`ConfiguredTableAssociationAnalysisRules`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanrooms-configuredtableassociation.html#cfn-cleanrooms-configuredtableassociation-configuredtableassociationanalysisrules).
@@ -2836,8 +2842,9 @@ pub mod configured_table_association {
     use crate::kinds::{IntoValue, List, Str, set};
 
     /// An analysis rule for a configured table association. This analysis rule specifies how data
-    /// from the table can be used within its associated collaboration. In the console, the `ConfiguredTableAssociationAnalysisRule`
-    /// is referred to as the *collaboration analysis rule* .
+    /// from the table can be used within its associated collaboration. In the console, the
+    /// `ConfiguredTableAssociationAnalysisRule` is referred to as the *collaboration analysis rule*
+    /// .
     ///
     /// CloudFormation property type
     /// [`ConfiguredTableAssociationAnalysisRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-configuredtableassociation-configuredtableassociationanalysisrule.html)
@@ -4648,8 +4655,8 @@ pub mod membership {
     /// [`MembershipQueryComputePaymentConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-membershipquerycomputepaymentconfig.html)
     /// of [`AWS::CleanRooms::Membership`](super::CfnMembership).
     pub struct MembershipQueryComputePaymentConfig {
-        /// Indicates whether the collaboration member has accepted to pay for query compute costs ( `TRUE`
-        /// ) or has not accepted to pay for query compute costs ( `FALSE` ).
+        /// Indicates whether the collaboration member has accepted to pay for query compute costs (
+        /// `TRUE` ) or has not accepted to pay for query compute costs ( `FALSE` ).
         ///
         /// CloudFormation property
         /// [`IsResponsible`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-membershipquerycomputepaymentconfig.html#cfn-cleanrooms-membership-membershipquerycomputepaymentconfig-isresponsible),
@@ -4738,8 +4745,8 @@ pub mod membership {
     /// [`MembershipModelTrainingPaymentConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-membershipmodeltrainingpaymentconfig.html)
     /// of [`AWS::CleanRooms::Membership`](super::CfnMembership).
     pub struct MembershipModelTrainingPaymentConfig {
-        /// Indicates whether the collaboration member has accepted to pay for model training costs ( `TRUE`
-        /// ) or has not accepted to pay for model training costs ( `FALSE` ).
+        /// Indicates whether the collaboration member has accepted to pay for model training costs (
+        /// `TRUE` ) or has not accepted to pay for model training costs ( `FALSE` ).
         ///
         /// CloudFormation property
         /// [`IsResponsible`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-membershipmodeltrainingpaymentconfig.html#cfn-cleanrooms-membership-membershipmodeltrainingpaymentconfig-isresponsible),
@@ -4773,8 +4780,8 @@ pub mod membership {
     /// [`MembershipModelInferencePaymentConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-membershipmodelinferencepaymentconfig.html)
     /// of [`AWS::CleanRooms::Membership`](super::CfnMembership).
     pub struct MembershipModelInferencePaymentConfig {
-        /// Indicates whether the collaboration member has accepted to pay for model inference costs ( `TRUE`
-        /// ) or has not accepted to pay for model inference costs ( `FALSE` ).
+        /// Indicates whether the collaboration member has accepted to pay for model inference costs (
+        /// `TRUE` ) or has not accepted to pay for model inference costs ( `FALSE` ).
         ///
         /// CloudFormation property
         /// [`IsResponsible`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-membershipmodelinferencepaymentconfig.html#cfn-cleanrooms-membership-membershipmodelinferencepaymentconfig-isresponsible),
@@ -4841,8 +4848,8 @@ pub mod membership {
     /// [`MembershipJobComputePaymentConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-membershipjobcomputepaymentconfig.html)
     /// of [`AWS::CleanRooms::Membership`](super::CfnMembership).
     pub struct MembershipJobComputePaymentConfig {
-        /// Indicates whether the collaboration member has accepted to pay for job compute costs ( `TRUE`
-        /// ) or has not accepted to pay for query and job compute costs ( `FALSE` ).
+        /// Indicates whether the collaboration member has accepted to pay for job compute costs (
+        /// `TRUE` ) or has not accepted to pay for query and job compute costs ( `FALSE` ).
         ///
         /// CloudFormation property
         /// [`IsResponsible`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cleanrooms-membership-membershipjobcomputepaymentconfig.html#cfn-cleanrooms-membership-membershipjobcomputepaymentconfig-isresponsible),

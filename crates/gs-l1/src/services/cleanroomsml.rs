@@ -50,8 +50,9 @@ pub type CfnConfiguredModelAlgorithm = crate::Cfn<markers::ConfiguredModelAlgori
 /// and the attributes need the cargo feature `cleanroomsml`.
 pub type CfnConfiguredModelAlgorithmAssociation = crate::Cfn<markers::ConfiguredModelAlgorithmAssociation>;
 
-/// Defines the information necessary to create a training dataset. In Clean Rooms ML, the `TrainingDataset`
-/// is metadata that points to a Glue table, which is read only during `AudienceModel` creation.
+/// Defines the information necessary to create a training dataset. In Clean Rooms ML, the
+/// `TrainingDataset` is metadata that points to a Glue table, which is read only during
+/// `AudienceModel` creation.
 ///
 /// A handle to an
 /// [`AWS::CleanRoomsML::TrainingDataset`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-trainingdataset.html)
@@ -970,8 +971,8 @@ pub struct CfnTrainingDatasetProps {
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-trainingdataset.html#cfn-cleanroomsml-trainingdataset-name),
     /// required; changing it replaces the resource.
     pub name: Str,
-    /// The ARN of the IAM role that Clean Rooms ML can assume to read the data referred to in the `dataSource`
-    /// field of each dataset.
+    /// The ARN of the IAM role that Clean Rooms ML can assume to read the data referred to in the
+    /// `dataSource` field of each dataset.
     ///
     /// CloudFormation property
     /// [`RoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cleanroomsml-trainingdataset.html#cfn-cleanroomsml-trainingdataset-rolearn),

@@ -29,7 +29,8 @@ pub mod markers {
 /// [`AWS::Cloud9::EnvironmentEC2`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloud9-environmentec2.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEnvironmentEC2::new`, `CfnEnvironmentEC2Props` and the attributes need the cargo feature `cloud9`.
+/// `CfnEnvironmentEC2::new`, `CfnEnvironmentEC2Props` and the attributes need the cargo feature
+/// `cloud9`.
 pub type CfnEnvironmentEC2 = crate::Cfn<markers::EnvironmentEC2>;
 
 /// The properties of an
@@ -44,8 +45,8 @@ pub struct CfnEnvironmentEC2Props {
     /// [`AutomaticStopTimeMinutes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-automaticstoptimeminutes);
     /// changing it replaces the resource.
     pub automatic_stop_time_minutes: Option<Int>,
-    /// The connection type used for connecting to an Amazon EC2 environment. Valid values are `CONNECT_SSH`
-    /// (default) and `CONNECT_SSM` (connected through AWS Systems Manager ).
+    /// The connection type used for connecting to an Amazon EC2 environment. Valid values are
+    /// `CONNECT_SSH` (default) and `CONNECT_SSM` (connected through AWS Systems Manager ).
     ///
     /// CloudFormation property
     /// [`ConnectionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloud9-environmentec2.html#cfn-cloud9-environmentec2-connectiontype);
@@ -166,8 +167,8 @@ impl crate::Cfn<markers::EnvironmentEC2> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the development environment, such as `arn:aws:cloud9:us-east-2:123456789012:environment:2bc3642873c342e485f7e0c561234567`
-    /// .
+    /// The Amazon Resource Name (ARN) of the development environment, such as
+    /// `arn:aws:cloud9:us-east-2:123456789012:environment:2bc3642873c342e485f7e0c561234567` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloud9-environmentec2.html#aws-resource-cloud9-environmentec2-return-values).
@@ -216,8 +217,8 @@ pub mod environment_ec2 {
         /// required.
         pub path_component: Str,
         /// The clone URL of the AWS CodeCommit repository to be cloned. For example, for an AWS
-        /// CodeCommit repository this might be `https://git-codecommit.us-east-2.amazonaws.com/v1/repos/REPOSITORY_NAME`
-        /// .
+        /// CodeCommit repository this might be
+        /// `https://git-codecommit.us-east-2.amazonaws.com/v1/repos/REPOSITORY_NAME` .
         ///
         /// CloudFormation property
         /// [`RepositoryUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloud9-environmentec2-repository.html#cfn-cloud9-environmentec2-repository-repositoryurl),

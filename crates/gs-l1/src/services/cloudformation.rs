@@ -121,7 +121,8 @@ pub mod markers {
 /// [`AWS::CloudFormation::ChangeSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-changeset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnChangeSet::new`, `CfnChangeSetProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnChangeSet::new`, `CfnChangeSetProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnChangeSet = crate::Cfn<markers::ChangeSet>;
 
 /// The `AWS::CloudFormation::CustomResource` resource creates a custom resource. Custom
@@ -133,7 +134,8 @@ pub type CfnChangeSet = crate::Cfn<markers::ChangeSet>;
 /// [`AWS::CloudFormation::CustomResource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-customresource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCustomResource::new`, `CfnCustomResourceProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnCustomResource::new`, `CfnCustomResourceProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnCustomResource = crate::Cfn<markers::CustomResource>;
 
 /// Creates a generated template from existing resources using the CloudFormation IaC Generator.
@@ -154,7 +156,8 @@ pub type CfnGeneratedTemplate = crate::Cfn<markers::GeneratedTemplate>;
 /// [`AWS::CloudFormation::GuardHook`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-guardhook.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGuardHook::new`, `CfnGuardHookProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnGuardHook::new`, `CfnGuardHookProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnGuardHook = crate::Cfn<markers::GuardHook>;
 
 /// The `AWS::CloudFormation::HookDefaultVersion` resource specifies the default version of a
@@ -176,7 +179,8 @@ pub type CfnHookDefaultVersion = crate::Cfn<markers::HookDefaultVersion>;
 /// [`AWS::CloudFormation::HookTypeConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hooktypeconfig.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnHookTypeConfig::new`, `CfnHookTypeConfigProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnHookTypeConfig::new`, `CfnHookTypeConfigProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnHookTypeConfig = crate::Cfn<markers::HookTypeConfig>;
 
 /// The `AWS::CloudFormation::HookVersion` resource publishes new or first version of a Hook to
@@ -186,7 +190,8 @@ pub type CfnHookTypeConfig = crate::Cfn<markers::HookTypeConfig>;
 /// [`AWS::CloudFormation::HookVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-hookversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnHookVersion::new`, `CfnHookVersionProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnHookVersion::new`, `CfnHookVersionProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnHookVersion = crate::Cfn<markers::HookVersion>;
 
 /// The `AWS::CloudFormation::LambdaHook` resource creates and activates a Lambda Hook. You can
@@ -197,7 +202,8 @@ pub type CfnHookVersion = crate::Cfn<markers::HookVersion>;
 /// [`AWS::CloudFormation::LambdaHook`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-lambdahook.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLambdaHook::new`, `CfnLambdaHookProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnLambdaHook::new`, `CfnLambdaHookProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnLambdaHook = crate::Cfn<markers::LambdaHook>;
 
 /// The `AWS::CloudFormation::Macro` resource is a CloudFormation resource type that creates a
@@ -229,7 +235,8 @@ pub type CfnModuleDefaultVersion = crate::Cfn<markers::ModuleDefaultVersion>;
 /// [`AWS::CloudFormation::ModuleVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduleversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnModuleVersion::new`, `CfnModuleVersionProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnModuleVersion::new`, `CfnModuleVersionProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnModuleVersion = crate::Cfn<markers::ModuleVersion>;
 
 /// The `AWS::CloudFormation::PublicTypeVersion` resource tests and publishes a registered
@@ -251,7 +258,8 @@ pub type CfnPublicTypeVersion = crate::Cfn<markers::PublicTypeVersion>;
 /// [`AWS::CloudFormation::Publisher`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-publisher.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPublisher::new`, `CfnPublisherProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnPublisher::new`, `CfnPublisherProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnPublisher = crate::Cfn<markers::Publisher>;
 
 /// The `AWS::CloudFormation::ResourceDefaultVersion` resource specifies the default version of
@@ -298,7 +306,8 @@ pub type CfnStack = crate::Cfn<markers::Stack>;
 /// [`AWS::CloudFormation::StackSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stackset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStackSet::new`, `CfnStackSetProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnStackSet::new`, `CfnStackSetProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnStackSet = crate::Cfn<markers::StackSet>;
 
 /// The `AWS::CloudFormation::TypeActivation` resource activates a public third-party extension,
@@ -308,7 +317,8 @@ pub type CfnStackSet = crate::Cfn<markers::StackSet>;
 /// [`AWS::CloudFormation::TypeActivation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-typeactivation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTypeActivation::new`, `CfnTypeActivationProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnTypeActivation::new`, `CfnTypeActivationProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnTypeActivation = crate::Cfn<markers::TypeActivation>;
 
 /// The `AWS::CloudFormation::WaitCondition` resource provides a way to coordinate stack
@@ -324,14 +334,16 @@ pub type CfnTypeActivation = crate::Cfn<markers::TypeActivation>;
 /// [`AWS::CloudFormation::WaitCondition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-waitcondition.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWaitCondition::new`, `CfnWaitConditionProps` and the attributes need the cargo feature `cloudformation`.
+/// `CfnWaitCondition::new`, `CfnWaitConditionProps` and the attributes need the cargo feature
+/// `cloudformation`.
 pub type CfnWaitCondition = crate::Cfn<markers::WaitCondition>;
 
 /// The `AWS::CloudFormation::WaitConditionHandle` type has no properties. When you reference
 /// the `WaitConditionHandle` resource by using the `Ref` function, CloudFormation returns a
 /// presigned URL. You pass this URL to applications or scripts that are running on your Amazon
-/// EC2 instances to send signals to that URL. An associated `AWS::CloudFormation::WaitCondition`
-/// resource checks the URL for the required number of success signals or for a failure signal.
+/// EC2 instances to send signals to that URL. An associated
+/// `AWS::CloudFormation::WaitCondition` resource checks the URL for the required number of
+/// success signals or for a failure signal.
 ///
 /// A handle to an
 /// [`AWS::CloudFormation::WaitConditionHandle`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-waitconditionhandle.html)
@@ -1678,8 +1690,8 @@ pub struct CfnLambdaHookProps {
     /// [`ExecutionRole`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-lambdahook.html#cfn-cloudformation-lambdahook-executionrole),
     /// required.
     pub execution_role: Str,
-    /// Specifies how the Hook responds when the Lambda function invoked by the Hook returns a `FAILED`
-    /// response.
+    /// Specifies how the Hook responds when the Lambda function invoked by the Hook returns a
+    /// `FAILED` response.
     ///
     /// CloudFormation property
     /// [`FailureMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-lambdahook.html#cfn-cloudformation-lambdahook-failuremode),
@@ -2197,8 +2209,8 @@ pub struct CfnModuleDefaultVersionProps {
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-moduledefaultversion.html#cfn-cloudformation-moduledefaultversion-arn);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnModuleVersion`](crate::cloudformation::CfnModuleVersion) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnModuleVersion`](crate::cloudformation::CfnModuleVersion) handle (written as its
+    /// `Ref`), or a string or token.
     pub arn: Option<Id<crate::cloudformation::CfnModuleVersion>>,
     /// The name of the module.
     ///
@@ -2954,12 +2966,12 @@ pub struct CfnStackProps {
     /// CloudFormation property
     /// [`TemplateURL`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#cfn-cloudformation-stack-templateurl).
     pub template_url: Option<Str>,
-    /// The length of time, in minutes, that CloudFormation waits for the nested stack to reach the `CREATE_COMPLETE`
-    /// state. The default is no timeout. When CloudFormation detects that the nested stack has
-    /// reached the `CREATE_COMPLETE` state, it marks the nested stack resource as `CREATE_COMPLETE`
-    /// in the parent stack and resumes creating the parent stack. If the timeout period expires
-    /// before the nested stack reaches `CREATE_COMPLETE` , CloudFormation marks the nested stack as
-    /// failed and rolls back both the nested stack and parent stack.
+    /// The length of time, in minutes, that CloudFormation waits for the nested stack to reach the
+    /// `CREATE_COMPLETE` state. The default is no timeout. When CloudFormation detects that the
+    /// nested stack has reached the `CREATE_COMPLETE` state, it marks the nested stack resource as
+    /// `CREATE_COMPLETE` in the parent stack and resumes creating the parent stack. If the timeout
+    /// period expires before the nested stack reaches `CREATE_COMPLETE` , CloudFormation marks the
+    /// nested stack as failed and rolls back both the nested stack and parent stack.
     ///
     /// CloudFormation property
     /// [`TimeoutInMinutes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stack.html#cfn-cloudformation-stack-timeoutinminutes).
@@ -3393,8 +3405,8 @@ pub mod stack_set {
     /// [`DeploymentTargets`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stackset-deploymenttargets.html)
     /// of [`AWS::CloudFormation::StackSet`](super::CfnStackSet).
     pub struct DeploymentTargets {
-        /// Refines which accounts to deploy stacks to by specifying how to use the `Accounts` and `OrganizationalUnitIds`
-        /// properties together.
+        /// Refines which accounts to deploy stacks to by specifying how to use the `Accounts` and
+        /// `OrganizationalUnitIds` properties together.
         ///
         /// CloudFormation property
         /// [`AccountFilterType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stackset-deploymenttargets.html#cfn-cloudformation-stackset-deploymenttargets-accountfiltertype).
@@ -3569,8 +3581,8 @@ pub mod stack_set {
         /// [`Enabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stackset-autodeployment.html#cfn-cloudformation-stackset-autodeployment-enabled).
         pub enabled: Option<Bool>,
         /// If set to `true` , stack resources are retained when an account is removed from a target
-        /// organization or OU. If set to `false` , stack resources are deleted. Specify only if `Enabled`
-        /// is set to `True` .
+        /// organization or OU. If set to `false` , stack resources are deleted. Specify only if
+        /// `Enabled` is set to `True` .
         ///
         /// CloudFormation property
         /// [`RetainStacksOnAccountRemoval`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudformation-stackset-autodeployment.html#cfn-cloudformation-stackset-autodeployment-retainstacksonaccountremoval).

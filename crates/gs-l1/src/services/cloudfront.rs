@@ -128,7 +128,8 @@ pub mod markers {
 /// [`AWS::CloudFront::AnycastIpList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-anycastiplist.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAnycastIpList::new`, `CfnAnycastIpListProps` and the attributes need the cargo feature `cloudfront`.
+/// `CfnAnycastIpList::new`, `CfnAnycastIpListProps` and the attributes need the cargo feature
+/// `cloudfront`.
 pub type CfnAnycastIpList = crate::Cfn<markers::AnycastIpList>;
 
 /// A cache policy.
@@ -137,7 +138,8 @@ pub type CfnAnycastIpList = crate::Cfn<markers::AnycastIpList>;
 /// [`AWS::CloudFront::CachePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-cachepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCachePolicy::new`, `CfnCachePolicyProps` and the attributes need the cargo feature `cloudfront`.
+/// `CfnCachePolicy::new`, `CfnCachePolicyProps` and the attributes need the cargo feature
+/// `cloudfront`.
 pub type CfnCachePolicy = crate::Cfn<markers::CachePolicy>;
 
 /// The request to create a new origin access identity (OAI). An origin access identity is a
@@ -197,7 +199,8 @@ pub type CfnContinuousDeploymentPolicy = crate::Cfn<markers::ContinuousDeploymen
 /// [`AWS::CloudFront::Distribution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-distribution.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDistribution::new`, `CfnDistributionProps` and the attributes need the cargo feature `cloudfront`.
+/// `CfnDistribution::new`, `CfnDistributionProps` and the attributes need the cargo feature
+/// `cloudfront`.
 pub type CfnDistribution = crate::Cfn<markers::Distribution>;
 
 /// The distribution tenant.
@@ -228,7 +231,8 @@ pub type CfnFieldLevelEncryptionProfile = crate::Cfn<markers::FieldLevelEncrypti
 /// [`AWS::CloudFront::Function`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-function.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFunction::new`, `CfnFunctionProps` and the attributes need the cargo feature `cloudfront`.
+/// `CfnFunction::new`, `CfnFunctionProps` and the attributes need the cargo feature
+/// `cloudfront`.
 pub type CfnFunction = crate::Cfn<markers::Function>;
 
 /// A key group.
@@ -237,7 +241,8 @@ pub type CfnFunction = crate::Cfn<markers::Function>;
 /// [`AWS::CloudFront::KeyGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-keygroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnKeyGroup::new`, `CfnKeyGroupProps` and the attributes need the cargo feature `cloudfront`.
+/// `CfnKeyGroup::new`, `CfnKeyGroupProps` and the attributes need the cargo feature
+/// `cloudfront`.
 pub type CfnKeyGroup = crate::Cfn<markers::KeyGroup>;
 
 /// The key value store. Use this to separate data from function code, allowing you to update
@@ -248,7 +253,8 @@ pub type CfnKeyGroup = crate::Cfn<markers::KeyGroup>;
 /// [`AWS::CloudFront::KeyValueStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-keyvaluestore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnKeyValueStore::new`, `CfnKeyValueStoreProps` and the attributes need the cargo feature `cloudfront`.
+/// `CfnKeyValueStore::new`, `CfnKeyValueStoreProps` and the attributes need the cargo feature
+/// `cloudfront`.
 pub type CfnKeyValueStore = crate::Cfn<markers::KeyValueStore>;
 
 /// A monitoring subscription. This structure contains information about whether additional
@@ -294,7 +300,8 @@ pub type CfnOriginRequestPolicy = crate::Cfn<markers::OriginRequestPolicy>;
 /// [`AWS::CloudFront::PublicKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-publickey.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPublicKey::new`, `CfnPublicKeyProps` and the attributes need the cargo feature `cloudfront`.
+/// `CfnPublicKey::new`, `CfnPublicKeyProps` and the attributes need the cargo feature
+/// `cloudfront`.
 pub type CfnPublicKey = crate::Cfn<markers::PublicKey>;
 
 /// A real-time log configuration.
@@ -336,7 +343,8 @@ pub type CfnStreamingDistribution = crate::Cfn<markers::StreamingDistribution>;
 /// [`AWS::CloudFront::TrustStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-truststore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTrustStore::new`, `CfnTrustStoreProps` and the attributes need the cargo feature `cloudfront`.
+/// `CfnTrustStore::new`, `CfnTrustStoreProps` and the attributes need the cargo feature
+/// `cloudfront`.
 pub type CfnTrustStore = crate::Cfn<markers::TrustStore>;
 
 /// An Amazon CloudFront VPC origin.
@@ -345,7 +353,8 @@ pub type CfnTrustStore = crate::Cfn<markers::TrustStore>;
 /// [`AWS::CloudFront::VpcOrigin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-vpcorigin.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVpcOrigin::new`, `CfnVpcOriginProps` and the attributes need the cargo feature `cloudfront`.
+/// `CfnVpcOrigin::new`, `CfnVpcOriginProps` and the attributes need the cargo feature
+/// `cloudfront`.
 pub type CfnVpcOrigin = crate::Cfn<markers::VpcOrigin>;
 
 /// The properties of an
@@ -626,8 +635,8 @@ impl crate::Cfn<markers::CachePolicy> {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
 
-    /// The unique identifier for the cache policy. For example: `2766f7b2-75c5-41c6-8f06-bf4303a2f2f5`
-    /// .
+    /// The unique identifier for the cache policy. For example:
+    /// `2766f7b2-75c5-41c6-8f06-bf4303a2f2f5` .
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-cachepolicy.html#aws-resource-cloudfront-cachepolicy-return-values).
@@ -985,7 +994,8 @@ impl crate::Cfn<markers::CloudFrontOriginAccessIdentity> {
     }
 
     /// The Amazon S3 canonical user ID for the origin access identity, used when giving the origin
-    /// access identity read permission to an object in Amazon S3. For example: `b970b42360b81c8ddbd79d2f5df0069ba9033c8a79655752abe380cd6d63ba8bcf23384d568fcf89fc49700b5e11a0fd`
+    /// access identity read permission to an object in Amazon S3. For example:
+    /// `b970b42360b81c8ddbd79d2f5df0069ba9033c8a79655752abe380cd6d63ba8bcf23384d568fcf89fc49700b5e11a0fd`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -1053,8 +1063,8 @@ pub mod cloud_front_origin_access_identity {
 #[cfg(feature = "cloudfront")]
 pub struct CfnConnectionFunctionProps {
     /// A flag that determines whether to automatically publish the function to the `LIVE` stage
-    /// when it’s created. To automatically publish to the `LIVE` stage, set this property to `true`
-    /// .
+    /// when it’s created. To automatically publish to the `LIVE` stage, set this property to
+    /// `true` .
     ///
     /// CloudFormation property
     /// [`AutoPublish`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-connectionfunction.html#cfn-cloudfront-connectionfunction-autopublish).
@@ -1552,8 +1562,8 @@ pub mod continuous_deployment_policy {
         /// CloudFormation property
         /// [`SingleWeightPolicyConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig.html#cfn-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig-singleweightpolicyconfig).
         pub single_weight_policy_config: Option<SingleWeightPolicyConfig>,
-        /// The CloudFront domain name of the staging distribution. For example: `d111111abcdef8.cloudfront.net`
-        /// .
+        /// The CloudFront domain name of the staging distribution. For example:
+        /// `d111111abcdef8.cloudfront.net` .
         ///
         /// CloudFormation property
         /// [`StagingDistributionDnsNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig.html#cfn-cloudfront-continuousdeploymentpolicy-continuousdeploymentpolicyconfig-stagingdistributiondnsnames),
@@ -2290,8 +2300,8 @@ pub mod distribution {
     /// A complex type that specifies the HTTP header name from which CloudFront extracts cache tags
     /// from origin responses. When you add ``CacheTagConfig`` to a distribution, CloudFront reads
     /// the specified header from origin responses, parses the comma-separated tag values, and
-    /// stores them with the cached object. You can then invalidate cached objects by tag using the ``CreateInvalidation``
-    /// API.
+    /// stores them with the cached object. You can then invalidate cached objects by tag using the
+    /// ``CreateInvalidation`` API.
     ///
     /// CloudFormation property type
     /// [`CacheTagConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-cachetagconfig.html)
@@ -2455,8 +2465,8 @@ pub mod distribution {
         /// A complex type that specifies the HTTP header name from which CloudFront extracts cache tags
         /// from origin responses. When you add ``CacheTagConfig`` to a distribution, CloudFront reads
         /// the specified header from origin responses, parses the comma-separated tag values, and
-        /// stores them with the cached object. You can then invalidate cached objects by tag using the ``CreateInvalidation``
-        /// API.
+        /// stores them with the cached object. You can then invalidate cached objects by tag using the
+        /// ``CreateInvalidation`` API.
         ///
         /// CloudFormation property
         /// [`CacheTagConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-cachetagconfig).
@@ -2497,9 +2507,9 @@ pub mod distribution {
         /// CloudFormation property
         /// [`CustomOrigin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-customorigin).
         pub custom_origin: Option<LegacyCustomOrigin>,
-        /// A complex type that describes the default cache behavior if you don't specify a `CacheBehavior`
-        /// element or if files don't match any of the values of `PathPattern` in `CacheBehavior`
-        /// elements. You must create exactly one default cache behavior.
+        /// A complex type that describes the default cache behavior if you don't specify a
+        /// `CacheBehavior` element or if files don't match any of the values of `PathPattern` in
+        /// `CacheBehavior` elements. You must create exactly one default cache behavior.
         ///
         /// CloudFormation property
         /// [`DefaultCacheBehavior`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-defaultcachebehavior),
@@ -2509,8 +2519,9 @@ pub mod distribution {
         /// object that you want CloudFront to request from your origin. For example, if your root URL
         /// is `https://www.example.com` , you can specify CloudFront to return the `index.html` file as
         /// the default root object. You can specify a default root object so that viewers see a
-        /// specific file or object, instead of another object in your distribution (for example, `https://www.example.com/product-description.html`
-        /// ). A default root object avoids exposing the contents of your distribution.
+        /// specific file or object, instead of another object in your distribution (for example,
+        /// `https://www.example.com/product-description.html` ). A default root object avoids exposing
+        /// the contents of your distribution.
         ///
         /// CloudFormation property
         /// [`DefaultRootObject`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-defaultrootobject).
@@ -2604,8 +2615,8 @@ pub mod distribution {
         /// CloudFormation property
         /// [`WebACLId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-distributionconfig.html#cfn-cloudfront-distribution-distributionconfig-webaclid).
         ///
-        /// Takes a [`CfnWebACL`](crate::wafv2::CfnWebACL) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnWebACL`](crate::wafv2::CfnWebACL) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub web_acl_id: Option<Id<crate::wafv2::CfnWebACL>>,
     }
 
@@ -2686,20 +2697,20 @@ pub mod distribution {
     /// [`Logging`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-logging.html)
     /// of [`AWS::CloudFront::Distribution`](super::CfnDistribution).
     pub struct Logging {
-        /// The Amazon S3 bucket to store the access logs in, for example, `amzn-s3-demo-bucket.s3.amazonaws.com`
-        /// .
+        /// The Amazon S3 bucket to store the access logs in, for example,
+        /// `amzn-s3-demo-bucket.s3.amazonaws.com` .
         ///
         /// CloudFormation property
         /// [`Bucket`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-logging.html#cfn-cloudfront-distribution-logging-bucket).
         ///
-        /// Takes a [`CfnBucket`](crate::s3::CfnBucket) handle (written as `Fn::GetAtt` of its `RegionalDomainName`),
-        /// or a string or token.
+        /// Takes a [`CfnBucket`](crate::s3::CfnBucket) handle (written as `Fn::GetAtt` of its
+        /// `RegionalDomainName`), or a string or token.
         pub bucket: Option<Id<crate::s3::CfnBucket>>,
-        /// Specifies whether you want CloudFront to include cookies in access logs, specify `true` for `IncludeCookies`
-        /// . If you choose to include cookies in logs, CloudFront logs all cookies regardless of how
-        /// you configure the cache behaviors for this distribution. If you don't want to include
-        /// cookies when you create a distribution or if you want to disable include cookies for an
-        /// existing distribution, specify `false` for `IncludeCookies` .
+        /// Specifies whether you want CloudFront to include cookies in access logs, specify `true` for
+        /// `IncludeCookies` . If you choose to include cookies in logs, CloudFront logs all cookies
+        /// regardless of how you configure the cache behaviors for this distribution. If you don't want
+        /// to include cookies when you create a distribution or if you want to disable include cookies
+        /// for an existing distribution, specify `false` for `IncludeCookies` .
         ///
         /// CloudFormation property
         /// [`IncludeCookies`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-logging.html#cfn-cloudfront-distribution-logging-includecookies).
@@ -2965,8 +2976,8 @@ pub mod distribution {
     }
 
     /// A complex type that contains information about the Amazon S3 origin. If the origin is a
-    /// custom origin or an S3 bucket that is configured as a website endpoint, use the `CustomOriginConfig`
-    /// element instead.
+    /// custom origin or an S3 bucket that is configured as a website endpoint, use the
+    /// `CustomOriginConfig` element instead.
     ///
     /// CloudFormation property type
     /// [`S3OriginConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-s3originconfig.html)
@@ -3134,8 +3145,8 @@ pub mod distribution {
         /// multi-tenant distributions. For more information, see [Unsupported features for SaaS Manager
         /// for Amazon
         /// CloudFront](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/distribution-config-options.html#unsupported-saas)
-        /// in the *Amazon CloudFront Developer Guide* . \> In CloudFormation, this field name is `IamCertificateId`
-        /// . Note the different capitalization.
+        /// in the *Amazon CloudFront Developer Guide* . \> In CloudFormation, this field name is
+        /// `IamCertificateId` . Note the different capitalization.
         ///
         /// CloudFormation property
         /// [`IamCertificateId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-viewercertificate.html#cfn-cloudfront-distribution-viewercertificate-iamcertificateid).
@@ -3300,9 +3311,9 @@ pub mod distribution {
         }
     }
 
-    /// A complex type that describes the default cache behavior if you don't specify a `CacheBehavior`
-    /// element or if request URLs don't match any of the values of `PathPattern` in `CacheBehavior`
-    /// elements. You must create exactly one default cache behavior.
+    /// A complex type that describes the default cache behavior if you don't specify a
+    /// `CacheBehavior` element or if request URLs don't match any of the values of `PathPattern` in
+    /// `CacheBehavior` elements. You must create exactly one default cache behavior.
     ///
     /// CloudFormation property type
     /// [`DefaultCacheBehavior`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-defaultcachebehavior.html)
@@ -3468,9 +3479,9 @@ pub mod distribution {
         /// CloudFormation property
         /// [`TrustedSigners`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-trustedsigners).
         pub trusted_signers: Option<List<Str>>,
-        /// The protocol that viewers can use to access the files in the origin specified by `TargetOriginId`
-        /// when a request matches the path pattern in `PathPattern` . You can specify the following
-        /// options:
+        /// The protocol that viewers can use to access the files in the origin specified by
+        /// `TargetOriginId` when a request matches the path pattern in `PathPattern` . You can specify
+        /// the following options:
         ///
         /// CloudFormation property
         /// [`ViewerProtocolPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-viewerprotocolpolicy),
@@ -3781,9 +3792,10 @@ pub mod distribution {
         /// [`ResponseCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-customerrorresponse.html#cfn-cloudfront-distribution-customerrorresponse-responsecode).
         pub response_code: Option<Int>,
         /// The path to the custom error page that you want CloudFront to return to a viewer when your
-        /// origin returns the HTTP status code specified by `ErrorCode` , for example, `/4xx-errors/403-forbidden.html`
-        /// . If you want to store your objects and your custom error pages in different locations, your
-        /// distribution must include a cache behavior for which the following is true:
+        /// origin returns the HTTP status code specified by `ErrorCode` , for example,
+        /// `/4xx-errors/403-forbidden.html` . If you want to store your objects and your custom error
+        /// pages in different locations, your distribution must include a cache behavior for which the
+        /// following is true:
         ///
         /// CloudFormation property
         /// [`ResponsePagePath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-customerrorresponse.html#cfn-cloudfront-distribution-customerrorresponse-responsepagepath).
@@ -4320,9 +4332,9 @@ pub mod distribution {
         /// CloudFormation property
         /// [`TrustedSigners`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-trustedsigners).
         pub trusted_signers: Option<List<Str>>,
-        /// The protocol that viewers can use to access the files in the origin specified by `TargetOriginId`
-        /// when a request matches the path pattern in `PathPattern` . You can specify the following
-        /// options:
+        /// The protocol that viewers can use to access the files in the origin specified by
+        /// `TargetOriginId` when a request matches the path pattern in `PathPattern` . You can specify
+        /// the following options:
         ///
         /// CloudFormation property
         /// [`ViewerProtocolPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-cachebehavior.html#cfn-cloudfront-distribution-cachebehavior-viewerprotocolpolicy),
@@ -5083,8 +5095,8 @@ pub mod field_level_encryption_profile {
 #[cfg(feature = "cloudfront")]
 pub struct CfnFunctionProps {
     /// A flag that determines whether to automatically publish the function to the `LIVE` stage
-    /// when it’s created. To automatically publish to the `LIVE` stage, set this property to `true`
-    /// .
+    /// when it’s created. To automatically publish to the `LIVE` stage, set this property to
+    /// `true` .
     ///
     /// CloudFormation property
     /// [`AutoPublish`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-function.html#cfn-cloudfront-function-autopublish).
@@ -5626,8 +5638,8 @@ pub struct CfnMonitoringSubscriptionProps {
     /// [`DistributionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-monitoringsubscription.html#cfn-cloudfront-monitoringsubscription-distributionid),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnDistribution`](crate::cloudfront::CfnDistribution) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnDistribution`](crate::cloudfront::CfnDistribution) handle (written as its
+    /// `Ref`), or a string or token.
     pub distribution_id: Id<crate::cloudfront::CfnDistribution>,
     /// A subscription configuration for additional CloudWatch metrics.
     ///
@@ -5855,8 +5867,9 @@ pub mod origin_access_control {
         /// [`OriginAccessControlOriginType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-originaccesscontrol-originaccesscontrolconfig.html#cfn-cloudfront-originaccesscontrol-originaccesscontrolconfig-originaccesscontrolorigintype),
         /// required.
         pub origin_access_control_origin_type: Str,
-        /// Specifies which requests CloudFront signs (adds authentication information to). Specify `always`
-        /// for the most common use case. For more information, see [origin access control advanced
+        /// Specifies which requests CloudFront signs (adds authentication information to). Specify
+        /// `always` for the most common use case. For more information, see [origin access control
+        /// advanced
         /// settings](https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html#oac-advanced-settings)
         /// in the *Amazon CloudFront Developer Guide* .
         ///
@@ -5964,8 +5977,8 @@ impl crate::Cfn<markers::OriginRequestPolicy> {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
 
-    /// The unique identifier for the origin request policy. For example: `befd7079-9bbc-4ebf-8ade-498a3694176c`
-    /// .
+    /// The unique identifier for the origin request policy. For example:
+    /// `befd7079-9bbc-4ebf-8ade-498a3694176c` .
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-originrequestpolicy.html#aws-resource-cloudfront-originrequestpolicy-return-values).
@@ -6403,8 +6416,8 @@ impl crate::Cfn<markers::RealtimeLogConfig> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the real-time log configuration. For example: `arn:aws:cloudfront::111122223333:realtime-log-config/ExampleNameForRealtimeLogConfig`
-    /// .
+    /// The Amazon Resource Name (ARN) of the real-time log configuration. For example:
+    /// `arn:aws:cloudfront::111122223333:realtime-log-config/ExampleNameForRealtimeLogConfig` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-realtimelogconfig.html#aws-resource-cloudfront-realtimelogconfig-return-values).
@@ -6433,8 +6446,8 @@ pub mod realtime_log_config {
         /// [`KinesisStreamConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-realtimelogconfig-endpoint.html#cfn-cloudfront-realtimelogconfig-endpoint-kinesisstreamconfig),
         /// required.
         pub kinesis_stream_config: KinesisStreamConfig,
-        /// The type of data stream where you are sending real-time log data. The only valid value is `Kinesis`
-        /// .
+        /// The type of data stream where you are sending real-time log data. The only valid value is
+        /// `Kinesis` .
         ///
         /// CloudFormation property
         /// [`StreamType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-realtimelogconfig-endpoint.html#cfn-cloudfront-realtimelogconfig-endpoint-streamtype),
@@ -6487,8 +6500,8 @@ pub mod realtime_log_config {
         /// [`StreamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-realtimelogconfig-kinesisstreamconfig.html#cfn-cloudfront-realtimelogconfig-kinesisstreamconfig-streamarn),
         /// required.
         ///
-        /// Takes a [`CfnStream`](crate::kinesis::CfnStream) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnStream`](crate::kinesis::CfnStream) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub stream_arn: Id<crate::kinesis::CfnStream>,
     }
 
@@ -6577,8 +6590,8 @@ impl crate::Cfn<markers::ResponseHeadersPolicy> {
         gs_core::Value::GetAtt(self.node(), "LastModifiedTime".into())
     }
 
-    /// The unique identifier for the response headers policy. For example: `57f99797-3b20-4e1b-a728-27972a74082a`
-    /// .
+    /// The unique identifier for the response headers policy. For example:
+    /// `57f99797-3b20-4e1b-a728-27972a74082a` .
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudfront-responseheaderspolicy.html#aws-resource-cloudfront-responseheaderspolicy-return-values).
@@ -6678,8 +6691,8 @@ pub mod response_headers_policy {
     /// [`SecurityHeadersConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-securityheadersconfig.html)
     /// of [`AWS::CloudFront::ResponseHeadersPolicy`](super::CfnResponseHeadersPolicy).
     pub struct SecurityHeadersConfig {
-        /// The policy directives and their values that CloudFront includes as values for the `Content-Security-Policy`
-        /// HTTP response header.
+        /// The policy directives and their values that CloudFront includes as values for the
+        /// `Content-Security-Policy` HTTP response header.
         ///
         /// CloudFormation property
         /// [`ContentSecurityPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-securityheadersconfig.html#cfn-cloudfront-responseheaderspolicy-securityheadersconfig-contentsecuritypolicy).
@@ -6752,15 +6765,15 @@ pub mod response_headers_policy {
         }
     }
 
-    /// The policy directives and their values that CloudFront includes as values for the `Content-Security-Policy`
-    /// HTTP response header.
+    /// The policy directives and their values that CloudFront includes as values for the
+    /// `Content-Security-Policy` HTTP response header.
     ///
     /// CloudFormation property type
     /// [`ContentSecurityPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-contentsecuritypolicy.html)
     /// of [`AWS::CloudFront::ResponseHeadersPolicy`](super::CfnResponseHeadersPolicy).
     pub struct ContentSecurityPolicy {
-        /// The policy directives and their values that CloudFront includes as values for the `Content-Security-Policy`
-        /// HTTP response header.
+        /// The policy directives and their values that CloudFront includes as values for the
+        /// `Content-Security-Policy` HTTP response header.
         ///
         /// CloudFormation property
         /// [`ContentSecurityPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-contentsecuritypolicy.html#cfn-cloudfront-responseheaderspolicy-contentsecuritypolicy-contentsecuritypolicy),
@@ -6804,8 +6817,8 @@ pub mod response_headers_policy {
     /// [`FrameOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-frameoptions.html)
     /// of [`AWS::CloudFront::ResponseHeadersPolicy`](super::CfnResponseHeadersPolicy).
     pub struct FrameOptions {
-        /// The value of the `X-Frame-Options` HTTP response header. Valid values are `DENY` and `SAMEORIGIN`
-        /// .
+        /// The value of the `X-Frame-Options` HTTP response header. Valid values are `DENY` and
+        /// `SAMEORIGIN` .
         ///
         /// CloudFormation property
         /// [`FrameOption`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-frameoptions.html#cfn-cloudfront-responseheaderspolicy-frameoptions-frameoption),
@@ -6884,8 +6897,8 @@ pub mod response_headers_policy {
     /// [`StrictTransportSecurity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-stricttransportsecurity.html)
     /// of [`AWS::CloudFront::ResponseHeadersPolicy`](super::CfnResponseHeadersPolicy).
     pub struct StrictTransportSecurity {
-        /// A number that CloudFront uses as the value for the `max-age` directive in the `Strict-Transport-Security`
-        /// HTTP response header.
+        /// A number that CloudFront uses as the value for the `max-age` directive in the
+        /// `Strict-Transport-Security` HTTP response header.
         ///
         /// CloudFormation property
         /// [`AccessControlMaxAgeSec`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-stricttransportsecurity.html#cfn-cloudfront-responseheaderspolicy-stricttransportsecurity-accesscontrolmaxagesec),
@@ -6905,8 +6918,8 @@ pub mod response_headers_policy {
         /// [`Override`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-stricttransportsecurity.html#cfn-cloudfront-responseheaderspolicy-stricttransportsecurity-override),
         /// required.
         pub r#override: Bool,
-        /// A Boolean that determines whether CloudFront includes the `preload` directive in the `Strict-Transport-Security`
-        /// HTTP response header.
+        /// A Boolean that determines whether CloudFront includes the `preload` directive in the
+        /// `Strict-Transport-Security` HTTP response header.
         ///
         /// CloudFormation property
         /// [`Preload`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-stricttransportsecurity.html#cfn-cloudfront-responseheaderspolicy-stricttransportsecurity-preload).
@@ -6945,8 +6958,8 @@ pub mod response_headers_policy {
     /// [`XSSProtection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-xssprotection.html)
     /// of [`AWS::CloudFront::ResponseHeadersPolicy`](super::CfnResponseHeadersPolicy).
     pub struct XSSProtection {
-        /// A Boolean that determines whether CloudFront includes the `mode=block` directive in the `X-XSS-Protection`
-        /// header.
+        /// A Boolean that determines whether CloudFront includes the `mode=block` directive in the
+        /// `X-XSS-Protection` header.
         ///
         /// CloudFormation property
         /// [`ModeBlock`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-xssprotection.html#cfn-cloudfront-responseheaderspolicy-xssprotection-modeblock).
@@ -6966,8 +6979,8 @@ pub mod response_headers_policy {
         /// [`Protection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-xssprotection.html#cfn-cloudfront-responseheaderspolicy-xssprotection-protection),
         /// required.
         pub protection: Bool,
-        /// A reporting URI, which CloudFront uses as the value of the `report` directive in the `X-XSS-Protection`
-        /// header.
+        /// A reporting URI, which CloudFront uses as the value of the `report` directive in the
+        /// `X-XSS-Protection` header.
         ///
         /// CloudFormation property
         /// [`ReportUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-xssprotection.html#cfn-cloudfront-responseheaderspolicy-xssprotection-reporturi).
@@ -7125,29 +7138,29 @@ pub mod response_headers_policy {
         /// [`AccessControlAllowCredentials`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-corsconfig.html#cfn-cloudfront-responseheaderspolicy-corsconfig-accesscontrolallowcredentials),
         /// required.
         pub access_control_allow_credentials: Bool,
-        /// A list of HTTP header names that CloudFront includes as values for the `Access-Control-Allow-Headers`
-        /// HTTP response header.
+        /// A list of HTTP header names that CloudFront includes as values for the
+        /// `Access-Control-Allow-Headers` HTTP response header.
         ///
         /// CloudFormation property
         /// [`AccessControlAllowHeaders`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-corsconfig.html#cfn-cloudfront-responseheaderspolicy-corsconfig-accesscontrolallowheaders),
         /// required.
         pub access_control_allow_headers: AccessControlAllowHeaders,
-        /// A list of HTTP methods that CloudFront includes as values for the `Access-Control-Allow-Methods`
-        /// HTTP response header.
+        /// A list of HTTP methods that CloudFront includes as values for the
+        /// `Access-Control-Allow-Methods` HTTP response header.
         ///
         /// CloudFormation property
         /// [`AccessControlAllowMethods`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-corsconfig.html#cfn-cloudfront-responseheaderspolicy-corsconfig-accesscontrolallowmethods),
         /// required.
         pub access_control_allow_methods: AccessControlAllowMethods,
-        /// A list of origins (domain names) that CloudFront can use as the value for the `Access-Control-Allow-Origin`
-        /// HTTP response header.
+        /// A list of origins (domain names) that CloudFront can use as the value for the
+        /// `Access-Control-Allow-Origin` HTTP response header.
         ///
         /// CloudFormation property
         /// [`AccessControlAllowOrigins`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-corsconfig.html#cfn-cloudfront-responseheaderspolicy-corsconfig-accesscontrolalloworigins),
         /// required.
         pub access_control_allow_origins: AccessControlAllowOrigins,
-        /// A list of HTTP headers that CloudFront includes as values for the `Access-Control-Expose-Headers`
-        /// HTTP response header.
+        /// A list of HTTP headers that CloudFront includes as values for the
+        /// `Access-Control-Expose-Headers` HTTP response header.
         ///
         /// CloudFormation property
         /// [`AccessControlExposeHeaders`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-corsconfig.html#cfn-cloudfront-responseheaderspolicy-corsconfig-accesscontrolexposeheaders).
@@ -7198,8 +7211,8 @@ pub mod response_headers_policy {
         }
     }
 
-    /// A list of HTTP header names that CloudFront includes as values for the `Access-Control-Allow-Headers`
-    /// HTTP response header.
+    /// A list of HTTP header names that CloudFront includes as values for the
+    /// `Access-Control-Allow-Headers` HTTP response header.
     ///
     /// CloudFormation property type
     /// [`AccessControlAllowHeaders`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-accesscontrolallowheaders.html)
@@ -7232,8 +7245,8 @@ pub mod response_headers_policy {
         }
     }
 
-    /// A list of HTTP methods that CloudFront includes as values for the `Access-Control-Allow-Methods`
-    /// HTTP response header.
+    /// A list of HTTP methods that CloudFront includes as values for the
+    /// `Access-Control-Allow-Methods` HTTP response header.
     ///
     /// CloudFormation property type
     /// [`AccessControlAllowMethods`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-accesscontrolallowmethods.html)
@@ -7266,8 +7279,8 @@ pub mod response_headers_policy {
         }
     }
 
-    /// A list of HTTP headers that CloudFront includes as values for the `Access-Control-Expose-Headers`
-    /// HTTP response header.
+    /// A list of HTTP headers that CloudFront includes as values for the
+    /// `Access-Control-Expose-Headers` HTTP response header.
     ///
     /// CloudFormation property type
     /// [`AccessControlExposeHeaders`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-accesscontrolexposeheaders.html)
@@ -7300,8 +7313,8 @@ pub mod response_headers_policy {
         }
     }
 
-    /// A list of origins (domain names) that CloudFront can use as the value for the `Access-Control-Allow-Origin`
-    /// HTTP response header.
+    /// A list of origins (domain names) that CloudFront can use as the value for the
+    /// `Access-Control-Allow-Origin` HTTP response header.
     ///
     /// CloudFormation property type
     /// [`AccessControlAllowOrigins`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-responseheaderspolicy-accesscontrolalloworigins.html)
@@ -7651,8 +7664,8 @@ pub mod streaming_distribution {
     /// [`Logging`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-streamingdistribution-logging.html)
     /// of [`AWS::CloudFront::StreamingDistribution`](super::CfnStreamingDistribution).
     pub struct Logging {
-        /// The Amazon S3 bucket to store the access logs in, for example, `amzn-s3-demo-bucket.s3.amazonaws.com`
-        /// .
+        /// The Amazon S3 bucket to store the access logs in, for example,
+        /// `amzn-s3-demo-bucket.s3.amazonaws.com` .
         ///
         /// CloudFormation property
         /// [`Bucket`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-streamingdistribution-logging.html#cfn-cloudfront-streamingdistribution-logging-bucket),
@@ -7670,8 +7683,8 @@ pub mod streaming_distribution {
         pub enabled: Bool,
         /// An optional string that you want CloudFront to prefix to the access log filenames for this
         /// streaming distribution, for example, `myprefix/` . If you want to enable logging, but you
-        /// don't want to specify a prefix, you still must include an empty `Prefix` element in the `Logging`
-        /// element.
+        /// don't want to specify a prefix, you still must include an empty `Prefix` element in the
+        /// `Logging` element.
         ///
         /// CloudFormation property
         /// [`Prefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-streamingdistribution-logging.html#cfn-cloudfront-streamingdistribution-logging-prefix),
@@ -8157,14 +8170,14 @@ pub mod vpc_origin {
         /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-vpcorigin-vpcoriginendpointconfig.html#cfn-cloudfront-vpcorigin-vpcoriginendpointconfig-arn),
         /// required.
         pub arn: Str,
-        /// The HTTP port for the CloudFront VPC origin endpoint configuration. The default value is `80`
-        /// .
+        /// The HTTP port for the CloudFront VPC origin endpoint configuration. The default value is
+        /// `80` .
         ///
         /// CloudFormation property
         /// [`HTTPPort`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-vpcorigin-vpcoriginendpointconfig.html#cfn-cloudfront-vpcorigin-vpcoriginendpointconfig-httpport).
         pub http_port: Option<Int>,
-        /// The HTTPS port of the CloudFront VPC origin endpoint configuration. The default value is `443`
-        /// .
+        /// The HTTPS port of the CloudFront VPC origin endpoint configuration. The default value is
+        /// `443` .
         ///
         /// CloudFormation property
         /// [`HTTPSPort`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-vpcorigin-vpcoriginendpointconfig.html#cfn-cloudfront-vpcorigin-vpcoriginendpointconfig-httpsport).

@@ -55,7 +55,8 @@ pub type CfnChannel = crate::Cfn<markers::Channel>;
 /// [`AWS::CloudTrail::Dashboard`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-dashboard.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDashboard::new`, `CfnDashboardProps` and the attributes need the cargo feature `cloudtrail`.
+/// `CfnDashboard::new`, `CfnDashboardProps` and the attributes need the cargo feature
+/// `cloudtrail`.
 pub type CfnDashboard = crate::Cfn<markers::Dashboard>;
 
 /// Creates a new event data store.
@@ -64,7 +65,8 @@ pub type CfnDashboard = crate::Cfn<markers::Dashboard>;
 /// [`AWS::CloudTrail::EventDataStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEventDataStore::new`, `CfnEventDataStoreProps` and the attributes need the cargo feature `cloudtrail`.
+/// `CfnEventDataStore::new`, `CfnEventDataStoreProps` and the attributes need the cargo feature
+/// `cloudtrail`.
 pub type CfnEventDataStore = crate::Cfn<markers::EventDataStore>;
 
 /// Attaches a resource-based permission policy to a CloudTrail event data store, dashboard, or
@@ -77,7 +79,8 @@ pub type CfnEventDataStore = crate::Cfn<markers::EventDataStore>;
 /// [`AWS::CloudTrail::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `cloudtrail`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `cloudtrail`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Creates a trail that specifies the settings for delivery of log data to an Amazon S3 bucket.
@@ -176,8 +179,8 @@ impl crate::Cfn<markers::Channel> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// `Ref` returns the ARN of the CloudTrail channel, such as `arn:aws:cloudtrail:us-east-2:123456789012:channel/01234567890`
-    /// .
+    /// `Ref` returns the ARN of the CloudTrail channel, such as
+    /// `arn:aws:cloudtrail:us-east-2:123456789012:channel/01234567890` .
     ///
     /// `Fn::GetAtt` of
     /// [`ChannelArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-channel.html#aws-resource-cloudtrail-channel-return-values).
@@ -390,8 +393,8 @@ pub mod dashboard {
     /// [`Widget`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-dashboard-widget.html)
     /// of [`AWS::CloudTrail::Dashboard`](super::CfnDashboard).
     pub struct Widget {
-        /// The optional query parameters. The following query parameters are valid: `$StartTime$` , `$EndTime$`
-        /// , and `$Period$` .
+        /// The optional query parameters. The following query parameters are valid: `$StartTime$` ,
+        /// `$EndTime$` , and `$Period$` .
         ///
         /// CloudFormation property
         /// [`QueryParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-dashboard-widget.html#cfn-cloudtrail-dashboard-widget-queryparameters).
@@ -574,8 +577,8 @@ pub struct CfnEventDataStoreProps {
     /// CloudFormation property
     /// [`IngestionEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-ingestionenabled).
     pub ingestion_enabled: Option<Bool>,
-    /// A JSON string that contains the Insights types you want to log on an event data store. `ApiCallRateInsight`
-    /// and `ApiErrorRateInsight` are valid Insight types.
+    /// A JSON string that contains the Insights types you want to log on an event data store.
+    /// `ApiCallRateInsight` and `ApiErrorRateInsight` are valid Insight types.
     ///
     /// CloudFormation property
     /// [`InsightSelectors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-insightselectors).
@@ -618,10 +621,10 @@ pub struct CfnEventDataStoreProps {
     /// CloudFormation property
     /// [`OrganizationEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-organizationenabled).
     pub organization_enabled: Option<Bool>,
-    /// The retention period of the event data store, in days. If `BillingMode` is set to `EXTENDABLE_RETENTION_PRICING`
-    /// , you can set a retention period of up to 3653 days, the equivalent of 10 years. If `BillingMode`
-    /// is set to `FIXED_RETENTION_PRICING` , you can set a retention period of up to 2557 days, the
-    /// equivalent of seven years.
+    /// The retention period of the event data store, in days. If `BillingMode` is set to
+    /// `EXTENDABLE_RETENTION_PRICING` , you can set a retention period of up to 3653 days, the
+    /// equivalent of 10 years. If `BillingMode` is set to `FIXED_RETENTION_PRICING` , you can set a
+    /// retention period of up to 2557 days, the equivalent of seven years.
     ///
     /// CloudFormation property
     /// [`RetentionPeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html#cfn-cloudtrail-eventdatastore-retentionperiod).
@@ -731,8 +734,8 @@ impl crate::Cfn<markers::EventDataStore> {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
 
-    /// `Ref` returns the time stamp that updates were made to an event data store, such as `1598296624`
-    /// .
+    /// `Ref` returns the time stamp that updates were made to an event data store, such as
+    /// `1598296624` .
     ///
     /// `Fn::GetAtt` of
     /// [`UpdatedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-eventdatastore.html#aws-resource-cloudtrail-eventdatastore-return-values).
@@ -741,7 +744,8 @@ impl crate::Cfn<markers::EventDataStore> {
         gs_core::Value::GetAtt(self.node(), "UpdatedTimestamp".into())
     }
 
-    /// `Ref` returns the ARN of the CloudTrail event data store, such as `arn:aws:cloudtrail:us-east-1:12345678910:eventdatastore/EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE`
+    /// `Ref` returns the ARN of the CloudTrail event data store, such as
+    /// `arn:aws:cloudtrail:us-east-1:12345678910:eventdatastore/EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -772,8 +776,8 @@ pub mod event_data_store {
     /// [`InsightSelector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-insightselector.html)
     /// of [`AWS::CloudTrail::EventDataStore`](super::CfnEventDataStore).
     pub struct InsightSelector {
-        /// The type of Insights events to log on an event data store. `ApiCallRateInsight` and `ApiErrorRateInsight`
-        /// are valid Insight types.
+        /// The type of Insights events to log on an event data store. `ApiCallRateInsight` and
+        /// `ApiErrorRateInsight` are valid Insight types.
         ///
         /// CloudFormation property
         /// [`InsightType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-eventdatastore-insightselector.html#cfn-cloudtrail-eventdatastore-insightselector-insighttype).
@@ -1072,8 +1076,8 @@ pub struct CfnTrailProps {
     /// CloudFormation property
     /// [`CloudWatchLogsLogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-cloudwatchlogsloggrouparn).
     ///
-    /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub cloud_watch_logs_log_group_arn: Option<Id<crate::logs::CfnLogGroup>>,
     /// Specifies the role for the CloudWatch Logs endpoint to assume to write to a user's log
     /// group. You must use a role that exists in your account.
@@ -1105,8 +1109,8 @@ pub struct CfnTrailProps {
     /// CloudFormation property
     /// [`IncludeGlobalServiceEvents`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-includeglobalserviceevents).
     pub include_global_service_events: Option<Bool>,
-    /// A JSON string that contains the Insights types you want to log on a trail. `ApiCallRateInsight`
-    /// and `ApiErrorRateInsight` are valid Insight types.
+    /// A JSON string that contains the Insights types you want to log on a trail.
+    /// `ApiCallRateInsight` and `ApiErrorRateInsight` are valid Insight types.
     ///
     /// CloudFormation property
     /// [`InsightSelectors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-insightselectors).
@@ -1171,8 +1175,8 @@ pub struct CfnTrailProps {
     /// CloudFormation property
     /// [`SnsTopicName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html#cfn-cloudtrail-trail-snstopicname).
     ///
-    /// Takes a [`CfnTopic`](crate::sns::CfnTopic) handle (written as `Fn::GetAtt` of its `TopicName`),
-    /// or a string or token.
+    /// Takes a [`CfnTopic`](crate::sns::CfnTopic) handle (written as `Fn::GetAtt` of its
+    /// `TopicName`), or a string or token.
     pub sns_topic_name: Option<Id<crate::sns::CfnTopic>>,
     /// A custom set of tags (key-value pairs) for this trail.
     ///
@@ -1273,8 +1277,8 @@ impl crate::Cfn<markers::Trail> {
         gs_core::Value::GetAtt(self.node(), "SnsTopicArn".into())
     }
 
-    /// `Ref` returns the ARN of the CloudTrail trail, such as `arn:aws:cloudtrail:us-east-2:123456789012:trail/myCloudTrail`
-    /// .
+    /// `Ref` returns the ARN of the CloudTrail trail, such as
+    /// `arn:aws:cloudtrail:us-east-2:123456789012:trail/myCloudTrail` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudtrail-trail.html#aws-resource-cloudtrail-trail-return-values).
@@ -1352,10 +1356,10 @@ pub mod trail {
         pub data_resources: Option<List<DataResource>>,
         /// An optional list of service event sources from which you do not want management events to be
         /// logged on your trail. In this release, the list can be empty (disables the filter), or it
-        /// can filter out AWS Key Management Service or Amazon RDS Data API events by containing `kms.amazonaws.com`
-        /// or `rdsdata.amazonaws.com` . By default, `ExcludeManagementEventSources` is empty, and AWS
-        /// and Amazon RDS Data API events are logged to your trail. You can exclude management event
-        /// sources only in Regions that support the event source.
+        /// can filter out AWS Key Management Service or Amazon RDS Data API events by containing
+        /// `kms.amazonaws.com` or `rdsdata.amazonaws.com` . By default, `ExcludeManagementEventSources`
+        /// is empty, and AWS and Amazon RDS Data API events are logged to your trail. You can exclude
+        /// management event sources only in Regions that support the event source.
         ///
         /// CloudFormation property
         /// [`ExcludeManagementEventSources`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-eventselector.html#cfn-cloudtrail-trail-eventselector-excludemanagementeventsources).
@@ -1426,8 +1430,8 @@ pub mod trail {
         /// CloudFormation property
         /// [`Values`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-dataresource.html#cfn-cloudtrail-trail-dataresource-values).
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub values: Option<List<Id<crate::lambda::CfnFunction>>>,
     }
 
@@ -1598,8 +1602,8 @@ pub mod trail {
         /// CloudFormation property
         /// [`EventCategories`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-insightselector.html#cfn-cloudtrail-trail-insightselector-eventcategories).
         pub event_categories: Option<List<Str>>,
-        /// The type of Insights events to log on a trail. `ApiCallRateInsight` and `ApiErrorRateInsight`
-        /// are valid Insight types.
+        /// The type of Insights events to log on a trail. `ApiCallRateInsight` and
+        /// `ApiErrorRateInsight` are valid Insight types.
         ///
         /// CloudFormation property
         /// [`InsightType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudtrail-trail-insightselector.html#cfn-cloudtrail-trail-insightselector-insighttype).

@@ -77,7 +77,8 @@ pub type CfnAlarm = crate::Cfn<markers::Alarm>;
 /// [`AWS::CloudWatch::AlarmMuteRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarmmuterule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAlarmMuteRule::new`, `CfnAlarmMuteRuleProps` and the attributes need the cargo feature `cloudwatch`.
+/// `CfnAlarmMuteRule::new`, `CfnAlarmMuteRuleProps` and the attributes need the cargo feature
+/// `cloudwatch`.
 pub type CfnAlarmMuteRule = crate::Cfn<markers::AlarmMuteRule>;
 
 /// The `AWS::CloudWatch::AnomalyDetector` type specifies an anomaly detection band for a
@@ -102,7 +103,8 @@ pub type CfnAnomalyDetector = crate::Cfn<markers::AnomalyDetector>;
 /// [`AWS::CloudWatch::CompositeAlarm`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-compositealarm.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCompositeAlarm::new`, `CfnCompositeAlarmProps` and the attributes need the cargo feature `cloudwatch`.
+/// `CfnCompositeAlarm::new`, `CfnCompositeAlarmProps` and the attributes need the cargo feature
+/// `cloudwatch`.
 pub type CfnCompositeAlarm = crate::Cfn<markers::CompositeAlarm>;
 
 /// The `AWS::CloudWatch::Dashboard` resource specifies an Amazon CloudWatch dashboard. A
@@ -113,7 +115,8 @@ pub type CfnCompositeAlarm = crate::Cfn<markers::CompositeAlarm>;
 /// [`AWS::CloudWatch::Dashboard`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-dashboard.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDashboard::new`, `CfnDashboardProps` and the attributes need the cargo feature `cloudwatch`.
+/// `CfnDashboard::new`, `CfnDashboardProps` and the attributes need the cargo feature
+/// `cloudwatch`.
 pub type CfnDashboard = crate::Cfn<markers::Dashboard>;
 
 /// Creates or updates a Contributor Insights rule. Rules evaluate log events in a CloudWatch
@@ -126,7 +129,8 @@ pub type CfnDashboard = crate::Cfn<markers::Dashboard>;
 /// [`AWS::CloudWatch::InsightRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-insightrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnInsightRule::new`, `CfnInsightRuleProps` and the attributes need the cargo feature `cloudwatch`.
+/// `CfnInsightRule::new`, `CfnInsightRuleProps` and the attributes need the cargo feature
+/// `cloudwatch`.
 pub type CfnInsightRule = crate::Cfn<markers::InsightRule>;
 
 /// Resource Type definition for AWS::CloudWatch::LogAlarm. A LogAlarm evaluates scheduled query
@@ -136,7 +140,8 @@ pub type CfnInsightRule = crate::Cfn<markers::InsightRule>;
 /// [`AWS::CloudWatch::LogAlarm`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-logalarm.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLogAlarm::new`, `CfnLogAlarmProps` and the attributes need the cargo feature `cloudwatch`.
+/// `CfnLogAlarm::new`, `CfnLogAlarmProps` and the attributes need the cargo feature
+/// `cloudwatch`.
 pub type CfnLogAlarm = crate::Cfn<markers::LogAlarm>;
 
 /// Creates or updates a metric stream. Metrics streams can automatically stream CloudWatch
@@ -149,7 +154,8 @@ pub type CfnLogAlarm = crate::Cfn<markers::LogAlarm>;
 /// [`AWS::CloudWatch::MetricStream`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-metricstream.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMetricStream::new`, `CfnMetricStreamProps` and the attributes need the cargo feature `cloudwatch`.
+/// `CfnMetricStream::new`, `CfnMetricStreamProps` and the attributes need the cargo feature
+/// `cloudwatch`.
 pub type CfnMetricStream = crate::Cfn<markers::MetricStream>;
 
 /// AWS::CloudWatch::OTelEnrichment enables OTel metric enrichment in CloudWatch, allowing
@@ -160,7 +166,8 @@ pub type CfnMetricStream = crate::Cfn<markers::MetricStream>;
 /// [`AWS::CloudWatch::OTelEnrichment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-otelenrichment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnOTelEnrichment::new`, `CfnOTelEnrichmentProps` and the attributes need the cargo feature `cloudwatch`.
+/// `CfnOTelEnrichment::new`, `CfnOTelEnrichmentProps` and the attributes need the cargo feature
+/// `cloudwatch`.
 pub type CfnOTelEnrichment = crate::Cfn<markers::OTelEnrichment>;
 
 /// The properties of an
@@ -224,7 +231,8 @@ pub struct CfnAlarmProps {
     /// CloudFormation property
     /// [`EvaluateLowSampleCountPercentile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-evaluatelowsamplecountpercentile).
     pub evaluate_low_sample_count_percentile: Option<Str>,
-    /// The evaluation criteria for an alarm. This is a union type that currently supports ``PromQLCriteria``.
+    /// The evaluation criteria for an alarm. This is a union type that currently supports
+    /// ``PromQLCriteria``.
     ///
     /// CloudFormation property
     /// [`EvaluationCriteria`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-evaluationcriteria).
@@ -243,9 +251,9 @@ pub struct CfnAlarmProps {
     /// [`EvaluationPeriods`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-evaluationperiods).
     pub evaluation_periods: Option<Int>,
     /// The evaluation window that an alarm uses to select the range of metric data that it
-    /// evaluates each time it runs. This is a union type. Set exactly one of its members, ``SlidingWindow``
-    /// or ``WallClockWindow``. If you don't set ``EvaluationWindow``, the alarm uses a ``SlidingWindow``
-    /// by default. For more information, see [Alarm evaluation
+    /// evaluates each time it runs. This is a union type. Set exactly one of its members,
+    /// ``SlidingWindow`` or ``WallClockWindow``. If you don't set ``EvaluationWindow``, the alarm
+    /// uses a ``SlidingWindow`` by default. For more information, see [Alarm evaluation
     /// windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html)
     /// in the *CloudWatch User Guide*.
     ///
@@ -323,15 +331,15 @@ pub struct CfnAlarmProps {
     /// CloudFormation property
     /// [`Threshold`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-threshold).
     pub threshold: Option<Num>,
-    /// In an alarm based on an anomaly detection model, this is the ID of the `ANOMALY_DETECTION_BAND`
-    /// function used as the threshold for the alarm.
+    /// In an alarm based on an anomaly detection model, this is the ID of the
+    /// `ANOMALY_DETECTION_BAND` function used as the threshold for the alarm.
     ///
     /// CloudFormation property
     /// [`ThresholdMetricId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html#cfn-cloudwatch-alarm-thresholdmetricid).
     pub threshold_metric_id: Option<Str>,
-    /// Sets how this alarm is to handle missing data points. Valid values are `breaching` , `notBreaching`
-    /// , `ignore` , and `missing` . For more information, see [Configuring How CloudWatch Alarms
-    /// Treat Missing
+    /// Sets how this alarm is to handle missing data points. Valid values are `breaching` ,
+    /// `notBreaching` , `ignore` , and `missing` . For more information, see [Configuring How
+    /// CloudWatch Alarms Treat Missing
     /// Data](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html#alarms-and-missing-data)
     /// in the *Amazon CloudWatch User Guide* .
     ///
@@ -450,8 +458,8 @@ impl crate::Cfn<markers::Alarm> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the CloudWatch alarm, such as `arn:aws:cloudwatch:us-west-2:123456789012:alarm:myCloudWatchAlarm-CPUAlarm-UXMMZK36R55Z`
-    /// .
+    /// The ARN of the CloudWatch alarm, such as
+    /// `arn:aws:cloudwatch:us-west-2:123456789012:alarm:myCloudWatchAlarm-CPUAlarm-UXMMZK36R55Z` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-alarm.html#aws-resource-cloudwatch-alarm-return-values).
@@ -520,9 +528,9 @@ pub mod alarm {
     }
 
     /// The evaluation window that an alarm uses to select the range of metric data that it
-    /// evaluates each time it runs. This is a union type. Set exactly one of its members, ``SlidingWindow``
-    /// or ``WallClockWindow``. If you don't set ``EvaluationWindow``, the alarm uses a ``SlidingWindow``
-    /// by default. For more information, see [Alarm evaluation
+    /// evaluates each time it runs. This is a union type. Set exactly one of its members,
+    /// ``SlidingWindow`` or ``WallClockWindow``. If you don't set ``EvaluationWindow``, the alarm
+    /// uses a ``SlidingWindow`` by default. For more information, see [Alarm evaluation
     /// windows](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation-window.html)
     /// in the *CloudWatch User Guide*.
     ///
@@ -629,7 +637,8 @@ pub mod alarm {
         }
     }
 
-    /// The evaluation criteria for an alarm. This is a union type that currently supports ``PromQLCriteria``.
+    /// The evaluation criteria for an alarm. This is a union type that currently supports
+    /// ``PromQLCriteria``.
     ///
     /// CloudFormation property type
     /// [`EvaluationCriteria`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-alarm-evaluationcriteria.html)
@@ -1265,8 +1274,8 @@ pub struct CfnAnomalyDetectorProps {
     /// changing it replaces the resource.
     pub dimensions: Option<List<anomaly_detector::Dimension>>,
     /// Use this object to include parameters to provide information about your metric to CloudWatch
-    /// to help it build more accurate anomaly detection models. Currently, it includes the `PeriodicSpikes`
-    /// parameter.
+    /// to help it build more accurate anomaly detection models. Currently, it includes the
+    /// `PeriodicSpikes` parameter.
     ///
     /// CloudFormation property
     /// [`MetricCharacteristics`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-anomalydetector.html#cfn-cloudwatch-anomalydetector-metriccharacteristics);
@@ -1483,15 +1492,15 @@ pub mod anomaly_detector {
     /// [`Range`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-anomalydetector-range.html)
     /// of [`AWS::CloudWatch::AnomalyDetector`](super::CfnAnomalyDetector).
     pub struct Range {
-        /// The end time of the range to exclude. The format is `yyyy-MM-dd'T'HH:mm:ss` . For example, `2019-07-01T23:59:59`
-        /// .
+        /// The end time of the range to exclude. The format is `yyyy-MM-dd'T'HH:mm:ss` . For example,
+        /// `2019-07-01T23:59:59` .
         ///
         /// CloudFormation property
         /// [`EndTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-anomalydetector-range.html#cfn-cloudwatch-anomalydetector-range-endtime),
         /// required.
         pub end_time: Str,
-        /// The start time of the range to exclude. The format is `yyyy-MM-dd'T'HH:mm:ss` . For example, `2019-07-01T23:59:59`
-        /// .
+        /// The start time of the range to exclude. The format is `yyyy-MM-dd'T'HH:mm:ss` . For example,
+        /// `2019-07-01T23:59:59` .
         ///
         /// CloudFormation property
         /// [`StartTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudwatch-anomalydetector-range.html#cfn-cloudwatch-anomalydetector-range-starttime),
@@ -1913,8 +1922,9 @@ pub struct CfnCompositeAlarmProps {
     /// CloudFormation property
     /// [`ActionsEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-actionsenabled).
     pub actions_enabled: Option<Bool>,
-    /// Actions will be suppressed if the suppressor alarm is in the `ALARM` state. `ActionsSuppressor`
-    /// can be an AlarmName or an Amazon Resource Name (ARN) from an existing alarm.
+    /// Actions will be suppressed if the suppressor alarm is in the `ALARM` state.
+    /// `ActionsSuppressor` can be an AlarmName or an Amazon Resource Name (ARN) from an existing
+    /// alarm.
     ///
     /// CloudFormation property
     /// [`ActionsSuppressor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-compositealarm.html#cfn-cloudwatch-compositealarm-actionssuppressor).
@@ -2058,8 +2068,8 @@ impl crate::Cfn<markers::CompositeAlarm> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the composite alarm, such as `arn:aws:cloudwatch:us-west-2:123456789012:alarm/CompositeAlarmName`
-    /// .
+    /// The ARN of the composite alarm, such as
+    /// `arn:aws:cloudwatch:us-west-2:123456789012:alarm/CompositeAlarmName` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-compositealarm.html#aws-resource-cloudwatch-compositealarm-return-values).
@@ -2150,8 +2160,8 @@ impl crate::Cfn<markers::Dashboard> {
 /// [`CfnInsightRule::new`] takes them.
 #[cfg(feature = "cloudwatch")]
 pub struct CfnInsightRuleProps {
-    /// Determines whether the rules is evaluated on transformed versions of logs. Valid values are `TRUE`
-    /// and `FALSE` .
+    /// Determines whether the rules is evaluated on transformed versions of logs. Valid values are
+    /// `TRUE` and `FALSE` .
     ///
     /// CloudFormation property
     /// [`ApplyOnTransformedLogs`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-insightrule.html#cfn-cloudwatch-insightrule-applyontransformedlogs).
@@ -2237,8 +2247,8 @@ impl crate::Cfn<markers::InsightRule> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the Contributor Insights rule, such as `arn:aws:cloudwatch:us-west-2:123456789012:insight-rule/MyInsightRuleName`
-    /// .
+    /// The ARN of the Contributor Insights rule, such as
+    /// `arn:aws:cloudwatch:us-west-2:123456789012:insight-rule/MyInsightRuleName` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-insightrule.html#aws-resource-cloudwatch-insightrule-return-values).
@@ -2633,8 +2643,8 @@ pub mod log_alarm {
 #[cfg(feature = "cloudwatch")]
 pub struct CfnMetricStreamProps {
     /// If you specify this parameter, the stream sends metrics from all metric namespaces except
-    /// for the namespaces that you specify here. You cannot specify both `IncludeFilters` and `ExcludeFilters`
-    /// in the same metric stream.
+    /// for the namespaces that you specify here. You cannot specify both `IncludeFilters` and
+    /// `ExcludeFilters` in the same metric stream.
     ///
     /// CloudFormation property
     /// [`ExcludeFilters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-excludefilters).
@@ -2647,8 +2657,8 @@ pub struct CfnMetricStreamProps {
     /// [`FirehoseArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-firehosearn),
     /// required.
     ///
-    /// Takes a [`CfnDeliveryStream`](crate::kinesisfirehose::CfnDeliveryStream) handle (written as `Fn::GetAtt`
-    /// of its `Arn`), or a string or token.
+    /// Takes a [`CfnDeliveryStream`](crate::kinesisfirehose::CfnDeliveryStream) handle (written as
+    /// `Fn::GetAtt` of its `Arn`), or a string or token.
     pub firehose_arn: Id<crate::kinesisfirehose::CfnDeliveryStream>,
     /// If you specify this parameter, the stream sends only the metrics from the metric namespaces
     /// that you specify here. You cannot specify both `IncludeFilters` and `ExcludeFilters` in the
@@ -2671,8 +2681,9 @@ pub struct CfnMetricStreamProps {
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudwatch-metricstream.html#cfn-cloudwatch-metricstream-name);
     /// changing it replaces the resource.
     pub name: Option<Str>,
-    /// The output format for the stream. Valid values are `json` , `opentelemetry1.0` and `opentelemetry0.7`
-    /// For more information about metric stream output formats, see [Metric streams output
+    /// The output format for the stream. Valid values are `json` , `opentelemetry1.0` and
+    /// `opentelemetry0.7` For more information about metric stream output formats, see [Metric
+    /// streams output
     /// formats](https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-metric-streams-formats.html)
     /// .
     ///

@@ -55,7 +55,8 @@ pub type CfnDomain = crate::Cfn<markers::Domain>;
 /// [`AWS::CodeArtifact::PackageGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-packagegroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPackageGroup::new`, `CfnPackageGroupProps` and the attributes need the cargo feature `codeartifact`.
+/// `CfnPackageGroup::new`, `CfnPackageGroupProps` and the attributes need the cargo feature
+/// `codeartifact`.
 pub type CfnPackageGroup = crate::Cfn<markers::PackageGroup>;
 
 /// The `AWS::CodeArtifact::Repository` resource creates an AWS CodeArtifact repository.
@@ -71,7 +72,8 @@ pub type CfnPackageGroup = crate::Cfn<markers::PackageGroup>;
 /// [`AWS::CodeArtifact::Repository`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-repository.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRepository::new`, `CfnRepositoryProps` and the attributes need the cargo feature `codeartifact`.
+/// `CfnRepository::new`, `CfnRepositoryProps` and the attributes need the cargo feature
+/// `codeartifact`.
 pub type CfnRepository = crate::Cfn<markers::Repository>;
 
 /// The properties of an
@@ -453,8 +455,8 @@ pub struct CfnRepositoryProps {
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeartifact-repository.html#cfn-codeartifact-repository-domainname),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnDomain`](crate::codeartifact::CfnDomain) handle (written as `Fn::GetAtt` of its `Name`),
-    /// or a string or token.
+    /// Takes a [`CfnDomain`](crate::codeartifact::CfnDomain) handle (written as `Fn::GetAtt` of its
+    /// `Name`), or a string or token.
     pub domain_name: Id<crate::codeartifact::CfnDomain>,
     /// The 12-digit account number of the AWS account that owns the domain that contains the
     /// repository. It does not include dashes or spaces.

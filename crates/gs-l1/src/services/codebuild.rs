@@ -62,7 +62,8 @@ pub type CfnProject = crate::Cfn<markers::Project>;
 /// [`AWS::CodeBuild::ReportGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-reportgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnReportGroup::new`, `CfnReportGroupProps` and the attributes need the cargo feature `codebuild`.
+/// `CfnReportGroup::new`, `CfnReportGroupProps` and the attributes need the cargo feature
+/// `codebuild`.
 pub type CfnReportGroup = crate::Cfn<markers::ReportGroup>;
 
 /// Information about the credentials for a GitHub, GitHub Enterprise, or Bitbucket repository.
@@ -624,9 +625,9 @@ pub struct CfnProjectProps {
     /// [`Environment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-environment),
     /// required.
     pub environment: project::Environment,
-    /// An array of `ProjectFileSystemLocation` objects for a CodeBuild build project. A `ProjectFileSystemLocation`
-    /// object specifies the `identifier` , `location` , `mountOptions` , `mountPoint` , and `type`
-    /// of a file system created using Amazon Elastic File System.
+    /// An array of `ProjectFileSystemLocation` objects for a CodeBuild build project. A
+    /// `ProjectFileSystemLocation` object specifies the `identifier` , `location` , `mountOptions`
+    /// , `mountPoint` , and `type` of a file system created using Amazon Elastic File System.
     ///
     /// CloudFormation property
     /// [`FileSystemLocations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#cfn-codebuild-project-filesystemlocations).
@@ -817,8 +818,8 @@ impl crate::Cfn<markers::Project> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the AWS CodeBuild project, such as `arn:aws:codebuild:us-west-2:123456789012:project/myProjectName`
-    /// .
+    /// The ARN of the AWS CodeBuild project, such as
+    /// `arn:aws:codebuild:us-west-2:123456789012:project/myProjectName` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-project.html#aws-resource-codebuild-project-return-values).
@@ -1090,9 +1091,9 @@ pub mod project {
         /// must contain a buildspec file named `buildspec.yml` at the root level. If this value is
         /// provided, it can be either a single string containing the entire build specification, or the
         /// path to an alternate buildspec file relative to the value of the built-in environment
-        /// variable `CODEBUILD_SRC_DIR` . The alternate buildspec file can have a name other than `buildspec.yml`
-        /// , for example `myspec.yml` or `build_spec_qa.yml` or similar. For more information, see the
-        /// [Build Spec
+        /// variable `CODEBUILD_SRC_DIR` . The alternate buildspec file can have a name other than
+        /// `buildspec.yml` , for example `myspec.yml` or `build_spec_qa.yml` or similar. For more
+        /// information, see the [Build Spec
         /// Reference](https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html#build-spec-ref-example)
         /// in the *AWS CodeBuild User Guide* .
         ///
@@ -1100,8 +1101,8 @@ pub mod project {
         /// [`BuildSpec`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-buildspec).
         pub build_spec: Option<Str>,
         /// Contains information that defines how the build project reports the build status to the
-        /// source provider. This option is only used when the source provider is `GITHUB` , `GITHUB_ENTERPRISE`
-        /// , or `BITBUCKET` .
+        /// source provider. This option is only used when the source provider is `GITHUB` ,
+        /// `GITHUB_ENTERPRISE` , or `BITBUCKET` .
         ///
         /// CloudFormation property
         /// [`BuildStatusConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-buildstatusconfig).
@@ -1119,8 +1120,9 @@ pub mod project {
         /// [`GitSubmodulesConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-gitsubmodulesconfig).
         pub git_submodules_config: Option<GitSubmodulesConfig>,
         /// This is used with GitHub Enterprise only. Set to true to ignore SSL warnings while
-        /// connecting to your GitHub Enterprise project repository. The default value is `false` . `InsecureSsl`
-        /// should be used for testing purposes only. It should not be used in a production environment.
+        /// connecting to your GitHub Enterprise project repository. The default value is `false` .
+        /// `InsecureSsl` should be used for testing purposes only. It should not be used in a
+        /// production environment.
         ///
         /// CloudFormation property
         /// [`InsecureSsl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-insecuressl).
@@ -1132,8 +1134,8 @@ pub mod project {
         pub location: Option<Str>,
         /// Set to true to report the status of a build's start and finish to your source provider. This
         /// option is valid only when your source provider is GitHub, GitHub Enterprise, GitLab, GitLab
-        /// Self Managed, or Bitbucket. If this is set and you use a different source provider, an `invalidInputException`
-        /// is thrown.
+        /// Self Managed, or Bitbucket. If this is set and you use a different source provider, an
+        /// `invalidInputException` is thrown.
         ///
         /// CloudFormation property
         /// [`ReportBuildStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-source.html#cfn-codebuild-project-source-reportbuildstatus).
@@ -1413,8 +1415,8 @@ pub mod project {
         /// required.
         pub pattern: Str,
         /// The type of webhook filter. There are 11 webhook filter types: `EVENT` , `ACTOR_ACCOUNT_ID`
-        /// , `HEAD_REF` , `BASE_REF` , `FILE_PATH` , `COMMIT_MESSAGE` , `TAG_NAME` , `RELEASE_NAME` , `REPOSITORY_NAME`
-        /// , `ORGANIZATION_NAME` , and `WORKFLOW_NAME` .
+        /// , `HEAD_REF` , `BASE_REF` , `FILE_PATH` , `COMMIT_MESSAGE` , `TAG_NAME` , `RELEASE_NAME` ,
+        /// `REPOSITORY_NAME` , `ORGANIZATION_NAME` , and `WORKFLOW_NAME` .
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-webhookfilter.html#cfn-codebuild-project-webhookfilter-type),
@@ -1666,9 +1668,9 @@ pub mod project {
         /// CloudFormation property
         /// [`EncryptionDisabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-s3logsconfig.html#cfn-codebuild-project-s3logsconfig-encryptiondisabled).
         pub encryption_disabled: Option<Bool>,
-        /// The ARN of an S3 bucket and the path prefix for S3 logs. If your Amazon S3 bucket name is `my-bucket`
-        /// , and your path prefix is `build-log` , then acceptable formats are `my-bucket/build-log` or `arn:aws:s3:::my-bucket/build-log`
-        /// .
+        /// The ARN of an S3 bucket and the path prefix for S3 logs. If your Amazon S3 bucket name is
+        /// `my-bucket` , and your path prefix is `build-log` , then acceptable formats are
+        /// `my-bucket/build-log` or `arn:aws:s3:::my-bucket/build-log` .
         ///
         /// CloudFormation property
         /// [`Location`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-s3logsconfig.html#cfn-codebuild-project-s3logsconfig-location).
@@ -1721,12 +1723,13 @@ pub mod project {
         /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-projectfilesystemlocation.html#cfn-codebuild-project-projectfilesystemlocation-identifier),
         /// required.
         pub identifier: Str,
-        /// A string that specifies the location of the file system created by Amazon EFS. Its format is `efs-dns-name:/directory-path`
-        /// . You can find the DNS name of file system when you view it in the Amazon EFS console. The
-        /// directory path is a path to a directory in the file system that CodeBuild mounts. For
-        /// example, if the DNS name of a file system is `fs-abcd1234.efs.us-west-2.amazonaws.com` , and
-        /// its mount directory is `my-efs-mount-directory` , then the `location` is `fs-abcd1234.efs.us-west-2.amazonaws.com:/my-efs-mount-directory`
-        /// .
+        /// A string that specifies the location of the file system created by Amazon EFS. Its format is
+        /// `efs-dns-name:/directory-path` . You can find the DNS name of file system when you view it
+        /// in the Amazon EFS console. The directory path is a path to a directory in the file system
+        /// that CodeBuild mounts. For example, if the DNS name of a file system is
+        /// `fs-abcd1234.efs.us-west-2.amazonaws.com` , and its mount directory is
+        /// `my-efs-mount-directory` , then the `location` is
+        /// `fs-abcd1234.efs.us-west-2.amazonaws.com:/my-efs-mount-directory` .
         ///
         /// CloudFormation property
         /// [`Location`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-projectfilesystemlocation.html#cfn-codebuild-project-projectfilesystemlocation-location),
@@ -1903,8 +1906,8 @@ pub mod project {
     /// Environment](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-environment.html)
     /// property type that specifies the name and value of an environment variable for an AWS
     /// CodeBuild project environment. When you use the environment to run a build, these variables
-    /// are available for your builds to use. `EnvironmentVariable` contains a list of `EnvironmentVariable`
-    /// property types.
+    /// are available for your builds to use. `EnvironmentVariable` contains a list of
+    /// `EnvironmentVariable` property types.
     ///
     /// CloudFormation property type
     /// [`EnvironmentVariable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codebuild-project-environmentvariable.html)
@@ -2308,8 +2311,8 @@ impl crate::Cfn<markers::ReportGroup> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the AWS CodeBuild report group, such as `arn:aws:codebuild:region:123456789012:report-group/myReportGroupName`
-    /// .
+    /// The ARN of the AWS CodeBuild report group, such as
+    /// `arn:aws:codebuild:region:123456789012:report-group/myReportGroupName` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-reportgroup.html#aws-resource-codebuild-reportgroup-return-values).
@@ -2465,8 +2468,8 @@ pub struct CfnSourceCredentialProps {
     /// required; changing it replaces the resource.
     pub server_type: Str,
     /// For GitHub or GitHub Enterprise, this is the personal access token. For Bitbucket, this is
-    /// either the access token or the app password. For the `authType` CODECONNECTIONS, this is the `connectionArn`
-    /// . For the `authType` SECRETS_MANAGER, this is the `secretArn` .
+    /// either the access token or the app password. For the `authType` CODECONNECTIONS, this is the
+    /// `connectionArn` . For the `authType` SECRETS_MANAGER, this is the `secretArn` .
     ///
     /// CloudFormation property
     /// [`Token`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codebuild-sourcecredential.html#cfn-codebuild-sourcecredential-token),

@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::CodeCommit::Repository`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codecommit-repository.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRepository::new`, `CfnRepositoryProps` and the attributes need the cargo feature `codecommit`.
+/// `CfnRepository::new`, `CfnRepositoryProps` and the attributes need the cargo feature
+/// `codecommit`.
 pub type CfnRepository = crate::Cfn<markers::Repository>;
 
 /// The properties of an

@@ -32,7 +32,8 @@ pub mod markers {
 /// [`AWS::CodeConnections::Connection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeconnections-connection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature `codeconnections`.
+/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature
+/// `codeconnections`.
 pub type CfnConnection = crate::Cfn<markers::Connection>;
 
 /// A resource that represents the infrastructure where a third-party provider is installed. You

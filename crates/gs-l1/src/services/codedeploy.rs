@@ -43,7 +43,8 @@ pub mod markers {
 /// [`AWS::CodeDeploy::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codedeploy-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `codedeploy`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `codedeploy`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// The `AWS::CodeDeploy::DeploymentConfig` resource creates a set of deployment rules,
@@ -284,8 +285,9 @@ pub mod deployment_config {
         /// The period of time, in seconds, that CodeDeploy must wait after completing a deployment to
         /// the *first* Availability Zone. CodeDeploy will wait this amount of time before starting a
         /// deployment to the second Availability Zone. You might set this option if you want to allow
-        /// extra bake time for the first Availability Zone. If you don't specify a value for `firstZoneMonitorDurationInSeconds`
-        /// , then CodeDeploy uses the `monitorDurationInSeconds` value for the first Availability Zone.
+        /// extra bake time for the first Availability Zone. If you don't specify a value for
+        /// `firstZoneMonitorDurationInSeconds` , then CodeDeploy uses the `monitorDurationInSeconds`
+        /// value for the first Availability Zone.
         ///
         /// CloudFormation property
         /// [`FirstZoneMonitorDurationInSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentconfig-zonalconfig.html#cfn-codedeploy-deploymentconfig-zonalconfig-firstzonemonitordurationinseconds).
@@ -455,8 +457,8 @@ pub mod deployment_config {
         /// [`LinearInterval`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentconfig-timebasedlinear.html#cfn-codedeploy-deploymentconfig-timebasedlinear-linearinterval),
         /// required; changing it replaces the resource.
         pub linear_interval: Int,
-        /// The percentage of traffic that is shifted at the start of each increment of a `TimeBasedLinear`
-        /// deployment.
+        /// The percentage of traffic that is shifted at the start of each increment of a
+        /// `TimeBasedLinear` deployment.
         ///
         /// CloudFormation property
         /// [`LinearPercentage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentconfig-timebasedlinear.html#cfn-codedeploy-deploymentconfig-timebasedlinear-linearpercentage),
@@ -617,10 +619,11 @@ pub struct CfnDeploymentGroupProps {
     /// [`Deployment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codedeploy-deploymentgroup.html#cfn-codedeploy-deploymentgroup-deployment).
     pub deployment: Option<deployment_group::Deployment>,
     /// A deployment configuration name or a predefined configuration name. With predefined
-    /// configurations, you can deploy application revisions to one instance at a time ( `CodeDeployDefault.OneAtATime`
-    /// ), half of the instances at a time ( `CodeDeployDefault.HalfAtATime` ), or all the instances
-    /// at once ( `CodeDeployDefault.AllAtOnce` ). For more information and valid values, see
-    /// [Working with Deployment
+    /// configurations, you can deploy application revisions to one instance at a time (
+    /// `CodeDeployDefault.OneAtATime` ), half of the instances at a time (
+    /// `CodeDeployDefault.HalfAtATime` ), or all the instances at once (
+    /// `CodeDeployDefault.AllAtOnce` ). For more information and valid values, see [Working with
+    /// Deployment
     /// Configurations](https://docs.aws.amazon.com/codedeploy/latest/userguide/deployment-configurations.html)
     /// in the *AWS CodeDeploy User Guide* .
     ///
@@ -1164,8 +1167,8 @@ pub mod deployment_group {
         /// CloudFormation property
         /// [`Enabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentgroup-autorollbackconfiguration.html#cfn-codedeploy-deploymentgroup-autorollbackconfiguration-enabled).
         pub enabled: Option<Bool>,
-        /// The event type or types that trigger a rollback. Valid values are `DEPLOYMENT_FAILURE` , `DEPLOYMENT_STOP_ON_ALARM`
-        /// , or `DEPLOYMENT_STOP_ON_REQUEST` .
+        /// The event type or types that trigger a rollback. Valid values are `DEPLOYMENT_FAILURE` ,
+        /// `DEPLOYMENT_STOP_ON_ALARM` , or `DEPLOYMENT_STOP_ON_REQUEST` .
         ///
         /// CloudFormation property
         /// [`Events`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentgroup-autorollbackconfiguration.html#cfn-codedeploy-deploymentgroup-autorollbackconfiguration-events).
@@ -1414,8 +1417,9 @@ pub mod deployment_group {
         /// If true, then if an `ApplicationStop` , `BeforeBlockTraffic` , or `AfterBlockTraffic`
         /// deployment lifecycle event to an instance fails, then the deployment continues to the next
         /// deployment lifecycle event. For example, if `ApplicationStop` fails, the deployment
-        /// continues with DownloadBundle. If `BeforeBlockTraffic` fails, the deployment continues with `BlockTraffic`
-        /// . If `AfterBlockTraffic` fails, the deployment continues with `ApplicationStop` .
+        /// continues with DownloadBundle. If `BeforeBlockTraffic` fails, the deployment continues with
+        /// `BlockTraffic` . If `AfterBlockTraffic` fails, the deployment continues with
+        /// `ApplicationStop` .
         ///
         /// CloudFormation property
         /// [`IgnoreApplicationStopFailures`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codedeploy-deploymentgroup-deployment.html#cfn-codedeploy-deploymentgroup-deployment-ignoreapplicationstopfailures).

@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::CodeGuruProfiler::ProfilingGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeguruprofiler-profilinggroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProfilingGroup::new`, `CfnProfilingGroupProps` and the attributes need the cargo feature `codeguruprofiler`.
+/// `CfnProfilingGroup::new`, `CfnProfilingGroupProps` and the attributes need the cargo feature
+/// `codeguruprofiler`.
 pub type CfnProfilingGroup = crate::Cfn<markers::ProfilingGroup>;
 
 /// The properties of an
@@ -34,9 +35,9 @@ pub type CfnProfilingGroup = crate::Cfn<markers::ProfilingGroup>;
 /// [`CfnProfilingGroup::new`] takes them.
 #[cfg(feature = "codeguruprofiler")]
 pub struct CfnProfilingGroupProps {
-    /// The agent permissions attached to this profiling group. This action group grants `ConfigureAgent`
-    /// and `PostAgentProfile` permissions to perform actions required by the profiling agent. The
-    /// Json consists of key `Principals` .
+    /// The agent permissions attached to this profiling group. This action group grants
+    /// `ConfigureAgent` and `PostAgentProfile` permissions to perform actions required by the
+    /// profiling agent. The Json consists of key `Principals` .
     ///
     /// CloudFormation property
     /// [`AgentPermissions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codeguruprofiler-profilinggroup.html#cfn-codeguruprofiler-profilinggroup-agentpermissions).

@@ -44,8 +44,9 @@ pub struct CfnRepositoryAssociationProps {
     /// [`BucketName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codegurureviewer-repositoryassociation.html#cfn-codegurureviewer-repositoryassociation-bucketname);
     /// changing it replaces the resource.
     pub bucket_name: Option<Str>,
-    /// The Amazon Resource Name (ARN) of an AWS CodeStar Connections connection. Its format is `arn:aws:codestar-connections:region-id:aws-account_id:connection/connection-id`
-    /// . For more information, see
+    /// The Amazon Resource Name (ARN) of an AWS CodeStar Connections connection. Its format is
+    /// `arn:aws:codestar-connections:region-id:aws-account_id:connection/connection-id` . For more
+    /// information, see
     /// [Connection](https://docs.aws.amazon.com/codestar-connections/latest/APIReference/API_Connection.html)
     /// in the *AWS CodeStar Connections API Reference* .
     ///

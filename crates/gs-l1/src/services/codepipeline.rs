@@ -54,7 +54,8 @@ pub type CfnCustomActionType = crate::Cfn<markers::CustomActionType>;
 /// [`AWS::CodePipeline::Pipeline`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-pipeline.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPipeline::new`, `CfnPipelineProps` and the attributes need the cargo feature `codepipeline`.
+/// `CfnPipeline::new`, `CfnPipelineProps` and the attributes need the cargo feature
+/// `codepipeline`.
 pub type CfnPipeline = crate::Cfn<markers::Pipeline>;
 
 /// The `AWS::CodePipeline::Webhook` resource creates and registers your webhook. After the
@@ -67,7 +68,8 @@ pub type CfnPipeline = crate::Cfn<markers::Pipeline>;
 /// [`AWS::CodePipeline::Webhook`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-webhook.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWebhook::new`, `CfnWebhookProps` and the attributes need the cargo feature `codepipeline`.
+/// `CfnWebhook::new`, `CfnWebhookProps` and the attributes need the cargo feature
+/// `codepipeline`.
 pub type CfnWebhook = crate::Cfn<markers::Webhook>;
 
 /// The properties of an
@@ -276,8 +278,8 @@ pub mod custom_action_type {
         /// [`Required`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-customactiontype-configurationproperties.html#cfn-codepipeline-customactiontype-configurationproperties-required),
         /// required; changing it replaces the resource.
         pub required: Bool,
-        /// Whether the configuration property is secret. Secrets are hidden from all calls except for `GetJobDetails`
-        /// , `GetThirdPartyJobDetails` , `PollForJobs` , and `PollForThirdPartyJobs` .
+        /// Whether the configuration property is secret. Secrets are hidden from all calls except for
+        /// `GetJobDetails` , `GetThirdPartyJobDetails` , `PollForJobs` , and `PollForThirdPartyJobs` .
         ///
         /// CloudFormation property
         /// [`Secret`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-customactiontype-configurationproperties.html#cfn-codepipeline-customactiontype-configurationproperties-secret),
@@ -440,8 +442,8 @@ pub struct CfnPipelineProps {
     /// CloudFormation property
     /// [`RestartExecutionOnUpdate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-restartexecutiononupdate).
     pub restart_execution_on_update: Option<Bool>,
-    /// The Amazon Resource Name (ARN) for CodePipeline to use to either perform actions with no `actionRoleArn`
-    /// , or to use to assume roles for actions with an `actionRoleArn` .
+    /// The Amazon Resource Name (ARN) for CodePipeline to use to either perform actions with no
+    /// `actionRoleArn` , or to use to assume roles for actions with an `actionRoleArn` .
     ///
     /// CloudFormation property
     /// [`RoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-pipeline.html#cfn-codepipeline-pipeline-rolearn),
@@ -991,8 +993,8 @@ pub mod pipeline {
         /// required.
         pub category: Str,
         /// The creator of the action being called. There are three valid values for the `Owner` field
-        /// in the action category section within your pipeline structure: `AWS` , `ThirdParty` , and `Custom`
-        /// . For more information, see [Valid Action Types and Providers in
+        /// in the action category section within your pipeline structure: `AWS` , `ThirdParty` , and
+        /// `Custom` . For more information, see [Valid Action Types and Providers in
         /// CodePipeline](https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html#actions-valid-providers)
         /// .
         ///
@@ -1171,9 +1173,9 @@ pub mod pipeline {
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-pipeline-environmentvariable.html#cfn-codepipeline-pipeline-environmentvariable-name),
         /// required.
         pub name: Str,
-        /// Specifies the type of use for the environment variable value. The value can be either `PLAINTEXT`
-        /// or `SECRETS_MANAGER` . If the value is `SECRETS_MANAGER` , provide the Secrets reference in
-        /// the EnvironmentVariable value.
+        /// Specifies the type of use for the environment variable value. The value can be either
+        /// `PLAINTEXT` or `SECRETS_MANAGER` . If the value is `SECRETS_MANAGER` , provide the Secrets
+        /// reference in the EnvironmentVariable value.
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-pipeline-environmentvariable.html#cfn-codepipeline-pipeline-environmentvariable-type).
@@ -2025,9 +2027,9 @@ pub struct CfnWebhookProps {
     /// required.
     pub authentication: Str,
     /// Properties that configure the authentication applied to incoming webhook trigger requests.
-    /// The required properties depend on the authentication type. For GITHUB_HMAC, only the `SecretToken`
-    /// property must be set. For IP, only the `AllowedIPRange` property must be set to a valid CIDR
-    /// range. For UNAUTHENTICATED, no properties can be set.
+    /// The required properties depend on the authentication type. For GITHUB_HMAC, only the
+    /// `SecretToken` property must be set. For IP, only the `AllowedIPRange` property must be set
+    /// to a valid CIDR range. For UNAUTHENTICATED, no properties can be set.
     ///
     /// CloudFormation property
     /// [`AuthenticationConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-webhook.html#cfn-codepipeline-webhook-authenticationconfiguration),
@@ -2137,8 +2139,8 @@ impl crate::Cfn<markers::Webhook> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The webhook URL generated by AWS CodePipeline , such as `https://eu-central-1.webhooks.aws/trigger123456`
-    /// .
+    /// The webhook URL generated by AWS CodePipeline , such as
+    /// `https://eu-central-1.webhooks.aws/trigger123456` .
     ///
     /// `Fn::GetAtt` of
     /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codepipeline-webhook.html#aws-resource-codepipeline-webhook-return-values).
@@ -2174,8 +2176,8 @@ pub mod webhook {
         /// CloudFormation property
         /// [`AllowedIPRange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-webhook-webhookauthconfiguration.html#cfn-codepipeline-webhook-webhookauthconfiguration-allowediprange).
         pub allowed_ip_range: Option<Str>,
-        /// The property used to configure GitHub authentication. For GITHUB_HMAC, only the `SecretToken`
-        /// property must be set.
+        /// The property used to configure GitHub authentication. For GITHUB_HMAC, only the
+        /// `SecretToken` property must be set.
         ///
         /// CloudFormation property
         /// [`SecretToken`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-webhook-webhookauthconfiguration.html#cfn-codepipeline-webhook-webhookauthconfiguration-secrettoken).
@@ -2226,13 +2228,14 @@ pub mod webhook {
         /// [`JsonPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-codepipeline-webhook-webhookfilterrule.html#cfn-codepipeline-webhook-webhookfilterrule-jsonpath),
         /// required.
         pub json_path: Str,
-        /// The value selected by the `JsonPath` expression must match what is supplied in the `MatchEquals`
-        /// field. Otherwise, the request is ignored. Properties from the target action configuration
-        /// can be included as placeholders in this value by surrounding the action configuration key
-        /// with curly brackets. For example, if the value supplied here is "refs/heads/{Branch}" and
-        /// the target action has an action configuration property called "Branch" with a value of
-        /// "main", the `MatchEquals` value is evaluated as "refs/heads/main". For a list of action
-        /// configuration properties for built-in action types, see [Pipeline Structure Reference Action
+        /// The value selected by the `JsonPath` expression must match what is supplied in the
+        /// `MatchEquals` field. Otherwise, the request is ignored. Properties from the target action
+        /// configuration can be included as placeholders in this value by surrounding the action
+        /// configuration key with curly brackets. For example, if the value supplied here is
+        /// "refs/heads/{Branch}" and the target action has an action configuration property called
+        /// "Branch" with a value of "main", the `MatchEquals` value is evaluated as "refs/heads/main".
+        /// For a list of action configuration properties for built-in action types, see [Pipeline
+        /// Structure Reference Action
         /// Requirements](https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html#action-requirements)
         /// .
         ///

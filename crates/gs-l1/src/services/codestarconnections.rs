@@ -37,7 +37,8 @@ pub mod markers {
 /// [`AWS::CodeStarConnections::Connection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-connection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature `codestarconnections`.
+/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature
+/// `codestarconnections`.
 pub type CfnConnection = crate::Cfn<markers::Connection>;
 
 /// Information about the repository link resource, such as the repository link ARN, the
@@ -47,7 +48,8 @@ pub type CfnConnection = crate::Cfn<markers::Connection>;
 /// [`AWS::CodeStarConnections::RepositoryLink`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-codestarconnections-repositorylink.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRepositoryLink::new`, `CfnRepositoryLinkProps` and the attributes need the cargo feature `codestarconnections`.
+/// `CfnRepositoryLink::new`, `CfnRepositoryLinkProps` and the attributes need the cargo feature
+/// `codestarconnections`.
 pub type CfnRepositoryLink = crate::Cfn<markers::RepositoryLink>;
 
 /// Information, such as repository, branch, provider, and resource names for a specific sync
@@ -142,7 +144,8 @@ impl crate::Cfn<markers::Connection> {
     }
 
     /// The Amazon Resource Name (ARN) of the connection. The ARN is used as the connection
-    /// reference when the connection is shared between AWS services. For example: `arn:aws:codestar-connections:us-west-2:123456789012:connection/39e4c34d-e13a-4e94-a886-ea67651bf042`
+    /// reference when the connection is shared between AWS services. For example:
+    /// `arn:aws:codestar-connections:us-west-2:123456789012:connection/39e4c34d-e13a-4e94-a886-ea67651bf042`
     /// .
     ///
     /// `Fn::GetAtt` of

@@ -111,7 +111,8 @@ pub mod markers {
 /// [`AWS::Cognito::IdentityPool`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-identitypool.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIdentityPool::new`, `CfnIdentityPoolProps` and the attributes need the cargo feature `cognito`.
+/// `CfnIdentityPool::new`, `CfnIdentityPoolProps` and the attributes need the cargo feature
+/// `cognito`.
 pub type CfnIdentityPool = crate::Cfn<markers::IdentityPool>;
 
 /// A list of the identity pool principal tag assignments for attributes for access control.
@@ -192,7 +193,8 @@ pub type CfnUserPool = crate::Cfn<markers::UserPool>;
 /// [`AWS::Cognito::UserPoolClient`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserPoolClient::new`, `CfnUserPoolClientProps` and the attributes need the cargo feature `cognito`.
+/// `CfnUserPoolClient::new`, `CfnUserPoolClientProps` and the attributes need the cargo feature
+/// `cognito`.
 pub type CfnUserPoolClient = crate::Cfn<markers::UserPoolClient>;
 
 /// The AWS::Cognito::UserPoolDomain resource creates a new domain for a user pool.
@@ -201,7 +203,8 @@ pub type CfnUserPoolClient = crate::Cfn<markers::UserPoolClient>;
 /// [`AWS::Cognito::UserPoolDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpooldomain.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserPoolDomain::new`, `CfnUserPoolDomainProps` and the attributes need the cargo feature `cognito`.
+/// `CfnUserPoolDomain::new`, `CfnUserPoolDomainProps` and the attributes need the cargo feature
+/// `cognito`.
 pub type CfnUserPoolDomain = crate::Cfn<markers::UserPoolDomain>;
 
 /// A user pool group. Contains details about the group and the way that it contributes to IAM
@@ -213,7 +216,8 @@ pub type CfnUserPoolDomain = crate::Cfn<markers::UserPoolDomain>;
 /// [`AWS::Cognito::UserPoolGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserPoolGroup::new`, `CfnUserPoolGroupProps` and the attributes need the cargo feature `cognito`.
+/// `CfnUserPoolGroup::new`, `CfnUserPoolGroupProps` and the attributes need the cargo feature
+/// `cognito`.
 pub type CfnUserPoolGroup = crate::Cfn<markers::UserPoolGroup>;
 
 /// The `AWS::Cognito::UserPoolIdentityProvider` resource creates an identity provider for a
@@ -233,8 +237,9 @@ pub type CfnUserPoolIdentityProvider = crate::Cfn<markers::UserPoolIdentityProvi
 /// [`AWS::Cognito::UserPoolRegionalConfigurationAttachment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolregionalconfigurationattachment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserPoolRegionalConfigurationAttachment::new`, `CfnUserPoolRegionalConfigurationAttachmentProps`
-/// and the attributes need the cargo feature `cognito`.
+/// `CfnUserPoolRegionalConfigurationAttachment::new`,
+/// `CfnUserPoolRegionalConfigurationAttachmentProps` and the attributes need the cargo feature
+/// `cognito`.
 pub type CfnUserPoolRegionalConfigurationAttachment = crate::Cfn<markers::UserPoolRegionalConfigurationAttachment>;
 
 /// Resource Type definition for AWS::Cognito::UserPoolReplica
@@ -285,7 +290,8 @@ pub type CfnUserPoolUICustomizationAttachment = crate::Cfn<markers::UserPoolUICu
 /// [`AWS::Cognito::UserPoolUser`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpooluser.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserPoolUser::new`, `CfnUserPoolUserProps` and the attributes need the cargo feature `cognito`.
+/// `CfnUserPoolUser::new`, `CfnUserPoolUserProps` and the attributes need the cargo feature
+/// `cognito`.
 pub type CfnUserPoolUser = crate::Cfn<markers::UserPoolUser>;
 
 /// Adds a user to a group. A user who is in a group can present a preferred-role claim to an
@@ -529,18 +535,18 @@ pub mod identity_pool {
         /// [`ClientId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-identitypool-cognitoidentityprovider.html#cfn-cognito-identitypool-cognitoidentityprovider-clientid),
         /// required.
         ///
-        /// Takes a [`CfnUserPoolClient`](crate::cognito::CfnUserPoolClient) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnUserPoolClient`](crate::cognito::CfnUserPoolClient) handle (written as its
+        /// `Ref`), or a string or token.
         pub client_id: Id<crate::cognito::CfnUserPoolClient>,
-        /// The provider name for an Amazon Cognito user pool. For example: `cognito-idp.us-east-2.amazonaws.com/us-east-2_123456789`
-        /// .
+        /// The provider name for an Amazon Cognito user pool. For example:
+        /// `cognito-idp.us-east-2.amazonaws.com/us-east-2_123456789` .
         ///
         /// CloudFormation property
         /// [`ProviderName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-identitypool-cognitoidentityprovider.html#cfn-cognito-identitypool-cognitoidentityprovider-providername),
         /// required.
         ///
-        /// Takes a [`CfnUserPool`](crate::cognito::CfnUserPool) handle (written as `Fn::GetAtt` of its `ProviderName`),
-        /// or a string or token.
+        /// Takes a [`CfnUserPool`](crate::cognito::CfnUserPool) handle (written as `Fn::GetAtt` of its
+        /// `ProviderName`), or a string or token.
         pub provider_name: Id<crate::cognito::CfnUserPool>,
         /// TRUE if server-side token validation is enabled for the identity provider’s token.
         ///
@@ -726,9 +732,10 @@ pub struct CfnIdentityPoolRoleAttachmentProps {
     /// Takes a [`CfnIdentityPool`](crate::cognito::CfnIdentityPool) handle (written as its `Ref`),
     /// or a string or token.
     pub identity_pool_id: Id<crate::cognito::CfnIdentityPool>,
-    /// How users for a specific identity provider are mapped to roles. This is a string to the `RoleMapping`
-    /// object map. The string identifies the identity provider. For example: `graph.facebook.com`
-    /// or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id` .
+    /// How users for a specific identity provider are mapped to roles. This is a string to the
+    /// `RoleMapping` object map. The string identifies the identity provider. For example:
+    /// `graph.facebook.com` or
+    /// `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id` .
     ///
     /// CloudFormation property
     /// [`RoleMappings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-identitypoolroleattachment.html#cfn-cognito-identitypoolroleattachment-rolemappings).
@@ -814,8 +821,9 @@ pub mod identity_pool_role_attachment {
         /// CloudFormation property
         /// [`AmbiguousRoleResolution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-identitypoolroleattachment-rolemapping.html#cfn-cognito-identitypoolroleattachment-rolemapping-ambiguousroleresolution).
         pub ambiguous_role_resolution: Option<Str>,
-        /// Identifier for the identity provider for which the role is mapped. For example: `graph.facebook.com`
-        /// or `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id
+        /// Identifier for the identity provider for which the role is mapped. For example:
+        /// `graph.facebook.com` or
+        /// `cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id
         /// (http://cognito-idp.us-east-1.amazonaws.com/us-east-1_abcdefghi:app_client_id)` . This is
         /// the identity provider that is used by the user for authentication.
         ///
@@ -910,8 +918,8 @@ pub mod identity_pool_role_attachment {
         /// [`Claim`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-identitypoolroleattachment-mappingrule.html#cfn-cognito-identitypoolroleattachment-mappingrule-claim),
         /// required.
         pub claim: Str,
-        /// The match condition that specifies how closely the claim value in the IdP token must match `Value`
-        /// .
+        /// The match condition that specifies how closely the claim value in the IdP token must match
+        /// `Value` .
         ///
         /// CloudFormation property
         /// [`MatchType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-identitypoolroleattachment-mappingrule.html#cfn-cognito-identitypoolroleattachment-mappingrule-matchtype),
@@ -1049,8 +1057,8 @@ pub mod log_delivery_configuration {
         pub cloud_watch_logs_configuration: Option<CloudWatchLogsConfiguration>,
         /// The source of events that your user pool sends for logging. To send error-level logs about
         /// user notification activity, set to `userNotification` . To send info-level logs about
-        /// threat-protection user activity in user pools with the Plus feature plan, set to `userAuthEvents`
-        /// .
+        /// threat-protection user activity in user pools with the Plus feature plan, set to
+        /// `userAuthEvents` .
         ///
         /// CloudFormation property
         /// [`EventSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-logdeliveryconfiguration-logconfiguration.html#cfn-cognito-logdeliveryconfiguration-logconfiguration-eventsource).
@@ -1065,8 +1073,8 @@ pub mod log_delivery_configuration {
         /// send `userNotification` activity with [information about message
         /// delivery](https://docs.aws.amazon.com/cognito/latest/developerguide/exporting-quotas-and-usage.html)
         /// , choose `ERROR` with `CloudWatchLogsConfiguration` . To send `userAuthEvents` activity with
-        /// user logs from threat protection with the Plus feature plan, choose `INFO` with one of `CloudWatchLogsConfiguration`
-        /// , `FirehoseConfiguration` , or `S3Configuration` .
+        /// user logs from threat protection with the Plus feature plan, choose `INFO` with one of
+        /// `CloudWatchLogsConfiguration` , `FirehoseConfiguration` , or `S3Configuration` .
         ///
         /// CloudFormation property
         /// [`LogLevel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-logdeliveryconfiguration-logconfiguration.html#cfn-cognito-logdeliveryconfiguration-logconfiguration-loglevel).
@@ -1434,9 +1442,9 @@ pub struct CfnTermsProps {
     /// [`Enforcement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-terms.html#cfn-cognito-terms-enforcement),
     /// required.
     pub enforcement: Str,
-    /// A map of URLs to languages. For each localized language that will view the requested `TermsName`
-    /// , assign a URL. A selection of `cognito:default` displays for all languages that don't have
-    /// a language-specific URL.
+    /// A map of URLs to languages. For each localized language that will view the requested
+    /// `TermsName` , assign a URL. A selection of `cognito:default` displays for all languages that
+    /// don't have a language-specific URL.
     ///
     /// CloudFormation property
     /// [`Links`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-terms.html#cfn-cognito-terms-links),
@@ -1528,12 +1536,12 @@ impl crate::Cfn<markers::Terms> {
 /// [`CfnUserPool::new`] takes them.
 #[cfg(feature = "cognito")]
 pub struct CfnUserPoolProps {
-    /// The available verified method a user can use to recover their password when they call `ForgotPassword`
-    /// . You can use this setting to define a preferred method when a user has more than one method
-    /// available. With this setting, SMS doesn't qualify for a valid password recovery mechanism if
-    /// the user also has SMS multi-factor authentication (MFA) activated. In the absence of this
-    /// setting, Amazon Cognito uses the legacy behavior to determine the recovery method where SMS
-    /// is preferred through email.
+    /// The available verified method a user can use to recover their password when they call
+    /// `ForgotPassword` . You can use this setting to define a preferred method when a user has
+    /// more than one method available. With this setting, SMS doesn't qualify for a valid password
+    /// recovery mechanism if the user also has SMS multi-factor authentication (MFA) activated. In
+    /// the absence of this setting, Amazon Cognito uses the legacy behavior to determine the
+    /// recovery method where SMS is preferred through email.
     ///
     /// CloudFormation property
     /// [`AccountRecoverySetting`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html#cfn-cognito-userpool-accountrecoverysetting).
@@ -1678,10 +1686,10 @@ pub struct CfnUserPoolProps {
     /// CloudFormation property
     /// [`SmsVerificationMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html#cfn-cognito-userpool-smsverificationmessage).
     pub sms_verification_message: Option<Str>,
-    /// The settings for updates to user attributes. These settings include the property `AttributesRequireVerificationBeforeUpdate`
-    /// , a user-pool setting that tells Amazon Cognito how to handle changes to the value of your
-    /// users' email address and phone number attributes. For more information, see [Verifying
-    /// updates to email addresses and phone
+    /// The settings for updates to user attributes. These settings include the property
+    /// `AttributesRequireVerificationBeforeUpdate` , a user-pool setting that tells Amazon Cognito
+    /// how to handle changes to the value of your users' email address and phone number attributes.
+    /// For more information, see [Verifying updates to email addresses and phone
     /// numbers](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html#user-pool-settings-verifications-verify-attribute-updates)
     /// .
     ///
@@ -1689,9 +1697,9 @@ pub struct CfnUserPoolProps {
     /// [`UserAttributeUpdateSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html#cfn-cognito-userpool-userattributeupdatesettings).
     pub user_attribute_update_settings: Option<user_pool::UserAttributeUpdateSettings>,
     /// Contains settings for activation of threat protection, including the operating mode and
-    /// additional authentication types. To log user security information but take no action, set to `AUDIT`
-    /// . To configure automatic security responses to potentially unwanted traffic to your user
-    /// pool, set to `ENFORCED` .
+    /// additional authentication types. To log user security information but take no action, set to
+    /// `AUDIT` . To configure automatic security responses to potentially unwanted traffic to your
+    /// user pool, set to `ENFORCED` .
     ///
     /// CloudFormation property
     /// [`UserPoolAddOns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html#cfn-cognito-userpool-userpooladdons).
@@ -1727,11 +1735,11 @@ pub struct CfnUserPoolProps {
     pub username_attributes: Option<List<Str>>,
     /// Sets the case sensitivity option for sign-in usernames. When `CaseSensitive` is `false`
     /// (case insensitive), users can sign in with any combination of capital and lowercase letters.
-    /// For example, `username` , `USERNAME` , or `UserName` , or for email, `email@example.com` or `EMaiL@eXamplE.Com`
-    /// . For most use cases, set case sensitivity to `false` as a best practice. When usernames and
-    /// email addresses are case insensitive, Amazon Cognito treats any variation in case as the
-    /// same user, and prevents a case variation from being assigned to the same attribute for a
-    /// different user.
+    /// For example, `username` , `USERNAME` , or `UserName` , or for email, `email@example.com` or
+    /// `EMaiL@eXamplE.Com` . For most use cases, set case sensitivity to `false` as a best
+    /// practice. When usernames and email addresses are case insensitive, Amazon Cognito treats any
+    /// variation in case as the same user, and prevents a case variation from being assigned to the
+    /// same attribute for a different user.
     ///
     /// CloudFormation property
     /// [`UsernameConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html#cfn-cognito-userpool-usernameconfiguration).
@@ -1893,8 +1901,8 @@ impl crate::Cfn<markers::UserPool> {
         gs_core::Value::GetAtt(self.node(), "ProviderURL".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the user pool, such as `arn:aws:cognito-idp:us-east-1:123412341234:userpool/us-east-1_123412341`
-    /// .
+    /// The Amazon Resource Name (ARN) of the user pool, such as
+    /// `arn:aws:cognito-idp:us-east-1:123412341234:userpool/us-east-1_123412341` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpool.html#aws-resource-cognito-userpool-return-values).
@@ -2015,8 +2023,8 @@ pub mod user_pool {
         pub require_uppercase: Option<Bool>,
         /// The number of days a temporary password is valid in the password policy. If the user doesn't
         /// sign in during this time, an administrator must reset their password. Defaults to `7` . If
-        /// you submit a value of `0` , Amazon Cognito treats it as a null value and sets `TemporaryPasswordValidityDays`
-        /// to its default value.
+        /// you submit a value of `0` , Amazon Cognito treats it as a null value and sets
+        /// `TemporaryPasswordValidityDays` to its default value.
         ///
         /// CloudFormation property
         /// [`TemporaryPasswordValidityDays`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-passwordpolicy.html#cfn-cognito-userpool-passwordpolicy-temporarypasswordvaliditydays).
@@ -2073,8 +2081,8 @@ pub mod user_pool {
         /// CloudFormation property
         /// [`DefaultEmailOption`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-verificationmessagetemplate.html#cfn-cognito-userpool-verificationmessagetemplate-defaultemailoption).
         pub default_email_option: Option<Str>,
-        /// The template for email messages that Amazon Cognito sends to your users. You can set an `EmailMessage`
-        /// template only if the value of
+        /// The template for email messages that Amazon Cognito sends to your users. You can set an
+        /// `EmailMessage` template only if the value of
         /// [EmailSendingAccount](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html#CognitoUserPools-Type-EmailConfigurationType-EmailSendingAccount)
         /// is `DEVELOPER` . When your
         /// [EmailSendingAccount](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html#CognitoUserPools-Type-EmailConfigurationType-EmailSendingAccount)
@@ -2083,8 +2091,8 @@ pub mod user_pool {
         /// CloudFormation property
         /// [`EmailMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-verificationmessagetemplate.html#cfn-cognito-userpool-verificationmessagetemplate-emailmessage).
         pub email_message: Option<Str>,
-        /// The email message template for sending a confirmation link to the user. You can set an `EmailMessageByLink`
-        /// template only if the value of
+        /// The email message template for sending a confirmation link to the user. You can set an
+        /// `EmailMessageByLink` template only if the value of
         /// [EmailSendingAccount](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html#CognitoUserPools-Type-EmailConfigurationType-EmailSendingAccount)
         /// is `DEVELOPER` . When your
         /// [EmailSendingAccount](https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html#CognitoUserPools-Type-EmailConfigurationType-EmailSendingAccount)
@@ -2168,8 +2176,8 @@ pub mod user_pool {
     pub struct SchemaAttribute {
         /// The data format of the values for your attribute. When you choose an `AttributeDataType` ,
         /// Amazon Cognito validates the input against the data type. A custom attribute value in your
-        /// user's ID token is always a string, for example `"custom:isMember" : "true"` or `"custom:YearsAsMember" :
-        /// "12"` .
+        /// user's ID token is always a string, for example `"custom:isMember" : "true"` or
+        /// `"custom:YearsAsMember" : "12"` .
         ///
         /// CloudFormation property
         /// [`AttributeDataType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-schemaattribute.html#cfn-cognito-userpool-schemaattribute-attributedatatype).
@@ -2188,12 +2196,12 @@ pub mod user_pool {
         /// [`Mutable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-schemaattribute.html#cfn-cognito-userpool-schemaattribute-mutable).
         pub mutable: Option<Bool>,
         /// The name of your user pool attribute. When you create or update a user pool, adding a schema
-        /// attribute creates a custom or developer-only attribute. When you add an attribute with a `Name`
-        /// value of `MyAttribute` , Amazon Cognito creates the custom attribute `custom:MyAttribute` .
-        /// When `DeveloperOnlyAttribute` is `true` , Amazon Cognito creates your attribute as `dev:MyAttribute`
-        /// . In an operation that describes a user pool, Amazon Cognito returns this value as `value`
-        /// for standard attributes, `custom:value` for custom attributes, and `dev:value` for
-        /// developer-only attributes..
+        /// attribute creates a custom or developer-only attribute. When you add an attribute with a
+        /// `Name` value of `MyAttribute` , Amazon Cognito creates the custom attribute
+        /// `custom:MyAttribute` . When `DeveloperOnlyAttribute` is `true` , Amazon Cognito creates your
+        /// attribute as `dev:MyAttribute` . In an operation that describes a user pool, Amazon Cognito
+        /// returns this value as `value` for standard attributes, `custom:value` for custom attributes,
+        /// and `dev:value` for developer-only attributes..
         ///
         /// CloudFormation property
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-schemaattribute.html#cfn-cognito-userpool-schemaattribute-name).
@@ -2261,8 +2269,8 @@ pub mod user_pool {
     /// [`StringAttributeConstraints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-stringattributeconstraints.html)
     /// of [`AWS::Cognito::UserPool`](super::CfnUserPool).
     pub struct StringAttributeConstraints {
-        /// The maximum length of a string attribute value. Must be a number less than or equal to `2^1023`
-        /// , represented as a string with a length of 131072 characters or fewer.
+        /// The maximum length of a string attribute value. Must be a number less than or equal to
+        /// `2^1023` , represented as a string with a length of 131072 characters or fewer.
         ///
         /// CloudFormation property
         /// [`MaxLength`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-stringattributeconstraints.html#cfn-cognito-userpool-stringattributeconstraints-maxlength).
@@ -2302,15 +2310,15 @@ pub mod user_pool {
         }
     }
 
-    /// The minimum and maximum values of an attribute that is of the number type, for example `custom:age`
-    /// .
+    /// The minimum and maximum values of an attribute that is of the number type, for example
+    /// `custom:age` .
     ///
     /// CloudFormation property type
     /// [`NumberAttributeConstraints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-numberattributeconstraints.html)
     /// of [`AWS::Cognito::UserPool`](super::CfnUserPool).
     pub struct NumberAttributeConstraints {
-        /// The maximum length of a number attribute value. Must be a number less than or equal to `2^1023`
-        /// , represented as a string with a length of 131072 characters or fewer.
+        /// The maximum length of a number attribute value. Must be a number less than or equal to
+        /// `2^1023` , represented as a string with a length of 131072 characters or fewer.
         ///
         /// CloudFormation property
         /// [`MaxValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-numberattributeconstraints.html#cfn-cognito-userpool-numberattributeconstraints-maxvalue).
@@ -2567,10 +2575,10 @@ pub mod user_pool {
         }
     }
 
-    /// The settings for updates to user attributes. These settings include the property `AttributesRequireVerificationBeforeUpdate`
-    /// , a user-pool setting that tells Amazon Cognito how to handle changes to the value of your
-    /// users' email address and phone number attributes. For more information, see [Verifying
-    /// updates to email addresses and phone
+    /// The settings for updates to user attributes. These settings include the property
+    /// `AttributesRequireVerificationBeforeUpdate` , a user-pool setting that tells Amazon Cognito
+    /// how to handle changes to the value of your users' email address and phone number attributes.
+    /// For more information, see [Verifying updates to email addresses and phone
     /// numbers](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-email-phone-verification.html#user-pool-settings-verifications-verify-attribute-updates)
     /// .
     ///
@@ -2783,8 +2791,8 @@ pub mod user_pool {
         /// CloudFormation property
         /// [`CreateAuthChallenge`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-createauthchallenge).
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub create_auth_challenge: Option<Id<crate::lambda::CfnFunction>>,
         /// The configuration of a custom email sender Lambda trigger. This trigger routes all email
         /// notifications from a user pool to a Lambda function that delivers the message using custom
@@ -2816,8 +2824,8 @@ pub mod user_pool {
         /// CloudFormation property
         /// [`DefineAuthChallenge`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-defineauthchallenge).
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub define_auth_challenge: Option<Id<crate::lambda::CfnFunction>>,
         /// The `InboundFederation` property.
         ///
@@ -2857,8 +2865,8 @@ pub mod user_pool {
         /// CloudFormation property
         /// [`PreAuthentication`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-preauthentication).
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub pre_authentication: Option<Id<crate::lambda::CfnFunction>>,
         /// The configuration of a [pre sign-up Lambda
         /// trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html)
@@ -2877,8 +2885,8 @@ pub mod user_pool {
         /// CloudFormation property
         /// [`PreTokenGeneration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-pretokengeneration).
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub pre_token_generation: Option<Id<crate::lambda::CfnFunction>>,
         /// The detailed configuration of a [pre token generation Lambda
         /// trigger](https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-token-generation.html)
@@ -2904,8 +2912,8 @@ pub mod user_pool {
         /// CloudFormation property
         /// [`VerifyAuthChallengeResponse`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-lambdaconfig.html#cfn-cognito-userpool-lambdaconfig-verifyauthchallengeresponse).
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub verify_auth_challenge_response: Option<Id<crate::lambda::CfnFunction>>,
     }
 
@@ -2977,8 +2985,8 @@ pub mod user_pool {
         /// CloudFormation property
         /// [`LambdaArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-customsmssender.html#cfn-cognito-userpool-customsmssender-lambdaarn).
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub lambda_arn: Option<Id<crate::lambda::CfnFunction>>,
         /// The user pool trigger version of the request that Amazon Cognito sends to your Lambda
         /// function. Higher-numbered versions add fields that support new features.
@@ -3116,12 +3124,12 @@ pub mod user_pool {
         }
     }
 
-    /// The available verified method a user can use to recover their password when they call `ForgotPassword`
-    /// . You can use this setting to define a preferred method when a user has more than one method
-    /// available. With this setting, SMS doesn't qualify for a valid password recovery mechanism if
-    /// the user also has SMS multi-factor authentication (MFA) activated. In the absence of this
-    /// setting, Amazon Cognito uses the legacy behavior to determine the recovery method where SMS
-    /// is preferred through email.
+    /// The available verified method a user can use to recover their password when they call
+    /// `ForgotPassword` . You can use this setting to define a preferred method when a user has
+    /// more than one method available. With this setting, SMS doesn't qualify for a valid password
+    /// recovery mechanism if the user also has SMS multi-factor authentication (MFA) activated. In
+    /// the absence of this setting, Amazon Cognito uses the legacy behavior to determine the
+    /// recovery method where SMS is preferred through email.
     ///
     /// CloudFormation property type
     /// [`AccountRecoverySetting`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpool-accountrecoverysetting.html)
@@ -3594,9 +3602,9 @@ pub struct CfnUserPoolClientProps {
     /// CloudFormation property
     /// [`AnalyticsConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-analyticsconfiguration).
     pub analytics_configuration: Option<user_pool_client::AnalyticsConfiguration>,
-    /// Amazon Cognito creates a session token for each API request in an authentication flow. `AuthSessionValidity`
-    /// is the duration, in minutes, of that session token. Your user pool native user must respond
-    /// to each authentication challenge before the session expires.
+    /// Amazon Cognito creates a session token for each API request in an authentication flow.
+    /// `AuthSessionValidity` is the duration, in minutes, of that session token. Your user pool
+    /// native user must respond to each authentication challenge before the session expires.
     ///
     /// CloudFormation property
     /// [`AuthSessionValidity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-authsessionvalidity).
@@ -3626,8 +3634,8 @@ pub struct CfnUserPoolClientProps {
     /// [Adding session data to API
     /// requests](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-adaptive-authentication.html#user-pool-settings-adaptive-authentication-device-fingerprint)
     /// . If you don’t include this parameter, you can't send the source IP address to Amazon
-    /// Cognito threat protection features. You can only activate `EnablePropagateAdditionalUserContextData`
-    /// in an app client that has a client secret.
+    /// Cognito threat protection features. You can only activate
+    /// `EnablePropagateAdditionalUserContextData` in an app client that has a client secret.
     ///
     /// CloudFormation property
     /// [`EnablePropagateAdditionalUserContextData`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-enablepropagateadditionalusercontextdata).
@@ -3678,9 +3686,9 @@ pub struct CfnUserPoolClientProps {
     /// account confirmation, and password recovery when the user doesn't exist in the user pool.
     /// When set to `ENABLED` and the user doesn't exist, authentication returns an error indicating
     /// either the username or password was incorrect. Account confirmation and password recovery
-    /// return a response indicating a code was sent to a simulated destination. When set to `LEGACY`
-    /// , those APIs return a `UserNotFoundException` exception if the user doesn't exist in the
-    /// user pool.
+    /// return a response indicating a code was sent to a simulated destination. When set to
+    /// `LEGACY` , those APIs return a `UserNotFoundException` exception if the user doesn't exist
+    /// in the user pool.
     ///
     /// CloudFormation property
     /// [`PreventUserExistenceErrors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-preventuserexistenceerrors).
@@ -3701,8 +3709,8 @@ pub struct CfnUserPoolClientProps {
     /// [`RefreshTokenRotation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-refreshtokenrotation).
     pub refresh_token_rotation: Option<user_pool_client::RefreshTokenRotation>,
     /// The refresh token time limit. After this limit expires, your user can't use their refresh
-    /// token. To specify the time unit for `RefreshTokenValidity` as `seconds` , `minutes` , `hours`
-    /// , or `days` , set a `TokenValidityUnits` value in your API request.
+    /// token. To specify the time unit for `RefreshTokenValidity` as `seconds` , `minutes` ,
+    /// `hours` , or `days` , set a `TokenValidityUnits` value in your API request.
     ///
     /// CloudFormation property
     /// [`RefreshTokenValidity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolclient.html#cfn-cognito-userpoolclient-refreshtokenvalidity).
@@ -3944,21 +3952,23 @@ pub mod user_pool_client {
     /// [`TokenValidityUnits`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolclient-tokenvalidityunits.html)
     /// of [`AWS::Cognito::UserPoolClient`](super::CfnUserPoolClient).
     pub struct TokenValidityUnits {
-        /// A time unit for the value that you set in the `AccessTokenValidity` parameter. The default `AccessTokenValidity`
-        /// time unit is `hours` . `AccessTokenValidity` duration can range from five minutes to one
-        /// day.
+        /// A time unit for the value that you set in the `AccessTokenValidity` parameter. The default
+        /// `AccessTokenValidity` time unit is `hours` . `AccessTokenValidity` duration can range from
+        /// five minutes to one day.
         ///
         /// CloudFormation property
         /// [`AccessToken`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolclient-tokenvalidityunits.html#cfn-cognito-userpoolclient-tokenvalidityunits-accesstoken).
         pub access_token: Option<Str>,
-        /// A time unit for the value that you set in the `IdTokenValidity` parameter. The default `IdTokenValidity`
-        /// time unit is `hours` . `IdTokenValidity` duration can range from five minutes to one day.
+        /// A time unit for the value that you set in the `IdTokenValidity` parameter. The default
+        /// `IdTokenValidity` time unit is `hours` . `IdTokenValidity` duration can range from five
+        /// minutes to one day.
         ///
         /// CloudFormation property
         /// [`IdToken`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolclient-tokenvalidityunits.html#cfn-cognito-userpoolclient-tokenvalidityunits-idtoken).
         pub id_token: Option<Str>,
-        /// A time unit for the value that you set in the `RefreshTokenValidity` parameter. The default `RefreshTokenValidity`
-        /// time unit is `days` . `RefreshTokenValidity` duration can range from 60 minutes to 10 years.
+        /// A time unit for the value that you set in the `RefreshTokenValidity` parameter. The default
+        /// `RefreshTokenValidity` time unit is `days` . `RefreshTokenValidity` duration can range from 60
+        /// minutes to 10 years.
         ///
         /// CloudFormation property
         /// [`RefreshToken`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolclient-tokenvalidityunits.html#cfn-cognito-userpoolclient-tokenvalidityunits-refreshtoken).
@@ -4300,10 +4310,10 @@ pub struct CfnUserPoolGroupProps {
     pub group_name: Option<Str>,
     /// A non-negative integer value that specifies the precedence of this group relative to the
     /// other groups that a user can belong to in the user pool. Zero is the highest precedence
-    /// value. Groups with lower `Precedence` values take precedence over groups with higher or null `Precedence`
-    /// values. If a user belongs to two or more groups, it is the group with the lowest precedence
-    /// value whose role ARN is given in the user's tokens for the `cognito:roles` and `cognito:preferred_role`
-    /// claims.
+    /// value. Groups with lower `Precedence` values take precedence over groups with higher or null
+    /// `Precedence` values. If a user belongs to two or more groups, it is the group with the
+    /// lowest precedence value whose role ARN is given in the user's tokens for the `cognito:roles`
+    /// and `cognito:preferred_role` claims.
     ///
     /// CloudFormation property
     /// [`Precedence`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolgroup.html#cfn-cognito-userpoolgroup-precedence).
@@ -4413,8 +4423,8 @@ pub struct CfnUserPoolIdentityProviderProps {
     /// [`ProviderDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolidentityprovider.html#cfn-cognito-userpoolidentityprovider-providerdetails),
     /// required.
     pub provider_details: Map<Str>,
-    /// The name that you want to assign to the IdP. You can pass the identity provider name in the `identity_provider`
-    /// query parameter of requests to the [Authorize
+    /// The name that you want to assign to the IdP. You can pass the identity provider name in the
+    /// `identity_provider` query parameter of requests to the [Authorize
     /// endpoint](https://docs.aws.amazon.com/cognito/latest/developerguide/authorization-endpoint.html)
     /// to silently redirect to sign-in with the associated IdP.
     ///
@@ -5199,8 +5209,8 @@ impl crate::Cfn<markers::UserPoolReplica> {
 #[cfg(feature = "cognito")]
 pub struct CfnUserPoolResourceServerProps {
     /// A unique resource server identifier for the resource server. The identifier can be an API
-    /// friendly name like `solar-system-data` . You can also set an API URL like `https://solar-system-data-api.example.com`
-    /// as your identifier.
+    /// friendly name like `solar-system-data` . You can also set an API URL like
+    /// `https://solar-system-data-api.example.com` as your identifier.
     ///
     /// CloudFormation property
     /// [`Identifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolresourceserver.html#cfn-cognito-userpoolresourceserver-identifier),
@@ -5281,8 +5291,9 @@ impl crate::Cfn<markers::UserPoolResourceServer> {
 pub mod user_pool_resource_server {
     use crate::kinds::{IntoValue, Str};
 
-    /// One custom scope associated with a user pool resource server. This data type is a member of `ResourceServerScopeType`
-    /// . For more information, see [Scopes, M2M, and API authorization with resource
+    /// One custom scope associated with a user pool resource server. This data type is a member of
+    /// `ResourceServerScopeType` . For more information, see [Scopes, M2M, and API authorization
+    /// with resource
     /// servers](https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-define-resource-servers.html)
     /// .
     ///
@@ -5296,10 +5307,10 @@ pub mod user_pool_resource_server {
         /// [`ScopeDescription`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolresourceserver-resourceserverscopetype.html#cfn-cognito-userpoolresourceserver-resourceserverscopetype-scopedescription),
         /// required.
         pub scope_description: Str,
-        /// The name of the scope. Amazon Cognito renders custom scopes in the format `resourceServerIdentifier/ScopeName`
-        /// . For example, if this parameter is `exampleScope` in the resource server with the
-        /// identifier `exampleResourceServer` , you request and receive the scope `exampleResourceServer/exampleScope`
-        /// .
+        /// The name of the scope. Amazon Cognito renders custom scopes in the format
+        /// `resourceServerIdentifier/ScopeName` . For example, if this parameter is `exampleScope` in
+        /// the resource server with the identifier `exampleResourceServer` , you request and receive
+        /// the scope `exampleResourceServer/exampleScope` .
         ///
         /// CloudFormation property
         /// [`ScopeName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolresourceserver-resourceserverscopetype.html#cfn-cognito-userpoolresourceserver-resourceserverscopetype-scopename),
@@ -5521,9 +5532,9 @@ pub mod user_pool_risk_configuration_attachment {
         /// required.
         pub actions: AccountTakeoverActionsType,
         /// The settings for composing and sending an email message when threat protection assesses a
-        /// risk level with adaptive authentication. When you choose to notify users in `AccountTakeoverRiskConfiguration`
-        /// , Amazon Cognito sends an email message using the method and template that you set with this
-        /// data type.
+        /// risk level with adaptive authentication. When you choose to notify users in
+        /// `AccountTakeoverRiskConfiguration` , Amazon Cognito sends an email message using the method
+        /// and template that you set with this data type.
         ///
         /// CloudFormation property
         /// [`NotifyConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolriskconfigurationattachment-accounttakeoverriskconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-accounttakeoverriskconfigurationtype-notifyconfiguration).
@@ -5606,9 +5617,9 @@ pub mod user_pool_risk_configuration_attachment {
         }
     }
 
-    /// The automated response to a risk level for adaptive authentication in full-function, or `ENFORCED`
-    /// , mode. You can assign an action to each risk level that advanced security features
-    /// evaluates.
+    /// The automated response to a risk level for adaptive authentication in full-function, or
+    /// `ENFORCED` , mode. You can assign an action to each risk level that advanced security
+    /// features evaluates.
     ///
     /// CloudFormation property type
     /// [`AccountTakeoverActionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolriskconfigurationattachment-accounttakeoveractiontype.html)
@@ -5685,8 +5696,8 @@ pub mod user_pool_risk_configuration_attachment {
         /// CloudFormation property
         /// [`NoActionEmail`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype-noactionemail).
         pub no_action_email: Option<NotifyEmailType>,
-        /// The reply-to email address of an email template. Can be an email address in the format `admin@example.com`
-        /// or `Administrator <admin@example.com>` .
+        /// The reply-to email address of an email template. Can be an email address in the format
+        /// `admin@example.com` or `Administrator <admin@example.com>` .
         ///
         /// CloudFormation property
         /// [`ReplyTo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyconfigurationtype-replyto).
@@ -5750,8 +5761,8 @@ pub mod user_pool_risk_configuration_attachment {
         /// [`Subject`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolriskconfigurationattachment-notifyemailtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyemailtype-subject),
         /// required.
         pub subject: Str,
-        /// The body of an email notification formatted in plaintext. Choose an `HtmlBody` or a `TextBody`
-        /// to send an HTML-formatted or plaintext message, respectively.
+        /// The body of an email notification formatted in plaintext. Choose an `HtmlBody` or a
+        /// `TextBody` to send an HTML-formatted or plaintext message, respectively.
         ///
         /// CloudFormation property
         /// [`TextBody`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cognito-userpoolriskconfigurationattachment-notifyemailtype.html#cfn-cognito-userpoolriskconfigurationattachment-notifyemailtype-textbody).
@@ -5945,10 +5956,11 @@ pub struct CfnUserPoolUserProps {
     /// changing it replaces the resource.
     pub message_action: Option<Str>,
     /// An array of name-value pairs that contain user attributes and attribute values to be set for
-    /// the user to be created. You can create a user without specifying any attributes other than `Username`
-    /// . However, any attributes that you specify as required (when creating a user pool or in the *Attributes*
-    /// tab of the console) either you should supply (in your call to `AdminCreateUser` ) or the
-    /// user should supply (when they sign up in response to your welcome message).
+    /// the user to be created. You can create a user without specifying any attributes other than
+    /// `Username` . However, any attributes that you specify as required (when creating a user pool
+    /// or in the *Attributes* tab of the console) either you should supply (in your call to
+    /// `AdminCreateUser` ) or the user should supply (when they sign up in response to your welcome
+    /// message).
     ///
     /// CloudFormation property
     /// [`UserAttributes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpooluser.html#cfn-cognito-userpooluser-userattributes);
@@ -6101,8 +6113,8 @@ pub struct CfnUserPoolUserToGroupAttachmentProps {
     /// [`GroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpoolusertogroupattachment.html#cfn-cognito-userpoolusertogroupattachment-groupname),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnUserPoolGroup`](crate::cognito::CfnUserPoolGroup) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnUserPoolGroup`](crate::cognito::CfnUserPoolGroup) handle (written as its
+    /// `Ref`), or a string or token.
     pub group_name: Id<crate::cognito::CfnUserPoolGroup>,
     /// The ID of the user pool that contains the group that you want to add the user to.
     ///

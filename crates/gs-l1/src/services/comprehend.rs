@@ -80,7 +80,8 @@ pub type CfnEntityRecognizer = crate::Cfn<markers::EntityRecognizer>;
 /// [`AWS::Comprehend::Flywheel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-comprehend-flywheel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFlywheel::new`, `CfnFlywheelProps` and the attributes need the cargo feature `comprehend`.
+/// `CfnFlywheel::new`, `CfnFlywheelProps` and the attributes need the cargo feature
+/// `comprehend`.
 pub type CfnFlywheel = crate::Cfn<markers::Flywheel>;
 
 /// The properties of an
@@ -490,8 +491,9 @@ pub mod document_classifier {
         /// [`DocumentReadMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-documentreaderconfig.html#cfn-comprehend-documentclassifier-documentreaderconfig-documentreadmode);
         /// changing it replaces the resource.
         pub document_read_mode: Option<Str>,
-        /// Specifies the type of Amazon Textract features to apply. If you chose `TEXTRACT_ANALYZE_DOCUMENT`
-        /// as the read action, you must specify one or both of the following values:
+        /// Specifies the type of Amazon Textract features to apply. If you chose
+        /// `TEXTRACT_ANALYZE_DOCUMENT` as the read action, you must specify one or both of the
+        /// following values:
         ///
         /// CloudFormation property
         /// [`FeatureTypes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-comprehend-documentclassifier-documentreaderconfig.html#cfn-comprehend-documentclassifier-documentreaderconfig-featuretypes);

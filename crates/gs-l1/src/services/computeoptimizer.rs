@@ -30,7 +30,8 @@ pub mod markers {
 /// [`AWS::ComputeOptimizer::AutomationRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-computeoptimizer-automationrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAutomationRule::new`, `CfnAutomationRuleProps` and the attributes need the cargo feature `computeoptimizer`.
+/// `CfnAutomationRule::new`, `CfnAutomationRuleProps` and the attributes need the cargo feature
+/// `computeoptimizer`.
 pub type CfnAutomationRule = crate::Cfn<markers::AutomationRule>;
 
 /// The properties of an

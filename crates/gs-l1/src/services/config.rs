@@ -90,7 +90,8 @@ pub type CfnAggregationAuthorization = crate::Cfn<markers::AggregationAuthorizat
 /// [`AWS::Config::ConfigRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConfigRule::new`, `CfnConfigRuleProps` and the attributes need the cargo feature `config`.
+/// `CfnConfigRule::new`, `CfnConfigRuleProps` and the attributes need the cargo feature
+/// `config`.
 pub type CfnConfigRule = crate::Cfn<markers::ConfigRule>;
 
 /// The details about the configuration aggregator, including information about source accounts,
@@ -163,10 +164,10 @@ pub type CfnDeliveryChannel = crate::Cfn<markers::DeliveryChannel>;
 pub type CfnOrganizationConfigRule = crate::Cfn<markers::OrganizationConfigRule>;
 
 /// OrganizationConformancePack deploys conformance packs across member accounts in an AWS
-/// Organizations . OrganizationConformancePack enables organization service access for `config-multiaccountsetup.amazonaws.com`
-/// through the `EnableAWSServiceAccess` action and creates a service linked role in the master
-/// account of your organization. The service linked role is created only when the role does not
-/// exist in the master account.
+/// Organizations . OrganizationConformancePack enables organization service access for
+/// `config-multiaccountsetup.amazonaws.com` through the `EnableAWSServiceAccess` action and
+/// creates a service linked role in the master account of your organization. The service linked
+/// role is created only when the role does not exist in the master account.
 ///
 /// A handle to an
 /// [`AWS::Config::OrganizationConformancePack`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-organizationconformancepack.html)
@@ -193,7 +194,8 @@ pub type CfnRemediationConfiguration = crate::Cfn<markers::RemediationConfigurat
 /// [`AWS::Config::StoredQuery`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-storedquery.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStoredQuery::new`, `CfnStoredQueryProps` and the attributes need the cargo feature `config`.
+/// `CfnStoredQuery::new`, `CfnStoredQueryProps` and the attributes need the cargo feature
+/// `config`.
 pub type CfnStoredQuery = crate::Cfn<markers::StoredQuery>;
 
 /// The properties of an
@@ -412,8 +414,8 @@ impl crate::Cfn<markers::ConfigRule> {
         gs_core::Value::GetAtt(self.node(), "Compliance.Type".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the AWS Config rule, such as `arn:aws:config:us-east-1:123456789012:config-rule/config-rule-a1bzhi`
-    /// .
+    /// The Amazon Resource Name (ARN) of the AWS Config rule, such as
+    /// `arn:aws:config:us-east-1:123456789012:config-rule/config-rule-a1bzhi` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-config-configrule.html#aws-resource-config-configrule-return-values).
@@ -488,8 +490,8 @@ pub mod config_rule {
         /// token.
         pub compliance_resource_id: Option<Id<crate::ec2::CfnVolume>>,
         /// The resource types of only those AWS resources that you want to trigger an evaluation for
-        /// the rule. You can only specify one type if you also specify a resource ID for `ComplianceResourceId`
-        /// .
+        /// the rule. You can only specify one type if you also specify a resource ID for
+        /// `ComplianceResourceId` .
         ///
         /// CloudFormation property
         /// [`ComplianceResourceTypes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-config-configrule-scope.html#cfn-config-configrule-scope-complianceresourcetypes).
@@ -608,16 +610,17 @@ pub mod config_rule {
         /// CloudFormation property
         /// [`SourceDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-config-configrule-source.html#cfn-config-configrule-source-sourcedetails).
         pub source_details: Option<List<SourceDetail>>,
-        /// For AWS Config Managed rules, a predefined identifier from a list. For example, `IAM_PASSWORD_POLICY`
-        /// is a managed rule. To reference a managed rule, see [List of AWS Config Managed
+        /// For AWS Config Managed rules, a predefined identifier from a list. For example,
+        /// `IAM_PASSWORD_POLICY` is a managed rule. To reference a managed rule, see [List of AWS
+        /// Config Managed
         /// Rules](https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html)
         /// .
         ///
         /// CloudFormation property
         /// [`SourceIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-config-configrule-source.html#cfn-config-configrule-source-sourceidentifier).
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub source_identifier: Option<Id<crate::lambda::CfnFunction>>,
     }
 
@@ -723,8 +726,8 @@ pub mod config_rule {
         /// required.
         pub event_source: Str,
         /// The frequency at which you want AWS Config to run evaluations for a custom rule with a
-        /// periodic trigger. If you specify a value for `MaximumExecutionFrequency` , then `MessageType`
-        /// must use the `ScheduledNotification` value.
+        /// periodic trigger. If you specify a value for `MaximumExecutionFrequency` , then
+        /// `MessageType` must use the `ScheduledNotification` value.
         ///
         /// CloudFormation property
         /// [`MaximumExecutionFrequency`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-config-configrule-sourcedetail.html#cfn-config-configrule-sourcedetail-maximumexecutionfrequency).
@@ -1235,8 +1238,8 @@ pub mod configuration_recorder {
         pub recording_frequency: Str,
         /// An array of `recordingModeOverride` objects for you to specify your overrides for the
         /// recording mode. The `recordingModeOverride` object in the `recordingModeOverrides` array
-        /// consists of three fields: a `description` , the new `recordingFrequency` , and an array of `resourceTypes`
-        /// to override.
+        /// consists of three fields: a `description` , the new `recordingFrequency` , and an array of
+        /// `resourceTypes` to override.
         ///
         /// CloudFormation property
         /// [`RecordingModeOverrides`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-config-configurationrecorder-recordingmode.html#cfn-config-configurationrecorder-recordingmode-recordingmodeoverrides).
@@ -2002,8 +2005,9 @@ pub mod organization_config_rule {
         /// CloudFormation property
         /// [`ResourceTypesScope`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-config-organizationconfigrule-organizationmanagedrulemetadata.html#cfn-config-organizationconfigrule-organizationmanagedrulemetadata-resourcetypesscope).
         pub resource_types_scope: Option<List<Str>>,
-        /// For organization config managed rules, a predefined identifier from a list. For example, `IAM_PASSWORD_POLICY`
-        /// is a managed rule. To reference a managed rule, see [Using AWS Config managed
+        /// For organization config managed rules, a predefined identifier from a list. For example,
+        /// `IAM_PASSWORD_POLICY` is a managed rule. To reference a managed rule, see [Using AWS Config
+        /// managed
         /// rules](https://docs.aws.amazon.com/config/latest/developerguide/evaluate-config_use-managed-rules.html)
         /// .
         ///
@@ -2085,8 +2089,8 @@ pub mod organization_config_rule {
         /// required.
         pub lambda_function_arn: Str,
         /// The maximum frequency with which AWS Config runs evaluations for a rule. Your custom rule is
-        /// triggered when AWS Config delivers the configuration snapshot. For more information, see `ConfigSnapshotDeliveryProperties`
-        /// .
+        /// triggered when AWS Config delivers the configuration snapshot. For more information, see
+        /// `ConfigSnapshotDeliveryProperties` .
         ///
         /// CloudFormation property
         /// [`MaximumExecutionFrequency`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-config-organizationconfigrule-organizationcustomrulemetadata.html#cfn-config-organizationconfigrule-organizationcustomrulemetadata-maximumexecutionfrequency).

@@ -211,7 +211,8 @@ pub mod markers {
 /// [`AWS::Connect::AgentStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-agentstatus.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAgentStatus::new`, `CfnAgentStatusProps` and the attributes need the cargo feature `connect`.
+/// `CfnAgentStatus::new`, `CfnAgentStatusProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnAgentStatus = crate::Cfn<markers::AgentStatus>;
 
 /// The approved origin for the instance.
@@ -220,7 +221,8 @@ pub type CfnAgentStatus = crate::Cfn<markers::AgentStatus>;
 /// [`AWS::Connect::ApprovedOrigin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-approvedorigin.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApprovedOrigin::new`, `CfnApprovedOriginProps` and the attributes need the cargo feature `connect`.
+/// `CfnApprovedOrigin::new`, `CfnApprovedOriginProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnApprovedOrigin = crate::Cfn<markers::ApprovedOrigin>;
 
 /// Specifies a flow for an Connect Customer instance.
@@ -229,7 +231,8 @@ pub type CfnApprovedOrigin = crate::Cfn<markers::ApprovedOrigin>;
 /// [`AWS::Connect::ContactFlow`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-contactflow.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnContactFlow::new`, `CfnContactFlowProps` and the attributes need the cargo feature `connect`.
+/// `CfnContactFlow::new`, `CfnContactFlowProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnContactFlow = crate::Cfn<markers::ContactFlow>;
 
 /// Specifies a flow module for an Connect Customer instance.
@@ -291,7 +294,8 @@ pub type CfnDataLakeAssociation = crate::Cfn<markers::DataLakeAssociation>;
 /// [`AWS::Connect::DataTable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-datatable.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataTable::new`, `CfnDataTableProps` and the attributes need the cargo feature `connect`.
+/// `CfnDataTable::new`, `CfnDataTableProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnDataTable = crate::Cfn<markers::DataTable>;
 
 /// Represents an attribute (column) in a data table. Attributes define the schema and
@@ -325,7 +329,8 @@ pub type CfnDataTableRecord = crate::Cfn<markers::DataTableRecord>;
 /// [`AWS::Connect::EmailAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-emailaddress.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEmailAddress::new`, `CfnEmailAddressProps` and the attributes need the cargo feature `connect`.
+/// `CfnEmailAddress::new`, `CfnEmailAddressProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnEmailAddress = crate::Cfn<markers::EmailAddress>;
 
 /// Creates an evaluation form for the specified Connect Customer instance.
@@ -334,7 +339,8 @@ pub type CfnEmailAddress = crate::Cfn<markers::EmailAddress>;
 /// [`AWS::Connect::EvaluationForm`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-evaluationform.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEvaluationForm::new`, `CfnEvaluationFormProps` and the attributes need the cargo feature `connect`.
+/// `CfnEvaluationForm::new`, `CfnEvaluationFormProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnEvaluationForm = crate::Cfn<markers::EvaluationForm>;
 
 /// Specifies hours of operation.
@@ -393,7 +399,8 @@ pub type CfnMetric = crate::Cfn<markers::Metric>;
 /// [`AWS::Connect::Notification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-notification.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnNotification::new`, `CfnNotificationProps` and the attributes need the cargo feature `connect`.
+/// `CfnNotification::new`, `CfnNotificationProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnNotification = crate::Cfn<markers::Notification>;
 
 /// Claims a phone number to the specified Connect Customer instance or traffic distribution
@@ -403,7 +410,8 @@ pub type CfnNotification = crate::Cfn<markers::Notification>;
 /// [`AWS::Connect::PhoneNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-phonenumber.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPhoneNumber::new`, `CfnPhoneNumberProps` and the attributes need the cargo feature `connect`.
+/// `CfnPhoneNumber::new`, `CfnPhoneNumberProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnPhoneNumber = crate::Cfn<markers::PhoneNumber>;
 
 /// Textual or numeric value that describes an attribute.
@@ -440,7 +448,8 @@ pub type CfnQueue = crate::Cfn<markers::Queue>;
 /// [`AWS::Connect::QuickConnect`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-quickconnect.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnQuickConnect::new`, `CfnQuickConnectProps` and the attributes need the cargo feature `connect`.
+/// `CfnQuickConnect::new`, `CfnQuickConnectProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnQuickConnect = crate::Cfn<markers::QuickConnect>;
 
 /// Creates a new routing profile.
@@ -449,7 +458,8 @@ pub type CfnQuickConnect = crate::Cfn<markers::QuickConnect>;
 /// [`AWS::Connect::RoutingProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-routingprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRoutingProfile::new`, `CfnRoutingProfileProps` and the attributes need the cargo feature `connect`.
+/// `CfnRoutingProfile::new`, `CfnRoutingProfileProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnRoutingProfile = crate::Cfn<markers::RoutingProfile>;
 
 /// Creates a rule for the specified Connect Customer instance.
@@ -467,7 +477,8 @@ pub type CfnRule = crate::Cfn<markers::Rule>;
 /// [`AWS::Connect::SecurityKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-securitykey.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSecurityKey::new`, `CfnSecurityKeyProps` and the attributes need the cargo feature `connect`.
+/// `CfnSecurityKey::new`, `CfnSecurityKeyProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnSecurityKey = crate::Cfn<markers::SecurityKey>;
 
 /// Creates a security profile.
@@ -486,7 +497,8 @@ pub type CfnSecurityProfile = crate::Cfn<markers::SecurityProfile>;
 /// [`AWS::Connect::TaskTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-tasktemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTaskTemplate::new`, `CfnTaskTemplateProps` and the attributes need the cargo feature `connect`.
+/// `CfnTaskTemplate::new`, `CfnTaskTemplateProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnTaskTemplate = crate::Cfn<markers::TaskTemplate>;
 
 /// Resource Type definition for AWS::Connect::TestCase
@@ -552,7 +564,8 @@ pub type CfnView = crate::Cfn<markers::View>;
 /// [`AWS::Connect::ViewVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-viewversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnViewVersion::new`, `CfnViewVersionProps` and the attributes need the cargo feature `connect`.
+/// `CfnViewVersion::new`, `CfnViewVersionProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnViewVersion = crate::Cfn<markers::ViewVersion>;
 
 /// Resource type definition for AWS::Connect::Vocabulary
@@ -561,7 +574,8 @@ pub type CfnViewVersion = crate::Cfn<markers::ViewVersion>;
 /// [`AWS::Connect::Vocabulary`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-vocabulary.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVocabulary::new`, `CfnVocabularyProps` and the attributes need the cargo feature `connect`.
+/// `CfnVocabulary::new`, `CfnVocabularyProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnVocabulary = crate::Cfn<markers::Vocabulary>;
 
 /// Contains information about a workspace, which defines the user experience by mapping views
@@ -571,7 +585,8 @@ pub type CfnVocabulary = crate::Cfn<markers::Vocabulary>;
 /// [`AWS::Connect::Workspace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-workspace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature `connect`.
+/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature
+/// `connect`.
 pub type CfnWorkspace = crate::Cfn<markers::Workspace>;
 
 /// The properties of an
@@ -4897,9 +4912,9 @@ pub struct CfnInstanceProps {
     /// [`IdentityManagementType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instance.html#cfn-connect-instance-identitymanagementtype),
     /// required; changing it replaces the resource.
     pub identity_management_type: Str,
-    /// The alias of instance. `InstanceAlias` is only required when `IdentityManagementType` is `CONNECT_MANAGED`
-    /// or `SAML` . `InstanceAlias` is not required when `IdentityManagementType` is `EXISTING_DIRECTORY`
-    /// .
+    /// The alias of instance. `InstanceAlias` is only required when `IdentityManagementType` is
+    /// `CONNECT_MANAGED` or `SAML` . `InstanceAlias` is not required when `IdentityManagementType`
+    /// is `EXISTING_DIRECTORY` .
     ///
     /// CloudFormation property
     /// [`InstanceAlias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instance.html#cfn-connect-instance-instancealias);
@@ -5164,7 +5179,9 @@ pub struct CfnInstanceStorageConfigProps {
     /// CloudFormation property
     /// [`KinesisVideoStreamConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instancestorageconfig.html#cfn-connect-instancestorageconfig-kinesisvideostreamconfig).
     pub kinesis_video_stream_config: Option<instance_storage_config::KinesisVideoStreamConfig>,
-    /// A valid resource type. Following are the valid resource types: `CHAT_TRANSCRIPTS` | `CALL_RECORDINGS` | `SCHEDULED_REPORTS` | `MEDIA_STREAMS` | `CONTACT_TRACE_RECORDS` | `AGENT_EVENTS`
+    /// A valid resource type. Following are the valid resource types: `CHAT_TRANSCRIPTS` |
+    /// `CALL_RECORDINGS` | `SCHEDULED_REPORTS` | `MEDIA_STREAMS` | `CONTACT_TRACE_RECORDS` |
+    /// `AGENT_EVENTS`
     ///
     /// CloudFormation property
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-instancestorageconfig.html#cfn-connect-instancestorageconfig-resourcetype),
@@ -7893,7 +7910,8 @@ pub mod rule {
         /// required; changing it replaces the resource.
         pub event_source_name: Str,
         /// The Amazon Resource Name (ARN) of the integration association. `IntegrationAssociationArn`
-        /// is required if `TriggerEventSource` is one of the following values: `OnZendeskTicketCreate` | `OnZendeskTicketStatusUpdate` | `OnSalesforceCaseCreate`
+        /// is required if `TriggerEventSource` is one of the following values: `OnZendeskTicketCreate` |
+        /// `OnZendeskTicketStatusUpdate` | `OnSalesforceCaseCreate`
         ///
         /// CloudFormation property
         /// [`IntegrationAssociationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-connect-rule-ruletriggereventsource.html#cfn-connect-rule-ruletriggereventsource-integrationassociationarn);
@@ -7964,7 +7982,8 @@ pub mod rule {
         /// [`SubmitAutoEvaluationActions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-connect-rule-actions.html#cfn-connect-rule-actions-submitautoevaluationactions).
         pub submit_auto_evaluation_actions: Option<List<SubmitAutoEvaluationAction>>,
         /// Information about the task action. This field is required if `TriggerEventSource` is one of
-        /// the following values: `OnZendeskTicketCreate` | `OnZendeskTicketStatusUpdate` | `OnSalesforceCaseCreate`
+        /// the following values: `OnZendeskTicketCreate` | `OnZendeskTicketStatusUpdate` |
+        /// `OnSalesforceCaseCreate`
         ///
         /// CloudFormation property
         /// [`TaskActions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-connect-rule-actions.html#cfn-connect-rule-actions-taskactions).
@@ -8052,7 +8071,8 @@ pub mod rule {
     }
 
     /// Information about the task action. This field is required if `TriggerEventSource` is one of
-    /// the following values: `OnZendeskTicketCreate` | `OnZendeskTicketStatusUpdate` | `OnSalesforceCaseCreate`
+    /// the following values: `OnZendeskTicketCreate` | `OnZendeskTicketStatusUpdate` |
+    /// `OnSalesforceCaseCreate`
     ///
     /// CloudFormation property type
     /// [`TaskAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-connect-rule-taskaction.html)
@@ -9176,8 +9196,8 @@ pub struct CfnTaskTemplateProps {
     /// [`Constraints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-constraints).
     pub constraints: Option<task_template::Constraints>,
     /// The Amazon Resource Name (ARN) of the flow that runs by default when a task is created by
-    /// referencing this template. `ContactFlowArn` is not required when there is a field with `fieldType` = `QUICK_CONNECT`
-    /// .
+    /// referencing this template. `ContactFlowArn` is not required when there is a field with
+    /// `fieldType` = `QUICK_CONNECT` .
     ///
     /// CloudFormation property
     /// [`ContactFlowArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-contactflowarn).
@@ -9192,8 +9212,8 @@ pub struct CfnTaskTemplateProps {
     /// CloudFormation property
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-description).
     pub description: Option<Str>,
-    /// Fields that are part of the template. A template requires at least one field that has type `Name`
-    /// .
+    /// Fields that are part of the template. A template requires at least one field that has type
+    /// `Name` .
     ///
     /// CloudFormation property
     /// [`Fields`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connect-tasktemplate.html#cfn-connect-tasktemplate-fields).
@@ -9401,7 +9421,9 @@ pub mod task_template {
         /// CloudFormation property
         /// [`SingleSelectOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-connect-tasktemplate-field.html#cfn-connect-tasktemplate-field-singleselectoptions).
         pub single_select_options: Option<List<Str>>,
-        /// Indicates the type of field. Following are the valid field types: `NAME` `DESCRIPTION` | `SCHEDULED_TIME` | `QUICK_CONNECT` | `URL` | `NUMBER` | `TEXT` | `TEXT_AREA` | `DATE_TIME` | `BOOLEAN` | `SINGLE_SELECT` | `EMAIL`
+        /// Indicates the type of field. Following are the valid field types: `NAME` `DESCRIPTION` |
+        /// `SCHEDULED_TIME` | `QUICK_CONNECT` | `URL` | `NUMBER` | `TEXT` | `TEXT_AREA` | `DATE_TIME` |
+        /// `BOOLEAN` | `SINGLE_SELECT` | `EMAIL`
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-connect-tasktemplate-field.html#cfn-connect-tasktemplate-field-type),

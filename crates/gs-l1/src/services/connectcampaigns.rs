@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::ConnectCampaigns::Campaign`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connectcampaigns-campaign.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCampaign::new`, `CfnCampaignProps` and the attributes need the cargo feature `connectcampaigns`.
+/// `CfnCampaign::new`, `CfnCampaignProps` and the attributes need the cargo feature
+/// `connectcampaigns`.
 pub type CfnCampaign = crate::Cfn<markers::Campaign>;
 
 /// The properties of an

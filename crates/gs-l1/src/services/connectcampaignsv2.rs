@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::ConnectCampaignsV2::Campaign`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-connectcampaignsv2-campaign.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCampaign::new`, `CfnCampaignProps` and the attributes need the cargo feature `connectcampaignsv2`.
+/// `CfnCampaign::new`, `CfnCampaignProps` and the attributes need the cargo feature
+/// `connectcampaignsv2`.
 pub type CfnCampaign = crate::Cfn<markers::Campaign>;
 
 /// The properties of an

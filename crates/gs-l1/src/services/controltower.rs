@@ -48,7 +48,8 @@ pub type CfnEnabledBaseline = crate::Cfn<markers::EnabledBaseline>;
 /// [`AWS::ControlTower::EnabledControl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-enabledcontrol.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEnabledControl::new`, `CfnEnabledControlProps` and the attributes need the cargo feature `controltower`.
+/// `CfnEnabledControl::new`, `CfnEnabledControlProps` and the attributes need the cargo feature
+/// `controltower`.
 pub type CfnEnabledControl = crate::Cfn<markers::EnabledControl>;
 
 /// Creates a new landing zone. This API call starts an asynchronous operation that creates and
@@ -58,7 +59,8 @@ pub type CfnEnabledControl = crate::Cfn<markers::EnabledControl>;
 /// [`AWS::ControlTower::LandingZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-controltower-landingzone.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLandingZone::new`, `CfnLandingZoneProps` and the attributes need the cargo feature `controltower`.
+/// `CfnLandingZone::new`, `CfnLandingZoneProps` and the attributes need the cargo feature
+/// `controltower`.
 pub type CfnLandingZone = crate::Cfn<markers::LandingZone>;
 
 /// The properties of an
@@ -216,8 +218,8 @@ pub mod enabled_baseline {
 #[cfg(feature = "controltower")]
 pub struct CfnEnabledControlProps {
     /// The ARN of the control. Only *Strongly recommended* and *Elective* controls are permitted,
-    /// with the exception of the *Region deny* control. For information on how to find the `controlIdentifier`
-    /// , see [the overview
+    /// with the exception of the *Region deny* control. For information on how to find the
+    /// `controlIdentifier` , see [the overview
     /// page](https://docs.aws.amazon.com//controltower/latest/APIReference/Welcome.html) .
     ///
     /// CloudFormation property

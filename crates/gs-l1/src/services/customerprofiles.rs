@@ -81,7 +81,8 @@ pub type CfnCalculatedAttributeDefinition = crate::Cfn<markers::CalculatedAttrib
 /// [`AWS::CustomerProfiles::Domain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domain.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDomain::new`, `CfnDomainProps` and the attributes need the cargo feature `customerprofiles`.
+/// `CfnDomain::new`, `CfnDomainProps` and the attributes need the cargo feature
+/// `customerprofiles`.
 pub type CfnDomain = crate::Cfn<markers::Domain>;
 
 /// Resource Type definition for AWS::CustomerProfiles::DomainObjectType
@@ -100,7 +101,8 @@ pub type CfnDomainObjectType = crate::Cfn<markers::DomainObjectType>;
 /// [`AWS::CustomerProfiles::EventStream`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventstream.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEventStream::new`, `CfnEventStreamProps` and the attributes need the cargo feature `customerprofiles`.
+/// `CfnEventStream::new`, `CfnEventStreamProps` and the attributes need the cargo feature
+/// `customerprofiles`.
 pub type CfnEventStream = crate::Cfn<markers::EventStream>;
 
 /// Specifies the rules to perform an action based on customer ingested data.
@@ -109,7 +111,8 @@ pub type CfnEventStream = crate::Cfn<markers::EventStream>;
 /// [`AWS::CustomerProfiles::EventTrigger`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-eventtrigger.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEventTrigger::new`, `CfnEventTriggerProps` and the attributes need the cargo feature `customerprofiles`.
+/// `CfnEventTrigger::new`, `CfnEventTriggerProps` and the attributes need the cargo feature
+/// `customerprofiles`.
 pub type CfnEventTrigger = crate::Cfn<markers::EventTrigger>;
 
 /// Specifies an Amazon Connect Customer Profiles Integration.
@@ -118,7 +121,8 @@ pub type CfnEventTrigger = crate::Cfn<markers::EventTrigger>;
 /// [`AWS::CustomerProfiles::Integration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-integration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature `customerprofiles`.
+/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature
+/// `customerprofiles`.
 pub type CfnIntegration = crate::Cfn<markers::Integration>;
 
 /// Specifies an Amazon Connect Customer Profiles Object Type Mapping.
@@ -127,7 +131,8 @@ pub type CfnIntegration = crate::Cfn<markers::Integration>;
 /// [`AWS::CustomerProfiles::ObjectType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-objecttype.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnObjectType::new`, `CfnObjectTypeProps` and the attributes need the cargo feature `customerprofiles`.
+/// `CfnObjectType::new`, `CfnObjectTypeProps` and the attributes need the cargo feature
+/// `customerprofiles`.
 pub type CfnObjectType = crate::Cfn<markers::ObjectType>;
 
 /// Resource Type definition for AWS::CustomerProfiles::Recommender
@@ -136,7 +141,8 @@ pub type CfnObjectType = crate::Cfn<markers::ObjectType>;
 /// [`AWS::CustomerProfiles::Recommender`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-recommender.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRecommender::new`, `CfnRecommenderProps` and the attributes need the cargo feature `customerprofiles`.
+/// `CfnRecommender::new`, `CfnRecommenderProps` and the attributes need the cargo feature
+/// `customerprofiles`.
 pub type CfnRecommender = crate::Cfn<markers::Recommender>;
 
 /// A recommender schema defining the set of data columns available for training recommenders
@@ -629,9 +635,9 @@ pub struct CfnDomainProps {
     /// [`DataStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-datastore).
     pub data_store: Option<domain::DataStore>,
     /// The URL of the SQS dead letter queue, which is used for reporting errors associated with
-    /// ingesting data from third party applications. You must set up a policy on the `DeadLetterQueue`
-    /// for the `SendMessage` operation to enable Amazon Connect Customer Profiles to send messages
-    /// to the `DeadLetterQueue` .
+    /// ingesting data from third party applications. You must set up a policy on the
+    /// `DeadLetterQueue` for the `SendMessage` operation to enable Amazon Connect Customer Profiles
+    /// to send messages to the `DeadLetterQueue` .
     ///
     /// CloudFormation property
     /// [`DeadLetterQueueUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-customerprofiles-domain.html#cfn-customerprofiles-domain-deadletterqueueurl).
@@ -848,8 +854,8 @@ pub mod domain {
     /// of [`AWS::CustomerProfiles::Domain`](super::CfnDomain).
     pub struct AutoMerging {
         /// Determines how the auto-merging process should resolve conflicts between different profiles.
-        /// For example, if Profile A and Profile B have the same `FirstName` and `LastName` , `ConflictResolution`
-        /// specifies which `EmailAddress` should be used.
+        /// For example, if Profile A and Profile B have the same `FirstName` and `LastName` ,
+        /// `ConflictResolution` specifies which `EmailAddress` should be used.
         ///
         /// CloudFormation property
         /// [`ConflictResolution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-automerging.html#cfn-customerprofiles-domain-automerging-conflictresolution).
@@ -901,8 +907,8 @@ pub mod domain {
     }
 
     /// Determines how the auto-merging process should resolve conflicts between different profiles.
-    /// For example, if Profile A and Profile B have the same `FirstName` and `LastName` , `ConflictResolution`
-    /// specifies which `EmailAddress` should be used.
+    /// For example, if Profile A and Profile B have the same `FirstName` and `LastName` ,
+    /// `ConflictResolution` specifies which `EmailAddress` should be used.
     ///
     /// CloudFormation property type
     /// [`ConflictResolution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-conflictresolution.html)
@@ -914,8 +920,8 @@ pub mod domain {
         /// [`ConflictResolvingModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-conflictresolution.html#cfn-customerprofiles-domain-conflictresolution-conflictresolvingmodel),
         /// required.
         pub conflict_resolving_model: Str,
-        /// The `ObjectType` name that is used to resolve profile merging conflicts when choosing `SOURCE`
-        /// as the `ConflictResolvingModel` .
+        /// The `ObjectType` name that is used to resolve profile merging conflicts when choosing
+        /// `SOURCE` as the `ConflictResolvingModel` .
         ///
         /// CloudFormation property
         /// [`SourceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-conflictresolution.html#cfn-customerprofiles-domain-conflictresolution-sourcename).
@@ -1100,9 +1106,10 @@ pub mod domain {
 
     /// The process of matching duplicate profiles using Rule-Based matching. If `RuleBasedMatching =
     /// true` , Connect Customer Customer Profiles will start to match and merge your profiles
-    /// according to your configuration in the `RuleBasedMatchingRequest` . You can use the `ListRuleBasedMatches`
-    /// and `GetSimilarProfiles` API to return and review the results. Also, if you have configured `ExportingConfig`
-    /// in the `RuleBasedMatchingRequest` , you can download the results from S3.
+    /// according to your configuration in the `RuleBasedMatchingRequest` . You can use the
+    /// `ListRuleBasedMatches` and `GetSimilarProfiles` API to return and review the results. Also,
+    /// if you have configured `ExportingConfig` in the `RuleBasedMatchingRequest` , you can
+    /// download the results from S3.
     ///
     /// CloudFormation property type
     /// [`RuleBasedMatching`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-rulebasedmatching.html)
@@ -1115,8 +1122,8 @@ pub mod domain {
         /// [`AttributeTypesSelector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-attributetypesselector).
         pub attribute_types_selector: Option<AttributeTypesSelector>,
         /// Determines how the auto-merging process should resolve conflicts between different profiles.
-        /// For example, if Profile A and Profile B have the same `FirstName` and `LastName` , `ConflictResolution`
-        /// specifies which `EmailAddress` should be used.
+        /// For example, if Profile A and Profile B have the same `FirstName` and `LastName` ,
+        /// `ConflictResolution` specifies which `EmailAddress` should be used.
         ///
         /// CloudFormation property
         /// [`ConflictResolution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-conflictresolution).
@@ -1132,8 +1139,8 @@ pub mod domain {
         /// CloudFormation property
         /// [`ExportingConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-exportingconfig).
         pub exporting_config: Option<ExportingConfig>,
-        /// Configures how the rule-based matching process should match profiles. You can have up to 15 `MatchingRule`
-        /// in the `MatchingRules` .
+        /// Configures how the rule-based matching process should match profiles. You can have up to 15
+        /// `MatchingRule` in the `MatchingRules` .
         ///
         /// CloudFormation property
         /// [`MatchingRules`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-rulebasedmatching.html#cfn-customerprofiles-domain-rulebasedmatching-matchingrules).
@@ -1197,33 +1204,35 @@ pub mod domain {
     pub struct AttributeTypesSelector {
         /// The `Address` type. You can choose from `Address` , `BusinessAddress` , `MaillingAddress` ,
         /// and `ShippingAddress` . You only can use the `Address` type in the `MatchingRule` . For
-        /// example, if you want to match a profile based on `BusinessAddress.City` or `MaillingAddress.City`
-        /// , you can choose the `BusinessAddress` and the `MaillingAddress` to represent the `Address`
-        /// type and specify the `Address.City` on the matching rule.
+        /// example, if you want to match a profile based on `BusinessAddress.City` or
+        /// `MaillingAddress.City` , you can choose the `BusinessAddress` and the `MaillingAddress` to
+        /// represent the `Address` type and specify the `Address.City` on the matching rule.
         ///
         /// CloudFormation property
         /// [`Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-attributetypesselector.html#cfn-customerprofiles-domain-attributetypesselector-address).
         pub address: Option<List<Str>>,
-        /// Configures the `AttributeMatchingModel` , you can either choose `ONE_TO_ONE` or `MANY_TO_MANY`
-        /// .
+        /// Configures the `AttributeMatchingModel` , you can either choose `ONE_TO_ONE` or
+        /// `MANY_TO_MANY` .
         ///
         /// CloudFormation property
         /// [`AttributeMatchingModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-attributetypesselector.html#cfn-customerprofiles-domain-attributetypesselector-attributematchingmodel),
         /// required.
         pub attribute_matching_model: Str,
-        /// The Email type. You can choose from `EmailAddress` , `BusinessEmailAddress` and `PersonalEmailAddress`
-        /// . You only can use the `EmailAddress` type in the `MatchingRule` . For example, if you want
-        /// to match profile based on `PersonalEmailAddress` or `BusinessEmailAddress` , you can choose
-        /// the `PersonalEmailAddress` and the `BusinessEmailAddress` to represent the `EmailAddress`
-        /// type and only specify the `EmailAddress` on the matching rule.
+        /// The Email type. You can choose from `EmailAddress` , `BusinessEmailAddress` and
+        /// `PersonalEmailAddress` . You only can use the `EmailAddress` type in the `MatchingRule` .
+        /// For example, if you want to match profile based on `PersonalEmailAddress` or
+        /// `BusinessEmailAddress` , you can choose the `PersonalEmailAddress` and the
+        /// `BusinessEmailAddress` to represent the `EmailAddress` type and only specify the
+        /// `EmailAddress` on the matching rule.
         ///
         /// CloudFormation property
         /// [`EmailAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-attributetypesselector.html#cfn-customerprofiles-domain-attributetypesselector-emailaddress).
         pub email_address: Option<List<Str>>,
-        /// The `PhoneNumber` type. You can choose from `PhoneNumber` , `HomePhoneNumber` , and `MobilePhoneNumber`
-        /// . You only can use the `PhoneNumber` type in the `MatchingRule` . For example, if you want
-        /// to match a profile based on `Phone` or `HomePhone` , you can choose the `Phone` and the `HomePhone`
-        /// to represent the `PhoneNumber` type and only specify the `PhoneNumber` on the matching rule.
+        /// The `PhoneNumber` type. You can choose from `PhoneNumber` , `HomePhoneNumber` , and
+        /// `MobilePhoneNumber` . You only can use the `PhoneNumber` type in the `MatchingRule` . For
+        /// example, if you want to match a profile based on `Phone` or `HomePhone` , you can choose the
+        /// `Phone` and the `HomePhone` to represent the `PhoneNumber` type and only specify the
+        /// `PhoneNumber` on the matching rule.
         ///
         /// CloudFormation property
         /// [`PhoneNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-customerprofiles-domain-attributetypesselector.html#cfn-customerprofiles-domain-attributetypesselector-phonenumber).

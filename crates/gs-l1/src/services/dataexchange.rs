@@ -31,7 +31,8 @@ pub mod markers {
 /// [`AWS::DataExchange::DataSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-dataset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataSet::new`, `CfnDataSetProps` and the attributes need the cargo feature `dataexchange`.
+/// `CfnDataSet::new`, `CfnDataSetProps` and the attributes need the cargo feature
+/// `dataexchange`.
 pub type CfnDataSet = crate::Cfn<markers::DataSet>;
 
 /// An event action is an AWS Data Exchange resource that automatically exports data set
@@ -41,7 +42,8 @@ pub type CfnDataSet = crate::Cfn<markers::DataSet>;
 /// [`AWS::DataExchange::EventAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dataexchange-eventaction.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEventAction::new`, `CfnEventActionProps` and the attributes need the cargo feature `dataexchange`.
+/// `CfnEventAction::new`, `CfnEventActionProps` and the attributes need the cargo feature
+/// `dataexchange`.
 pub type CfnEventAction = crate::Cfn<markers::EventAction>;
 
 /// The properties of an

@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::DataPipeline::Pipeline`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datapipeline-pipeline.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPipeline::new`, `CfnPipelineProps` and the attributes need the cargo feature `datapipeline`.
+/// `CfnPipeline::new`, `CfnPipelineProps` and the attributes need the cargo feature
+/// `datapipeline`.
 pub type CfnPipeline = crate::Cfn<markers::Pipeline>;
 
 /// The properties of an

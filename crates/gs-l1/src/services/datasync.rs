@@ -112,7 +112,8 @@ pub type CfnLocationAzureBlob = crate::Cfn<markers::LocationAzureBlob>;
 /// [`AWS::DataSync::LocationEFS`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationefs.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLocationEFS::new`, `CfnLocationEFSProps` and the attributes need the cargo feature `datasync`.
+/// `CfnLocationEFS::new`, `CfnLocationEFSProps` and the attributes need the cargo feature
+/// `datasync`.
 pub type CfnLocationEFS = crate::Cfn<markers::LocationEFS>;
 
 /// The `AWS::DataSync::LocationFSxLustre` resource specifies an endpoint for an Amazon FSx for
@@ -167,7 +168,8 @@ pub type CfnLocationFSxWindows = crate::Cfn<markers::LocationFSxWindows>;
 /// [`AWS::DataSync::LocationHDFS`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationhdfs.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLocationHDFS::new`, `CfnLocationHDFSProps` and the attributes need the cargo feature `datasync`.
+/// `CfnLocationHDFS::new`, `CfnLocationHDFSProps` and the attributes need the cargo feature
+/// `datasync`.
 pub type CfnLocationHDFS = crate::Cfn<markers::LocationHDFS>;
 
 /// The `AWS::DataSync::LocationNFS` resource specifies a Network File System (NFS) file server
@@ -177,7 +179,8 @@ pub type CfnLocationHDFS = crate::Cfn<markers::LocationHDFS>;
 /// [`AWS::DataSync::LocationNFS`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationnfs.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLocationNFS::new`, `CfnLocationNFSProps` and the attributes need the cargo feature `datasync`.
+/// `CfnLocationNFS::new`, `CfnLocationNFSProps` and the attributes need the cargo feature
+/// `datasync`.
 pub type CfnLocationNFS = crate::Cfn<markers::LocationNFS>;
 
 /// The `AWS::DataSync::LocationObjectStorage` resource specifies an endpoint for a self-managed
@@ -200,7 +203,8 @@ pub type CfnLocationObjectStorage = crate::Cfn<markers::LocationObjectStorage>;
 /// [`AWS::DataSync::LocationS3`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locations3.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLocationS3::new`, `CfnLocationS3Props` and the attributes need the cargo feature `datasync`.
+/// `CfnLocationS3::new`, `CfnLocationS3Props` and the attributes need the cargo feature
+/// `datasync`.
 pub type CfnLocationS3 = crate::Cfn<markers::LocationS3>;
 
 /// The `AWS::DataSync::LocationSMB` resource specifies a Server Message Block (SMB) location
@@ -210,7 +214,8 @@ pub type CfnLocationS3 = crate::Cfn<markers::LocationS3>;
 /// [`AWS::DataSync::LocationSMB`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationsmb.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLocationSMB::new`, `CfnLocationSMBProps` and the attributes need the cargo feature `datasync`.
+/// `CfnLocationSMB::new`, `CfnLocationSMBProps` and the attributes need the cargo feature
+/// `datasync`.
 pub type CfnLocationSMB = crate::Cfn<markers::LocationSMB>;
 
 /// The `AWS::DataSync::Task` resource specifies a task. A task is a set of two locations
@@ -801,8 +806,8 @@ pub struct CfnLocationEFSProps {
     /// [`EfsFilesystemArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationefs.html#cfn-datasync-locationefs-efsfilesystemarn);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnFileSystem`](crate::efs::CfnFileSystem) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnFileSystem`](crate::efs::CfnFileSystem) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub efs_filesystem_arn: Option<Id<crate::efs::CfnFileSystem>>,
     /// Specifies an AWS Identity and Access Management (IAM) role that allows DataSync to access
     /// your Amazon EFS file system.
@@ -2146,9 +2151,9 @@ pub struct CfnLocationHDFSProps {
     /// CloudFormation property
     /// [`KerberosKeytab`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-kerberoskeytab).
     pub kerberos_keytab: Option<Str>,
-    /// The `krb5.conf` file that contains the Kerberos configuration information. You can load the `krb5.conf`
-    /// by providing a string of the file's contents or an Amazon S3 presigned URL of the file. If `KERBEROS`
-    /// is specified for `AuthType` , this value is required.
+    /// The `krb5.conf` file that contains the Kerberos configuration information. You can load the
+    /// `krb5.conf` by providing a string of the file's contents or an Amazon S3 presigned URL of
+    /// the file. If `KERBEROS` is specified for `AuthType` , this value is required.
     ///
     /// CloudFormation property
     /// [`KerberosKrb5Conf`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationhdfs.html#cfn-datasync-locationhdfs-kerberoskrb5conf).
@@ -2537,8 +2542,8 @@ pub struct CfnLocationNFSProps {
     /// [`ServerHostname`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationnfs.html#cfn-datasync-locationnfs-serverhostname);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnInstance`](crate::ec2::CfnInstance) handle (written as `Fn::GetAtt` of its `PrivateIp`),
-    /// or a string or token.
+    /// Takes a [`CfnInstance`](crate::ec2::CfnInstance) handle (written as `Fn::GetAtt` of its
+    /// `PrivateIp`), or a string or token.
     pub server_hostname: Option<Id<crate::ec2::CfnInstance>>,
     /// Specifies the export path in your NFS file server that you want DataSync to mount.
     ///
@@ -2731,9 +2736,9 @@ pub struct CfnLocationObjectStorageProps {
     /// [`BucketName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-bucketname);
     /// changing it replaces the resource.
     pub bucket_name: Option<Str>,
-    /// Specifies configuration information for a DataSync-managed secret, which includes the `SecretKey`
-    /// that DataSync uses to access a specific object storage location, with a customer-managed AWS
-    /// KMS key .
+    /// Specifies configuration information for a DataSync-managed secret, which includes the
+    /// `SecretKey` that DataSync uses to access a specific object storage location, with a
+    /// customer-managed AWS KMS key .
     ///
     /// CloudFormation property
     /// [`CmkSecretConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-cmksecretconfig).
@@ -2760,8 +2765,8 @@ pub struct CfnLocationObjectStorageProps {
     pub secret_key: Option<Str>,
     /// Specifies a certificate chain for DataSync to authenticate with your object storage system
     /// if the system uses a private or self-signed certificate authority (CA). You must specify a
-    /// single `.pem` file with a full certificate chain (for example, `file:///home/user/.ssh/object_storage_certificates.pem`
-    /// ).
+    /// single `.pem` file with a full certificate chain (for example,
+    /// `file:///home/user/.ssh/object_storage_certificates.pem` ).
     ///
     /// CloudFormation property
     /// [`ServerCertificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationobjectstorage.html#cfn-datasync-locationobjectstorage-servercertificate).
@@ -3406,8 +3411,8 @@ pub struct CfnLocationSMBProps {
     /// [`MountOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-mountoptions).
     pub mount_options: Option<location_smb::MountOptions>,
     /// Specifies the password of the user who can mount your SMB file server and has permission to
-    /// access the files and folders involved in your transfer. This parameter applies only if `AuthenticationType`
-    /// is set to `NTLM` .
+    /// access the files and folders involved in your transfer. This parameter applies only if
+    /// `AuthenticationType` is set to `NTLM` .
     ///
     /// CloudFormation property
     /// [`Password`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-password).
@@ -3420,8 +3425,9 @@ pub struct CfnLocationSMBProps {
     /// changing it replaces the resource.
     pub server_hostname: Option<Str>,
     /// Specifies the name of the share exported by your SMB file server where DataSync will read or
-    /// write data. You can include a subdirectory in the share path (for example, `/path/to/subdirectory`
-    /// ). Make sure that other SMB clients in your network can also mount this path.
+    /// write data. You can include a subdirectory in the share path (for example,
+    /// `/path/to/subdirectory` ). Make sure that other SMB clients in your network can also mount
+    /// this path.
     ///
     /// CloudFormation property
     /// [`Subdirectory`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-locationsmb.html#cfn-datasync-locationsmb-subdirectory).
@@ -3709,8 +3715,8 @@ pub struct CfnTaskProps {
     /// CloudFormation property
     /// [`CloudWatchLogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datasync-task.html#cfn-datasync-task-cloudwatchloggrouparn).
     ///
-    /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub cloud_watch_log_group_arn: Option<Id<crate::logs::CfnLogGroup>>,
     /// The Amazon Resource Name (ARN) of an AWS storage resource's location.
     ///

@@ -107,7 +107,8 @@ pub mod markers {
 /// [`AWS::DataZone::Connection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-connection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature `datazone`.
+/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature
+/// `datazone`.
 pub type CfnConnection = crate::Cfn<markers::Connection>;
 
 /// The `AWS::DataZone::DataSource` resource specifies an Amazon DataZone data source that is
@@ -118,7 +119,8 @@ pub type CfnConnection = crate::Cfn<markers::Connection>;
 /// [`AWS::DataZone::DataSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-datasource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature `datazone`.
+/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature
+/// `datazone`.
 pub type CfnDataSource = crate::Cfn<markers::DataSource>;
 
 /// The `AWS::DataZone::Domain` resource specifies an Amazon DataZone domain. You can use
@@ -137,7 +139,8 @@ pub type CfnDomain = crate::Cfn<markers::Domain>;
 /// [`AWS::DataZone::DomainUnit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-domainunit.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDomainUnit::new`, `CfnDomainUnitProps` and the attributes need the cargo feature `datazone`.
+/// `CfnDomainUnit::new`, `CfnDomainUnitProps` and the attributes need the cargo feature
+/// `datazone`.
 pub type CfnDomainUnit = crate::Cfn<markers::DomainUnit>;
 
 /// The `AWS::DataZone::Environment` resource specifies an Amazon DataZone environment, which is
@@ -148,7 +151,8 @@ pub type CfnDomainUnit = crate::Cfn<markers::DomainUnit>;
 /// [`AWS::DataZone::Environment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-environment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature `datazone`.
+/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature
+/// `datazone`.
 pub type CfnEnvironment = crate::Cfn<markers::Environment>;
 
 /// The details about the specified action configured for an environment. For example, the
@@ -198,7 +202,8 @@ pub type CfnFormType = crate::Cfn<markers::FormType>;
 /// [`AWS::DataZone::GroupProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-groupprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGroupProfile::new`, `CfnGroupProfileProps` and the attributes need the cargo feature `datazone`.
+/// `CfnGroupProfile::new`, `CfnGroupProfileProps` and the attributes need the cargo feature
+/// `datazone`.
 pub type CfnGroupProfile = crate::Cfn<markers::GroupProfile>;
 
 /// The owner that you want to add to the entity.
@@ -217,7 +222,8 @@ pub type CfnOwner = crate::Cfn<markers::Owner>;
 /// [`AWS::DataZone::PolicyGrant`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-policygrant.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPolicyGrant::new`, `CfnPolicyGrantProps` and the attributes need the cargo feature `datazone`.
+/// `CfnPolicyGrant::new`, `CfnPolicyGrantProps` and the attributes need the cargo feature
+/// `datazone`.
 pub type CfnPolicyGrant = crate::Cfn<markers::PolicyGrant>;
 
 /// The `AWS::DataZone::Project` resource specifies an Amazon DataZone project. Projects enable
@@ -251,7 +257,8 @@ pub type CfnProjectMembership = crate::Cfn<markers::ProjectMembership>;
 /// [`AWS::DataZone::ProjectProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-projectprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProjectProfile::new`, `CfnProjectProfileProps` and the attributes need the cargo feature `datazone`.
+/// `CfnProjectProfile::new`, `CfnProjectProfileProps` and the attributes need the cargo feature
+/// `datazone`.
 pub type CfnProjectProfile = crate::Cfn<markers::ProjectProfile>;
 
 /// The `AWS::DataZone::SubscriptionTarget` resource specifies an Amazon DataZone subscription
@@ -276,7 +283,8 @@ pub type CfnSubscriptionTarget = crate::Cfn<markers::SubscriptionTarget>;
 /// [`AWS::DataZone::UserProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-datazone-userprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserProfile::new`, `CfnUserProfileProps` and the attributes need the cargo feature `datazone`.
+/// `CfnUserProfile::new`, `CfnUserProfileProps` and the attributes need the cargo feature
+/// `datazone`.
 pub type CfnUserProfile = crate::Cfn<markers::UserProfile>;
 
 /// The properties of an

@@ -45,7 +45,8 @@ pub type CfnCluster = crate::Cfn<markers::Cluster>;
 /// [`AWS::DAX::ParameterGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-parametergroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnParameterGroup::new`, `CfnParameterGroupProps` and the attributes need the cargo feature `dax`.
+/// `CfnParameterGroup::new`, `CfnParameterGroupProps` and the attributes need the cargo feature
+/// `dax`.
 pub type CfnParameterGroup = crate::Cfn<markers::ParameterGroup>;
 
 /// Creates a new subnet group.
@@ -54,7 +55,8 @@ pub type CfnParameterGroup = crate::Cfn<markers::ParameterGroup>;
 /// [`AWS::DAX::SubnetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-subnetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSubnetGroup::new`, `CfnSubnetGroupProps` and the attributes need the cargo feature `dax`.
+/// `CfnSubnetGroup::new`, `CfnSubnetGroupProps` and the attributes need the cargo feature
+/// `dax`.
 pub type CfnSubnetGroup = crate::Cfn<markers::SubnetGroup>;
 
 /// The properties of an
@@ -63,9 +65,9 @@ pub type CfnSubnetGroup = crate::Cfn<markers::SubnetGroup>;
 #[cfg(feature = "dax")]
 pub struct CfnClusterProps {
     /// The Availability Zones (AZs) in which the cluster nodes will reside after the cluster has
-    /// been created or updated. If provided, the length of this list must equal the `ReplicationFactor`
-    /// parameter. If you omit this parameter, DAX will spread the nodes across Availability Zones
-    /// for the highest availability.
+    /// been created or updated. If provided, the length of this list must equal the
+    /// `ReplicationFactor` parameter. If you omit this parameter, DAX will spread the nodes across
+    /// Availability Zones for the highest availability.
     ///
     /// CloudFormation property
     /// [`AvailabilityZones`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-cluster.html#cfn-dax-cluster-availabilityzones).
@@ -117,9 +119,9 @@ pub struct CfnClusterProps {
     /// CloudFormation property
     /// [`ParameterGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-cluster.html#cfn-dax-cluster-parametergroupname).
     pub parameter_group_name: Option<Str>,
-    /// A range of time when maintenance of DAX cluster software will be performed. For example: `sun:01:00-sun:09:00`
-    /// . Cluster maintenance normally takes less than 30 minutes, and is performed automatically
-    /// within the maintenance window.
+    /// A range of time when maintenance of DAX cluster software will be performed. For example:
+    /// `sun:01:00-sun:09:00` . Cluster maintenance normally takes less than 30 minutes, and is
+    /// performed automatically within the maintenance window.
     ///
     /// CloudFormation property
     /// [`PreferredMaintenanceWindow`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-cluster.html#cfn-dax-cluster-preferredmaintenancewindow).
@@ -128,8 +130,8 @@ pub struct CfnClusterProps {
     /// cluster, without any read replicas. For additional fault tolerance, you can create a
     /// multiple node cluster with one or more read replicas. To do this, set `ReplicationFactor` to
     /// a number between 3 (one primary and two read replicas) and 10 (one primary and nine read
-    /// replicas). `If the AvailabilityZones` parameter is provided, its length must equal the `ReplicationFactor`
-    /// .
+    /// replicas). `If the AvailabilityZones` parameter is provided, its length must equal the
+    /// `ReplicationFactor` .
     ///
     /// CloudFormation property
     /// [`ReplicationFactor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dax-cluster.html#cfn-dax-cluster-replicationfactor),

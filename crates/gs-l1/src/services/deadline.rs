@@ -140,7 +140,8 @@ pub type CfnLimit = crate::Cfn<markers::Limit>;
 /// [`AWS::Deadline::MeteredProduct`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-meteredproduct.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMeteredProduct::new`, `CfnMeteredProductProps` and the attributes need the cargo feature `deadline`.
+/// `CfnMeteredProduct::new`, `CfnMeteredProductProps` and the attributes need the cargo feature
+/// `deadline`.
 pub type CfnMeteredProduct = crate::Cfn<markers::MeteredProduct>;
 
 /// Creates an AWS Deadline Cloud monitor that you can use to view your farms, queues, and
@@ -203,7 +204,8 @@ pub type CfnQueueLimitAssociation = crate::Cfn<markers::QueueLimitAssociation>;
 /// [`AWS::Deadline::StorageProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-deadline-storageprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStorageProfile::new`, `CfnStorageProfileProps` and the attributes need the cargo feature `deadline`.
+/// `CfnStorageProfile::new`, `CfnStorageProfileProps` and the attributes need the cargo feature
+/// `deadline`.
 pub type CfnStorageProfile = crate::Cfn<markers::StorageProfile>;
 
 /// Definition of AWS::Deadline::Worker Resource Type

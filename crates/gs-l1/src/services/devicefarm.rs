@@ -56,7 +56,8 @@ pub mod markers {
 /// [`AWS::DeviceFarm::DevicePool`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-devicepool.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDevicePool::new`, `CfnDevicePoolProps` and the attributes need the cargo feature `devicefarm`.
+/// `CfnDevicePool::new`, `CfnDevicePoolProps` and the attributes need the cargo feature
+/// `devicefarm`.
 pub type CfnDevicePool = crate::Cfn<markers::DevicePool>;
 
 /// Creates a profile that can be applied to one or more private fleet device instances.
@@ -75,7 +76,8 @@ pub type CfnInstanceProfile = crate::Cfn<markers::InstanceProfile>;
 /// [`AWS::DeviceFarm::NetworkProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-networkprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnNetworkProfile::new`, `CfnNetworkProfileProps` and the attributes need the cargo feature `devicefarm`.
+/// `CfnNetworkProfile::new`, `CfnNetworkProfileProps` and the attributes need the cargo feature
+/// `devicefarm`.
 pub type CfnNetworkProfile = crate::Cfn<markers::NetworkProfile>;
 
 /// Creates a project.
@@ -308,14 +310,14 @@ pub struct CfnInstanceProfileProps {
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-instanceprofile.html#cfn-devicefarm-instanceprofile-name),
     /// required.
     pub name: Str,
-    /// When set to `true` , Device Farm removes app packages after a test run. The default value is `false`
-    /// for private devices.
+    /// When set to `true` , Device Farm removes app packages after a test run. The default value is
+    /// `false` for private devices.
     ///
     /// CloudFormation property
     /// [`PackageCleanup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-instanceprofile.html#cfn-devicefarm-instanceprofile-packagecleanup).
     pub package_cleanup: Option<Bool>,
-    /// When set to `true` , Device Farm reboots the instance after a test run. The default value is `true`
-    /// .
+    /// When set to `true` , Device Farm reboots the instance after a test run. The default value is
+    /// `true` .
     ///
     /// CloudFormation property
     /// [`RebootAfterUse`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devicefarm-instanceprofile.html#cfn-devicefarm-instanceprofile-rebootafteruse).

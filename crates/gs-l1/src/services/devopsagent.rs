@@ -52,7 +52,8 @@ pub mod markers {
 /// [`AWS::DevOpsAgent::AgentSpace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-agentspace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAgentSpace::new`, `CfnAgentSpaceProps` and the attributes need the cargo feature `devopsagent`.
+/// `CfnAgentSpace::new`, `CfnAgentSpaceProps` and the attributes need the cargo feature
+/// `devopsagent`.
 pub type CfnAgentSpace = crate::Cfn<markers::AgentSpace>;
 
 /// Resource Type definition for AWS::DevOpsAgent::Asset. An asset attached to an existing AWS
@@ -74,7 +75,8 @@ pub type CfnAsset = crate::Cfn<markers::Asset>;
 /// [`AWS::DevOpsAgent::Association`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-association.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAssociation::new`, `CfnAssociationProps` and the attributes need the cargo feature `devopsagent`.
+/// `CfnAssociation::new`, `CfnAssociationProps` and the attributes need the cargo feature
+/// `devopsagent`.
 pub type CfnAssociation = crate::Cfn<markers::Association>;
 
 /// Resource Type definition for AWS::DevOpsAgent::PrivateConnection
@@ -94,7 +96,8 @@ pub type CfnPrivateConnection = crate::Cfn<markers::PrivateConnection>;
 /// [`AWS::DevOpsAgent::Service`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-service.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnService::new`, `CfnServiceProps` and the attributes need the cargo feature `devopsagent`.
+/// `CfnService::new`, `CfnServiceProps` and the attributes need the cargo feature
+/// `devopsagent`.
 pub type CfnService = crate::Cfn<markers::Service>;
 
 /// Resource Type definition for AWS::DevOpsAgent::Trigger. A trigger defines an automated
@@ -104,7 +107,8 @@ pub type CfnService = crate::Cfn<markers::Service>;
 /// [`AWS::DevOpsAgent::Trigger`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-devopsagent-trigger.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTrigger::new`, `CfnTriggerProps` and the attributes need the cargo feature `devopsagent`.
+/// `CfnTrigger::new`, `CfnTriggerProps` and the attributes need the cargo feature
+/// `devopsagent`.
 pub type CfnTrigger = crate::Cfn<markers::Trigger>;
 
 /// The properties of an

@@ -56,7 +56,8 @@ pub mod markers {
 /// [`AWS::DirectConnect::Connection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-connection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature `directconnect`.
+/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature
+/// `directconnect`.
 pub type CfnConnection = crate::Cfn<markers::Connection>;
 
 /// Resource Type definition for AWS::DirectConnect::DirectConnectGateway
@@ -140,8 +141,8 @@ pub struct CfnConnectionProps {
     /// CloudFormation property
     /// [`LagId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directconnect-connection.html#cfn-directconnect-connection-lagid).
     ///
-    /// Takes a [`CfnLag`](crate::directconnect::CfnLag) handle (written as `Fn::GetAtt` of its `LagId`),
-    /// or a string or token.
+    /// Takes a [`CfnLag`](crate::directconnect::CfnLag) handle (written as `Fn::GetAtt` of its
+    /// `LagId`), or a string or token.
     pub lag_id: Option<Id<crate::directconnect::CfnLag>>,
     /// The location of the connection.
     ///

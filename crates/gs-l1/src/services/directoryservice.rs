@@ -36,7 +36,8 @@ pub mod markers {
 /// [`AWS::DirectoryService::MicrosoftAD`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-microsoftad.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMicrosoftAD::new`, `CfnMicrosoftADProps` and the attributes need the cargo feature `directoryservice`.
+/// `CfnMicrosoftAD::new`, `CfnMicrosoftADProps` and the attributes need the cargo feature
+/// `directoryservice`.
 pub type CfnMicrosoftAD = crate::Cfn<markers::MicrosoftAD>;
 
 /// The `AWS::DirectoryService::SimpleAD` resource specifies an Directory Service Simple Active
@@ -50,7 +51,8 @@ pub type CfnMicrosoftAD = crate::Cfn<markers::MicrosoftAD>;
 /// [`AWS::DirectoryService::SimpleAD`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-simplead.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSimpleAD::new`, `CfnSimpleADProps` and the attributes need the cargo feature `directoryservice`.
+/// `CfnSimpleAD::new`, `CfnSimpleADProps` and the attributes need the cargo feature
+/// `directoryservice`.
 pub type CfnSimpleAD = crate::Cfn<markers::SimpleAD>;
 
 /// The properties of an
@@ -66,8 +68,8 @@ pub struct CfnMicrosoftADProps {
     /// [`CreateAlias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-microsoftad.html#cfn-directoryservice-microsoftad-createalias);
     /// changing it replaces the resource.
     pub create_alias: Option<Bool>,
-    /// AWS Managed Microsoft AD is available in two editions: `Standard` and `Enterprise` . `Enterprise`
-    /// is the default.
+    /// AWS Managed Microsoft AD is available in two editions: `Standard` and `Enterprise` .
+    /// `Enterprise` is the default.
     ///
     /// CloudFormation property
     /// [`Edition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-microsoftad.html#cfn-directoryservice-microsoftad-edition);
@@ -81,8 +83,9 @@ pub struct CfnMicrosoftADProps {
     /// CloudFormation property
     /// [`EnableSso`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-microsoftad.html#cfn-directoryservice-microsoftad-enablesso).
     pub enable_sso: Option<Bool>,
-    /// The fully qualified domain name for the AWS Managed Microsoft AD directory, such as `corp.example.com`
-    /// . This name will resolve inside your VPC only. It does not need to be publicly resolvable.
+    /// The fully qualified domain name for the AWS Managed Microsoft AD directory, such as
+    /// `corp.example.com` . This name will resolve inside your VPC only. It does not need to be
+    /// publicly resolvable.
     ///
     /// CloudFormation property
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-microsoftad.html#cfn-directoryservice-microsoftad-name),
@@ -163,8 +166,8 @@ impl crate::Cfn<markers::MicrosoftAD> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The alias for a directory. For example: `alias4-mydirectory-12345abcgmzsk` (if you have the `CreateAlias`
-    /// property set to true).
+    /// The alias for a directory. For example: `alias4-mydirectory-12345abcgmzsk` (if you have the
+    /// `CreateAlias` property set to true).
     ///
     /// `Fn::GetAtt` of
     /// [`Alias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-microsoftad.html#aws-resource-directoryservice-microsoftad-return-values).
@@ -252,8 +255,8 @@ pub mod microsoft_ad {
 #[cfg(feature = "directoryservice")]
 pub struct CfnSimpleADProps {
     /// If set to `true` , specifies an alias for a directory and assigns the alias to the
-    /// directory. The alias is used to construct the access URL for the directory, such as `http://<alias>.awsapps.com`
-    /// . By default, this property is set to `false` .
+    /// directory. The alias is used to construct the access URL for the directory, such as
+    /// `http://<alias>.awsapps.com` . By default, this property is set to `false` .
     ///
     /// CloudFormation property
     /// [`CreateAlias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-simplead.html#cfn-directoryservice-simplead-createalias);
@@ -382,8 +385,8 @@ impl crate::Cfn<markers::SimpleAD> {
         gs_core::Value::GetAtt(self.node(), "DirectoryId".into())
     }
 
-    /// The alias for a directory. For example: `alias4-mydirectory-12345abcgmzsk` (if you have the `CreateAlias`
-    /// property set to true).
+    /// The alias for a directory. For example: `alias4-mydirectory-12345abcgmzsk` (if you have the
+    /// `CreateAlias` property set to true).
     ///
     /// `Fn::GetAtt` of
     /// [`Alias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-directoryservice-simplead.html#aws-resource-directoryservice-simplead-return-values).

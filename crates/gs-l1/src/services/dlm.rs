@@ -440,9 +440,9 @@ pub mod lifecycle_policy {
         pub tags_to_add: Option<List<Tag>>,
         /// \*\[AMI policies and snapshot policies that target instances only\]* A collection of
         /// key/value pairs with values determined dynamically when the policy is executed. Keys may be
-        /// any valid Amazon EC2 tag key. Values must be in one of the two following formats: `$(instance-id)`
-        /// or `$(timestamp)` . Variable tags are only valid for EBS Snapshot Management – Instance
-        /// policies.
+        /// any valid Amazon EC2 tag key. Values must be in one of the two following formats:
+        /// `$(instance-id)` or `$(timestamp)` . Variable tags are only valid for EBS Snapshot
+        /// Management – Instance policies.
         ///
         /// CloudFormation property
         /// [`VariableTags`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dlm-lifecyclepolicy-schedule.html#cfn-dlm-lifecyclepolicy-schedule-variabletags).
@@ -1427,8 +1427,8 @@ pub mod lifecycle_policy {
     pub struct Exclusions {
         /// \*\[Default policies for EBS snapshots only\]* Indicates whether to exclude volumes that are
         /// attached to instances as the boot volume. If you exclude boot volumes, only volumes attached
-        /// as data (non-boot) volumes will be backed up by the policy. To exclude boot volumes, specify `true`
-        /// .
+        /// as data (non-boot) volumes will be backed up by the policy. To exclude boot volumes, specify
+        /// `true` .
         ///
         /// CloudFormation property
         /// [`ExcludeBootVolumes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dlm-lifecyclepolicy-exclusions.html#cfn-dlm-lifecyclepolicy-exclusions-excludebootvolumes).

@@ -77,7 +77,8 @@ pub mod markers {
 /// [`AWS::DMS::Certificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-certificate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature `dms`.
+/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature
+/// `dms`.
 pub type CfnCertificate = crate::Cfn<markers::Certificate>;
 
 /// This object provides information about a AWS DMS data migration.
@@ -86,7 +87,8 @@ pub type CfnCertificate = crate::Cfn<markers::Certificate>;
 /// [`AWS::DMS::DataMigration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-datamigration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataMigration::new`, `CfnDataMigrationProps` and the attributes need the cargo feature `dms`.
+/// `CfnDataMigration::new`, `CfnDataMigrationProps` and the attributes need the cargo feature
+/// `dms`.
 pub type CfnDataMigration = crate::Cfn<markers::DataMigration>;
 
 /// Provides information that defines a data provider.
@@ -95,7 +97,8 @@ pub type CfnDataMigration = crate::Cfn<markers::DataMigration>;
 /// [`AWS::DMS::DataProvider`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-dataprovider.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataProvider::new`, `CfnDataProviderProps` and the attributes need the cargo feature `dms`.
+/// `CfnDataProvider::new`, `CfnDataProviderProps` and the attributes need the cargo feature
+/// `dms`.
 pub type CfnDataProvider = crate::Cfn<markers::DataProvider>;
 
 /// The `AWS::DMS::Endpoint` resource specifies an AWS DMS endpoint.
@@ -204,7 +207,8 @@ pub struct CfnCertificateProps {
     /// [`CertificatePem`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-certificate.html#cfn-dms-certificate-certificatepem);
     /// changing it replaces the resource.
     pub certificate_pem: Option<Str>,
-    /// The location of an imported Oracle Wallet certificate for use with SSL. An example is: `filebase64("${path.root}/rds-ca-2019-root.sso")`
+    /// The location of an imported Oracle Wallet certificate for use with SSL. An example is:
+    /// `filebase64("${path.root}/rds-ca-2019-root.sso")`
     ///
     /// CloudFormation property
     /// [`CertificateWallet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-certificate.html#cfn-dms-certificate-certificatewallet);
@@ -553,10 +557,10 @@ pub struct CfnDataProviderProps {
     /// CloudFormation property
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-dataprovider.html#cfn-dms-dataprovider-description).
     pub description: Option<Str>,
-    /// The type of database engine for the data provider. Valid values include `"aurora"` , `"aurora-postgresql"`
-    /// , `"mysql"` , `"oracle"` , `"postgres"` , `"sqlserver"` , `redshift` , `mariadb` , `mongodb`
-    /// , `db2` , `db2-zos` , `docdb` , and `sybase` . A value of `"aurora"` represents Amazon
-    /// Aurora MySQL-Compatible Edition.
+    /// The type of database engine for the data provider. Valid values include `"aurora"` ,
+    /// `"aurora-postgresql"` , `"mysql"` , `"oracle"` , `"postgres"` , `"sqlserver"` , `redshift` ,
+    /// `mariadb` , `mongodb` , `db2` , `db2-zos` , `docdb` , and `sybase` . A value of `"aurora"`
+    /// represents Amazon Aurora MySQL-Compatible Edition.
     ///
     /// CloudFormation property
     /// [`Engine`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-dataprovider.html#cfn-dms-dataprovider-engine),
@@ -894,10 +898,10 @@ pub mod data_provider {
     /// [`OracleSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-dataprovider-oraclesettings.html)
     /// of [`AWS::DMS::DataProvider`](super::CfnDataProvider).
     pub struct OracleSettings {
-        /// For an Oracle source endpoint, your ASM server address. You can set this value from the `asm_server`
-        /// value. You set `asm_server` as part of the extra connection attribute string to access an
-        /// Oracle server with Binary Reader that uses ASM. For more information, see [Configuration for
-        /// change data capture (CDC) on an Oracle source
+        /// For an Oracle source endpoint, your ASM server address. You can set this value from the
+        /// `asm_server` value. You set `asm_server` as part of the extra connection attribute string to
+        /// access an Oracle server with Binary Reader that uses ASM. For more information, see
+        /// [Configuration for change data capture (CDC) on an Oracle source
         /// database](https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.Oracle.html#dms/latest/userguide/CHAP_Source.Oracle.html#CHAP_Source.Oracle.CDC.Configuration)
         /// .
         ///
@@ -923,8 +927,9 @@ pub mod data_provider {
         pub port: Int,
         /// Required only if your Oracle endpoint uses Automatic Storage Management (ASM). The full ARN
         /// of the IAM role that specifies AWS DMS as the trusted entity and grants the required
-        /// permissions to access the `SecretsManagerOracleAsmSecret` . This `SecretsManagerOracleAsmSecret`
-        /// has the secret value that allows access to the Oracle ASM of the endpoint.
+        /// permissions to access the `SecretsManagerOracleAsmSecret` . This
+        /// `SecretsManagerOracleAsmSecret` has the secret value that allows access to the Oracle ASM of
+        /// the endpoint.
         ///
         /// CloudFormation property
         /// [`SecretsManagerOracleAsmAccessRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-dataprovider-oraclesettings.html#cfn-dms-dataprovider-oraclesettings-secretsmanageroracleasmaccessrolearn).
@@ -1023,7 +1028,8 @@ pub mod data_provider {
         /// Fully qualified domain name of the endpoint. For an Amazon RDS SQL Server instance, this is
         /// the output of
         /// [DescribeDBInstances](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html)
-        /// , in the `[Endpoint](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Endpoint.html)
+        /// , in the
+        /// `[Endpoint](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Endpoint.html)
         /// .Address` field.
         ///
         /// CloudFormation property
@@ -1526,8 +1532,8 @@ pub struct CfnEndpointProps {
     /// CloudFormation property
     /// [`CertificateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-endpoint.html#cfn-dms-endpoint-certificatearn).
     pub certificate_arn: Option<Str>,
-    /// The name of the endpoint database. For a MySQL source or target endpoint, don't specify `DatabaseName`
-    /// . To migrate to a specific database, use this setting and `targetDbType` .
+    /// The name of the endpoint database. For a MySQL source or target endpoint, don't specify
+    /// `DatabaseName` . To migrate to a specific database, use this setting and `targetDbType` .
     ///
     /// CloudFormation property
     /// [`DatabaseName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-endpoint.html#cfn-dms-endpoint-databasename).
@@ -1962,10 +1968,10 @@ pub mod endpoint {
         /// CloudFormation property
         /// [`AuthPassword`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-authpassword).
         pub auth_password: Option<Str>,
-        /// The type of authentication to perform when connecting to a Redis target. Options include `none`
-        /// , `auth-token` , and `auth-role` . The `auth-token` option requires an `AuthPassword` value
-        /// to be provided. The `auth-role` option requires `AuthUserName` and `AuthPassword` values to
-        /// be provided.
+        /// The type of authentication to perform when connecting to a Redis target. Options include
+        /// `none` , `auth-token` , and `auth-role` . The `auth-token` option requires an `AuthPassword`
+        /// value to be provided. The `auth-role` option requires `AuthUserName` and `AuthPassword`
+        /// values to be provided.
         ///
         /// CloudFormation property
         /// [`AuthType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-authtype).
@@ -1993,10 +1999,10 @@ pub mod endpoint {
         /// [`SslCaCertificateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-sslcacertificatearn).
         pub ssl_ca_certificate_arn: Option<Str>,
         /// The connection to a Redis target endpoint using Transport Layer Security (TLS). Valid values
-        /// include `plaintext` and `ssl-encryption` . The default is `ssl-encryption` . The `ssl-encryption`
-        /// option makes an encrypted connection. Optionally, you can identify an Amazon Resource Name
-        /// (ARN) for an SSL certificate authority (CA) using the `SslCaCertificateArn` setting. If an
-        /// ARN isn't given for a CA, DMS uses the Amazon root CA.
+        /// include `plaintext` and `ssl-encryption` . The default is `ssl-encryption` . The
+        /// `ssl-encryption` option makes an encrypted connection. Optionally, you can identify an
+        /// Amazon Resource Name (ARN) for an SSL certificate authority (CA) using the
+        /// `SslCaCertificateArn` setting. If an ARN isn't given for a CA, DMS uses the Amazon root CA.
         ///
         /// CloudFormation property
         /// [`SslSecurityProtocol`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-redissettings.html#cfn-dms-endpoint-redissettings-sslsecurityprotocol).
@@ -2109,20 +2115,20 @@ pub mod endpoint {
         /// CloudFormation property
         /// [`AsmPassword`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-asmpassword).
         pub asm_password: Option<Str>,
-        /// For an Oracle source endpoint, your ASM server address. You can set this value from the `asm_server`
-        /// value. You set `asm_server` as part of the extra connection attribute string to access an
-        /// Oracle server with Binary Reader that uses ASM. For more information, see [Configuration for
-        /// change data capture (CDC) on an Oracle source
+        /// For an Oracle source endpoint, your ASM server address. You can set this value from the
+        /// `asm_server` value. You set `asm_server` as part of the extra connection attribute string to
+        /// access an Oracle server with Binary Reader that uses ASM. For more information, see
+        /// [Configuration for change data capture (CDC) on an Oracle source
         /// database](https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.Oracle.html#dms/latest/userguide/CHAP_Source.Oracle.html#CHAP_Source.Oracle.CDC.Configuration)
         /// .
         ///
         /// CloudFormation property
         /// [`AsmServer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-asmserver).
         pub asm_server: Option<Str>,
-        /// For an Oracle source endpoint, your ASM user name. You can set this value from the `asm_user`
-        /// value. You set `asm_user` as part of the extra connection attribute string to access an
-        /// Oracle server with Binary Reader that uses ASM. For more information, see [Configuration for
-        /// change data capture (CDC) on an Oracle source
+        /// For an Oracle source endpoint, your ASM user name. You can set this value from the
+        /// `asm_user` value. You set `asm_user` as part of the extra connection attribute string to
+        /// access an Oracle server with Binary Reader that uses ASM. For more information, see
+        /// [Configuration for change data capture (CDC) on an Oracle source
         /// database](https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.Oracle.html#dms/latest/userguide/CHAP_Source.Oracle.html#CHAP_Source.Oracle.CDC.Configuration)
         /// .
         ///
@@ -2156,9 +2162,9 @@ pub mod endpoint {
         /// [`EnableHomogenousTablespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-enablehomogenoustablespace).
         pub enable_homogenous_tablespace: Option<Bool>,
         /// Specifies the IDs of one more destinations for one or more archived redo logs. These IDs are
-        /// the values of the `dest_id` column in the `v$archived_log` view. Use this setting with the `archivedLogDestId`
-        /// extra connection attribute in a primary-to-single setup or a primary-to-multiple-standby
-        /// setup.
+        /// the values of the `dest_id` column in the `v$archived_log` view. Use this setting with the
+        /// `archivedLogDestId` extra connection attribute in a primary-to-single setup or a
+        /// primary-to-multiple-standby setup.
         ///
         /// CloudFormation property
         /// [`ExtraArchivedLogDestIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-extraarchivedlogdestids).
@@ -2224,8 +2230,9 @@ pub mod endpoint {
         pub secrets_manager_access_role_arn: Option<Str>,
         /// Required only if your Oracle endpoint uses Advanced Storage Manager (ASM). The full ARN of
         /// the IAM role that specifies AWS DMS as the trusted entity and grants the required
-        /// permissions to access the `SecretsManagerOracleAsmSecret` . This `SecretsManagerOracleAsmSecret`
-        /// has the secret value that allows access to the Oracle ASM of the endpoint.
+        /// permissions to access the `SecretsManagerOracleAsmSecret` . This
+        /// `SecretsManagerOracleAsmSecret` has the secret value that allows access to the Oracle ASM of
+        /// the endpoint.
         ///
         /// CloudFormation property
         /// [`SecretsManagerOracleAsmAccessRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-secretsmanageroracleasmaccessrolearn).
@@ -2244,11 +2251,11 @@ pub mod endpoint {
         /// [`SecretsManagerSecretId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-secretsmanagersecretid).
         pub secrets_manager_secret_id: Option<Str>,
         /// For an Oracle source endpoint, the transparent data encryption (TDE) password required by
-        /// AWM DMS to access Oracle redo logs encrypted by TDE using Binary Reader. It is also the `*TDE_Password*`
-        /// part of the comma-separated value you set to the `Password` request parameter when you
-        /// create the endpoint. The `SecurityDbEncryptian` setting is related to this `SecurityDbEncryptionName`
-        /// setting. For more information, see [Supported encryption methods for using Oracle as a
-        /// source for AWS
+        /// AWM DMS to access Oracle redo logs encrypted by TDE using Binary Reader. It is also the
+        /// `*TDE_Password*` part of the comma-separated value you set to the `Password` request
+        /// parameter when you create the endpoint. The `SecurityDbEncryptian` setting is related to
+        /// this `SecurityDbEncryptionName` setting. For more information, see [Supported encryption
+        /// methods for using Oracle as a source for AWS
         /// DMS](https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.Oracle.html#CHAP_Source.Oracle.Encryption)
         /// in the *AWS Database Migration Service User Guide* .
         ///
@@ -2267,10 +2274,10 @@ pub mod endpoint {
         /// CloudFormation property
         /// [`SecurityDbEncryptionName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-securitydbencryptionname).
         pub security_db_encryption_name: Option<Str>,
-        /// Use this attribute to convert `SDO_GEOMETRY` to `GEOJSON` format. By default, DMS calls the `SDO2GEOJSON`
-        /// custom function if present and accessible. Or you can create your own custom function that
-        /// mimics the operation of `SDOGEOJSON` and set `SpatialDataOptionToGeoJsonFunctionName` to
-        /// call it instead.
+        /// Use this attribute to convert `SDO_GEOMETRY` to `GEOJSON` format. By default, DMS calls the
+        /// `SDO2GEOJSON` custom function if present and accessible. Or you can create your own custom
+        /// function that mimics the operation of `SDOGEOJSON` and set
+        /// `SpatialDataOptionToGeoJsonFunctionName` to call it instead.
         ///
         /// CloudFormation property
         /// [`SpatialDataOptionToGeoJsonFunctionName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-spatialdataoptiontogeojsonfunctionname).
@@ -2289,11 +2296,11 @@ pub mod endpoint {
         /// CloudFormation property
         /// [`UseAlternateFolderForOnline`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-oraclesettings.html#cfn-dms-endpoint-oraclesettings-usealternatefolderforonline).
         pub use_alternate_folder_for_online: Option<Bool>,
-        /// Set this attribute to True to capture change data using the Binary Reader utility. Set `UseLogminerReader`
-        /// to False to set this attribute to True. To use Binary Reader with Amazon RDS for Oracle as
-        /// the source, you set additional attributes. For more information about using this setting
-        /// with Oracle Automatic Storage Management (ASM), see [Using Oracle LogMiner or AWS DMS Binary
-        /// Reader for
+        /// Set this attribute to True to capture change data using the Binary Reader utility. Set
+        /// `UseLogminerReader` to False to set this attribute to True. To use Binary Reader with Amazon
+        /// RDS for Oracle as the source, you set additional attributes. For more information about
+        /// using this setting with Oracle Automatic Storage Management (ASM), see [Using Oracle
+        /// LogMiner or AWS DMS Binary Reader for
         /// CDC](https://docs.aws.amazon.com/dms/latest/userguide/CHAP_Source.Oracle.html#CHAP_Source.Oracle.CDC)
         /// .
         ///
@@ -2455,23 +2462,23 @@ pub mod endpoint {
         /// CloudFormation property
         /// [`IncludeNullAndEmpty`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-includenullandempty).
         pub include_null_and_empty: Option<Bool>,
-        /// Shows the partition value within the Kafka message output unless the partition type is `schema-table-type`
-        /// . The default is `false` .
+        /// Shows the partition value within the Kafka message output unless the partition type is
+        /// `schema-table-type` . The default is `false` .
         ///
         /// CloudFormation property
         /// [`IncludePartitionValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-includepartitionvalue).
         pub include_partition_value: Option<Bool>,
         /// Includes any data definition language (DDL) operations that change the table in the control
-        /// data, such as `rename-table` , `drop-table` , `add-column` , `drop-column` , and `rename-column`
-        /// . The default is `false` .
+        /// data, such as `rename-table` , `drop-table` , `add-column` , `drop-column` , and
+        /// `rename-column` . The default is `false` .
         ///
         /// CloudFormation property
         /// [`IncludeTableAlterOperations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-includetablealteroperations).
         pub include_table_alter_operations: Option<Bool>,
         /// Provides detailed transaction information from the source database. This information
-        /// includes a commit timestamp, a log position, and values for `transaction_id` , previous `transaction_id`
-        /// , and `transaction_record_id` (the record offset within a transaction). The default is `false`
-        /// .
+        /// includes a commit timestamp, a log position, and values for `transaction_id` , previous
+        /// `transaction_id` , and `transaction_record_id` (the record offset within a transaction). The
+        /// default is `false` .
         ///
         /// CloudFormation property
         /// [`IncludeTransactionDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-includetransactiondetails).
@@ -2489,18 +2496,18 @@ pub mod endpoint {
         pub message_max_bytes: Option<Int>,
         /// Set this optional parameter to `true` to avoid adding a '0x' prefix to raw data in
         /// hexadecimal format. For example, by default, AWS DMS adds a '0x' prefix to the LOB column
-        /// type in hexadecimal format moving from an Oracle source to a Kafka target. Use the `NoHexPrefix`
-        /// endpoint setting to enable migration of RAW data type columns without adding the '0x'
-        /// prefix.
+        /// type in hexadecimal format moving from an Oracle source to a Kafka target. Use the
+        /// `NoHexPrefix` endpoint setting to enable migration of RAW data type columns without adding
+        /// the '0x' prefix.
         ///
         /// CloudFormation property
         /// [`NoHexPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-nohexprefix).
         pub no_hex_prefix: Option<Bool>,
-        /// Prefixes schema and table names to partition values, when the partition type is `primary-key-type`
-        /// . Doing this increases data distribution among Kafka partitions. For example, suppose that a
-        /// SysBench schema has thousands of tables and each table has only limited range for a primary
-        /// key. In this case, the same primary key is sent from thousands of tables to the same
-        /// partition, which causes throttling. The default is `false` .
+        /// Prefixes schema and table names to partition values, when the partition type is
+        /// `primary-key-type` . Doing this increases data distribution among Kafka partitions. For
+        /// example, suppose that a SysBench schema has thousands of tables and each table has only
+        /// limited range for a primary key. In this case, the same primary key is sent from thousands
+        /// of tables to the same partition, which causes throttling. The default is `false` .
         ///
         /// CloudFormation property
         /// [`PartitionIncludeSchemaTable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-partitionincludeschematable).
@@ -2549,8 +2556,8 @@ pub mod endpoint {
         /// CloudFormation property
         /// [`SslClientKeyPassword`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-sslclientkeypassword).
         pub ssl_client_key_password: Option<Str>,
-        /// The topic to which you migrate the data. If you don't specify a topic, AWS DMS specifies `"kafka-default-topic"`
-        /// as the migration topic.
+        /// The topic to which you migrate the data. If you don't specify a topic, AWS DMS specifies
+        /// `"kafka-default-topic"` as the migration topic.
         ///
         /// CloudFormation property
         /// [`Topic`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kafkasettings.html#cfn-dms-endpoint-kafkasettings-topic).
@@ -2683,8 +2690,8 @@ pub mod endpoint {
         /// [`ServerTimezone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-servertimezone).
         pub server_timezone: Option<Str>,
         /// Specifies where to migrate source tables on the target, either to a single database or
-        /// multiple databases. If you specify `SPECIFIC_DATABASE` , specify the database name using the `DatabaseName`
-        /// parameter of the `Endpoint` object.
+        /// multiple databases. If you specify `SPECIFIC_DATABASE` , specify the database name using the
+        /// `DatabaseName` parameter of the `Endpoint` object.
         ///
         /// CloudFormation property
         /// [`TargetDbType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-mysqlsettings.html#cfn-dms-endpoint-mysqlsettings-targetdbtype).
@@ -3037,9 +3044,10 @@ pub mod endpoint {
         /// [`UseCsvNoSupValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-usecsvnosupvalue).
         pub use_csv_no_sup_value: Option<Bool>,
         /// When set to true, this parameter uses the task start time as the timestamp column value
-        /// instead of the time data is written to target. For full load, when `useTaskStartTimeForFullLoadTimestamp`
-        /// is set to `true` , each row of the timestamp column contains the task start time. For CDC
-        /// loads, each row of the timestamp column contains the transaction commit time.
+        /// instead of the time data is written to target. For full load, when
+        /// `useTaskStartTimeForFullLoadTimestamp` is set to `true` , each row of the timestamp column
+        /// contains the task start time. For CDC loads, each row of the timestamp column contains the
+        /// transaction commit time.
         ///
         /// CloudFormation property
         /// [`UseTaskStartTimeForFullLoadTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-s3settings.html#cfn-dms-endpoint-s3settings-usetaskstarttimeforfullloadtimestamp).
@@ -3175,23 +3183,23 @@ pub mod endpoint {
         /// CloudFormation property
         /// [`IncludeNullAndEmpty`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-includenullandempty).
         pub include_null_and_empty: Option<Bool>,
-        /// Shows the partition value within the Kinesis message output, unless the partition type is `schema-table-type`
-        /// . The default is `false` .
+        /// Shows the partition value within the Kinesis message output, unless the partition type is
+        /// `schema-table-type` . The default is `false` .
         ///
         /// CloudFormation property
         /// [`IncludePartitionValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-includepartitionvalue).
         pub include_partition_value: Option<Bool>,
         /// Includes any data definition language (DDL) operations that change the table in the control
-        /// data, such as `rename-table` , `drop-table` , `add-column` , `drop-column` , and `rename-column`
-        /// . The default is `false` .
+        /// data, such as `rename-table` , `drop-table` , `add-column` , `drop-column` , and
+        /// `rename-column` . The default is `false` .
         ///
         /// CloudFormation property
         /// [`IncludeTableAlterOperations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-includetablealteroperations).
         pub include_table_alter_operations: Option<Bool>,
         /// Provides detailed transaction information from the source database. This information
-        /// includes a commit timestamp, a log position, and values for `transaction_id` , previous `transaction_id`
-        /// , and `transaction_record_id` (the record offset within a transaction). The default is `false`
-        /// .
+        /// includes a commit timestamp, a log position, and values for `transaction_id` , previous
+        /// `transaction_id` , and `transaction_record_id` (the record offset within a transaction). The
+        /// default is `false` .
         ///
         /// CloudFormation property
         /// [`IncludeTransactionDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-includetransactiondetails).
@@ -3204,18 +3212,18 @@ pub mod endpoint {
         pub message_format: Option<Str>,
         /// Set this optional parameter to `true` to avoid adding a '0x' prefix to raw data in
         /// hexadecimal format. For example, by default, AWS DMS adds a '0x' prefix to the LOB column
-        /// type in hexadecimal format moving from an Oracle source to an Amazon Kinesis target. Use the `NoHexPrefix`
-        /// endpoint setting to enable migration of RAW data type columns without adding the '0x'
-        /// prefix.
+        /// type in hexadecimal format moving from an Oracle source to an Amazon Kinesis target. Use the
+        /// `NoHexPrefix` endpoint setting to enable migration of RAW data type columns without adding
+        /// the '0x' prefix.
         ///
         /// CloudFormation property
         /// [`NoHexPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-nohexprefix).
         pub no_hex_prefix: Option<Bool>,
-        /// Prefixes schema and table names to partition values, when the partition type is `primary-key-type`
-        /// . Doing this increases data distribution among Kinesis shards. For example, suppose that a
-        /// SysBench schema has thousands of tables and each table has only limited range for a primary
-        /// key. In this case, the same primary key is sent from thousands of tables to the same shard,
-        /// which causes throttling. The default is `false` .
+        /// Prefixes schema and table names to partition values, when the partition type is
+        /// `primary-key-type` . Doing this increases data distribution among Kinesis shards. For
+        /// example, suppose that a SysBench schema has thousands of tables and each table has only
+        /// limited range for a primary key. In this case, the same primary key is sent from thousands
+        /// of tables to the same shard, which causes throttling. The default is `false` .
         ///
         /// CloudFormation property
         /// [`PartitionIncludeSchemaTable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-kinesissettings.html#cfn-dms-endpoint-kinesissettings-partitionincludeschematable).
@@ -3312,8 +3320,8 @@ pub mod endpoint {
         /// CloudFormation property
         /// [`BucketName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-bucketname).
         pub bucket_name: Option<Str>,
-        /// If Amazon Redshift is configured to support case sensitive schema names, set `CaseSensitiveNames`
-        /// to `true` . The default is `false` .
+        /// If Amazon Redshift is configured to support case sensitive schema names, set
+        /// `CaseSensitiveNames` to `true` . The default is `false` .
         ///
         /// CloudFormation property
         /// [`CaseSensitiveNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-casesensitivenames).
@@ -3387,8 +3395,8 @@ pub mod endpoint {
         /// [`MaxFileSize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-maxfilesize).
         pub max_file_size: Option<Int>,
         /// A value that specifies to remove surrounding quotation marks from strings in the incoming
-        /// data. All characters within the quotation marks, including delimiters, are retained. Choose `true`
-        /// to remove quotation marks. The default is `false` .
+        /// data. All characters within the quotation marks, including delimiters, are retained. Choose
+        /// `true` to remove quotation marks. The default is `false` .
         ///
         /// CloudFormation property
         /// [`RemoveQuotes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-removequotes).
@@ -3431,9 +3439,10 @@ pub mod endpoint {
         /// CloudFormation property
         /// [`ServiceAccessRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-serviceaccessrolearn).
         pub service_access_role_arn: Option<Str>,
-        /// The time format that you want to use. Valid values are `auto` (case-sensitive), `'timeformat_string'`
-        /// , `'epochsecs'` , or `'epochmillisecs'` . It defaults to 10. Using `auto` recognizes most
-        /// strings, even some that aren't supported when you use a time format string.
+        /// The time format that you want to use. Valid values are `auto` (case-sensitive),
+        /// `'timeformat_string'` , `'epochsecs'` , or `'epochmillisecs'` . It defaults to 10. Using
+        /// `auto` recognizes most strings, even some that aren't supported when you use a time format
+        /// string.
         ///
         /// CloudFormation property
         /// [`TimeFormat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-redshiftsettings.html#cfn-dms-endpoint-redshiftsettings-timeformat).
@@ -3797,8 +3806,8 @@ pub mod endpoint {
         /// [`ErrorRetryDuration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-neptunesettings.html#cfn-dms-endpoint-neptunesettings-errorretryduration).
         pub error_retry_duration: Option<Int>,
         /// If you want IAM authorization enabled for this endpoint, set this parameter to `true` . Then
-        /// attach the appropriate IAM policy document to your service role specified by `ServiceAccessRoleArn`
-        /// . The default is `false` .
+        /// attach the appropriate IAM policy document to your service role specified by
+        /// `ServiceAccessRoleArn` . The default is `false` .
         ///
         /// CloudFormation property
         /// [`IamAuthEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-neptunesettings.html#cfn-dms-endpoint-neptunesettings-iamauthenabled).
@@ -4155,7 +4164,8 @@ pub mod endpoint {
         /// Fully qualified domain name of the endpoint. For an Amazon RDS SQL Server instance, this is
         /// the output of
         /// [DescribeDBInstances](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DescribeDBInstances.html)
-        /// , in the `[Endpoint](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Endpoint.html)
+        /// , in the
+        /// `[Endpoint](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Endpoint.html)
         /// .Address` field.
         ///
         /// CloudFormation property
@@ -4277,11 +4287,11 @@ pub mod endpoint {
         /// [`CleanSourceMetadataOnMismatch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-cleansourcemetadataonmismatch).
         pub clean_source_metadata_on_mismatch: Option<Bool>,
         /// Database name for the endpoint. For a MySQL source or target endpoint, don't explicitly
-        /// specify the database using the `DatabaseName` request parameter on either the `CreateEndpoint`
-        /// or `ModifyEndpoint` API call. Specifying `DatabaseName` when you create or modify a MySQL
-        /// endpoint replicates all the task tables to this single database. For MySQL endpoints, you
-        /// specify the database only when you specify the schema in the table-mapping rules of the AWS
-        /// DMS task.
+        /// specify the database using the `DatabaseName` request parameter on either the
+        /// `CreateEndpoint` or `ModifyEndpoint` API call. Specifying `DatabaseName` when you create or
+        /// modify a MySQL endpoint replicates all the task tables to this single database. For MySQL
+        /// endpoints, you specify the database only when you specify the schema in the table-mapping
+        /// rules of the AWS DMS task.
         ///
         /// CloudFormation property
         /// [`DatabaseName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-endpoint-gcpmysqlsettings.html#cfn-dms-endpoint-gcpmysqlsettings-databasename).
@@ -4599,8 +4609,8 @@ pub struct CfnEventSubscriptionProps {
     /// changing it replaces the resource.
     pub source_ids: Option<List<Str>>,
     /// The type of AWS DMS resource that generates the events. For example, if you want to be
-    /// notified of events generated by a replication instance, you set this parameter to `replication-instance`
-    /// . If this value isn't specified, all events are returned.
+    /// notified of events generated by a replication instance, you set this parameter to
+    /// `replication-instance` . If this value isn't specified, all events are returned.
     ///
     /// CloudFormation property
     /// [`SourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-eventsubscription.html#cfn-dms-eventsubscription-sourcetype).
@@ -5311,8 +5321,8 @@ pub mod replication_config {
         /// Specifies the maximum value of the AWS DMS capacity units (DCUs) for which a given AWS DMS
         /// Serverless replication can be provisioned. A single DCU is 2GB of RAM, with 1 DCU as the
         /// minimum value allowed. The list of valid DCU values includes 1, 2, 4, 8, 16, 32, 64, 128, 192, 256,
-        /// and 384. So, the maximum value that you can specify for AWS DMS Serverless is 384. The `MaxCapacityUnits`
-        /// parameter is the only DCU parameter you are required to specify.
+        /// and 384. So, the maximum value that you can specify for AWS DMS Serverless is 384. The
+        /// `MaxCapacityUnits` parameter is the only DCU parameter you are required to specify.
         ///
         /// CloudFormation property
         /// [`MaxCapacityUnits`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dms-replicationconfig-computeconfig.html#cfn-dms-replicationconfig-computeconfig-maxcapacityunits),
@@ -5437,8 +5447,8 @@ pub struct CfnReplicationInstanceProps {
     /// [`KmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-kmskeyid);
     /// changing it replaces the resource.
     pub kms_key_id: Option<Str>,
-    /// Specifies whether the replication instance is a Multi-AZ deployment. You can't set the `AvailabilityZone`
-    /// parameter if the Multi-AZ parameter is set to `true` .
+    /// Specifies whether the replication instance is a Multi-AZ deployment. You can't set the
+    /// `AvailabilityZone` parameter if the Multi-AZ parameter is set to `true` .
     ///
     /// CloudFormation property
     /// [`MultiAZ`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-multiaz).
@@ -5489,9 +5499,10 @@ pub struct CfnReplicationInstanceProps {
     /// parameter that is returned in the created `Endpoint` object. The value for this parameter
     /// can have up to 31 characters. It can contain only ASCII letters, digits, and hyphen ('-').
     /// Also, it can't end with a hyphen or contain two consecutive hyphens, and can only begin with
-    /// a letter, such as `Example-App-ARN1` . For example, this value might result in the `EndpointArn`
-    /// value `arn:aws:dms:eu-west-1:012345678901:rep:Example-App-ARN1` . If you don't specify a `ResourceIdentifier`
-    /// value, AWS DMS generates a default identifier value for the end of `EndpointArn` .
+    /// a letter, such as `Example-App-ARN1` . For example, this value might result in the
+    /// `EndpointArn` value `arn:aws:dms:eu-west-1:012345678901:rep:Example-App-ARN1` . If you don't
+    /// specify a `ResourceIdentifier` value, AWS DMS generates a default identifier value for the
+    /// end of `EndpointArn` .
     ///
     /// CloudFormation property
     /// [`ResourceIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationinstance.html#cfn-dms-replicationinstance-resourceidentifier);
@@ -5701,9 +5712,9 @@ impl crate::Cfn<markers::ReplicationSubnetGroup> {
 /// [`CfnReplicationTask::new`] takes them.
 #[cfg(feature = "dms")]
 pub struct CfnReplicationTaskProps {
-    /// Indicates when you want a change data capture (CDC) operation to start. Use either `CdcStartPosition`
-    /// or `CdcStartTime` to specify when you want a CDC operation to start. Specifying both values
-    /// results in an error.
+    /// Indicates when you want a change data capture (CDC) operation to start. Use either
+    /// `CdcStartPosition` or `CdcStartTime` to specify when you want a CDC operation to start.
+    /// Specifying both values results in an error.
     ///
     /// CloudFormation property
     /// [`CdcStartPosition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dms-replicationtask.html#cfn-dms-replicationtask-cdcstartposition).

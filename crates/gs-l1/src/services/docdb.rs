@@ -80,7 +80,8 @@ pub type CfnDBClusterParameterGroup = crate::Cfn<markers::DBClusterParameterGrou
 /// [`AWS::DocDB::DBInstance`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbinstance.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDBInstance::new`, `CfnDBInstanceProps` and the attributes need the cargo feature `docdb`.
+/// `CfnDBInstance::new`, `CfnDBInstanceProps` and the attributes need the cargo feature
+/// `docdb`.
 pub type CfnDBInstance = crate::Cfn<markers::DBInstance>;
 
 /// The `AWS::DocDB::DBSubnetGroup` Amazon DocumentDB (with MongoDB compatibility) resource
@@ -93,7 +94,8 @@ pub type CfnDBInstance = crate::Cfn<markers::DBInstance>;
 /// [`AWS::DocDB::DBSubnetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbsubnetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDBSubnetGroup::new`, `CfnDBSubnetGroupProps` and the attributes need the cargo feature `docdb`.
+/// `CfnDBSubnetGroup::new`, `CfnDBSubnetGroupProps` and the attributes need the cargo feature
+/// `docdb`.
 pub type CfnDBSubnetGroup = crate::Cfn<markers::DBSubnetGroup>;
 
 /// Creates an Amazon DocumentDB event notification subscription. This action requires a topic
@@ -115,7 +117,8 @@ pub type CfnEventSubscription = crate::Cfn<markers::EventSubscription>;
 /// [`AWS::DocDB::GlobalCluster`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-globalcluster.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGlobalCluster::new`, `CfnGlobalClusterProps` and the attributes need the cargo feature `docdb`.
+/// `CfnGlobalCluster::new`, `CfnGlobalClusterProps` and the attributes need the cargo feature
+/// `docdb`.
 pub type CfnGlobalCluster = crate::Cfn<markers::GlobalCluster>;
 
 /// The properties of an
@@ -424,8 +427,8 @@ impl crate::Cfn<markers::DBCluster> {
         gs_core::Value::GetAtt(self.node(), "ClusterResourceId".into())
     }
 
-    /// The connection endpoint for the cluster, such as `sample-cluster.cluster-cozrlsfrcjoc.us-east-1.docdb.amazonaws.com`
-    /// .
+    /// The connection endpoint for the cluster, such as
+    /// `sample-cluster.cluster-cozrlsfrcjoc.us-east-1.docdb.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html#aws-resource-docdb-dbcluster-return-values).
@@ -443,8 +446,8 @@ impl crate::Cfn<markers::DBCluster> {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
 
-    /// The reader endpoint for the cluster. For example: `sample-cluster.cluster-ro-cozrlsfrcjoc.us-east-1.docdb.amazonaws.com`
-    /// .
+    /// The reader endpoint for the cluster. For example:
+    /// `sample-cluster.cluster-ro-cozrlsfrcjoc.us-east-1.docdb.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbcluster.html#aws-resource-docdb-dbcluster-return-values).
@@ -732,8 +735,8 @@ impl crate::Cfn<markers::DBInstance> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The connection endpoint for the instance. For example: `sample-cluster.cluster-abcdefghijkl.us-east-1.docdb.amazonaws.com`
-    /// .
+    /// The connection endpoint for the instance. For example:
+    /// `sample-cluster.cluster-abcdefghijkl.us-east-1.docdb.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdb-dbinstance.html#aws-resource-docdb-dbinstance-return-values).

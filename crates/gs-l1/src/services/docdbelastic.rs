@@ -31,7 +31,8 @@ pub mod markers {
 /// [`AWS::DocDBElastic::Cluster`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-cluster.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCluster::new`, `CfnClusterProps` and the attributes need the cargo feature `docdbelastic`.
+/// `CfnCluster::new`, `CfnClusterProps` and the attributes need the cargo feature
+/// `docdbelastic`.
 pub type CfnCluster = crate::Cfn<markers::Cluster>;
 
 /// Resource Type definition for AWS::DocDBElastic::ClusterSnapshot. Creates a manual snapshot
@@ -113,9 +114,9 @@ pub struct CfnClusterProps {
     /// [`ShardCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-shardcount),
     /// required.
     pub shard_count: Int,
-    /// The number of replica instances applying to all shards in the cluster. A `shardInstanceCount`
-    /// value of 1 means there is one writer instance, and any additional instances are replicas
-    /// that can be used for reads and to improve availability.
+    /// The number of replica instances applying to all shards in the cluster. A
+    /// `shardInstanceCount` value of 1 means there is one writer instance, and any additional
+    /// instances are replicas that can be used for reads and to improve availability.
     ///
     /// CloudFormation property
     /// [`ShardInstanceCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-docdbelastic-cluster.html#cfn-docdbelastic-cluster-shardinstancecount).

@@ -57,7 +57,8 @@ pub type CfnReplicationConfigurationTemplate = crate::Cfn<markers::ReplicationCo
 /// [`AWS::DRS::SourceNetwork`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-drs-sourcenetwork.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSourceNetwork::new`, `CfnSourceNetworkProps` and the attributes need the cargo feature `drs`.
+/// `CfnSourceNetwork::new`, `CfnSourceNetworkProps` and the attributes need the cargo feature
+/// `drs`.
 pub type CfnSourceNetwork = crate::Cfn<markers::SourceNetwork>;
 
 /// The properties of an

@@ -35,7 +35,8 @@ pub mod markers {
 /// [`AWS::DynamoDB::GlobalTable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGlobalTable::new`, `CfnGlobalTableProps` and the attributes need the cargo feature `dynamodb`.
+/// `CfnGlobalTable::new`, `CfnGlobalTableProps` and the attributes need the cargo feature
+/// `dynamodb`.
 pub type CfnGlobalTable = crate::Cfn<markers::GlobalTable>;
 
 /// The `AWS::DynamoDB::Table` resource creates a DynamoDB table. For more information, see
@@ -84,8 +85,8 @@ pub struct CfnGlobalTableProps {
     /// CloudFormation property
     /// [`GlobalTableWitnesses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-globaltablewitnesses).
     pub global_table_witnesses: Option<List<global_table::GlobalTableWitness>>,
-    /// Specifies the attributes that make up the primary key for the table. The attributes in the `KeySchema`
-    /// property must also be defined in the `AttributeDefinitions` property.
+    /// Specifies the attributes that make up the primary key for the table. The attributes in the
+    /// `KeySchema` property must also be defined in the `AttributeDefinitions` property.
     ///
     /// CloudFormation property
     /// [`KeySchema`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#cfn-dynamodb-globaltable-keyschema);
@@ -258,8 +259,8 @@ impl crate::Cfn<markers::GlobalTable> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Unique identifier for the table, such as `a123b456-01ab-23cd-123a-111222aaabbb` . The `TableId`
-    /// returned is that of the replica in the region the stack is deployed to.
+    /// Unique identifier for the table, such as `a123b456-01ab-23cd-123a-111222aaabbb` . The
+    /// `TableId` returned is that of the replica in the region the stack is deployed to.
     ///
     /// `Fn::GetAtt` of
     /// [`TableId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#aws-resource-dynamodb-globaltable-return-values).
@@ -268,8 +269,9 @@ impl crate::Cfn<markers::GlobalTable> {
         gs_core::Value::GetAtt(self.node(), "TableId".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the DynamoDB table, such as `arn:aws:dynamodb:us-east-2:123456789012:table/myDynamoDBTable`
-    /// . The ARN returned is that of the replica in the region the stack is deployed to.
+    /// The Amazon Resource Name (ARN) of the DynamoDB table, such as
+    /// `arn:aws:dynamodb:us-east-2:123456789012:table/myDynamoDBTable` . The ARN returned is that
+    /// of the replica in the region the stack is deployed to.
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-globaltable.html#aws-resource-dynamodb-globaltable-return-values).
@@ -278,7 +280,8 @@ impl crate::Cfn<markers::GlobalTable> {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
 
-    /// The ARN of the DynamoDB stream, such as `arn:aws:dynamodb:us-east-1:123456789012:table/testddbstack-myDynamoDBTable-012A1SL7SMP5Q/stream/2015-11-30T20:10:00.000`
+    /// The ARN of the DynamoDB stream, such as
+    /// `arn:aws:dynamodb:us-east-1:123456789012:table/testddbstack-myDynamoDBTable-012A1SL7SMP5Q/stream/2015-11-30T20:10:00.000`
     /// . The `StreamArn` returned is that of the replica in the region the stack is deployed to.
     ///
     /// `Fn::GetAtt` of
@@ -454,8 +457,8 @@ pub mod global_table {
         /// [`ReadProvisionedThroughputSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-globalsecondaryindex.html#cfn-dynamodb-globaltable-globalsecondaryindex-readprovisionedthroughputsettings).
         pub read_provisioned_throughput_settings: Option<GlobalReadProvisionedThroughputSettings>,
         /// Represents the warm throughput value (in read units per second and write units per second)
-        /// for the specified secondary index. If you use this parameter, you must specify `ReadUnitsPerSecond`
-        /// , `WriteUnitsPerSecond` , or both.
+        /// for the specified secondary index. If you use this parameter, you must specify
+        /// `ReadUnitsPerSecond` , `WriteUnitsPerSecond` , or both.
         ///
         /// CloudFormation property
         /// [`WarmThroughput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-globalsecondaryindex.html#cfn-dynamodb-globaltable-globalsecondaryindex-warmthroughput).
@@ -890,8 +893,8 @@ pub mod global_table {
         /// CloudFormation property
         /// [`SSESpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-ssespecification).
         pub sse_specification: Option<ReplicaSSESpecification>,
-        /// The table class of the specified table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`
-        /// .
+        /// The table class of the specified table. Valid values are `STANDARD` and
+        /// `STANDARD_INFREQUENT_ACCESS` .
         ///
         /// CloudFormation property
         /// [`TableClass`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-replicaspecification.html#cfn-dynamodb-globaltable-replicaspecification-tableclass).
@@ -1038,10 +1041,10 @@ pub mod global_table {
         /// [`Enabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-contributorinsightsspecification.html#cfn-dynamodb-globaltable-contributorinsightsspecification-enabled),
         /// required.
         pub enabled: Bool,
-        /// Specifies the CloudWatch Contributor Insights mode for a global table. Valid values are `ACCESSED_AND_THROTTLED_KEYS`
-        /// (tracks all access and throttled events) or `THROTTLED_KEYS` (tracks only throttled events).
-        /// This setting determines what type of contributor insights data is collected for the global
-        /// table.
+        /// Specifies the CloudWatch Contributor Insights mode for a global table. Valid values are
+        /// `ACCESSED_AND_THROTTLED_KEYS` (tracks all access and throttled events) or `THROTTLED_KEYS`
+        /// (tracks only throttled events). This setting determines what type of contributor insights
+        /// data is collected for the global table.
         ///
         /// CloudFormation property
         /// [`Mode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-globaltable-contributorinsightsspecification.html#cfn-dynamodb-globaltable-contributorinsightsspecification-mode).
@@ -1759,8 +1762,8 @@ pub struct CfnTableProps {
     /// [`ImportSourceSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html#cfn-dynamodb-table-importsourcespecification);
     /// changing it replaces the resource.
     pub import_source_specification: Option<table::ImportSourceSpecification>,
-    /// Specifies the attributes that make up the primary key for the table. The attributes in the `KeySchema`
-    /// property must also be defined in the `AttributeDefinitions` property.
+    /// Specifies the attributes that make up the primary key for the table. The attributes in the
+    /// `KeySchema` property must also be defined in the `AttributeDefinitions` property.
     ///
     /// CloudFormation property
     /// [`KeySchema`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html#cfn-dynamodb-table-keyschema),
@@ -1790,9 +1793,9 @@ pub struct CfnTableProps {
     /// CloudFormation property
     /// [`PointInTimeRecoverySpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html#cfn-dynamodb-table-pointintimerecoveryspecification).
     pub point_in_time_recovery_specification: Option<table::PointInTimeRecoverySpecification>,
-    /// Throughput for the specified table, which consists of values for `ReadCapacityUnits` and `WriteCapacityUnits`
-    /// . For more information about the contents of a provisioned throughput structure, see [Amazon
-    /// DynamoDB Table
+    /// Throughput for the specified table, which consists of values for `ReadCapacityUnits` and
+    /// `WriteCapacityUnits` . For more information about the contents of a provisioned throughput
+    /// structure, see [Amazon DynamoDB Table
     /// ProvisionedThroughput](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html)
     /// .
     ///
@@ -1816,8 +1819,8 @@ pub struct CfnTableProps {
     /// CloudFormation property
     /// [`StreamSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html#cfn-dynamodb-table-streamspecification).
     pub stream_specification: Option<table::StreamSpecification>,
-    /// The table class of the new table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`
-    /// .
+    /// The table class of the new table. Valid values are `STANDARD` and
+    /// `STANDARD_INFREQUENT_ACCESS` .
     ///
     /// CloudFormation property
     /// [`TableClass`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html#cfn-dynamodb-table-tableclass).
@@ -1938,8 +1941,8 @@ impl crate::Cfn<markers::Table> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the DynamoDB table, such as `arn:aws:dynamodb:us-east-2:123456789012:table/myDynamoDBTable`
-    /// .
+    /// The Amazon Resource Name (ARN) of the DynamoDB table, such as
+    /// `arn:aws:dynamodb:us-east-2:123456789012:table/myDynamoDBTable` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-dynamodb-table.html#aws-resource-dynamodb-table-return-values).
@@ -1948,7 +1951,8 @@ impl crate::Cfn<markers::Table> {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
 
-    /// The ARN of the DynamoDB stream, such as `arn:aws:dynamodb:us-east-1:123456789012:table/testddbstack-myDynamoDBTable-012A1SL7SMP5Q/stream/2015-11-30T20:10:00.000`
+    /// The ARN of the DynamoDB stream, such as
+    /// `arn:aws:dynamodb:us-east-1:123456789012:table/testddbstack-myDynamoDBTable-012A1SL7SMP5Q/stream/2015-11-30T20:10:00.000`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -2033,8 +2037,8 @@ pub mod table {
         /// [`StreamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-kinesisstreamspecification.html#cfn-dynamodb-table-kinesisstreamspecification-streamarn),
         /// required.
         ///
-        /// Takes a [`CfnStream`](crate::kinesis::CfnStream) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnStream`](crate::kinesis::CfnStream) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub stream_arn: Id<crate::kinesis::CfnStream>,
     }
 
@@ -2123,9 +2127,10 @@ pub mod table {
         /// [`Enabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-contributorinsightsspecification.html#cfn-dynamodb-table-contributorinsightsspecification-enabled),
         /// required.
         pub enabled: Bool,
-        /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are `ACCESSED_AND_THROTTLED_KEYS`
-        /// (tracks all access and throttled events) or `THROTTLED_KEYS` (tracks only throttled events).
-        /// This setting determines what type of contributor insights data is collected for the table.
+        /// Specifies the CloudWatch Contributor Insights mode for a table. Valid values are
+        /// `ACCESSED_AND_THROTTLED_KEYS` (tracks all access and throttled events) or `THROTTLED_KEYS`
+        /// (tracks only throttled events). This setting determines what type of contributor insights
+        /// data is collected for the table.
         ///
         /// CloudFormation property
         /// [`Mode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-contributorinsightsspecification.html#cfn-dynamodb-table-contributorinsightsspecification-mode).
@@ -2403,9 +2408,9 @@ pub mod table {
         }
     }
 
-    /// Throughput for the specified table, which consists of values for `ReadCapacityUnits` and `WriteCapacityUnits`
-    /// . For more information about the contents of a provisioned throughput structure, see [Amazon
-    /// DynamoDB Table
+    /// Throughput for the specified table, which consists of values for `ReadCapacityUnits` and
+    /// `WriteCapacityUnits` . For more information about the contents of a provisioned throughput
+    /// structure, see [Amazon DynamoDB Table
     /// ProvisionedThroughput](https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ProvisionedThroughput.html)
     /// .
     ///
@@ -2422,8 +2427,8 @@ pub mod table {
         /// [`ReadCapacityUnits`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-provisionedthroughput.html#cfn-dynamodb-table-provisionedthroughput-readcapacityunits),
         /// required.
         pub read_capacity_units: Int,
-        /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException`
-        /// . For more information, see [Specifying Read and Write
+        /// The maximum number of writes consumed per second before DynamoDB returns a
+        /// `ThrottlingException` . For more information, see [Specifying Read and Write
         /// Requirements](https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ProvisionedThroughput.html)
         /// in the *Amazon DynamoDB Developer Guide* .
         ///
@@ -2545,8 +2550,8 @@ pub mod table {
         /// [`ProvisionedThroughput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-globalsecondaryindex.html#cfn-dynamodb-table-globalsecondaryindex-provisionedthroughput).
         pub provisioned_throughput: Option<ProvisionedThroughput>,
         /// Represents the warm throughput value (in read units per second and write units per second)
-        /// for the specified secondary index. If you use this parameter, you must specify `ReadUnitsPerSecond`
-        /// , `WriteUnitsPerSecond` , or both.
+        /// for the specified secondary index. If you use this parameter, you must specify
+        /// `ReadUnitsPerSecond` , `WriteUnitsPerSecond` , or both.
         ///
         /// CloudFormation property
         /// [`WarmThroughput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-dynamodb-table-globalsecondaryindex.html#cfn-dynamodb-table-globalsecondaryindex-warmthroughput).

@@ -686,7 +686,8 @@ pub type CfnCapacityReservationFleet = crate::Cfn<markers::CapacityReservationFl
 /// [`AWS::EC2::CarrierGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-carriergateway.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCarrierGateway::new`, `CfnCarrierGatewayProps` and the attributes need the cargo feature `ec2`.
+/// `CfnCarrierGateway::new`, `CfnCarrierGatewayProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnCarrierGateway = crate::Cfn<markers::CarrierGateway>;
 
 /// Specifies an ingress authorization rule to add to a Client VPN endpoint. Ingress
@@ -722,7 +723,8 @@ pub type CfnClientVpnEndpoint = crate::Cfn<markers::ClientVpnEndpoint>;
 /// [`AWS::EC2::ClientVpnRoute`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnroute.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnClientVpnRoute::new`, `CfnClientVpnRouteProps` and the attributes need the cargo feature `ec2`.
+/// `CfnClientVpnRoute::new`, `CfnClientVpnRouteProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnClientVpnRoute = crate::Cfn<markers::ClientVpnRoute>;
 
 /// Specifies a target network to associate with a Client VPN endpoint. A target network is a
@@ -754,7 +756,8 @@ pub type CfnCustomerGateway = crate::Cfn<markers::CustomerGateway>;
 /// [`AWS::EC2::DHCPOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-dhcpoptions.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDHCPOptions::new`, `CfnDHCPOptionsProps` and the attributes need the cargo feature `ec2`.
+/// `CfnDHCPOptions::new`, `CfnDHCPOptionsProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnDHCPOptions = crate::Cfn<markers::DHCPOptions>;
 
 /// Specifies the configuration information to launch a fleet--or group--of instances. An EC2
@@ -792,7 +795,8 @@ pub type CfnEIP = crate::Cfn<markers::EIP>;
 /// [`AWS::EC2::EIPAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eipassociation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEIPAssociation::new`, `CfnEIPAssociationProps` and the attributes need the cargo feature `ec2`.
+/// `CfnEIPAssociation::new`, `CfnEIPAssociationProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnEIPAssociation = crate::Cfn<markers::EIPAssociation>;
 
 /// \[IPv6 only\] Specifies an egress-only internet gateway for your VPC. An egress-only
@@ -818,8 +822,9 @@ pub type CfnEgressOnlyInternetGateway = crate::Cfn<markers::EgressOnlyInternetGa
 /// [`AWS::EC2::EnclaveCertificateIamRoleAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-enclavecertificateiamroleassociation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEnclaveCertificateIamRoleAssociation::new`, `CfnEnclaveCertificateIamRoleAssociationProps`
-/// and the attributes need the cargo feature `ec2`.
+/// `CfnEnclaveCertificateIamRoleAssociation::new`,
+/// `CfnEnclaveCertificateIamRoleAssociationProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnEnclaveCertificateIamRoleAssociation = crate::Cfn<markers::EnclaveCertificateIamRoleAssociation>;
 
 /// Specifies a VPC flow log that captures IP traffic for a specified network interface, subnet,
@@ -892,7 +897,8 @@ pub type CfnIPAM = crate::Cfn<markers::IPAM>;
 /// [`AWS::EC2::IPAMAllocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamallocation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIPAMAllocation::new`, `CfnIPAMAllocationProps` and the attributes need the cargo feature `ec2`.
+/// `CfnIPAMAllocation::new`, `CfnIPAMAllocationProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnIPAMAllocation = crate::Cfn<markers::IPAMAllocation>;
 
 /// In IPAM, a pool is a collection of contiguous IP addresses CIDRs. Pools enable you to
@@ -913,7 +919,8 @@ pub type CfnIPAMPool = crate::Cfn<markers::IPAMPool>;
 /// [`AWS::EC2::IPAMPoolCidr`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampoolcidr.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIPAMPoolCidr::new`, `CfnIPAMPoolCidrProps` and the attributes need the cargo feature `ec2`.
+/// `CfnIPAMPoolCidr::new`, `CfnIPAMPoolCidrProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnIPAMPoolCidr = crate::Cfn<markers::IPAMPoolCidr>;
 
 /// Resource Type definition for AWS::EC2::IPAMPrefixListResolver
@@ -1043,8 +1050,9 @@ pub type CfnIpPoolRouteTableAssociation = crate::Cfn<markers::IpPoolRouteTableAs
 /// [`AWS::EC2::IpamExternalResourceVerificationToken`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamexternalresourceverificationtoken.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIpamExternalResourceVerificationToken::new`, `CfnIpamExternalResourceVerificationTokenProps`
-/// and the attributes need the cargo feature `ec2`.
+/// `CfnIpamExternalResourceVerificationToken::new`,
+/// `CfnIpamExternalResourceVerificationTokenProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnIpamExternalResourceVerificationToken = crate::Cfn<markers::IpamExternalResourceVerificationToken>;
 
 /// Specifies a key pair for use with an Amazon Elastic Compute Cloud instance as follows:
@@ -1062,7 +1070,8 @@ pub type CfnKeyPair = crate::Cfn<markers::KeyPair>;
 /// [`AWS::EC2::LaunchTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-launchtemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLaunchTemplate::new`, `CfnLaunchTemplateProps` and the attributes need the cargo feature `ec2`.
+/// `CfnLaunchTemplate::new`, `CfnLaunchTemplateProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnLaunchTemplate = crate::Cfn<markers::LaunchTemplate>;
 
 /// Creates a static route for the specified local gateway route table. You must specify one of
@@ -1092,8 +1101,9 @@ pub type CfnLocalGatewayRouteTable = crate::Cfn<markers::LocalGatewayRouteTable>
 /// [`AWS::EC2::LocalGatewayRouteTableVPCAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevpcassociation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLocalGatewayRouteTableVPCAssociation::new`, `CfnLocalGatewayRouteTableVPCAssociationProps`
-/// and the attributes need the cargo feature `ec2`.
+/// `CfnLocalGatewayRouteTableVPCAssociation::new`,
+/// `CfnLocalGatewayRouteTableVPCAssociationProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnLocalGatewayRouteTableVPCAssociation = crate::Cfn<markers::LocalGatewayRouteTableVPCAssociation>;
 
 /// Describes an association between a local gateway route table and a virtual interface group.
@@ -1102,8 +1112,9 @@ pub type CfnLocalGatewayRouteTableVPCAssociation = crate::Cfn<markers::LocalGate
 /// [`AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-localgatewayroutetablevirtualinterfacegroupassociation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation::new`, `CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps`
-/// and the attributes need the cargo feature `ec2`.
+/// `CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation::new`,
+/// `CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps` and the attributes need the
+/// cargo feature `ec2`.
 pub type CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociation = crate::Cfn<markers::LocalGatewayRouteTableVirtualInterfaceGroupAssociation>;
 
 /// Describes a local gateway virtual interface.
@@ -1237,8 +1248,9 @@ pub type CfnNetworkInterfacePermission = crate::Cfn<markers::NetworkInterfacePer
 /// [`AWS::EC2::NetworkPerformanceMetricSubscription`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkperformancemetricsubscription.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnNetworkPerformanceMetricSubscription::new`, `CfnNetworkPerformanceMetricSubscriptionProps`
-/// and the attributes need the cargo feature `ec2`.
+/// `CfnNetworkPerformanceMetricSubscription::new`,
+/// `CfnNetworkPerformanceMetricSubscriptionProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnNetworkPerformanceMetricSubscription = crate::Cfn<markers::NetworkPerformanceMetricSubscription>;
 
 /// Specifies a placement group in which to launch instances. The strategy of the placement
@@ -1248,7 +1260,8 @@ pub type CfnNetworkPerformanceMetricSubscription = crate::Cfn<markers::NetworkPe
 /// [`AWS::EC2::PlacementGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-placementgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPlacementGroup::new`, `CfnPlacementGroupProps` and the attributes need the cargo feature `ec2`.
+/// `CfnPlacementGroup::new`, `CfnPlacementGroupProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnPlacementGroup = crate::Cfn<markers::PlacementGroup>;
 
 /// Specifies a managed prefix list. You can add one or more entries to the prefix list. Each
@@ -1278,7 +1291,8 @@ pub type CfnRoute = crate::Cfn<markers::Route>;
 /// [`AWS::EC2::RouteServer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-routeserver.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRouteServer::new`, `CfnRouteServerProps` and the attributes need the cargo feature `ec2`.
+/// `CfnRouteServer::new`, `CfnRouteServerProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnRouteServer = crate::Cfn<markers::RouteServer>;
 
 /// Specifies the association between a route server and a VPC.
@@ -1337,7 +1351,8 @@ pub type CfnRouteTable = crate::Cfn<markers::RouteTable>;
 /// [`AWS::EC2::SecurityGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-securitygroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSecurityGroup::new`, `CfnSecurityGroupProps` and the attributes need the cargo feature `ec2`.
+/// `CfnSecurityGroup::new`, `CfnSecurityGroupProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnSecurityGroup = crate::Cfn<markers::SecurityGroup>;
 
 /// Adds the specified outbound (egress) rule to a security group.
@@ -1505,7 +1520,8 @@ pub type CfnTrafficMirrorTarget = crate::Cfn<markers::TrafficMirrorTarget>;
 /// [`AWS::EC2::TransitGateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgateway.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTransitGateway::new`, `CfnTransitGatewayProps` and the attributes need the cargo feature `ec2`.
+/// `CfnTransitGateway::new`, `CfnTransitGatewayProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnTransitGateway = crate::Cfn<markers::TransitGateway>;
 
 /// Attaches a VPC to a transit gateway.
@@ -1577,8 +1593,9 @@ pub type CfnTransitGatewayMulticastDomain = crate::Cfn<markers::TransitGatewayMu
 /// [`AWS::EC2::TransitGatewayMulticastDomainAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaymulticastdomainassociation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTransitGatewayMulticastDomainAssociation::new`, `CfnTransitGatewayMulticastDomainAssociationProps`
-/// and the attributes need the cargo feature `ec2`.
+/// `CfnTransitGatewayMulticastDomainAssociation::new`,
+/// `CfnTransitGatewayMulticastDomainAssociationProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnTransitGatewayMulticastDomainAssociation = crate::Cfn<markers::TransitGatewayMulticastDomainAssociation>;
 
 /// Registers members (network interfaces) with the transit gateway multicast group. A member is
@@ -1633,8 +1650,9 @@ pub type CfnTransitGatewayPolicyTable = crate::Cfn<markers::TransitGatewayPolicy
 /// [`AWS::EC2::TransitGatewayPolicyTableAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-transitgatewaypolicytableassociation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTransitGatewayPolicyTableAssociation::new`, `CfnTransitGatewayPolicyTableAssociationProps`
-/// and the attributes need the cargo feature `ec2`.
+/// `CfnTransitGatewayPolicyTableAssociation::new`,
+/// `CfnTransitGatewayPolicyTableAssociationProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnTransitGatewayPolicyTableAssociation = crate::Cfn<markers::TransitGatewayPolicyTableAssociation>;
 
 /// AWS::EC2::TransitGatewayPolicyTableEntry Resource Definition
@@ -1745,7 +1763,8 @@ pub type CfnVPCBlockPublicAccessOptions = crate::Cfn<markers::VPCBlockPublicAcce
 /// [`AWS::EC2::VPCCidrBlock`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpccidrblock.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVPCCidrBlock::new`, `CfnVPCCidrBlockProps` and the attributes need the cargo feature `ec2`.
+/// `CfnVPCCidrBlock::new`, `CfnVPCCidrBlockProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnVPCCidrBlock = crate::Cfn<markers::VPCCidrBlock>;
 
 /// Associates a set of DHCP options with a VPC, or associates no DHCP options with the VPC.
@@ -1777,7 +1796,8 @@ pub type CfnVPCEncryptionControl = crate::Cfn<markers::VPCEncryptionControl>;
 /// [`AWS::EC2::VPCEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVPCEndpoint::new`, `CfnVPCEndpointProps` and the attributes need the cargo feature `ec2`.
+/// `CfnVPCEndpoint::new`, `CfnVPCEndpointProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnVPCEndpoint = crate::Cfn<markers::VPCEndpoint>;
 
 /// Specifies a connection notification for a VPC endpoint or VPC endpoint service. A connection
@@ -1856,7 +1876,8 @@ pub type CfnVPNConcentrator = crate::Cfn<markers::VPNConcentrator>;
 /// [`AWS::EC2::VPNConnection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconnection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVPNConnection::new`, `CfnVPNConnectionProps` and the attributes need the cargo feature `ec2`.
+/// `CfnVPNConnection::new`, `CfnVPNConnectionProps` and the attributes need the cargo feature
+/// `ec2`.
 pub type CfnVPNConnection = crate::Cfn<markers::VPNConnection>;
 
 /// Specifies a static route for a VPN connection between an existing virtual private gateway
@@ -3191,8 +3212,8 @@ pub struct CfnClientVpnAuthorizationRuleProps {
     /// changing it replaces the resource.
     pub access_group_id: Option<Str>,
     /// Indicates whether to grant access to all clients. Specify `true` to grant all clients who
-    /// successfully establish a VPN connection access to the network. Must be set to `true` if `AccessGroupId`
-    /// is not specified.
+    /// successfully establish a VPN connection access to the network. Must be set to `true` if
+    /// `AccessGroupId` is not specified.
     ///
     /// CloudFormation property
     /// [`AuthorizeAllGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnauthorizationrule.html#cfn-ec2-clientvpnauthorizationrule-authorizeallgroups);
@@ -3329,9 +3350,9 @@ pub struct CfnClientVpnEndpointProps {
     /// CloudFormation property
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnendpoint.html#cfn-ec2-clientvpnendpoint-description).
     pub description: Option<Str>,
-    /// Indicates whether the client VPN session is disconnected after the maximum `sessionTimeoutHours`
-    /// is reached. If `true` , users are prompted to reconnect client VPN. If `false` , client VPN
-    /// attempts to reconnect automatically. The default value is `true` .
+    /// Indicates whether the client VPN session is disconnected after the maximum
+    /// `sessionTimeoutHours` is reached. If `true` , users are prompted to reconnect client VPN. If
+    /// `false` , client VPN attempts to reconnect automatically. The default value is `true` .
     ///
     /// CloudFormation property
     /// [`DisconnectOnSessionTimeout`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-clientvpnendpoint.html#cfn-ec2-clientvpnendpoint-disconnectonsessiontimeout).
@@ -3560,8 +3581,8 @@ pub mod client_vpn_endpoint {
     /// [`TagSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-clientvpnendpoint-tagspecification.html)
     /// of [`AWS::EC2::ClientVpnEndpoint`](super::CfnClientVpnEndpoint).
     pub struct TagSpecification {
-        /// The type of resource to tag. To tag a Client VPN endpoint, `ResourceType` must be `client-vpn-endpoint`
-        /// .
+        /// The type of resource to tag. To tag a Client VPN endpoint, `ResourceType` must be
+        /// `client-vpn-endpoint` .
         ///
         /// CloudFormation property
         /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-clientvpnendpoint-tagspecification.html#cfn-ec2-clientvpnendpoint-tagspecification-resourcetype),
@@ -3862,8 +3883,8 @@ pub mod client_vpn_endpoint {
     /// [`ClientRouteEnforcementOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-clientvpnendpoint-clientrouteenforcementoptions.html)
     /// of [`AWS::EC2::ClientVpnEndpoint`](super::CfnClientVpnEndpoint).
     pub struct ClientRouteEnforcementOptions {
-        /// Enable or disable Client Route Enforcement. The state can either be `true` (enabled) or `false`
-        /// (disabled). The default is `false` .
+        /// Enable or disable Client Route Enforcement. The state can either be `true` (enabled) or
+        /// `false` (disabled). The default is `false` .
         ///
         /// CloudFormation property
         /// [`Enforced`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-clientvpnendpoint-clientrouteenforcementoptions.html#cfn-ec2-clientvpnendpoint-clientrouteenforcementoptions-enforced).
@@ -4156,15 +4177,15 @@ pub struct CfnCustomerGatewayProps {
     pub device_name: Option<Str>,
     /// The IP address for the customer gateway device's outside interface. The address must be
     /// static. If `OutsideIpAddressType` in your VPN connection options is set to `PrivateIpv4` ,
-    /// you can use an RFC6598 or RFC1918 private IPv4 address. If `OutsideIpAddressType` is set to `Ipv6`
-    /// , you can use an IPv6 address.
+    /// you can use an RFC6598 or RFC1918 private IPv4 address. If `OutsideIpAddressType` is set to
+    /// `Ipv6` , you can use an IPv6 address.
     ///
     /// CloudFormation property
     /// [`IpAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-customergateway.html#cfn-ec2-customergateway-ipaddress),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnInstance`](crate::ec2::CfnInstance) handle (written as `Fn::GetAtt` of its `PublicIp`),
-    /// or a string or token.
+    /// Takes a [`CfnInstance`](crate::ec2::CfnInstance) handle (written as `Fn::GetAtt` of its
+    /// `PublicIp`), or a string or token.
     pub ip_address: Id<crate::ec2::CfnInstance>,
     /// One or more tags for the customer gateway.
     ///
@@ -4252,16 +4273,17 @@ impl crate::Cfn<markers::CustomerGateway> {
 pub struct CfnDHCPOptionsProps {
     /// This value is used to complete unqualified DNS hostnames. If you're using AmazonProvidedDNS
     /// in `us-east-1` , specify `ec2.internal` . If you're using AmazonProvidedDNS in another
-    /// Region, specify *region* . `compute.internal` (for example, `ap-northeast-1.compute.internal`
-    /// ). Otherwise, specify a domain name (for example, *MyCompany.com* ).
+    /// Region, specify *region* . `compute.internal` (for example,
+    /// `ap-northeast-1.compute.internal` ). Otherwise, specify a domain name (for example, *MyCompany.com*
+    /// ).
     ///
     /// CloudFormation property
     /// [`DomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-dhcpoptions.html#cfn-ec2-dhcpoptions-domainname);
     /// changing it replaces the resource.
     pub domain_name: Option<Str>,
     /// The IPv4 addresses of up to four domain name servers, or `AmazonProvidedDNS` . The default
-    /// is `AmazonProvidedDNS` . To have your instance receive a custom DNS hostname as specified in `DomainName`
-    /// , you must set this property to a custom DNS server.
+    /// is `AmazonProvidedDNS` . To have your instance receive a custom DNS hostname as specified in
+    /// `DomainName` , you must set this property to a custom DNS server.
     ///
     /// CloudFormation property
     /// [`DomainNameServers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-dhcpoptions.html#cfn-ec2-dhcpoptions-domainnameservers);
@@ -6151,9 +6173,9 @@ pub mod ec2_fleet {
         /// [`NoDevice`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-blockdevicemapping.html#cfn-ec2-ec2fleet-blockdevicemapping-nodevice).
         pub no_device: Option<Str>,
         /// The virtual device name ( `ephemeral` N). Instance store volumes are numbered starting from 0.
-        /// An instance type with 2 available instance store volumes can specify mappings for `ephemeral0`
-        /// and `ephemeral1` . The number of available instance store volumes depends on the instance
-        /// type. After you connect to the instance, you must mount the volume.
+        /// An instance type with 2 available instance store volumes can specify mappings for
+        /// `ephemeral0` and `ephemeral1` . The number of available instance store volumes depends on
+        /// the instance type. After you connect to the instance, you must mount the volume.
         ///
         /// CloudFormation property
         /// [`VirtualName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ec2fleet-blockdevicemapping.html#cfn-ec2-ec2fleet-blockdevicemapping-virtualname).
@@ -7109,8 +7131,8 @@ pub struct CfnEIPAssociationProps {
     /// [`NetworkInterfaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-eipassociation.html#cfn-ec2-eipassociation-networkinterfaceid);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnNetworkInterface`](crate::ec2::CfnNetworkInterface) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnNetworkInterface`](crate::ec2::CfnNetworkInterface) handle (written as its
+    /// `Ref`), or a string or token.
     pub network_interface_id: Option<Id<crate::ec2::CfnNetworkInterface>>,
     /// The primary or secondary private IP address to associate with the Elastic IP address. If no
     /// private IP address is specified, the Elastic IP address is associated with the primary
@@ -8119,8 +8141,8 @@ pub struct CfnIPAMProps {
     pub operating_regions: Option<List<ipam::IpamOperatingRegion>>,
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter
     /// name and the tag value as the filter value. For example, to find all resources that have a
-    /// tag with the key `Owner` and the value `TeamA` , specify `tag:Owner` for the filter name and `TeamA`
-    /// for the filter value.
+    /// tag with the key `Owner` and the value `TeamA` , specify `tag:Owner` for the filter name and
+    /// `TeamA` for the filter value.
     ///
     /// CloudFormation property
     /// [`Tags`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipam.html#cfn-ec2-ipam-tags).
@@ -8556,8 +8578,8 @@ pub struct CfnIPAMPoolProps {
     pub source_resource: Option<ipam_pool::SourceResource>,
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter
     /// name and the tag value as the filter value. For example, to find all resources that have a
-    /// tag with the key `Owner` and the value `TeamA` , specify `tag:Owner` for the filter name and `TeamA`
-    /// for the filter value.
+    /// tag with the key `Owner` and the value `TeamA` , specify `tag:Owner` for the filter name and
+    /// `TeamA` for the filter value.
     ///
     /// CloudFormation property
     /// [`Tags`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipampool.html#cfn-ec2-ipampool-tags).
@@ -9698,8 +9720,8 @@ pub struct CfnIPAMScopeProps {
     pub ipam_id: Str,
     /// The key/value combination of a tag assigned to the resource. Use the tag key in the filter
     /// name and the tag value as the filter value. For example, to find all resources that have a
-    /// tag with the key `Owner` and the value `TeamA` , specify `tag:Owner` for the filter name and `TeamA`
-    /// for the filter value.
+    /// tag with the key `Owner` and the value `TeamA` , specify `tag:Owner` for the filter name and
+    /// `TeamA` for the filter value.
     ///
     /// CloudFormation property
     /// [`Tags`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-ipamscope.html#cfn-ec2-ipamscope-tags).
@@ -9825,8 +9847,8 @@ pub mod ipam_scope {
     /// of [`AWS::EC2::IPAMScope`](super::CfnIPAMScope).
     pub struct IpamScopeExternalAuthorityConfiguration {
         /// The identifier for the external resource managing this scope. For Infoblox integrations,
-        /// this is the Infoblox resource identifier in the format `<version>.identity.account.<entity_realm>.<entity_id>`
-        /// .
+        /// this is the Infoblox resource identifier in the format
+        /// `<version>.identity.account.<entity_realm>.<entity_id>` .
         ///
         /// CloudFormation property
         /// [`ExternalResourceIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-ipamscope-ipamscopeexternalauthorityconfiguration.html#cfn-ec2-ipamscope-ipamscopeexternalauthorityconfiguration-externalresourceidentifier),
@@ -9987,9 +10009,9 @@ impl crate::Cfn<markers::IPv4Pool> {
 /// [`CfnInstance::new`] takes them.
 #[cfg(feature = "ec2")]
 pub struct CfnInstanceProps {
-    /// This property is reserved for internal use. If you use it, the stack fails with this error: `Bad
-    /// property set: [Testing this property] (Service: AmazonEC2; Status Code: 400; Error Code:
-    /// InvalidParameterCombination; Request ID: 0XXXXXX-49c7-4b40-8bcc-76885dcXXXXX)` .
+    /// This property is reserved for internal use. If you use it, the stack fails with this error:
+    /// `Bad property set: [Testing this property] (Service: AmazonEC2; Status Code: 400; Error
+    /// Code: InvalidParameterCombination; Request ID: 0XXXXXX-49c7-4b40-8bcc-76885dcXXXXX)` .
     ///
     /// CloudFormation property
     /// [`AdditionalInfo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#cfn-ec2-instance-additionalinfo);
@@ -10025,8 +10047,8 @@ pub struct CfnInstanceProps {
     /// [`CpuOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#cfn-ec2-instance-cpuoptions);
     /// changing it replaces the resource.
     pub cpu_options: Option<instance::CpuOptions>,
-    /// The credit option for CPU usage of the burstable performance instance. Valid values are `standard`
-    /// and `unlimited` . To change this attribute after launch, use
+    /// The credit option for CPU usage of the burstable performance instance. Valid values are
+    /// `standard` and `unlimited` . To change this attribute after launch, use
     /// [ModifyInstanceCreditSpecification](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyInstanceCreditSpecification.html)
     /// . For more information, see [Burstable performance
     /// instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/burstable-performance-instances.html)
@@ -10108,8 +10130,8 @@ pub struct CfnInstanceProps {
     /// CloudFormation property
     /// [`IamInstanceProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#cfn-ec2-instance-iaminstanceprofile).
     ///
-    /// Takes a [`CfnInstanceProfile`](crate::iam::CfnInstanceProfile) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnInstanceProfile`](crate::iam::CfnInstanceProfile) handle (written as its
+    /// `Ref`), or a string or token.
     pub iam_instance_profile: Option<Id<crate::iam::CfnInstanceProfile>>,
     /// The ID of the AMI. An AMI ID is required to launch an instance and must be specified here or
     /// in a launch template.
@@ -10252,9 +10274,9 @@ pub struct CfnInstanceProps {
     pub security_groups: Option<List<Str>>,
     /// Enable or disable source/destination checks, which ensure that the instance is either the
     /// source or the destination of any traffic that it receives. If the value is `true` ,
-    /// source/destination checks are enabled; otherwise, they are disabled. The default value is `true`
-    /// . You must disable source/destination checks if the instance runs services such as network
-    /// address translation, routing, or firewalls.
+    /// source/destination checks are enabled; otherwise, they are disabled. The default value is
+    /// `true` . You must disable source/destination checks if the instance runs services such as
+    /// network address translation, routing, or firewalls.
     ///
     /// CloudFormation property
     /// [`SourceDestCheck`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#cfn-ec2-instance-sourcedestcheck).
@@ -10470,8 +10492,8 @@ impl crate::Cfn<markers::Instance> {
         gs_core::Value::GetAtt(self.node(), "PrivateIp".into())
     }
 
-    /// The public DNS name of the specified instance. For example: `ec2-107-20-50-45.compute-1.amazonaws.com`
-    /// .
+    /// The public DNS name of the specified instance. For example:
+    /// `ec2-107-20-50-45.compute-1.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`PublicDnsName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-instance.html#aws-resource-ec2-instance-return-values).
@@ -10815,8 +10837,8 @@ pub mod instance {
         /// CloudFormation property
         /// [`Count`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-elasticinferenceaccelerator.html#cfn-ec2-instance-elasticinferenceaccelerator-count).
         pub count: Option<Int>,
-        /// The type of elastic inference accelerator. The possible values are `eia1.medium` , `eia1.large`
-        /// , `eia1.xlarge` , `eia2.medium` , `eia2.large` , and `eia2.xlarge` .
+        /// The type of elastic inference accelerator. The possible values are `eia1.medium` ,
+        /// `eia1.large` , `eia1.xlarge` , `eia2.medium` , `eia2.large` , and `eia2.xlarge` .
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-elasticinferenceaccelerator.html#cfn-ec2-instance-elasticinferenceaccelerator-type),
@@ -11114,8 +11136,8 @@ pub mod instance {
         /// CloudFormation property
         /// [`NetworkInterfaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-networkinterface.html#cfn-ec2-instance-networkinterface-networkinterfaceid).
         ///
-        /// Takes a [`CfnNetworkInterface`](crate::ec2::CfnNetworkInterface) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnNetworkInterface`](crate::ec2::CfnNetworkInterface) handle (written as its
+        /// `Ref`), or a string or token.
         pub network_interface_id: Option<Id<crate::ec2::CfnNetworkInterface>>,
         /// The private IPv4 address of the network interface. Applies only if creating a network
         /// interface when launching an instance.
@@ -11458,9 +11480,9 @@ pub mod instance {
         /// CloudFormation property
         /// [`HttpTokens`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-instance-metadataoptions.html#cfn-ec2-instance-metadataoptions-httptokens).
         pub http_tokens: Option<Str>,
-        /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled`
-        /// to turn off access to instance tags from the instance metadata. For more information, see
-        /// [Work with instance tags using the instance
+        /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to
+        /// `disabled` to turn off access to instance tags from the instance metadata. For more
+        /// information, see [Work with instance tags using the instance
         /// metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#work-with-tags-in-IMDS)
         /// .
         ///
@@ -12794,9 +12816,10 @@ pub mod launch_template {
     /// [`TagSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tagspecification.html)
     /// of [`AWS::EC2::LaunchTemplate`](super::CfnLaunchTemplate).
     pub struct TagSpecification {
-        /// The type of resource to tag. You can specify tags for the following resource types only: `instance` | `volume` | `network-interface` | `spot-instances-request`
-        /// . If the instance does not include the resource type that you specify, the instance launch
-        /// fails. For example, not all instance types include a volume.
+        /// The type of resource to tag. You can specify tags for the following resource types only:
+        /// `instance` | `volume` | `network-interface` | `spot-instances-request` . If the instance
+        /// does not include the resource type that you specify, the instance launch fails. For example,
+        /// not all instance types include a volume.
         ///
         /// CloudFormation property
         /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-tagspecification.html#cfn-ec2-launchtemplate-tagspecification-resourcetype).
@@ -13073,8 +13096,8 @@ pub mod launch_template {
         /// CloudFormation property
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-iaminstanceprofile.html#cfn-ec2-launchtemplate-iaminstanceprofile-name).
         ///
-        /// Takes a [`CfnInstanceProfile`](crate::iam::CfnInstanceProfile) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnInstanceProfile`](crate::iam::CfnInstanceProfile) handle (written as its
+        /// `Ref`), or a string or token.
         pub name: Option<Id<crate::iam::CfnInstanceProfile>>,
     }
 
@@ -13349,10 +13372,10 @@ pub mod launch_template {
         /// Takes a [`CfnSecurityGroup`](crate::ec2::CfnSecurityGroup) handle (written as its `Ref`), or
         /// a string or token.
         pub groups: Option<List<Id<crate::ec2::CfnSecurityGroup>>>,
-        /// The type of network interface. To create an Elastic Fabric Adapter (EFA), specify `efa` or `efa`
-        /// . For more information, see [Elastic Fabric Adapter for AI/ML and HPC workloads on Amazon
-        /// EC2](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html) in the *Amazon EC2 User
-        /// Guide* .
+        /// The type of network interface. To create an Elastic Fabric Adapter (EFA), specify `efa` or
+        /// `efa` . For more information, see [Elastic Fabric Adapter for AI/ML and HPC workloads on
+        /// Amazon EC2](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/efa.html) in the *Amazon EC2
+        /// User Guide* .
         ///
         /// CloudFormation property
         /// [`InterfaceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html#cfn-ec2-launchtemplate-networkinterface-interfacetype).
@@ -13406,8 +13429,8 @@ pub mod launch_template {
         /// CloudFormation property
         /// [`NetworkInterfaceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-networkinterface.html#cfn-ec2-launchtemplate-networkinterface-networkinterfaceid).
         ///
-        /// Takes a [`CfnNetworkInterface`](crate::ec2::CfnNetworkInterface) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnNetworkInterface`](crate::ec2::CfnNetworkInterface) handle (written as its
+        /// `Ref`), or a string or token.
         pub network_interface_id: Option<Id<crate::ec2::CfnNetworkInterface>>,
         /// The primary IPv6 address of the network interface. When you enable an IPv6 GUA address to be
         /// a primary IPv6, the first IPv6 GUA will be made the primary IPv6 address until the instance
@@ -13837,9 +13860,9 @@ pub mod launch_template {
         /// CloudFormation property
         /// [`HttpTokens`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-metadataoptions.html#cfn-ec2-launchtemplate-metadataoptions-httptokens).
         pub http_tokens: Option<Str>,
-        /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to `disabled`
-        /// to turn off access to instance tags from the instance metadata. For more information, see
-        /// [View tags for your EC2 instances using instance
+        /// Set to `enabled` to allow access to instance tags from the instance metadata. Set to
+        /// `disabled` to turn off access to instance tags from the instance metadata. For more
+        /// information, see [View tags for your EC2 instances using instance
         /// metadata](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/work-with-tags-in-IMDS.html) .
         ///
         /// CloudFormation property
@@ -14112,8 +14135,9 @@ pub mod launch_template {
         /// The maximum hourly price you're willing to pay for a Spot Instance. We do not recommend
         /// using this parameter because it can lead to increased interruptions. If you do not specify
         /// this parameter, you will pay the current Spot price. If you do specify this parameter, it
-        /// must be more than USD $0.001. Specifying a value below USD $0.001 will result in an `InvalidParameterValue`
-        /// error message when the launch template is used to launch an instance.
+        /// must be more than USD $0.001. Specifying a value below USD $0.001 will result in an
+        /// `InvalidParameterValue` error message when the launch template is used to launch an
+        /// instance.
         ///
         /// CloudFormation property
         /// [`MaxPrice`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-launchtemplate-spotoptions.html#cfn-ec2-launchtemplate-spotoptions-maxprice).
@@ -16070,8 +16094,8 @@ pub struct CfnNatGatewayProps {
     /// [`AllocationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-natgateway.html#cfn-ec2-natgateway-allocationid);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnEIP`](crate::ec2::CfnEIP) handle (written as `Fn::GetAtt` of its `AllocationId`),
-    /// or a string or token.
+    /// Takes a [`CfnEIP`](crate::ec2::CfnEIP) handle (written as `Fn::GetAtt` of its
+    /// `AllocationId`), or a string or token.
     pub allocation_id: Option<Id<crate::ec2::CfnEIP>>,
     /// Indicates whether this is a zonal (single-AZ) or regional (multi-AZ) NAT gateway.
     ///
@@ -17756,9 +17780,10 @@ pub struct CfnNetworkInterfaceProps {
     /// changing it replaces the resource.
     pub private_ip_address: Option<Str>,
     /// The private IPv4 addresses to assign to the network interface. You can specify a primary
-    /// private IP address by setting the value of the `Primary` property to `true` in the `PrivateIpAddressSpecification`
-    /// property. If you want EC2 to automatically assign private IP addresses, use the `SecondaryPrivateIpAddressCount`
-    /// property and do not specify this property.
+    /// private IP address by setting the value of the `Primary` property to `true` in the
+    /// `PrivateIpAddressSpecification` property. If you want EC2 to automatically assign private IP
+    /// addresses, use the `SecondaryPrivateIpAddressCount` property and do not specify this
+    /// property.
     ///
     /// CloudFormation property
     /// [`PrivateIpAddresses`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html#cfn-ec2-networkinterface-privateipaddresses);
@@ -17779,9 +17804,9 @@ pub struct CfnNetworkInterfaceProps {
     pub secondary_private_ip_address_count: Option<Int>,
     /// Enable or disable source/destination checks, which ensure that the instance is either the
     /// source or the destination of any traffic that it receives. If the value is `true` ,
-    /// source/destination checks are enabled; otherwise, they are disabled. The default value is `true`
-    /// . You must disable source/destination checks if the instance runs services such as network
-    /// address translation, routing, or firewalls.
+    /// source/destination checks are enabled; otherwise, they are disabled. The default value is
+    /// `true` . You must disable source/destination checks if the instance runs services such as
+    /// network address translation, routing, or firewalls.
     ///
     /// CloudFormation property
     /// [`SourceDestCheck`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkinterface.html#cfn-ec2-networkinterface-sourcedestcheck).
@@ -18438,8 +18463,8 @@ impl crate::Cfn<markers::NetworkInterfacePermission> {
 /// [`CfnNetworkPerformanceMetricSubscription::new`] takes them.
 #[cfg(feature = "ec2")]
 pub struct CfnNetworkPerformanceMetricSubscriptionProps {
-    /// The Region or Availability Zone that's the target for the subscription. For example, `eu-west-1`
-    /// .
+    /// The Region or Availability Zone that's the target for the subscription. For example,
+    /// `eu-west-1` .
     ///
     /// CloudFormation property
     /// [`Destination`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkperformancemetricsubscription.html#cfn-ec2-networkperformancemetricsubscription-destination),
@@ -18451,8 +18476,8 @@ pub struct CfnNetworkPerformanceMetricSubscriptionProps {
     /// [`Metric`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkperformancemetricsubscription.html#cfn-ec2-networkperformancemetricsubscription-metric),
     /// required; changing it replaces the resource.
     pub metric: Str,
-    /// The Region or Availability Zone that's the source for the subscription. For example, `us-east-1`
-    /// .
+    /// The Region or Availability Zone that's the source for the subscription. For example,
+    /// `us-east-1` .
     ///
     /// CloudFormation property
     /// [`Source`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-networkperformancemetricsubscription.html#cfn-ec2-networkperformancemetricsubscription-source),
@@ -18744,8 +18769,8 @@ impl crate::Cfn<markers::PrefixList> {
         gs_core::Value::GetAtt(self.node(), "Version".into())
     }
 
-    /// The ARN of the prefix list. For example, `arn:aws:ec2:us-east-1:123456789012:prefix-list/pl-0123123123123abcd`
-    /// .
+    /// The ARN of the prefix list. For example,
+    /// `arn:aws:ec2:us-east-1:123456789012:prefix-list/pl-0123123123123abcd` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-prefixlist.html#aws-resource-ec2-prefixlist-return-values).
@@ -20543,8 +20568,8 @@ pub mod spot_fleet {
         /// your behalf. For more information, see [Spot Fleet
         /// Prerequisites](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-fleet-requests.html#spot-fleet-prerequisites)
         /// in the *Amazon EC2 User Guide* . Spot Fleet can terminate Spot Instances on your behalf when
-        /// you cancel its Spot Fleet request or when the Spot Fleet request expires, if you set `TerminateInstancesWithExpiration`
-        /// .
+        /// you cancel its Spot Fleet request or when the Spot Fleet request expires, if you set
+        /// `TerminateInstancesWithExpiration` .
         ///
         /// CloudFormation property
         /// [`IamFleetRole`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-spotfleetrequestconfigdata.html#cfn-ec2-spotfleet-spotfleetrequestconfigdata-iamfleetrole),
@@ -20634,13 +20659,13 @@ pub mod spot_fleet {
         /// [`SpotMaintenanceStrategies`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-spotfleetrequestconfigdata.html#cfn-ec2-spotfleet-spotfleetrequestconfigdata-spotmaintenancestrategies);
         /// changing it replaces the resource.
         pub spot_maintenance_strategies: Option<SpotMaintenanceStrategies>,
-        /// The maximum amount per hour for Spot Instances that you're willing to pay. You can use the `spotMaxTotalPrice`
-        /// parameter, the `onDemandMaxTotalPrice` parameter, or both parameters to ensure that your
-        /// fleet cost does not exceed your budget. If you set a maximum price per hour for the
-        /// On-Demand Instances and Spot Instances in your request, Spot Fleet will launch instances
-        /// until it reaches the maximum amount you're willing to pay. When the maximum amount you're
-        /// willing to pay is reached, the fleet stops launching instances even if it hasn’t met the
-        /// target capacity.
+        /// The maximum amount per hour for Spot Instances that you're willing to pay. You can use the
+        /// `spotMaxTotalPrice` parameter, the `onDemandMaxTotalPrice` parameter, or both parameters to
+        /// ensure that your fleet cost does not exceed your budget. If you set a maximum price per hour
+        /// for the On-Demand Instances and Spot Instances in your request, Spot Fleet will launch
+        /// instances until it reaches the maximum amount you're willing to pay. When the maximum amount
+        /// you're willing to pay is reached, the fleet stops launching instances even if it hasn’t
+        /// met the target capacity.
         ///
         /// CloudFormation property
         /// [`SpotMaxTotalPrice`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-spotfleetrequestconfigdata.html#cfn-ec2-spotfleet-spotfleetrequestconfigdata-spotmaxtotalprice);
@@ -20654,11 +20679,12 @@ pub mod spot_fleet {
         /// [`SpotPrice`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-spotfleetrequestconfigdata.html#cfn-ec2-spotfleet-spotfleetrequestconfigdata-spotprice);
         /// changing it replaces the resource.
         pub spot_price: Option<Str>,
-        /// The key-value pair for tagging the Spot Fleet request on creation. The value for `ResourceType`
-        /// must be `spot-fleet-request` , otherwise the Spot Fleet request fails. To tag instances at
-        /// launch, specify the tags in the [launch
+        /// The key-value pair for tagging the Spot Fleet request on creation. The value for
+        /// `ResourceType` must be `spot-fleet-request` , otherwise the Spot Fleet request fails. To tag
+        /// instances at launch, specify the tags in the [launch
         /// template](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-launch-templates.html#create-launch-template)
-        /// (valid only if you use `LaunchTemplateConfigs` ) or in the `[SpotFleetTagSpecification](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotFleetTagSpecification.html)`
+        /// (valid only if you use `LaunchTemplateConfigs` ) or in the
+        /// `[SpotFleetTagSpecification](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotFleetTagSpecification.html)`
         /// (valid only if you use `LaunchSpecifications` ). For information about tagging after launch,
         /// see [Tag your
         /// resources](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html#tag-resources)
@@ -20789,7 +20815,8 @@ pub mod spot_fleet {
     /// of [`AWS::EC2::SpotFleet`](super::CfnSpotFleet).
     pub struct SpotFleetTagSpecification {
         /// The type of resource. Currently, the only resource type that is supported is `instance` . To
-        /// tag the Spot Fleet request on creation, use the `TagSpecifications` parameter in `[SpotFleetRequestConfigData](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotFleetRequestConfigData.html)`
+        /// tag the Spot Fleet request on creation, use the `TagSpecifications` parameter in
+        /// `[SpotFleetRequestConfigData](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SpotFleetRequestConfigData.html)`
         /// .
         ///
         /// CloudFormation property
@@ -20838,8 +20865,9 @@ pub mod spot_fleet {
     /// [`LaunchTemplateConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-launchtemplateconfig.html)
     /// of [`AWS::EC2::SpotFleet`](super::CfnSpotFleet).
     pub struct LaunchTemplateConfig {
-        /// The launch template to use. Make sure that the launch template does not contain the `NetworkInterfaceId`
-        /// parameter because you can't specify a network interface ID in a Spot Fleet.
+        /// The launch template to use. Make sure that the launch template does not contain the
+        /// `NetworkInterfaceId` parameter because you can't specify a network interface ID in a Spot
+        /// Fleet.
         ///
         /// CloudFormation property
         /// [`LaunchTemplateSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-launchtemplateconfig.html#cfn-ec2-spotfleet-launchtemplateconfig-launchtemplatespecification);
@@ -22114,9 +22142,9 @@ pub mod spot_fleet {
         /// changing it replaces the resource.
         pub no_device: Option<Str>,
         /// The virtual device name ( `ephemeral` N). Instance store volumes are numbered starting from 0.
-        /// An instance type with 2 available instance store volumes can specify mappings for `ephemeral0`
-        /// and `ephemeral1` . The number of available instance store volumes depends on the instance
-        /// type. After you connect to the instance, you must mount the volume.
+        /// An instance type with 2 available instance store volumes can specify mappings for
+        /// `ephemeral0` and `ephemeral1` . The number of available instance store volumes depends on
+        /// the instance type. After you connect to the instance, you must mount the volume.
         ///
         /// CloudFormation property
         /// [`VirtualName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-blockdevicemapping.html#cfn-ec2-spotfleet-blockdevicemapping-virtualname);
@@ -22358,8 +22386,8 @@ pub mod spot_fleet {
         /// Indicates whether to assign a public IPv4 address to an instance you launch in a VPC. The
         /// public IP address can only be assigned to a network interface for eth0, and can only be
         /// assigned to a new network interface, not an existing one. You cannot specify more than one
-        /// network interface in the request. If launching into a default subnet, the default value is `true`
-        /// .
+        /// network interface in the request. If launching into a default subnet, the default value is
+        /// `true` .
         ///
         /// CloudFormation property
         /// [`AssociatePublicIpAddress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-spotfleet-instancenetworkinterfacespecification.html#cfn-ec2-spotfleet-instancenetworkinterfacespecification-associatepublicipaddress);
@@ -28570,8 +28598,8 @@ impl crate::Cfn<markers::VPCEndpoint> {
         gs_core::Value::GetAtt(self.node(), "CreationTimestamp".into())
     }
 
-    /// (Interface endpoints) The network interface IDs. If you update the `PrivateDnsEnabled` or `SubnetIds`
-    /// properties, the items in this list might change.
+    /// (Interface endpoints) The network interface IDs. If you update the `PrivateDnsEnabled` or
+    /// `SubnetIds` properties, the items in this list might change.
     ///
     /// `Fn::GetAtt` of
     /// [`NetworkInterfaceIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpoint.html#aws-resource-ec2-vpcendpoint-return-values).
@@ -28682,8 +28710,8 @@ pub mod vpc_endpoint {
 /// [`CfnVPCEndpointConnectionNotification::new`] takes them.
 #[cfg(feature = "ec2")]
 pub struct CfnVPCEndpointConnectionNotificationProps {
-    /// The endpoint events for which to receive notifications. Valid values are `Accept` , `Connect`
-    /// , `Delete` , and `Reject` .
+    /// The endpoint events for which to receive notifications. Valid values are `Accept` ,
+    /// `Connect` , `Delete` , and `Reject` .
     ///
     /// CloudFormation property
     /// [`ConnectionEvents`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointconnectionnotification.html#cfn-ec2-vpcendpointconnectionnotification-connectionevents),
@@ -28704,8 +28732,8 @@ pub struct CfnVPCEndpointConnectionNotificationProps {
     /// [`ServiceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointconnectionnotification.html#cfn-ec2-vpcendpointconnectionnotification-serviceid);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnVPCEndpointService`](crate::ec2::CfnVPCEndpointService) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnVPCEndpointService`](crate::ec2::CfnVPCEndpointService) handle (written as its
+    /// `Ref`), or a string or token.
     pub service_id: Option<Id<crate::ec2::CfnVPCEndpointService>>,
     /// The ID of the endpoint.
     ///
@@ -29037,8 +29065,8 @@ pub struct CfnVPCEndpointServicePermissionsProps {
     /// [`ServiceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcendpointservicepermissions.html#cfn-ec2-vpcendpointservicepermissions-serviceid),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnVPCEndpointService`](crate::ec2::CfnVPCEndpointService) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnVPCEndpointService`](crate::ec2::CfnVPCEndpointService) handle (written as its
+    /// `Ref`), or a string or token.
     pub service_id: Id<crate::ec2::CfnVPCEndpointService>,
 }
 
@@ -29096,8 +29124,8 @@ pub struct CfnVPCGatewayAttachmentProps {
     /// CloudFormation property
     /// [`InternetGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpcgatewayattachment.html#cfn-ec2-vpcgatewayattachment-internetgatewayid).
     ///
-    /// Takes a [`CfnInternetGateway`](crate::ec2::CfnInternetGateway) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnInternetGateway`](crate::ec2::CfnInternetGateway) handle (written as its
+    /// `Ref`), or a string or token.
     pub internet_gateway_id: Option<Id<crate::ec2::CfnInternetGateway>>,
     /// The ID of the VPC.
     ///
@@ -29396,8 +29424,8 @@ pub struct CfnVPNConnectionProps {
     /// [`CustomerGatewayId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconnection.html#cfn-ec2-vpnconnection-customergatewayid),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnCustomerGateway`](crate::ec2::CfnCustomerGateway) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnCustomerGateway`](crate::ec2::CfnCustomerGateway) handle (written as its
+    /// `Ref`), or a string or token.
     pub customer_gateway_id: Id<crate::ec2::CfnCustomerGateway>,
     /// Indicate whether to enable acceleration for the VPN connection.
     ///
@@ -29473,9 +29501,9 @@ pub struct CfnVPNConnectionProps {
     pub transport_transit_gateway_attachment_id: Option<Str>,
     /// The desired bandwidth specification for the VPN tunnel, used when creating or modifying VPN
     /// connection options to set the tunnel's throughput capacity. `standard` supports up to 1.25
-    /// Gbps per tunnel, while `large` supports up to 5 Gbps per tunnel. The default value is `standard`
-    /// . Existing VPN connections without a bandwidth setting will automatically default to `standard`
-    /// .
+    /// Gbps per tunnel, while `large` supports up to 5 Gbps per tunnel. The default value is
+    /// `standard` . Existing VPN connections without a bandwidth setting will automatically default
+    /// to `standard` .
     ///
     /// CloudFormation property
     /// [`TunnelBandwidth`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-vpnconnection.html#cfn-ec2-vpnconnection-tunnelbandwidth).
@@ -29709,8 +29737,8 @@ pub mod vpn_connection {
         /// [`ReplayWindowSize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpnconnection-vpntunneloptionsspecification.html#cfn-ec2-vpnconnection-vpntunneloptionsspecification-replaywindowsize).
         pub replay_window_size: Option<Int>,
         /// The action to take when the establishing the tunnel for the VPN connection. By default, your
-        /// customer gateway device must initiate the IKE negotiation and bring up the tunnel. Specify `start`
-        /// for AWS to initiate the IKE negotiation.
+        /// customer gateway device must initiate the IKE negotiation and bring up the tunnel. Specify
+        /// `start` for AWS to initiate the IKE negotiation.
         ///
         /// CloudFormation property
         /// [`StartupAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-vpnconnection-vpntunneloptionsspecification.html#cfn-ec2-vpnconnection-vpntunneloptionsspecification-startupaction).
@@ -30643,8 +30671,8 @@ impl crate::Cfn<markers::VerifiedAccessEndpoint> {
 pub mod verified_access_endpoint {
     use crate::kinds::{Bool, Int, IntoValue, List, Str, set};
 
-    /// Describes the load balancer options when creating an AWS Verified Access endpoint using the `load-balancer`
-    /// type.
+    /// Describes the load balancer options when creating an AWS Verified Access endpoint using the
+    /// `load-balancer` type.
     ///
     /// CloudFormation property type
     /// [`LoadBalancerOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ec2-verifiedaccessendpoint-loadbalanceroptions.html)
@@ -32104,8 +32132,8 @@ pub struct CfnVolumeProps {
     /// CloudFormation property
     /// [`Encrypted`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-volume.html#cfn-ec2-volume-encrypted).
     pub encrypted: Option<Bool>,
-    /// The number of I/O operations per second (IOPS) to provision for the volume. Required for `io1`
-    /// and `io2` volumes. Optional for `gp3` volumes. Omit for all other volume types.
+    /// The number of I/O operations per second (IOPS) to provision for the volume. Required for
+    /// `io1` and `io2` volumes. Optional for `gp3` volumes. Omit for all other volume types.
     ///
     /// CloudFormation property
     /// [`Iops`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ec2-volume.html#cfn-ec2-volume-iops).

@@ -104,7 +104,8 @@ pub type CfnPullTimeUpdateExclusion = crate::Cfn<markers::PullTimeUpdateExclusio
 /// [`AWS::ECR::RegistryPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-registrypolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRegistryPolicy::new`, `CfnRegistryPolicyProps` and the attributes need the cargo feature `ecr`.
+/// `CfnRegistryPolicy::new`, `CfnRegistryPolicyProps` and the attributes need the cargo feature
+/// `ecr`.
 pub type CfnRegistryPolicy = crate::Cfn<markers::RegistryPolicy>;
 
 /// The scanning configuration for a private registry.
@@ -1000,16 +1001,16 @@ pub struct CfnRepositoryProps {
     /// changing it replaces the resource.
     pub encryption_configuration: Option<repository::EncryptionConfiguration>,
     /// The `imageScanningConfiguration` parameter is being deprecated, in favor of specifying the
-    /// image scanning configuration at the registry level. For more information, see `PutRegistryScanningConfiguration`
-    /// .
+    /// image scanning configuration at the registry level. For more information, see
+    /// `PutRegistryScanningConfiguration` .
     ///
     /// CloudFormation property
     /// [`ImageScanningConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repository.html#cfn-ecr-repository-imagescanningconfiguration).
     pub image_scanning_configuration: Option<repository::ImageScanningConfiguration>,
     /// The tag mutability setting for the repository. If this parameter is omitted, the default
-    /// setting of `MUTABLE` will be used which will allow image tags to be overwritten. If `IMMUTABLE`
-    /// is specified, all image tags within the repository will be immutable which will prevent them
-    /// from being overwritten.
+    /// setting of `MUTABLE` will be used which will allow image tags to be overwritten. If
+    /// `IMMUTABLE` is specified, all image tags within the repository will be immutable which will
+    /// prevent them from being overwritten.
     ///
     /// CloudFormation property
     /// [`ImageTagMutability`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repository.html#cfn-ecr-repository-imagetagmutability).
@@ -1027,10 +1028,11 @@ pub struct CfnRepositoryProps {
     /// CloudFormation property
     /// [`LifecyclePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repository.html#cfn-ecr-repository-lifecyclepolicy).
     pub lifecycle_policy: Option<repository::LifecyclePolicy>,
-    /// The name to use for the repository. The repository name may be specified on its own (such as `nginx-web-app`
-    /// ) or it can be prepended with a namespace to group the repository into a category (such as `project-a/nginx-web-app`
-    /// ). If you don't specify a name, AWS CloudFormation generates a unique physical ID and uses
-    /// that ID for the repository name. For more information, see [Name
+    /// The name to use for the repository. The repository name may be specified on its own (such as
+    /// `nginx-web-app` ) or it can be prepended with a namespace to group the repository into a
+    /// category (such as `project-a/nginx-web-app` ). If you don't specify a name, AWS
+    /// CloudFormation generates a unique physical ID and uses that ID for the repository name. For
+    /// more information, see [Name
     /// type](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-name.html)
     /// .
     ///
@@ -1121,8 +1123,8 @@ impl crate::Cfn<markers::Repository> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns the URI for the specified `AWS::ECR::Repository` resource. For example, `*123456789012*
-    /// .dkr.ecr. *us-west-2* .amazonaws.com/repository` .
+    /// Returns the URI for the specified `AWS::ECR::Repository` resource. For example,
+    /// `*123456789012* .dkr.ecr. *us-west-2* .amazonaws.com/repository` .
     ///
     /// `Fn::GetAtt` of
     /// [`RepositoryUri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repository.html#aws-resource-ecr-repository-return-values).
@@ -1362,9 +1364,9 @@ pub struct CfnRepositoryCreationTemplateProps {
     /// [`EncryptionConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-encryptionconfiguration).
     pub encryption_configuration: Option<repository_creation_template::EncryptionConfiguration>,
     /// The tag mutability setting for the repository. If this parameter is omitted, the default
-    /// setting of `MUTABLE` will be used which will allow image tags to be overwritten. If `IMMUTABLE`
-    /// is specified, all image tags within the repository will be immutable which will prevent them
-    /// from being overwritten.
+    /// setting of `MUTABLE` will be used which will allow image tags to be overwritten. If
+    /// `IMMUTABLE` is specified, all image tags within the repository will be immutable which will
+    /// prevent them from being overwritten.
     ///
     /// CloudFormation property
     /// [`ImageTagMutability`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecr-repositorycreationtemplate.html#cfn-ecr-repositorycreationtemplate-imagetagmutability).

@@ -67,8 +67,8 @@ pub mod markers {
 
 /// Creates a capacity provider. Capacity providers are associated with a cluster and are used
 /// in capacity provider strategies to facilitate cluster auto scaling. You can create capacity
-/// providers for Amazon ECS Managed Instances and EC2 instances. AWS Fargate has the predefined `FARGATE`
-/// and `FARGATE_SPOT` capacity providers.
+/// providers for Amazon ECS Managed Instances and EC2 instances. AWS Fargate has the predefined
+/// `FARGATE` and `FARGATE_SPOT` capacity providers.
 ///
 /// A handle to an
 /// [`AWS::ECS::CapacityProvider`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-capacityprovider.html)
@@ -144,7 +144,8 @@ pub type CfnExpressGatewayService = crate::Cfn<markers::ExpressGatewayService>;
 /// [`AWS::ECS::PrimaryTaskSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-primarytaskset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPrimaryTaskSet::new`, `CfnPrimaryTaskSetProps` and the attributes need the cargo feature `ecs`.
+/// `CfnPrimaryTaskSet::new`, `CfnPrimaryTaskSetProps` and the attributes need the cargo feature
+/// `ecs`.
 pub type CfnPrimaryTaskSet = crate::Cfn<markers::PrimaryTaskSet>;
 
 /// The `AWS::ECS::Service` resource creates an Amazon Elastic Container Service (Amazon ECS)
@@ -167,11 +168,12 @@ pub type CfnService = crate::Cfn<markers::Service>;
 /// [`AWS::ECS::TaskDefinition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskdefinition.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTaskDefinition::new`, `CfnTaskDefinitionProps` and the attributes need the cargo feature `ecs`.
+/// `CfnTaskDefinition::new`, `CfnTaskDefinitionProps` and the attributes need the cargo feature
+/// `ecs`.
 pub type CfnTaskDefinition = crate::Cfn<markers::TaskDefinition>;
 
-/// Create a task set in the specified cluster and service. This is used when a service uses the `EXTERNAL`
-/// deployment controller type. For more information, see [Amazon ECS deployment
+/// Create a task set in the specified cluster and service. This is used when a service uses the
+/// `EXTERNAL` deployment controller type. For more information, see [Amazon ECS deployment
 /// types](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-types.html) in
 /// the *Amazon Elastic Container Service Developer Guide* .
 ///
@@ -205,9 +207,9 @@ pub struct CfnCapacityProviderProps {
     /// CloudFormation property
     /// [`ManagedInstancesProvider`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-capacityprovider.html#cfn-ecs-capacityprovider-managedinstancesprovider).
     pub managed_instances_provider: Option<capacity_provider::ManagedInstancesProvider>,
-    /// The name of the capacity provider. If a name is specified, it cannot start with `aws` , `ecs`
-    /// , or `fargate` . If no name is specified, a default name in the `CFNStackName-CFNResourceName-RandomString`
-    /// format is used.
+    /// The name of the capacity provider. If a name is specified, it cannot start with `aws` ,
+    /// `ecs` , or `fargate` . If no name is specified, a default name in the
+    /// `CFNStackName-CFNResourceName-RandomString` format is used.
     ///
     /// CloudFormation property
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-capacityprovider.html#cfn-ecs-capacityprovider-name);
@@ -791,14 +793,14 @@ pub mod capacity_provider {
         /// CloudFormation property
         /// [`AcceleratorCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-acceleratorcount).
         pub accelerator_count: Option<AcceleratorCountRequest>,
-        /// The accelerator manufacturers to include. You can specify `nvidia` , `amd` , `amazon-web-services`
-        /// , or `xilinx` depending on your accelerator requirements.
+        /// The accelerator manufacturers to include. You can specify `nvidia` , `amd` ,
+        /// `amazon-web-services` , or `xilinx` depending on your accelerator requirements.
         ///
         /// CloudFormation property
         /// [`AcceleratorManufacturers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-acceleratormanufacturers).
         pub accelerator_manufacturers: Option<List<Str>>,
-        /// The specific accelerator names to include. For example, you can specify `a100` , `v100` , `k80`
-        /// , or other specific accelerator models.
+        /// The specific accelerator names to include. For example, you can specify `a100` , `v100` ,
+        /// `k80` , or other specific accelerator models.
         ///
         /// CloudFormation property
         /// [`AcceleratorNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-acceleratornames).
@@ -809,8 +811,8 @@ pub mod capacity_provider {
         /// CloudFormation property
         /// [`AcceleratorTotalMemoryMiB`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-acceleratortotalmemorymib).
         pub accelerator_total_memory_mi_b: Option<AcceleratorTotalMemoryMiBRequest>,
-        /// The accelerator types to include. You can specify `gpu` for graphics processing units, `fpga`
-        /// for field programmable gate arrays, or `inference` for machine learning inference
+        /// The accelerator types to include. You can specify `gpu` for graphics processing units,
+        /// `fpga` for field programmable gate arrays, or `inference` for machine learning inference
         /// accelerators.
         ///
         /// CloudFormation property
@@ -834,15 +836,15 @@ pub mod capacity_provider {
         /// CloudFormation property
         /// [`BaselineEbsBandwidthMbps`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-baselineebsbandwidthmbps).
         pub baseline_ebs_bandwidth_mbps: Option<BaselineEbsBandwidthMbpsRequest>,
-        /// Indicates whether to include burstable performance instance types (T2, T3, T3a, T4g). Set to `included`
-        /// to allow burstable instances, `excluded` to exclude them, or `required` to use only
-        /// burstable instances.
+        /// Indicates whether to include burstable performance instance types (T2, T3, T3a, T4g). Set to
+        /// `included` to allow burstable instances, `excluded` to exclude them, or `required` to use
+        /// only burstable instances.
         ///
         /// CloudFormation property
         /// [`BurstablePerformance`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-burstableperformance).
         pub burstable_performance: Option<Str>,
-        /// The CPU manufacturers to include or exclude. You can specify `intel` , `amd` , or `amazon-web-services`
-        /// to control which CPU types are used for your workloads.
+        /// The CPU manufacturers to include or exclude. You can specify `intel` , `amd` , or
+        /// `amazon-web-services` to control which CPU types are used for your workloads.
         ///
         /// CloudFormation property
         /// [`CpuManufacturers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-capacityprovider-instancerequirementsrequest.html#cfn-ecs-capacityprovider-instancerequirementsrequest-cpumanufacturers).
@@ -1540,8 +1542,8 @@ pub struct CfnClusterProps {
     /// CloudFormation property
     /// [`CapacityProviders`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-cluster.html#cfn-ecs-cluster-capacityproviders).
     ///
-    /// Takes a [`CfnCapacityProvider`](crate::ecs::CfnCapacityProvider) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnCapacityProvider`](crate::ecs::CfnCapacityProvider) handle (written as its
+    /// `Ref`), or a string or token.
     pub capacity_providers: Option<List<Id<crate::ecs::CfnCapacityProvider>>>,
     /// A user-generated string that you use to identify your cluster. If you don't specify a name,
     /// AWS CloudFormation generates a unique physical ID for the name.
@@ -1573,8 +1575,8 @@ pub struct CfnClusterProps {
     /// Service Connect namespace, any new services with Service Connect turned on that are created
     /// in the cluster are added as client services in the namespace. This setting only applies to
     /// new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`
-    /// . You can set the namespace of each service individually in the `ServiceConnectConfiguration`
-    /// to override this default parameter.
+    /// . You can set the namespace of each service individually in the
+    /// `ServiceConnectConfiguration` to override this default parameter.
     ///
     /// CloudFormation property
     /// [`ServiceConnectDefaults`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-cluster.html#cfn-ecs-cluster-serviceconnectdefaults).
@@ -1651,8 +1653,8 @@ impl crate::Cfn<markers::Cluster> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the Amazon ECS cluster, such as `arn:aws:ecs:us-east-2:123456789012:cluster/MyECSCluster`
-    /// .
+    /// The Amazon Resource Name (ARN) of the Amazon ECS cluster, such as
+    /// `arn:aws:ecs:us-east-2:123456789012:cluster/MyECSCluster` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-cluster.html#aws-resource-ecs-cluster-return-values).
@@ -1839,8 +1841,8 @@ pub mod cluster {
         /// string or token.
         pub kms_key_id: Option<Id<crate::kms::CfnKey>>,
         /// The log configuration for the results of the execute command actions. The logs can be sent
-        /// to CloudWatch Logs or an Amazon S3 bucket. When `logging=OVERRIDE` is specified, a `logConfiguration`
-        /// must be provided.
+        /// to CloudWatch Logs or an Amazon S3 bucket. When `logging=OVERRIDE` is specified, a
+        /// `logConfiguration` must be provided.
         ///
         /// CloudFormation property
         /// [`LogConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-executecommandconfiguration.html#cfn-ecs-cluster-executecommandconfiguration-logconfiguration).
@@ -1960,8 +1962,8 @@ pub mod cluster {
     /// Service Connect namespace, any new services with Service Connect turned on that are created
     /// in the cluster are added as client services in the namespace. This setting only applies to
     /// new services that set the `enabled` parameter to `true` in the `ServiceConnectConfiguration`
-    /// . You can set the namespace of each service individually in the `ServiceConnectConfiguration`
-    /// to override this default parameter.
+    /// . You can set the namespace of each service individually in the
+    /// `ServiceConnectConfiguration` to override this default parameter.
     ///
     /// CloudFormation property type
     /// [`ServiceConnectDefaults`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-cluster-serviceconnectdefaults.html)
@@ -2060,8 +2062,8 @@ pub struct CfnClusterCapacityProviderAssociationsProps {
     /// CloudFormation property
     /// [`CapacityProviders`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-clustercapacityproviderassociations.html#cfn-ecs-clustercapacityproviderassociations-capacityproviders).
     ///
-    /// Takes a [`CfnCapacityProvider`](crate::ecs::CfnCapacityProvider) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnCapacityProvider`](crate::ecs::CfnCapacityProvider) handle (written as its
+    /// `Ref`), or a string or token.
     pub capacity_providers: Option<List<Id<crate::ecs::CfnCapacityProvider>>>,
     /// The cluster the capacity provider association is the target of.
     ///
@@ -2640,9 +2642,11 @@ pub mod daemon_task_definition {
     /// The data volume configuration for tasks launched using this task definition. Specifying a
     /// volume configuration in a task definition is optional. The volume configuration may contain
     /// multiple volumes but only one volume configured at launch is supported. Each volume defined
-    /// in the volume configuration may only specify a ``name`` and one of either ``configuredAtLaunch``, ``dockerVolumeConfiguration``, ``efsVolumeConfiguration``, ``s3filesVolumeConfiguration``, ``fsxWindowsFileServerVolumeConfiguration``,
-    /// or ``host``. If an empty volume configuration is specified, by default Amazon ECS uses a
-    /// host volume. For more information, see [Using data volumes in
+    /// in the volume configuration may only specify a ``name`` and one of either
+    /// ``configuredAtLaunch``, ``dockerVolumeConfiguration``, ``efsVolumeConfiguration``,
+    /// ``s3filesVolumeConfiguration``, ``fsxWindowsFileServerVolumeConfiguration``, or ``host``. If
+    /// an empty volume configuration is specified, by default Amazon ECS uses a host volume. For
+    /// more information, see [Using data volumes in
     /// tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html).
     ///
     /// CloudFormation property type
@@ -2656,11 +2660,12 @@ pub mod daemon_task_definition {
         pub host: Option<HostVolumeProperties>,
         /// The name of the volume. Up to 255 letters (uppercase and lowercase), numbers, underscores,
         /// and hyphens are allowed. When using a volume configured at launch, the ``name`` is required
-        /// and must also be specified as the volume name in the ``ServiceVolumeConfiguration`` or ``TaskVolumeConfiguration``
-        /// parameter when creating your service or standalone task. For all other types of volumes,
-        /// this name is referenced in the ``sourceVolume`` parameter of the ``mountPoints`` object in
-        /// the container definition. When a volume is using the ``efsVolumeConfiguration``, the name is
-        /// required. When a volume is using the ``s3filesVolumeConfiguration``, the name is required.
+        /// and must also be specified as the volume name in the ``ServiceVolumeConfiguration`` or
+        /// ``TaskVolumeConfiguration`` parameter when creating your service or standalone task. For all
+        /// other types of volumes, this name is referenced in the ``sourceVolume`` parameter of the
+        /// ``mountPoints`` object in the container definition. When a volume is using the
+        /// ``efsVolumeConfiguration``, the name is required. When a volume is using the
+        /// ``s3filesVolumeConfiguration``, the name is required.
         ///
         /// CloudFormation property
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-volume.html#cfn-ecs-daemontaskdefinition-volume-name).
@@ -2703,12 +2708,12 @@ pub mod daemon_task_definition {
     pub struct HostVolumeProperties {
         /// When the ``host`` parameter is used, specify a ``sourcePath`` to declare the path on the
         /// host container instance that's presented to the container. If this parameter is empty, then
-        /// the Docker daemon has assigned a host path for you. If the ``host`` parameter contains a ``sourcePath``
-        /// file location, then the data volume persists at the specified location on the host container
-        /// instance until you delete it manually. If the ``sourcePath`` value doesn't exist on the host
-        /// container instance, the Docker daemon creates it. If the location does exist, the contents
-        /// of the source path folder are exported. If you're using the Fargate launch type, the ``sourcePath``
-        /// parameter is not supported.
+        /// the Docker daemon has assigned a host path for you. If the ``host`` parameter contains a
+        /// ``sourcePath`` file location, then the data volume persists at the specified location on the
+        /// host container instance until you delete it manually. If the ``sourcePath`` value doesn't
+        /// exist on the host container instance, the Docker daemon creates it. If the location does
+        /// exist, the contents of the source path folder are exported. If you're using the Fargate
+        /// launch type, the ``sourcePath`` parameter is not supported.
         ///
         /// CloudFormation property
         /// [`SourcePath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-hostvolumeproperties.html#cfn-ecs-daemontaskdefinition-hostvolumeproperties-sourcepath).
@@ -2806,47 +2811,49 @@ pub mod daemon_task_definition {
         /// DescribeTasks API operation or when viewing the task details in the console. The health
         /// check is designed to make sure that your containers survive agent restarts, upgrades, or
         /// temporary unavailability. Amazon ECS performs health checks on containers with the default
-        /// that launched the container instance or the task. The following describes the possible ``healthStatus``
-        /// values for a container: + ``HEALTHY``-The container health check has passed successfully. + ``UNHEALTHY``-The
-        /// container health check has failed. + ``UNKNOWN``-The container health check is being
-        /// evaluated, there's no container health check defined, or Amazon ECS doesn't have the health
-        /// status of the container. The following describes the possible ``healthStatus`` values based
-        /// on the container health checker status of essential containers in the task with the
-        /// following priority order (high to low): + ``UNHEALTHY``-One or more essential containers
-        /// have failed their health check. + ``UNKNOWN``-Any essential container running within the
-        /// task is in an ``UNKNOWN`` state and no other essential containers have an ``UNHEALTHY``
-        /// state. + ``HEALTHY``-All essential containers within the task have passed their health
-        /// checks. Consider the following task health example with 2 containers. + If Container1 is ``UNHEALTHY``
-        /// and Container2 is ``UNKNOWN``, the task health is ``UNHEALTHY``. + If Container1 is ``UNHEALTHY``
-        /// and Container2 is ``HEALTHY``, the task health is ``UNHEALTHY``. + If Container1 is ``HEALTHY``
-        /// and Container2 is ``UNKNOWN``, the task health is ``UNKNOWN``. + If Container1 is ``HEALTHY``
-        /// and Container2 is ``HEALTHY``, the task health is ``HEALTHY``. Consider the following task
-        /// health example with 3 containers. + If Container1 is ``UNHEALTHY`` and Container2 is ``UNKNOWN``,
-        /// and Container3 is ``UNKNOWN``, the task health is ``UNHEALTHY``. + If Container1 is ``UNHEALTHY``
-        /// and Container2 is ``UNKNOWN``, and Container3 is ``HEALTHY``, the task health is ``UNHEALTHY``. +
+        /// that launched the container instance or the task. The following describes the possible
+        /// ``healthStatus`` values for a container: + ``HEALTHY``-The container health check has passed
+        /// successfully. + ``UNHEALTHY``-The container health check has failed. + ``UNKNOWN``-The
+        /// container health check is being evaluated, there's no container health check defined, or
+        /// Amazon ECS doesn't have the health status of the container. The following describes the
+        /// possible ``healthStatus`` values based on the container health checker status of essential
+        /// containers in the task with the following priority order (high to low): + ``UNHEALTHY``-One
+        /// or more essential containers have failed their health check. + ``UNKNOWN``-Any essential
+        /// container running within the task is in an ``UNKNOWN`` state and no other essential
+        /// containers have an ``UNHEALTHY`` state. + ``HEALTHY``-All essential containers within the
+        /// task have passed their health checks. Consider the following task health example with 2
+        /// containers. + If Container1 is ``UNHEALTHY`` and Container2 is ``UNKNOWN``, the task health
+        /// is ``UNHEALTHY``. + If Container1 is ``UNHEALTHY`` and Container2 is ``HEALTHY``, the task
+        /// health is ``UNHEALTHY``. + If Container1 is ``HEALTHY`` and Container2 is ``UNKNOWN``, the
+        /// task health is ``UNKNOWN``. + If Container1 is ``HEALTHY`` and Container2 is ``HEALTHY``,
+        /// the task health is ``HEALTHY``. Consider the following task health example with 3
+        /// containers. + If Container1 is ``UNHEALTHY`` and Container2 is ``UNKNOWN``, and Container3
+        /// is ``UNKNOWN``, the task health is ``UNHEALTHY``. + If Container1 is ``UNHEALTHY`` and
+        /// Container2 is ``UNKNOWN``, and Container3 is ``HEALTHY``, the task health is ``UNHEALTHY``. +
         /// If Container1 is ``UNHEALTHY`` and Container2 is ``HEALTHY``, and Container3 is ``HEALTHY``,
-        /// the task health is ``UNHEALTHY``. + If Container1 is ``HEALTHY`` and Container2 is ``UNKNOWN``,
-        /// and Container3 is ``HEALTHY``, the task health is ``UNKNOWN``. + If Container1 is ``HEALTHY``
-        /// and Container2 is ``UNKNOWN``, and Container3 is ``UNKNOWN``, the task health is ``UNKNOWN``. +
-        /// If Container1 is ``HEALTHY`` and Container2 is ``HEALTHY``, and Container3 is ``HEALTHY``,
-        /// the task health is ``HEALTHY``. If a task is run manually, and not as part of a service, the
-        /// task will continue its lifecycle regardless of its health status. For tasks that are part of
-        /// a service, if the task reports as unhealthy then the task will be stopped and the service
-        /// scheduler will replace it. When a container health check fails for a task that is part of a
-        /// service, the following process occurs: 1. The task is marked as ``UNHEALTHY``. 1. The
-        /// unhealthy task will be stopped, and during the stopping process, it will go through the
-        /// following states: + ``DEACTIVATING`` - In this state, Amazon ECS performs additional steps
-        /// before stopping the task. For example, for tasks that are part of services configured to use
-        /// Elastic Load Balancing target groups, target groups will be deregistered in this state. + ``STOPPING`` -
-        /// The task is in the process of being stopped. + ``DEPROVISIONING`` - Resources associated
-        /// with the task are being cleaned up. + ``STOPPED`` - The task has been completely stopped. 1.
-        /// After the old task stops, a new task will be launched to ensure service operation, and the
-        /// new task will go through the following lifecycle: + ``PROVISIONING`` - Resources required
-        /// for the task are being provisioned. + ``PENDING`` - The task is waiting to be placed on a
-        /// container instance. + ``ACTIVATING`` - In this state, Amazon ECS pulls container images,
-        /// creates containers, configures task networking, registers load balancer target groups, and
-        /// configures service discovery status. + ``RUNNING`` - The task is running and performing its
-        /// work. For more detailed information about task lifecycle states, see [Task
+        /// the task health is ``UNHEALTHY``. + If Container1 is ``HEALTHY`` and Container2 is
+        /// ``UNKNOWN``, and Container3 is ``HEALTHY``, the task health is ``UNKNOWN``. + If Container1
+        /// is ``HEALTHY`` and Container2 is ``UNKNOWN``, and Container3 is ``UNKNOWN``, the task health
+        /// is ``UNKNOWN``. + If Container1 is ``HEALTHY`` and Container2 is ``HEALTHY``, and Container3
+        /// is ``HEALTHY``, the task health is ``HEALTHY``. If a task is run manually, and not as part
+        /// of a service, the task will continue its lifecycle regardless of its health status. For
+        /// tasks that are part of a service, if the task reports as unhealthy then the task will be
+        /// stopped and the service scheduler will replace it. When a container health check fails for a
+        /// task that is part of a service, the following process occurs: 1. The task is marked as
+        /// ``UNHEALTHY``. 1. The unhealthy task will be stopped, and during the stopping process, it
+        /// will go through the following states: + ``DEACTIVATING`` - In this state, Amazon ECS
+        /// performs additional steps before stopping the task. For example, for tasks that are part of
+        /// services configured to use Elastic Load Balancing target groups, target groups will be
+        /// deregistered in this state. + ``STOPPING`` - The task is in the process of being stopped. +
+        /// ``DEPROVISIONING`` - Resources associated with the task are being cleaned up. + ``STOPPED`` -
+        /// The task has been completely stopped. 1. After the old task stops, a new task will be
+        /// launched to ensure service operation, and the new task will go through the following
+        /// lifecycle: + ``PROVISIONING`` - Resources required for the task are being provisioned. +
+        /// ``PENDING`` - The task is waiting to be placed on a container instance. + ``ACTIVATING`` -
+        /// In this state, Amazon ECS pulls container images, creates containers, configures task
+        /// networking, registers load balancer target groups, and configures service discovery status. +
+        /// ``RUNNING`` - The task is running and performing its work. For more detailed information
+        /// about task lifecycle states, see [Task
         /// lifecycle](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html)
         /// in the *Amazon Elastic Container Service Developer Guide*. The following are notes about
         /// container health check support: + If the Amazon ECS container agent becomes disconnected
@@ -2859,8 +2866,8 @@ pub mod daemon_task_definition {
         /// checks require version ``1.17.0`` or greater of the Amazon ECS container agent. For more
         /// information, see [Updating the Amazon ECS container
         /// agent](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-update.html). +
-        /// Container health checks are supported for Fargate tasks if you're using platform version ``1.1.0``
-        /// or greater. For more information, see [platform
+        /// Container health checks are supported for Fargate tasks if you're using platform version
+        /// ``1.1.0`` or greater. For more information, see [platform
         /// versions](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html). +
         /// Container health checks aren't supported for tasks that are part of a service that's
         /// configured to use a Classic Load Balancer. For an example of how to specify a task
@@ -2879,8 +2886,8 @@ pub mod daemon_task_definition {
         /// [`Image`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-image),
         /// required.
         pub image: Str,
-        /// When this parameter is ``true``, you can deploy containerized applications that require ``stdin``
-        /// or a ``tty`` to be allocated.
+        /// When this parameter is ``true``, you can deploy containerized applications that require
+        /// ``stdin`` or a ``tty`` to be allocated.
         ///
         /// CloudFormation property
         /// [`Interactive`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-daemoncontainerdefinition.html#cfn-ecs-daemontaskdefinition-daemoncontainerdefinition-interactive).
@@ -2900,12 +2907,13 @@ pub mod daemon_task_definition {
         /// drivers available to the Docker daemon. Additional log drivers may be available in future
         /// releases of the Amazon ECS container agent. For tasks on FARGATElong, the supported log
         /// drivers are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted on Amazon EC2
-        /// instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``,``syslog``, ``splunk``,
-        /// and ``awsfirelens``. + This parameter requires version 1.18 of the Docker Remote API or
-        /// greater on your container instance. + For tasks that are hosted on Amazon EC2 instances, the
-        /// Amazon ECS container agent must register the available logging drivers with the ``ECS_AVAILABLE_LOGGING_DRIVERS``
-        /// environment variable before containers placed on that instance can use these log
-        /// configuration options. For more information, see [Amazon ECS container agent
+        /// instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``,
+        /// ``journald``,``syslog``, ``splunk``, and ``awsfirelens``. + This parameter requires version 1.18
+        /// of the Docker Remote API or greater on your container instance. + For tasks that are hosted
+        /// on Amazon EC2 instances, the Amazon ECS container agent must register the available logging
+        /// drivers with the ``ECS_AVAILABLE_LOGGING_DRIVERS`` environment variable before containers
+        /// placed on that instance can use these log configuration options. For more information, see
+        /// [Amazon ECS container agent
         /// configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html)
         /// in the *Amazon Elastic Container Service Developer Guide*. + For tasks that are on
         /// FARGATElong, because you don't have access to the underlying infrastructure your tasks are
@@ -3148,47 +3156,49 @@ pub mod daemon_task_definition {
     /// DescribeTasks API operation or when viewing the task details in the console. The health
     /// check is designed to make sure that your containers survive agent restarts, upgrades, or
     /// temporary unavailability. Amazon ECS performs health checks on containers with the default
-    /// that launched the container instance or the task. The following describes the possible ``healthStatus``
-    /// values for a container: + ``HEALTHY``-The container health check has passed successfully. + ``UNHEALTHY``-The
-    /// container health check has failed. + ``UNKNOWN``-The container health check is being
-    /// evaluated, there's no container health check defined, or Amazon ECS doesn't have the health
-    /// status of the container. The following describes the possible ``healthStatus`` values based
-    /// on the container health checker status of essential containers in the task with the
-    /// following priority order (high to low): + ``UNHEALTHY``-One or more essential containers
-    /// have failed their health check. + ``UNKNOWN``-Any essential container running within the
-    /// task is in an ``UNKNOWN`` state and no other essential containers have an ``UNHEALTHY``
-    /// state. + ``HEALTHY``-All essential containers within the task have passed their health
-    /// checks. Consider the following task health example with 2 containers. + If Container1 is ``UNHEALTHY``
-    /// and Container2 is ``UNKNOWN``, the task health is ``UNHEALTHY``. + If Container1 is ``UNHEALTHY``
-    /// and Container2 is ``HEALTHY``, the task health is ``UNHEALTHY``. + If Container1 is ``HEALTHY``
-    /// and Container2 is ``UNKNOWN``, the task health is ``UNKNOWN``. + If Container1 is ``HEALTHY``
-    /// and Container2 is ``HEALTHY``, the task health is ``HEALTHY``. Consider the following task
-    /// health example with 3 containers. + If Container1 is ``UNHEALTHY`` and Container2 is ``UNKNOWN``,
-    /// and Container3 is ``UNKNOWN``, the task health is ``UNHEALTHY``. + If Container1 is ``UNHEALTHY``
-    /// and Container2 is ``UNKNOWN``, and Container3 is ``HEALTHY``, the task health is ``UNHEALTHY``. +
+    /// that launched the container instance or the task. The following describes the possible
+    /// ``healthStatus`` values for a container: + ``HEALTHY``-The container health check has passed
+    /// successfully. + ``UNHEALTHY``-The container health check has failed. + ``UNKNOWN``-The
+    /// container health check is being evaluated, there's no container health check defined, or
+    /// Amazon ECS doesn't have the health status of the container. The following describes the
+    /// possible ``healthStatus`` values based on the container health checker status of essential
+    /// containers in the task with the following priority order (high to low): + ``UNHEALTHY``-One
+    /// or more essential containers have failed their health check. + ``UNKNOWN``-Any essential
+    /// container running within the task is in an ``UNKNOWN`` state and no other essential
+    /// containers have an ``UNHEALTHY`` state. + ``HEALTHY``-All essential containers within the
+    /// task have passed their health checks. Consider the following task health example with 2
+    /// containers. + If Container1 is ``UNHEALTHY`` and Container2 is ``UNKNOWN``, the task health
+    /// is ``UNHEALTHY``. + If Container1 is ``UNHEALTHY`` and Container2 is ``HEALTHY``, the task
+    /// health is ``UNHEALTHY``. + If Container1 is ``HEALTHY`` and Container2 is ``UNKNOWN``, the
+    /// task health is ``UNKNOWN``. + If Container1 is ``HEALTHY`` and Container2 is ``HEALTHY``,
+    /// the task health is ``HEALTHY``. Consider the following task health example with 3
+    /// containers. + If Container1 is ``UNHEALTHY`` and Container2 is ``UNKNOWN``, and Container3
+    /// is ``UNKNOWN``, the task health is ``UNHEALTHY``. + If Container1 is ``UNHEALTHY`` and
+    /// Container2 is ``UNKNOWN``, and Container3 is ``HEALTHY``, the task health is ``UNHEALTHY``. +
     /// If Container1 is ``UNHEALTHY`` and Container2 is ``HEALTHY``, and Container3 is ``HEALTHY``,
-    /// the task health is ``UNHEALTHY``. + If Container1 is ``HEALTHY`` and Container2 is ``UNKNOWN``,
-    /// and Container3 is ``HEALTHY``, the task health is ``UNKNOWN``. + If Container1 is ``HEALTHY``
-    /// and Container2 is ``UNKNOWN``, and Container3 is ``UNKNOWN``, the task health is ``UNKNOWN``. +
-    /// If Container1 is ``HEALTHY`` and Container2 is ``HEALTHY``, and Container3 is ``HEALTHY``,
-    /// the task health is ``HEALTHY``. If a task is run manually, and not as part of a service, the
-    /// task will continue its lifecycle regardless of its health status. For tasks that are part of
-    /// a service, if the task reports as unhealthy then the task will be stopped and the service
-    /// scheduler will replace it. When a container health check fails for a task that is part of a
-    /// service, the following process occurs: 1. The task is marked as ``UNHEALTHY``. 1. The
-    /// unhealthy task will be stopped, and during the stopping process, it will go through the
-    /// following states: + ``DEACTIVATING`` - In this state, Amazon ECS performs additional steps
-    /// before stopping the task. For example, for tasks that are part of services configured to use
-    /// Elastic Load Balancing target groups, target groups will be deregistered in this state. + ``STOPPING`` -
-    /// The task is in the process of being stopped. + ``DEPROVISIONING`` - Resources associated
-    /// with the task are being cleaned up. + ``STOPPED`` - The task has been completely stopped. 1.
-    /// After the old task stops, a new task will be launched to ensure service operation, and the
-    /// new task will go through the following lifecycle: + ``PROVISIONING`` - Resources required
-    /// for the task are being provisioned. + ``PENDING`` - The task is waiting to be placed on a
-    /// container instance. + ``ACTIVATING`` - In this state, Amazon ECS pulls container images,
-    /// creates containers, configures task networking, registers load balancer target groups, and
-    /// configures service discovery status. + ``RUNNING`` - The task is running and performing its
-    /// work. For more detailed information about task lifecycle states, see [Task
+    /// the task health is ``UNHEALTHY``. + If Container1 is ``HEALTHY`` and Container2 is
+    /// ``UNKNOWN``, and Container3 is ``HEALTHY``, the task health is ``UNKNOWN``. + If Container1
+    /// is ``HEALTHY`` and Container2 is ``UNKNOWN``, and Container3 is ``UNKNOWN``, the task health
+    /// is ``UNKNOWN``. + If Container1 is ``HEALTHY`` and Container2 is ``HEALTHY``, and Container3
+    /// is ``HEALTHY``, the task health is ``HEALTHY``. If a task is run manually, and not as part
+    /// of a service, the task will continue its lifecycle regardless of its health status. For
+    /// tasks that are part of a service, if the task reports as unhealthy then the task will be
+    /// stopped and the service scheduler will replace it. When a container health check fails for a
+    /// task that is part of a service, the following process occurs: 1. The task is marked as
+    /// ``UNHEALTHY``. 1. The unhealthy task will be stopped, and during the stopping process, it
+    /// will go through the following states: + ``DEACTIVATING`` - In this state, Amazon ECS
+    /// performs additional steps before stopping the task. For example, for tasks that are part of
+    /// services configured to use Elastic Load Balancing target groups, target groups will be
+    /// deregistered in this state. + ``STOPPING`` - The task is in the process of being stopped. +
+    /// ``DEPROVISIONING`` - Resources associated with the task are being cleaned up. + ``STOPPED`` -
+    /// The task has been completely stopped. 1. After the old task stops, a new task will be
+    /// launched to ensure service operation, and the new task will go through the following
+    /// lifecycle: + ``PROVISIONING`` - Resources required for the task are being provisioned. +
+    /// ``PENDING`` - The task is waiting to be placed on a container instance. + ``ACTIVATING`` -
+    /// In this state, Amazon ECS pulls container images, creates containers, configures task
+    /// networking, registers load balancer target groups, and configures service discovery status. +
+    /// ``RUNNING`` - The task is running and performing its work. For more detailed information
+    /// about task lifecycle states, see [Task
     /// lifecycle](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-lifecycle-explanation.html)
     /// in the *Amazon Elastic Container Service Developer Guide*. The following are notes about
     /// container health check support: + If the Amazon ECS container agent becomes disconnected
@@ -3201,8 +3211,8 @@ pub mod daemon_task_definition {
     /// checks require version ``1.17.0`` or greater of the Amazon ECS container agent. For more
     /// information, see [Updating the Amazon ECS container
     /// agent](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-update.html). +
-    /// Container health checks are supported for Fargate tasks if you're using platform version ``1.1.0``
-    /// or greater. For more information, see [platform
+    /// Container health checks are supported for Fargate tasks if you're using platform version
+    /// ``1.1.0`` or greater. For more information, see [platform
     /// versions](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform_versions.html). +
     /// Container health checks aren't supported for tasks that are part of a service that's
     /// configured to use a Classic Load Balancer. For an example of how to specify a task
@@ -3215,20 +3225,21 @@ pub mod daemon_task_definition {
     /// of [`AWS::ECS::DaemonTaskDefinition`](super::CfnDaemonTaskDefinition).
     pub struct HealthCheck {
         /// A string array representing the command that the container runs to determine if it is
-        /// healthy. The string array must start with ``CMD`` to run the command arguments directly, or ``CMD-SHELL``
-        /// to run the command with the container's default shell. When you use the AWS Management
-        /// Console JSON panel, the CLIlong, or the APIs, enclose the list of commands in double quotes
-        /// and brackets. ``[ "CMD-SHELL", "curl -f http://localhost/ || exit 1" ]`` You don't include
-        /// the double quotes and brackets when you use the AWS Management Console. ``CMD-SHELL, curl -f
-        /// http://localhost/ || exit 1`` An exit code of 0 indicates success, and non-zero exit code
-        /// indicates failure. For more information, see ``HealthCheck`` in the docker container create
-        /// command.
+        /// healthy. The string array must start with ``CMD`` to run the command arguments directly, or
+        /// ``CMD-SHELL`` to run the command with the container's default shell. When you use the AWS
+        /// Management Console JSON panel, the CLIlong, or the APIs, enclose the list of commands in
+        /// double quotes and brackets. ``[ "CMD-SHELL", "curl -f http://localhost/ || exit 1" ]`` You
+        /// don't include the double quotes and brackets when you use the AWS Management Console.
+        /// ``CMD-SHELL, curl -f http://localhost/ || exit 1`` An exit code of 0 indicates success, and
+        /// non-zero exit code indicates failure. For more information, see ``HealthCheck`` in the
+        /// docker container create command.
         ///
         /// CloudFormation property
         /// [`Command`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-command).
         pub command: Option<List<Str>>,
         /// The time period in seconds between each health check execution. You may specify between 5
-        /// and 300 seconds. The default value is 30 seconds. This value applies only when you specify a ``command``.
+        /// and 300 seconds. The default value is 30 seconds. This value applies only when you specify a
+        /// ``command``.
         ///
         /// CloudFormation property
         /// [`Interval`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-interval).
@@ -3242,9 +3253,9 @@ pub mod daemon_task_definition {
         pub retries: Option<Int>,
         /// The optional grace period to provide containers time to bootstrap before failed health
         /// checks count towards the maximum number of retries. You can specify between 0 and 300
-        /// seconds. By default, the ``startPeriod`` is off. This value applies only when you specify a ``command``.
-        /// If a health check succeeds within the ``startPeriod``, then the container is considered
-        /// healthy and any subsequent failures count toward the maximum number of retries.
+        /// seconds. By default, the ``startPeriod`` is off. This value applies only when you specify a
+        /// ``command``. If a health check succeeds within the ``startPeriod``, then the container is
+        /// considered healthy and any subsequent failures count toward the maximum number of retries.
         ///
         /// CloudFormation property
         /// [`StartPeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-healthcheck.html#cfn-ecs-daemontaskdefinition-healthcheck-startperiod).
@@ -3301,12 +3312,13 @@ pub mod daemon_task_definition {
     /// drivers available to the Docker daemon. Additional log drivers may be available in future
     /// releases of the Amazon ECS container agent. For tasks on FARGATElong, the supported log
     /// drivers are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted on Amazon EC2
-    /// instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``,``syslog``, ``splunk``,
-    /// and ``awsfirelens``. + This parameter requires version 1.18 of the Docker Remote API or
-    /// greater on your container instance. + For tasks that are hosted on Amazon EC2 instances, the
-    /// Amazon ECS container agent must register the available logging drivers with the ``ECS_AVAILABLE_LOGGING_DRIVERS``
-    /// environment variable before containers placed on that instance can use these log
-    /// configuration options. For more information, see [Amazon ECS container agent
+    /// instances, the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``,
+    /// ``journald``,``syslog``, ``splunk``, and ``awsfirelens``. + This parameter requires version 1.18
+    /// of the Docker Remote API or greater on your container instance. + For tasks that are hosted
+    /// on Amazon EC2 instances, the Amazon ECS container agent must register the available logging
+    /// drivers with the ``ECS_AVAILABLE_LOGGING_DRIVERS`` environment variable before containers
+    /// placed on that instance can use these log configuration options. For more information, see
+    /// [Amazon ECS container agent
     /// configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-agent-config.html)
     /// in the *Amazon Elastic Container Service Developer Guide*. + For tasks that are on
     /// FARGATElong, because you don't have access to the underlying infrastructure your tasks are
@@ -3320,9 +3332,9 @@ pub mod daemon_task_definition {
     pub struct LogConfiguration {
         /// The log driver to use for the container. For tasks on FARGATElong, the supported log drivers
         /// are ``awslogs``, ``splunk``, and ``awsfirelens``. For tasks hosted on Amazon EC2 instances,
-        /// the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``, ``journald``, ``syslog``, ``splunk``,
-        /// and ``awsfirelens``. For more information about using the ``awslogs`` log driver, see [Send
-        /// Amazon ECS logs to
+        /// the supported log drivers are ``awslogs``, ``fluentd``, ``gelf``, ``json-file``,
+        /// ``journald``, ``syslog``, ``splunk``, and ``awsfirelens``. For more information about using
+        /// the ``awslogs`` log driver, see [Send Amazon ECS logs to
         /// CloudWatch](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_awslogs.html)
         /// in the *Amazon Elastic Container Service Developer Guide*. For more information about using
         /// the ``awsfirelens`` log driver, see [Send Amazon ECS logs to an service or
@@ -3404,26 +3416,27 @@ pub mod daemon_task_definition {
         /// of the buffer that's used for intermediate message storage. Make sure to specify an adequate
         /// buffer size based on your application. When the buffer fills up, further logs cannot be
         /// stored. Logs that cannot be stored are lost. To route logs using the ``splunk`` log router,
-        /// you need to specify a ``splunk-token`` and a ``splunk-url``. When you use the ``awsfirelens``
-        /// log router to route logs to an AWS Service or AWS Partner Network destination for log
-        /// storage and analytics, you can set the ``log-driver-buffer-limit`` option to limit the
-        /// number of events that are buffered in memory, before being sent to the log router container.
-        /// It can help to resolve potential log loss issue because high throughput might result in
-        /// memory running out for the buffer inside of Docker. Other options you can specify when using ``awsfirelens``
-        /// to route logs depend on the destination. When you export logs to Amazon Data Firehose, you
-        /// can specify the AWS Region with ``region`` and a name for the log stream with ``delivery_stream``.
-        /// When you export logs to Amazon Kinesis Data Streams, you can specify an AWS Region with ``region``
-        /// and a data stream name with ``stream``. When you export logs to Amazon OpenSearch Service,
-        /// you can specify options like ``Name``, ``Host`` (OpenSearch Service endpoint without
-        /// protocol), ``Port``, ``Index``, ``Type``, ``Aws_auth``, ``Aws_region``, ``Suppress_Type_Name``,
-        /// and ``tls``. For more information, see [Under the hood: FireLens for Amazon ECS
+        /// you need to specify a ``splunk-token`` and a ``splunk-url``. When you use the
+        /// ``awsfirelens`` log router to route logs to an AWS Service or AWS Partner Network
+        /// destination for log storage and analytics, you can set the ``log-driver-buffer-limit``
+        /// option to limit the number of events that are buffered in memory, before being sent to the
+        /// log router container. It can help to resolve potential log loss issue because high
+        /// throughput might result in memory running out for the buffer inside of Docker. Other options
+        /// you can specify when using ``awsfirelens`` to route logs depend on the destination. When you
+        /// export logs to Amazon Data Firehose, you can specify the AWS Region with ``region`` and a
+        /// name for the log stream with ``delivery_stream``. When you export logs to Amazon Kinesis
+        /// Data Streams, you can specify an AWS Region with ``region`` and a data stream name with
+        /// ``stream``. When you export logs to Amazon OpenSearch Service, you can specify options like
+        /// ``Name``, ``Host`` (OpenSearch Service endpoint without protocol), ``Port``, ``Index``,
+        /// ``Type``, ``Aws_auth``, ``Aws_region``, ``Suppress_Type_Name``, and ``tls``. For more
+        /// information, see [Under the hood: FireLens for Amazon ECS
         /// Tasks](https://docs.aws.amazon.com/containers/under-the-hood-firelens-for-amazon-ecs-tasks/).
         /// When you export logs to Amazon S3, you can specify the bucket using the ``bucket`` option.
-        /// You can also specify ``region``, ``total_file_size``, ``upload_timeout``, and ``use_put_object``
-        /// as options. This parameter requires version 1.19 of the Docker Remote API or greater on your
-        /// container instance. To check the Docker Remote API version on your container instance, log
-        /// in to your container instance and run the following command: ``sudo docker version --format
-        /// '{{.Server.APIVersion}}'``
+        /// You can also specify ``region``, ``total_file_size``, ``upload_timeout``, and
+        /// ``use_put_object`` as options. This parameter requires version 1.19 of the Docker Remote API
+        /// or greater on your container instance. To check the Docker Remote API version on your
+        /// container instance, log in to your container instance and run the following command: ``sudo
+        /// docker version --format '{{.Server.APIVersion}}'``
         ///
         /// CloudFormation property
         /// [`Options`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-logconfiguration.html#cfn-ecs-daemontaskdefinition-logconfiguration-options).
@@ -3537,7 +3550,8 @@ pub mod daemon_task_definition {
         /// The options to use when configuring the log router. This field is optional and can be used
         /// to specify a custom configuration file or to add additional metadata, such as the task, task
         /// definition, cluster, and container instance details to the log event. If specified, the
-        /// syntax to use is ``"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}``.
+        /// syntax to use is
+        /// ``"options":{"enable-ecs-log-metadata":"true|false","config-file-type:"s3|file","config-file-value":"arn:aws:s3:::mybucket/fluent.conf|filepath"}``.
         /// For more information, see [Creating a task definition that uses a FireLens
         /// configuration](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_firelens.html#firelens-taskdef)
         /// in the *Amazon Elastic Container Service Developer Guide*. Tasks hosted on FARGATElong only
@@ -3581,19 +3595,19 @@ pub mod daemon_task_definition {
         }
     }
 
-    /// A list of namespaced kernel parameters to set in the container. This parameter maps to ``Sysctls``
-    /// in the docker container create command and the ``--sysctl`` option to docker run. For
-    /// example, you can configure ``net.ipv4.tcp_keepalive_time`` setting to maintain longer lived
-    /// connections. We don't recommend that you specify network-related ``systemControls``
-    /// parameters for multiple containers in a single task that also uses either the ``awsvpc`` or ``host``
-    /// network mode. Doing this has the following disadvantages: + For tasks that use the ``awsvpc``
-    /// network mode including Fargate, if you set ``systemControls`` for any container, it applies
-    /// to all containers in the task. If you set different ``systemControls`` for multiple
-    /// containers in a single task, the container that's started last determines which ``systemControls``
-    /// take effect. + For tasks that use the ``host`` network mode, the network namespace ``systemControls``
-    /// aren't supported. If you're setting an IPC resource namespace to use for the containers in
-    /// the task, the following conditions apply to your system controls. For more information, see
-    /// [IPC
+    /// A list of namespaced kernel parameters to set in the container. This parameter maps to
+    /// ``Sysctls`` in the docker container create command and the ``--sysctl`` option to docker
+    /// run. For example, you can configure ``net.ipv4.tcp_keepalive_time`` setting to maintain
+    /// longer lived connections. We don't recommend that you specify network-related
+    /// ``systemControls`` parameters for multiple containers in a single task that also uses either
+    /// the ``awsvpc`` or ``host`` network mode. Doing this has the following disadvantages: + For
+    /// tasks that use the ``awsvpc`` network mode including Fargate, if you set ``systemControls``
+    /// for any container, it applies to all containers in the task. If you set different
+    /// ``systemControls`` for multiple containers in a single task, the container that's started
+    /// last determines which ``systemControls`` take effect. + For tasks that use the ``host``
+    /// network mode, the network namespace ``systemControls`` aren't supported. If you're setting
+    /// an IPC resource namespace to use for the containers in the task, the following conditions
+    /// apply to your system controls. For more information, see [IPC
     /// mode](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#task_definition_ipcmode). +
     /// For tasks that use the ``host`` IPC mode, IPC namespace ``systemControls`` aren't supported. +
     /// For tasks that use the ``task`` IPC mode, IPC namespace ``systemControls`` values apply to
@@ -3611,12 +3625,12 @@ pub mod daemon_task_definition {
         /// CloudFormation property
         /// [`Namespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-systemcontrol.html#cfn-ecs-daemontaskdefinition-systemcontrol-namespace).
         pub namespace: Option<Str>,
-        /// The namespaced kernel parameter to set a ``value`` for. Valid IPC namespace values: ``"kernel.msgmax" |
-        /// "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" | "kernel.shmmax" |
-        /// "kernel.shmmni" | "kernel.shm_rmid_forced"``, and ``Sysctls`` that start with ``"fs.mqueue.*"``
-        /// Valid network namespace values: ``Sysctls`` that start with ``"net.*"``. Only namespaced ``Sysctls``
-        /// that exist within the container starting with "net.* are accepted. All of these values are
-        /// supported by Fargate.
+        /// The namespaced kernel parameter to set a ``value`` for. Valid IPC namespace values:
+        /// ``"kernel.msgmax" | "kernel.msgmnb" | "kernel.msgmni" | "kernel.sem" | "kernel.shmall" |
+        /// "kernel.shmmax" | "kernel.shmmni" | "kernel.shm_rmid_forced"``, and ``Sysctls`` that start
+        /// with ``"fs.mqueue.*"`` Valid network namespace values: ``Sysctls`` that start with
+        /// ``"net.*"``. Only namespaced ``Sysctls`` that exist within the container starting with
+        /// "net.* are accepted. All of these values are supported by Fargate.
         ///
         /// CloudFormation property
         /// [`Value`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-systemcontrol.html#cfn-ecs-daemontaskdefinition-systemcontrol-value).
@@ -3652,11 +3666,11 @@ pub mod daemon_task_definition {
     }
 
     /// The ``ulimit`` settings to pass to the container. Amazon ECS tasks hosted on FARGATElong use
-    /// the default resource limit values set by the operating system with the exception of the ``nofile``
-    /// resource limit parameter which FARGATElong overrides. The ``nofile`` resource limit sets a
-    /// restriction on the number of open files that a container can use. The default ``nofile``
-    /// soft limit is ``65535`` and the default hard limit is ``65535``. You can specify the ``ulimit``
-    /// settings for a container in a task definition.
+    /// the default resource limit values set by the operating system with the exception of the
+    /// ``nofile`` resource limit parameter which FARGATElong overrides. The ``nofile`` resource
+    /// limit sets a restriction on the number of open files that a container can use. The default
+    /// ``nofile`` soft limit is ``65535`` and the default hard limit is ``65535``. You can specify
+    /// the ``ulimit`` settings for a container in a task definition.
     ///
     /// CloudFormation property type
     /// [`Ulimit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-ulimit.html)
@@ -3766,16 +3780,16 @@ pub mod daemon_task_definition {
         /// behavior, see [Docker Compose: order of cap_drop and
         /// cap_add](https://docs.aws.amazon.com/https://forums.docker.com/t/docker-compose-order-of-cap-drop-and-cap-add/97136/1)
         /// in the Docker Community Forum. + When the container is a privleged container, the container
-        /// capabilities are all of the default Docker capabilities. The capabilities specified in the ``add``
-        /// request parameter, and the ``drop`` request parameter are ignored. + When the ``add``
-        /// request parameter is set to ALL, the container capabilities are all of the default Docker
-        /// capabilities, excluding those specified in the ``drop`` request parameter. + When the ``drop``
-        /// request parameter is set to ALL, the container capabilities are the capabilities specified
-        /// in the ``add`` request parameter. + When the ``add`` request parameter and the ``drop``
-        /// request parameter are both empty, the capabilities the container capabilities are all of the
-        /// default Docker capabilities. + The default is to first drop the capabilities specified in
-        /// the ``drop`` request parameter, and then add the capabilities specified in the ``add``
-        /// request parameter.
+        /// capabilities are all of the default Docker capabilities. The capabilities specified in the
+        /// ``add`` request parameter, and the ``drop`` request parameter are ignored. + When the
+        /// ``add`` request parameter is set to ALL, the container capabilities are all of the default
+        /// Docker capabilities, excluding those specified in the ``drop`` request parameter. + When the
+        /// ``drop`` request parameter is set to ALL, the container capabilities are the capabilities
+        /// specified in the ``add`` request parameter. + When the ``add`` request parameter and the
+        /// ``drop`` request parameter are both empty, the capabilities the container capabilities are
+        /// all of the default Docker capabilities. + The default is to first drop the capabilities
+        /// specified in the ``drop`` request parameter, and then add the capabilities specified in the
+        /// ``add`` request parameter.
         ///
         /// CloudFormation property
         /// [`Capabilities`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-linuxparameters.html#cfn-ecs-daemontaskdefinition-linuxparameters-capabilities).
@@ -3845,16 +3859,16 @@ pub mod daemon_task_definition {
     /// behavior, see [Docker Compose: order of cap_drop and
     /// cap_add](https://docs.aws.amazon.com/https://forums.docker.com/t/docker-compose-order-of-cap-drop-and-cap-add/97136/1)
     /// in the Docker Community Forum. + When the container is a privleged container, the container
-    /// capabilities are all of the default Docker capabilities. The capabilities specified in the ``add``
-    /// request parameter, and the ``drop`` request parameter are ignored. + When the ``add``
-    /// request parameter is set to ALL, the container capabilities are all of the default Docker
-    /// capabilities, excluding those specified in the ``drop`` request parameter. + When the ``drop``
-    /// request parameter is set to ALL, the container capabilities are the capabilities specified
-    /// in the ``add`` request parameter. + When the ``add`` request parameter and the ``drop``
-    /// request parameter are both empty, the capabilities the container capabilities are all of the
-    /// default Docker capabilities. + The default is to first drop the capabilities specified in
-    /// the ``drop`` request parameter, and then add the capabilities specified in the ``add``
-    /// request parameter.
+    /// capabilities are all of the default Docker capabilities. The capabilities specified in the
+    /// ``add`` request parameter, and the ``drop`` request parameter are ignored. + When the
+    /// ``add`` request parameter is set to ALL, the container capabilities are all of the default
+    /// Docker capabilities, excluding those specified in the ``drop`` request parameter. + When the
+    /// ``drop`` request parameter is set to ALL, the container capabilities are the capabilities
+    /// specified in the ``add`` request parameter. + When the ``add`` request parameter and the
+    /// ``drop`` request parameter are both empty, the capabilities the container capabilities are
+    /// all of the default Docker capabilities. + The default is to first drop the capabilities
+    /// specified in the ``drop`` request parameter, and then add the capabilities specified in the
+    /// ``add`` request parameter.
     ///
     /// CloudFormation property type
     /// [`KernelCapabilities`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-daemontaskdefinition-kernelcapabilities.html)
@@ -4146,9 +4160,9 @@ pub mod daemon_task_definition {
     /// information, see [Amazon ECS-optimized Linux
     /// AMI](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-optimized_AMI.html) in
     /// the *Amazon Elastic Container Service Developer Guide*. For tasks that use the Fargate
-    /// launch type, the task or service requires the following platforms: + Linux platform version ``1.3.0``
-    /// or later. + Windows platform version ``1.0.0`` or later. For more information about how to
-    /// create a container dependency, see [Container
+    /// launch type, the task or service requires the following platforms: + Linux platform version
+    /// ``1.3.0`` or later. + Windows platform version ``1.0.0`` or later. For more information
+    /// about how to create a container dependency, see [Container
     /// dependency](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/example_task_definitions.html#example_task_definition-containerdependency)
     /// in the *Amazon Elastic Container Service Developer Guide*.
     ///
@@ -4752,8 +4766,8 @@ pub mod express_gateway_service {
         /// [`LogGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-expressgatewayservice-expressgatewayserviceawslogsconfiguration.html#cfn-ecs-expressgatewayservice-expressgatewayserviceawslogsconfiguration-loggroup),
         /// required.
         pub log_group: Str,
-        /// The prefix for the CloudWatch Logs log stream names. The default for an Express service is `ecs`
-        /// .
+        /// The prefix for the CloudWatch Logs log stream names. The default for an Express service is
+        /// `ecs` .
         ///
         /// CloudFormation property
         /// [`LogStreamPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-expressgatewayservice-expressgatewayserviceawslogsconfiguration.html#cfn-ecs-expressgatewayservice-expressgatewayserviceawslogsconfiguration-logstreamprefix),
@@ -5363,8 +5377,8 @@ pub mod service {
     /// of [`AWS::ECS::Service`](super::CfnService).
     pub struct PlacementConstraint {
         /// A cluster query language expression to apply to the constraint. The expression can have a
-        /// maximum length of 2000 characters. You can't specify an expression if the constraint type is `distinctInstance`
-        /// . For more information, see [Cluster query
+        /// maximum length of 2000 characters. You can't specify an expression if the constraint type is
+        /// `distinctInstance` . For more information, see [Cluster query
         /// language](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-query-language.html)
         /// in the *Amazon Elastic Container Service Developer Guide* .
         ///
@@ -5794,9 +5808,9 @@ pub mod service {
     pub struct PlacementStrategy {
         /// The field to apply the placement strategy against. For the `spread` placement strategy,
         /// valid values are `instanceId` (or `host` , which has the same effect), or any platform or
-        /// custom attribute that's applied to a container instance, such as `attribute:ecs.availability-zone`
-        /// . For the `binpack` placement strategy, valid values are `cpu` and `memory` . For the `random`
-        /// placement strategy, this field is not used.
+        /// custom attribute that's applied to a container instance, such as
+        /// `attribute:ecs.availability-zone` . For the `binpack` placement strategy, valid values are
+        /// `cpu` and `memory` . For the `random` placement strategy, this field is not used.
         ///
         /// CloudFormation property
         /// [`Field`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-placementstrategy.html#cfn-ecs-service-placementstrategy-field).
@@ -5883,19 +5897,19 @@ pub mod service {
     pub struct ServiceRegistry {
         /// The container name value to be used for your service discovery service. It's already
         /// specified in the task definition. If the task definition that your service task specifies
-        /// uses the `bridge` or `host` network mode, you must specify a `containerName` and `containerPort`
-        /// combination from the task definition. If the task definition that your service task
-        /// specifies uses the `awsvpc` network mode and a type SRV DNS record is used, you must specify
-        /// either a `containerName` and `containerPort` combination or a `port` value. However, you
-        /// can't specify both.
+        /// uses the `bridge` or `host` network mode, you must specify a `containerName` and
+        /// `containerPort` combination from the task definition. If the task definition that your
+        /// service task specifies uses the `awsvpc` network mode and a type SRV DNS record is used, you
+        /// must specify either a `containerName` and `containerPort` combination or a `port` value.
+        /// However, you can't specify both.
         ///
         /// CloudFormation property
         /// [`ContainerName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-serviceregistry.html#cfn-ecs-service-serviceregistry-containername).
         pub container_name: Option<Str>,
         /// The port value to be used for your service discovery service. It's already specified in the
-        /// task definition. If the task definition your service task specifies uses the `bridge` or `host`
-        /// network mode, you must specify a `containerName` and `containerPort` combination from the
-        /// task definition. If the task definition your service task specifies uses the `awsvpc`
+        /// task definition. If the task definition your service task specifies uses the `bridge` or
+        /// `host` network mode, you must specify a `containerName` and `containerPort` combination from
+        /// the task definition. If the task definition your service task specifies uses the `awsvpc`
         /// network mode and a type SRV DNS record is used, you must specify either a `containerName`
         /// and `containerPort` combination or a `port` value. However, you can't specify both.
         ///
@@ -5970,8 +5984,8 @@ pub mod service {
         /// CloudFormation property
         /// [`CapacityProvider`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-capacityproviderstrategyitem.html#cfn-ecs-service-capacityproviderstrategyitem-capacityprovider).
         ///
-        /// Takes a [`CfnCapacityProvider`](crate::ecs::CfnCapacityProvider) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnCapacityProvider`](crate::ecs::CfnCapacityProvider) handle (written as its
+        /// `Ref`), or a string or token.
         pub capacity_provider: Option<Id<crate::ecs::CfnCapacityProvider>>,
         /// The *weight* value designates the relative percentage of the total number of tasks launched
         /// that should use the specified capacity provider. The `weight` value is taken into
@@ -6051,8 +6065,8 @@ pub mod service {
         }
     }
 
-    /// An object representing the networking details for a task or service. For example `awsVpcConfiguration={subnets=["subnet-12344321"],securityGroups=["sg-12344321"]}`
-    /// .
+    /// An object representing the networking details for a task or service. For example
+    /// `awsVpcConfiguration={subnets=["subnet-12344321"],securityGroups=["sg-12344321"]}` .
     ///
     /// CloudFormation property type
     /// [`AwsVpcConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-awsvpcconfiguration.html)
@@ -6132,15 +6146,15 @@ pub mod service {
         /// CloudFormation property
         /// [`BakeTimeInMinutes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-baketimeinminutes).
         pub bake_time_in_minutes: Option<Int>,
-        /// Configuration for canary deployment strategy. Only valid when the deployment strategy is `CANARY`
-        /// . This configuration enables shifting a fixed percentage of traffic for testing, followed by
-        /// shifting the remaining traffic after a bake period.
+        /// Configuration for canary deployment strategy. Only valid when the deployment strategy is
+        /// `CANARY` . This configuration enables shifting a fixed percentage of traffic for testing,
+        /// followed by shifting the remaining traffic after a bake period.
         ///
         /// CloudFormation property
         /// [`CanaryConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-canaryconfiguration).
         pub canary_configuration: Option<CanaryConfiguration>,
-        /// The deployment circuit breaker can only be used for services using the rolling update ( `ECS`
-        /// ) deployment type.
+        /// The deployment circuit breaker can only be used for services using the rolling update (
+        /// `ECS` ) deployment type.
         ///
         /// CloudFormation property
         /// [`DeploymentCircuitBreaker`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-deploymentcircuitbreaker).
@@ -6156,33 +6170,33 @@ pub mod service {
         /// CloudFormation property
         /// [`LifecycleHooks`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-lifecyclehooks).
         pub lifecycle_hooks: Option<List<DeploymentLifecycleHook>>,
-        /// Configuration for linear deployment strategy. Only valid when the deployment strategy is `LINEAR`
-        /// . This configuration enables progressive traffic shifting in equal percentage increments
-        /// with configurable bake times between each step.
+        /// Configuration for linear deployment strategy. Only valid when the deployment strategy is
+        /// `LINEAR` . This configuration enables progressive traffic shifting in equal percentage
+        /// increments with configurable bake times between each step.
         ///
         /// CloudFormation property
         /// [`LinearConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-linearconfiguration).
         pub linear_configuration: Option<LinearConfiguration>,
         /// If a service is using the rolling update ( `ECS` ) deployment type, the `maximumPercent`
         /// parameter represents an upper limit on the number of your service's tasks that are allowed
-        /// in the `RUNNING` or `PENDING` state during a deployment, as a percentage of the `desiredCount`
-        /// (rounded down to the nearest integer). This parameter enables you to define the deployment
-        /// batch size. For example, if your service is using the `REPLICA` service scheduler and has a `desiredCount`
-        /// of four tasks and a `maximumPercent` value of 200%, the scheduler may start four new tasks
-        /// before stopping the four older tasks (provided that the cluster resources required to do
-        /// this are available). The default `maximumPercent` value for a service using the `REPLICA`
-        /// service scheduler is 200%.
+        /// in the `RUNNING` or `PENDING` state during a deployment, as a percentage of the
+        /// `desiredCount` (rounded down to the nearest integer). This parameter enables you to define
+        /// the deployment batch size. For example, if your service is using the `REPLICA` service
+        /// scheduler and has a `desiredCount` of four tasks and a `maximumPercent` value of 200%, the
+        /// scheduler may start four new tasks before stopping the four older tasks (provided that the
+        /// cluster resources required to do this are available). The default `maximumPercent` value for
+        /// a service using the `REPLICA` service scheduler is 200%.
         ///
         /// CloudFormation property
         /// [`MaximumPercent`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-maximumpercent).
         pub maximum_percent: Option<Int>,
-        /// If a service is using the rolling update ( `ECS` ) deployment type, the `minimumHealthyPercent`
-        /// represents a lower limit on the number of your service's tasks that must remain in the `RUNNING`
-        /// state during a deployment, as a percentage of the `desiredCount` (rounded up to the nearest
-        /// integer). This parameter enables you to deploy without using additional cluster capacity.
-        /// For example, if your service has a `desiredCount` of four tasks and a `minimumHealthyPercent`
-        /// of 50%, the service scheduler may stop two existing tasks to free up cluster capacity before
-        /// starting two new tasks.
+        /// If a service is using the rolling update ( `ECS` ) deployment type, the
+        /// `minimumHealthyPercent` represents a lower limit on the number of your service's tasks that
+        /// must remain in the `RUNNING` state during a deployment, as a percentage of the
+        /// `desiredCount` (rounded up to the nearest integer). This parameter enables you to deploy
+        /// without using additional cluster capacity. For example, if your service has a `desiredCount`
+        /// of four tasks and a `minimumHealthyPercent` of 50%, the service scheduler may stop two
+        /// existing tasks to free up cluster capacity before starting two new tasks.
         ///
         /// CloudFormation property
         /// [`MinimumHealthyPercent`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-deploymentconfiguration.html#cfn-ecs-service-deploymentconfiguration-minimumhealthypercent).
@@ -6293,8 +6307,8 @@ pub mod service {
         }
     }
 
-    /// The deployment circuit breaker can only be used for services using the rolling update ( `ECS`
-    /// ) deployment type.
+    /// The deployment circuit breaker can only be used for services using the rolling update (
+    /// `ECS` ) deployment type.
     ///
     /// CloudFormation property type
     /// [`DeploymentCircuitBreaker`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-deploymentcircuitbreaker.html)
@@ -6649,13 +6663,15 @@ pub mod service {
     /// [`MetricConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-metricconfiguration.html)
     /// of [`AWS::ECS::Service`](super::CfnService).
     pub struct MetricConfiguration {
-        /// The list of metric names to configure. The supported metric names are ``CPUUtilization`` and ``MemoryUtilization``.
+        /// The list of metric names to configure. The supported metric names are ``CPUUtilization`` and
+        /// ``MemoryUtilization``.
         ///
         /// CloudFormation property
         /// [`MetricNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-metricconfiguration.html#cfn-ecs-service-metricconfiguration-metricnames),
         /// required.
         pub metric_names: List<Str>,
-        /// The resolution, in seconds, at which to collect the metrics. The valid values are ``20`` and ``60``.
+        /// The resolution, in seconds, at which to collect the metrics. The valid values are ``20`` and
+        /// ``60``.
         ///
         /// CloudFormation property
         /// [`ResolutionSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-metricconfiguration.html#cfn-ecs-service-metricconfiguration-resolutionseconds),
@@ -6815,8 +6831,8 @@ pub mod service {
         pub idle_timeout_seconds: Option<Int>,
         /// The amount of time waiting for the upstream to respond with a complete response per request.
         /// A value of `0` can be set to disable `perRequestTimeout` . `perRequestTimeout` can only be
-        /// set if Service Connect `appProtocol` isn't `TCP` . Only `idleTimeout` is allowed for `TCP` `appProtocol`
-        /// .
+        /// set if Service Connect `appProtocol` isn't `TCP` . Only `idleTimeout` is allowed for `TCP`
+        /// `appProtocol` .
         ///
         /// CloudFormation property
         /// [`PerRequestTimeoutSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-timeoutconfiguration.html#cfn-ecs-service-timeoutconfiguration-perrequesttimeoutseconds).
@@ -7229,8 +7245,9 @@ pub mod service {
         pub role_arn: Option<Str>,
         /// The type of action the lifecycle hook performs. Valid values are: + ``AWS_LAMBDA`` - Invokes
         /// a Lambda function at the specified lifecycle stage. This is the default value. + ``PAUSE`` -
-        /// Pauses the deployment at the specified lifecycle stage until you call ``ContinueServiceDeployment``
-        /// to continue or roll back. This field is optional. If not specified, the default value is ``AWS_LAMBDA``.
+        /// Pauses the deployment at the specified lifecycle stage until you call
+        /// ``ContinueServiceDeployment`` to continue or roll back. This field is optional. If not
+        /// specified, the default value is ``AWS_LAMBDA``.
         ///
         /// CloudFormation property
         /// [`TargetType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-deploymentlifecyclehook.html#cfn-ecs-service-deploymentlifecyclehook-targettype).
@@ -7380,9 +7397,9 @@ pub mod service {
     /// of [`AWS::ECS::Service`](super::CfnService).
     pub struct ThresholdConfiguration {
         /// Determines how Amazon ECS uses ``value`` to calculate the failure threshold. For the
-        /// percentage types (``BOUNDED_PERCENT`` and ``UNBOUNDED_PERCENT``), Amazon ECS multiplies ``value``
-        /// by the latest service desired count. For ``COUNT``, Amazon ECS uses ``value`` directly as
-        /// the threshold. The default is ``BOUNDED_PERCENT``.
+        /// percentage types (``BOUNDED_PERCENT`` and ``UNBOUNDED_PERCENT``), Amazon ECS multiplies
+        /// ``value`` by the latest service desired count. For ``COUNT``, Amazon ECS uses ``value``
+        /// directly as the threshold. The default is ``BOUNDED_PERCENT``.
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-service-thresholdconfiguration.html#cfn-ecs-service-thresholdconfiguration-type),
@@ -7537,11 +7554,11 @@ pub struct CfnTaskDefinitionProps {
     ///
     /// Deprecated by CloudFormation.
     pub inference_accelerators: Option<List<task_definition::InferenceAccelerator>>,
-    /// The IPC resource namespace to use for the containers in the task. The valid values are `host`
-    /// , `task` , or `none` . If `host` is specified, then all containers within the tasks that
-    /// specified the `host` IPC mode on the same container instance share the same IPC resources
-    /// with the host Amazon EC2 instance. If `task` is specified, all containers within the
-    /// specified task share the same IPC resources. If `none` is specified, then IPC resources
+    /// The IPC resource namespace to use for the containers in the task. The valid values are
+    /// `host` , `task` , or `none` . If `host` is specified, then all containers within the tasks
+    /// that specified the `host` IPC mode on the same container instance share the same IPC
+    /// resources with the host Amazon EC2 instance. If `task` is specified, all containers within
+    /// the specified task share the same IPC resources. If `none` is specified, then IPC resources
     /// within the containers of a task are private and not shared with other containers in a task
     /// or on the container instance. If no value is specified, then the IPC resource namespace
     /// sharing depends on the Docker daemon setting on the container instance.
@@ -7556,18 +7573,18 @@ pub struct CfnTaskDefinitionProps {
     /// [`Memory`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-memory);
     /// changing it replaces the resource.
     pub memory: Option<Str>,
-    /// The Docker networking mode to use for the containers in the task. The valid values are `none`
-    /// , `bridge` , `awsvpc` , and `host` . If no network mode is specified, the default is `bridge`
-    /// .
+    /// The Docker networking mode to use for the containers in the task. The valid values are
+    /// `none` , `bridge` , `awsvpc` , and `host` . If no network mode is specified, the default is
+    /// `bridge` .
     ///
     /// CloudFormation property
     /// [`NetworkMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-networkmode);
     /// changing it replaces the resource.
     pub network_mode: Option<Str>,
-    /// The process namespace to use for the containers in the task. The valid values are `host` or `task`
-    /// . On Fargate for Linux containers, the only valid value is `task` . For example, monitoring
-    /// sidecars might need `pidMode` to access information about other containers running in the
-    /// same task.
+    /// The process namespace to use for the containers in the task. The valid values are `host` or
+    /// `task` . On Fargate for Linux containers, the only valid value is `task` . For example,
+    /// monitoring sidecars might need `pidMode` to access information about other containers
+    /// running in the same task.
     ///
     /// CloudFormation property
     /// [`PidMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-pidmode);
@@ -7585,8 +7602,9 @@ pub struct CfnTaskDefinitionProps {
     /// [`ProxyConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ecs-taskdefinition.html#cfn-ecs-taskdefinition-proxyconfiguration);
     /// changing it replaces the resource.
     pub proxy_configuration: Option<task_definition::ProxyConfiguration>,
-    /// The task launch types the task definition was validated against. The valid values are `MANAGED_INSTANCES`
-    /// , `EC2` , `FARGATE` , and `EXTERNAL` . For more information, see [Amazon ECS launch
+    /// The task launch types the task definition was validated against. The valid values are
+    /// `MANAGED_INSTANCES` , `EC2` , `FARGATE` , and `EXTERNAL` . For more information, see [Amazon
+    /// ECS launch
     /// types](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/launch_types.html) in the *Amazon
     /// Elastic Container Service Developer Guide* .
     ///
@@ -7979,9 +7997,10 @@ pub mod task_definition {
     /// volume configuration in a task definition is optional. The volume configuration may contain
     /// multiple volumes but only one volume configured at launch is supported. Each volume defined
     /// in the volume configuration may only specify a `name` and one of either `configuredAtLaunch`
-    /// , `dockerVolumeConfiguration` , `efsVolumeConfiguration` , `fsxWindowsFileServerVolumeConfiguration`
-    /// , or `host` . If an empty volume configuration is specified, by default Amazon ECS uses a
-    /// host volume. For more information, see [Using data volumes in
+    /// , `dockerVolumeConfiguration` , `efsVolumeConfiguration` ,
+    /// `fsxWindowsFileServerVolumeConfiguration` , or `host` . If an empty volume configuration is
+    /// specified, by default Amazon ECS uses a host volume. For more information, see [Using data
+    /// volumes in
     /// tasks](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using_data_volumes.html)
     /// .
     ///
@@ -8189,8 +8208,8 @@ pub mod task_definition {
         pub access_point_id: Option<Id<crate::efs::CfnAccessPoint>>,
         /// Determines whether to use the Amazon ECS task role defined in a task definition when
         /// mounting the Amazon EFS file system. If it is turned on, transit encryption must be turned
-        /// on in the `EFSVolumeConfiguration` . If this parameter is omitted, the default value of `DISABLED`
-        /// is used. For more information, see [Using Amazon EFS access
+        /// on in the `EFSVolumeConfiguration` . If this parameter is omitted, the default value of
+        /// `DISABLED` is used. For more information, see [Using Amazon EFS access
         /// points](https://docs.aws.amazon.com/AmazonECS/latest/developerguide/efs-volumes.html#efs-volume-accesspoints)
         /// in the *Amazon Elastic Container Service Developer Guide* .
         ///
@@ -8237,11 +8256,11 @@ pub mod task_definition {
     pub struct HostVolumeProperties {
         /// When the `host` parameter is used, specify a `sourcePath` to declare the path on the host
         /// container instance that's presented to the container. If this parameter is empty, then the
-        /// Docker daemon has assigned a host path for you. If the `host` parameter contains a `sourcePath`
-        /// file location, then the data volume persists at the specified location on the host container
-        /// instance until you delete it manually. If the `sourcePath` value doesn't exist on the host
-        /// container instance, the Docker daemon creates it. If the location does exist, the contents
-        /// of the source path folder are exported.
+        /// Docker daemon has assigned a host path for you. If the `host` parameter contains a
+        /// `sourcePath` file location, then the data volume persists at the specified location on the
+        /// host container instance until you delete it manually. If the `sourcePath` value doesn't
+        /// exist on the host container instance, the Docker daemon creates it. If the location does
+        /// exist, the contents of the source path folder are exported.
         ///
         /// CloudFormation property
         /// [`SourcePath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-hostvolumeproperties.html#cfn-ecs-taskdefinition-hostvolumeproperties-sourcepath);
@@ -8397,15 +8416,16 @@ pub mod task_definition {
         /// [`DependsOn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-dependson);
         /// changing it replaces the resource.
         pub depends_on: Option<List<ContainerDependency>>,
-        /// When this parameter is true, networking is off within the container. This parameter maps to `NetworkDisabled`
-        /// in the docker container create command.
+        /// When this parameter is true, networking is off within the container. This parameter maps to
+        /// `NetworkDisabled` in the docker container create command.
         ///
         /// CloudFormation property
         /// [`DisableNetworking`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-disablenetworking);
         /// changing it replaces the resource.
         pub disable_networking: Option<Bool>,
-        /// A list of DNS search domains that are presented to the container. This parameter maps to `DnsSearch`
-        /// in the docker container create command and the `--dns-search` option to docker run.
+        /// A list of DNS search domains that are presented to the container. This parameter maps to
+        /// `DnsSearch` in the docker container create command and the `--dns-search` option to docker
+        /// run.
         ///
         /// CloudFormation property
         /// [`DnsSearchDomains`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-dnssearchdomains);
@@ -8459,9 +8479,10 @@ pub mod task_definition {
         /// changing it replaces the resource.
         pub environment_files: Option<List<EnvironmentFile>>,
         /// If the `essential` parameter of a container is marked as `true` , and that container fails
-        /// or stops for any reason, all other containers that are part of the task are stopped. If the `essential`
-        /// parameter of a container is marked as `false` , its failure doesn't affect the rest of the
-        /// containers in a task. If this parameter is omitted, a container is assumed to be essential.
+        /// or stops for any reason, all other containers that are part of the task are stopped. If the
+        /// `essential` parameter of a container is marked as `false` , its failure doesn't affect the
+        /// rest of the containers in a task. If this parameter is omitted, a container is assumed to be
+        /// essential.
         ///
         /// CloudFormation property
         /// [`Essential`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-essential);
@@ -8515,20 +8536,20 @@ pub mod task_definition {
         /// [`Image`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-image),
         /// required; changing it replaces the resource.
         pub image: Str,
-        /// When this parameter is `true` , you can deploy containerized applications that require `stdin`
-        /// or a `tty` to be allocated. This parameter maps to `OpenStdin` in the docker container
-        /// create command and the `--interactive` option to docker run.
+        /// When this parameter is `true` , you can deploy containerized applications that require
+        /// `stdin` or a `tty` to be allocated. This parameter maps to `OpenStdin` in the docker
+        /// container create command and the `--interactive` option to docker run.
         ///
         /// CloudFormation property
         /// [`Interactive`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-interactive);
         /// changing it replaces the resource.
         pub interactive: Option<Bool>,
         /// The `links` parameter allows containers to communicate with each other without the need for
-        /// port mappings. This parameter is only supported if the network mode of a task definition is `bridge`
-        /// . The `name:internalName` construct is analogous to `name:alias` in Docker links. Up to 255
-        /// letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.. This
-        /// parameter maps to `Links` in the docker container create command and the `--link` option to
-        /// docker run.
+        /// port mappings. This parameter is only supported if the network mode of a task definition is
+        /// `bridge` . The `name:internalName` construct is analogous to `name:alias` in Docker links.
+        /// Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed..
+        /// This parameter maps to `Links` in the docker container create command and the `--link`
+        /// option to docker run.
         ///
         /// CloudFormation property
         /// [`Links`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-links);
@@ -8555,8 +8576,8 @@ pub mod task_definition {
         /// is specified. This parameter maps to `Memory` in the [Create a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/) and the `--memory`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/) and the
+        /// `--memory` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/#security-configuration)
         /// .
         ///
@@ -8669,10 +8690,10 @@ pub mod task_definition {
         /// [`StopTimeout`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-stoptimeout);
         /// changing it replaces the resource.
         pub stop_timeout: Option<Int>,
-        /// A list of namespaced kernel parameters to set in the container. This parameter maps to `Sysctls`
-        /// in the docker container create command and the `--sysctl` option to docker run. For example,
-        /// you can configure `net.ipv4.tcp_keepalive_time` setting to maintain longer lived
-        /// connections.
+        /// A list of namespaced kernel parameters to set in the container. This parameter maps to
+        /// `Sysctls` in the docker container create command and the `--sysctl` option to docker run.
+        /// For example, you can configure `net.ipv4.tcp_keepalive_time` setting to maintain longer
+        /// lived connections.
         ///
         /// CloudFormation property
         /// [`SystemControls`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-systemcontrols);
@@ -8682,8 +8703,8 @@ pub mod task_definition {
         /// a
         /// container](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/#operation/ContainerCreate)
         /// section of the [Docker Remote
-        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/) and the `--ulimit`
-        /// option to [docker
+        /// API](https://docs.aws.amazon.com/https://docs.docker.com/engine/api/v1.35/) and the
+        /// `--ulimit` option to [docker
         /// run](https://docs.aws.amazon.com/https://docs.docker.com/engine/reference/run/) . Valid
         /// naming values are displayed in the
         /// [Ulimit](https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Ulimit.html) data
@@ -8721,8 +8742,9 @@ pub mod task_definition {
         /// [`VolumesFrom`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-volumesfrom);
         /// changing it replaces the resource.
         pub volumes_from: Option<List<VolumeFrom>>,
-        /// The working directory to run commands inside the container in. This parameter maps to `WorkingDir`
-        /// in the docker container create command and the `--workdir` option to docker run.
+        /// The working directory to run commands inside the container in. This parameter maps to
+        /// `WorkingDir` in the docker container create command and the `--workdir` option to docker
+        /// run.
         ///
         /// CloudFormation property
         /// [`WorkingDirectory`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-containerdefinition.html#cfn-ecs-taskdefinition-containerdefinition-workingdirectory);
@@ -8885,16 +8907,16 @@ pub mod task_definition {
     /// of [`AWS::ECS::TaskDefinition`](super::CfnTaskDefinition).
     pub struct HealthCheck {
         /// A string array representing the command that the container runs to determine if it is
-        /// healthy. The string array must start with `CMD` to run the command arguments directly, or `CMD-SHELL`
-        /// to run the command with the container's default shell.
+        /// healthy. The string array must start with `CMD` to run the command arguments directly, or
+        /// `CMD-SHELL` to run the command with the container's default shell.
         ///
         /// CloudFormation property
         /// [`Command`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-command);
         /// changing it replaces the resource.
         pub command: Option<List<Str>>,
         /// The time period in seconds between each health check execution. You may specify between 5
-        /// and 300 seconds. The default value is 30 seconds. This value applies only when you specify a `command`
-        /// .
+        /// and 300 seconds. The default value is 30 seconds. This value applies only when you specify a
+        /// `command` .
         ///
         /// CloudFormation property
         /// [`Interval`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-interval);
@@ -8910,8 +8932,8 @@ pub mod task_definition {
         pub retries: Option<Int>,
         /// The optional grace period to provide containers time to bootstrap before failed health
         /// checks count towards the maximum number of retries. You can specify between 0 and 300
-        /// seconds. By default, the `startPeriod` is off. This value applies only when you specify a `command`
-        /// .
+        /// seconds. By default, the `startPeriod` is off. This value applies only when you specify a
+        /// `command` .
         ///
         /// CloudFormation property
         /// [`StartPeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-healthcheck.html#cfn-ecs-taskdefinition-healthcheck-startperiod);
@@ -8967,8 +8989,8 @@ pub mod task_definition {
     /// [`VolumeFrom`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-volumefrom.html)
     /// of [`AWS::ECS::TaskDefinition`](super::CfnTaskDefinition).
     pub struct VolumeFrom {
-        /// If this value is `true` , the container has read-only access to the volume. If this value is `false`
-        /// , then the container can write to the volume. The default value is `false` .
+        /// If this value is `true` , the container has read-only access to the volume. If this value is
+        /// `false` , then the container can write to the volume. The default value is `false` .
         ///
         /// CloudFormation property
         /// [`ReadOnly`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-volumefrom.html#cfn-ecs-taskdefinition-volumefrom-readonly);
@@ -9215,10 +9237,10 @@ pub mod task_definition {
         }
     }
 
-    /// A list of namespaced kernel parameters to set in the container. This parameter maps to `Sysctls`
-    /// in the docker container create command and the `--sysctl` option to docker run. For example,
-    /// you can configure `net.ipv4.tcp_keepalive_time` setting to maintain longer lived
-    /// connections.
+    /// A list of namespaced kernel parameters to set in the container. This parameter maps to
+    /// `Sysctls` in the docker container create command and the `--sysctl` option to docker run.
+    /// For example, you can configure `net.ipv4.tcp_keepalive_time` setting to maintain longer
+    /// lived connections.
     ///
     /// CloudFormation property type
     /// [`SystemControl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-systemcontrol.html)
@@ -9357,9 +9379,9 @@ pub mod task_definition {
         }
     }
 
-    /// The `HostEntry` property specifies a hostname and an IP address that are added to the `/etc/hosts`
-    /// file of a container through the `extraHosts` parameter of its `ContainerDefinition`
-    /// resource.
+    /// The `HostEntry` property specifies a hostname and an IP address that are added to the
+    /// `/etc/hosts` file of a container through the `extraHosts` parameter of its
+    /// `ContainerDefinition` resource.
     ///
     /// CloudFormation property type
     /// [`HostEntry`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-hostentry.html)
@@ -9447,19 +9469,19 @@ pub mod task_definition {
         /// [`MaxSwap`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-maxswap);
         /// changing it replaces the resource.
         pub max_swap: Option<Int>,
-        /// The value for the size (in MiB) of the `/dev/shm` volume. This parameter maps to the `--shm-size`
-        /// option to docker run.
+        /// The value for the size (in MiB) of the `/dev/shm` volume. This parameter maps to the
+        /// `--shm-size` option to docker run.
         ///
         /// CloudFormation property
         /// [`SharedMemorySize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-sharedmemorysize);
         /// changing it replaces the resource.
         pub shared_memory_size: Option<Int>,
-        /// This allows you to tune a container's memory swappiness behavior. A `swappiness` value of `0`
-        /// will cause swapping to not happen unless absolutely necessary. A `swappiness` value of `100`
-        /// will cause pages to be swapped very aggressively. Accepted values are whole numbers between `0`
-        /// and `100` . If the `swappiness` parameter is not specified, a default value of `60` is used.
-        /// If a value is not specified for `maxSwap` then this parameter is ignored. This parameter
-        /// maps to the `--memory-swappiness` option to docker run.
+        /// This allows you to tune a container's memory swappiness behavior. A `swappiness` value of
+        /// `0` will cause swapping to not happen unless absolutely necessary. A `swappiness` value of
+        /// `100` will cause pages to be swapped very aggressively. Accepted values are whole numbers
+        /// between `0` and `100` . If the `swappiness` parameter is not specified, a default value of
+        /// `60` is used. If a value is not specified for `maxSwap` then this parameter is ignored. This
+        /// parameter maps to the `--memory-swappiness` option to docker run.
         ///
         /// CloudFormation property
         /// [`Swappiness`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-linuxparameters.html#cfn-ecs-taskdefinition-linuxparameters-swappiness);
@@ -9686,8 +9708,8 @@ pub mod task_definition {
         /// [`ContainerPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-mountpoint.html#cfn-ecs-taskdefinition-mountpoint-containerpath);
         /// changing it replaces the resource.
         pub container_path: Option<Str>,
-        /// If this value is `true` , the container has read-only access to the volume. If this value is `false`
-        /// , then the container can write to the volume. The default value is `false` .
+        /// If this value is `true` , the container has read-only access to the volume. If this value is
+        /// `false` , then the container can write to the volume. The default value is `false` .
         ///
         /// CloudFormation property
         /// [`ReadOnly`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-mountpoint.html#cfn-ecs-taskdefinition-mountpoint-readonly);
@@ -9821,17 +9843,17 @@ pub mod task_definition {
         /// [`HostPort`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-portmapping.html#cfn-ecs-taskdefinition-portmapping-hostport);
         /// changing it replaces the resource.
         pub host_port: Option<Int>,
-        /// The name that's used for the port mapping. This parameter is the name that you use in the `serviceConnectConfiguration`
-        /// and the `vpcLatticeConfigurations` of a service. The name can include up to 64 characters.
-        /// The characters can include lowercase letters, numbers, underscores (_), and hyphens (-). The
-        /// name can't start with a hyphen.
+        /// The name that's used for the port mapping. This parameter is the name that you use in the
+        /// `serviceConnectConfiguration` and the `vpcLatticeConfigurations` of a service. The name can
+        /// include up to 64 characters. The characters can include lowercase letters, numbers,
+        /// underscores (_), and hyphens (-). The name can't start with a hyphen.
         ///
         /// CloudFormation property
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-portmapping.html#cfn-ecs-taskdefinition-portmapping-name);
         /// changing it replaces the resource.
         pub name: Option<Str>,
-        /// The protocol used for the port mapping. Valid values are `tcp` and `udp` . The default is `tcp`
-        /// . `protocol` is immutable in a Service Connect service. Updating this field requires a
+        /// The protocol used for the port mapping. Valid values are `tcp` and `udp` . The default is
+        /// `tcp` . `protocol` is immutable in a Service Connect service. Updating this field requires a
         /// service deletion and redeployment.
         ///
         /// CloudFormation property
@@ -9949,8 +9971,8 @@ pub mod task_definition {
         /// required.
         pub file_system_arn: Str,
         /// The directory within the Amazon S3 Files file system to mount as the root directory. If this
-        /// parameter is omitted, the root of the Amazon S3 Files file system will be used. Specifying ``/``
-        /// will have the same effect as omitting this parameter. If a S3 Files access point is
+        /// parameter is omitted, the root of the Amazon S3 Files file system will be used. Specifying
+        /// ``/`` will have the same effect as omitting this parameter. If a S3 Files access point is
         /// specified in the ``accessPointArn``, the root directory parameter must either be omitted or
         /// set to ``/`` which will enforce the path set on the S3 Files access point.
         ///
@@ -10119,9 +10141,9 @@ pub mod task_definition {
         /// A period of time (in seconds) that the container must run for before a restart can be
         /// attempted. A container can be restarted only once every `restartAttemptPeriod` seconds. If a
         /// container isn't able to run for this time period and exits early, it will not be restarted.
-        /// You can set a minimum `restartAttemptPeriod` of 60 seconds and a maximum `restartAttemptPeriod`
-        /// of 1800 seconds. By default, a container must run for 300 seconds before it can be
-        /// restarted.
+        /// You can set a minimum `restartAttemptPeriod` of 60 seconds and a maximum
+        /// `restartAttemptPeriod` of 1800 seconds. By default, a container must run for 300 seconds
+        /// before it can be restarted.
         ///
         /// CloudFormation property
         /// [`RestartAttemptPeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskdefinition-restartpolicy.html#cfn-ecs-taskdefinition-restartpolicy-restartattemptperiod).
@@ -10433,8 +10455,8 @@ pub mod task_set {
         }
     }
 
-    /// An object representing the networking details for a task or service. For example `awsVpcConfiguration={subnets=["subnet-12344321"],securityGroups=["sg-12344321"]}`
-    /// .
+    /// An object representing the networking details for a task or service. For example
+    /// `awsVpcConfiguration={subnets=["subnet-12344321"],securityGroups=["sg-12344321"]}` .
     ///
     /// CloudFormation property type
     /// [`AwsVpcConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-awsvpcconfiguration.html)
@@ -10542,20 +10564,20 @@ pub mod task_set {
     pub struct ServiceRegistry {
         /// The container name value to be used for your service discovery service. It's already
         /// specified in the task definition. If the task definition that your service task specifies
-        /// uses the `bridge` or `host` network mode, you must specify a `containerName` and `containerPort`
-        /// combination from the task definition. If the task definition that your service task
-        /// specifies uses the `awsvpc` network mode and a type SRV DNS record is used, you must specify
-        /// either a `containerName` and `containerPort` combination or a `port` value. However, you
-        /// can't specify both.
+        /// uses the `bridge` or `host` network mode, you must specify a `containerName` and
+        /// `containerPort` combination from the task definition. If the task definition that your
+        /// service task specifies uses the `awsvpc` network mode and a type SRV DNS record is used, you
+        /// must specify either a `containerName` and `containerPort` combination or a `port` value.
+        /// However, you can't specify both.
         ///
         /// CloudFormation property
         /// [`ContainerName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ecs-taskset-serviceregistry.html#cfn-ecs-taskset-serviceregistry-containername);
         /// changing it replaces the resource.
         pub container_name: Option<Str>,
         /// The port value to be used for your service discovery service. It's already specified in the
-        /// task definition. If the task definition your service task specifies uses the `bridge` or `host`
-        /// network mode, you must specify a `containerName` and `containerPort` combination from the
-        /// task definition. If the task definition your service task specifies uses the `awsvpc`
+        /// task definition. If the task definition your service task specifies uses the `bridge` or
+        /// `host` network mode, you must specify a `containerName` and `containerPort` combination from
+        /// the task definition. If the task definition your service task specifies uses the `awsvpc`
         /// network mode and a type SRV DNS record is used, you must specify either a `containerName`
         /// and `containerPort` combination or a `port` value. However, you can't specify both.
         ///

@@ -43,7 +43,8 @@ pub mod markers {
 /// [`AWS::EFS::AccessPoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-accesspoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessPoint::new`, `CfnAccessPointProps` and the attributes need the cargo feature `efs`.
+/// `CfnAccessPoint::new`, `CfnAccessPointProps` and the attributes need the cargo feature
+/// `efs`.
 pub type CfnAccessPoint = crate::Cfn<markers::AccessPoint>;
 
 /// The `AWS::EFS::FileSystem` resource creates a new, empty file system in Amazon Elastic File
@@ -66,7 +67,8 @@ pub type CfnFileSystem = crate::Cfn<markers::FileSystem>;
 /// [`AWS::EFS::MountTarget`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-mounttarget.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMountTarget::new`, `CfnMountTargetProps` and the attributes need the cargo feature `efs`.
+/// `CfnMountTarget::new`, `CfnMountTargetProps` and the attributes need the cargo feature
+/// `efs`.
 pub type CfnMountTarget = crate::Cfn<markers::MountTarget>;
 
 /// The properties of an
@@ -196,10 +198,10 @@ pub mod access_point {
     /// [`RootDirectory`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-accesspoint-rootdirectory.html)
     /// of [`AWS::EFS::AccessPoint`](super::CfnAccessPoint).
     pub struct RootDirectory {
-        /// (Optional) Specifies the POSIX IDs and permissions to apply to the access point's `RootDirectory`
-        /// . If the `RootDirectory` \> `Path` specified does not exist, EFS creates the root directory
-        /// using the `CreationInfo` settings when a client connects to an access point. When specifying
-        /// the `CreationInfo` , you must provide values for all properties.
+        /// (Optional) Specifies the POSIX IDs and permissions to apply to the access point's
+        /// `RootDirectory` . If the `RootDirectory` \> `Path` specified does not exist, EFS creates the
+        /// root directory using the `CreationInfo` settings when a client connects to an access point.
+        /// When specifying the `CreationInfo` , you must provide values for all properties.
         ///
         /// CloudFormation property
         /// [`CreationInfo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-accesspoint-rootdirectory.html#cfn-efs-accesspoint-rootdirectory-creationinfo);
@@ -207,8 +209,8 @@ pub mod access_point {
         pub creation_info: Option<CreationInfo>,
         /// Specifies the path on the EFS file system to expose as the root directory to NFS clients
         /// using the access point to access the EFS file system. A path can have up to four
-        /// subdirectories. If the specified path does not exist, you are required to provide the `CreationInfo`
-        /// .
+        /// subdirectories. If the specified path does not exist, you are required to provide the
+        /// `CreationInfo` .
         ///
         /// CloudFormation property
         /// [`Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-accesspoint-rootdirectory.html#cfn-efs-accesspoint-rootdirectory-path);
@@ -300,9 +302,9 @@ pub mod access_point {
         }
     }
 
-    /// A tag is a key-value pair attached to a file system. Allowed characters in the `Key` and `Value`
-    /// properties are letters, white space, and numbers that can be represented in UTF-8, and the
-    /// following characters: `+ - = . _ : /`
+    /// A tag is a key-value pair attached to a file system. Allowed characters in the `Key` and
+    /// `Value` properties are letters, white space, and numbers that can be represented in UTF-8,
+    /// and the following characters: `+ - = . _ : /`
     ///
     /// CloudFormation property type
     /// [`AccessPointTag`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-accesspoint-accesspointtag.html)
@@ -422,18 +424,19 @@ pub struct CfnFileSystemProps {
     pub backup_policy: Option<file_system::BackupPolicy>,
     /// (Optional) A boolean that specifies whether or not to bypass the `FileSystemPolicy` lockout
     /// safety check. The lockout safety check determines whether the policy in the request will
-    /// lock out, or prevent, the IAM principal that is making the request from making future `PutFileSystemPolicy`
-    /// requests on this file system. Set `BypassPolicyLockoutSafetyCheck` to `True` only when you
-    /// intend to prevent the IAM principal that is making the request from making subsequent `PutFileSystemPolicy`
-    /// requests on this file system. The default value is `False` .
+    /// lock out, or prevent, the IAM principal that is making the request from making future
+    /// `PutFileSystemPolicy` requests on this file system. Set `BypassPolicyLockoutSafetyCheck` to
+    /// `True` only when you intend to prevent the IAM principal that is making the request from
+    /// making subsequent `PutFileSystemPolicy` requests on this file system. The default value is
+    /// `False` .
     ///
     /// CloudFormation property
     /// [`BypassPolicyLockoutSafetyCheck`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-filesystem.html#cfn-efs-filesystem-bypasspolicylockoutsafetycheck).
     pub bypass_policy_lockout_safety_check: Option<Bool>,
     /// A Boolean value that, if true, creates an encrypted file system. When creating an encrypted
     /// file system, you have the option of specifying a KmsKeyId for an existing AWS KMS key . If
-    /// you don't specify a KMS key , then the default KMS key for Amazon EFS , `/aws/elasticfilesystem`
-    /// , is used to protect the encrypted file system.
+    /// you don't specify a KMS key , then the default KMS key for Amazon EFS ,
+    /// `/aws/elasticfilesystem` , is used to protect the encrypted file system.
     ///
     /// CloudFormation property
     /// [`Encrypted`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-filesystem.html#cfn-efs-filesystem-encrypted);
@@ -454,8 +457,9 @@ pub struct CfnFileSystemProps {
     /// [`FileSystemProtection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-filesystem.html#cfn-efs-filesystem-filesystemprotection).
     pub file_system_protection: Option<file_system::FileSystemProtection>,
     /// Use to create one or more tags associated with the file system. Each tag is a user-defined
-    /// key-value pair. Name your file system on creation by including a `"Key":"Name","Value":"{value}"`
-    /// key-value pair. Each key must be unique. For more information, see [Tagging AWS
+    /// key-value pair. Name your file system on creation by including a
+    /// `"Key":"Name","Value":"{value}"` key-value pair. Each key must be unique. For more
+    /// information, see [Tagging AWS
     /// resources](https://docs.aws.amazon.com/general/latest/gr/aws_tagging.html) in the *AWS
     /// General Reference Guide* .
     ///
@@ -507,11 +511,12 @@ pub struct CfnFileSystemProps {
     /// CloudFormation property
     /// [`ReplicationConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-efs-filesystem.html#cfn-efs-filesystem-replicationconfiguration).
     pub replication_configuration: Option<file_system::ReplicationConfiguration>,
-    /// Specifies the throughput mode for the file system. The mode can be `bursting` , `provisioned`
-    /// , or `elastic` . If you set `ThroughputMode` to `provisioned` , you must also set a value
-    /// for `ProvisionedThroughputInMibps` . After you create the file system, you can decrease your
-    /// file system's Provisioned throughput or change between the throughput modes, with certain
-    /// time restrictions. For more information, see [Specifying throughput with provisioned
+    /// Specifies the throughput mode for the file system. The mode can be `bursting` ,
+    /// `provisioned` , or `elastic` . If you set `ThroughputMode` to `provisioned` , you must also
+    /// set a value for `ProvisionedThroughputInMibps` . After you create the file system, you can
+    /// decrease your file system's Provisioned throughput or change between the throughput modes,
+    /// with certain time restrictions. For more information, see [Specifying throughput with
+    /// provisioned
     /// mode](https://docs.aws.amazon.com/efs/latest/ug/performance.html#provisioned-throughput) in
     /// the *Amazon EFS User Guide* .
     ///
@@ -617,9 +622,9 @@ impl crate::Cfn<markers::FileSystem> {
 pub mod file_system {
     use crate::kinds::{IntoValue, List, Str, set};
 
-    /// A tag is a key-value pair attached to a file system. Allowed characters in the `Key` and `Value`
-    /// properties are letters, white space, and numbers that can be represented in UTF-8, and the
-    /// following characters: `+ - = . _ : /`
+    /// A tag is a key-value pair attached to a file system. Allowed characters in the `Key` and
+    /// `Value` properties are letters, white space, and numbers that can be represented in UTF-8,
+    /// and the following characters: `+ - = . _ : /`
     ///
     /// CloudFormation property type
     /// [`ElasticFileSystemTag`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-efs-filesystem-elasticfilesystemtag.html)

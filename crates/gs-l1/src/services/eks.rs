@@ -66,7 +66,8 @@ pub mod markers {
 /// [`AWS::EKS::AccessEntry`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-accessentry.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessEntry::new`, `CfnAccessEntryProps` and the attributes need the cargo feature `eks`.
+/// `CfnAccessEntry::new`, `CfnAccessEntryProps` and the attributes need the cargo feature
+/// `eks`.
 pub type CfnAccessEntry = crate::Cfn<markers::AccessEntry>;
 
 /// Creates an Amazon EKS add-on.
@@ -114,7 +115,8 @@ pub type CfnCluster = crate::Cfn<markers::Cluster>;
 /// [`AWS::EKS::FargateProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-fargateprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFargateProfile::new`, `CfnFargateProfileProps` and the attributes need the cargo feature `eks`.
+/// `CfnFargateProfile::new`, `CfnFargateProfileProps` and the attributes need the cargo feature
+/// `eks`.
 pub type CfnFargateProfile = crate::Cfn<markers::FargateProfile>;
 
 /// Associates an identity provider configuration to a cluster.
@@ -164,9 +166,9 @@ pub struct CfnAccessEntryProps {
     /// [`ClusterName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-accessentry.html#cfn-eks-accessentry-clustername),
     /// required; changing it replaces the resource.
     pub cluster_name: Str,
-    /// The value for `name` that you've specified for `kind: Group` as a `subject` in a Kubernetes `RoleBinding`
-    /// or `ClusterRoleBinding` object. Amazon EKS doesn't confirm that the value for `name` exists
-    /// in any bindings on your cluster. You can specify one or more names.
+    /// The value for `name` that you've specified for `kind: Group` as a `subject` in a Kubernetes
+    /// `RoleBinding` or `ClusterRoleBinding` object. Amazon EKS doesn't confirm that the value for
+    /// `name` exists in any bindings on your cluster. You can specify one or more names.
     ///
     /// CloudFormation property
     /// [`KubernetesGroups`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-accessentry.html#cfn-eks-accessentry-kubernetesgroups).
@@ -189,8 +191,9 @@ pub struct CfnAccessEntryProps {
     /// The tags of the app, stack and enclosing scopes are added here, unless this field is set:
     /// then it is written as given.
     pub tags: Option<List<Tag>>,
-    /// The type of the new access entry. Valid values are `STANDARD` , `FARGATE_LINUX` , `EC2_LINUX`
-    /// , `EC2_WINDOWS` , `EC2` (for EKS Auto Mode), `HYBRID_LINUX` , and `HYPERPOD_LINUX` .
+    /// The type of the new access entry. Valid values are `STANDARD` , `FARGATE_LINUX` ,
+    /// `EC2_LINUX` , `EC2_WINDOWS` , `EC2` (for EKS Auto Mode), `HYBRID_LINUX` , and
+    /// `HYPERPOD_LINUX` .
     ///
     /// CloudFormation property
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-accessentry.html#cfn-eks-accessentry-type);
@@ -504,7 +507,8 @@ impl crate::Cfn<markers::Addon> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the add-on, such as `arn:aws:eks:us-west-2:111122223333:addon/1-19/vpc-cni/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`
+    /// The ARN of the add-on, such as
+    /// `arn:aws:eks:us-west-2:111122223333:addon/1-19/vpc-cni/xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -623,8 +627,9 @@ pub struct CfnCapabilityProps {
     /// CloudFormation property
     /// [`Configuration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-capability.html#cfn-eks-capability-configuration).
     pub configuration: Option<capability::CapabilityConfiguration>,
-    /// The delete propagation policy for the capability. Currently, the only supported value is `RETAIN`
-    /// , which keeps all resources managed by the capability when the capability is deleted.
+    /// The delete propagation policy for the capability. Currently, the only supported value is
+    /// `RETAIN` , which keeps all resources managed by the capability when the capability is
+    /// deleted.
     ///
     /// CloudFormation property
     /// [`DeletePropagationPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-capability.html#cfn-eks-capability-deletepropagationpolicy),
@@ -1581,8 +1586,8 @@ impl crate::Cfn<markers::Cluster> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The endpoint for your Kubernetes API server, such as `https://5E1D0CEXAMPLEA591B746AFC5AB30262.yl4.us-west-2.eks.amazonaws.com`
-    /// .
+    /// The endpoint for your Kubernetes API server, such as
+    /// `https://5E1D0CEXAMPLEA591B746AFC5AB30262.yl4.us-west-2.eks.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
@@ -1638,11 +1643,11 @@ impl crate::Cfn<markers::Cluster> {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
 
-    /// The CIDR block that Kubernetes Service IP addresses are assigned from if you created a `1.21`
-    /// or later cluster with version `>1.10.1` or later of the Amazon VPC CNI add-on and specified `ipv6`
-    /// for *ipFamily* when you created the cluster. Kubernetes assigns Service addresses from the
-    /// unique local address range ( `fc00::/7` ) because you can't specify a custom `IPv6` CIDR
-    /// block when you create the cluster.
+    /// The CIDR block that Kubernetes Service IP addresses are assigned from if you created a
+    /// `1.21` or later cluster with version `>1.10.1` or later of the Amazon VPC CNI add-on and
+    /// specified `ipv6` for *ipFamily* when you created the cluster. Kubernetes assigns Service
+    /// addresses from the unique local address range ( `fc00::/7` ) because you can't specify a
+    /// custom `IPv6` CIDR block when you create the cluster.
     ///
     /// `Fn::GetAtt` of
     /// [`KubernetesNetworkConfig.ServiceIpv6Cidr`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
@@ -1651,9 +1656,10 @@ impl crate::Cfn<markers::Cluster> {
         gs_core::Value::GetAtt(self.node(), "KubernetesNetworkConfig.ServiceIpv6Cidr".into())
     }
 
-    /// The issuer URL for the OIDC identity provider of the cluster, such as `https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E`
-    /// . If you need to remove `https://` from this output value, you can include the following
-    /// code in your template.
+    /// The issuer URL for the OIDC identity provider of the cluster, such as
+    /// `https://oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B716D3041E` . If you need
+    /// to remove `https://` from this output value, you can include the following code in your
+    /// template.
     ///
     /// `Fn::GetAtt` of
     /// [`OpenIdConnectIssuerUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-cluster.html#aws-resource-eks-cluster-return-values).
@@ -1779,7 +1785,8 @@ pub mod cluster {
     }
 
     /// The enabled logging type. For a list of the valid logging types, see the [`types` property
-    /// of `LogSetup`](https://docs.aws.amazon.com/eks/latest/APIReference/API_LogSetup.html#AmazonEKS-Type-LogSetup-types)
+    /// of
+    /// `LogSetup`](https://docs.aws.amazon.com/eks/latest/APIReference/API_LogSetup.html#AmazonEKS-Type-LogSetup-types)
     /// in the *Amazon EKS API Reference* .
     ///
     /// CloudFormation property type
@@ -2059,9 +2066,9 @@ pub mod cluster {
         pub elastic_load_balancing: Option<ElasticLoadBalancing>,
         /// Specify which IP family is used to assign Kubernetes pod and service IP addresses. If you
         /// don't specify a value, `ipv4` is used by default. You can only specify an IP family when you
-        /// create a cluster and can't change this value once the cluster is created. If you specify `ipv6`
-        /// , the VPC and subnets that you specify for cluster creation must have both `IPv4` and `IPv6`
-        /// CIDR blocks assigned to them. You can't specify `ipv6` for clusters in China Regions.
+        /// create a cluster and can't change this value once the cluster is created. If you specify
+        /// `ipv6` , the VPC and subnets that you specify for cluster creation must have both `IPv4` and
+        /// `IPv6` CIDR blocks assigned to them. You can't specify `ipv6` for clusters in China Regions.
         ///
         /// CloudFormation property
         /// [`IpFamily`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-kubernetesnetworkconfig.html#cfn-eks-cluster-kubernetesnetworkconfig-ipfamily);
@@ -2161,8 +2168,8 @@ pub mod cluster {
         pub endpoint_public_access: Option<Bool>,
         /// The CIDR blocks that are allowed access to your cluster's public Kubernetes API server
         /// endpoint. Communication to the endpoint from addresses outside of the CIDR blocks that you
-        /// specify is denied. The default value is `0.0.0.0/0` and additionally `::/0` for dual-stack `IPv6`
-        /// clusters. If you've disabled private endpoint access, make sure that you specify the
+        /// specify is denied. The default value is `0.0.0.0/0` and additionally `::/0` for dual-stack
+        /// `IPv6` clusters. If you've disabled private endpoint access, make sure that you specify the
         /// necessary CIDR blocks for every node and AWS Fargate `Pod` in the cluster. For more
         /// information, see [Cluster API server
         /// endpoint](https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html) in the **Amazon
@@ -2845,9 +2852,9 @@ pub mod cluster {
     /// [`ControlPlaneScalingConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-controlplanescalingconfig.html)
     /// of [`AWS::EKS::Cluster`](super::CfnCluster).
     pub struct ControlPlaneScalingConfig {
-        /// The control plane scaling tier configuration. Available options are `standard` , `tier-xl` , `tier-2xl`
-        /// , or `tier-4xl` . For more information, see EKS Provisioned Control Plane in the Amazon EKS
-        /// User Guide.
+        /// The control plane scaling tier configuration. Available options are `standard` , `tier-xl` ,
+        /// `tier-2xl` , or `tier-4xl` . For more information, see EKS Provisioned Control Plane in the
+        /// Amazon EKS User Guide.
         ///
         /// CloudFormation property
         /// [`Tier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-cluster-controlplanescalingconfig.html#cfn-eks-cluster-controlplanescalingconfig-tier).
@@ -3297,8 +3304,8 @@ pub struct CfnFargateProfileProps {
     /// required; changing it replaces the resource.
     pub pod_execution_role_arn: Str,
     /// The selectors to match for a `Pod` to use this Fargate profile. Each selector must have an
-    /// associated Kubernetes `namespace` . Optionally, you can also specify `labels` for a `namespace`
-    /// . You may specify up to five selectors in a Fargate profile.
+    /// associated Kubernetes `namespace` . Optionally, you can also specify `labels` for a
+    /// `namespace` . You may specify up to five selectors in a Fargate profile.
     ///
     /// CloudFormation property
     /// [`Selectors`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-fargateprofile.html#cfn-eks-fargateprofile-selectors),
@@ -3375,7 +3382,8 @@ impl crate::Cfn<markers::FargateProfile> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the cluster, such as `arn:aws:eks:us-west-2:666666666666:fargateprofile/myCluster/myFargateProfile/1cb1a11a-1dc1-1d11-cf11-1111f11fa111`
+    /// The ARN of the cluster, such as
+    /// `arn:aws:eks:us-west-2:666666666666:fargateprofile/myCluster/myFargateProfile/1cb1a11a-1dc1-1d11-cf11-1111f11fa111`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -3599,9 +3607,9 @@ pub mod identity_provider_config {
         /// [`GroupsClaim`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-identityproviderconfig-oidcidentityproviderconfig.html#cfn-eks-identityproviderconfig-oidcidentityproviderconfig-groupsclaim);
         /// changing it replaces the resource.
         pub groups_claim: Option<Str>,
-        /// The prefix that is prepended to group claims to prevent clashes with existing names (such as `system:`
-        /// groups). For example, the value `oidc:` creates group names like `oidc:engineering` and `oidc:infra`
-        /// . The prefix can't contain `system:`
+        /// The prefix that is prepended to group claims to prevent clashes with existing names (such as
+        /// `system:` groups). For example, the value `oidc:` creates group names like
+        /// `oidc:engineering` and `oidc:infra` . The prefix can't contain `system:`
         ///
         /// CloudFormation property
         /// [`GroupsPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-identityproviderconfig-oidcidentityproviderconfig.html#cfn-eks-identityproviderconfig-oidcidentityproviderconfig-groupsprefix);
@@ -3743,10 +3751,10 @@ pub struct CfnNodegroupProps {
     /// token.
     pub cluster_name: Id<crate::eks::CfnCluster>,
     /// The root device disk size (in GiB) for your node group instances. The default disk size is 20
-    /// GiB for Linux and Bottlerocket. The default disk size is 50 GiB for Windows. If you specify `launchTemplate`
-    /// , then don't specify `diskSize` , or the node group deployment will fail. For more
-    /// information about using launch templates with Amazon EKS, see [Customizing managed nodes
-    /// with launch
+    /// GiB for Linux and Bottlerocket. The default disk size is 50 GiB for Windows. If you specify
+    /// `launchTemplate` , then don't specify `diskSize` , or the node group deployment will fail.
+    /// For more information about using launch templates with Amazon EKS, see [Customizing managed
+    /// nodes with launch
     /// templates](https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon
     /// EKS User Guide* .
     ///
@@ -3763,14 +3771,14 @@ pub struct CfnNodegroupProps {
     /// [`ForceUpdateEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-forceupdateenabled).
     pub force_update_enabled: Option<Bool>,
     /// Specify the instance types for a node group. If you specify a GPU instance type, make sure
-    /// to also specify an applicable GPU AMI type with the `amiType` parameter. If you specify `launchTemplate`
-    /// , then you can specify zero or one instance type in your launch template *or* you can
-    /// specify 0-20 instance types for `instanceTypes` . If however, you specify an instance type
-    /// in your launch template *and* specify any `instanceTypes` , the node group deployment will
-    /// fail. If you don't specify an instance type in a launch template or for `instanceTypes` ,
-    /// then `t3.medium` is used, by default. If you specify `Spot` for `capacityType` , then we
-    /// recommend specifying multiple values for `instanceTypes` . For more information, see
-    /// [Managed node group capacity
+    /// to also specify an applicable GPU AMI type with the `amiType` parameter. If you specify
+    /// `launchTemplate` , then you can specify zero or one instance type in your launch template *or*
+    /// you can specify 0-20 instance types for `instanceTypes` . If however, you specify an
+    /// instance type in your launch template *and* specify any `instanceTypes` , the node group
+    /// deployment will fail. If you don't specify an instance type in a launch template or for
+    /// `instanceTypes` , then `t3.medium` is used, by default. If you specify `Spot` for
+    /// `capacityType` , then we recommend specifying multiple values for `instanceTypes` . For more
+    /// information, see [Managed node group capacity
     /// types](https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html#managed-node-group-capacity-types)
     /// and [Customizing managed nodes with launch
     /// templates](https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon
@@ -3803,7 +3811,8 @@ pub struct CfnNodegroupProps {
     /// Before you can launch nodes and register them into a cluster, you must create an IAM role
     /// for those nodes to use when they are launched. For more information, see [Amazon EKS node
     /// IAM role](https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html) in the **Amazon
-    /// EKS User Guide** . If you specify `launchTemplate` , then don't specify `[IamInstanceProfile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IamInstanceProfile.html)`
+    /// EKS User Guide** . If you specify `launchTemplate` , then don't specify
+    /// `[IamInstanceProfile](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IamInstanceProfile.html)`
     /// in your launch template, or the node group deployment will fail. For more information about
     /// using launch templates with Amazon EKS, see [Customizing managed nodes with launch
     /// templates](https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon
@@ -3822,19 +3831,19 @@ pub struct CfnNodegroupProps {
     /// [`NodegroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-nodegroupname);
     /// changing it replaces the resource.
     pub nodegroup_name: Option<Str>,
-    /// The AMI version of the Amazon EKS optimized AMI to use with your node group (for example, `1.14.7- *YYYYMMDD*`
-    /// ). By default, the latest available AMI version for the node group's current Kubernetes
-    /// version is used. For more information, see [Amazon EKS optimized Linux AMI
-    /// Versions](https://docs.aws.amazon.com/eks/latest/userguide/eks-linux-ami-versions.html) in
-    /// the *Amazon EKS User Guide* .
+    /// The AMI version of the Amazon EKS optimized AMI to use with your node group (for example,
+    /// `1.14.7- *YYYYMMDD*` ). By default, the latest available AMI version for the node group's
+    /// current Kubernetes version is used. For more information, see [Amazon EKS optimized Linux
+    /// AMI Versions](https://docs.aws.amazon.com/eks/latest/userguide/eks-linux-ami-versions.html)
+    /// in the *Amazon EKS User Guide* .
     ///
     /// CloudFormation property
     /// [`ReleaseVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-releaseversion).
     pub release_version: Option<Str>,
     /// The remote access configuration to use with your node group. For Linux, the protocol is SSH.
-    /// For Windows, the protocol is RDP. If you specify `launchTemplate` , then don't specify `remoteAccess`
-    /// , or the node group deployment will fail. For more information about using launch templates
-    /// with Amazon EKS, see [Customizing managed nodes with launch
+    /// For Windows, the protocol is RDP. If you specify `launchTemplate` , then don't specify
+    /// `remoteAccess` , or the node group deployment will fail. For more information about using
+    /// launch templates with Amazon EKS, see [Customizing managed nodes with launch
     /// templates](https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon
     /// EKS User Guide* .
     ///
@@ -3849,7 +3858,8 @@ pub struct CfnNodegroupProps {
     /// [`ScalingConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-scalingconfig).
     pub scaling_config: Option<nodegroup::ScalingConfig>,
     /// The subnets to use for the Auto Scaling group that is created for your node group. If you
-    /// specify `launchTemplate` , then don't specify `[SubnetId](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html)`
+    /// specify `launchTemplate` , then don't specify
+    /// `[SubnetId](https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateNetworkInterface.html)`
     /// in your launch template, or the node group deployment will fail. For more information about
     /// using launch templates with Amazon EKS, see [Customizing managed nodes with launch
     /// templates](https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon
@@ -3888,10 +3898,10 @@ pub struct CfnNodegroupProps {
     /// [`UpdateConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eks-nodegroup.html#cfn-eks-nodegroup-updateconfig).
     pub update_config: Option<nodegroup::UpdateConfig>,
     /// The Kubernetes version to use for your managed nodes. By default, the Kubernetes version of
-    /// the cluster is used, and this is the only accepted specified value. If you specify `launchTemplate`
-    /// , and your launch template uses a custom AMI, then don't specify `version` , or the node
-    /// group deployment will fail. For more information about using launch templates with Amazon
-    /// EKS, see [Launch template
+    /// the cluster is used, and this is the only accepted specified value. If you specify
+    /// `launchTemplate` , and your launch template uses a custom AMI, then don't specify `version`
+    /// , or the node group deployment will fail. For more information about using launch templates
+    /// with Amazon EKS, see [Launch template
     /// support](https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html) in the *Amazon
     /// EKS User Guide* .
     ///
@@ -4295,8 +4305,8 @@ pub mod nodegroup {
         pub ec2_ssh_key: Str,
         /// The security group IDs that are allowed SSH access (port 22) to the nodes. For Windows, the
         /// port is 3389. If you specify an Amazon EC2 SSH key but don't specify a source security group
-        /// when you create a managed node group, then the port on the nodes is opened to the internet ( `0.0.0.0/0`
-        /// ). For more information, see [Security Groups for Your
+        /// when you create a managed node group, then the port on the nodes is opened to the internet (
+        /// `0.0.0.0/0` ). For more information, see [Security Groups for Your
         /// VPC](https://docs.aws.amazon.com/vpc/latest/userguide/VPC_SecurityGroups.html) in the *Amazon
         /// Virtual Private Cloud User Guide* .
         ///
@@ -4341,16 +4351,16 @@ pub mod nodegroup {
         pub enabled: Option<Bool>,
         /// Specify the maximum number of nodes that can be repaired concurrently or in parallel,
         /// expressed as a count of unhealthy nodes. This gives you finer-grained control over the pace
-        /// of node replacements. When using this, you cannot also set `maxParallelNodesRepairedPercentage`
-        /// at the same time.
+        /// of node replacements. When using this, you cannot also set
+        /// `maxParallelNodesRepairedPercentage` at the same time.
         ///
         /// CloudFormation property
         /// [`MaxParallelNodesRepairedCount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-nodegroup-noderepairconfig.html#cfn-eks-nodegroup-noderepairconfig-maxparallelnodesrepairedcount).
         pub max_parallel_nodes_repaired_count: Option<Int>,
         /// Specify the maximum number of nodes that can be repaired concurrently or in parallel,
         /// expressed as a percentage of unhealthy nodes. This gives you finer-grained control over the
-        /// pace of node replacements. When using this, you cannot also set `maxParallelNodesRepairedCount`
-        /// at the same time.
+        /// pace of node replacements. When using this, you cannot also set
+        /// `maxParallelNodesRepairedCount` at the same time.
         ///
         /// CloudFormation property
         /// [`MaxParallelNodesRepairedPercentage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-eks-nodegroup-noderepairconfig.html#cfn-eks-nodegroup-noderepairconfig-maxparallelnodesrepairedpercentage).
@@ -4682,10 +4692,10 @@ impl crate::Cfn<markers::PodIdentityAssociation> {
     }
 
     /// The unique identifier for this EKS Pod Identity association for a target IAM role. You put
-    /// this value in the trust policy of the target role, in a `Condition` to match the `sts.ExternalId`
-    /// . This ensures that the target role can only be assumed by this association. This prevents
-    /// the *confused deputy problem* . For more information about the confused deputy problem, see
-    /// [The confused deputy
+    /// this value in the trust policy of the target role, in a `Condition` to match the
+    /// `sts.ExternalId` . This ensures that the target role can only be assumed by this
+    /// association. This prevents the *confused deputy problem* . For more information about the
+    /// confused deputy problem, see [The confused deputy
     /// problem](https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html) in the *IAM
     /// User Guide* .
     ///

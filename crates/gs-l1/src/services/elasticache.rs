@@ -76,7 +76,8 @@ pub mod markers {
 /// [`AWS::ElastiCache::CacheCluster`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-cachecluster.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCacheCluster::new`, `CfnCacheClusterProps` and the attributes need the cargo feature `elasticache`.
+/// `CfnCacheCluster::new`, `CfnCacheClusterProps` and the attributes need the cargo feature
+/// `elasticache`.
 pub type CfnCacheCluster = crate::Cfn<markers::CacheCluster>;
 
 /// Consists of a primary cluster that accepts writes and an associated secondary cluster that
@@ -98,7 +99,8 @@ pub type CfnGlobalReplicationGroup = crate::Cfn<markers::GlobalReplicationGroup>
 /// [`AWS::ElastiCache::ParameterGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-parametergroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnParameterGroup::new`, `CfnParameterGroupProps` and the attributes need the cargo feature `elasticache`.
+/// `CfnParameterGroup::new`, `CfnParameterGroupProps` and the attributes need the cargo feature
+/// `elasticache`.
 pub type CfnParameterGroup = crate::Cfn<markers::ParameterGroup>;
 
 /// The `AWS::ElastiCache::ReplicationGroup` resource creates an Amazon ElastiCache (Valkey or
@@ -125,7 +127,8 @@ pub type CfnReplicationGroup = crate::Cfn<markers::ReplicationGroup>;
 /// [`AWS::ElastiCache::SecurityGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-securitygroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSecurityGroup::new`, `CfnSecurityGroupProps` and the attributes need the cargo feature `elasticache`.
+/// `CfnSecurityGroup::new`, `CfnSecurityGroupProps` and the attributes need the cargo feature
+/// `elasticache`.
 pub type CfnSecurityGroup = crate::Cfn<markers::SecurityGroup>;
 
 /// The AWS::ElastiCache::SecurityGroupIngress type authorizes ingress to a cache security group
@@ -173,7 +176,8 @@ pub type CfnServerlessCacheSnapshot = crate::Cfn<markers::ServerlessCacheSnapsho
 /// [`AWS::ElastiCache::SubnetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-subnetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSubnetGroup::new`, `CfnSubnetGroupProps` and the attributes need the cargo feature `elasticache`.
+/// `CfnSubnetGroup::new`, `CfnSubnetGroupProps` and the attributes need the cargo feature
+/// `elasticache`.
 pub type CfnSubnetGroup = crate::Cfn<markers::SubnetGroup>;
 
 /// For Valkey 7.2 and onwards, or Redis OSS engine version 6.0 and onwards: Creates user. For
@@ -195,7 +199,8 @@ pub type CfnUser = crate::Cfn<markers::User>;
 /// [`AWS::ElastiCache::UserGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-usergroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserGroup::new`, `CfnUserGroupProps` and the attributes need the cargo feature `elasticache`.
+/// `CfnUserGroup::new`, `CfnUserGroupProps` and the attributes need the cargo feature
+/// `elasticache`.
 pub type CfnUserGroup = crate::Cfn<markers::UserGroup>;
 
 /// The properties of an
@@ -830,9 +835,10 @@ impl crate::Cfn<markers::GlobalReplicationGroup> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The status of the Global Datastore. Can be `Creating` , `Modifying` , `Available` , `Deleting`
-    /// or `Primary-Only` . Primary-only status indicates the global datastore contains only a
-    /// primary cluster. Either all secondary clusters are deleted or not successfully created.
+    /// The status of the Global Datastore. Can be `Creating` , `Modifying` , `Available` ,
+    /// `Deleting` or `Primary-Only` . Primary-only status indicates the global datastore contains
+    /// only a primary cluster. Either all secondary clusters are deleted or not successfully
+    /// created.
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-globalreplicationgroup.html#aws-resource-elasticache-globalreplicationgroup-return-values).
@@ -1366,9 +1372,9 @@ pub struct CfnReplicationGroupProps {
     /// [`SnapshottingClusterId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-snapshottingclusterid).
     pub snapshotting_cluster_id: Option<Str>,
     /// A list of tags to be added to this resource. Tags are comma-separated key,value pairs (e.g.
-    /// Key= `myKey` , Value= `myKeyValue` . You can include multiple tags as shown following: Key= `myKey`
-    /// , Value= `myKeyValue` Key= `mySecondKey` , Value= `mySecondKeyValue` . Tags on replication
-    /// groups will be replicated to all nodes.
+    /// Key= `myKey` , Value= `myKeyValue` . You can include multiple tags as shown following: Key=
+    /// `myKey` , Value= `myKeyValue` Key= `mySecondKey` , Value= `mySecondKeyValue` . Tags on
+    /// replication groups will be replicated to all nodes.
     ///
     /// CloudFormation property
     /// [`Tags`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticache-replicationgroup.html#cfn-elasticache-replicationgroup-tags).

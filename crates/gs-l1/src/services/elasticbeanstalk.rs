@@ -42,7 +42,8 @@ pub mod markers {
 /// [`AWS::ElasticBeanstalk::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `elasticbeanstalk`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `elasticbeanstalk`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// Specify an AWS Elastic Beanstalk application version by using the
@@ -74,7 +75,8 @@ pub type CfnConfigurationTemplate = crate::Cfn<markers::ConfigurationTemplate>;
 /// [`AWS::ElasticBeanstalk::Environment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-environment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature `elasticbeanstalk`.
+/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature
+/// `elasticbeanstalk`.
 pub type CfnEnvironment = crate::Cfn<markers::Environment>;
 
 /// The properties of an
@@ -387,8 +389,8 @@ pub struct CfnApplicationVersionProps {
     /// [`ApplicationName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-applicationversion.html#cfn-elasticbeanstalk-applicationversion-applicationname),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnApplication`](crate::elasticbeanstalk::CfnApplication) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnApplication`](crate::elasticbeanstalk::CfnApplication) handle (written as its
+    /// `Ref`), or a string or token.
     pub application_name: Id<crate::elasticbeanstalk::CfnApplication>,
     /// The `BuildConfiguration` property.
     ///
@@ -767,8 +769,8 @@ pub struct CfnConfigurationTemplateProps {
     /// [`ApplicationName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-configurationtemplate.html#cfn-elasticbeanstalk-configurationtemplate-applicationname),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnApplication`](crate::elasticbeanstalk::CfnApplication) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnApplication`](crate::elasticbeanstalk::CfnApplication) handle (written as its
+    /// `Ref`), or a string or token.
     pub application_name: Id<crate::elasticbeanstalk::CfnApplication>,
     /// An optional description for this configuration.
     ///
@@ -776,8 +778,8 @@ pub struct CfnConfigurationTemplateProps {
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-configurationtemplate.html#cfn-elasticbeanstalk-configurationtemplate-description).
     pub description: Option<Str>,
     /// The ID of an environment whose settings you want to use to create the configuration
-    /// template. You must specify `EnvironmentId` if you don't specify `PlatformArn` , `SolutionStackName`
-    /// , or `SourceConfiguration` .
+    /// template. You must specify `EnvironmentId` if you don't specify `PlatformArn` ,
+    /// `SolutionStackName` , or `SourceConfiguration` .
     ///
     /// CloudFormation property
     /// [`EnvironmentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-configurationtemplate.html#cfn-elasticbeanstalk-configurationtemplate-environmentid);
@@ -1003,8 +1005,8 @@ pub struct CfnEnvironmentProps {
     /// [`ApplicationName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticbeanstalk-environment.html#cfn-elasticbeanstalk-environment-applicationname),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnApplication`](crate::elasticbeanstalk::CfnApplication) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnApplication`](crate::elasticbeanstalk::CfnApplication) handle (written as its
+    /// `Ref`), or a string or token.
     pub application_name: Id<crate::elasticbeanstalk::CfnApplication>,
     /// If specified, the environment attempts to use this value as the prefix for the CNAME in your
     /// Elastic Beanstalk environment URL. If not specified, the CNAME is generated automatically by

@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::ElasticLoadBalancing::LoadBalancer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancing-loadbalancer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLoadBalancer::new`, `CfnLoadBalancerProps` and the attributes need the cargo feature `elasticloadbalancing`.
+/// `CfnLoadBalancer::new`, `CfnLoadBalancerProps` and the attributes need the cargo feature
+/// `elasticloadbalancing`.
 pub type CfnLoadBalancer = crate::Cfn<markers::LoadBalancer>;
 
 /// The properties of an
@@ -300,8 +301,9 @@ pub mod load_balancer {
         /// Takes a [`CfnBucket`](crate::s3::CfnBucket) handle (written as its `Ref`), or a string or
         /// token.
         pub s3_bucket_name: Id<crate::s3::CfnBucket>,
-        /// The logical hierarchy you created for your Amazon S3 bucket, for example `my-bucket-prefix/prod`
-        /// . If the prefix is not provided, the log is placed at the root level of the bucket.
+        /// The logical hierarchy you created for your Amazon S3 bucket, for example
+        /// `my-bucket-prefix/prod` . If the prefix is not provided, the log is placed at the root level
+        /// of the bucket.
         ///
         /// CloudFormation property
         /// [`S3BucketPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancing-loadbalancer-accessloggingpolicy.html#cfn-elasticloadbalancing-loadbalancer-accessloggingpolicy-s3bucketprefix).
@@ -457,8 +459,8 @@ pub mod load_balancer {
     /// [`HealthCheck`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancing-loadbalancer-healthcheck.html)
     /// of [`AWS::ElasticLoadBalancing::LoadBalancer`](super::CfnLoadBalancer).
     pub struct HealthCheck {
-        /// The number of consecutive health checks successes required before moving the instance to the `Healthy`
-        /// state.
+        /// The number of consecutive health checks successes required before moving the instance to the
+        /// `Healthy` state.
         ///
         /// CloudFormation property
         /// [`HealthyThreshold`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancing-loadbalancer-healthcheck.html#cfn-elasticloadbalancing-loadbalancer-healthcheck-healthythreshold),
@@ -483,8 +485,8 @@ pub mod load_balancer {
         /// [`Timeout`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancing-loadbalancer-healthcheck.html#cfn-elasticloadbalancing-loadbalancer-healthcheck-timeout),
         /// required.
         pub timeout: Str,
-        /// The number of consecutive health check failures required before moving the instance to the `Unhealthy`
-        /// state.
+        /// The number of consecutive health check failures required before moving the instance to the
+        /// `Unhealthy` state.
         ///
         /// CloudFormation property
         /// [`UnhealthyThreshold`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancing-loadbalancer-healthcheck.html#cfn-elasticloadbalancing-loadbalancer-healthcheck-unhealthythreshold),

@@ -57,7 +57,8 @@ pub mod markers {
 /// [`AWS::ElasticLoadBalancingV2::Listener`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listener.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnListener::new`, `CfnListenerProps` and the attributes need the cargo feature `elasticloadbalancingv2`.
+/// `CfnListener::new`, `CfnListenerProps` and the attributes need the cargo feature
+/// `elasticloadbalancingv2`.
 pub type CfnListener = crate::Cfn<markers::Listener>;
 
 /// Specifies an SSL server certificate to add to the certificate list for an HTTPS or TLS
@@ -78,7 +79,8 @@ pub type CfnListenerCertificate = crate::Cfn<markers::ListenerCertificate>;
 /// [`AWS::ElasticLoadBalancingV2::ListenerRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnListenerRule::new`, `CfnListenerRuleProps` and the attributes need the cargo feature `elasticloadbalancingv2`.
+/// `CfnListenerRule::new`, `CfnListenerRuleProps` and the attributes need the cargo feature
+/// `elasticloadbalancingv2`.
 pub type CfnListenerRule = crate::Cfn<markers::ListenerRule>;
 
 /// Specifies an Application Load Balancer, a Network Load Balancer, or a Gateway Load Balancer.
@@ -87,7 +89,8 @@ pub type CfnListenerRule = crate::Cfn<markers::ListenerRule>;
 /// [`AWS::ElasticLoadBalancingV2::LoadBalancer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLoadBalancer::new`, `CfnLoadBalancerProps` and the attributes need the cargo feature `elasticloadbalancingv2`.
+/// `CfnLoadBalancer::new`, `CfnLoadBalancerProps` and the attributes need the cargo feature
+/// `elasticloadbalancingv2`.
 pub type CfnLoadBalancer = crate::Cfn<markers::LoadBalancer>;
 
 /// Specifies a target group for an Application Load Balancer, a Network Load Balancer, or a
@@ -97,21 +100,23 @@ pub type CfnLoadBalancer = crate::Cfn<markers::LoadBalancer>;
 /// [`AWS::ElasticLoadBalancingV2::TargetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTargetGroup::new`, `CfnTargetGroupProps` and the attributes need the cargo feature `elasticloadbalancingv2`.
+/// `CfnTargetGroup::new`, `CfnTargetGroupProps` and the attributes need the cargo feature
+/// `elasticloadbalancingv2`.
 pub type CfnTargetGroup = crate::Cfn<markers::TargetGroup>;
 
-/// Creates a trust store. You must specify `CaCertificatesBundleS3Bucket` and `CaCertificatesBundleS3Key`
-/// . When you create a trust store, you must specify `Name` .
+/// Creates a trust store. You must specify `CaCertificatesBundleS3Bucket` and
+/// `CaCertificatesBundleS3Key` . When you create a trust store, you must specify `Name` .
 ///
 /// A handle to an
 /// [`AWS::ElasticLoadBalancingV2::TrustStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-truststore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTrustStore::new`, `CfnTrustStoreProps` and the attributes need the cargo feature `elasticloadbalancingv2`.
+/// `CfnTrustStore::new`, `CfnTrustStoreProps` and the attributes need the cargo feature
+/// `elasticloadbalancingv2`.
 pub type CfnTrustStore = crate::Cfn<markers::TrustStore>;
 
-/// Adds the specified revocation contents to the specified trust store. You must specify `TrustStoreArn`
-/// .
+/// Adds the specified revocation contents to the specified trust store. You must specify
+/// `TrustStoreArn` .
 ///
 /// A handle to an
 /// [`AWS::ElasticLoadBalancingV2::TrustStoreRevocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-truststorerevocation.html)
@@ -313,8 +318,8 @@ pub mod listener {
         /// CloudFormation property
         /// [`Order`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-order).
         pub order: Option<Int>,
-        /// \[Application Load Balancer\] Information for creating a redirect action. Specify only when `Type`
-        /// is `redirect` .
+        /// \[Application Load Balancer\] Information for creating a redirect action. Specify only when
+        /// `Type` is `redirect` .
         ///
         /// CloudFormation property
         /// [`RedirectConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-action.html#cfn-elasticloadbalancingv2-listener-action-redirectconfig).
@@ -459,8 +464,8 @@ pub mod listener {
         /// [`UserPoolArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listener-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listener-authenticatecognitoconfig-userpoolarn),
         /// required.
         ///
-        /// Takes a [`CfnUserPool`](crate::cognito::CfnUserPool) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnUserPool`](crate::cognito::CfnUserPool) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub user_pool_arn: Id<crate::cognito::CfnUserPool>,
         /// The ID of the Amazon Cognito user pool client.
         ///
@@ -1237,8 +1242,8 @@ pub struct CfnListenerRuleProps {
     /// [`ListenerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-listenerrule.html#cfn-elasticloadbalancingv2-listenerrule-listenerarn);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnListener`](crate::elasticloadbalancingv2::CfnListener) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnListener`](crate::elasticloadbalancingv2::CfnListener) handle (written as its
+    /// `Ref`), or a string or token.
     pub listener_arn: Option<Id<crate::elasticloadbalancingv2::CfnListener>>,
     /// The rule priority. A listener can't have multiple rules with the same priority.
     ///
@@ -1378,8 +1383,8 @@ pub mod listener_rule {
         /// CloudFormation property
         /// [`Order`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-order).
         pub order: Option<Int>,
-        /// \[Application Load Balancer\] Information for creating a redirect action. Specify only when `Type`
-        /// is `redirect` .
+        /// \[Application Load Balancer\] Information for creating a redirect action. Specify only when
+        /// `Type` is `redirect` .
         ///
         /// CloudFormation property
         /// [`RedirectConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-action.html#cfn-elasticloadbalancingv2-listenerrule-action-redirectconfig).
@@ -1524,8 +1529,8 @@ pub mod listener_rule {
         /// [`UserPoolArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig-userpoolarn),
         /// required.
         ///
-        /// Takes a [`CfnUserPool`](crate::cognito::CfnUserPool) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnUserPool`](crate::cognito::CfnUserPool) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub user_pool_arn: Id<crate::cognito::CfnUserPool>,
         /// The ID of the Amazon Cognito user pool client.
         ///
@@ -1533,8 +1538,8 @@ pub mod listener_rule {
         /// [`UserPoolClientId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig.html#cfn-elasticloadbalancingv2-listenerrule-authenticatecognitoconfig-userpoolclientid),
         /// required.
         ///
-        /// Takes a [`CfnUserPoolClient`](crate::cognito::CfnUserPoolClient) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnUserPoolClient`](crate::cognito::CfnUserPoolClient) handle (written as its
+        /// `Ref`), or a string or token.
         pub user_pool_client_id: Id<crate::cognito::CfnUserPoolClient>,
         /// The domain prefix or fully-qualified domain name of the Amazon Cognito user pool.
         ///
@@ -1957,8 +1962,8 @@ pub mod listener_rule {
         /// [`QueryStringConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-querystringconfig).
         pub query_string_config: Option<QueryStringConfig>,
         /// The regular expressions to match against the condition field. The maximum length of each
-        /// string is 128 characters. Specify only when `Field` is `http-header` , `host-header` , or `path-pattern`
-        /// .
+        /// string is 128 characters. Specify only when `Field` is `http-header` , `host-header` , or
+        /// `path-pattern` .
         ///
         /// CloudFormation property
         /// [`RegexValues`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-regexvalues).
@@ -1969,8 +1974,8 @@ pub mod listener_rule {
         /// [`SourceIpConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-sourceipconfig).
         pub source_ip_config: Option<SourceIpConfig>,
         /// The condition value. Specify only when `Field` is `host-header` or `path-pattern` .
-        /// Alternatively, to specify multiple host names or multiple path patterns, use `HostHeaderConfig`
-        /// or `PathPatternConfig` .
+        /// Alternatively, to specify multiple host names or multiple path patterns, use
+        /// `HostHeaderConfig` or `PathPatternConfig` .
         ///
         /// CloudFormation property
         /// [`Values`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-rulecondition.html#cfn-elasticloadbalancingv2-listenerrule-rulecondition-values).
@@ -2086,8 +2091,8 @@ pub mod listener_rule {
         /// The key/value pairs or values to find in the query string. The maximum length of each string
         /// is 128 characters. The comparison is case insensitive. The following wildcard characters are
         /// supported: * (matches 0 or more characters) and ? (matches exactly 1 character). To search
-        /// for a literal '*' or '?' character in a query string, you must escape these characters in `Values`
-        /// using a '\' character.
+        /// for a literal '*' or '?' character in a query string, you must escape these characters in
+        /// `Values` using a '\' character.
         ///
         /// CloudFormation property
         /// [`Values`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-listenerrule-querystringconfig.html#cfn-elasticloadbalancingv2-listenerrule-querystringconfig-values).
@@ -2589,8 +2594,8 @@ pub struct CfnLoadBalancerProps {
     /// [`EnableCapacityReservationProvisionStabilize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-enablecapacityreservationprovisionstabilize).
     pub enable_capacity_reservation_provision_stabilize: Option<Bool>,
     /// \[Network Load Balancers with UDP listeners\] Indicates whether to use an IPv6 prefix from
-    /// each subnet for source NAT. The IP address type must be `dualstack` . The default value is `off`
-    /// .
+    /// each subnet for source NAT. The IP address type must be `dualstack` . The default value is
+    /// `off` .
     ///
     /// CloudFormation property
     /// [`EnablePrefixForIpv6SourceNat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html#cfn-elasticloadbalancingv2-loadbalancer-enableprefixforipv6sourcenat).
@@ -2772,8 +2777,8 @@ impl crate::Cfn<markers::LoadBalancer> {
         gs_core::Value::GetAtt(self.node(), "LoadBalancerName".into())
     }
 
-    /// The ID of the Amazon Route 53 hosted zone associated with the load balancer. For example, `Z2P70J7EXAMPLE`
-    /// .
+    /// The ID of the Amazon Route 53 hosted zone associated with the load balancer. For example,
+    /// `Z2P70J7EXAMPLE` .
     ///
     /// `Fn::GetAtt` of
     /// [`CanonicalHostedZoneID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html#aws-resource-elasticloadbalancingv2-loadbalancer-return-values).
@@ -2791,8 +2796,8 @@ impl crate::Cfn<markers::LoadBalancer> {
         gs_core::Value::GetAtt(self.node(), "LoadBalancerArn".into())
     }
 
-    /// The DNS name for the load balancer. For example, `my-load-balancer-424835706.us-west-2.elb.amazonaws.com`
-    /// .
+    /// The DNS name for the load balancer. For example,
+    /// `my-load-balancer-424835706.us-west-2.elb.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`DNSName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-loadbalancer.html#aws-resource-elasticloadbalancingv2-loadbalancer-return-values).
@@ -2973,8 +2978,8 @@ pub mod load_balancer {
 #[cfg(feature = "elasticloadbalancingv2")]
 pub struct CfnTargetGroupProps {
     /// Indicates whether health checks are enabled. If the target type is `lambda` , health checks
-    /// are disabled by default but can be enabled. If the target type is `instance` , `ip` , or `alb`
-    /// , health checks are always enabled and can't be disabled.
+    /// are disabled by default but can be enabled. If the target type is `instance` , `ip` , or
+    /// `alb` , health checks are always enabled and can't be disabled.
     ///
     /// CloudFormation property
     /// [`HealthCheckEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-healthcheckenabled).
@@ -3065,8 +3070,8 @@ pub struct CfnTargetGroupProps {
     /// [`Protocol`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-protocol);
     /// changing it replaces the resource.
     pub protocol: Option<Str>,
-    /// \[HTTP/HTTPS protocol\] The protocol version. The possible values are `GRPC` , `HTTP1` , and `HTTP2`
-    /// .
+    /// \[HTTP/HTTPS protocol\] The protocol version. The possible values are `GRPC` , `HTTP1` , and
+    /// `HTTP2` .
     ///
     /// CloudFormation property
     /// [`ProtocolVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html#cfn-elasticloadbalancingv2-targetgroup-protocolversion);
@@ -3228,8 +3233,8 @@ impl crate::Cfn<markers::TargetGroup> {
         gs_core::Value::GetAtt(self.node(), "LoadBalancerArns".into())
     }
 
-    /// The full name of the target group. For example, `targetgroup/my-target-group/cbf133c568e0d028`
-    /// .
+    /// The full name of the target group. For example,
+    /// `targetgroup/my-target-group/cbf133c568e0d028` .
     ///
     /// `Fn::GetAtt` of
     /// [`TargetGroupFullName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticloadbalancingv2-targetgroup.html#aws-resource-elasticloadbalancingv2-targetgroup-return-values).
@@ -3317,9 +3322,9 @@ pub mod target_group {
         /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-targetgroup-targetdescription.html#cfn-elasticloadbalancingv2-targetgroup-targetdescription-availabilityzone).
         pub availability_zone: Option<Str>,
         /// The ID of the target. If the target type of the target group is `instance` , specify an
-        /// instance ID. If the target type is `ip` , specify an IP address. If the target type is `lambda`
-        /// , specify the ARN of the Lambda function. If the target type is `alb` , specify the ARN of
-        /// the Application Load Balancer target.
+        /// instance ID. If the target type is `ip` , specify an IP address. If the target type is
+        /// `lambda` , specify the ARN of the Lambda function. If the target type is `alb` , specify the
+        /// ARN of the Application Load Balancer target.
         ///
         /// CloudFormation property
         /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-targetgroup-targetdescription.html#cfn-elasticloadbalancingv2-targetgroup-targetdescription-id),
@@ -3333,8 +3338,8 @@ pub mod target_group {
         /// CloudFormation property
         /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-targetgroup-targetdescription.html#cfn-elasticloadbalancingv2-targetgroup-targetdescription-port).
         pub port: Option<Int>,
-        /// The server ID for the targets. This value is required if the protocol is `QUIC` or `TCP_QUIC`
-        /// and can't be used with other protocols.
+        /// The server ID for the targets. This value is required if the protocol is `QUIC` or
+        /// `TCP_QUIC` and can't be used with other protocols.
         ///
         /// CloudFormation property
         /// [`QuicServerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticloadbalancingv2-targetgroup-targetdescription.html#cfn-elasticloadbalancingv2-targetgroup-targetdescription-quicserverid).

@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::Elasticsearch::Domain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticsearch-domain.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDomain::new`, `CfnDomainProps` and the attributes need the cargo feature `elasticsearch`.
+/// `CfnDomain::new`, `CfnDomainProps` and the attributes need the cargo feature
+/// `elasticsearch`.
 pub type CfnDomain = crate::Cfn<markers::Domain>;
 
 /// The properties of an
@@ -238,9 +239,9 @@ impl crate::Cfn<markers::Domain> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the domain, such as `arn:aws:es:us-west-2:123456789012:domain/mystack-elasti-1ab2cdefghij`
-    /// . This returned value is the same as the one returned by `AWS::Elasticsearch::Domain.DomainArn`
-    /// .
+    /// The Amazon Resource Name (ARN) of the domain, such as
+    /// `arn:aws:es:us-west-2:123456789012:domain/mystack-elasti-1ab2cdefghij` . This returned value
+    /// is the same as the one returned by `AWS::Elasticsearch::Domain.DomainArn` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticsearch-domain.html#aws-resource-elasticsearch-domain-return-values).
@@ -249,8 +250,8 @@ impl crate::Cfn<markers::Domain> {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
 
-    /// The domain-specific endpoint that's used for requests to the OpenSearch APIs, such as `search-mystack-elasti-1ab2cdefghij-ab1c2deckoyb3hofw7wpqa3cm.us-west-1.es.amazonaws.com`
-    /// .
+    /// The domain-specific endpoint that's used for requests to the OpenSearch APIs, such as
+    /// `search-mystack-elasti-1ab2cdefghij-ab1c2deckoyb3hofw7wpqa3cm.us-west-1.es.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`DomainEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elasticsearch-domain.html#aws-resource-elasticsearch-domain-return-values).
@@ -343,20 +344,20 @@ pub mod domain {
     /// [`MasterUserOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticsearch-domain-masteruseroptions.html)
     /// of [`AWS::Elasticsearch::Domain`](super::CfnDomain).
     pub struct MasterUserOptions {
-        /// ARN for the master user. Only specify if `InternalUserDatabaseEnabled` is false in `AdvancedSecurityOptions`
-        /// .
+        /// ARN for the master user. Only specify if `InternalUserDatabaseEnabled` is false in
+        /// `AdvancedSecurityOptions` .
         ///
         /// CloudFormation property
         /// [`MasterUserARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticsearch-domain-masteruseroptions.html#cfn-elasticsearch-domain-masteruseroptions-masteruserarn).
         pub master_user_arn: Option<Str>,
-        /// Username for the master user. Only specify if `InternalUserDatabaseEnabled` is true in `AdvancedSecurityOptions`
-        /// .
+        /// Username for the master user. Only specify if `InternalUserDatabaseEnabled` is true in
+        /// `AdvancedSecurityOptions` .
         ///
         /// CloudFormation property
         /// [`MasterUserName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticsearch-domain-masteruseroptions.html#cfn-elasticsearch-domain-masteruseroptions-masterusername).
         pub master_user_name: Option<Str>,
-        /// Password for the master user. Only specify if `InternalUserDatabaseEnabled` is true in `AdvancedSecurityOptions`
-        /// .
+        /// Password for the master user. Only specify if `InternalUserDatabaseEnabled` is true in
+        /// `AdvancedSecurityOptions` .
         ///
         /// CloudFormation property
         /// [`MasterUserPassword`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticsearch-domain-masteruseroptions.html#cfn-elasticsearch-domain-masteruseroptions-masteruserpassword).
@@ -636,9 +637,10 @@ pub mod domain {
         /// CloudFormation property
         /// [`DedicatedMasterEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-elasticsearch-domain-elasticsearchclusterconfig.html#cfn-elasticsearch-domain-elasticsearchclusterconfig-dedicatedmasterenabled).
         pub dedicated_master_enabled: Option<Bool>,
-        /// The hardware configuration of the computer that hosts the dedicated master node, such as `m3.medium.elasticsearch`
-        /// . If you specify this property, you must specify true for the `DedicatedMasterEnabled`
-        /// property. For valid values, see [Supported instance types in Amazon OpenSearch
+        /// The hardware configuration of the computer that hosts the dedicated master node, such as
+        /// `m3.medium.elasticsearch` . If you specify this property, you must specify true for the
+        /// `DedicatedMasterEnabled` property. For valid values, see [Supported instance types in Amazon
+        /// OpenSearch
         /// Service](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/supported-instance-types.html)
         /// .
         ///

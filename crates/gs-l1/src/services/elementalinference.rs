@@ -31,7 +31,8 @@ pub mod markers {
 /// [`AWS::ElementalInference::Dictionary`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elementalinference-dictionary.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDictionary::new`, `CfnDictionaryProps` and the attributes need the cargo feature `elementalinference`.
+/// `CfnDictionary::new`, `CfnDictionaryProps` and the attributes need the cargo feature
+/// `elementalinference`.
 pub type CfnDictionary = crate::Cfn<markers::Dictionary>;
 
 /// Represents a feed that receives media for inference processing
@@ -40,7 +41,8 @@ pub type CfnDictionary = crate::Cfn<markers::Dictionary>;
 /// [`AWS::ElementalInference::Feed`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-elementalinference-feed.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFeed::new`, `CfnFeedProps` and the attributes need the cargo feature `elementalinference`.
+/// `CfnFeed::new`, `CfnFeedProps` and the attributes need the cargo feature
+/// `elementalinference`.
 pub type CfnFeed = crate::Cfn<markers::Feed>;
 
 /// The properties of an

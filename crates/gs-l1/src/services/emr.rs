@@ -150,7 +150,8 @@ pub type CfnStudioSessionMapping = crate::Cfn<markers::StudioSessionMapping>;
 /// [`AWS::EMR::WALWorkspace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-walworkspace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWALWorkspace::new`, `CfnWALWorkspaceProps` and the attributes need the cargo feature `emr`.
+/// `CfnWALWorkspace::new`, `CfnWALWorkspaceProps` and the attributes need the cargo feature
+/// `emr`.
 pub type CfnWALWorkspace = crate::Cfn<markers::WALWorkspace>;
 
 /// The properties of an
@@ -171,9 +172,9 @@ pub struct CfnClusterProps {
     /// [`Applications`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-cluster.html#cfn-emr-cluster-applications);
     /// changing it replaces the resource.
     pub applications: Option<List<cluster::Application>>,
-    /// An IAM role for automatic scaling policies. The default role is `EMR_AutoScaling_DefaultRole`
-    /// . The IAM role provides permissions that the automatic scaling feature requires to launch
-    /// and terminate Amazon EC2 instances in an instance group.
+    /// An IAM role for automatic scaling policies. The default role is
+    /// `EMR_AutoScaling_DefaultRole` . The IAM role provides permissions that the automatic scaling
+    /// feature requires to launch and terminate Amazon EC2 instances in an instance group.
     ///
     /// CloudFormation property
     /// [`AutoScalingRole`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-cluster.html#cfn-emr-cluster-autoscalingrole);
@@ -236,9 +237,9 @@ pub struct CfnClusterProps {
     /// required; changing it may replace the resource.
     pub instances: cluster::JobFlowInstancesConfig,
     /// Also called instance profile and Amazon EC2 role. An IAM role for an Amazon EMR cluster. The
-    /// Amazon EC2 instances of the cluster assume this role. The default role is `EMR_EC2_DefaultRole`
-    /// . In order to use the default role, you must have already created it using the AWS CLI or
-    /// console.
+    /// Amazon EC2 instances of the cluster assume this role. The default role is
+    /// `EMR_EC2_DefaultRole` . In order to use the default role, you must have already created it
+    /// using the AWS CLI or console.
     ///
     /// CloudFormation property
     /// [`JobFlowRole`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-cluster.html#cfn-emr-cluster-jobflowrole),
@@ -309,12 +310,13 @@ pub struct CfnClusterProps {
     /// occurs or an instance group is resized. `TERMINATE_AT_INSTANCE_HOUR` indicates that Amazon
     /// EMR terminates nodes at the instance-hour boundary, regardless of when the request to
     /// terminate the instance was submitted. This option is only available with Amazon EMR 5.1.0
-    /// and later and is the default for clusters created using that version. `TERMINATE_AT_TASK_COMPLETION`
-    /// indicates that Amazon EMR adds nodes to a deny list and drains tasks from nodes before
-    /// terminating the Amazon EC2 instances, regardless of the instance-hour boundary. With either
-    /// behavior, Amazon EMR removes the least active nodes first and blocks instance termination if
-    /// it could lead to HDFS corruption. `TERMINATE_AT_TASK_COMPLETION` is available only in Amazon
-    /// EMR releases 4.1.0 and later, and is the default for versions of Amazon EMR earlier than 5.1.0.
+    /// and later and is the default for clusters created using that version.
+    /// `TERMINATE_AT_TASK_COMPLETION` indicates that Amazon EMR adds nodes to a deny list and
+    /// drains tasks from nodes before terminating the Amazon EC2 instances, regardless of the
+    /// instance-hour boundary. With either behavior, Amazon EMR removes the least active nodes
+    /// first and blocks instance termination if it could lead to HDFS corruption.
+    /// `TERMINATE_AT_TASK_COMPLETION` is available only in Amazon EMR releases 4.1.0 and later, and
+    /// is the default for versions of Amazon EMR earlier than 5.1.0.
     ///
     /// CloudFormation property
     /// [`ScaleDownBehavior`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-cluster.html#cfn-emr-cluster-scaledownbehavior);
@@ -456,8 +458,8 @@ impl crate::Cfn<markers::Cluster> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The public DNS name of the master node (instance), such as `ec2-12-123-123-123.us-west-2.compute.amazonaws.com`
-    /// .
+    /// The public DNS name of the master node (instance), such as
+    /// `ec2-12-123-123-123.us-west-2.compute.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`MasterPublicDNS`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-cluster.html#aws-resource-emr-cluster-return-values).
@@ -636,9 +638,10 @@ pub mod cluster {
         }
     }
 
-    /// `ScriptBootstrapActionConfig` is a subproperty of the `BootstrapActionConfig` property type. `ScriptBootstrapActionConfig`
-    /// specifies the arguments and location of the bootstrap script for EMR to run on all cluster
-    /// nodes before it installs open-source big data applications on them.
+    /// `ScriptBootstrapActionConfig` is a subproperty of the `BootstrapActionConfig` property type.
+    /// `ScriptBootstrapActionConfig` specifies the arguments and location of the bootstrap script
+    /// for EMR to run on all cluster nodes before it installs open-source big data applications on
+    /// them.
     ///
     /// CloudFormation property type
     /// [`ScriptBootstrapActionConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scriptbootstrapactionconfig.html)
@@ -731,10 +734,10 @@ pub mod cluster {
         }
     }
 
-    /// `JobFlowInstancesConfig` is a property of the `AWS::EMR::Cluster` resource. `JobFlowInstancesConfig`
-    /// defines the instance groups or instance fleets that comprise the cluster. `JobFlowInstancesConfig`
-    /// must contain either `InstanceFleetConfig` or `InstanceGroupConfig` . They cannot be used
-    /// together.
+    /// `JobFlowInstancesConfig` is a property of the `AWS::EMR::Cluster` resource.
+    /// `JobFlowInstancesConfig` defines the instance groups or instance fleets that comprise the
+    /// cluster. `JobFlowInstancesConfig` must contain either `InstanceFleetConfig` or
+    /// `InstanceGroupConfig` . They cannot be used together.
     ///
     /// CloudFormation property type
     /// [`JobFlowInstancesConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-jobflowinstancesconfig.html)
@@ -790,15 +793,15 @@ pub mod cluster {
         /// [`Ec2SubnetIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-ec2subnetids);
         /// changing it replaces the resource.
         pub ec2_subnet_ids: Option<List<Str>>,
-        /// The identifier of the Amazon EC2 security group for the master node. If you specify `EmrManagedMasterSecurityGroup`
-        /// , you must also specify `EmrManagedSlaveSecurityGroup` .
+        /// The identifier of the Amazon EC2 security group for the master node. If you specify
+        /// `EmrManagedMasterSecurityGroup` , you must also specify `EmrManagedSlaveSecurityGroup` .
         ///
         /// CloudFormation property
         /// [`EmrManagedMasterSecurityGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-emrmanagedmastersecuritygroup);
         /// changing it replaces the resource.
         pub emr_managed_master_security_group: Option<Str>,
-        /// The identifier of the Amazon EC2 security group for the core and task nodes. If you specify `EmrManagedSlaveSecurityGroup`
-        /// , you must also specify `EmrManagedMasterSecurityGroup` .
+        /// The identifier of the Amazon EC2 security group for the core and task nodes. If you specify
+        /// `EmrManagedSlaveSecurityGroup` , you must also specify `EmrManagedMasterSecurityGroup` .
         ///
         /// CloudFormation property
         /// [`EmrManagedSlaveSecurityGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-jobflowinstancesconfig.html#cfn-emr-cluster-jobflowinstancesconfig-emrmanagedslavesecuritygroup);
@@ -992,12 +995,13 @@ pub mod cluster {
         pub target_on_demand_capacity: Option<Int>,
         /// The target capacity of Spot units for the instance fleet, which determines how many Spot
         /// instances to provision. When the instance fleet launches, Amazon EMR tries to provision Spot
-        /// instances as specified by `InstanceTypeConfig` . Each instance configuration has a specified `WeightedCapacity`
-        /// . When a Spot instance is provisioned, the `WeightedCapacity` units count toward the target
-        /// capacity. Amazon EMR provisions instances until the target capacity is totally fulfilled,
-        /// even if this results in an overage. For example, if there are 2 units remaining to fulfill
-        /// capacity, and Amazon EMR can only provision an instance with a `WeightedCapacity` of 5
-        /// units, the instance is provisioned, and the target capacity is exceeded by 3 units.
+        /// instances as specified by `InstanceTypeConfig` . Each instance configuration has a specified
+        /// `WeightedCapacity` . When a Spot instance is provisioned, the `WeightedCapacity` units count
+        /// toward the target capacity. Amazon EMR provisions instances until the target capacity is
+        /// totally fulfilled, even if this results in an overage. For example, if there are 2 units
+        /// remaining to fulfill capacity, and Amazon EMR can only provision an instance with a
+        /// `WeightedCapacity` of 5 units, the instance is provisioned, and the target capacity is
+        /// exceeded by 3 units.
         ///
         /// CloudFormation property
         /// [`TargetSpotCapacity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetconfig.html#cfn-emr-cluster-instancefleetconfig-targetspotcapacity).
@@ -1057,8 +1061,8 @@ pub mod cluster {
         pub bid_price: Option<Str>,
         /// The bid price, as a percentage of On-Demand price, for each Amazon EC2 Spot Instance as
         /// defined by `InstanceType` . Expressed as a number (for example, 20 specifies 20%). If
-        /// neither `BidPrice` nor `BidPriceAsPercentageOfOnDemandPrice` is provided, `BidPriceAsPercentageOfOnDemandPrice`
-        /// defaults to 100%.
+        /// neither `BidPrice` nor `BidPriceAsPercentageOfOnDemandPrice` is provided,
+        /// `BidPriceAsPercentageOfOnDemandPrice` defaults to 100%.
         ///
         /// CloudFormation property
         /// [`BidPriceAsPercentageOfOnDemandPrice`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancetypeconfig.html#cfn-emr-cluster-instancetypeconfig-bidpriceaspercentageofondemandprice);
@@ -1141,8 +1145,8 @@ pub mod cluster {
         }
     }
 
-    /// `EbsConfiguration` is a subproperty of `InstanceFleetConfig` or `InstanceGroupConfig` . `EbsConfiguration`
-    /// determines the EBS volumes to attach to EMR cluster instances.
+    /// `EbsConfiguration` is a subproperty of `InstanceFleetConfig` or `InstanceGroupConfig` .
+    /// `EbsConfiguration` determines the EBS volumes to attach to EMR cluster instances.
     ///
     /// CloudFormation property type
     /// [`EbsConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsconfiguration.html)
@@ -1190,9 +1194,9 @@ pub mod cluster {
         }
     }
 
-    /// `EbsBlockDeviceConfig` is a subproperty of the `EbsConfiguration` property type. `EbsBlockDeviceConfig`
-    /// defines the number and type of EBS volumes to associate with all EC2 instances in an EMR
-    /// cluster.
+    /// `EbsBlockDeviceConfig` is a subproperty of the `EbsConfiguration` property type.
+    /// `EbsBlockDeviceConfig` defines the number and type of EBS volumes to associate with all EC2
+    /// instances in an EMR cluster.
     ///
     /// CloudFormation property type
     /// [`EbsBlockDeviceConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ebsblockdeviceconfig.html)
@@ -1234,8 +1238,9 @@ pub mod cluster {
         }
     }
 
-    /// `VolumeSpecification` is a subproperty of the `EbsBlockDeviceConfig` property type. `VolumeSecification`
-    /// determines the volume type, IOPS, and size (GiB) for EBS volumes attached to EC2 instances.
+    /// `VolumeSpecification` is a subproperty of the `EbsBlockDeviceConfig` property type.
+    /// `VolumeSecification` determines the volume type, IOPS, and size (GiB) for EBS volumes
+    /// attached to EC2 instances.
     ///
     /// CloudFormation property type
     /// [`VolumeSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-volumespecification.html)
@@ -1292,9 +1297,10 @@ pub mod cluster {
         }
     }
 
-    /// `InstanceFleetProvisioningSpecification` is a subproperty of `InstanceFleetConfig` . `InstanceFleetProvisioningSpecification`
-    /// defines the launch specification for Spot instances in an instance fleet, which determines
-    /// the defined duration and provisioning timeout behavior for Spot instances.
+    /// `InstanceFleetProvisioningSpecification` is a subproperty of `InstanceFleetConfig` .
+    /// `InstanceFleetProvisioningSpecification` defines the launch specification for Spot instances
+    /// in an instance fleet, which determines the defined duration and provisioning timeout
+    /// behavior for Spot instances.
     ///
     /// CloudFormation property type
     /// [`InstanceFleetProvisioningSpecifications`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-instancefleetprovisioningspecifications.html)
@@ -1349,10 +1355,10 @@ pub mod cluster {
     /// [`OnDemandProvisioningSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandprovisioningspecification.html)
     /// of [`AWS::EMR::Cluster`](super::CfnCluster).
     pub struct OnDemandProvisioningSpecification {
-        /// Specifies the strategy to use in launching On-Demand instance fleets. Available options are `lowest-price`
-        /// and `prioritized` . `lowest-price` specifies to launch the instances with the lowest price
-        /// first, and `prioritized` specifies that Amazon EMR should launch the instances with the
-        /// highest priority first. The default is `lowest-price` .
+        /// Specifies the strategy to use in launching On-Demand instance fleets. Available options are
+        /// `lowest-price` and `prioritized` . `lowest-price` specifies to launch the instances with the
+        /// lowest price first, and `prioritized` specifies that Amazon EMR should launch the instances
+        /// with the highest priority first. The default is `lowest-price` .
         ///
         /// CloudFormation property
         /// [`AllocationStrategy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-ondemandprovisioningspecification.html#cfn-emr-cluster-ondemandprovisioningspecification-allocationstrategy),
@@ -1387,18 +1393,19 @@ pub mod cluster {
         }
     }
 
-    /// `SpotProvisioningSpecification` is a subproperty of the `InstanceFleetProvisioningSpecifications`
-    /// property type. `SpotProvisioningSpecification` determines the launch specification for Spot
-    /// instances in the instance fleet, which includes the defined duration and provisioning
-    /// timeout behavior.
+    /// `SpotProvisioningSpecification` is a subproperty of the
+    /// `InstanceFleetProvisioningSpecifications` property type. `SpotProvisioningSpecification`
+    /// determines the launch specification for Spot instances in the instance fleet, which includes
+    /// the defined duration and provisioning timeout behavior.
     ///
     /// CloudFormation property type
     /// [`SpotProvisioningSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html)
     /// of [`AWS::EMR::Cluster`](super::CfnCluster).
     pub struct SpotProvisioningSpecification {
-        /// Specifies one of the following strategies to launch Spot Instance fleets: `capacity-optimized`
-        /// , `price-capacity-optimized` , `lowest-price` , or `diversified` , and `capacity-optimized-prioritized`
-        /// . For more information on the provisioning strategies, see [Allocation strategies for Spot
+        /// Specifies one of the following strategies to launch Spot Instance fleets:
+        /// `capacity-optimized` , `price-capacity-optimized` , `lowest-price` , or `diversified` , and
+        /// `capacity-optimized-prioritized` . For more information on the provisioning strategies, see
+        /// [Allocation strategies for Spot
         /// Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-allocation-strategy.html)
         /// in the *Amazon EC2 User Guide for Linux Instances* .
         ///
@@ -1416,11 +1423,11 @@ pub mod cluster {
         /// CloudFormation property
         /// [`BlockDurationMinutes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-blockdurationminutes).
         pub block_duration_minutes: Option<Int>,
-        /// The action to take when `TargetSpotCapacity` has not been fulfilled when the `TimeoutDurationMinutes`
-        /// has expired; that is, when all Spot Instances could not be provisioned within the Spot
-        /// provisioning timeout. Valid values are `TERMINATE_CLUSTER` and `SWITCH_TO_ON_DEMAND` .
-        /// SWITCH_TO_ON_DEMAND specifies that if no Spot Instances are available, On-Demand Instances
-        /// should be provisioned to fulfill any remaining Spot capacity.
+        /// The action to take when `TargetSpotCapacity` has not been fulfilled when the
+        /// `TimeoutDurationMinutes` has expired; that is, when all Spot Instances could not be
+        /// provisioned within the Spot provisioning timeout. Valid values are `TERMINATE_CLUSTER` and
+        /// `SWITCH_TO_ON_DEMAND` . SWITCH_TO_ON_DEMAND specifies that if no Spot Instances are
+        /// available, On-Demand Instances should be provisioned to fulfill any remaining Spot capacity.
         ///
         /// CloudFormation property
         /// [`TimeoutAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-spotprovisioningspecification.html#cfn-emr-cluster-spotprovisioningspecification-timeoutaction),
@@ -1617,10 +1624,10 @@ pub mod cluster {
         }
     }
 
-    /// `ScalingConstraints` is a subproperty of the `AutoScalingPolicy` property type. `ScalingConstraints`
-    /// defines the upper and lower EC2 instance limits for an automatic scaling policy. Automatic
-    /// scaling activities triggered by automatic scaling rules will not cause an instance group to
-    /// grow above or shrink below these limits.
+    /// `ScalingConstraints` is a subproperty of the `AutoScalingPolicy` property type.
+    /// `ScalingConstraints` defines the upper and lower EC2 instance limits for an automatic
+    /// scaling policy. Automatic scaling activities triggered by automatic scaling rules will not
+    /// cause an instance group to grow above or shrink below these limits.
     ///
     /// CloudFormation property type
     /// [`ScalingConstraints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-scalingconstraints.html)
@@ -1771,10 +1778,10 @@ pub mod cluster {
         }
     }
 
-    /// `SimpleScalingPolicyConfiguration` is a subproperty of the `ScalingAction` property type. `SimpleScalingPolicyConfiguration`
-    /// determines how an automatic scaling action adds or removes instances, the cooldown period,
-    /// and the number of EC2 instances that are added each time the CloudWatch metric alarm
-    /// condition is satisfied.
+    /// `SimpleScalingPolicyConfiguration` is a subproperty of the `ScalingAction` property type.
+    /// `SimpleScalingPolicyConfiguration` determines how an automatic scaling action adds or
+    /// removes instances, the cooldown period, and the number of EC2 instances that are added each
+    /// time the CloudWatch metric alarm condition is satisfied.
     ///
     /// CloudFormation property type
     /// [`SimpleScalingPolicyConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-simplescalingpolicyconfiguration.html)
@@ -1879,8 +1886,8 @@ pub mod cluster {
     /// [`CloudWatchAlarmDefinition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html)
     /// of [`AWS::EMR::Cluster`](super::CfnCluster).
     pub struct CloudWatchAlarmDefinition {
-        /// Determines how the metric specified by `MetricName` is compared to the value specified by `Threshold`
-        /// .
+        /// Determines how the metric specified by `MetricName` is compared to the value specified by
+        /// `Threshold` .
         ///
         /// CloudFormation property
         /// [`ComparisonOperator`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-cloudwatchalarmdefinition.html#cfn-emr-cluster-cloudwatchalarmdefinition-comparisonoperator),
@@ -1970,12 +1977,12 @@ pub mod cluster {
         }
     }
 
-    /// `MetricDimension` is a subproperty of the `CloudWatchAlarmDefinition` property type. `MetricDimension`
-    /// specifies a CloudWatch dimension, which is specified with a `Key` `Value` pair. The key is
-    /// known as a `Name` in CloudWatch. By default, Amazon EMR uses one dimension whose `Key` is `JobFlowID`
-    /// and `Value` is a variable representing the cluster ID, which is `${emr.clusterId}` . This
-    /// enables the automatic scaling rule for EMR to bootstrap when the cluster ID becomes
-    /// available during cluster creation.
+    /// `MetricDimension` is a subproperty of the `CloudWatchAlarmDefinition` property type.
+    /// `MetricDimension` specifies a CloudWatch dimension, which is specified with a `Key` `Value`
+    /// pair. The key is known as a `Name` in CloudWatch. By default, Amazon EMR uses one dimension
+    /// whose `Key` is `JobFlowID` and `Value` is a variable representing the cluster ID, which is
+    /// `${emr.clusterId}` . This enables the automatic scaling rule for EMR to bootstrap when the
+    /// cluster ID becomes available during cluster creation.
     ///
     /// CloudFormation property type
     /// [`MetricDimension`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-metricdimension.html)
@@ -2086,8 +2093,8 @@ pub mod cluster {
         /// [`KdcAdminPassword`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-kerberosattributes.html#cfn-emr-cluster-kerberosattributes-kdcadminpassword),
         /// required.
         pub kdc_admin_password: Str,
-        /// The name of the Kerberos realm to which all nodes in a cluster belong. For example, `EC2.INTERNAL`
-        /// .
+        /// The name of the Kerberos realm to which all nodes in a cluster belong. For example,
+        /// `EC2.INTERNAL` .
         ///
         /// CloudFormation property
         /// [`Realm`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-kerberosattributes.html#cfn-emr-cluster-kerberosattributes-realm),
@@ -2268,8 +2275,8 @@ pub mod cluster {
     /// [`StepConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-stepconfig.html)
     /// of [`AWS::EMR::Cluster`](super::CfnCluster).
     pub struct StepConfig {
-        /// The action to take when the cluster step fails. Possible values are `CANCEL_AND_WAIT` and `CONTINUE`
-        /// .
+        /// The action to take when the cluster step fails. Possible values are `CANCEL_AND_WAIT` and
+        /// `CONTINUE` .
         ///
         /// CloudFormation property
         /// [`ActionOnFailure`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-cluster-stepconfig.html#cfn-emr-cluster-stepconfig-actiononfailure).
@@ -2731,12 +2738,13 @@ pub struct CfnInstanceFleetConfigProps {
     pub target_on_demand_capacity: Option<Int>,
     /// The target capacity of Spot units for the instance fleet, which determines how many Spot
     /// instances to provision. When the instance fleet launches, Amazon EMR tries to provision Spot
-    /// instances as specified by `InstanceTypeConfig` . Each instance configuration has a specified `WeightedCapacity`
-    /// . When a Spot instance is provisioned, the `WeightedCapacity` units count toward the target
-    /// capacity. Amazon EMR provisions instances until the target capacity is totally fulfilled,
-    /// even if this results in an overage. For example, if there are 2 units remaining to fulfill
-    /// capacity, and Amazon EMR can only provision an instance with a `WeightedCapacity` of 5
-    /// units, the instance is provisioned, and the target capacity is exceeded by 3 units.
+    /// instances as specified by `InstanceTypeConfig` . Each instance configuration has a specified
+    /// `WeightedCapacity` . When a Spot instance is provisioned, the `WeightedCapacity` units count
+    /// toward the target capacity. Amazon EMR provisions instances until the target capacity is
+    /// totally fulfilled, even if this results in an overage. For example, if there are 2 units
+    /// remaining to fulfill capacity, and Amazon EMR can only provision an instance with a
+    /// `WeightedCapacity` of 5 units, the instance is provisioned, and the target capacity is
+    /// exceeded by 3 units.
     ///
     /// CloudFormation property
     /// [`TargetSpotCapacity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-instancefleetconfig.html#cfn-emr-instancefleetconfig-targetspotcapacity).
@@ -2832,8 +2840,8 @@ pub mod instance_fleet_config {
         pub bid_price: Option<Str>,
         /// The bid price, as a percentage of On-Demand price, for each Amazon EC2 Spot Instance as
         /// defined by `InstanceType` . Expressed as a number (for example, 20 specifies 20%). If
-        /// neither `BidPrice` nor `BidPriceAsPercentageOfOnDemandPrice` is provided, `BidPriceAsPercentageOfOnDemandPrice`
-        /// defaults to 100%.
+        /// neither `BidPrice` nor `BidPriceAsPercentageOfOnDemandPrice` is provided,
+        /// `BidPriceAsPercentageOfOnDemandPrice` defaults to 100%.
         ///
         /// CloudFormation property
         /// [`BidPriceAsPercentageOfOnDemandPrice`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-instancetypeconfig.html#cfn-emr-instancefleetconfig-instancetypeconfig-bidpriceaspercentageofondemandprice);
@@ -3022,9 +3030,9 @@ pub mod instance_fleet_config {
         }
     }
 
-    /// `EbsBlockDeviceConfig` is a subproperty of the `EbsConfiguration` property type. `EbsBlockDeviceConfig`
-    /// defines the number and type of EBS volumes to associate with all EC2 instances in an EMR
-    /// cluster.
+    /// `EbsBlockDeviceConfig` is a subproperty of the `EbsConfiguration` property type.
+    /// `EbsBlockDeviceConfig` defines the number and type of EBS volumes to associate with all EC2
+    /// instances in an EMR cluster.
     ///
     /// CloudFormation property type
     /// [`EbsBlockDeviceConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ebsblockdeviceconfig.html)
@@ -3067,8 +3075,9 @@ pub mod instance_fleet_config {
         }
     }
 
-    /// `VolumeSpecification` is a subproperty of the `EbsBlockDeviceConfig` property type. `VolumeSecification`
-    /// determines the volume type, IOPS, and size (GiB) for EBS volumes attached to EC2 instances.
+    /// `VolumeSpecification` is a subproperty of the `EbsBlockDeviceConfig` property type.
+    /// `VolumeSecification` determines the volume type, IOPS, and size (GiB) for EBS volumes
+    /// attached to EC2 instances.
     ///
     /// CloudFormation property type
     /// [`VolumeSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-volumespecification.html)
@@ -3183,10 +3192,10 @@ pub mod instance_fleet_config {
     /// [`OnDemandProvisioningSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandprovisioningspecification.html)
     /// of [`AWS::EMR::InstanceFleetConfig`](super::CfnInstanceFleetConfig).
     pub struct OnDemandProvisioningSpecification {
-        /// Specifies the strategy to use in launching On-Demand instance fleets. Available options are `lowest-price`
-        /// and `prioritized` . `lowest-price` specifies to launch the instances with the lowest price
-        /// first, and `prioritized` specifies that Amazon EMR should launch the instances with the
-        /// highest priority first. The default is `lowest-price` .
+        /// Specifies the strategy to use in launching On-Demand instance fleets. Available options are
+        /// `lowest-price` and `prioritized` . `lowest-price` specifies to launch the instances with the
+        /// lowest price first, and `prioritized` specifies that Amazon EMR should launch the instances
+        /// with the highest priority first. The default is `lowest-price` .
         ///
         /// CloudFormation property
         /// [`AllocationStrategy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-ondemandprovisioningspecification.html#cfn-emr-instancefleetconfig-ondemandprovisioningspecification-allocationstrategy),
@@ -3221,18 +3230,19 @@ pub mod instance_fleet_config {
         }
     }
 
-    /// `SpotProvisioningSpecification` is a subproperty of the `InstanceFleetProvisioningSpecifications`
-    /// property type. `SpotProvisioningSpecification` determines the launch specification for Spot
-    /// instances in the instance fleet, which includes the defined duration and provisioning
-    /// timeout behavior.
+    /// `SpotProvisioningSpecification` is a subproperty of the
+    /// `InstanceFleetProvisioningSpecifications` property type. `SpotProvisioningSpecification`
+    /// determines the launch specification for Spot instances in the instance fleet, which includes
+    /// the defined duration and provisioning timeout behavior.
     ///
     /// CloudFormation property type
     /// [`SpotProvisioningSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotprovisioningspecification.html)
     /// of [`AWS::EMR::InstanceFleetConfig`](super::CfnInstanceFleetConfig).
     pub struct SpotProvisioningSpecification {
-        /// Specifies one of the following strategies to launch Spot Instance fleets: `capacity-optimized`
-        /// , `price-capacity-optimized` , `lowest-price` , or `diversified` , and `capacity-optimized-prioritized`
-        /// . For more information on the provisioning strategies, see [Allocation strategies for Spot
+        /// Specifies one of the following strategies to launch Spot Instance fleets:
+        /// `capacity-optimized` , `price-capacity-optimized` , `lowest-price` , or `diversified` , and
+        /// `capacity-optimized-prioritized` . For more information on the provisioning strategies, see
+        /// [Allocation strategies for Spot
         /// Instances](https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-fleet-allocation-strategy.html)
         /// in the *Amazon EC2 User Guide for Linux Instances* .
         ///
@@ -3250,11 +3260,11 @@ pub mod instance_fleet_config {
         /// CloudFormation property
         /// [`BlockDurationMinutes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotprovisioningspecification.html#cfn-emr-instancefleetconfig-spotprovisioningspecification-blockdurationminutes).
         pub block_duration_minutes: Option<Int>,
-        /// The action to take when `TargetSpotCapacity` has not been fulfilled when the `TimeoutDurationMinutes`
-        /// has expired; that is, when all Spot Instances could not be provisioned within the Spot
-        /// provisioning timeout. Valid values are `TERMINATE_CLUSTER` and `SWITCH_TO_ON_DEMAND` .
-        /// SWITCH_TO_ON_DEMAND specifies that if no Spot Instances are available, On-Demand Instances
-        /// should be provisioned to fulfill any remaining Spot capacity.
+        /// The action to take when `TargetSpotCapacity` has not been fulfilled when the
+        /// `TimeoutDurationMinutes` has expired; that is, when all Spot Instances could not be
+        /// provisioned within the Spot provisioning timeout. Valid values are `TERMINATE_CLUSTER` and
+        /// `SWITCH_TO_ON_DEMAND` . SWITCH_TO_ON_DEMAND specifies that if no Spot Instances are
+        /// available, On-Demand Instances should be provisioned to fulfill any remaining Spot capacity.
         ///
         /// CloudFormation property
         /// [`TimeoutAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancefleetconfig-spotprovisioningspecification.html#cfn-emr-instancefleetconfig-spotprovisioningspecification-timeoutaction),
@@ -3713,10 +3723,10 @@ pub mod instance_group_config {
         }
     }
 
-    /// `ScalingConstraints` is a subproperty of the `AutoScalingPolicy` property type. `ScalingConstraints`
-    /// defines the upper and lower EC2 instance limits for an automatic scaling policy. Automatic
-    /// scaling activities triggered by automatic scaling rules will not cause an instance group to
-    /// grow above or shrink below these limits.
+    /// `ScalingConstraints` is a subproperty of the `AutoScalingPolicy` property type.
+    /// `ScalingConstraints` defines the upper and lower EC2 instance limits for an automatic
+    /// scaling policy. Automatic scaling activities triggered by automatic scaling rules will not
+    /// cause an instance group to grow above or shrink below these limits.
     ///
     /// CloudFormation property type
     /// [`ScalingConstraints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-scalingconstraints.html)
@@ -3867,10 +3877,10 @@ pub mod instance_group_config {
         }
     }
 
-    /// `SimpleScalingPolicyConfiguration` is a subproperty of the `ScalingAction` property type. `SimpleScalingPolicyConfiguration`
-    /// determines how an automatic scaling action adds or removes instances, the cooldown period,
-    /// and the number of EC2 instances that are added each time the CloudWatch metric alarm
-    /// condition is satisfied.
+    /// `SimpleScalingPolicyConfiguration` is a subproperty of the `ScalingAction` property type.
+    /// `SimpleScalingPolicyConfiguration` determines how an automatic scaling action adds or
+    /// removes instances, the cooldown period, and the number of EC2 instances that are added each
+    /// time the CloudWatch metric alarm condition is satisfied.
     ///
     /// CloudFormation property type
     /// [`SimpleScalingPolicyConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-simplescalingpolicyconfiguration.html)
@@ -3975,8 +3985,8 @@ pub mod instance_group_config {
     /// [`CloudWatchAlarmDefinition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html)
     /// of [`AWS::EMR::InstanceGroupConfig`](super::CfnInstanceGroupConfig).
     pub struct CloudWatchAlarmDefinition {
-        /// Determines how the metric specified by `MetricName` is compared to the value specified by `Threshold`
-        /// .
+        /// Determines how the metric specified by `MetricName` is compared to the value specified by
+        /// `Threshold` .
         ///
         /// CloudFormation property
         /// [`ComparisonOperator`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-cloudwatchalarmdefinition.html#cfn-emr-instancegroupconfig-cloudwatchalarmdefinition-comparisonoperator),
@@ -4066,12 +4076,12 @@ pub mod instance_group_config {
         }
     }
 
-    /// `MetricDimension` is a subproperty of the `CloudWatchAlarmDefinition` property type. `MetricDimension`
-    /// specifies a CloudWatch dimension, which is specified with a `Key` `Value` pair. The key is
-    /// known as a `Name` in CloudWatch. By default, Amazon EMR uses one dimension whose `Key` is `JobFlowID`
-    /// and `Value` is a variable representing the cluster ID, which is `${emr.clusterId}` . This
-    /// enables the automatic scaling rule for EMR to bootstrap when the cluster ID becomes
-    /// available during cluster creation.
+    /// `MetricDimension` is a subproperty of the `CloudWatchAlarmDefinition` property type.
+    /// `MetricDimension` specifies a CloudWatch dimension, which is specified with a `Key` `Value`
+    /// pair. The key is known as a `Name` in CloudWatch. By default, Amazon EMR uses one dimension
+    /// whose `Key` is `JobFlowID` and `Value` is a variable representing the cluster ID, which is
+    /// `${emr.clusterId}` . This enables the automatic scaling rule for EMR to bootstrap when the
+    /// cluster ID becomes available during cluster creation.
     ///
     /// CloudFormation property type
     /// [`MetricDimension`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-metricdimension.html)
@@ -4203,8 +4213,9 @@ pub mod instance_group_config {
         }
     }
 
-    /// `VolumeSpecification` is a subproperty of the `EbsBlockDeviceConfig` property type. `VolumeSecification`
-    /// determines the volume type, IOPS, and size (GiB) for EBS volumes attached to EC2 instances.
+    /// `VolumeSpecification` is a subproperty of the `EbsBlockDeviceConfig` property type.
+    /// `VolumeSecification` determines the volume type, IOPS, and size (GiB) for EBS volumes
+    /// attached to EC2 instances.
     ///
     /// CloudFormation property type
     /// [`VolumeSpecification`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emr-instancegroupconfig-volumespecification.html)
@@ -4386,8 +4397,8 @@ impl crate::Cfn<markers::SecurityConfiguration> {
 /// [`CfnStep::new`] takes them.
 #[cfg(feature = "emr")]
 pub struct CfnStepProps {
-    /// This specifies what action to take when the cluster step fails. Possible values are `CANCEL_AND_WAIT`
-    /// and `CONTINUE` .
+    /// This specifies what action to take when the cluster step fails. Possible values are
+    /// `CANCEL_AND_WAIT` and `CONTINUE` .
     ///
     /// CloudFormation property
     /// [`ActionOnFailure`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-step.html#cfn-emr-step-actiononfailure),
@@ -4713,8 +4724,8 @@ pub struct CfnStudioProps {
     /// The tags of the app, stack and enclosing scopes are added here, unless this field is set:
     /// then it is written as given.
     pub tags: Option<List<Tag>>,
-    /// Indicates whether the Studio has Trusted identity propagation enabled. The default value is `false`
-    /// .
+    /// Indicates whether the Studio has Trusted identity propagation enabled. The default value is
+    /// `false` .
     ///
     /// CloudFormation property
     /// [`TrustedIdentityPropagationEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#cfn-emr-studio-trustedidentitypropagationenabled);
@@ -4722,8 +4733,8 @@ pub struct CfnStudioProps {
     pub trusted_identity_propagation_enabled: Option<Bool>,
     /// The Amazon Resource Name (ARN) of the IAM user role that will be assumed by users and groups
     /// logged in to a Studio. The permissions attached to this IAM role can be scoped down for each
-    /// user or group using session policies. You only need to specify `UserRole` when you set `AuthMode`
-    /// to `SSO` .
+    /// user or group using session policies. You only need to specify `UserRole` when you set
+    /// `AuthMode` to `SSO` .
     ///
     /// CloudFormation property
     /// [`UserRole`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#cfn-emr-studio-userrole);
@@ -4827,8 +4838,8 @@ impl crate::Cfn<markers::Studio> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the Amazon EMR Studio. For example: `arn:aws:elasticmapreduce:us-east-1:653XXXXXXXXX:studio/es-EXAMPLE12345678XXXXXXXXXXX`
-    /// .
+    /// The Amazon Resource Name (ARN) of the Amazon EMR Studio. For example:
+    /// `arn:aws:elasticmapreduce:us-east-1:653XXXXXXXXX:studio/es-EXAMPLE12345678XXXXXXXXXXX` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#aws-resource-emr-studio-return-values).
@@ -4846,8 +4857,8 @@ impl crate::Cfn<markers::Studio> {
         gs_core::Value::GetAtt(self.node(), "StudioId".into())
     }
 
-    /// The unique access URL of the Amazon EMR Studio. For example: `https://es-EXAMPLE12345678XXXXXXXXXXX.emrstudio-prod.us-east-1.amazonaws.com`
-    /// .
+    /// The unique access URL of the Amazon EMR Studio. For example:
+    /// `https://es-EXAMPLE12345678XXXXXXXXXXX.emrstudio-prod.us-east-1.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emr-studio.html#aws-resource-emr-studio-return-values).

@@ -41,7 +41,8 @@ pub mod markers {
 /// [`AWS::EMRContainers::Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-endpoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEndpoint::new`, `CfnEndpointProps` and the attributes need the cargo feature `emrcontainers`.
+/// `CfnEndpoint::new`, `CfnEndpointProps` and the attributes need the cargo feature
+/// `emrcontainers`.
 pub type CfnEndpoint = crate::Cfn<markers::Endpoint>;
 
 /// Represents an Amazon EMR on EKS job template. A job template stores the values of a
@@ -52,7 +53,8 @@ pub type CfnEndpoint = crate::Cfn<markers::Endpoint>;
 /// [`AWS::EMRContainers::JobTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-jobtemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnJobTemplate::new`, `CfnJobTemplateProps` and the attributes need the cargo feature `emrcontainers`.
+/// `CfnJobTemplate::new`, `CfnJobTemplateProps` and the attributes need the cargo feature
+/// `emrcontainers`.
 pub type CfnJobTemplate = crate::Cfn<markers::JobTemplate>;
 
 /// Resource Schema of AWS::EMRContainers::SecurityConfiguration Type
@@ -76,7 +78,8 @@ pub type CfnSecurityConfiguration = crate::Cfn<markers::SecurityConfiguration>;
 /// [`AWS::EMRContainers::VirtualCluster`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrcontainers-virtualcluster.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVirtualCluster::new`, `CfnVirtualClusterProps` and the attributes need the cargo feature `emrcontainers`.
+/// `CfnVirtualCluster::new`, `CfnVirtualClusterProps` and the attributes need the cargo feature
+/// `emrcontainers`.
 pub type CfnVirtualCluster = crate::Cfn<markers::VirtualCluster>;
 
 /// The properties of an
@@ -2109,7 +2112,8 @@ impl crate::Cfn<markers::VirtualCluster> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the project, such as `arn:aws:emr-containers:us-east-1:123456789012:/virtualclusters/ab4rp1abcs8xz47n3x0example`
+    /// The Amazon Resource Name (ARN) of the project, such as
+    /// `arn:aws:emr-containers:us-east-1:123456789012:/virtualclusters/ab4rp1abcs8xz47n3x0example`
     /// .
     ///
     /// `Fn::GetAtt` of

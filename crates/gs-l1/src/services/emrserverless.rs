@@ -31,7 +31,8 @@ pub mod markers {
 /// [`AWS::EMRServerless::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-emrserverless-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `emrserverless`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `emrserverless`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// The properties of an
@@ -477,8 +478,8 @@ pub mod application {
         /// changing it may replace the resource.
         pub disk: Option<Str>,
         /// The disk type for every worker instance of the work type. Shuffle optimized disks have
-        /// higher performance characteristics and are better for shuffle heavy workloads. Default is `STANDARD`
-        /// .
+        /// higher performance characteristics and are better for shuffle heavy workloads. Default is
+        /// `STANDARD` .
         ///
         /// CloudFormation property
         /// [`DiskType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-emrserverless-application-workerconfiguration.html#cfn-emrserverless-application-workerconfiguration-disktype).

@@ -60,7 +60,8 @@ pub type CfnIdMappingWorkflow = crate::Cfn<markers::IdMappingWorkflow>;
 /// [`AWS::EntityResolution::IdNamespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idnamespace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIdNamespace::new`, `CfnIdNamespaceProps` and the attributes need the cargo feature `entityresolution`.
+/// `CfnIdNamespace::new`, `CfnIdNamespaceProps` and the attributes need the cargo feature
+/// `entityresolution`.
 pub type CfnIdNamespace = crate::Cfn<markers::IdNamespace>;
 
 /// Creates a matching workflow that defines the configuration for a data processing job. The
@@ -74,8 +75,8 @@ pub type CfnIdNamespace = crate::Cfn<markers::IdNamespace>;
 /// feature `entityresolution`.
 pub type CfnMatchingWorkflow = crate::Cfn<markers::MatchingWorkflow>;
 
-/// Adds a policy statement object. To retrieve a list of existing policy statements, use the `GetPolicy`
-/// API.
+/// Adds a policy statement object. To retrieve a list of existing policy statements, use the
+/// `GetPolicy` API.
 ///
 /// A handle to an
 /// [`AWS::EntityResolution::PolicyStatement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-policystatement.html)
@@ -85,15 +86,16 @@ pub type CfnMatchingWorkflow = crate::Cfn<markers::MatchingWorkflow>;
 /// feature `entityresolution`.
 pub type CfnPolicyStatement = crate::Cfn<markers::PolicyStatement>;
 
-/// Creates a schema mapping, which defines the schema of the input customer records table. The `SchemaMapping`
-/// also provides AWS Entity Resolution with some metadata about the table, such as the
-/// attribute types of the columns and which columns to match on.
+/// Creates a schema mapping, which defines the schema of the input customer records table. The
+/// `SchemaMapping` also provides AWS Entity Resolution with some metadata about the table, such
+/// as the attribute types of the columns and which columns to match on.
 ///
 /// A handle to an
 /// [`AWS::EntityResolution::SchemaMapping`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-schemamapping.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSchemaMapping::new`, `CfnSchemaMappingProps` and the attributes need the cargo feature `entityresolution`.
+/// `CfnSchemaMapping::new`, `CfnSchemaMappingProps` and the attributes need the cargo feature
+/// `entityresolution`.
 pub type CfnSchemaMapping = crate::Cfn<markers::SchemaMapping>;
 
 /// The properties of an
@@ -123,8 +125,8 @@ pub struct CfnIdMappingWorkflowProps {
     /// [`InputSourceConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idmappingworkflow.html#cfn-entityresolution-idmappingworkflow-inputsourceconfig),
     /// required.
     pub input_source_config: List<id_mapping_workflow::IdMappingWorkflowInputSource>,
-    /// A list of `IdMappingWorkflowOutputSource` objects, each of which contains fields `outputS3Path`
-    /// and `KMSArn` .
+    /// A list of `IdMappingWorkflowOutputSource` objects, each of which contains fields
+    /// `outputS3Path` and `KMSArn` .
     ///
     /// CloudFormation property
     /// [`OutputSourceConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idmappingworkflow.html#cfn-entityresolution-idmappingworkflow-outputsourceconfig).
@@ -355,8 +357,8 @@ pub mod id_mapping_workflow {
     /// [`IdMappingRuleBasedProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-idmappingrulebasedproperties.html)
     /// of [`AWS::EntityResolution::IdMappingWorkflow`](super::CfnIdMappingWorkflow).
     pub struct IdMappingRuleBasedProperties {
-        /// The comparison type. You can either choose `ONE_TO_ONE` or `MANY_TO_MANY` as the `attributeMatchingModel`
-        /// .
+        /// The comparison type. You can either choose `ONE_TO_ONE` or `MANY_TO_MANY` as the
+        /// `attributeMatchingModel` .
         ///
         /// CloudFormation property
         /// [`AttributeMatchingModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-idmappingrulebasedproperties.html#cfn-entityresolution-idmappingworkflow-idmappingrulebasedproperties-attributematchingmodel),
@@ -449,8 +451,8 @@ pub mod id_mapping_workflow {
         }
     }
 
-    /// An object containing the `providerServiceARN` , `intermediateSourceConfiguration` , and `providerConfiguration`
-    /// .
+    /// An object containing the `providerServiceARN` , `intermediateSourceConfiguration` , and
+    /// `providerConfiguration` .
     ///
     /// CloudFormation property type
     /// [`ProviderProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-providerproperties.html)
@@ -505,7 +507,8 @@ pub mod id_mapping_workflow {
     /// [`IntermediateSourceConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-intermediatesourceconfiguration.html)
     /// of [`AWS::EntityResolution::IdMappingWorkflow`](super::CfnIdMappingWorkflow).
     pub struct IntermediateSourceConfiguration {
-        /// The Amazon S3 location (bucket and prefix). For example: `s3://provider_bucket/DOC-EXAMPLE-BUCKET`
+        /// The Amazon S3 location (bucket and prefix). For example:
+        /// `s3://provider_bucket/DOC-EXAMPLE-BUCKET`
         ///
         /// CloudFormation property
         /// [`IntermediateS3Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-intermediatesourceconfiguration.html#cfn-entityresolution-idmappingworkflow-intermediatesourceconfiguration-intermediates3path),
@@ -532,8 +535,8 @@ pub mod id_mapping_workflow {
         }
     }
 
-    /// A list of `IdMappingWorkflowOutputSource` objects, each of which contains fields `outputS3Path`
-    /// and `KMSArn` .
+    /// A list of `IdMappingWorkflowOutputSource` objects, each of which contains fields
+    /// `outputS3Path` and `KMSArn` .
     ///
     /// CloudFormation property type
     /// [`IdMappingWorkflowOutputSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idmappingworkflow-idmappingworkflowoutputsource.html)
@@ -618,8 +621,8 @@ pub struct CfnIdNamespaceProps {
     /// CloudFormation property
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idnamespace.html#cfn-entityresolution-idnamespace-description).
     pub description: Option<Str>,
-    /// Determines the properties of `IdMappingWorflow` where this `IdNamespace` can be used as a `Source`
-    /// or a `Target` .
+    /// Determines the properties of `IdMappingWorflow` where this `IdNamespace` can be used as a
+    /// `Source` or a `Target` .
     ///
     /// CloudFormation property
     /// [`IdMappingWorkflowProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-idnamespace.html#cfn-entityresolution-idnamespace-idmappingworkflowproperties).
@@ -839,8 +842,8 @@ pub mod id_namespace {
     /// [`NamespaceRuleBasedProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-namespacerulebasedproperties.html)
     /// of [`AWS::EntityResolution::IdNamespace`](super::CfnIdNamespace).
     pub struct NamespaceRuleBasedProperties {
-        /// The comparison type. You can either choose `ONE_TO_ONE` or `MANY_TO_MANY` as the `attributeMatchingModel`
-        /// .
+        /// The comparison type. You can either choose `ONE_TO_ONE` or `MANY_TO_MANY` as the
+        /// `attributeMatchingModel` .
         ///
         /// CloudFormation property
         /// [`AttributeMatchingModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-idnamespace-namespacerulebasedproperties.html#cfn-entityresolution-idnamespace-namespacerulebasedproperties-attributematchingmodel).
@@ -989,8 +992,8 @@ pub struct CfnMatchingWorkflowProps {
     /// CloudFormation property
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-matchingworkflow.html#cfn-entityresolution-matchingworkflow-description).
     pub description: Option<Str>,
-    /// Optional. An object that defines the incremental run type. This object contains only the `incrementalRunType`
-    /// field, which appears as "Automatic" in the console.
+    /// Optional. An object that defines the incremental run type. This object contains only the
+    /// `incrementalRunType` field, which appears as "Automatic" in the console.
     ///
     /// CloudFormation property
     /// [`IncrementalRunConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-matchingworkflow.html#cfn-entityresolution-matchingworkflow-incrementalrunconfig).
@@ -1001,8 +1004,8 @@ pub struct CfnMatchingWorkflowProps {
     /// [`InputSourceConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-matchingworkflow.html#cfn-entityresolution-matchingworkflow-inputsourceconfig),
     /// required.
     pub input_source_config: List<matching_workflow::InputSource>,
-    /// A list of `OutputSource` objects, each of which contains fields `outputS3Path` , `applyNormalization`
-    /// , `KMSArn` , and `output` .
+    /// A list of `OutputSource` objects, each of which contains fields `outputS3Path` ,
+    /// `applyNormalization` , `KMSArn` , and `output` .
     ///
     /// CloudFormation property
     /// [`OutputSourceConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-entityresolution-matchingworkflow.html#cfn-entityresolution-matchingworkflow-outputsourceconfig),
@@ -1201,8 +1204,8 @@ pub mod matching_workflow {
     /// [`RuleBasedProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-rulebasedproperties.html)
     /// of [`AWS::EntityResolution::MatchingWorkflow`](super::CfnMatchingWorkflow).
     pub struct RuleBasedProperties {
-        /// The comparison type. You can choose `ONE_TO_ONE` or `MANY_TO_MANY` as the `attributeMatchingModel`
-        /// .
+        /// The comparison type. You can choose `ONE_TO_ONE` or `MANY_TO_MANY` as the
+        /// `attributeMatchingModel` .
         ///
         /// CloudFormation property
         /// [`AttributeMatchingModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-rulebasedproperties.html#cfn-entityresolution-matchingworkflow-rulebasedproperties-attributematchingmodel),
@@ -1617,8 +1620,8 @@ pub mod matching_workflow {
         }
     }
 
-    /// An object containing the `providerServiceARN` , `intermediateSourceConfiguration` , and `providerConfiguration`
-    /// .
+    /// An object containing the `providerServiceARN` , `intermediateSourceConfiguration` , and
+    /// `providerConfiguration` .
     ///
     /// CloudFormation property type
     /// [`ProviderProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-providerproperties.html)
@@ -1673,7 +1676,8 @@ pub mod matching_workflow {
     /// [`IntermediateSourceConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-intermediatesourceconfiguration.html)
     /// of [`AWS::EntityResolution::MatchingWorkflow`](super::CfnMatchingWorkflow).
     pub struct IntermediateSourceConfiguration {
-        /// The Amazon S3 location (bucket and prefix). For example: `s3://provider_bucket/DOC-EXAMPLE-BUCKET`
+        /// The Amazon S3 location (bucket and prefix). For example:
+        /// `s3://provider_bucket/DOC-EXAMPLE-BUCKET`
         ///
         /// CloudFormation property
         /// [`IntermediateS3Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-intermediatesourceconfiguration.html#cfn-entityresolution-matchingworkflow-intermediatesourceconfiguration-intermediates3path),
@@ -1700,8 +1704,8 @@ pub mod matching_workflow {
         }
     }
 
-    /// Optional. An object that defines the incremental run type. This object contains only the `incrementalRunType`
-    /// field, which appears as "Automatic" in the console.
+    /// Optional. An object that defines the incremental run type. This object contains only the
+    /// `incrementalRunType` field, which appears as "Automatic" in the console.
     ///
     /// CloudFormation property type
     /// [`IncrementalRunConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-matchingworkflow-incrementalrunconfig.html)
@@ -1953,8 +1957,9 @@ impl crate::Cfn<markers::SchemaMapping> {
 pub mod schema_mapping {
     use crate::kinds::{Bool, IntoValue, Str, set};
 
-    /// A configuration object for defining input data fields in AWS Entity Resolution . The `SchemaInputAttribute`
-    /// specifies how individual fields in your input data should be processed and matched.
+    /// A configuration object for defining input data fields in AWS Entity Resolution . The
+    /// `SchemaInputAttribute` specifies how individual fields in your input data should be
+    /// processed and matched.
     ///
     /// CloudFormation property type
     /// [`SchemaInputAttribute`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-entityresolution-schemamapping-schemainputattribute.html)

@@ -57,7 +57,8 @@ pub mod markers {
 /// [`AWS::Events::ApiDestination`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-apidestination.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApiDestination::new`, `CfnApiDestinationProps` and the attributes need the cargo feature `events`.
+/// `CfnApiDestination::new`, `CfnApiDestinationProps` and the attributes need the cargo feature
+/// `events`.
 pub type CfnApiDestination = crate::Cfn<markers::ApiDestination>;
 
 /// Creates an archive of events with the specified settings. When you create an archive,
@@ -80,7 +81,8 @@ pub type CfnArchive = crate::Cfn<markers::Archive>;
 /// [`AWS::Events::Connection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-connection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature `events`.
+/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature
+/// `events`.
 pub type CfnConnection = crate::Cfn<markers::Connection>;
 
 /// A global endpoint used to improve your application's availability by making it
@@ -115,7 +117,8 @@ pub type CfnEventBus = crate::Cfn<markers::EventBus>;
 /// [`AWS::Events::EventBusPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbuspolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEventBusPolicy::new`, `CfnEventBusPolicyProps` and the attributes need the cargo feature `events`.
+/// `CfnEventBusPolicy::new`, `CfnEventBusPolicyProps` and the attributes need the cargo feature
+/// `events`.
 pub type CfnEventBusPolicy = crate::Cfn<markers::EventBusPolicy>;
 
 /// Creates or updates the specified rule. Rules are enabled by default, or based on value of
@@ -286,8 +289,8 @@ pub struct CfnArchiveProps {
     /// [`SourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-archive.html#cfn-events-archive-sourcearn),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnEventBus`](crate::events::CfnEventBus) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnEventBus`](crate::events::CfnEventBus) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub source_arn: Id<crate::events::CfnEventBus>,
 }
 
@@ -991,9 +994,9 @@ pub struct CfnEndpointProps {
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-endpoint.html#cfn-events-endpoint-name);
     /// changing it replaces the resource.
     pub name: Option<Str>,
-    /// Whether event replication was enabled or disabled for this endpoint. The default state is `ENABLED`
-    /// which means you must supply a `RoleArn` . If you don't have a `RoleArn` or you don't want
-    /// event replication enabled, set the state to `DISABLED` .
+    /// Whether event replication was enabled or disabled for this endpoint. The default state is
+    /// `ENABLED` which means you must supply a `RoleArn` . If you don't have a `RoleArn` or you
+    /// don't want event replication enabled, set the state to `DISABLED` .
     ///
     /// CloudFormation property
     /// [`ReplicationConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-endpoint.html#cfn-events-endpoint-replicationconfig).
@@ -1445,8 +1448,8 @@ impl crate::Cfn<markers::EventBus> {
         gs_core::Value::GetAtt(self.node(), "Policy".into())
     }
 
-    /// The ARN of the event bus, such as `arn:aws:events:us-east-2:123456789012:event-bus/aws.partner/PartnerName/acct1/repo1`
-    /// .
+    /// The ARN of the event bus, such as
+    /// `arn:aws:events:us-east-2:123456789012:event-bus/aws.partner/PartnerName/acct1/repo1` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbus.html#aws-resource-events-eventbus-return-values).
@@ -1596,8 +1599,8 @@ pub struct CfnEventBusPolicyProps {
     /// Deprecated by CloudFormation.
     pub principal: Option<Str>,
     /// A JSON string that describes the permission policy statement. You can include a `Policy`
-    /// parameter in the request instead of using the `StatementId` , `Action` , `Principal` , or `Condition`
-    /// parameters.
+    /// parameter in the request instead of using the `StatementId` , `Action` , `Principal` , or
+    /// `Condition` parameters.
     ///
     /// CloudFormation property
     /// [`Statement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-events-eventbuspolicy.html#cfn-events-eventbuspolicy-statement).
@@ -1963,8 +1966,8 @@ pub mod rule {
         /// [`InputTransformer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-target.html#cfn-events-rule-target-inputtransformer).
         pub input_transformer: Option<InputTransformer>,
         /// The custom parameter you can use to control the shard assignment, when the target is a
-        /// Kinesis data stream. If you do not include this parameter, the default is to use the `eventId`
-        /// as the partition key.
+        /// Kinesis data stream. If you do not include this parameter, the default is to use the
+        /// `eventId` as the partition key.
         ///
         /// CloudFormation property
         /// [`KinesisParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-target.html#cfn-events-rule-target-kinesisparameters).
@@ -2488,8 +2491,8 @@ pub mod rule {
     }
 
     /// This structure specifies the VPC subnets and security groups for the task, and whether a
-    /// public IP address is to be used. This structure is relevant only for ECS tasks that use the `awsvpc`
-    /// network mode.
+    /// public IP address is to be used. This structure is relevant only for ECS tasks that use the
+    /// `awsvpc` network mode.
     ///
     /// CloudFormation property type
     /// [`AwsVpcConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-awsvpcconfiguration.html)
@@ -2728,8 +2731,8 @@ pub mod rule {
         /// [`InputPathsMap`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-inputtransformer.html#cfn-events-rule-inputtransformer-inputpathsmap).
         pub input_paths_map: Option<Map<Str>>,
         /// Input template where you specify placeholders that will be filled with the values of the
-        /// keys from `InputPathsMap` to customize the data sent to the target. Enclose each `InputPathsMaps`
-        /// value in brackets: \< *value* \>
+        /// keys from `InputPathsMap` to customize the data sent to the target. Enclose each
+        /// `InputPathsMaps` value in brackets: \< *value* \>
         ///
         /// CloudFormation property
         /// [`InputTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-inputtransformer.html#cfn-events-rule-inputtransformer-inputtemplate),
@@ -2890,8 +2893,8 @@ pub mod rule {
         /// [`MaximumEventAgeInSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-retrypolicy.html#cfn-events-rule-retrypolicy-maximumeventageinseconds).
         pub maximum_event_age_in_seconds: Option<Int>,
         /// The maximum number of retry attempts to make before the request fails. Retry attempts
-        /// continue until either the maximum number of attempts is made or until the duration of the `MaximumEventAgeInSeconds`
-        /// is met.
+        /// continue until either the maximum number of attempts is made or until the duration of the
+        /// `MaximumEventAgeInSeconds` is met.
         ///
         /// CloudFormation property
         /// [`MaximumRetryAttempts`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-retrypolicy.html#cfn-events-rule-retrypolicy-maximumretryattempts).
@@ -2975,8 +2978,8 @@ pub mod rule {
         /// [`Key`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-runcommandtarget.html#cfn-events-rule-runcommandtarget-key),
         /// required.
         pub key: Str,
-        /// If `Key` is `tag:` *tag-key* , `Values` is a list of tag values. If `Key` is `InstanceIds` , `Values`
-        /// is a list of Amazon EC2 instance IDs.
+        /// If `Key` is `tag:` *tag-key* , `Values` is a list of tag values. If `Key` is `InstanceIds` ,
+        /// `Values` is a list of Amazon EC2 instance IDs.
         ///
         /// CloudFormation property
         /// [`Values`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-events-rule-runcommandtarget.html#cfn-events-rule-runcommandtarget-values),

@@ -43,7 +43,8 @@ pub mod markers {
 /// [`AWS::EventSchemas::Discoverer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-discoverer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDiscoverer::new`, `CfnDiscovererProps` and the attributes need the cargo feature `eventschemas`.
+/// `CfnDiscoverer::new`, `CfnDiscovererProps` and the attributes need the cargo feature
+/// `eventschemas`.
 pub type CfnDiscoverer = crate::Cfn<markers::Discoverer>;
 
 /// Use the `AWS::EventSchemas::Registry` to specify a schema registry. Schema registries are
@@ -54,7 +55,8 @@ pub type CfnDiscoverer = crate::Cfn<markers::Discoverer>;
 /// [`AWS::EventSchemas::Registry`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-registry.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRegistry::new`, `CfnRegistryProps` and the attributes need the cargo feature `eventschemas`.
+/// `CfnRegistry::new`, `CfnRegistryProps` and the attributes need the cargo feature
+/// `eventschemas`.
 pub type CfnRegistry = crate::Cfn<markers::Registry>;
 
 /// Use the `AWS::EventSchemas::RegistryPolicy` resource to specify resource-based policies for
@@ -64,7 +66,8 @@ pub type CfnRegistry = crate::Cfn<markers::Registry>;
 /// [`AWS::EventSchemas::RegistryPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-registrypolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRegistryPolicy::new`, `CfnRegistryPolicyProps` and the attributes need the cargo feature `eventschemas`.
+/// `CfnRegistryPolicy::new`, `CfnRegistryPolicyProps` and the attributes need the cargo feature
+/// `eventschemas`.
 pub type CfnRegistryPolicy = crate::Cfn<markers::RegistryPolicy>;
 
 /// Use the `AWS::EventSchemas::Schema` resource to specify an event schema.
@@ -98,8 +101,8 @@ pub struct CfnDiscovererProps {
     /// [`SourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-discoverer.html#cfn-eventschemas-discoverer-sourcearn),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnEventBus`](crate::events::CfnEventBus) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnEventBus`](crate::events::CfnEventBus) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub source_arn: Id<crate::events::CfnEventBus>,
     /// Tags associated with the resource.
     ///
@@ -258,8 +261,8 @@ pub struct CfnRegistryProps {
     /// [`RegistryName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventschemas-registry.html#cfn-eventschemas-registry-registryname);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnRegistryPolicy`](crate::eventschemas::CfnRegistryPolicy) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnRegistryPolicy`](crate::eventschemas::CfnRegistryPolicy) handle (written as its
+    /// `Ref`), or a string or token.
     pub registry_name: Option<Id<crate::eventschemas::CfnRegistryPolicy>>,
     /// Tags to associate with the registry.
     ///

@@ -52,7 +52,8 @@ pub type CfnEventBus = crate::Cfn<markers::EventBus>;
 /// [`AWS::EventsV2::EventSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-eventsource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEventSource::new`, `CfnEventSourceProps` and the attributes need the cargo feature `eventsv2`.
+/// `CfnEventSource::new`, `CfnEventSourceProps` and the attributes need the cargo feature
+/// `eventsv2`.
 pub type CfnEventSource = crate::Cfn<markers::EventSource>;
 
 /// Resource type definition for AWS::EventsV2::ResourcePolicy, the resource policy of an Amazon
@@ -70,7 +71,8 @@ pub type CfnEventSource = crate::Cfn<markers::EventSource>;
 /// [`AWS::EventsV2::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `eventsv2`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `eventsv2`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Resource type definition for AWS::EventsV2::Subscriber, an Amazon EventBridge subscription
@@ -81,7 +83,8 @@ pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 /// [`AWS::EventsV2::Subscriber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-eventsv2-subscriber.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSubscriber::new`, `CfnSubscriberProps` and the attributes need the cargo feature `eventsv2`.
+/// `CfnSubscriber::new`, `CfnSubscriberProps` and the attributes need the cargo feature
+/// `eventsv2`.
 pub type CfnSubscriber = crate::Cfn<markers::Subscriber>;
 
 /// The properties of an

@@ -47,7 +47,8 @@ pub mod markers {
 /// [`AWS::Evidently::Experiment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-experiment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnExperiment::new`, `CfnExperimentProps` and the attributes need the cargo feature `evidently`.
+/// `CfnExperiment::new`, `CfnExperimentProps` and the attributes need the cargo feature
+/// `evidently`.
 pub type CfnExperiment = crate::Cfn<markers::Experiment>;
 
 /// Creates or updates an Evidently *feature* that you want to launch or test. You can define up
@@ -135,8 +136,8 @@ pub struct CfnExperimentProps {
     pub project: Str,
     /// When Evidently assigns a particular user session to an experiment, it must use a
     /// randomization ID to determine which variation the user session is served. This randomization
-    /// ID is a combination of the entity ID and `randomizationSalt` . If you omit `randomizationSalt`
-    /// , Evidently uses the experiment name as the `randomizationSalt` .
+    /// ID is a combination of the entity ID and `randomizationSalt` . If you omit
+    /// `randomizationSalt` , Evidently uses the experiment name as the `randomizationSalt` .
     ///
     /// CloudFormation property
     /// [`RandomizationSalt`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-experiment.html#cfn-evidently-experiment-randomizationsalt).
@@ -245,7 +246,8 @@ impl crate::Cfn<markers::Experiment> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the experiment. For example, `arn:aws:evidently:us-west-2:0123455678912:project/myProject/experiment/myExperiment`
+    /// The ARN of the experiment. For example,
+    /// `arn:aws:evidently:us-west-2:0123455678912:project/myProject/experiment/myExperiment`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-experiment.html#aws-resource-evidently-experiment-return-values).
@@ -274,8 +276,8 @@ pub mod experiment {
         /// CloudFormation property
         /// [`AnalysisCompleteTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-evidently-experiment-runningstatusobject.html#cfn-evidently-experiment-runningstatusobject-analysiscompletetime).
         pub analysis_complete_time: Option<Str>,
-        /// If you are using CloudFormation to stop this experiment, specify either `COMPLETED` or `CANCELLED`
-        /// here to indicate how to classify this experiment.
+        /// If you are using CloudFormation to stop this experiment, specify either `COMPLETED` or
+        /// `CANCELLED` here to indicate how to classify this experiment.
         ///
         /// CloudFormation property
         /// [`DesiredState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-evidently-experiment-runningstatusobject.html#cfn-evidently-experiment-runningstatusobject-desiredstate).
@@ -664,8 +666,8 @@ impl crate::Cfn<markers::Feature> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the feature. For example, `arn:aws:evidently:us-west-2:0123455678912:project/myProject/feature/myFeature`
-    /// .
+    /// The ARN of the feature. For example,
+    /// `arn:aws:evidently:us-west-2:0123455678912:project/myProject/feature/myFeature` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-feature.html#aws-resource-evidently-feature-return-values).
@@ -917,7 +919,8 @@ impl crate::Cfn<markers::Launch> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the launch. For example, `arn:aws:evidently:us-west-2:0123455678912:project/myProject/launch/myLaunch`
+    /// The ARN of the launch. For example,
+    /// `arn:aws:evidently:us-west-2:0123455678912:project/myProject/launch/myLaunch`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-launch.html#aws-resource-evidently-launch-return-values).
@@ -938,9 +941,9 @@ pub mod launch {
     /// [`ExecutionStatusObject`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-evidently-launch-executionstatusobject.html)
     /// of [`AWS::Evidently::Launch`](super::CfnLaunch).
     pub struct ExecutionStatusObject {
-        /// If you are using CloudFormation to stop this launch, specify either `COMPLETED` or `CANCELLED`
-        /// here to indicate how to classify this experiment. If you omit this parameter, the default of `COMPLETED`
-        /// is used.
+        /// If you are using CloudFormation to stop this launch, specify either `COMPLETED` or
+        /// `CANCELLED` here to indicate how to classify this experiment. If you omit this parameter,
+        /// the default of `COMPLETED` is used.
         ///
         /// CloudFormation property
         /// [`DesiredState`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-evidently-launch-executionstatusobject.html#cfn-evidently-launch-executionstatusobject-desiredstate).
@@ -1351,7 +1354,8 @@ impl crate::Cfn<markers::Project> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the project. For example, `arn:aws:evidently:us-west-2:0123455678912:project/myProject`
+    /// The ARN of the project. For example,
+    /// `arn:aws:evidently:us-west-2:0123455678912:project/myProject`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-project.html#aws-resource-evidently-project-return-values).
@@ -1589,7 +1593,8 @@ impl crate::Cfn<markers::Segment> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the segment. For example, `arn:aws:evidently:us-west-2:123456789012:segment/australiaSegment`
+    /// The ARN of the segment. For example,
+    /// `arn:aws:evidently:us-west-2:123456789012:segment/australiaSegment`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evidently-segment.html#aws-resource-evidently-segment-return-values).

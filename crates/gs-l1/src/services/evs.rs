@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::EVS::Environment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature `evs`.
+/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature
+/// `evs`.
 pub type CfnEnvironment = crate::Cfn<markers::Environment>;
 
 /// The properties of an
@@ -225,8 +226,8 @@ impl crate::Cfn<markers::Environment> {
         gs_core::Value::GetAtt(self.node(), "Checks".into())
     }
 
-    /// The Amazon Resource Name (ARN) that is associated with the environment. For example: `arn:aws:evs:us-east-1:000000000000:environment/env-1234567890`
-    /// .
+    /// The Amazon Resource Name (ARN) that is associated with the environment. For example:
+    /// `arn:aws:evs:us-east-1:000000000000:environment/env-1234567890` .
     ///
     /// `Fn::GetAtt` of
     /// [`EnvironmentArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html#aws-resource-evs-environment-return-values).
@@ -255,8 +256,8 @@ impl crate::Cfn<markers::Environment> {
         gs_core::Value::GetAtt(self.node(), "EnvironmentState".into())
     }
 
-    /// A detailed description of the `environmentState` of an environment. For example: `Environment
-    /// successfully created` .
+    /// A detailed description of the `environmentState` of an environment. For example:
+    /// `Environment successfully created` .
     ///
     /// `Fn::GetAtt` of
     /// [`StateDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-evs-environment.html#aws-resource-evs-environment-return-values).
@@ -372,8 +373,8 @@ pub mod environment {
         /// [`Hcx`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-evs-environment-initialvlans.html#cfn-evs-environment-initialvlans-hcx),
         /// required.
         pub hcx: InitialVlanInfo,
-        /// A unique ID for a network access control list that the HCX VLAN uses. Required when `isHcxPublic`
-        /// is set to `true` .
+        /// A unique ID for a network access control list that the HCX VLAN uses. Required when
+        /// `isHcxPublic` is set to `true` .
         ///
         /// CloudFormation property
         /// [`HcxNetworkAclId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-evs-environment-initialvlans.html#cfn-evs-environment-initialvlans-hcxnetworkaclid).

@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::FinSpace::Environment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-finspace-environment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature `finspace`.
+/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature
+/// `finspace`.
 pub type CfnEnvironment = crate::Cfn<markers::Environment>;
 
 /// The properties of an

@@ -36,8 +36,8 @@ pub mod markers {
 pub type CfnExperimentTemplate = crate::Cfn<markers::ExperimentTemplate>;
 
 /// Creates a target account configuration for the experiment template. A target account
-/// configuration is required when `accountTargeting` of `experimentOptions` is set to `multi-account`
-/// . For more information, see [experiment
+/// configuration is required when `accountTargeting` of `experimentOptions` is set to
+/// `multi-account` . For more information, see [experiment
 /// options](https://docs.aws.amazon.com/fis/latest/userguide/experiment-options.html) in the *AWS
 /// Fault Injection Service User Guide* .
 ///
@@ -262,8 +262,8 @@ pub mod experiment_template {
         /// CloudFormation property
         /// [`Value`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fis-experimenttemplate-experimenttemplatestopcondition.html#cfn-fis-experimenttemplate-experimenttemplatestopcondition-value).
         ///
-        /// Takes a [`CfnCompositeAlarm`](crate::cloudwatch::CfnCompositeAlarm) handle (written as `Fn::GetAtt`
-        /// of its `Arn`), or a string or token.
+        /// Takes a [`CfnCompositeAlarm`](crate::cloudwatch::CfnCompositeAlarm) handle (written as
+        /// `Fn::GetAtt` of its `Arn`), or a string or token.
         pub value: Option<Id<crate::cloudwatch::CfnCompositeAlarm>>,
     }
 
@@ -458,8 +458,8 @@ pub mod experiment_template {
         /// [`LogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fis-experimenttemplate-cloudwatchlogsconfiguration.html#cfn-fis-experimenttemplate-cloudwatchlogsconfiguration-loggrouparn),
         /// required.
         ///
-        /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub log_group_arn: Id<crate::logs::CfnLogGroup>,
     }
 

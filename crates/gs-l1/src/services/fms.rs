@@ -76,7 +76,8 @@ pub type CfnPolicy = crate::Cfn<markers::Policy>;
 /// [`AWS::FMS::ProtocolsList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-protocolslist.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProtocolsList::new`, `CfnProtocolsListProps` and the attributes need the cargo feature `fms`.
+/// `CfnProtocolsList::new`, `CfnProtocolsListProps` and the attributes need the cargo feature
+/// `fms`.
 pub type CfnProtocolsList = crate::Cfn<markers::ProtocolsList>;
 
 /// A set of resources to include in a policy.
@@ -85,7 +86,8 @@ pub type CfnProtocolsList = crate::Cfn<markers::ProtocolsList>;
 /// [`AWS::FMS::ResourceSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-resourceset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourceSet::new`, `CfnResourceSetProps` and the attributes need the cargo feature `fms`.
+/// `CfnResourceSet::new`, `CfnResourceSetProps` and the attributes need the cargo feature
+/// `fms`.
 pub type CfnResourceSet = crate::Cfn<markers::ResourceSet>;
 
 /// The properties of an
@@ -391,8 +393,8 @@ pub struct CfnPolicyProps {
     /// The type of resource protected by or in scope of the policy. This is in the format shown in
     /// the [AWS Resource Types
     /// Reference](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-template-resource-type-ref.html)
-    /// . To apply this policy to multiple resource types, specify a resource type of `ResourceTypeList`
-    /// and then specify the resource types in a `ResourceTypeList` .
+    /// . To apply this policy to multiple resource types, specify a resource type of
+    /// `ResourceTypeList` and then specify the resource types in a `ResourceTypeList` .
     ///
     /// CloudFormation property
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fms-policy.html#cfn-fms-policy-resourcetype).
@@ -845,8 +847,9 @@ pub mod policy {
         }
     }
 
-    /// Defines a Firewall Manager network ACL policy. This is used in the `PolicyOption` of a `SecurityServicePolicyData`
-    /// for a `Policy` , when the `SecurityServicePolicyData` type is set to `NETWORK_ACL_COMMON` .
+    /// Defines a Firewall Manager network ACL policy. This is used in the `PolicyOption` of a
+    /// `SecurityServicePolicyData` for a `Policy` , when the `SecurityServicePolicyData` type is
+    /// set to `NETWORK_ACL_COMMON` .
     ///
     /// CloudFormation property type
     /// [`NetworkAclCommonPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fms-policy-networkaclcommonpolicy.html)

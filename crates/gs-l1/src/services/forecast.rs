@@ -43,7 +43,8 @@ pub type CfnDataset = crate::Cfn<markers::Dataset>;
 /// [`AWS::Forecast::DatasetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-forecast-datasetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDatasetGroup::new`, `CfnDatasetGroupProps` and the attributes need the cargo feature `forecast`.
+/// `CfnDatasetGroup::new`, `CfnDatasetGroupProps` and the attributes need the cargo feature
+/// `forecast`.
 pub type CfnDatasetGroup = crate::Cfn<markers::DatasetGroup>;
 
 /// The properties of an

@@ -56,7 +56,8 @@ pub mod markers {
 /// [`AWS::FraudDetector::Detector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-detector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDetector::new`, `CfnDetectorProps` and the attributes need the cargo feature `frauddetector`.
+/// `CfnDetector::new`, `CfnDetectorProps` and the attributes need the cargo feature
+/// `frauddetector`.
 pub type CfnDetector = crate::Cfn<markers::Detector>;
 
 /// Manages an entity type. An entity represents who is performing the event. As part of a fraud
@@ -68,7 +69,8 @@ pub type CfnDetector = crate::Cfn<markers::Detector>;
 /// [`AWS::FraudDetector::EntityType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-entitytype.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEntityType::new`, `CfnEntityTypeProps` and the attributes need the cargo feature `frauddetector`.
+/// `CfnEntityType::new`, `CfnEntityTypeProps` and the attributes need the cargo feature
+/// `frauddetector`.
 pub type CfnEntityType = crate::Cfn<markers::EntityType>;
 
 /// Manages an event type. An event is a business activity that is evaluated for fraud risk.
@@ -82,7 +84,8 @@ pub type CfnEntityType = crate::Cfn<markers::EntityType>;
 /// [`AWS::FraudDetector::EventType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-eventtype.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEventType::new`, `CfnEventTypeProps` and the attributes need the cargo feature `frauddetector`.
+/// `CfnEventType::new`, `CfnEventTypeProps` and the attributes need the cargo feature
+/// `frauddetector`.
 pub type CfnEventType = crate::Cfn<markers::EventType>;
 
 /// Creates or updates label. A label classifies an event as fraudulent or legitimate. Labels
@@ -111,7 +114,8 @@ pub type CfnList = crate::Cfn<markers::List>;
 /// [`AWS::FraudDetector::Outcome`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-outcome.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnOutcome::new`, `CfnOutcomeProps` and the attributes need the cargo feature `frauddetector`.
+/// `CfnOutcome::new`, `CfnOutcomeProps` and the attributes need the cargo feature
+/// `frauddetector`.
 pub type CfnOutcome = crate::Cfn<markers::Outcome>;
 
 /// Manages a variable.
@@ -120,7 +124,8 @@ pub type CfnOutcome = crate::Cfn<markers::Outcome>;
 /// [`AWS::FraudDetector::Variable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-frauddetector-variable.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVariable::new`, `CfnVariableProps` and the attributes need the cargo feature `frauddetector`.
+/// `CfnVariable::new`, `CfnVariableProps` and the attributes need the cargo feature
+/// `frauddetector`.
 pub type CfnVariable = crate::Cfn<markers::Variable>;
 
 /// The properties of an

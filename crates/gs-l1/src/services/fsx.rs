@@ -253,8 +253,8 @@ impl crate::Cfn<markers::Backup> {
 #[cfg(feature = "fsx")]
 pub struct CfnDataRepositoryAssociationProps {
     /// A boolean flag indicating whether an import data repository task to import metadata should
-    /// run after the data repository association is created. The task runs if this flag is set to `true`
-    /// .
+    /// run after the data repository association is created. The task runs if this flag is set to
+    /// `true` .
     ///
     /// CloudFormation property
     /// [`BatchImportMetaDataOnCreate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-datarepositoryassociation.html#cfn-fsx-datarepositoryassociation-batchimportmetadataoncreate);
@@ -275,11 +275,11 @@ pub struct CfnDataRepositoryAssociationProps {
     /// required; changing it replaces the resource.
     pub file_system_id: Str,
     /// A path on the Amazon FSx for Lustre file system that points to a high-level directory (such
-    /// as `/ns1/` ) or subdirectory (such as `/ns1/subdir/` ) that will be mapped 1-1 with `DataRepositoryPath`
-    /// . The leading forward slash in the name is required. Two data repository associations cannot
-    /// have overlapping file system paths. For example, if a data repository is associated with
-    /// file system path `/ns1/` , then you cannot link another data repository with file system
-    /// path `/ns1/ns2` .
+    /// as `/ns1/` ) or subdirectory (such as `/ns1/subdir/` ) that will be mapped 1-1 with
+    /// `DataRepositoryPath` . The leading forward slash in the name is required. Two data
+    /// repository associations cannot have overlapping file system paths. For example, if a data
+    /// repository is associated with file system path `/ns1/` , then you cannot link another data
+    /// repository with file system path `/ns1/ns2` .
     ///
     /// CloudFormation property
     /// [`FileSystemPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-datarepositoryassociation.html#cfn-fsx-datarepositoryassociation-filesystempath),
@@ -951,8 +951,8 @@ pub struct CfnFileSystemProps {
     /// [`BackupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-backupid);
     /// changing it replaces the resource.
     pub backup_id: Option<Str>,
-    /// The type of Amazon FSx file system, which can be `LUSTRE` , `WINDOWS` , `ONTAP` , or `OPENZFS`
-    /// .
+    /// The type of Amazon FSx file system, which can be `LUSTRE` , `WINDOWS` , `ONTAP` , or
+    /// `OPENZFS` .
     ///
     /// CloudFormation property
     /// [`FileSystemType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-filesystemtype),
@@ -1007,8 +1007,8 @@ pub struct CfnFileSystemProps {
     /// CloudFormation property
     /// [`StorageCapacity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-storagecapacity).
     pub storage_capacity: Option<Int>,
-    /// Sets the storage class for the file system that you're creating. Valid values are `SSD` , `HDD`
-    /// , and `INTELLIGENT_TIERING` .
+    /// Sets the storage class for the file system that you're creating. Valid values are `SSD` ,
+    /// `HDD` , and `INTELLIGENT_TIERING` .
     ///
     /// CloudFormation property
     /// [`StorageType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-fsx-filesystem.html#cfn-fsx-filesystem-storagetype).
@@ -1016,9 +1016,9 @@ pub struct CfnFileSystemProps {
     /// Specifies the IDs of the subnets that the file system will be accessible from. For Windows
     /// and ONTAP `MULTI_AZ_1` deployment types,provide exactly two subnet IDs, one for the
     /// preferred file server and one for the standby file server. You specify one of these subnets
-    /// as the preferred subnet using the `WindowsConfiguration > PreferredSubnetID` or `OntapConfiguration >
-    /// PreferredSubnetID` properties. For more information about Multi-AZ file system
-    /// configuration, see [Availability and durability: Single-AZ and Multi-AZ file
+    /// as the preferred subnet using the `WindowsConfiguration > PreferredSubnetID` or
+    /// `OntapConfiguration > PreferredSubnetID` properties. For more information about Multi-AZ
+    /// file system configuration, see [Availability and durability: Single-AZ and Multi-AZ file
     /// systems](https://docs.aws.amazon.com/fsx/latest/WindowsGuide/high-availability-multiAZ.html)
     /// in the *Amazon FSx for Windows User Guide* and [Availability and
     /// durability](https://docs.aws.amazon.com/fsx/latest/ONTAPGuide/high-availability-multiAZ.html)
@@ -1172,15 +1172,15 @@ pub mod file_system {
     pub struct LustreConfiguration {
         /// (Optional) When you create your file system, your existing S3 objects appear as file and
         /// directory listings. Use this property to choose how Amazon FSx keeps your file and directory
-        /// listings up to date as you add or modify objects in your linked S3 bucket. `AutoImportPolicy`
-        /// can have the following values:
+        /// listings up to date as you add or modify objects in your linked S3 bucket.
+        /// `AutoImportPolicy` can have the following values:
         ///
         /// CloudFormation property
         /// [`AutoImportPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-autoimportpolicy).
         pub auto_import_policy: Option<Str>,
         /// The number of days to retain automatic backups. Setting this property to `0` disables
-        /// automatic backups. You can retain automatic backups for a maximum of 90 days. The default is `0`
-        /// .
+        /// automatic backups. You can retain automatic backups for a maximum of 90 days. The default is
+        /// `0` .
         ///
         /// CloudFormation property
         /// [`AutomaticBackupRetentionDays`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-automaticbackupretentiondays).
@@ -1212,8 +1212,8 @@ pub mod file_system {
         /// [`DataCompressionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-datacompressiontype).
         pub data_compression_type: Option<Str>,
         /// Specifies the optional provisioned SSD read cache on FSx for Lustre file systems that use
-        /// the Intelligent-Tiering storage class. Required when `StorageType` is set to `INTELLIGENT_TIERING`
-        /// .
+        /// the Intelligent-Tiering storage class. Required when `StorageType` is set to
+        /// `INTELLIGENT_TIERING` .
         ///
         /// CloudFormation property
         /// [`DataReadCacheConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-datareadcacheconfiguration).
@@ -1227,9 +1227,9 @@ pub mod file_system {
         /// changing it replaces the resource.
         pub deployment_type: Option<Str>,
         /// The type of drive cache used by `PERSISTENT_1` file systems that are provisioned with HDD
-        /// storage devices. This parameter is required when storage type is HDD. Set this property to `READ`
-        /// to improve the performance for frequently accessed files by caching up to 20% of the total
-        /// storage capacity of the file system.
+        /// storage devices. This parameter is required when storage type is HDD. Set this property to
+        /// `READ` to improve the performance for frequently accessed files by caching up to 20% of the
+        /// total storage capacity of the file system.
         ///
         /// CloudFormation property
         /// [`DriveCacheType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-lustreconfiguration.html#cfn-fsx-filesystem-lustreconfiguration-drivecachetype);
@@ -1374,8 +1374,8 @@ pub mod file_system {
     /// of [`AWS::FSx::FileSystem`](super::CfnFileSystem).
     pub struct OntapConfiguration {
         /// The number of days to retain automatic backups. Setting this property to `0` disables
-        /// automatic backups. You can retain automatic backups for a maximum of 90 days. The default is `30`
-        /// .
+        /// automatic backups. You can retain automatic backups for a maximum of 90 days. The default is
+        /// `30` .
         ///
         /// CloudFormation property
         /// [`AutomaticBackupRetentionDays`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-ontapconfiguration.html#cfn-fsx-filesystem-ontapconfiguration-automaticbackupretentiondays).
@@ -1424,8 +1424,9 @@ pub mod file_system {
         /// Specifies how many high-availability (HA) pairs of file servers will power your file system.
         /// First-generation file systems are powered by 1 HA pair. Second-generation multi-AZ file
         /// systems are powered by 1 HA pair. Second generation single-AZ file systems are powered by up
-        /// to 12 HA pairs. The default value is 1. The value of this property affects the values of `StorageCapacity`
-        /// , `Iops` , and `ThroughputCapacity` . For more information, see [High-availability (HA)
+        /// to 12 HA pairs. The default value is 1. The value of this property affects the values of
+        /// `StorageCapacity` , `Iops` , and `ThroughputCapacity` . For more information, see
+        /// [High-availability (HA)
         /// pairs](https://docs.aws.amazon.com/fsx/latest/ONTAPGuide/administering-file-systems.html#HA-pairs)
         /// in the FSx for ONTAP user guide. Block storage protocol support (iSCSI and NVMe over TCP) is
         /// disabled on file systems with more than 6 HA pairs. For more information, see [Using block
@@ -1598,8 +1599,8 @@ pub mod file_system {
         /// [`AuditLogConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-auditlogconfiguration).
         pub audit_log_configuration: Option<AuditLogConfiguration>,
         /// The number of days to retain automatic backups. Setting this property to `0` disables
-        /// automatic backups. You can retain automatic backups for a maximum of 90 days. The default is `30`
-        /// .
+        /// automatic backups. You can retain automatic backups for a maximum of 90 days. The default is
+        /// `30` .
         ///
         /// CloudFormation property
         /// [`AutomaticBackupRetentionDays`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-windowsconfiguration.html#cfn-fsx-filesystem-windowsconfiguration-automaticbackupretentiondays).
@@ -1887,8 +1888,8 @@ pub mod file_system {
     /// of [`AWS::FSx::FileSystem`](super::CfnFileSystem).
     pub struct OpenZFSConfiguration {
         /// The number of days to retain automatic backups. Setting this property to `0` disables
-        /// automatic backups. You can retain automatic backups for a maximum of 90 days. The default is `30`
-        /// .
+        /// automatic backups. You can retain automatic backups for a maximum of 90 days. The default is
+        /// `30` .
         ///
         /// CloudFormation property
         /// [`AutomaticBackupRetentionDays`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-openzfsconfiguration.html#cfn-fsx-filesystem-openzfsconfiguration-automaticbackupretentiondays).
@@ -2192,9 +2193,9 @@ pub mod file_system {
     /// [`ClientConfigurations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-clientconfigurations.html)
     /// of [`AWS::FSx::FileSystem`](super::CfnFileSystem).
     pub struct ClientConfigurations {
-        /// A value that specifies who can mount the file system. You can provide a wildcard character ( `*`
-        /// ), an IP address ( `0.0.0.0` ), or a CIDR address ( `192.0.2.0/24` ). By default, Amazon FSx
-        /// uses the wildcard character when specifying the client.
+        /// A value that specifies who can mount the file system. You can provide a wildcard character (
+        /// `*` ), an IP address ( `0.0.0.0` ), or a CIDR address ( `192.0.2.0/24` ). By default, Amazon
+        /// FSx uses the wildcard character when specifying the client.
         ///
         /// CloudFormation property
         /// [`Clients`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-filesystem-clientconfigurations.html#cfn-fsx-filesystem-clientconfigurations-clients);
@@ -3574,10 +3575,10 @@ pub mod volume {
     pub struct OpenZFSConfiguration {
         /// A Boolean value indicating whether tags for the volume should be copied to snapshots. This
         /// value defaults to `false` . If this value is set to `true` , and you do not specify any
-        /// tags, all tags for the original volume are copied over to snapshots. If this value is set to `true`
-        /// , and you do specify one or more tags, only the specified tags for the original volume are
-        /// copied over to snapshots. If you specify one or more tags when creating a new snapshot, no
-        /// tags are copied over from the original volume, regardless of this value.
+        /// tags, all tags for the original volume are copied over to snapshots. If this value is set to
+        /// `true` , and you do specify one or more tags, only the specified tags for the original
+        /// volume are copied over to snapshots. If you specify one or more tags when creating a new
+        /// snapshot, no tags are copied over from the original volume, regardless of this value.
         ///
         /// CloudFormation property
         /// [`CopyTagsToSnapshots`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-copytagstosnapshots).
@@ -3593,8 +3594,8 @@ pub mod volume {
         /// CloudFormation property
         /// [`NfsExports`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-nfsexports).
         pub nfs_exports: Option<List<NfsExports>>,
-        /// To delete the volume's child volumes, snapshots, and clones, use the string `DELETE_CHILD_VOLUMES_AND_SNAPSHOTS`
-        /// .
+        /// To delete the volume's child volumes, snapshots, and clones, use the string
+        /// `DELETE_CHILD_VOLUMES_AND_SNAPSHOTS` .
         ///
         /// CloudFormation property
         /// [`Options`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-options).
@@ -3634,8 +3635,9 @@ pub mod volume {
         /// Sets the maximum storage size in gibibytes (GiB) for the volume. You can specify a quota
         /// that is larger than the storage on the parent volume. A volume quota limits the amount of
         /// storage that the volume can consume to the configured amount, but does not guarantee the
-        /// space will be available on the parent volume. To guarantee quota space, you must also set `StorageCapacityReservationGiB`
-        /// . To *not* specify a storage capacity quota, set this to `-1` .
+        /// space will be available on the parent volume. To guarantee quota space, you must also set
+        /// `StorageCapacityReservationGiB` . To *not* specify a storage capacity quota, set this to
+        /// `-1` .
         ///
         /// CloudFormation property
         /// [`StorageCapacityQuotaGiB`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-volume-openzfsconfiguration.html#cfn-fsx-volume-openzfsconfiguration-storagecapacityquotagib).
@@ -3738,9 +3740,9 @@ pub mod volume {
     /// [`ClientConfigurations`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-volume-clientconfigurations.html)
     /// of [`AWS::FSx::Volume`](super::CfnVolume).
     pub struct ClientConfigurations {
-        /// A value that specifies who can mount the file system. You can provide a wildcard character ( `*`
-        /// ), an IP address ( `0.0.0.0` ), or a CIDR address ( `192.0.2.0/24` ). By default, Amazon FSx
-        /// uses the wildcard character when specifying the client.
+        /// A value that specifies who can mount the file system. You can provide a wildcard character (
+        /// `*` ), an IP address ( `0.0.0.0` ), or a CIDR address ( `192.0.2.0/24` ). By default, Amazon
+        /// FSx uses the wildcard character when specifying the client.
         ///
         /// CloudFormation property
         /// [`Clients`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-volume-clientconfigurations.html#cfn-fsx-volume-clientconfigurations-clients),
@@ -4015,8 +4017,8 @@ pub mod volume {
     pub struct TieringPolicy {
         /// Specifies the number of days that user data in a volume must remain inactive before it is
         /// considered "cold" and moved to the capacity pool. Used with the `AUTO` and `SNAPSHOT_ONLY`
-        /// tiering policies. Enter a whole number between 2 and 183. Default values are 31 days for `AUTO`
-        /// and 2 days for `SNAPSHOT_ONLY` .
+        /// tiering policies. Enter a whole number between 2 and 183. Default values are 31 days for
+        /// `AUTO` and 2 days for `SNAPSHOT_ONLY` .
         ///
         /// CloudFormation property
         /// [`CoolingPeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-volume-tieringpolicy.html#cfn-fsx-volume-tieringpolicy-coolingperiod).
@@ -4077,9 +4079,9 @@ pub mod volume {
         pub autocommit_period: Option<AutocommitPeriod>,
         /// Enables, disables, or permanently disables privileged delete on an FSx for ONTAP SnapLock
         /// Enterprise volume. Enabling privileged delete allows SnapLock administrators to delete write
-        /// once, read many (WORM) files even if they have active retention periods. `PERMANENTLY_DISABLED`
-        /// is a terminal state. If privileged delete is permanently disabled on a SnapLock volume, you
-        /// can't re-enable it. The default value is `DISABLED` .
+        /// once, read many (WORM) files even if they have active retention periods.
+        /// `PERMANENTLY_DISABLED` is a terminal state. If privileged delete is permanently disabled on
+        /// a SnapLock volume, you can't re-enable it. The default value is `DISABLED` .
         ///
         /// CloudFormation property
         /// [`PrivilegedDelete`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-fsx-volume-snaplockconfiguration.html#cfn-fsx-volume-snaplockconfiguration-privilegeddelete).

@@ -101,7 +101,8 @@ pub type CfnBuild = crate::Cfn<markers::Build>;
 /// [`AWS::GameLift::ContainerFleet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnContainerFleet::new`, `CfnContainerFleetProps` and the attributes need the cargo feature `gamelift`.
+/// `CfnContainerFleet::new`, `CfnContainerFleetProps` and the attributes need the cargo feature
+/// `gamelift`.
 pub type CfnContainerFleet = crate::Cfn<markers::ContainerFleet>;
 
 /// The properties that describe a container group resource. You can update all properties of a
@@ -281,7 +282,8 @@ impl crate::Cfn<markers::Alias> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// A unique identifier for the alias. For example, `arn:aws:gamelift:us-west-1::alias/alias-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912`
+    /// A unique identifier for the alias. For example,
+    /// `arn:aws:gamelift:us-west-1::alias/alias-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912`
     ///
     /// `Fn::GetAtt` of
     /// [`AliasId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-alias.html#aws-resource-gamelift-alias-return-values).
@@ -293,8 +295,9 @@ impl crate::Cfn<markers::Alias> {
     /// The Amazon Resource Name (
     /// [ARN](https://docs.aws.amazon.com/AmazonS3/latest/dev/s3-arn-format.html) ) that is assigned
     /// to a Amazon GameLift Servers alias resource and uniquely identifies it. ARNs are unique
-    /// across all Regions. Format is `arn:aws:gamelift:<region>::alias/alias-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912`
-    /// . In a GameLift alias ARN, the resource ID matches the alias ID value.
+    /// across all Regions. Format is
+    /// `arn:aws:gamelift:<region>::alias/alias-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912` . In a
+    /// GameLift alias ARN, the resource ID matches the alias ID value.
     ///
     /// `Fn::GetAtt` of
     /// [`AliasArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-alias.html#aws-resource-gamelift-alias-return-values).
@@ -315,8 +318,8 @@ pub mod alias {
     /// [`RoutingStrategy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-alias-routingstrategy.html)
     /// of [`AWS::GameLift::Alias`](super::CfnAlias).
     pub struct RoutingStrategy {
-        /// A unique identifier for a fleet that the alias points to. If you specify `SIMPLE` for the `Type`
-        /// property, you must specify this property.
+        /// A unique identifier for a fleet that the alias points to. If you specify `SIMPLE` for the
+        /// `Type` property, you must specify this property.
         ///
         /// CloudFormation property
         /// [`FleetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-alias-routingstrategy.html#cfn-gamelift-alias-routingstrategy-fleetid).
@@ -485,8 +488,9 @@ impl crate::Cfn<markers::Build> {
     /// The Amazon Resource Name (
     /// [ARN](https://docs.aws.amazon.com/AmazonS3/latest/dev/s3-arn-format.html) ) that is assigned
     /// to a Amazon GameLift Servers build resource and uniquely identifies it. ARNs are unique
-    /// across all Regions. Format is `arn:aws:gamelift:<region>::build/build-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912`
-    /// . In a GameLift build ARN, the resource ID matches the *BuildId* value.
+    /// across all Regions. Format is
+    /// `arn:aws:gamelift:<region>::build/build-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912` . In a
+    /// GameLift build ARN, the resource ID matches the *BuildId* value.
     ///
     /// `Fn::GetAtt` of
     /// [`BuildArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-build.html#aws-resource-gamelift-build-return-values).
@@ -794,8 +798,9 @@ impl crate::Cfn<markers::ContainerFleet> {
     /// The Amazon Resource Name (
     /// [ARN](https://docs.aws.amazon.com/AmazonS3/latest/dev/s3-arn-format.html) ) that is assigned
     /// to a Amazon GameLift Servers fleet resource and uniquely identifies it. ARNs are unique
-    /// across all Regions. Format is `arn:aws:gamelift:<region>::fleet/fleet-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912`
-    /// . In a GameLift fleet ARN, the resource ID matches the `FleetId` value.
+    /// across all Regions. Format is
+    /// `arn:aws:gamelift:<region>::fleet/fleet-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912` . In a
+    /// GameLift fleet ARN, the resource ID matches the `FleetId` value.
     ///
     /// `Fn::GetAtt` of
     /// [`FleetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containerfleet.html#aws-resource-gamelift-containerfleet-return-values).
@@ -912,8 +917,9 @@ pub mod container_fleet {
         /// [`FromPort`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html#cfn-gamelift-containerfleet-ippermission-fromport),
         /// required.
         pub from_port: Int,
-        /// A range of allowed IP addresses. This value must be expressed in CIDR notation. Example: " `000.000.000.000/[subnet
-        /// mask]` " or optionally the shortened version " `0.0.0.0/[subnet mask]` ".
+        /// A range of allowed IP addresses. This value must be expressed in CIDR notation. Example: "
+        /// `000.000.000.000/[subnet mask]` " or optionally the shortened version " `0.0.0.0/[subnet
+        /// mask]` ".
         ///
         /// CloudFormation property
         /// [`IpRange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containerfleet-ippermission.html#cfn-gamelift-containerfleet-ippermission-iprange),
@@ -1568,8 +1574,9 @@ impl crate::Cfn<markers::ContainerGroupDefinition> {
     /// The Amazon Resource Name (
     /// [ARN](https://docs.aws.amazon.com/AmazonS3/latest/dev/s3-arn-format.html) ) that is assigned
     /// to an Amazon GameLift Servers `ContainerGroupDefinition` resource. It uniquely identifies
-    /// the resource across all AWS Regions. Format is `arn:aws:gamelift:[region]::containergroupdefinition/[container
-    /// group definition name]:[version]` .
+    /// the resource across all AWS Regions. Format is
+    /// `arn:aws:gamelift:[region]::containergroupdefinition/[container group definition
+    /// name]:[version]` .
     ///
     /// `Fn::GetAtt` of
     /// [`ContainerGroupDefinitionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-containergroupdefinition.html#aws-resource-gamelift-containergroupdefinition-return-values).
@@ -2058,8 +2065,8 @@ pub mod container_group_definition {
         /// A set of ports that allow access to the container from external users. Processes running in
         /// the container can bind to a one of these ports. Container ports aren't directly accessed by
         /// inbound traffic. Amazon GameLift Servers maps these container ports to externally accessible
-        /// connection ports, which are assigned as needed from the container fleet's `ConnectionPortRange`
-        /// .
+        /// connection ports, which are assigned as needed from the container fleet's
+        /// `ConnectionPortRange` .
         ///
         /// CloudFormation property
         /// [`PortConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-containergroupdefinition-supportcontainerdefinition.html#cfn-gamelift-containergroupdefinition-supportcontainerdefinition-portconfiguration).
@@ -2219,8 +2226,8 @@ pub struct CfnFleetProps {
     pub build_id: Option<Str>,
     /// Prompts Amazon GameLift Servers to generate a TLS/SSL certificate for the fleet. Amazon
     /// GameLift Servers uses the certificates to encrypt traffic between game clients and the game
-    /// servers running on Amazon GameLift Servers. By default, the `CertificateConfiguration` is `DISABLED`
-    /// . You can't change this property after you create the fleet.
+    /// servers running on Amazon GameLift Servers. By default, the `CertificateConfiguration` is
+    /// `DISABLED` . You can't change this property after you create the fleet.
     ///
     /// CloudFormation property
     /// [`CertificateConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-fleet.html#cfn-gamelift-fleet-certificateconfiguration);
@@ -2563,8 +2570,9 @@ impl crate::Cfn<markers::Fleet> {
     /// The Amazon Resource Name (
     /// [ARN](https://docs.aws.amazon.com/AmazonS3/latest/dev/s3-arn-format.html) ) that is assigned
     /// to a Amazon GameLift Servers fleet resource and uniquely identifies it. ARNs are unique
-    /// across all Regions. Format is `arn:aws:gamelift:<region>::fleet/fleet-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912`
-    /// . In a GameLift fleet ARN, the resource ID matches the `FleetId` value.
+    /// across all Regions. Format is
+    /// `arn:aws:gamelift:<region>::fleet/fleet-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912` . In a
+    /// GameLift fleet ARN, the resource ID matches the `FleetId` value.
     ///
     /// `Fn::GetAtt` of
     /// [`FleetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-fleet.html#aws-resource-gamelift-fleet-return-values).
@@ -2595,8 +2603,9 @@ pub mod fleet {
         /// [`FromPort`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-ippermission.html#cfn-gamelift-fleet-ippermission-fromport),
         /// required.
         pub from_port: Int,
-        /// A range of allowed IP addresses. This value must be expressed in CIDR notation. Example: " `000.000.000.000/[subnet
-        /// mask]` " or optionally the shortened version " `0.0.0.0/[subnet mask]` ".
+        /// A range of allowed IP addresses. This value must be expressed in CIDR notation. Example: "
+        /// `000.000.000.000/[subnet mask]` " or optionally the shortened version " `0.0.0.0/[subnet
+        /// mask]` ".
         ///
         /// CloudFormation property
         /// [`IpRange`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-ippermission.html#cfn-gamelift-fleet-ippermission-iprange),
@@ -3051,9 +3060,9 @@ pub mod fleet {
         /// CloudFormation property
         /// [`ScalingAdjustmentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-scalingadjustmenttype).
         pub scaling_adjustment_type: Option<Str>,
-        /// Current status of the scaling policy. The scaling policy can be in force only when in an `ACTIVE`
-        /// status. Scaling policies can be suspended for individual fleets. If the policy is suspended
-        /// for a fleet, the policy status does not change.
+        /// Current status of the scaling policy. The scaling policy can be in force only when in an
+        /// `ACTIVE` status. Scaling policies can be suspended for individual fleets. If the policy is
+        /// suspended for a fleet, the policy status does not change.
         ///
         /// CloudFormation property
         /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-status).
@@ -3068,9 +3077,9 @@ pub mod fleet {
         /// CloudFormation property
         /// [`Threshold`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-threshold).
         pub threshold: Option<Num>,
-        /// The current status of the fleet's scaling policies in a requested fleet location. The status `PENDING_UPDATE`
-        /// indicates that an update was requested for the fleet but has not yet been completed for the
-        /// location.
+        /// The current status of the fleet's scaling policies in a requested fleet location. The status
+        /// `PENDING_UPDATE` indicates that an update was requested for the fleet but has not yet been
+        /// completed for the location.
         ///
         /// CloudFormation property
         /// [`UpdateStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-fleet-scalingpolicy.html#cfn-gamelift-fleet-scalingpolicy-updatestatus).
@@ -3248,10 +3257,10 @@ pub mod fleet {
 #[cfg(feature = "gamelift")]
 pub struct CfnGameServerGroupProps {
     /// Configuration settings to define a scaling policy for the Auto Scaling group that is
-    /// optimized for game hosting. The scaling policy uses the metric `"PercentUtilizedGameServers"`
-    /// to maintain a buffer of idle game servers that can immediately accommodate new games and
-    /// players. After the Auto Scaling group is created, update this value directly in the Auto
-    /// Scaling group using the AWS console or APIs.
+    /// optimized for game hosting. The scaling policy uses the metric
+    /// `"PercentUtilizedGameServers"` to maintain a buffer of idle game servers that can
+    /// immediately accommodate new games and players. After the Auto Scaling group is created,
+    /// update this value directly in the Auto Scaling group using the AWS console or APIs.
     ///
     /// CloudFormation property
     /// [`AutoScalingPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-gameservergroup.html#cfn-gamelift-gameservergroup-autoscalingpolicy).
@@ -3456,9 +3465,10 @@ pub mod game_server_group {
         /// [`EstimatedInstanceWarmup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-gameservergroup-autoscalingpolicy.html#cfn-gamelift-gameservergroup-autoscalingpolicy-estimatedinstancewarmup).
         pub estimated_instance_warmup: Option<Num>,
         /// Settings for a target-based scaling policy applied to Auto Scaling group. These settings are
-        /// used to create a target-based policy that tracks the GameLift FleetIQ metric `PercentUtilizedGameServers`
-        /// and specifies a target value for the metric. As player usage changes, the policy triggers to
-        /// adjust the game server group capacity so that the metric returns to the target value.
+        /// used to create a target-based policy that tracks the GameLift FleetIQ metric
+        /// `PercentUtilizedGameServers` and specifies a target value for the metric. As player usage
+        /// changes, the policy triggers to adjust the game server group capacity so that the metric
+        /// returns to the target value.
         ///
         /// CloudFormation property
         /// [`TargetTrackingConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-gameservergroup-autoscalingpolicy.html#cfn-gamelift-gameservergroup-autoscalingpolicy-targettrackingconfiguration),
@@ -4040,8 +4050,8 @@ impl crate::Cfn<markers::Location> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// A unique identifier for the custom location. For example, `arn:aws:gamelift:[region]::location/location-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912`
-    /// .
+    /// A unique identifier for the custom location. For example,
+    /// `arn:aws:gamelift:[region]::location/location-a1234567-b8c9-0d1e-2fa3-b45c6d7e8912` .
     ///
     /// `Fn::GetAtt` of
     /// [`LocationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gamelift-location.html#aws-resource-gamelift-location-return-values).
@@ -4081,9 +4091,9 @@ pub struct CfnMatchmakingConfigurationProps {
     pub additional_player_count: Option<Int>,
     /// The method used to backfill game sessions that are created with this matchmaking
     /// configuration. Specify `MANUAL` when your game manages backfill requests manually or does
-    /// not use the match backfill feature. Specify `AUTOMATIC` to have GameLift create a `StartMatchBackfill`
-    /// request whenever a game session has one or more open slots. Learn more about manual and
-    /// automatic backfill in [Backfill Existing Games with
+    /// not use the match backfill feature. Specify `AUTOMATIC` to have GameLift create a
+    /// `StartMatchBackfill` request whenever a game session has one or more open slots. Learn more
+    /// about manual and automatic backfill in [Backfill Existing Games with
     /// FlexMatch](https://docs.aws.amazon.com/gamelift/latest/flexmatchguide/match-backfill.html) .
     /// Automatic backfill is not available when `FlexMatchMode` is set to `STANDALONE` .
     ///
@@ -4291,9 +4301,9 @@ impl crate::Cfn<markers::MatchmakingConfiguration> {
 pub mod matchmaking_configuration {
     use crate::kinds::{IntoValue, Str};
 
-    /// This key-value pair can store custom data about a game session. For example, you might use a `GameProperty`
-    /// to track a game session's map, level of difficulty, or remaining time. The difficulty level
-    /// could be specified like this: `{"Key": "difficulty", "Value":"Novice"}` .
+    /// This key-value pair can store custom data about a game session. For example, you might use a
+    /// `GameProperty` to track a game session's map, level of difficulty, or remaining time. The
+    /// difficulty level could be specified like this: `{"Key": "difficulty", "Value":"Novice"}` .
     ///
     /// CloudFormation property type
     /// [`GameProperty`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gamelift-matchmakingconfiguration-gameproperty.html)

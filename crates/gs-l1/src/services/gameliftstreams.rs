@@ -33,7 +33,8 @@ pub mod markers {
 /// [`AWS::GameLiftStreams::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gameliftstreams-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `gameliftstreams`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `gameliftstreams`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// The `AWS::GameLiftStreams::StreamGroup` resource defines a group of compute resources that
@@ -48,7 +49,8 @@ pub type CfnApplication = crate::Cfn<markers::Application>;
 /// [`AWS::GameLiftStreams::StreamGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gameliftstreams-streamgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStreamGroup::new`, `CfnStreamGroupProps` and the attributes need the cargo feature `gameliftstreams`.
+/// `CfnStreamGroup::new`, `CfnStreamGroupProps` and the attributes need the cargo feature
+/// `gameliftstreams`.
 pub type CfnStreamGroup = crate::Cfn<markers::StreamGroup>;
 
 /// The properties of an
@@ -342,8 +344,8 @@ impl crate::Cfn<markers::StreamGroup> {
 
     /// An [Amazon Resource Name
     /// (ARN)](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html) that uniquely
-    /// identifies the stream group resource. For example: `arn:aws:gameliftstreams:us-west-2:123456789012:streamgroup/sg-1AB2C3De4`
-    /// .
+    /// identifies the stream group resource. For example:
+    /// `arn:aws:gameliftstreams:us-west-2:123456789012:streamgroup/sg-1AB2C3De4` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-gameliftstreams-streamgroup.html#aws-resource-gameliftstreams-streamgroup-return-values).
@@ -375,8 +377,8 @@ pub mod stream_group {
     pub struct DefaultApplication {
         /// An [Amazon Resource Name
         /// (ARN)](https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html) that uniquely
-        /// identifies the application resource. Example ARN: `arn:aws:gameliftstreams:us-west-2:111122223333:application/a-9ZY8X7Wv6`
-        /// .
+        /// identifies the application resource. Example ARN:
+        /// `arn:aws:gameliftstreams:us-west-2:111122223333:application/a-9ZY8X7Wv6` .
         ///
         /// CloudFormation property
         /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-gameliftstreams-streamgroup-defaultapplication.html#cfn-gameliftstreams-streamgroup-defaultapplication-arn).

@@ -45,7 +45,8 @@ pub mod markers {
 /// [`AWS::GlobalAccelerator::Accelerator`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-accelerator.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccelerator::new`, `CfnAcceleratorProps` and the attributes need the cargo feature `globalaccelerator`.
+/// `CfnAccelerator::new`, `CfnAcceleratorProps` and the attributes need the cargo feature
+/// `globalaccelerator`.
 pub type CfnAccelerator = crate::Cfn<markers::Accelerator>;
 
 /// Create a cross-account attachment in AWS Global Accelerator . You create a cross-account
@@ -69,7 +70,8 @@ pub type CfnCrossAccountAttachment = crate::Cfn<markers::CrossAccountAttachment>
 /// [`AWS::GlobalAccelerator::EndpointGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-endpointgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEndpointGroup::new`, `CfnEndpointGroupProps` and the attributes need the cargo feature `globalaccelerator`.
+/// `CfnEndpointGroup::new`, `CfnEndpointGroupProps` and the attributes need the cargo feature
+/// `globalaccelerator`.
 pub type CfnEndpointGroup = crate::Cfn<markers::EndpointGroup>;
 
 /// The `AWS::GlobalAccelerator::Listener` resource is a Global Accelerator resource type that
@@ -81,7 +83,8 @@ pub type CfnEndpointGroup = crate::Cfn<markers::EndpointGroup>;
 /// [`AWS::GlobalAccelerator::Listener`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-listener.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnListener::new`, `CfnListenerProps` and the attributes need the cargo feature `globalaccelerator`.
+/// `CfnListener::new`, `CfnListenerProps` and the attributes need the cargo feature
+/// `globalaccelerator`.
 pub type CfnListener = crate::Cfn<markers::Listener>;
 
 /// The properties of an
@@ -226,8 +229,8 @@ impl crate::Cfn<markers::Accelerator> {
         gs_core::Value::GetAtt(self.node(), "DualStackDnsName".into())
     }
 
-    /// The ARN of the accelerator, such as `arn:aws:globalaccelerator::012345678901:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh`
-    /// .
+    /// The ARN of the accelerator, such as
+    /// `arn:aws:globalaccelerator::012345678901:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh` .
     ///
     /// `Fn::GetAtt` of
     /// [`AcceleratorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-accelerator.html#aws-resource-globalaccelerator-accelerator-return-values).
@@ -444,8 +447,8 @@ pub struct CfnEndpointGroupProps {
     /// [`ListenerArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-endpointgroup.html#cfn-globalaccelerator-endpointgroup-listenerarn),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnListener`](crate::globalaccelerator::CfnListener) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnListener`](crate::globalaccelerator::CfnListener) handle (written as its
+    /// `Ref`), or a string or token.
     pub listener_arn: Id<crate::globalaccelerator::CfnListener>,
     /// Allows you to override the destination ports used to route traffic to an endpoint. Using a
     /// port override lets you map a list of external destination ports (that your users send
@@ -528,7 +531,8 @@ impl crate::Cfn<markers::EndpointGroup> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the endpoint group, such as `arn:aws:globalaccelerator::012345678901:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123vxyz/endpoint-group/098765zyxwvu`
+    /// The ARN of the endpoint group, such as
+    /// `arn:aws:globalaccelerator::012345678901:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123vxyz/endpoint-group/098765zyxwvu`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -674,8 +678,8 @@ pub struct CfnListenerProps {
     /// [`AcceleratorArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-globalaccelerator-listener.html#cfn-globalaccelerator-listener-acceleratorarn),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnAccelerator`](crate::globalaccelerator::CfnAccelerator) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnAccelerator`](crate::globalaccelerator::CfnAccelerator) handle (written as its
+    /// `Ref`), or a string or token.
     pub accelerator_arn: Id<crate::globalaccelerator::CfnAccelerator>,
     /// Client affinity lets you direct all requests from a user to the same endpoint, if you have
     /// stateful applications, regardless of the port and protocol of the client request. Client
@@ -746,7 +750,8 @@ impl crate::Cfn<markers::Listener> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the listener, such as `arn:aws:globalaccelerator::012345678901:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123vxyz`
+    /// The ARN of the listener, such as
+    /// `arn:aws:globalaccelerator::012345678901:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh/listener/0123vxyz`
     /// .
     ///
     /// `Fn::GetAtt` of

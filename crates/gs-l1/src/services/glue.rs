@@ -212,7 +212,8 @@ pub type CfnConnection = crate::Cfn<markers::Connection>;
 /// [`AWS::Glue::ConnectionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-connectiontype.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnectionType::new`, `CfnConnectionTypeProps` and the attributes need the cargo feature `glue`.
+/// `CfnConnectionType::new`, `CfnConnectionTypeProps` and the attributes need the cargo feature
+/// `glue`.
 pub type CfnConnectionType = crate::Cfn<markers::ConnectionType>;
 
 /// The `AWS::Glue::Crawler` resource specifies an AWS Glue crawler. For more information, see
@@ -284,7 +285,8 @@ pub type CfnDatabase = crate::Cfn<markers::Database>;
 /// [`AWS::Glue::DevEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-devendpoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDevEndpoint::new`, `CfnDevEndpointProps` and the attributes need the cargo feature `glue`.
+/// `CfnDevEndpoint::new`, `CfnDevEndpointProps` and the attributes need the cargo feature
+/// `glue`.
 pub type CfnDevEndpoint = crate::Cfn<markers::DevEndpoint>;
 
 /// Creates a new AWS Glue Identity Center configuration to enable integration between AWS Glue
@@ -308,17 +310,18 @@ pub type CfnIdentityCenterConfiguration = crate::Cfn<markers::IdentityCenterConf
 /// [`AWS::Glue::Integration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-integration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature `glue`.
+/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature
+/// `glue`.
 pub type CfnIntegration = crate::Cfn<markers::Integration>;
 
-/// The `AWS::Glue::IntegrationResourceProperty` resource type can be used to setup `ResourceProperty`
-/// of the AWS Glue connection (for the SaaS source), DynamoDB Database (for DynamoDB source),
-/// or AWS Glue database ARN (for the target). ResourceProperty is used to define the properties
-/// requires to setup the integration, including the role to access the connection or database,
-/// KMS keys, event bus for event notifications and VPC connection. To set both source and
-/// target properties the same API needs to be invoked twice, once with the AWS Glue connection
-/// ARN as ResourceArn with SourceProcessingProperties and next, with the AWS Glue database ARN
-/// as ResourceArn with TargetProcessingProperties respectively.
+/// The `AWS::Glue::IntegrationResourceProperty` resource type can be used to setup
+/// `ResourceProperty` of the AWS Glue connection (for the SaaS source), DynamoDB Database (for
+/// DynamoDB source), or AWS Glue database ARN (for the target). ResourceProperty is used to
+/// define the properties requires to setup the integration, including the role to access the
+/// connection or database, KMS keys, event bus for event notifications and VPC connection. To
+/// set both source and target properties the same API needs to be invoked twice, once with the
+/// AWS Glue connection ARN as ResourceArn with SourceProcessingProperties and next, with the
+/// AWS Glue database ARN as ResourceArn with TargetProcessingProperties respectively.
 ///
 /// A handle to an
 /// [`AWS::Glue::IntegrationResourceProperty`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-integrationresourceproperty.html)
@@ -348,7 +351,8 @@ pub type CfnJob = crate::Cfn<markers::Job>;
 /// [`AWS::Glue::MLTransform`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-mltransform.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMLTransform::new`, `CfnMLTransformProps` and the attributes need the cargo feature `glue`.
+/// `CfnMLTransform::new`, `CfnMLTransformProps` and the attributes need the cargo feature
+/// `glue`.
 pub type CfnMLTransform = crate::Cfn<markers::MLTransform>;
 
 /// The `AWS::Glue::Partition` resource creates an AWS Glue partition, which represents a slice
@@ -392,7 +396,8 @@ pub type CfnSchema = crate::Cfn<markers::Schema>;
 /// [`AWS::Glue::SchemaVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-schemaversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSchemaVersion::new`, `CfnSchemaVersionProps` and the attributes need the cargo feature `glue`.
+/// `CfnSchemaVersion::new`, `CfnSchemaVersionProps` and the attributes need the cargo feature
+/// `glue`.
 pub type CfnSchemaVersion = crate::Cfn<markers::SchemaVersion>;
 
 /// The `AWS::Glue::SchemaVersionMetadata` is an AWS Glue resource type that defines the
@@ -452,7 +457,8 @@ pub type CfnTable = crate::Cfn<markers::Table>;
 /// [`AWS::Glue::TableOptimizer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-tableoptimizer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTableOptimizer::new`, `CfnTableOptimizerProps` and the attributes need the cargo feature `glue`.
+/// `CfnTableOptimizer::new`, `CfnTableOptimizerProps` and the attributes need the cargo feature
+/// `glue`.
 pub type CfnTableOptimizer = crate::Cfn<markers::TableOptimizer>;
 
 /// The `AWS::Glue::Trigger` resource specifies triggers that run AWS Glue jobs. For more
@@ -474,7 +480,8 @@ pub type CfnTrigger = crate::Cfn<markers::Trigger>;
 /// [`AWS::Glue::UsageProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-usageprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUsageProfile::new`, `CfnUsageProfileProps` and the attributes need the cargo feature `glue`.
+/// `CfnUsageProfile::new`, `CfnUsageProfileProps` and the attributes need the cargo feature
+/// `glue`.
 pub type CfnUsageProfile = crate::Cfn<markers::UsageProfile>;
 
 /// Represents a user-defined function (UDF) definition in the AWS Glue Data Catalog.
@@ -1618,8 +1625,8 @@ pub mod connection {
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-name);
         /// changing it replaces the resource.
         pub name: Option<Str>,
-        /// The physical connection requirements, such as virtual private cloud (VPC) and `SecurityGroup`
-        /// , that are needed to successfully make this connection.
+        /// The physical connection requirements, such as virtual private cloud (VPC) and
+        /// `SecurityGroup` , that are needed to successfully make this connection.
         ///
         /// CloudFormation property
         /// [`PhysicalConnectionRequirements`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-connection-connectioninput.html#cfn-glue-connection-connectioninput-physicalconnectionrequirements).
@@ -4028,8 +4035,8 @@ pub mod crawler {
         /// CloudFormation property
         /// [`ConnectionName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-s3target.html#cfn-glue-crawler-s3target-connectionname).
         pub connection_name: Option<Str>,
-        /// A valid Amazon dead-letter SQS ARN. For example, `arn:aws:sqs:region:account:deadLetterQueue`
-        /// .
+        /// A valid Amazon dead-letter SQS ARN. For example,
+        /// `arn:aws:sqs:region:account:deadLetterQueue` .
         ///
         /// CloudFormation property
         /// [`DlqEventQueueArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-s3target.html#cfn-glue-crawler-s3target-dlqeventqueuearn).
@@ -4120,8 +4127,8 @@ pub mod crawler {
         /// CloudFormation property
         /// [`DatabaseName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-catalogtarget.html#cfn-glue-crawler-catalogtarget-databasename).
         pub database_name: Option<Str>,
-        /// A valid Amazon dead-letter SQS ARN. For example, `arn:aws:sqs:region:account:deadLetterQueue`
-        /// .
+        /// A valid Amazon dead-letter SQS ARN. For example,
+        /// `arn:aws:sqs:region:account:deadLetterQueue` .
         ///
         /// CloudFormation property
         /// [`DlqEventQueueArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-crawler-catalogtarget.html#cfn-glue-crawler-catalogtarget-dlqeventqueuearn).
@@ -4822,9 +4829,9 @@ pub mod data_catalog_encryption_settings {
         }
     }
 
-    /// The data structure used by the Data Catalog to encrypt the password as part of `CreateConnection`
-    /// or `UpdateConnection` and store it in the `ENCRYPTED_PASSWORD` field in the connection
-    /// properties. You can enable catalog encryption or only password encryption.
+    /// The data structure used by the Data Catalog to encrypt the password as part of
+    /// `CreateConnection` or `UpdateConnection` and store it in the `ENCRYPTED_PASSWORD` field in
+    /// the connection properties. You can enable catalog encryption or only password encryption.
     ///
     /// CloudFormation property type
     /// [`ConnectionPasswordEncryption`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-datacatalogencryptionsettings-connectionpasswordencryption.html)
@@ -5435,8 +5442,8 @@ pub struct CfnDevEndpointProps {
     /// [`EndpointName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-endpointname);
     /// changing it replaces the resource.
     pub endpoint_name: Option<Str>,
-    /// The path to one or more Java `.jar` files in an S3 bucket that should be loaded in your `DevEndpoint`
-    /// .
+    /// The path to one or more Java `.jar` files in an S3 bucket that should be loaded in your
+    /// `DevEndpoint` .
     ///
     /// CloudFormation property
     /// [`ExtraJarsS3Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-devendpoint.html#cfn-glue-devendpoint-extrajarss3path).
@@ -6540,8 +6547,8 @@ pub struct CfnMLTransformProps {
     /// CloudFormation property
     /// [`MaxRetries`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-mltransform.html#cfn-glue-mltransform-maxretries).
     pub max_retries: Option<Int>,
-    /// A user-defined name for the machine learning transform. Names are required to be unique. `Name`
-    /// is optional:
+    /// A user-defined name for the machine learning transform. Names are required to be unique.
+    /// `Name` is optional:
     ///
     /// CloudFormation property
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-glue-mltransform.html#cfn-glue-mltransform-name).
@@ -7297,8 +7304,8 @@ pub mod partition {
         /// CloudFormation property
         /// [`Parameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-parameters).
         pub parameters: Option<Json>,
-        /// Usually the class that implements the SerDe. An example is `org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe`
-        /// .
+        /// Usually the class that implements the SerDe. An example is
+        /// `org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe` .
         ///
         /// CloudFormation property
         /// [`SerializationLibrary`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-serdeinfo.html#cfn-glue-partition-serdeinfo-serializationlibrary).
@@ -7347,8 +7354,8 @@ pub mod partition {
         /// [`Column`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-order.html#cfn-glue-partition-order-column),
         /// required.
         pub column: Str,
-        /// Indicates that the column is sorted in ascending order ( `== 1` ), or in descending order ( `==0`
-        /// ).
+        /// Indicates that the column is sorted in ascending order ( `== 1` ), or in descending order (
+        /// `==0` ).
         ///
         /// CloudFormation property
         /// [`SortOrder`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-partition-order.html#cfn-glue-partition-order-sortorder).
@@ -7947,8 +7954,8 @@ pub mod schema_version {
         /// [`RegistryName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-schemaversion-schema.html#cfn-glue-schemaversion-schema-registryname);
         /// changing it replaces the resource.
         pub registry_name: Option<Str>,
-        /// The Amazon Resource Name (ARN) of the schema. Either `SchemaArn` , or `SchemaName` and `RegistryName`
-        /// has to be provided.
+        /// The Amazon Resource Name (ARN) of the schema. Either `SchemaArn` , or `SchemaName` and
+        /// `RegistryName` has to be provided.
         ///
         /// CloudFormation property
         /// [`SchemaArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-schemaversion-schema.html#cfn-glue-schemaversion-schema-schemaarn);
@@ -9042,8 +9049,8 @@ pub mod table {
         /// CloudFormation property
         /// [`Parameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-serdeinfo.html#cfn-glue-table-serdeinfo-parameters).
         pub parameters: Option<Json>,
-        /// Usually the class that implements the SerDe. An example is `org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe`
-        /// .
+        /// Usually the class that implements the SerDe. An example is
+        /// `org.apache.hadoop.hive.serde2.columnar.ColumnarSerDe` .
         ///
         /// CloudFormation property
         /// [`SerializationLibrary`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-serdeinfo.html#cfn-glue-table-serdeinfo-serializationlibrary).
@@ -9092,8 +9099,8 @@ pub mod table {
         /// [`Column`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-order.html#cfn-glue-table-order-column),
         /// required.
         pub column: Str,
-        /// Indicates that the column is sorted in ascending order ( `== 1` ), or in descending order ( `==0`
-        /// ).
+        /// Indicates that the column is sorted in ascending order ( `== 1` ), or in descending order (
+        /// `==0` ).
         ///
         /// CloudFormation property
         /// [`SortOrder`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-glue-table-order.html#cfn-glue-table-order-sortorder),

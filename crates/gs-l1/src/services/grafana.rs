@@ -28,7 +28,8 @@ pub mod markers {
 /// [`AWS::Grafana::Workspace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-grafana-workspace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature `grafana`.
+/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature
+/// `grafana`.
 pub type CfnWorkspace = crate::Cfn<markers::Workspace>;
 
 /// The properties of an
@@ -343,8 +344,8 @@ pub mod workspace {
         /// CloudFormation property
         /// [`LoginValidityDuration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-grafana-workspace-samlconfiguration.html#cfn-grafana-workspace-samlconfiguration-loginvalidityduration).
         pub login_validity_duration: Option<Num>,
-        /// A structure containing arrays that map group names in the SAML assertion to the Grafana `Admin`
-        /// and `Editor` roles in the workspace.
+        /// A structure containing arrays that map group names in the SAML assertion to the Grafana
+        /// `Admin` and `Editor` roles in the workspace.
         ///
         /// CloudFormation property
         /// [`RoleValues`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-grafana-workspace-samlconfiguration.html#cfn-grafana-workspace-samlconfiguration-rolevalues).
@@ -428,8 +429,8 @@ pub mod workspace {
 
     /// A structure containing the identity provider (IdP) metadata used to integrate the identity
     /// provider with this workspace. You can specify the metadata either by providing a URL to its
-    /// location in the `url` parameter, or by specifying the full metadata in XML format in the `xml`
-    /// parameter. Specifying both will cause an error.
+    /// location in the `url` parameter, or by specifying the full metadata in XML format in the
+    /// `xml` parameter. Specifying both will cause an error.
     ///
     /// CloudFormation property type
     /// [`IdpMetadata`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-grafana-workspace-idpmetadata.html)
@@ -614,9 +615,10 @@ pub mod workspace {
         /// [`PrefixListIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-grafana-workspace-networkaccesscontrol.html#cfn-grafana-workspace-networkaccesscontrol-prefixlistids).
         pub prefix_list_ids: Option<List<Str>>,
         /// An array of Amazon VPC endpoint IDs for the workspace. You can create VPC endpoints to your
-        /// Amazon Managed Grafana workspace for access from within a VPC. If a `NetworkAccessConfiguration`
-        /// is specified then only VPC endpoints specified here are allowed to access the workspace. If
-        /// you pass in an empty array of strings, then no VPCs are allowed to access the workspace.
+        /// Amazon Managed Grafana workspace for access from within a VPC. If a
+        /// `NetworkAccessConfiguration` is specified then only VPC endpoints specified here are allowed
+        /// to access the workspace. If you pass in an empty array of strings, then no VPCs are allowed
+        /// to access the workspace.
         ///
         /// CloudFormation property
         /// [`VpceIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-grafana-workspace-networkaccesscontrol.html#cfn-grafana-workspace-networkaccesscontrol-vpceids).

@@ -126,7 +126,8 @@ pub type CfnConnectorDefinitionVersion = crate::Cfn<markers::ConnectorDefinition
 /// [`AWS::Greengrass::CoreDefinition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-coredefinition.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCoreDefinition::new`, `CfnCoreDefinitionProps` and the attributes need the cargo feature `greengrass`.
+/// `CfnCoreDefinition::new`, `CfnCoreDefinitionProps` and the attributes need the cargo feature
+/// `greengrass`.
 pub type CfnCoreDefinition = crate::Cfn<markers::CoreDefinition>;
 
 /// The `AWS::Greengrass::CoreDefinitionVersion` resource represents a core definition version
@@ -212,7 +213,8 @@ pub type CfnGroup = crate::Cfn<markers::Group>;
 /// [`AWS::Greengrass::GroupVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrass-groupversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGroupVersion::new`, `CfnGroupVersionProps` and the attributes need the cargo feature `greengrass`.
+/// `CfnGroupVersion::new`, `CfnGroupVersionProps` and the attributes need the cargo feature
+/// `greengrass`.
 pub type CfnGroupVersion = crate::Cfn<markers::GroupVersion>;
 
 /// The `AWS::Greengrass::LoggerDefinition` resource represents a logger definition for AWS IoT
@@ -384,7 +386,8 @@ impl crate::Cfn<markers::ConnectorDefinition> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the `ConnectorDefinition` , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/connectors/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
+    /// The Amazon Resource Name (ARN) of the `ConnectorDefinition` , such as
+    /// `arn:aws:greengrass:us-east-1: :/greengrass/definition/connectors/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -460,8 +463,8 @@ pub mod connector_definition {
         /// required; changing it replaces the resource.
         pub connector_arn: Str,
         /// A descriptive or arbitrary ID for the connector. This value must be unique within the
-        /// connector definition version. Maximum length is 128 characters with pattern `[a-zA-Z0-9:_-]+`
-        /// .
+        /// connector definition version. Maximum length is 128 characters with pattern
+        /// `[a-zA-Z0-9:_-]+` .
         ///
         /// CloudFormation property
         /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinition-connector.html#cfn-greengrass-connectordefinition-connector-id),
@@ -594,8 +597,8 @@ pub mod connector_definition_version {
         /// required; changing it replaces the resource.
         pub connector_arn: Str,
         /// A descriptive or arbitrary ID for the connector. This value must be unique within the
-        /// connector definition version. Maximum length is 128 characters with pattern `[a-zA-Z0-9:_-]+`
-        /// .
+        /// connector definition version. Maximum length is 128 characters with pattern
+        /// `[a-zA-Z0-9:_-]+` .
         ///
         /// CloudFormation property
         /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-connectordefinitionversion-connector.html#cfn-greengrass-connectordefinitionversion-connector-id),
@@ -712,7 +715,8 @@ impl crate::Cfn<markers::CoreDefinition> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the last `CoreDefinitionVersion` that was added to the `CoreDefinition` , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/cores/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2`
+    /// The ARN of the last `CoreDefinitionVersion` that was added to the `CoreDefinition` , such as
+    /// `arn:aws:greengrass:us-east-1: :/greengrass/definition/cores/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -731,7 +735,8 @@ impl crate::Cfn<markers::CoreDefinition> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the `CoreDefinition` , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/cores/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
+    /// The Amazon Resource Name (ARN) of the `CoreDefinition` , such as
+    /// `arn:aws:greengrass:us-east-1: :/greengrass/definition/cores/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -1097,7 +1102,8 @@ impl crate::Cfn<markers::DeviceDefinition> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the `DeviceDefinition` , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/devices/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
+    /// The Amazon Resource Name (ARN) of the `DeviceDefinition` , such as
+    /// `arn:aws:greengrass:us-east-1: :/greengrass/definition/devices/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -1461,7 +1467,8 @@ impl crate::Cfn<markers::FunctionDefinition> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the `FunctionDefinition` , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/functions/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
+    /// The Amazon Resource Name (ARN) of the `FunctionDefinition` , such as
+    /// `arn:aws:greengrass:us-east-1: :/greengrass/definition/functions/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -1568,8 +1575,9 @@ pub mod function_definition {
     /// [`Execution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinition-execution.html)
     /// of [`AWS::Greengrass::FunctionDefinition`](super::CfnFunctionDefinition).
     pub struct Execution {
-        /// The containerization that the Lambda function runs in. Valid values are `GreengrassContainer`
-        /// or `NoContainer` . Typically, this is `GreengrassContainer` . For more information, see
+        /// The containerization that the Lambda function runs in. Valid values are
+        /// `GreengrassContainer` or `NoContainer` . Typically, this is `GreengrassContainer` . For more
+        /// information, see
         /// [Containerization](https://docs.aws.amazon.com/greengrass/v1/developerguide/lambda-group-config.html#lambda-function-containerization)
         /// in the *Developer Guide* .
         ///
@@ -2062,8 +2070,9 @@ pub mod function_definition_version {
     /// [`Execution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-functiondefinitionversion-execution.html)
     /// of [`AWS::Greengrass::FunctionDefinitionVersion`](super::CfnFunctionDefinitionVersion).
     pub struct Execution {
-        /// The containerization that the Lambda function runs in. Valid values are `GreengrassContainer`
-        /// or `NoContainer` . Typically, this is `GreengrassContainer` . For more information, see
+        /// The containerization that the Lambda function runs in. Valid values are
+        /// `GreengrassContainer` or `NoContainer` . Typically, this is `GreengrassContainer` . For more
+        /// information, see
         /// [Containerization](https://docs.aws.amazon.com/greengrass/v1/developerguide/lambda-group-config.html#lambda-function-containerization)
         /// in the *Developer Guide* .
         ///
@@ -2527,7 +2536,8 @@ impl crate::Cfn<markers::Group> {
         gs_core::Value::GetAtt(self.node(), "RoleAttachedAt".into())
     }
 
-    /// The ARN of the last `GroupVersion` that was added to the `Group` , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/groups/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2`
+    /// The ARN of the last `GroupVersion` that was added to the `Group` , such as
+    /// `arn:aws:greengrass:us-east-1: :/greengrass/definition/groups/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -2907,7 +2917,8 @@ impl crate::Cfn<markers::LoggerDefinition> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the `LoggerDefinition` , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/loggers/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
+    /// The Amazon Resource Name (ARN) of the `LoggerDefinition` , such as
+    /// `arn:aws:greengrass:us-east-1: :/greengrass/definition/loggers/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -2978,9 +2989,9 @@ pub mod logger_definition {
     /// [`Logger`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html)
     /// of [`AWS::Greengrass::LoggerDefinition`](super::CfnLoggerDefinition).
     pub struct Logger {
-        /// The source of the log event. Valid values are `GreengrassSystem` or `Lambda` . When `GreengrassSystem`
-        /// is used, events from Greengrass system components are logged. When `Lambda` is used, events
-        /// from user-defined Lambda functions are logged.
+        /// The source of the log event. Valid values are `GreengrassSystem` or `Lambda` . When
+        /// `GreengrassSystem` is used, events from Greengrass system components are logged. When
+        /// `Lambda` is used, events from user-defined Lambda functions are logged.
         ///
         /// CloudFormation property
         /// [`Component`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinition-logger.html#cfn-greengrass-loggerdefinition-logger-component),
@@ -3133,9 +3144,9 @@ pub mod logger_definition_version {
     /// [`Logger`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinitionversion-logger.html)
     /// of [`AWS::Greengrass::LoggerDefinitionVersion`](super::CfnLoggerDefinitionVersion).
     pub struct Logger {
-        /// The source of the log event. Valid values are `GreengrassSystem` or `Lambda` . When `GreengrassSystem`
-        /// is used, events from Greengrass system components are logged. When `Lambda` is used, events
-        /// from user-defined Lambda functions are logged.
+        /// The source of the log event. Valid values are `GreengrassSystem` or `Lambda` . When
+        /// `GreengrassSystem` is used, events from Greengrass system components are logged. When
+        /// `Lambda` is used, events from user-defined Lambda functions are logged.
         ///
         /// CloudFormation property
         /// [`Component`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-loggerdefinitionversion-logger.html#cfn-greengrass-loggerdefinitionversion-logger-component),
@@ -3299,7 +3310,8 @@ impl crate::Cfn<markers::ResourceDefinition> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the `ResourceDefinition` , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/resources/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
+    /// The Amazon Resource Name (ARN) of the `ResourceDefinition` , such as
+    /// `arn:aws:greengrass:us-east-1: :/greengrass/definition/resources/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -3388,8 +3400,9 @@ pub mod resource_definition {
         /// required; changing it replaces the resource.
         pub name: Str,
         /// A container for resource data. The container takes only one of the following supported
-        /// resource data types: `LocalDeviceResourceData` , `LocalVolumeResourceData` , `SageMakerMachineLearningModelResourceData`
-        /// , `S3MachineLearningModelResourceData` , or `SecretsManagerSecretResourceData` .
+        /// resource data types: `LocalDeviceResourceData` , `LocalVolumeResourceData` ,
+        /// `SageMakerMachineLearningModelResourceData` , `S3MachineLearningModelResourceData` , or
+        /// `SecretsManagerSecretResourceData` .
         ///
         /// CloudFormation property
         /// [`ResourceDataContainer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourceinstance.html#cfn-greengrass-resourcedefinition-resourceinstance-resourcedatacontainer),
@@ -3421,9 +3434,9 @@ pub mod resource_definition {
     }
 
     /// A container for resource data, which defines the resource type. The container takes only one
-    /// of the following supported resource data types: `LocalDeviceResourceData` , `LocalVolumeResourceData`
-    /// , `SageMakerMachineLearningModelResourceData` , `S3MachineLearningModelResourceData` , or `SecretsManagerSecretResourceData`
-    /// .
+    /// of the following supported resource data types: `LocalDeviceResourceData` ,
+    /// `LocalVolumeResourceData` , `SageMakerMachineLearningModelResourceData` ,
+    /// `S3MachineLearningModelResourceData` , or `SecretsManagerSecretResourceData` .
     ///
     /// CloudFormation property type
     /// [`ResourceDataContainer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedatacontainer.html)
@@ -3514,8 +3527,8 @@ pub mod resource_definition {
         /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinition-secretsmanagersecretresourcedata-arn),
         /// required; changing it replaces the resource.
         pub arn: Str,
-        /// The staging labels whose values you want to make available on the core, in addition to `AWSCURRENT`
-        /// .
+        /// The staging labels whose values you want to make available on the core, in addition to
+        /// `AWSCURRENT` .
         ///
         /// CloudFormation property
         /// [`AdditionalStagingLabelsToDownload`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinition-secretsmanagersecretresourcedata-additionalstaginglabelstodownload);
@@ -3616,8 +3629,8 @@ pub mod resource_definition {
         /// [`GroupOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedownloadownersetting.html#cfn-greengrass-resourcedefinition-resourcedownloadownersetting-groupowner),
         /// required; changing it replaces the resource.
         pub group_owner: Str,
-        /// The permissions that the group owner has to the machine learning resource. Valid values are `rw`
-        /// (read-write) or `ro` (read-only).
+        /// The permissions that the group owner has to the machine learning resource. Valid values are
+        /// `rw` (read-write) or `ro` (read-only).
         ///
         /// CloudFormation property
         /// [`GroupPermission`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-resourcedownloadownersetting.html#cfn-greengrass-resourcedefinition-resourcedownloadownersetting-grouppermission),
@@ -3817,8 +3830,8 @@ pub mod resource_definition {
         /// [`OwnerSetting`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-s3machinelearningmodelresourcedata-ownersetting);
         /// changing it replaces the resource.
         pub owner_setting: Option<ResourceDownloadOwnerSetting>,
-        /// The URI of the source model in an Amazon S3 bucket. The model package must be in `tar.gz` or `.zip`
-        /// format.
+        /// The URI of the source model in an Amazon S3 bucket. The model package must be in `tar.gz` or
+        /// `.zip` format.
         ///
         /// CloudFormation property
         /// [`S3Uri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinition-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinition-s3machinelearningmodelresourcedata-s3uri),
@@ -3957,8 +3970,9 @@ pub mod resource_definition_version {
         /// required; changing it replaces the resource.
         pub name: Str,
         /// A container for resource data. The container takes only one of the following supported
-        /// resource data types: `LocalDeviceResourceData` , `LocalVolumeResourceData` , `SageMakerMachineLearningModelResourceData`
-        /// , `S3MachineLearningModelResourceData` , or `SecretsManagerSecretResourceData` .
+        /// resource data types: `LocalDeviceResourceData` , `LocalVolumeResourceData` ,
+        /// `SageMakerMachineLearningModelResourceData` , `S3MachineLearningModelResourceData` , or
+        /// `SecretsManagerSecretResourceData` .
         ///
         /// CloudFormation property
         /// [`ResourceDataContainer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourceinstance.html#cfn-greengrass-resourcedefinitionversion-resourceinstance-resourcedatacontainer),
@@ -3990,9 +4004,9 @@ pub mod resource_definition_version {
     }
 
     /// A container for resource data, which defines the resource type. The container takes only one
-    /// of the following supported resource data types: `LocalDeviceResourceData` , `LocalVolumeResourceData`
-    /// , `SageMakerMachineLearningModelResourceData` , `S3MachineLearningModelResourceData` , or `SecretsManagerSecretResourceData`
-    /// .
+    /// of the following supported resource data types: `LocalDeviceResourceData` ,
+    /// `LocalVolumeResourceData` , `SageMakerMachineLearningModelResourceData` ,
+    /// `S3MachineLearningModelResourceData` , or `SecretsManagerSecretResourceData` .
     ///
     /// CloudFormation property type
     /// [`ResourceDataContainer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedatacontainer.html)
@@ -4083,8 +4097,8 @@ pub mod resource_definition_version {
         /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata-arn),
         /// required; changing it replaces the resource.
         pub arn: Str,
-        /// The staging labels whose values you want to make available on the core, in addition to `AWSCURRENT`
-        /// .
+        /// The staging labels whose values you want to make available on the core, in addition to
+        /// `AWSCURRENT` .
         ///
         /// CloudFormation property
         /// [`AdditionalStagingLabelsToDownload`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata.html#cfn-greengrass-resourcedefinitionversion-secretsmanagersecretresourcedata-additionalstaginglabelstodownload);
@@ -4185,8 +4199,8 @@ pub mod resource_definition_version {
         /// [`GroupOwner`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedownloadownersetting.html#cfn-greengrass-resourcedefinitionversion-resourcedownloadownersetting-groupowner),
         /// required; changing it replaces the resource.
         pub group_owner: Str,
-        /// The permissions that the group owner has to the machine learning resource. Valid values are `rw`
-        /// (read-write) or `ro` (read-only).
+        /// The permissions that the group owner has to the machine learning resource. Valid values are
+        /// `rw` (read-write) or `ro` (read-only).
         ///
         /// CloudFormation property
         /// [`GroupPermission`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-resourcedownloadownersetting.html#cfn-greengrass-resourcedefinitionversion-resourcedownloadownersetting-grouppermission),
@@ -4386,8 +4400,8 @@ pub mod resource_definition_version {
         /// [`OwnerSetting`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata-ownersetting);
         /// changing it replaces the resource.
         pub owner_setting: Option<ResourceDownloadOwnerSetting>,
-        /// The URI of the source model in an Amazon S3 bucket. The model package must be in `tar.gz` or `.zip`
-        /// format.
+        /// The URI of the source model in an Amazon S3 bucket. The model package must be in `tar.gz` or
+        /// `.zip` format.
         ///
         /// CloudFormation property
         /// [`S3Uri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata.html#cfn-greengrass-resourcedefinitionversion-s3machinelearningmodelresourcedata-s3uri),
@@ -4498,8 +4512,8 @@ impl crate::Cfn<markers::SubscriptionDefinition> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the last `SubscriptionDefinitionVersion` that was added to the `SubscriptionDefinition`
-    /// , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/subscriptions/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2`
+    /// The ARN of the last `SubscriptionDefinitionVersion` that was added to the
+    /// `SubscriptionDefinition` , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/subscriptions/1234a5b6-78cd-901e-2fgh-3i45j6k178l9/versions/9876ac30-4bdb-4f9d-95af-b5fdb66be1a2`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -4518,7 +4532,8 @@ impl crate::Cfn<markers::SubscriptionDefinition> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the `SubscriptionDefinition` , such as `arn:aws:greengrass:us-east-1: :/greengrass/definition/subscriptions/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
+    /// The Amazon Resource Name (ARN) of the `SubscriptionDefinition` , such as
+    /// `arn:aws:greengrass:us-east-1: :/greengrass/definition/subscriptions/1234a5b6-78cd-901e-2fgh-3i45j6k178l9`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -4590,8 +4605,8 @@ pub mod subscription_definition {
     /// of [`AWS::Greengrass::SubscriptionDefinition`](super::CfnSubscriptionDefinition).
     pub struct Subscription {
         /// A descriptive or arbitrary ID for the subscription. This value must be unique within the
-        /// subscription definition version. Maximum length is 128 characters with pattern `[a-zA-Z0-9:_-]+`
-        /// .
+        /// subscription definition version. Maximum length is 128 characters with pattern
+        /// `[a-zA-Z0-9:_-]+` .
         ///
         /// CloudFormation property
         /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinition-subscription.html#cfn-greengrass-subscriptiondefinition-subscription-id),
@@ -4737,8 +4752,8 @@ pub mod subscription_definition_version {
     /// [`AWS::Greengrass::SubscriptionDefinitionVersion`](super::CfnSubscriptionDefinitionVersion).
     pub struct Subscription {
         /// A descriptive or arbitrary ID for the subscription. This value must be unique within the
-        /// subscription definition version. Maximum length is 128 characters with pattern `[a-zA-Z0-9:_-]+`
-        /// .
+        /// subscription definition version. Maximum length is 128 characters with pattern
+        /// `[a-zA-Z0-9:_-]+` .
         ///
         /// CloudFormation property
         /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-greengrass-subscriptiondefinitionversion-subscription.html#cfn-greengrass-subscriptiondefinitionversion-subscription-id),

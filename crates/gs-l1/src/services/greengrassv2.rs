@@ -46,7 +46,8 @@ pub type CfnComponentVersion = crate::Cfn<markers::ComponentVersion>;
 /// [`AWS::GreengrassV2::Deployment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-greengrassv2-deployment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDeployment::new`, `CfnDeploymentProps` and the attributes need the cargo feature `greengrassv2`.
+/// `CfnDeployment::new`, `CfnDeploymentProps` and the attributes need the cargo feature
+/// `greengrassv2`.
 pub type CfnDeployment = crate::Cfn<markers::Deployment>;
 
 /// The properties of an

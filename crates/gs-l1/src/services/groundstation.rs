@@ -41,7 +41,8 @@ pub mod markers {
 /// [`AWS::GroundStation::Config`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-config.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConfig::new`, `CfnConfigProps` and the attributes need the cargo feature `groundstation`.
+/// `CfnConfig::new`, `CfnConfigProps` and the attributes need the cargo feature
+/// `groundstation`.
 pub type CfnConfig = crate::Cfn<markers::Config>;
 
 /// Creates a Dataflow Endpoint Group request.
@@ -72,7 +73,8 @@ pub type CfnDataflowEndpointGroupV2 = crate::Cfn<markers::DataflowEndpointGroupV
 /// [`AWS::GroundStation::MissionProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-groundstation-missionprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMissionProfile::new`, `CfnMissionProfileProps` and the attributes need the cargo feature `groundstation`.
+/// `CfnMissionProfile::new`, `CfnMissionProfileProps` and the attributes need the cargo feature
+/// `groundstation`.
 pub type CfnMissionProfile = crate::Cfn<markers::MissionProfile>;
 
 /// The properties of an
@@ -166,7 +168,8 @@ impl crate::Cfn<markers::Config> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The ARN of the config, such as `arn:aws:groundstation:us-east-2:1234567890:config/tracking/9940bf3b-d2ba-427e-9906-842b5e5d2296`
+    /// The ARN of the config, such as
+    /// `arn:aws:groundstation:us-east-2:1234567890:config/tracking/9940bf3b-d2ba-427e-9906-842b5e5d2296`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -900,8 +903,8 @@ pub mod config {
     /// [`S3RecordingConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-groundstation-config-s3recordingconfig.html)
     /// of [`AWS::GroundStation::Config`](super::CfnConfig).
     pub struct S3RecordingConfig {
-        /// S3 Bucket where the data is written. The name of the S3 Bucket provided must begin with `aws-groundstation`
-        /// .
+        /// S3 Bucket where the data is written. The name of the S3 Bucket provided must begin with
+        /// `aws-groundstation` .
         ///
         /// CloudFormation property
         /// [`BucketArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-groundstation-config-s3recordingconfig.html#cfn-groundstation-config-s3recordingconfig-bucketarn).
@@ -911,7 +914,8 @@ pub mod config {
         pub bucket_arn: Option<Id<crate::s3::CfnBucket>>,
         /// The prefix of the S3 data object. If you choose to use any optional keys for substitution,
         /// these values will be replaced with the corresponding information from your contact details.
-        /// For example, a prefix of `{satellite_id}/{year}/{month}/{day}/` will replaced with `fake_satellite_id/2021/01/10/`
+        /// For example, a prefix of `{satellite_id}/{year}/{month}/{day}/` will replaced with
+        /// `fake_satellite_id/2021/01/10/`
         ///
         /// CloudFormation property
         /// [`Prefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-groundstation-config-s3recordingconfig.html#cfn-groundstation-config-s3recordingconfig-prefix).
@@ -1171,7 +1175,8 @@ impl crate::Cfn<markers::DataflowEndpointGroup> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The ARN of the dataflow endpoint group, such as `arn:aws:groundstation:us-east-2:1234567890:dataflow-endpoint-group/9940bf3b-d2ba-427e-9906-842b5e5d2296`
+    /// The ARN of the dataflow endpoint group, such as
+    /// `arn:aws:groundstation:us-east-2:1234567890:dataflow-endpoint-group/9940bf3b-d2ba-427e-9906-842b5e5d2296`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -1599,8 +1604,8 @@ pub mod dataflow_endpoint_group {
     /// [`SecurityDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-groundstation-dataflowendpointgroup-securitydetails.html)
     /// of [`AWS::GroundStation::DataflowEndpointGroup`](super::CfnDataflowEndpointGroup).
     pub struct SecurityDetails {
-        /// The ARN of a role which Ground Station has permission to assume, such as `arn:aws:iam::1234567890:role/DataDeliveryServiceRole`
-        /// .
+        /// The ARN of a role which Ground Station has permission to assume, such as
+        /// `arn:aws:iam::1234567890:role/DataDeliveryServiceRole` .
         ///
         /// CloudFormation property
         /// [`RoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-groundstation-dataflowendpointgroup-securitydetails.html#cfn-groundstation-dataflowendpointgroup-securitydetails-rolearn).
@@ -2401,7 +2406,8 @@ impl crate::Cfn<markers::MissionProfile> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The ARN of the mission profile, such as `arn:aws:groundstation:us-east-2:1234567890:mission-profile/9940bf3b-d2ba-427e-9906-842b5e5d2296`
+    /// The ARN of the mission profile, such as
+    /// `arn:aws:groundstation:us-east-2:1234567890:mission-profile/9940bf3b-d2ba-427e-9906-842b5e5d2296`
     /// .
     ///
     /// `Fn::GetAtt` of

@@ -90,11 +90,12 @@ pub type CfnCustomDetectionRuleAssociation = crate::Cfn<markers::CustomDetection
 /// [`AWS::GuardDuty::Detector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-detector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDetector::new`, `CfnDetectorProps` and the attributes need the cargo feature `guardduty`.
+/// `CfnDetector::new`, `CfnDetectorProps` and the attributes need the cargo feature
+/// `guardduty`.
 pub type CfnDetector = crate::Cfn<markers::Detector>;
 
-/// The `AWS::GuardDuty::Filter` resource specifies a new filter defined by the provided `findingCriteria`
-/// .
+/// The `AWS::GuardDuty::Filter` resource specifies a new filter defined by the provided
+/// `findingCriteria` .
 ///
 /// A handle to an
 /// [`AWS::GuardDuty::Filter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-filter.html)
@@ -188,7 +189,8 @@ pub type CfnThreatEntitySet = crate::Cfn<markers::ThreatEntitySet>;
 /// [`AWS::GuardDuty::ThreatIntelSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatintelset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnThreatIntelSet::new`, `CfnThreatIntelSetProps` and the attributes need the cargo feature `guardduty`.
+/// `CfnThreatIntelSet::new`, `CfnThreatIntelSetProps` and the attributes need the cargo feature
+/// `guardduty`.
 pub type CfnThreatIntelSet = crate::Cfn<markers::ThreatIntelSet>;
 
 /// Creates a new trusted entity set. In the trusted entity set, you can provide IP addresses
@@ -2284,8 +2286,8 @@ pub struct CfnThreatIntelSetProps {
     /// CloudFormation property
     /// [`Activate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatintelset.html#cfn-guardduty-threatintelset-activate).
     pub activate: Option<Bool>,
-    /// The unique ID of the detector of the GuardDuty account for which you want to create a `threatIntelSet`
-    /// .
+    /// The unique ID of the detector of the GuardDuty account for which you want to create a
+    /// `threatIntelSet` .
     ///
     /// CloudFormation property
     /// [`DetectorId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-guardduty-threatintelset.html#cfn-guardduty-threatintelset-detectorid);

@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::HealthImaging::Datastore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthimaging-datastore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDatastore::new`, `CfnDatastoreProps` and the attributes need the cargo feature `healthimaging`.
+/// `CfnDatastore::new`, `CfnDatastoreProps` and the attributes need the cargo feature
+/// `healthimaging`.
 pub type CfnDatastore = crate::Cfn<markers::Datastore>;
 
 /// The properties of an

@@ -43,7 +43,8 @@ pub type CfnDataTransformationProfile = crate::Cfn<markers::DataTransformationPr
 /// [`AWS::HealthLake::FHIRDatastore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-healthlake-fhirdatastore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFHIRDatastore::new`, `CfnFHIRDatastoreProps` and the attributes need the cargo feature `healthlake`.
+/// `CfnFHIRDatastore::new`, `CfnFHIRDatastoreProps` and the attributes need the cargo feature
+/// `healthlake`.
 pub type CfnFHIRDatastore = crate::Cfn<markers::FHIRDatastore>;
 
 /// The properties of an

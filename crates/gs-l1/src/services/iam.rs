@@ -120,7 +120,8 @@ pub type CfnGroup = crate::Cfn<markers::Group>;
 /// [`AWS::IAM::GroupPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-grouppolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGroupPolicy::new`, `CfnGroupPolicyProps` and the attributes need the cargo feature `iam`.
+/// `CfnGroupPolicy::new`, `CfnGroupPolicyProps` and the attributes need the cargo feature
+/// `iam`.
 pub type CfnGroupPolicy = crate::Cfn<markers::GroupPolicy>;
 
 /// Creates a new instance profile. For information about instance profiles, see [Using instance
@@ -141,7 +142,8 @@ pub type CfnInstanceProfile = crate::Cfn<markers::InstanceProfile>;
 /// [`AWS::IAM::ManagedPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-managedpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnManagedPolicy::new`, `CfnManagedPolicyProps` and the attributes need the cargo feature `iam`.
+/// `CfnManagedPolicy::new`, `CfnManagedPolicyProps` and the attributes need the cargo feature
+/// `iam`.
 pub type CfnManagedPolicy = crate::Cfn<markers::ManagedPolicy>;
 
 /// Creates or updates an IAM entity to describe an identity provider (IdP) that supports
@@ -151,7 +153,8 @@ pub type CfnManagedPolicy = crate::Cfn<markers::ManagedPolicy>;
 /// [`AWS::IAM::OIDCProvider`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-oidcprovider.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnOIDCProvider::new`, `CfnOIDCProviderProps` and the attributes need the cargo feature `iam`.
+/// `CfnOIDCProvider::new`, `CfnOIDCProviderProps` and the attributes need the cargo feature
+/// `iam`.
 pub type CfnOIDCProvider = crate::Cfn<markers::OIDCProvider>;
 
 /// Adds or updates an inline policy document that is embedded in the specified IAM group, user
@@ -188,7 +191,8 @@ pub type CfnRolePolicy = crate::Cfn<markers::RolePolicy>;
 /// [`AWS::IAM::SAMLProvider`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-samlprovider.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSAMLProvider::new`, `CfnSAMLProviderProps` and the attributes need the cargo feature `iam`.
+/// `CfnSAMLProvider::new`, `CfnSAMLProviderProps` and the attributes need the cargo feature
+/// `iam`.
 pub type CfnSAMLProvider = crate::Cfn<markers::SAMLProvider>;
 
 /// Uploads a server certificate entity for the AWS account . The server certificate entity
@@ -276,8 +280,8 @@ pub struct CfnAccessKeyProps {
     /// [`Serial`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-accesskey.html#cfn-iam-accesskey-serial);
     /// changing it replaces the resource.
     pub serial: Option<Int>,
-    /// The status of the access key. `Active` means that the key is valid for API calls, while `Inactive`
-    /// means it is not.
+    /// The status of the access key. `Active` means that the key is valid for API calls, while
+    /// `Inactive` means it is not.
     ///
     /// CloudFormation property
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-accesskey.html#cfn-iam-accesskey-status).
@@ -1195,8 +1199,8 @@ impl crate::Cfn<markers::Role> {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
 
-    /// Returns the stable and unique string identifying the role. For example, `AIDAJQABLZS4A3QDU576Q`
-    /// .
+    /// Returns the stable and unique string identifying the role. For example,
+    /// `AIDAJQABLZS4A3QDU576Q` .
     ///
     /// `Fn::GetAtt` of
     /// [`RoleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-role.html#aws-resource-iam-role-return-values).
@@ -1637,8 +1641,8 @@ impl crate::Cfn<markers::ServerCertificate> {
 #[cfg(feature = "iam")]
 pub struct CfnServiceLinkedRoleProps {
     /// The service principal for the AWS service to which this role is attached. You use a string
-    /// similar to a URL but without the <http://> in front. For example: `elasticbeanstalk.amazonaws.com`
-    /// .
+    /// similar to a URL but without the <http://> in front. For example:
+    /// `elasticbeanstalk.amazonaws.com` .
     ///
     /// CloudFormation property
     /// [`AWSServiceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-servicelinkedrole.html#cfn-iam-servicelinkedrole-awsservicename);
@@ -1713,8 +1717,9 @@ impl crate::Cfn<markers::ServiceLinkedRole> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns the friendly name that identifies the role. For example, `AWSServiceRoleForAutoScaling`
-    /// or `AWSServiceRoleForAutoScaling_TestSuffix` if a `CustomSuffix` is specified.
+    /// Returns the friendly name that identifies the role. For example,
+    /// `AWSServiceRoleForAutoScaling` or `AWSServiceRoleForAutoScaling_TestSuffix` if a
+    /// `CustomSuffix` is specified.
     ///
     /// `Fn::GetAtt` of
     /// [`RoleName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iam-servicelinkedrole.html#aws-resource-iam-servicelinkedrole-return-values).

@@ -68,7 +68,8 @@ pub mod markers {
 /// [`AWS::ImageBuilder::Component`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnComponent::new`, `CfnComponentProps` and the attributes need the cargo feature `imagebuilder`.
+/// `CfnComponent::new`, `CfnComponentProps` and the attributes need the cargo feature
+/// `imagebuilder`.
 pub type CfnComponent = crate::Cfn<markers::Component>;
 
 /// Creates a new container recipe. Container recipes define how images are configured, tested,
@@ -118,7 +119,8 @@ pub type CfnImage = crate::Cfn<markers::Image>;
 /// [`AWS::ImageBuilder::ImagePipeline`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagepipeline.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnImagePipeline::new`, `CfnImagePipelineProps` and the attributes need the cargo feature `imagebuilder`.
+/// `CfnImagePipeline::new`, `CfnImagePipelineProps` and the attributes need the cargo feature
+/// `imagebuilder`.
 pub type CfnImagePipeline = crate::Cfn<markers::ImagePipeline>;
 
 /// Creates a new image recipe. Image recipes define how images are configured, tested, and
@@ -128,7 +130,8 @@ pub type CfnImagePipeline = crate::Cfn<markers::ImagePipeline>;
 /// [`AWS::ImageBuilder::ImageRecipe`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagerecipe.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnImageRecipe::new`, `CfnImageRecipeProps` and the attributes need the cargo feature `imagebuilder`.
+/// `CfnImageRecipe::new`, `CfnImageRecipeProps` and the attributes need the cargo feature
+/// `imagebuilder`.
 pub type CfnImageRecipe = crate::Cfn<markers::ImageRecipe>;
 
 /// Creates a new infrastructure configuration. An infrastructure configuration defines the
@@ -158,7 +161,8 @@ pub type CfnLifecyclePolicy = crate::Cfn<markers::LifecyclePolicy>;
 /// [`AWS::ImageBuilder::Workflow`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-workflow.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkflow::new`, `CfnWorkflowProps` and the attributes need the cargo feature `imagebuilder`.
+/// `CfnWorkflow::new`, `CfnWorkflowProps` and the attributes need the cargo feature
+/// `imagebuilder`.
 pub type CfnWorkflow = crate::Cfn<markers::Workflow>;
 
 /// The properties of an
@@ -302,8 +306,8 @@ impl crate::Cfn<markers::Component> {
     }
 
     /// Image Builder determines the component type based on the phases that are defined in the
-    /// component document. If there is only one phase, and its name is "test", then the type is `TEST`
-    /// . For all other components, the type is `BUILD` .
+    /// component document. If there is only one phase, and its name is "test", then the type is
+    /// `TEST` . For all other components, the type is `BUILD` .
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-component.html#aws-resource-imagebuilder-component-return-values).
@@ -321,7 +325,8 @@ impl crate::Cfn<markers::Component> {
         gs_core::Value::GetAtt(self.node(), "Encrypted".into())
     }
 
-    /// Returns the Amazon Resource Name (ARN) of the component. The following pattern is applied: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:\d{12}|aws):(?:image-recipe|infrastructure-configuration|distribution-configuration|component|image|image-pipeline)/[a-z0-9-_]+(?:/(?:(?:x|\d+)\.(?:x|\d+)\.(?:x|\d+))(?:/\d+)?)?$`
+    /// Returns the Amazon Resource Name (ARN) of the component. The following pattern is applied:
+    /// `^arn:aws[^:]*:imagebuilder:[^:]+:(?:\d{12}|aws):(?:image-recipe|infrastructure-configuration|distribution-configuration|component|image|image-pipeline)/[a-z0-9-_]+(?:/(?:(?:x|\d+)\.(?:x|\d+)\.(?:x|\d+))(?:/\d+)?)?$`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -571,8 +576,8 @@ impl crate::Cfn<markers::ContainerRecipe> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns the Amazon Resource Name (ARN) of the container recipe. For example, `arn:aws:imagebuilder:us-east-1:123456789012:container-recipe/mybasicrecipe/2020.12.17`
-    /// .
+    /// Returns the Amazon Resource Name (ARN) of the container recipe. For example,
+    /// `arn:aws:imagebuilder:us-east-1:123456789012:container-recipe/mybasicrecipe/2020.12.17` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-containerrecipe.html#aws-resource-imagebuilder-containerrecipe-return-values).
@@ -1084,7 +1089,8 @@ impl crate::Cfn<markers::DistributionConfiguration> {
     }
 
     /// Returns the Amazon Resource Name (ARN) of this distribution configuration. The following
-    /// pattern is applied: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:\d{12}|aws):(?:image-recipe|infrastructure-configuration|distribution-configuration|component|image|image-pipeline)/[a-z0-9-_]+(?:/(?:(?:x|\d+)\.(?:x|\d+)\.(?:x|\d+))(?:/\d+)?)?$`
+    /// pattern is applied:
+    /// `^arn:aws[^:]*:imagebuilder:[^:]+:(?:\d{12}|aws):(?:image-recipe|infrastructure-configuration|distribution-configuration|component|image|image-pipeline)/[a-z0-9-_]+(?:/(?:(?:x|\d+)\.(?:x|\d+)\.(?:x|\d+))(?:/\d+)?)?$`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -1205,8 +1211,8 @@ pub mod distribution_configuration {
         /// CloudFormation property
         /// [`AccountId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-distributionconfiguration-fastlaunchconfiguration.html#cfn-imagebuilder-distributionconfiguration-fastlaunchconfiguration-accountid).
         pub account_id: Option<Str>,
-        /// A Boolean that represents the current state of faster launching for the Windows AMI. Set to `true`
-        /// to start using Windows faster launching, or `false` to stop using it.
+        /// A Boolean that represents the current state of faster launching for the Windows AMI. Set to
+        /// `true` to start using Windows faster launching, or `false` to stop using it.
         ///
         /// CloudFormation property
         /// [`Enabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-distributionconfiguration-fastlaunchconfiguration.html#cfn-imagebuilder-distributionconfiguration-fastlaunchconfiguration-enabled).
@@ -1776,8 +1782,8 @@ pub struct CfnImageProps {
     /// [`ImageRecipeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#cfn-imagebuilder-image-imagerecipearn);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnImageRecipe`](crate::imagebuilder::CfnImageRecipe) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnImageRecipe`](crate::imagebuilder::CfnImageRecipe) handle (written as its
+    /// `Ref`), or a string or token.
     pub image_recipe_arn: Option<Id<crate::imagebuilder::CfnImageRecipe>>,
     /// Contains settings for vulnerability scans.
     ///
@@ -1918,8 +1924,8 @@ impl crate::Cfn<markers::Image> {
         gs_core::Value::GetAtt(self.node(), "ImageUri".into())
     }
 
-    /// Returns the Amazon Resource Name (ARN) of the image. For example, `arn:aws:imagebuilder:us-west-2:123456789012:image/mybasicrecipe/2019.12.03/1`
-    /// .
+    /// Returns the Amazon Resource Name (ARN) of the image. For example,
+    /// `arn:aws:imagebuilder:us-west-2:123456789012:image/mybasicrecipe/2019.12.03/1` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-image.html#aws-resource-imagebuilder-image-return-values).
@@ -2056,8 +2062,9 @@ pub mod image {
         pub container_tags: Option<List<Str>>,
         /// The name of the container repository that Amazon Inspector scans to identify findings for
         /// your container images. The name includes the path for the repository location. If you
-        /// don’t provide this information, Image Builder creates a repository in your account named `image-builder-image-scanning-repository`
-        /// for vulnerability scans of your output container images.
+        /// don’t provide this information, Image Builder creates a repository in your account named
+        /// `image-builder-image-scanning-repository` for vulnerability scans of your output container
+        /// images.
         ///
         /// CloudFormation property
         /// [`RepositoryName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-image-ecrconfiguration.html#cfn-imagebuilder-image-ecrconfiguration-repositoryname);
@@ -2426,8 +2433,8 @@ pub struct CfnImagePipelineProps {
     /// CloudFormation property
     /// [`ImageRecipeArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagepipeline.html#cfn-imagebuilder-imagepipeline-imagerecipearn).
     ///
-    /// Takes a [`CfnImageRecipe`](crate::imagebuilder::CfnImageRecipe) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnImageRecipe`](crate::imagebuilder::CfnImageRecipe) handle (written as its
+    /// `Ref`), or a string or token.
     pub image_recipe_arn: Option<Id<crate::imagebuilder::CfnImageRecipe>>,
     /// Contains settings for vulnerability scans.
     ///
@@ -2564,8 +2571,8 @@ impl crate::Cfn<markers::ImagePipeline> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns the Amazon Resource Name (ARN) of the image pipeline. For example, `arn:aws:imagebuilder:us-west-2:123456789012:image-pipeline/mywindows2016pipeline`
-    /// .
+    /// Returns the Amazon Resource Name (ARN) of the image pipeline. For example,
+    /// `arn:aws:imagebuilder:us-west-2:123456789012:image-pipeline/mywindows2016pipeline` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagepipeline.html#aws-resource-imagebuilder-imagepipeline-return-values).
@@ -2660,8 +2667,9 @@ pub mod image_pipeline {
         pub container_tags: Option<List<Str>>,
         /// The name of the container repository that Amazon Inspector scans to identify findings for
         /// your container images. The name includes the path for the repository location. If you
-        /// don’t provide this information, Image Builder creates a repository in your account named `image-builder-image-scanning-repository`
-        /// for vulnerability scans of your output container images.
+        /// don’t provide this information, Image Builder creates a repository in your account named
+        /// `image-builder-image-scanning-repository` for vulnerability scans of your output container
+        /// images.
         ///
         /// CloudFormation property
         /// [`RepositoryName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-ecrconfiguration.html#cfn-imagebuilder-imagepipeline-ecrconfiguration-repositoryname).
@@ -2708,11 +2716,12 @@ pub mod image_pipeline {
         /// CloudFormation property
         /// [`AutoDisablePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-schedule.html#cfn-imagebuilder-imagepipeline-schedule-autodisablepolicy).
         pub auto_disable_policy: Option<AutoDisablePolicy>,
-        /// The condition configures when the pipeline should trigger a new image build. When the `pipelineExecutionStartCondition`
-        /// is set to `EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE` , and you use semantic version
-        /// filters on the base image or components in your image recipe, Image Builder will build a new
-        /// image only when there are new versions of the image or components in your recipe that match
-        /// the semantic version filter. When it is set to `EXPRESSION_MATCH_ONLY` , it will build a new
+        /// The condition configures when the pipeline should trigger a new image build. When the
+        /// `pipelineExecutionStartCondition` is set to
+        /// `EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE` , and you use semantic version filters
+        /// on the base image or components in your image recipe, Image Builder will build a new image
+        /// only when there are new versions of the image or components in your recipe that match the
+        /// semantic version filter. When it is set to `EXPRESSION_MATCH_ONLY` , it will build a new
         /// image every time the CRON expression matches the current time. For semantic version syntax,
         /// see
         /// [CreateComponent](https://docs.aws.amazon.com/imagebuilder/latest/APIReference/API_CreateComponent.html)
@@ -2721,8 +2730,8 @@ pub mod image_pipeline {
         /// CloudFormation property
         /// [`PipelineExecutionStartCondition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-schedule.html#cfn-imagebuilder-imagepipeline-schedule-pipelineexecutionstartcondition).
         pub pipeline_execution_start_condition: Option<Str>,
-        /// The cron expression determines how often EC2 Image Builder evaluates your `pipelineExecutionStartCondition`
-        /// .
+        /// The cron expression determines how often EC2 Image Builder evaluates your
+        /// `pipelineExecutionStartCondition` .
         ///
         /// CloudFormation property
         /// [`ScheduleExpression`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-schedule.html#cfn-imagebuilder-imagepipeline-schedule-scheduleexpression).
@@ -2976,8 +2985,8 @@ pub mod image_pipeline {
         /// [`ImageLogGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-pipelineloggingconfiguration.html#cfn-imagebuilder-imagepipeline-pipelineloggingconfiguration-imageloggroupname).
         pub image_log_group_name: Option<Str>,
         /// The log group name that Image Builder uses for the log output during creation of a new
-        /// pipeline. If not specified, the pipeline log group name defaults to `/aws/imagebuilder/pipeline/pipeline-name`
-        /// .
+        /// pipeline. If not specified, the pipeline log group name defaults to
+        /// `/aws/imagebuilder/pipeline/pipeline-name` .
         ///
         /// CloudFormation property
         /// [`PipelineLogGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-imagepipeline-pipelineloggingconfiguration.html#cfn-imagebuilder-imagepipeline-pipelineloggingconfiguration-pipelineloggroupname).
@@ -3158,8 +3167,8 @@ impl crate::Cfn<markers::ImageRecipe> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns the Amazon Resource Name (ARN) of the image recipe. For example, `arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/mybasicrecipe/2019.12.03`
-    /// .
+    /// Returns the Amazon Resource Name (ARN) of the image recipe. For example,
+    /// `arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/mybasicrecipe/2019.12.03` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-imagerecipe.html#aws-resource-imagebuilder-imagerecipe-return-values).
@@ -3603,8 +3612,8 @@ pub struct CfnInfrastructureConfigurationProps {
     /// [`InstanceProfileName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-imagebuilder-infrastructureconfiguration.html#cfn-imagebuilder-infrastructureconfiguration-instanceprofilename),
     /// required.
     ///
-    /// Takes a [`CfnInstanceProfile`](crate::iam::CfnInstanceProfile) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnInstanceProfile`](crate::iam::CfnInstanceProfile) handle (written as its
+    /// `Ref`), or a string or token.
     pub instance_profile_name: Id<crate::iam::CfnInstanceProfile>,
     /// The instance types of the infrastructure configuration. You can specify one or more instance
     /// types to use for this build. The service will pick one of these instance types based on
@@ -3747,7 +3756,8 @@ impl crate::Cfn<markers::InfrastructureConfiguration> {
     }
 
     /// Returns the Amazon Resource Name (ARN) of the infrastructure configuration. The following
-    /// pattern is applied: `^arn:aws[^:]*:imagebuilder:[^:]+:(?:\d{12}|aws):(?:image-recipe|infrastructure-configuration|distribution-configuration|component|image|image-pipeline)/[a-z0-9-_]+(?:/(?:(?:x|\d+)\.(?:x|\d+)\.(?:x|\d+))(?:/\d+)?)?$`
+    /// pattern is applied:
+    /// `^arn:aws[^:]*:imagebuilder:[^:]+:(?:\d{12}|aws):(?:image-recipe|infrastructure-configuration|distribution-configuration|component|image|image-pipeline)/[a-z0-9-_]+(?:/(?:(?:x|\d+)\.(?:x|\d+)\.(?:x|\d+))(?:/\d+)?)?$`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -3934,9 +3944,9 @@ pub mod infrastructure_configuration {
         /// CloudFormation property
         /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-infrastructureconfiguration-placement.html#cfn-imagebuilder-infrastructureconfiguration-placement-availabilityzone).
         pub availability_zone: Option<Str>,
-        /// The ID of the Dedicated Host on which build and test instances run. This only applies if `tenancy`
-        /// is `host` . If you specify the host ID, you must not specify the resource group ARN. If you
-        /// specify both, Image Builder returns an error.
+        /// The ID of the Dedicated Host on which build and test instances run. This only applies if
+        /// `tenancy` is `host` . If you specify the host ID, you must not specify the resource group
+        /// ARN. If you specify both, Image Builder returns an error.
         ///
         /// CloudFormation property
         /// [`HostId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-infrastructureconfiguration-placement.html#cfn-imagebuilder-infrastructureconfiguration-placement-hostid).
@@ -4263,10 +4273,10 @@ pub mod lifecycle_policy {
     /// [`Filter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-lifecyclepolicy-filter.html)
     /// of [`AWS::ImageBuilder::LifecyclePolicy`](super::CfnLifecyclePolicy).
     pub struct Filter {
-        /// For age-based filters, this is the number of resources to keep on hand after the lifecycle `DELETE`
-        /// action is applied. Impacted resources are only deleted if you have more than this number of
-        /// resources. If you have fewer resources than this number, the impacted resource is not
-        /// deleted.
+        /// For age-based filters, this is the number of resources to keep on hand after the lifecycle
+        /// `DELETE` action is applied. Impacted resources are only deleted if you have more than this
+        /// number of resources. If you have fewer resources than this number, the impacted resource is
+        /// not deleted.
         ///
         /// CloudFormation property
         /// [`RetainAtLeast`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-imagebuilder-lifecyclepolicy-filter.html#cfn-imagebuilder-lifecyclepolicy-filter-retainatleast).

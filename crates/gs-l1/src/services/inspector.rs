@@ -62,7 +62,8 @@ pub type CfnAssessmentTemplate = crate::Cfn<markers::AssessmentTemplate>;
 /// [`AWS::Inspector::ResourceGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspector-resourcegroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourceGroup::new`, `CfnResourceGroupProps` and the attributes need the cargo feature `inspector`.
+/// `CfnResourceGroup::new`, `CfnResourceGroupProps` and the attributes need the cargo feature
+/// `inspector`.
 pub type CfnResourceGroup = crate::Cfn<markers::ResourceGroup>;
 
 /// The properties of an
@@ -77,15 +78,15 @@ pub struct CfnAssessmentTargetProps {
     /// [`AssessmentTargetName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspector-assessmenttarget.html#cfn-inspector-assessmenttarget-assessmenttargetname);
     /// changing it replaces the resource.
     pub assessment_target_name: Option<Str>,
-    /// The ARN that specifies the resource group that is used to create the assessment target. If `resourceGroupArn`
-    /// is not specified, all EC2 instances in the current AWS account and Region are included in
-    /// the assessment target.
+    /// The ARN that specifies the resource group that is used to create the assessment target. If
+    /// `resourceGroupArn` is not specified, all EC2 instances in the current AWS account and Region
+    /// are included in the assessment target.
     ///
     /// CloudFormation property
     /// [`ResourceGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspector-assessmenttarget.html#cfn-inspector-assessmenttarget-resourcegrouparn).
     ///
-    /// Takes a [`CfnResourceGroup`](crate::inspector::CfnResourceGroup) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnResourceGroup`](crate::inspector::CfnResourceGroup) handle (written as its
+    /// `Ref`), or a string or token.
     pub resource_group_arn: Option<Id<crate::inspector::CfnResourceGroup>>,
 }
 

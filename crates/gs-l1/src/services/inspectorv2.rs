@@ -77,7 +77,8 @@ pub type CfnCodeSecurityScanConfiguration = crate::Cfn<markers::CodeSecurityScan
 /// [`AWS::InspectorV2::Connector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-inspectorv2-connector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature `inspectorv2`.
+/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature
+/// `inspectorv2`.
 pub type CfnConnector = crate::Cfn<markers::Connector>;
 
 /// Details about a filter.

@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::Interconnect::Connection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-interconnect-connection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature `interconnect`.
+/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature
+/// `interconnect`.
 pub type CfnConnection = crate::Cfn<markers::Connection>;
 
 /// The properties of an

@@ -31,7 +31,8 @@ pub mod markers {
 /// [`AWS::InternetMonitor::Monitor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-internetmonitor-monitor.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMonitor::new`, `CfnMonitorProps` and the attributes need the cargo feature `internetmonitor`.
+/// `CfnMonitor::new`, `CfnMonitorProps` and the attributes need the cargo feature
+/// `internetmonitor`.
 pub type CfnMonitor = crate::Cfn<markers::Monitor>;
 
 /// The properties of an
@@ -416,8 +417,9 @@ pub mod monitor {
 
     /// The configuration for publishing Amazon CloudWatch Internet Monitor internet measurements to
     /// Amazon S3. The configuration includes the bucket name and (optionally) bucket prefix for the
-    /// S3 bucket to store the measurements, and the delivery status. The delivery status is `ENABLED`
-    /// if you choose to deliver internet measurements to S3 logs, and `DISABLED` otherwise.
+    /// S3 bucket to store the measurements, and the delivery status. The delivery status is
+    /// `ENABLED` if you choose to deliver internet measurements to S3 logs, and `DISABLED`
+    /// otherwise.
     ///
     /// CloudFormation property type
     /// [`S3Config`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-internetmonitor-monitor-s3config.html)

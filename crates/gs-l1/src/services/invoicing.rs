@@ -33,7 +33,8 @@ pub mod markers {
 /// [`AWS::Invoicing::InvoiceUnit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-invoicing-invoiceunit.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnInvoiceUnit::new`, `CfnInvoiceUnitProps` and the attributes need the cargo feature `invoicing`.
+/// `CfnInvoiceUnit::new`, `CfnInvoiceUnitProps` and the attributes need the cargo feature
+/// `invoicing`.
 pub type CfnInvoiceUnit = crate::Cfn<markers::InvoiceUnit>;
 
 /// Creates and manages a procurement portal preference configuration for e-invoice delivery and

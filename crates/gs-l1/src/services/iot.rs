@@ -206,7 +206,8 @@ pub type CfnAuthorizer = crate::Cfn<markers::Authorizer>;
 /// [`AWS::IoT::BillingGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-billinggroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBillingGroup::new`, `CfnBillingGroupProps` and the attributes need the cargo feature `iot`.
+/// `CfnBillingGroup::new`, `CfnBillingGroupProps` and the attributes need the cargo feature
+/// `iot`.
 pub type CfnBillingGroup = crate::Cfn<markers::BillingGroup>;
 
 /// Specifies a CA certificate.
@@ -215,7 +216,8 @@ pub type CfnBillingGroup = crate::Cfn<markers::BillingGroup>;
 /// [`AWS::IoT::CACertificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-cacertificate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCACertificate::new`, `CfnCACertificateProps` and the attributes need the cargo feature `iot`.
+/// `CfnCACertificate::new`, `CfnCACertificateProps` and the attributes need the cargo feature
+/// `iot`.
 pub type CfnCACertificate = crate::Cfn<markers::CACertificate>;
 
 /// Use the `AWS::IoT::Certificate` resource to declare an AWS IoT X.509 certificate. For
@@ -227,7 +229,8 @@ pub type CfnCACertificate = crate::Cfn<markers::CACertificate>;
 /// [`AWS::IoT::Certificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-certificate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature `iot`.
+/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature
+/// `iot`.
 pub type CfnCertificate = crate::Cfn<markers::Certificate>;
 
 /// Creates a certificate provider. AWS IoT Core certificate provider lets you customize how to
@@ -264,7 +267,8 @@ pub type CfnCommand = crate::Cfn<markers::Command>;
 /// [`AWS::IoT::CustomMetric`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-custommetric.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCustomMetric::new`, `CfnCustomMetricProps` and the attributes need the cargo feature `iot`.
+/// `CfnCustomMetric::new`, `CfnCustomMetricProps` and the attributes need the cargo feature
+/// `iot`.
 pub type CfnCustomMetric = crate::Cfn<markers::CustomMetric>;
 
 /// Use the `AWS::IoT::Dimension` to limit the scope of a metric used in a security profile for
@@ -312,7 +316,8 @@ pub type CfnEncryptionConfiguration = crate::Cfn<markers::EncryptionConfiguratio
 /// [`AWS::IoT::FleetMetric`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-fleetmetric.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFleetMetric::new`, `CfnFleetMetricProps` and the attributes need the cargo feature `iot`.
+/// `CfnFleetMetric::new`, `CfnFleetMetricProps` and the attributes need the cargo feature
+/// `iot`.
 pub type CfnFleetMetric = crate::Cfn<markers::FleetMetric>;
 
 /// Use the AWS::IoT::Job resource to declare an AWS IoT job. A job can be used to define a set
@@ -332,7 +337,8 @@ pub type CfnJob = crate::Cfn<markers::Job>;
 /// [`AWS::IoT::JobTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-jobtemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnJobTemplate::new`, `CfnJobTemplateProps` and the attributes need the cargo feature `iot`.
+/// `CfnJobTemplate::new`, `CfnJobTemplateProps` and the attributes need the cargo feature
+/// `iot`.
 pub type CfnJobTemplate = crate::Cfn<markers::JobTemplate>;
 
 /// Configure logging.
@@ -420,7 +426,8 @@ pub type CfnRoleAlias = crate::Cfn<markers::RoleAlias>;
 /// [`AWS::IoT::ScheduledAudit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-scheduledaudit.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnScheduledAudit::new`, `CfnScheduledAuditProps` and the attributes need the cargo feature `iot`.
+/// `CfnScheduledAudit::new`, `CfnScheduledAuditProps` and the attributes need the cargo feature
+/// `iot`.
 pub type CfnScheduledAudit = crate::Cfn<markers::ScheduledAudit>;
 
 /// Use the `AWS::IoT::SecurityProfile` resource to create a Device Defender security profile.
@@ -478,9 +485,9 @@ pub type CfnStream = crate::Cfn<markers::Stream>;
 pub type CfnThing = crate::Cfn<markers::Thing>;
 
 /// Creates a new thing group. A dynamic thing group is created if the resource template
-/// contains the `QueryString` attribute. A dynamic thing group will not contain the `ParentGroupName`
-/// attribute. A static thing group and dynamic thing group can't be converted to each other via
-/// the addition or removal of the `QueryString` attribute.
+/// contains the `QueryString` attribute. A dynamic thing group will not contain the
+/// `ParentGroupName` attribute. A static thing group and dynamic thing group can't be converted
+/// to each other via the addition or removal of the `QueryString` attribute.
 ///
 /// A handle to an
 /// [`AWS::IoT::ThingGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thinggroup.html)
@@ -923,7 +930,8 @@ pub mod account_audit_configuration {
     /// of [`AWS::IoT::AccountAuditConfiguration`](super::CfnAccountAuditConfiguration).
     pub struct DeviceCertExpirationAuditCheckConfiguration {
         /// Configuration settings for the device certificate expiration check, including the threshold
-        /// in days before expiration. This configuration is of type `CertExpirationCheckCustomConfiguration`
+        /// in days before expiration. This configuration is of type
+        /// `CertExpirationCheckCustomConfiguration`
         ///
         /// CloudFormation property
         /// [`Configuration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-accountauditconfiguration-devicecertexpirationauditcheckconfiguration.html#cfn-iot-accountauditconfiguration-devicecertexpirationauditcheckconfiguration-configuration).
@@ -2348,8 +2356,8 @@ pub struct CfnCustomMetricProps {
     /// [`MetricName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-custommetric.html#cfn-iot-custommetric-metricname);
     /// changing it replaces the resource.
     pub metric_name: Option<Str>,
-    /// The type of the custom metric. Types include `string-list` , `ip-address-list` , `number-list`
-    /// , and `number` .
+    /// The type of the custom metric. Types include `string-list` , `ip-address-list` ,
+    /// `number-list` , and `number` .
     ///
     /// CloudFormation property
     /// [`MetricType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-custommetric.html#cfn-iot-custommetric-metrictype),
@@ -4881,8 +4889,8 @@ pub mod mitigation_action {
     /// [`UpdateDeviceCertificateParams`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-mitigationaction-updatedevicecertificateparams.html)
     /// of [`AWS::IoT::MitigationAction`](super::CfnMitigationAction).
     pub struct UpdateDeviceCertificateParams {
-        /// The action that you want to apply to the device certificate. The only supported value is `DEACTIVATE`
-        /// .
+        /// The action that you want to apply to the device certificate. The only supported value is
+        /// `DEACTIVATE` .
         ///
         /// CloudFormation property
         /// [`Action`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-mitigationaction-updatedevicecertificateparams.html#cfn-iot-mitigationaction-updatedevicecertificateparams-action),
@@ -5068,8 +5076,8 @@ pub mod mitigation_action {
     /// [`UpdateCACertificateParams`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-mitigationaction-updatecacertificateparams.html)
     /// of [`AWS::IoT::MitigationAction`](super::CfnMitigationAction).
     pub struct UpdateCACertificateParams {
-        /// The action that you want to apply to the CA certificate. The only supported value is `DEACTIVATE`
-        /// .
+        /// The action that you want to apply to the CA certificate. The only supported value is
+        /// `DEACTIVATE` .
         ///
         /// CloudFormation property
         /// [`Action`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-mitigationaction-updatecacertificateparams.html#cfn-iot-mitigationaction-updatecacertificateparams-action),
@@ -5178,8 +5186,8 @@ impl crate::Cfn<markers::Policy> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the AWS IoT policy, such as `arn:aws:iot:us-east-2:123456789012:policy/MyPolicy`
-    /// .
+    /// The Amazon Resource Name (ARN) of the AWS IoT policy, such as
+    /// `arn:aws:iot:us-east-2:123456789012:policy/MyPolicy` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-policy.html#aws-resource-iot-policy-return-values).
@@ -5408,8 +5416,8 @@ pub mod provisioning_template {
         /// CloudFormation property
         /// [`TargetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-provisioningtemplate-provisioninghook.html#cfn-iot-provisioningtemplate-provisioninghook-targetarn).
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub target_arn: Option<Id<crate::lambda::CfnFunction>>,
     }
 
@@ -6018,8 +6026,8 @@ pub mod security_profile {
     /// [`BehaviorCriteria`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-securityprofile-behaviorcriteria.html)
     /// of [`AWS::IoT::SecurityProfile`](super::CfnSecurityProfile).
     pub struct BehaviorCriteria {
-        /// The operator that relates the thing measured ( `metric` ) to the criteria (containing a `value`
-        /// or `statisticalThreshold` ). Valid operators include:
+        /// The operator that relates the thing measured ( `metric` ) to the criteria (containing a
+        /// `value` or `statisticalThreshold` ). Valid operators include:
         ///
         /// CloudFormation property
         /// [`ComparisonOperator`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-securityprofile-behaviorcriteria.html#cfn-iot-securityprofile-behaviorcriteria-comparisonoperator).
@@ -6038,11 +6046,11 @@ pub mod security_profile {
         /// [`ConsecutiveDatapointsToClear`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-securityprofile-behaviorcriteria.html#cfn-iot-securityprofile-behaviorcriteria-consecutivedatapointstoclear).
         pub consecutive_datapoints_to_clear: Option<Int>,
         /// Use this to specify the time duration over which the behavior is evaluated, for those
-        /// criteria that have a time dimension (for example, `NUM_MESSAGES_SENT` ). For a `statisticalThreshhold`
-        /// metric comparison, measurements from all devices are accumulated over this time duration
-        /// before being used to calculate percentiles, and later, measurements from an individual
-        /// device are also accumulated over this time duration before being given a percentile rank.
-        /// Cannot be used with list-based metric datatypes.
+        /// criteria that have a time dimension (for example, `NUM_MESSAGES_SENT` ). For a
+        /// `statisticalThreshhold` metric comparison, measurements from all devices are accumulated
+        /// over this time duration before being used to calculate percentiles, and later, measurements
+        /// from an individual device are also accumulated over this time duration before being given a
+        /// percentile rank. Cannot be used with list-based metric datatypes.
         ///
         /// CloudFormation property
         /// [`DurationSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-securityprofile-behaviorcriteria.html#cfn-iot-securityprofile-behaviorcriteria-durationseconds).
@@ -7017,8 +7025,8 @@ impl crate::Cfn<markers::Thing> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the AWS IoT thing, such as `arn:aws:iot:us-east-2:123456789012:thing/MyThing`
-    /// .
+    /// The Amazon Resource Name (ARN) of the AWS IoT thing, such as
+    /// `arn:aws:iot:us-east-2:123456789012:thing/MyThing` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thing.html#aws-resource-iot-thing-return-values).
@@ -7378,8 +7386,8 @@ pub struct CfnThingTypeProps {
     pub thing_type_name: Option<Str>,
     /// The thing type properties for the thing type to create. It contains information about the
     /// new thing type including a description, a list of searchable thing attribute names, and a
-    /// list of propagating attributes. After a thing type is created, you can only update `Mqtt5Configuration`
-    /// .
+    /// list of propagating attributes. After a thing type is created, you can only update
+    /// `Mqtt5Configuration` .
     ///
     /// CloudFormation property
     /// [`ThingTypeProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-thingtype.html#cfn-iot-thingtype-thingtypeproperties);
@@ -7683,8 +7691,8 @@ impl crate::Cfn<markers::TopicRule> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the AWS IoT rule, such as `arn:aws:iot:us-east-2:123456789012:rule/MyIoTRule`
-    /// .
+    /// The Amazon Resource Name (ARN) of the AWS IoT rule, such as
+    /// `arn:aws:iot:us-east-2:123456789012:rule/MyIoTRule` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iot-topicrule.html#aws-resource-iot-topicrule-return-values).
@@ -8650,8 +8658,9 @@ pub mod topic_rule {
         /// CloudFormation property
         /// [`Headers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicrule-httpaction.html#cfn-iot-topicrule-httpaction-headers).
         pub headers: Option<List<HttpActionHeader>>,
-        /// The endpoint URL. If substitution templates are used in the URL, you must also specify a `confirmationUrl`
-        /// . If this is a new destination, a new `TopicRuleDestination` is created if possible.
+        /// The endpoint URL. If substitution templates are used in the URL, you must also specify a
+        /// `confirmationUrl` . If this is a new destination, a new `TopicRuleDestination` is created if
+        /// possible.
         ///
         /// CloudFormation property
         /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicrule-httpaction.html#cfn-iot-topicrule-httpaction-url),
@@ -9096,8 +9105,8 @@ pub mod topic_rule {
     /// [`PutAssetPropertyValueEntry`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicrule-putassetpropertyvalueentry.html)
     /// of [`AWS::IoT::TopicRule`](super::CfnTopicRule).
     pub struct PutAssetPropertyValueEntry {
-        /// The ID of the AWS IoT SiteWise asset. You must specify either a `propertyAlias` or both an `aliasId`
-        /// and a `propertyId` . Accepts substitution templates.
+        /// The ID of the AWS IoT SiteWise asset. You must specify either a `propertyAlias` or both an
+        /// `aliasId` and a `propertyId` . Accepts substitution templates.
         ///
         /// CloudFormation property
         /// [`AssetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicrule-putassetpropertyvalueentry.html#cfn-iot-topicrule-putassetpropertyvalueentry-assetid).
@@ -9115,8 +9124,8 @@ pub mod topic_rule {
         /// CloudFormation property
         /// [`PropertyAlias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicrule-putassetpropertyvalueentry.html#cfn-iot-topicrule-putassetpropertyvalueentry-propertyalias).
         pub property_alias: Option<Str>,
-        /// The ID of the asset's property. You must specify either a `propertyAlias` or both an `aliasId`
-        /// and a `propertyId` . Accepts substitution templates.
+        /// The ID of the asset's property. You must specify either a `propertyAlias` or both an
+        /// `aliasId` and a `propertyId` . Accepts substitution templates.
         ///
         /// CloudFormation property
         /// [`PropertyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iot-topicrule-putassetpropertyvalueentry.html#cfn-iot-topicrule-putassetpropertyvalueentry-propertyid).
@@ -10208,14 +10217,15 @@ pub struct CfnTopicRuleDestinationProps {
     /// changing it replaces the resource.
     pub influx_db_properties: Option<topic_rule_destination::InfluxDBDestinationProperties>,
     /// \- **IN_PROGRESS** - A topic rule destination was created but has not been confirmed. You
-    /// can set status to `IN_PROGRESS` by calling `UpdateTopicRuleDestination` . Calling `UpdateTopicRuleDestination`
-    /// causes a new confirmation challenge to be sent to your confirmation endpoint. - **ENABLED** -
-    /// Confirmation was completed, and traffic to this destination is allowed. You can set status
-    /// to `DISABLED` by calling `UpdateTopicRuleDestination` . - **DISABLED** - Confirmation was
-    /// completed, and traffic to this destination is not allowed. You can set status to `ENABLED`
-    /// by calling `UpdateTopicRuleDestination` . - **ERROR** - Confirmation could not be completed;
-    /// for example, if the confirmation timed out. You can call `GetTopicRuleDestination` for
-    /// details about the error. You can set status to `IN_PROGRESS` by calling `UpdateTopicRuleDestination`
+    /// can set status to `IN_PROGRESS` by calling `UpdateTopicRuleDestination` . Calling
+    /// `UpdateTopicRuleDestination` causes a new confirmation challenge to be sent to your
+    /// confirmation endpoint. - **ENABLED** - Confirmation was completed, and traffic to this
+    /// destination is allowed. You can set status to `DISABLED` by calling
+    /// `UpdateTopicRuleDestination` . - **DISABLED** - Confirmation was completed, and traffic to
+    /// this destination is not allowed. You can set status to `ENABLED` by calling
+    /// `UpdateTopicRuleDestination` . - **ERROR** - Confirmation could not be completed; for
+    /// example, if the confirmation timed out. You can call `GetTopicRuleDestination` for details
+    /// about the error. You can set status to `IN_PROGRESS` by calling `UpdateTopicRuleDestination`
     /// . Calling `UpdateTopicRuleDestination` causes a new confirmation challenge to be sent to
     /// your confirmation endpoint.
     ///

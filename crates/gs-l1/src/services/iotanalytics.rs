@@ -45,7 +45,8 @@ pub mod markers {
 /// [`AWS::IoTAnalytics::Channel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-channel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnChannel::new`, `CfnChannelProps` and the attributes need the cargo feature `iotanalytics`.
+/// `CfnChannel::new`, `CfnChannelProps` and the attributes need the cargo feature
+/// `iotanalytics`.
 pub type CfnChannel = crate::Cfn<markers::Channel>;
 
 /// The AWS::IoTAnalytics::Dataset resource stores data retrieved from a data store by applying
@@ -59,7 +60,8 @@ pub type CfnChannel = crate::Cfn<markers::Channel>;
 /// [`AWS::IoTAnalytics::Dataset`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-dataset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataset::new`, `CfnDatasetProps` and the attributes need the cargo feature `iotanalytics`.
+/// `CfnDataset::new`, `CfnDatasetProps` and the attributes need the cargo feature
+/// `iotanalytics`.
 pub type CfnDataset = crate::Cfn<markers::Dataset>;
 
 /// AWS::IoTAnalytics::Datastore resource is a repository for messages. For more information,
@@ -71,7 +73,8 @@ pub type CfnDataset = crate::Cfn<markers::Dataset>;
 /// [`AWS::IoTAnalytics::Datastore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-datastore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDatastore::new`, `CfnDatastoreProps` and the attributes need the cargo feature `iotanalytics`.
+/// `CfnDatastore::new`, `CfnDatastoreProps` and the attributes need the cargo feature
+/// `iotanalytics`.
 pub type CfnDatastore = crate::Cfn<markers::Datastore>;
 
 /// The AWS::IoTAnalytics::Pipeline resource consumes messages from one or more channels and
@@ -85,7 +88,8 @@ pub type CfnDatastore = crate::Cfn<markers::Datastore>;
 /// [`AWS::IoTAnalytics::Pipeline`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotanalytics-pipeline.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPipeline::new`, `CfnPipelineProps` and the attributes need the cargo feature `iotanalytics`.
+/// `CfnPipeline::new`, `CfnPipelineProps` and the attributes need the cargo feature
+/// `iotanalytics`.
 pub type CfnPipeline = crate::Cfn<markers::Pipeline>;
 
 /// The properties of an

@@ -173,8 +173,8 @@ pub mod suite_definition {
         }
     }
 
-    /// The configuration of the Suite Definition. Listed below are the required elements of the `SuiteDefinitionConfiguration`
-    /// .
+    /// The configuration of the Suite Definition. Listed below are the required elements of the
+    /// `SuiteDefinitionConfiguration` .
     ///
     /// CloudFormation property type
     /// [`SuiteDefinitionConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotcoredeviceadvisor-suitedefinition-suitedefinitionconfiguration.html)

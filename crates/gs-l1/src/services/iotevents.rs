@@ -40,7 +40,8 @@ pub mod markers {
 /// [`AWS::IoTEvents::AlarmModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotevents-alarmmodel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAlarmModel::new`, `CfnAlarmModelProps` and the attributes need the cargo feature `iotevents`.
+/// `CfnAlarmModel::new`, `CfnAlarmModelProps` and the attributes need the cargo feature
+/// `iotevents`.
 pub type CfnAlarmModel = crate::Cfn<markers::AlarmModel>;
 
 /// The AWS::IoTEvents::DetectorModel resource creates a detector model. You create a *detector
@@ -57,7 +58,8 @@ pub type CfnAlarmModel = crate::Cfn<markers::AlarmModel>;
 /// [`AWS::IoTEvents::DetectorModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotevents-detectormodel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDetectorModel::new`, `CfnDetectorModelProps` and the attributes need the cargo feature `iotevents`.
+/// `CfnDetectorModel::new`, `CfnDetectorModelProps` and the attributes need the cargo feature
+/// `iotevents`.
 pub type CfnDetectorModel = crate::Cfn<markers::DetectorModel>;
 
 /// The AWS::IoTEvents::Input resource creates an input. To monitor your devices and processes,
@@ -621,10 +623,10 @@ pub mod alarm_model {
     /// [`Payload`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-alarmmodel-payload.html)
     /// of [`AWS::IoTEvents::AlarmModel`](super::CfnAlarmModel).
     pub struct Payload {
-        /// The content of the payload. You can use a string expression that includes quoted strings ( `'<string>'`
-        /// ), variables ( `$variable.<variable-name>` ), input values ( `$input.<input-name>.<path-to-datum>`
-        /// ), string concatenations, and quoted strings that contain `${}` as the content. The
-        /// recommended maximum size of a content expression is 1 KB.
+        /// The content of the payload. You can use a string expression that includes quoted strings (
+        /// `'<string>'` ), variables ( `$variable.<variable-name>` ), input values (
+        /// `$input.<input-name>.<path-to-datum>` ), string concatenations, and quoted strings that
+        /// contain `${}` as the content. The recommended maximum size of a content expression is 1 KB.
         ///
         /// CloudFormation property
         /// [`ContentExpression`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-alarmmodel-payload.html#cfn-iotevents-alarmmodel-payload-contentexpression),
@@ -778,8 +780,8 @@ pub mod alarm_model {
     /// [`AssetPropertyValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-alarmmodel-assetpropertyvalue.html)
     /// of [`AWS::IoTEvents::AlarmModel`](super::CfnAlarmModel).
     pub struct AssetPropertyValue {
-        /// The quality of the asset property value. The value must be `'GOOD'` , `'BAD'` , or `'UNCERTAIN'`
-        /// .
+        /// The quality of the asset property value. The value must be `'GOOD'` , `'BAD'` , or
+        /// `'UNCERTAIN'` .
         ///
         /// CloudFormation property
         /// [`Quality`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-alarmmodel-assetpropertyvalue.html#cfn-iotevents-alarmmodel-assetpropertyvalue-quality).
@@ -1143,8 +1145,9 @@ pub mod alarm_model {
     /// [`IotTopicPublish`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-alarmmodel-iottopicpublish.html)
     /// of [`AWS::IoTEvents::AlarmModel`](super::CfnAlarmModel).
     pub struct IotTopicPublish {
-        /// The MQTT topic of the message. You can use a string expression that includes variables ( `$variable.<variable-name>`
-        /// ) and input values ( `$input.<input-name>.<path-to-datum>` ) as the topic string.
+        /// The MQTT topic of the message. You can use a string expression that includes variables (
+        /// `$variable.<variable-name>` ) and input values ( `$input.<input-name>.<path-to-datum>` ) as
+        /// the topic string.
         ///
         /// CloudFormation property
         /// [`MqttTopic`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-alarmmodel-iottopicpublish.html#cfn-iotevents-alarmmodel-iottopicpublish-mqtttopic),
@@ -1753,10 +1756,10 @@ pub mod detector_model {
     /// [`Payload`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-payload.html)
     /// of [`AWS::IoTEvents::DetectorModel`](super::CfnDetectorModel).
     pub struct Payload {
-        /// The content of the payload. You can use a string expression that includes quoted strings ( `'<string>'`
-        /// ), variables ( `$variable.<variable-name>` ), input values ( `$input.<input-name>.<path-to-datum>`
-        /// ), string concatenations, and quoted strings that contain `${}` as the content. The
-        /// recommended maximum size of a content expression is 1 KB.
+        /// The content of the payload. You can use a string expression that includes quoted strings (
+        /// `'<string>'` ), variables ( `$variable.<variable-name>` ), input values (
+        /// `$input.<input-name>.<path-to-datum>` ), string concatenations, and quoted strings that
+        /// contain `${}` as the content. The recommended maximum size of a content expression is 1 KB.
         ///
         /// CloudFormation property
         /// [`ContentExpression`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-payload.html#cfn-iotevents-detectormodel-payload-contentexpression),
@@ -1956,8 +1959,9 @@ pub mod detector_model {
     /// [`IotTopicPublish`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-iottopicpublish.html)
     /// of [`AWS::IoTEvents::DetectorModel`](super::CfnDetectorModel).
     pub struct IotTopicPublish {
-        /// The MQTT topic of the message. You can use a string expression that includes variables ( `$variable.<variable-name>`
-        /// ) and input values ( `$input.<input-name>.<path-to-datum>` ) as the topic string.
+        /// The MQTT topic of the message. You can use a string expression that includes variables (
+        /// `$variable.<variable-name>` ) and input values ( `$input.<input-name>.<path-to-datum>` ) as
+        /// the topic string.
         ///
         /// CloudFormation property
         /// [`MqttTopic`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-iottopicpublish.html#cfn-iotevents-detectormodel-iottopicpublish-mqtttopic),
@@ -2108,8 +2112,8 @@ pub mod detector_model {
     /// [`AssetPropertyValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-assetpropertyvalue.html)
     /// of [`AWS::IoTEvents::DetectorModel`](super::CfnDetectorModel).
     pub struct AssetPropertyValue {
-        /// The quality of the asset property value. The value must be `'GOOD'` , `'BAD'` , or `'UNCERTAIN'`
-        /// .
+        /// The quality of the asset property value. The value must be `'GOOD'` , `'BAD'` , or
+        /// `'UNCERTAIN'` .
         ///
         /// CloudFormation property
         /// [`Quality`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-assetpropertyvalue.html#cfn-iotevents-detectormodel-assetpropertyvalue-quality).
@@ -2349,10 +2353,10 @@ pub mod detector_model {
     /// of [`AWS::IoTEvents::DetectorModel`](super::CfnDetectorModel).
     pub struct SetTimer {
         /// The duration of the timer, in seconds. You can use a string expression that includes
-        /// numbers, variables ( `$variable.<variable-name>` ), and input values ( `$input.<input-name>.<path-to-datum>`
-        /// ) as the duration. The range of the duration is 1-31622400 seconds. To ensure accuracy, the
-        /// minimum duration is 60 seconds. The evaluated result of the duration is rounded down to the
-        /// nearest whole number.
+        /// numbers, variables ( `$variable.<variable-name>` ), and input values (
+        /// `$input.<input-name>.<path-to-datum>` ) as the duration. The range of the duration is 1-31622400
+        /// seconds. To ensure accuracy, the minimum duration is 60 seconds. The evaluated result of the
+        /// duration is rounded down to the nearest whole number.
         ///
         /// CloudFormation property
         /// [`DurationExpression`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-settimer.html#cfn-iotevents-detectormodel-settimer-durationexpression).
@@ -2565,8 +2569,8 @@ pub mod detector_model {
         /// CloudFormation property
         /// [`Actions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-transitionevent.html#cfn-iotevents-detectormodel-transitionevent-actions).
         pub actions: Option<List<Action>>,
-        /// Required. A Boolean expression that when TRUE causes the actions to be performed and the `nextState`
-        /// to be entered.
+        /// Required. A Boolean expression that when TRUE causes the actions to be performed and the
+        /// `nextState` to be entered.
         ///
         /// CloudFormation property
         /// [`Condition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-transitionevent.html#cfn-iotevents-detectormodel-transitionevent-condition),
@@ -2617,8 +2621,8 @@ pub mod detector_model {
     /// [`OnExit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-onexit.html)
     /// of [`AWS::IoTEvents::DetectorModel`](super::CfnDetectorModel).
     pub struct OnExit {
-        /// Specifies the `actions` that are performed when the state is exited and the `condition` is `TRUE`
-        /// .
+        /// Specifies the `actions` that are performed when the state is exited and the `condition` is
+        /// `TRUE` .
         ///
         /// CloudFormation property
         /// [`Events`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-onexit.html#cfn-iotevents-detectormodel-onexit-events).
@@ -2657,8 +2661,8 @@ pub mod detector_model {
     /// [`OnEnter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-onenter.html)
     /// of [`AWS::IoTEvents::DetectorModel`](super::CfnDetectorModel).
     pub struct OnEnter {
-        /// Specifies the actions that are performed when the state is entered and the `condition` is `TRUE`
-        /// .
+        /// Specifies the actions that are performed when the state is entered and the `condition` is
+        /// `TRUE` .
         ///
         /// CloudFormation property
         /// [`Events`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotevents-detectormodel-onenter.html#cfn-iotevents-detectormodel-onenter-events).

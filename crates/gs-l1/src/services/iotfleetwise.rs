@@ -59,7 +59,8 @@ pub mod markers {
 /// [`AWS::IoTFleetWise::Campaign`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-campaign.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCampaign::new`, `CfnCampaignProps` and the attributes need the cargo feature `iotfleetwise`.
+/// `CfnCampaign::new`, `CfnCampaignProps` and the attributes need the cargo feature
+/// `iotfleetwise`.
 pub type CfnCampaign = crate::Cfn<markers::Campaign>;
 
 /// Creates the decoder manifest associated with a model manifest. To create a decoder manifest,
@@ -89,7 +90,8 @@ pub type CfnFleet = crate::Cfn<markers::Fleet>;
 /// [`AWS::IoTFleetWise::ModelManifest`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-modelmanifest.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnModelManifest::new`, `CfnModelManifestProps` and the attributes need the cargo feature `iotfleetwise`.
+/// `CfnModelManifest::new`, `CfnModelManifestProps` and the attributes need the cargo feature
+/// `iotfleetwise`.
 pub type CfnModelManifest = crate::Cfn<markers::ModelManifest>;
 
 /// Creates a collection of standardized signals that can be reused to create vehicle models.
@@ -98,7 +100,8 @@ pub type CfnModelManifest = crate::Cfn<markers::ModelManifest>;
 /// [`AWS::IoTFleetWise::SignalCatalog`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-signalcatalog.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSignalCatalog::new`, `CfnSignalCatalogProps` and the attributes need the cargo feature `iotfleetwise`.
+/// `CfnSignalCatalog::new`, `CfnSignalCatalogProps` and the attributes need the cargo feature
+/// `iotfleetwise`.
 pub type CfnSignalCatalog = crate::Cfn<markers::SignalCatalog>;
 
 /// Creates a mechanism for vehicle owners to track the state of their vehicles. State templates
@@ -108,7 +111,8 @@ pub type CfnSignalCatalog = crate::Cfn<markers::SignalCatalog>;
 /// [`AWS::IoTFleetWise::StateTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-statetemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStateTemplate::new`, `CfnStateTemplateProps` and the attributes need the cargo feature `iotfleetwise`.
+/// `CfnStateTemplate::new`, `CfnStateTemplateProps` and the attributes need the cargo feature
+/// `iotfleetwise`.
 pub type CfnStateTemplate = crate::Cfn<markers::StateTemplate>;
 
 /// Creates a vehicle, which is an instance of a vehicle model (model manifest). Vehicles
@@ -119,7 +123,8 @@ pub type CfnStateTemplate = crate::Cfn<markers::StateTemplate>;
 /// [`AWS::IoTFleetWise::Vehicle`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-vehicle.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVehicle::new`, `CfnVehicleProps` and the attributes need the cargo feature `iotfleetwise`.
+/// `CfnVehicle::new`, `CfnVehicleProps` and the attributes need the cargo feature
+/// `iotfleetwise`.
 pub type CfnVehicle = crate::Cfn<markers::Vehicle>;
 
 /// The properties of an
@@ -225,8 +230,8 @@ pub struct CfnCampaignProps {
     pub signals_to_fetch: Option<List<campaign::SignalFetchInformation>>,
     /// Whether to store collected data after a vehicle lost a connection with the cloud. After a
     /// connection is re-established, the data is automatically forwarded to AWS IoT FleetWise . If
-    /// you want to store collected data when a vehicle loses connection with the cloud, use `TO_DISK`
-    /// . If it's not specified, `OFF` is used.
+    /// you want to store collected data when a vehicle loses connection with the cloud, use
+    /// `TO_DISK` . If it's not specified, `OFF` is used.
     ///
     /// CloudFormation property
     /// [`SpoolingMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-campaign.html#cfn-iotfleetwise-campaign-spoolingmode);
@@ -332,8 +337,8 @@ impl crate::Cfn<markers::Campaign> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The state of the campaign. The status can be one of: `CREATING` , `WAITING_FOR_APPROVAL` , `RUNNING`
-    /// , and `SUSPENDED` .
+    /// The state of the campaign. The status can be one of: `CREATING` , `WAITING_FOR_APPROVAL` ,
+    /// `RUNNING` , and `SUSPENDED` .
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-campaign.html#aws-resource-iotfleetwise-campaign-return-values).
@@ -693,8 +698,8 @@ pub mod campaign {
         /// [`ConditionLanguageVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-conditionbasedcollectionscheme.html#cfn-iotfleetwise-campaign-conditionbasedcollectionscheme-conditionlanguageversion);
         /// changing it replaces the resource.
         pub condition_language_version: Option<Int>,
-        /// The logical expression used to recognize what data to collect. For example, `$variable.Vehicle.OutsideAirTemperature >= 105.0`
-        /// .
+        /// The logical expression used to recognize what data to collect. For example,
+        /// `$variable.Vehicle.OutsideAirTemperature >= 105.0` .
         ///
         /// CloudFormation property
         /// [`Expression`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-conditionbasedcollectionscheme.html#cfn-iotfleetwise-campaign-conditionbasedcollectionscheme-expression),
@@ -1160,8 +1165,8 @@ pub mod campaign {
         /// CloudFormation property
         /// [`ConditionLanguageVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-datapartitionuploadoptions.html#cfn-iotfleetwise-campaign-datapartitionuploadoptions-conditionlanguageversion).
         pub condition_language_version: Option<Int>,
-        /// The logical expression used to recognize what data to collect. For example, `$variable.`Vehicle.OutsideAirTemperature` >= 105.0`
-        /// .
+        /// The logical expression used to recognize what data to collect. For example,
+        /// `$variable.`Vehicle.OutsideAirTemperature` >= 105.0` .
         ///
         /// CloudFormation property
         /// [`Expression`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-campaign-datapartitionuploadoptions.html#cfn-iotfleetwise-campaign-datapartitionuploadoptions-expression),
@@ -1367,8 +1372,8 @@ pub mod decoder_manifest {
         /// CloudFormation property
         /// [`IsSigned`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-decodermanifest-obdsignal.html#cfn-iotfleetwise-decodermanifest-obdsignal-issigned).
         pub is_signed: Option<Union>,
-        /// The offset used to calculate the signal value. Combined with scaling, the calculation is `value =
-        /// raw_value * scaling + offset` .
+        /// The offset used to calculate the signal value. Combined with scaling, the calculation is
+        /// `value = raw_value * scaling + offset` .
         ///
         /// CloudFormation property
         /// [`Offset`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-decodermanifest-obdsignal.html#cfn-iotfleetwise-decodermanifest-obdsignal-offset),
@@ -1492,8 +1497,8 @@ pub mod decoder_manifest {
         /// CloudFormation property
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-decodermanifest-cansignal.html#cfn-iotfleetwise-decodermanifest-cansignal-name).
         pub name: Option<Str>,
-        /// The offset used to calculate the signal value. Combined with factor, the calculation is `value =
-        /// raw_value * factor + offset` .
+        /// The offset used to calculate the signal value. Combined with factor, the calculation is
+        /// `value = raw_value * factor + offset` .
         ///
         /// CloudFormation property
         /// [`Offset`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotfleetwise-decodermanifest-cansignal.html#cfn-iotfleetwise-decodermanifest-cansignal-offset),
@@ -2744,8 +2749,9 @@ pub struct CfnStateTemplateProps {
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-statetemplate.html#cfn-iotfleetwise-statetemplate-description).
     pub description: Option<Str>,
     /// A list of vehicle attributes to associate with the user properties of the messages published
-    /// on the state template's MQTT topic. For example, if you add `Vehicle.Attributes.Make` and `Vehicle.Attributes.Model`
-    /// attributes, these attributes are included as user properties with the MQTT message.
+    /// on the state template's MQTT topic. For example, if you add `Vehicle.Attributes.Make` and
+    /// `Vehicle.Attributes.Model` attributes, these attributes are included as user properties with
+    /// the MQTT message.
     ///
     /// CloudFormation property
     /// [`MetadataExtraDimensions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-statetemplate.html#cfn-iotfleetwise-statetemplate-metadataextradimensions).
@@ -2882,7 +2888,8 @@ pub struct CfnVehicleProps {
     /// CloudFormation property
     /// [`AssociationBehavior`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-vehicle.html#cfn-iotfleetwise-vehicle-associationbehavior).
     pub association_behavior: Option<Str>,
-    /// Static information about a vehicle in a key-value pair. For example: `"engine Type"` : `"v6"`
+    /// Static information about a vehicle in a key-value pair. For example: `"engine Type"` :
+    /// `"v6"`
     ///
     /// CloudFormation property
     /// [`Attributes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotfleetwise-vehicle.html#cfn-iotfleetwise-vehicle-attributes).

@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::IoTSecureTunneling::Tunnel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsecuretunneling-tunnel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTunnel::new`, `CfnTunnelProps` and the attributes need the cargo feature `iotsecuretunneling`.
+/// `CfnTunnel::new`, `CfnTunnelProps` and the attributes need the cargo feature
+/// `iotsecuretunneling`.
 pub type CfnTunnel = crate::Cfn<markers::Tunnel>;
 
 /// The properties of an

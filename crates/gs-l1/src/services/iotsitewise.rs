@@ -91,7 +91,8 @@ pub mod markers {
 /// [`AWS::IoTSiteWise::AccessPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-accesspolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessPolicy::new`, `CfnAccessPolicyProps` and the attributes need the cargo feature `iotsitewise`.
+/// `CfnAccessPolicy::new`, `CfnAccessPolicyProps` and the attributes need the cargo feature
+/// `iotsitewise`.
 pub type CfnAccessPolicy = crate::Cfn<markers::AccessPolicy>;
 
 /// Represents an AWS IoT SiteWise application that provides IAM Identity Center based access to
@@ -101,7 +102,8 @@ pub type CfnAccessPolicy = crate::Cfn<markers::AccessPolicy>;
 /// [`AWS::IoTSiteWise::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `iotsitewise`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `iotsitewise`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// Creates an asset from an existing asset model. For more information, see [Creating
@@ -126,7 +128,8 @@ pub type CfnAsset = crate::Cfn<markers::Asset>;
 /// [`AWS::IoTSiteWise::AssetModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-assetmodel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAssetModel::new`, `CfnAssetModelProps` and the attributes need the cargo feature `iotsitewise`.
+/// `CfnAssetModel::new`, `CfnAssetModelProps` and the attributes need the cargo feature
+/// `iotsitewise`.
 pub type CfnAssetModel = crate::Cfn<markers::AssetModel>;
 
 /// Create a computation model with a configuration and data binding.
@@ -150,7 +153,8 @@ pub type CfnComputationModel = crate::Cfn<markers::ComputationModel>;
 /// [`AWS::IoTSiteWise::Dashboard`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-dashboard.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDashboard::new`, `CfnDashboardProps` and the attributes need the cargo feature `iotsitewise`.
+/// `CfnDashboard::new`, `CfnDashboardProps` and the attributes need the cargo feature
+/// `iotsitewise`.
 pub type CfnDashboard = crate::Cfn<markers::Dashboard>;
 
 /// Creates a dataset to connect an external datasource.
@@ -159,7 +163,8 @@ pub type CfnDashboard = crate::Cfn<markers::Dashboard>;
 /// [`AWS::IoTSiteWise::Dataset`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-dataset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataset::new`, `CfnDatasetProps` and the attributes need the cargo feature `iotsitewise`.
+/// `CfnDataset::new`, `CfnDatasetProps` and the attributes need the cargo feature
+/// `iotsitewise`.
 pub type CfnDataset = crate::Cfn<markers::Dataset>;
 
 /// Creates a gateway, which is a virtual or edge device that delivers industrial data streams
@@ -171,7 +176,8 @@ pub type CfnDataset = crate::Cfn<markers::Dataset>;
 /// [`AWS::IoTSiteWise::Gateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-gateway.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGateway::new`, `CfnGatewayProps` and the attributes need the cargo feature `iotsitewise`.
+/// `CfnGateway::new`, `CfnGatewayProps` and the attributes need the cargo feature
+/// `iotsitewise`.
 pub type CfnGateway = crate::Cfn<markers::Gateway>;
 
 /// Resource schema for AWS::IoTSiteWise::Pipeline. A pipeline defines a directed acyclic graph
@@ -182,7 +188,8 @@ pub type CfnGateway = crate::Cfn<markers::Gateway>;
 /// [`AWS::IoTSiteWise::Pipeline`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-pipeline.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPipeline::new`, `CfnPipelineProps` and the attributes need the cargo feature `iotsitewise`.
+/// `CfnPipeline::new`, `CfnPipelineProps` and the attributes need the cargo feature
+/// `iotsitewise`.
 pub type CfnPipeline = crate::Cfn<markers::Pipeline>;
 
 /// The AWS IoT SiteWise Monitor feature will no longer be open to new customers starting
@@ -210,7 +217,8 @@ pub type CfnPortal = crate::Cfn<markers::Portal>;
 /// [`AWS::IoTSiteWise::Project`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-project.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProject::new`, `CfnProjectProps` and the attributes need the cargo feature `iotsitewise`.
+/// `CfnProject::new`, `CfnProjectProps` and the attributes need the cargo feature
+/// `iotsitewise`.
 pub type CfnProject = crate::Cfn<markers::Project>;
 
 /// Resource schema for AWS::IoTSiteWise::Task. A task defines a reusable containerized compute
@@ -230,7 +238,8 @@ pub type CfnTask = crate::Cfn<markers::Task>;
 /// [`AWS::IoTSiteWise::Workspace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-workspace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature `iotsitewise`.
+/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature
+/// `iotsitewise`.
 pub type CfnWorkspace = crate::Cfn<markers::Workspace>;
 
 /// The properties of an
@@ -1358,8 +1367,8 @@ pub mod asset_model {
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-assetmodel-assetmodelproperty.html#cfn-iotsitewise-assetmodel-assetmodelproperty-name),
         /// required.
         pub name: Str,
-        /// Contains a property type, which can be one of `attribute` , `measurement` , `metric` , or `transform`
-        /// .
+        /// Contains a property type, which can be one of `attribute` , `measurement` , `metric` , or
+        /// `transform` .
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-assetmodel-assetmodelproperty.html#cfn-iotsitewise-assetmodel-assetmodelproperty-type),
@@ -1405,8 +1414,8 @@ pub mod asset_model {
         }
     }
 
-    /// Contains a property type, which can be one of `attribute` , `measurement` , `metric` , or `transform`
-    /// .
+    /// Contains a property type, which can be one of `attribute` , `measurement` , `metric` , or
+    /// `transform` .
     ///
     /// CloudFormation property type
     /// [`PropertyType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-assetmodel-propertytype.html)
@@ -1434,8 +1443,8 @@ pub mod asset_model {
         /// CloudFormation property
         /// [`Transform`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-assetmodel-propertytype.html#cfn-iotsitewise-assetmodel-propertytype-transform).
         pub transform: Option<Transform>,
-        /// The type of property type, which can be one of `Attribute` , `Measurement` , `Metric` , or `Transform`
-        /// .
+        /// The type of property type, which can be one of `Attribute` , `Measurement` , `Metric` , or
+        /// `Transform` .
         ///
         /// CloudFormation property
         /// [`TypeName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-assetmodel-propertytype.html#cfn-iotsitewise-assetmodel-propertytype-typename),
@@ -1621,8 +1630,8 @@ pub mod asset_model {
         /// [`HierarchyExternalId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-assetmodel-variablevalue.html#cfn-iotsitewise-assetmodel-variablevalue-hierarchyexternalid).
         pub hierarchy_external_id: Option<Str>,
         /// The ID of the hierarchy to query for the property ID. You can use the hierarchy's name
-        /// instead of the hierarchy's ID. If the hierarchy has an external ID, you can specify `externalId:`
-        /// followed by the external ID. For more information, see [Using external
+        /// instead of the hierarchy's ID. If the hierarchy has an external ID, you can specify
+        /// `externalId:` followed by the external ID. For more information, see [Using external
         /// IDs](https://docs.aws.amazon.com/iot-sitewise/latest/userguide/object-ids.html#external-ids)
         /// in the *AWS IoT SiteWise User Guide* .
         ///
@@ -2236,8 +2245,8 @@ pub mod computation_model {
         }
     }
 
-    /// Contains computation model data binding value information, which can be one of `assetModelProperty`
-    /// , `list` .
+    /// Contains computation model data binding value information, which can be one of
+    /// `assetModelProperty` , `list` .
     ///
     /// CloudFormation property type
     /// [`ComputationModelDataBindingValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-computationmodel-computationmodeldatabindingvalue.html)
@@ -2949,8 +2958,8 @@ pub mod gateway {
         /// [`CapabilityConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-gateway-gatewaycapabilitysummary.html#cfn-iotsitewise-gateway-gatewaycapabilitysummary-capabilityconfiguration).
         pub capability_configuration: Option<Str>,
         /// The namespace of the capability configuration. For example, if you configure OPC UA sources
-        /// for an MQTT-enabled gateway, your OPC-UA capability configuration has the namespace `iotsitewise:opcuacollector:3`
-        /// .
+        /// for an MQTT-enabled gateway, your OPC-UA capability configuration has the namespace
+        /// `iotsitewise:opcuacollector:3` .
         ///
         /// CloudFormation property
         /// [`CapabilityNamespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-gateway-gatewaycapabilitysummary.html#cfn-iotsitewise-gateway-gatewaycapabilitysummary-capabilitynamespace),
@@ -3365,8 +3374,9 @@ pub struct CfnPortalProps {
     /// [`PortalName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-portalname),
     /// required.
     pub portal_name: Str,
-    /// Define the type of portal. The value for AWS IoT SiteWise Monitor (Classic) is `SITEWISE_PORTAL_V1`
-    /// . The value for AWS IoT SiteWise Monitor (AI-aware) is `SITEWISE_PORTAL_V2` .
+    /// Define the type of portal. The value for AWS IoT SiteWise Monitor (Classic) is
+    /// `SITEWISE_PORTAL_V1` . The value for AWS IoT SiteWise Monitor (AI-aware) is
+    /// `SITEWISE_PORTAL_V2` .
     ///
     /// CloudFormation property
     /// [`PortalType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotsitewise-portal.html#cfn-iotsitewise-portal-portaltype);
@@ -3563,8 +3573,8 @@ pub mod portal {
     /// [`PortalTypeEntry`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-portal-portaltypeentry.html)
     /// of [`AWS::IoTSiteWise::Portal`](super::CfnPortal).
     pub struct PortalTypeEntry {
-        /// The array of tools associated with the specified portal type. The possible values are `ASSISTANT`
-        /// and `DASHBOARD` .
+        /// The array of tools associated with the specified portal type. The possible values are
+        /// `ASSISTANT` and `DASHBOARD` .
         ///
         /// CloudFormation property
         /// [`PortalTools`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-iotsitewise-portal-portaltypeentry.html#cfn-iotsitewise-portal-portaltypeentry-portaltools),

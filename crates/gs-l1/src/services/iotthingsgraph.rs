@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::IoTThingsGraph::FlowTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotthingsgraph-flowtemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFlowTemplate::new`, `CfnFlowTemplateProps` and the attributes need the cargo feature `iotthingsgraph`.
+/// `CfnFlowTemplate::new`, `CfnFlowTemplateProps` and the attributes need the cargo feature
+/// `iotthingsgraph`.
 pub type CfnFlowTemplate = crate::Cfn<markers::FlowTemplate>;
 
 /// The properties of an

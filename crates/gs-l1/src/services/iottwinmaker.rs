@@ -46,7 +46,8 @@ pub mod markers {
 /// [`AWS::IoTTwinMaker::ComponentType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-componenttype.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnComponentType::new`, `CfnComponentTypeProps` and the attributes need the cargo feature `iottwinmaker`.
+/// `CfnComponentType::new`, `CfnComponentTypeProps` and the attributes need the cargo feature
+/// `iottwinmaker`.
 pub type CfnComponentType = crate::Cfn<markers::ComponentType>;
 
 /// Use the `AWS::IoTTwinMaker::Entity` resource to declare an entity.
@@ -73,7 +74,8 @@ pub type CfnScene = crate::Cfn<markers::Scene>;
 /// [`AWS::IoTTwinMaker::SyncJob`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-syncjob.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSyncJob::new`, `CfnSyncJobProps` and the attributes need the cargo feature `iottwinmaker`.
+/// `CfnSyncJob::new`, `CfnSyncJobProps` and the attributes need the cargo feature
+/// `iottwinmaker`.
 pub type CfnSyncJob = crate::Cfn<markers::SyncJob>;
 
 /// Use the `AWS::IoTTwinMaker::Workspace` resource to declare a workspace.
@@ -82,7 +84,8 @@ pub type CfnSyncJob = crate::Cfn<markers::SyncJob>;
 /// [`AWS::IoTTwinMaker::Workspace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iottwinmaker-workspace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature `iottwinmaker`.
+/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature
+/// `iottwinmaker`.
 pub type CfnWorkspace = crate::Cfn<markers::Workspace>;
 
 /// The properties of an

@@ -76,7 +76,8 @@ pub mod markers {
 /// [`AWS::IoTWireless::Destination`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-destination.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDestination::new`, `CfnDestinationProps` and the attributes need the cargo feature `iotwireless`.
+/// `CfnDestination::new`, `CfnDestinationProps` and the attributes need the cargo feature
+/// `iotwireless`.
 pub type CfnDestination = crate::Cfn<markers::Destination>;
 
 /// Creates a new device profile.
@@ -85,7 +86,8 @@ pub type CfnDestination = crate::Cfn<markers::Destination>;
 /// [`AWS::IoTWireless::DeviceProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-deviceprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDeviceProfile::new`, `CfnDeviceProfileProps` and the attributes need the cargo feature `iotwireless`.
+/// `CfnDeviceProfile::new`, `CfnDeviceProfileProps` and the attributes need the cargo feature
+/// `iotwireless`.
 pub type CfnDeviceProfile = crate::Cfn<markers::DeviceProfile>;
 
 /// A FUOTA task.
@@ -94,7 +96,8 @@ pub type CfnDeviceProfile = crate::Cfn<markers::DeviceProfile>;
 /// [`AWS::IoTWireless::FuotaTask`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-fuotatask.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFuotaTask::new`, `CfnFuotaTaskProps` and the attributes need the cargo feature `iotwireless`.
+/// `CfnFuotaTask::new`, `CfnFuotaTaskProps` and the attributes need the cargo feature
+/// `iotwireless`.
 pub type CfnFuotaTask = crate::Cfn<markers::FuotaTask>;
 
 /// A multicast group.
@@ -103,7 +106,8 @@ pub type CfnFuotaTask = crate::Cfn<markers::FuotaTask>;
 /// [`AWS::IoTWireless::MulticastGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-multicastgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMulticastGroup::new`, `CfnMulticastGroupProps` and the attributes need the cargo feature `iotwireless`.
+/// `CfnMulticastGroup::new`, `CfnMulticastGroupProps` and the attributes need the cargo feature
+/// `iotwireless`.
 pub type CfnMulticastGroup = crate::Cfn<markers::MulticastGroup>;
 
 /// Network analyzer configuration.
@@ -123,7 +127,8 @@ pub type CfnNetworkAnalyzerConfiguration = crate::Cfn<markers::NetworkAnalyzerCo
 /// [`AWS::IoTWireless::PartnerAccount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-partneraccount.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPartnerAccount::new`, `CfnPartnerAccountProps` and the attributes need the cargo feature `iotwireless`.
+/// `CfnPartnerAccount::new`, `CfnPartnerAccountProps` and the attributes need the cargo feature
+/// `iotwireless`.
 pub type CfnPartnerAccount = crate::Cfn<markers::PartnerAccount>;
 
 /// Creates a new service profile.
@@ -132,7 +137,8 @@ pub type CfnPartnerAccount = crate::Cfn<markers::PartnerAccount>;
 /// [`AWS::IoTWireless::ServiceProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-serviceprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnServiceProfile::new`, `CfnServiceProfileProps` and the attributes need the cargo feature `iotwireless`.
+/// `CfnServiceProfile::new`, `CfnServiceProfileProps` and the attributes need the cargo feature
+/// `iotwireless`.
 pub type CfnServiceProfile = crate::Cfn<markers::ServiceProfile>;
 
 /// Creates a gateway task definition.
@@ -141,7 +147,8 @@ pub type CfnServiceProfile = crate::Cfn<markers::ServiceProfile>;
 /// [`AWS::IoTWireless::TaskDefinition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-taskdefinition.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTaskDefinition::new`, `CfnTaskDefinitionProps` and the attributes need the cargo feature `iotwireless`.
+/// `CfnTaskDefinition::new`, `CfnTaskDefinitionProps` and the attributes need the cargo feature
+/// `iotwireless`.
 pub type CfnTaskDefinition = crate::Cfn<markers::TaskDefinition>;
 
 /// Provisions a wireless device.
@@ -150,7 +157,8 @@ pub type CfnTaskDefinition = crate::Cfn<markers::TaskDefinition>;
 /// [`AWS::IoTWireless::WirelessDevice`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdevice.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWirelessDevice::new`, `CfnWirelessDeviceProps` and the attributes need the cargo feature `iotwireless`.
+/// `CfnWirelessDevice::new`, `CfnWirelessDeviceProps` and the attributes need the cargo feature
+/// `iotwireless`.
 pub type CfnWirelessDevice = crate::Cfn<markers::WirelessDevice>;
 
 /// Information about an import task for wireless devices. When creating the resource, either
@@ -990,14 +998,14 @@ pub struct CfnNetworkAnalyzerConfigurationProps {
     /// CloudFormation property
     /// [`TraceContent`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-networkanalyzerconfiguration.html#cfn-iotwireless-networkanalyzerconfiguration-tracecontent).
     pub trace_content: Option<network_analyzer_configuration::TraceContent>,
-    /// Wireless device resources to add to the network analyzer configuration. Provide the `WirelessDeviceId`
-    /// of the resource to add in the input array.
+    /// Wireless device resources to add to the network analyzer configuration. Provide the
+    /// `WirelessDeviceId` of the resource to add in the input array.
     ///
     /// CloudFormation property
     /// [`WirelessDevices`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-networkanalyzerconfiguration.html#cfn-iotwireless-networkanalyzerconfiguration-wirelessdevices).
     pub wireless_devices: Option<List<Str>>,
-    /// Wireless gateway resources to add to the network analyzer configuration. Provide the `WirelessGatewayId`
-    /// of the resource to add in the input array.
+    /// Wireless gateway resources to add to the network analyzer configuration. Provide the
+    /// `WirelessGatewayId` of the resource to add in the input array.
     ///
     /// CloudFormation property
     /// [`WirelessGateways`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-networkanalyzerconfiguration.html#cfn-iotwireless-networkanalyzerconfiguration-wirelessgateways).
@@ -1814,8 +1822,8 @@ pub mod service_profile {
 #[cfg(feature = "iotwireless")]
 pub struct CfnTaskDefinitionProps {
     /// Whether to automatically create tasks using this task definition for all gateways with the
-    /// specified current version. If `false` , the task must be created by calling `CreateWirelessGatewayTask`
-    /// .
+    /// specified current version. If `false` , the task must be created by calling
+    /// `CreateWirelessGatewayTask` .
     ///
     /// CloudFormation property
     /// [`AutoCreateTasks`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-taskdefinition.html#cfn-iotwireless-taskdefinition-autocreatetasks),
@@ -2843,8 +2851,8 @@ impl crate::Cfn<markers::WirelessDeviceImportTask> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The status of a wireless device import task. The status can be `INITIALIZING` , `INITIALIZED`
-    /// , `PENDING` , `COMPLETE` , `FAILED` , or `DELETING` .
+    /// The status of a wireless device import task. The status can be `INITIALIZING` ,
+    /// `INITIALIZED` , `PENDING` , `COMPLETE` , `FAILED` , or `DELETING` .
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-iotwireless-wirelessdeviceimporttask.html#aws-resource-iotwireless-wirelessdeviceimporttask-return-values).

@@ -204,9 +204,10 @@ pub struct CfnChannelProps {
     /// CloudFormation property
     /// [`Authorized`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-channel.html#cfn-ivs-channel-authorized).
     pub authorized: Option<Bool>,
-    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If `multitrackInputConfiguration`
-    /// is specified and `enabled` is `true` , then `containerFormat` is required and must be set to `FRAGMENTED_MP4`
-    /// . Otherwise, `containerFormat` may be set to `TS` or `FRAGMENTED_MP4` . Default: `TS` .
+    /// Indicates which content-packaging format is used (MPEG-TS or fMP4). If
+    /// `multitrackInputConfiguration` is specified and `enabled` is `true` , then `containerFormat`
+    /// is required and must be set to `FRAGMENTED_MP4` . Otherwise, `containerFormat` may be set to
+    /// `TS` or `FRAGMENTED_MP4` . Default: `TS` .
     ///
     /// CloudFormation property
     /// [`ContainerFormat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-channel.html#cfn-ivs-channel-containerformat).
@@ -232,9 +233,10 @@ pub struct CfnChannelProps {
     /// CloudFormation property
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-channel.html#cfn-ivs-channel-name).
     pub name: Option<Str>,
-    /// An optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and `ADVANCED_SD`
-    /// channel types. For those channel types, the default preset is `HIGHER_BANDWIDTH_DELIVERY` .
-    /// For other channel types ( `BASIC` and `STANDARD` ), `preset` is the empty string ("").
+    /// An optional transcode preset for the channel. This is selectable only for `ADVANCED_HD` and
+    /// `ADVANCED_SD` channel types. For those channel types, the default preset is
+    /// `HIGHER_BANDWIDTH_DELIVERY` . For other channel types ( `BASIC` and `STANDARD` ), `preset`
+    /// is the empty string ("").
     ///
     /// CloudFormation property
     /// [`Preset`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-channel.html#cfn-ivs-channel-preset).
@@ -336,7 +338,8 @@ impl crate::Cfn<markers::Channel> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Channel playback URL. For example: `https://a1b2c3d4e5f6.us-west-2.playback.live-video.net/api/video/v1/us-west-2.123456789012.channel.abcdEFGH.m3u8`
+    /// Channel playback URL. For example:
+    /// `https://a1b2c3d4e5f6.us-west-2.playback.live-video.net/api/video/v1/us-west-2.123456789012.channel.abcdEFGH.m3u8`
     ///
     /// `Fn::GetAtt` of
     /// [`PlaybackUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-channel.html#aws-resource-ivs-channel-return-values).
@@ -376,10 +379,10 @@ pub mod channel {
     /// [`MultitrackInputConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ivs-channel-multitrackinputconfiguration.html)
     /// of [`AWS::IVS::Channel`](super::CfnChannel).
     pub struct MultitrackInputConfiguration {
-        /// Indicates whether multitrack input is enabled. Can be set to `true` only if channel type is `STANDARD`
-        /// . Setting `enabled` to `true` with any other channel type will cause an exception. If `true`
-        /// , then `policy` , `maximumResolution` , and `containerFormat` are required, and `containerFormat`
-        /// must be set to `FRAGMENTED_MP4` . Default: `false` .
+        /// Indicates whether multitrack input is enabled. Can be set to `true` only if channel type is
+        /// `STANDARD` . Setting `enabled` to `true` with any other channel type will cause an
+        /// exception. If `true` , then `policy` , `maximumResolution` , and `containerFormat` are
+        /// required, and `containerFormat` must be set to `FRAGMENTED_MP4` . Default: `false` .
         ///
         /// CloudFormation property
         /// [`Enabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ivs-channel-multitrackinputconfiguration.html#cfn-ivs-channel-multitrackinputconfiguration-enabled).
@@ -509,7 +512,8 @@ impl crate::Cfn<markers::EncoderConfiguration> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The encoder-configuration ARN. For example: `arn:aws:ivs:us-west-2:123456789012:encoder-configuration/abcdABCDefgh`
+    /// The encoder-configuration ARN. For example:
+    /// `arn:aws:ivs:us-west-2:123456789012:encoder-configuration/abcdABCDefgh`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-encoderconfiguration.html#aws-resource-ivs-encoderconfiguration-return-values).
@@ -697,7 +701,8 @@ impl crate::Cfn<markers::IngestConfiguration> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ingest-configuration ARN. For example: `arn:aws:ivs:us-west-2:123456789012:ingest-configuration/abcdABCDefgh`
+    /// The ingest-configuration ARN. For example:
+    /// `arn:aws:ivs:us-west-2:123456789012:ingest-configuration/abcdABCDefgh`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-ingestconfiguration.html#aws-resource-ivs-ingestconfiguration-return-values).
@@ -825,7 +830,8 @@ impl crate::Cfn<markers::PlaybackKeyPair> {
         gs_core::Value::GetAtt(self.node(), "Fingerprint".into())
     }
 
-    /// Key-pair ARN. For example: `arn:aws:ivs:us-west-2:693991300569:playback-key/f99cde61-c2b0-4df3-8941-ca7d38acca1a`
+    /// Key-pair ARN. For example:
+    /// `arn:aws:ivs:us-west-2:693991300569:playback-key/f99cde61-c2b0-4df3-8941-ca7d38acca1a`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-playbackkeypair.html#aws-resource-ivs-playbackkeypair-return-values).
@@ -930,7 +936,8 @@ impl crate::Cfn<markers::PlaybackRestrictionPolicy> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The playback-restriction-policy ARN. For example: `arn:aws:ivs:us-west-2:123456789012:playback-restriction-policy/abcdABCDefgh`
+    /// The playback-restriction-policy ARN. For example:
+    /// `arn:aws:ivs:us-west-2:123456789012:playback-restriction-policy/abcdABCDefgh`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-playbackrestrictionpolicy.html#aws-resource-ivs-playbackrestrictionpolicy-return-values).
@@ -1021,7 +1028,8 @@ impl crate::Cfn<markers::PublicKey> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The public key ARN. For example: `arn:aws:ivs:us-west-2:123456789012:public-key/abcdABCDefgh`
+    /// The public key ARN. For example:
+    /// `arn:aws:ivs:us-west-2:123456789012:public-key/abcdABCDefgh`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-publickey.html#aws-resource-ivs-publickey-return-values).
@@ -1142,8 +1150,8 @@ impl crate::Cfn<markers::RecordingConfiguration> {
     }
 
     /// Indicates the current state of the recording configuration. When the state is `ACTIVE` , the
-    /// configuration is ready to record a channel stream. Valid values: `CREATING` | `CREATE_FAILED` | `ACTIVE`
-    /// .
+    /// configuration is ready to record a channel stream. Valid values: `CREATING` |
+    /// `CREATE_FAILED` | `ACTIVE` .
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-recordingconfiguration.html#aws-resource-ivs-recordingconfiguration-return-values).
@@ -1152,7 +1160,8 @@ impl crate::Cfn<markers::RecordingConfiguration> {
         gs_core::Value::GetAtt(self.node(), "State".into())
     }
 
-    /// The recording configuration ARN. For example: `arn:aws:ivs:us-west-2:123456789012:recording-configuration/abcdABCDefgh`
+    /// The recording configuration ARN. For example:
+    /// `arn:aws:ivs:us-west-2:123456789012:recording-configuration/abcdABCDefgh`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-recordingconfiguration.html#aws-resource-ivs-recordingconfiguration-return-values).
@@ -1256,8 +1265,8 @@ pub mod recording_configuration {
     /// of [`AWS::IVS::RecordingConfiguration`](super::CfnRecordingConfiguration).
     pub struct RenditionConfiguration {
         /// The set of renditions are recorded for a stream. For `BASIC` channels, the `CUSTOM` value
-        /// has no effect. If `CUSTOM` is specified, a set of renditions can be specified in the `renditions`
-        /// field. Default: `ALL` .
+        /// has no effect. If `CUSTOM` is specified, a set of renditions can be specified in the
+        /// `renditions` field. Default: `ALL` .
         ///
         /// CloudFormation property
         /// [`RenditionSelection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ivs-recordingconfiguration-renditionconfiguration.html#cfn-ivs-recordingconfiguration-renditionconfiguration-renditionselection);
@@ -1330,8 +1339,8 @@ pub mod recording_configuration {
         /// The format in which thumbnails are recorded for a stream. `SEQUENTIAL` records all generated
         /// thumbnails in a serial manner, to the media/thumbnails directory. `LATEST` saves the latest
         /// thumbnail in media/thumbnails/latest/thumb.jpg and overwrites it at the interval specified
-        /// by `targetIntervalSeconds` . You can enable both `SEQUENTIAL` and `LATEST` . Default: `SEQUENTIAL`
-        /// .
+        /// by `targetIntervalSeconds` . You can enable both `SEQUENTIAL` and `LATEST` . Default:
+        /// `SEQUENTIAL` .
         ///
         /// CloudFormation property
         /// [`Storage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ivs-recordingconfiguration-thumbnailconfiguration.html#cfn-ivs-recordingconfiguration-thumbnailconfiguration-storage);
@@ -1694,8 +1703,8 @@ pub mod stage {
         /// CloudFormation property
         /// [`Storage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ivs-stage-participantthumbnailconfiguration.html#cfn-ivs-stage-participantthumbnailconfiguration-storage).
         pub storage: Option<List<Str>>,
-        /// The targeted thumbnail-generation interval in seconds. This is configurable only if `recordingMode`
-        /// is `INTERVAL` . Default: 60.
+        /// The targeted thumbnail-generation interval in seconds. This is configurable only if
+        /// `recordingMode` is `INTERVAL` . Default: 60.
         ///
         /// CloudFormation property
         /// [`TargetIntervalSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ivs-stage-participantthumbnailconfiguration.html#cfn-ivs-stage-participantthumbnailconfiguration-targetintervalseconds).
@@ -1808,7 +1817,8 @@ impl crate::Cfn<markers::StorageConfiguration> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The storage-configuration ARN. For example: `arn:aws:ivs:us-west-2:123456789012:storage-configuration/abcdABCDefgh`
+    /// The storage-configuration ARN. For example:
+    /// `arn:aws:ivs:us-west-2:123456789012:storage-configuration/abcdABCDefgh`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-storageconfiguration.html#aws-resource-ivs-storageconfiguration-return-values).
@@ -1934,7 +1944,8 @@ impl crate::Cfn<markers::StreamKey> {
         gs_core::Value::GetAtt(self.node(), "Value".into())
     }
 
-    /// The stream-key ARN. For example: `arn:aws:ivs:us-west-2:123456789012:stream-key/g1H2I3j4k5L6`
+    /// The stream-key ARN. For example:
+    /// `arn:aws:ivs:us-west-2:123456789012:stream-key/g1H2I3j4k5L6`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivs-streamkey.html#aws-resource-ivs-streamkey-return-values).

@@ -123,8 +123,8 @@ impl crate::Cfn<markers::LoggingConfiguration> {
     }
 
     /// Indicates the current state of the logging configuration. When the state is `ACTIVE` , the
-    /// configuration is ready to log a chat session. Valid values: `CREATING` | `CREATE_FAILED` | `DELETING` | `DELETE_FAILED` | `UPDATING` | `UPDATE_FAILED` | `ACTIVE`
-    /// .
+    /// configuration is ready to log a chat session. Valid values: `CREATING` | `CREATE_FAILED` |
+    /// `DELETING` | `DELETE_FAILED` | `UPDATING` | `UPDATE_FAILED` | `ACTIVE` .
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivschat-loggingconfiguration.html#aws-resource-ivschat-loggingconfiguration-return-values).
@@ -142,7 +142,8 @@ impl crate::Cfn<markers::LoggingConfiguration> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The logging-configuration ARN. For example: `arn:aws:ivschat:us-west-2:123456789012:logging-configuration/abcdABCDefgh`
+    /// The logging-configuration ARN. For example:
+    /// `arn:aws:ivschat:us-west-2:123456789012:logging-configuration/abcdABCDefgh`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ivschat-loggingconfiguration.html#aws-resource-ivschat-loggingconfiguration-return-values).
@@ -475,8 +476,8 @@ pub mod room {
         /// CloudFormation property
         /// [`Uri`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ivschat-room-messagereviewhandler.html#cfn-ivschat-room-messagereviewhandler-uri).
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub uri: Option<Id<crate::lambda::CfnFunction>>,
     }
 

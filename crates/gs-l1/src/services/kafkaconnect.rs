@@ -36,7 +36,8 @@ pub mod markers {
 /// [`AWS::KafkaConnect::Connector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-connector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature `kafkaconnect`.
+/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature
+/// `kafkaconnect`.
 pub type CfnConnector = crate::Cfn<markers::Connector>;
 
 /// Creates a custom plugin using the specified properties.
@@ -45,7 +46,8 @@ pub type CfnConnector = crate::Cfn<markers::Connector>;
 /// [`AWS::KafkaConnect::CustomPlugin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kafkaconnect-customplugin.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCustomPlugin::new`, `CfnCustomPluginProps` and the attributes need the cargo feature `kafkaconnect`.
+/// `CfnCustomPlugin::new`, `CfnCustomPluginProps` and the attributes need the cargo feature
+/// `kafkaconnect`.
 pub type CfnCustomPlugin = crate::Cfn<markers::CustomPlugin>;
 
 /// Creates a worker configuration using the specified properties.

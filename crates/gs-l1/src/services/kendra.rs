@@ -51,7 +51,8 @@ pub mod markers {
 /// [`AWS::Kendra::DataSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-datasource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature `kendra`.
+/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature
+/// `kendra`.
 pub type CfnDataSource = crate::Cfn<markers::DataSource>;
 
 /// Creates an new set of frequently asked question (FAQ) questions and answers.
@@ -298,10 +299,10 @@ pub mod data_source {
         /// CloudFormation property
         /// [`PreExtractionHookConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-customdocumentenrichmentconfiguration.html#cfn-kendra-datasource-customdocumentenrichmentconfiguration-preextractionhookconfiguration).
         pub pre_extraction_hook_configuration: Option<HookConfiguration>,
-        /// The Amazon Resource Name (ARN) of an IAM role with permission to run `PreExtractionHookConfiguration`
-        /// and `PostExtractionHookConfiguration` for altering document metadata and content during the
-        /// document ingestion process. For more information, see [an IAM roles for Amazon
-        /// Kendra](https://docs.aws.amazon.com/kendra/latest/dg/iam-roles.html) .
+        /// The Amazon Resource Name (ARN) of an IAM role with permission to run
+        /// `PreExtractionHookConfiguration` and `PostExtractionHookConfiguration` for altering document
+        /// metadata and content during the document ingestion process. For more information, see [an
+        /// IAM roles for Amazon Kendra](https://docs.aws.amazon.com/kendra/latest/dg/iam-roles.html) .
         ///
         /// CloudFormation property
         /// [`RoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-customdocumentenrichmentconfiguration.html#cfn-kendra-datasource-customdocumentenrichmentconfiguration-rolearn).
@@ -531,8 +532,8 @@ pub mod data_source {
         /// [`TargetDocumentAttributeValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-documentattributetarget.html#cfn-kendra-datasource-documentattributetarget-targetdocumentattributevalue).
         pub target_document_attribute_value: Option<DocumentAttributeValue>,
         /// `TRUE` to delete the existing target value for your specified target attribute key. You
-        /// cannot create a target value and set this to `TRUE` . To create a target value ( `TargetDocumentAttributeValue`
-        /// ), set this to `FALSE` .
+        /// cannot create a target value and set this to `TRUE` . To create a target value (
+        /// `TargetDocumentAttributeValue` ), set this to `FALSE` .
         ///
         /// CloudFormation property
         /// [`TargetDocumentAttributeValueDeletion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-documentattributetarget.html#cfn-kendra-datasource-documentattributetarget-targetdocumentattributevaluedeletion).
@@ -840,16 +841,16 @@ pub mod data_source {
     /// [`DataSourceToIndexFieldMapping`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-datasourcetoindexfieldmapping.html)
     /// of [`AWS::Kendra::DataSource`](super::CfnDataSource).
     pub struct DataSourceToIndexFieldMapping {
-        /// The name of the field in the data source. You must first create the index field using the `UpdateIndex`
-        /// API.
+        /// The name of the field in the data source. You must first create the index field using the
+        /// `UpdateIndex` API.
         ///
         /// CloudFormation property
         /// [`DataSourceFieldName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-datasourcetoindexfieldmapping.html#cfn-kendra-datasource-datasourcetoindexfieldmapping-datasourcefieldname),
         /// required.
         pub data_source_field_name: Str,
-        /// The format for date fields in the data source. If the field specified in `DataSourceFieldName`
-        /// is a date field, you must specify the date format. If the field is not a date field, an
-        /// exception is thrown.
+        /// The format for date fields in the data source. If the field specified in
+        /// `DataSourceFieldName` is a date field, you must specify the date format. If the field is not
+        /// a date field, an exception is thrown.
         ///
         /// CloudFormation property
         /// [`DateFieldFormat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-datasourcetoindexfieldmapping.html#cfn-kendra-datasource-datasourcetoindexfieldmapping-datefieldformat).
@@ -1645,9 +1646,10 @@ pub mod data_source {
         /// CloudFormation property
         /// [`FieldMappings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-salesforcechatterfeedconfiguration.html#cfn-kendra-datasource-salesforcechatterfeedconfiguration-fieldmappings).
         pub field_mappings: Option<List<DataSourceToIndexFieldMapping>>,
-        /// Filters the documents in the feed based on status of the user. When you specify `ACTIVE_USERS`
-        /// only documents from users who have an active account are indexed. When you specify `STANDARD_USER`
-        /// only documents for Salesforce standard users are documented. You can specify both.
+        /// Filters the documents in the feed based on status of the user. When you specify
+        /// `ACTIVE_USERS` only documents from users who have an active account are indexed. When you
+        /// specify `STANDARD_USER` only documents for Salesforce standard users are documented. You can
+        /// specify both.
         ///
         /// CloudFormation property
         /// [`IncludeFilterTypes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-salesforcechatterfeedconfiguration.html#cfn-kendra-datasource-salesforcechatterfeedconfiguration-includefiltertypes).
@@ -1919,8 +1921,8 @@ pub mod data_source {
     /// of [`AWS::Kendra::DataSource`](super::CfnDataSource).
     pub struct SqlConfiguration {
         /// Determines whether Amazon Kendra encloses SQL identifiers for tables and column names in
-        /// double quotes (") when making a database query. You can set the value to `DOUBLE_QUOTES` or `NONE`
-        /// .
+        /// double quotes (") when making a database query. You can set the value to `DOUBLE_QUOTES` or
+        /// `NONE` .
         ///
         /// CloudFormation property
         /// [`QueryIdentifiersEnclosingOption`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-sqlconfiguration.html#cfn-kendra-datasource-sqlconfiguration-queryidentifiersenclosingoption).
@@ -2522,9 +2524,9 @@ pub mod data_source {
         /// [`DataSourceFieldName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-confluenceattachmenttoindexfieldmapping.html#cfn-kendra-datasource-confluenceattachmenttoindexfieldmapping-datasourcefieldname),
         /// required.
         pub data_source_field_name: Str,
-        /// The format for date fields in the data source. If the field specified in `DataSourceFieldName`
-        /// is a date field you must specify the date format. If the field is not a date field, an
-        /// exception is thrown.
+        /// The format for date fields in the data source. If the field specified in
+        /// `DataSourceFieldName` is a date field you must specify the date format. If the field is not
+        /// a date field, an exception is thrown.
         ///
         /// CloudFormation property
         /// [`DateFieldFormat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-confluenceattachmenttoindexfieldmapping.html#cfn-kendra-datasource-confluenceattachmenttoindexfieldmapping-datefieldformat).
@@ -2620,9 +2622,9 @@ pub mod data_source {
         /// [`DataSourceFieldName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-confluencepagetoindexfieldmapping.html#cfn-kendra-datasource-confluencepagetoindexfieldmapping-datasourcefieldname),
         /// required.
         pub data_source_field_name: Str,
-        /// The format for date fields in the data source. If the field specified in `DataSourceFieldName`
-        /// is a date field you must specify the date format. If the field is not a date field, an
-        /// exception is thrown.
+        /// The format for date fields in the data source. If the field specified in
+        /// `DataSourceFieldName` is a date field you must specify the date format. If the field is not
+        /// a date field, an exception is thrown.
         ///
         /// CloudFormation property
         /// [`DateFieldFormat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-confluencepagetoindexfieldmapping.html#cfn-kendra-datasource-confluencepagetoindexfieldmapping-datefieldformat).
@@ -2720,9 +2722,9 @@ pub mod data_source {
         /// [`DataSourceFieldName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-confluenceblogtoindexfieldmapping.html#cfn-kendra-datasource-confluenceblogtoindexfieldmapping-datasourcefieldname),
         /// required.
         pub data_source_field_name: Str,
-        /// The format for date fields in the data source. If the field specified in `DataSourceFieldName`
-        /// is a date field you must specify the date format. If the field is not a date field, an
-        /// exception is thrown.
+        /// The format for date fields in the data source. If the field specified in
+        /// `DataSourceFieldName` is a date field you must specify the date format. If the field is not
+        /// a date field, an exception is thrown.
         ///
         /// CloudFormation property
         /// [`DateFieldFormat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-confluenceblogtoindexfieldmapping.html#cfn-kendra-datasource-confluenceblogtoindexfieldmapping-datefieldformat).
@@ -2779,8 +2781,8 @@ pub mod data_source {
         /// [`CrawlPersonalSpaces`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-confluencespaceconfiguration.html#cfn-kendra-datasource-confluencespaceconfiguration-crawlpersonalspaces).
         pub crawl_personal_spaces: Option<Bool>,
         /// A list of space keys of Confluence spaces. If you include a key, the blogs, documents, and
-        /// attachments in the space are not indexed. If a space is in both the `ExcludeSpaces` and the `IncludeSpaces`
-        /// list, the space is excluded.
+        /// attachments in the space are not indexed. If a space is in both the `ExcludeSpaces` and the
+        /// `IncludeSpaces` list, the space is excluded.
         ///
         /// CloudFormation property
         /// [`ExcludeSpaces`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-confluencespaceconfiguration.html#cfn-kendra-datasource-confluencespaceconfiguration-excludespaces).
@@ -2855,9 +2857,9 @@ pub mod data_source {
         /// [`DataSourceFieldName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-confluencespacetoindexfieldmapping.html#cfn-kendra-datasource-confluencespacetoindexfieldmapping-datasourcefieldname),
         /// required.
         pub data_source_field_name: Str,
-        /// The format for date fields in the data source. If the field specified in `DataSourceFieldName`
-        /// is a date field you must specify the date format. If the field is not a date field, an
-        /// exception is thrown.
+        /// The format for date fields in the data source. If the field specified in
+        /// `DataSourceFieldName` is a date field you must specify the date format. If the field is not
+        /// a date field, an exception is thrown.
         ///
         /// CloudFormation property
         /// [`DateFieldFormat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-confluencespacetoindexfieldmapping.html#cfn-kendra-datasource-confluencespacetoindexfieldmapping-datefieldformat).
@@ -2916,10 +2918,10 @@ pub mod data_source {
         /// [`ExclusionPatterns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-workdocsconfiguration.html#cfn-kendra-datasource-workdocsconfiguration-exclusionpatterns).
         pub exclusion_patterns: Option<List<Str>>,
         /// A list of `DataSourceToIndexFieldMapping` objects that map WorkDocs data source attributes
-        /// or field names to Amazon Kendra index field names. To create custom fields, use the `UpdateIndex`
-        /// API before you map to WorkDocs fields. For more information, see [Mapping data source
-        /// fields](https://docs.aws.amazon.com/kendra/latest/dg/field-mapping.html) . The WorkDocs data
-        /// source field names must exist in your WorkDocs custom metadata.
+        /// or field names to Amazon Kendra index field names. To create custom fields, use the
+        /// `UpdateIndex` API before you map to WorkDocs fields. For more information, see [Mapping data
+        /// source fields](https://docs.aws.amazon.com/kendra/latest/dg/field-mapping.html) . The
+        /// WorkDocs data source field names must exist in your WorkDocs custom metadata.
         ///
         /// CloudFormation property
         /// [`FieldMappings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-workdocsconfiguration.html#cfn-kendra-datasource-workdocsconfiguration-fieldmappings).
@@ -2997,10 +2999,10 @@ pub mod data_source {
         /// [`ExclusionPatterns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-onedriveconfiguration.html#cfn-kendra-datasource-onedriveconfiguration-exclusionpatterns).
         pub exclusion_patterns: Option<List<Str>>,
         /// A list of `DataSourceToIndexFieldMapping` objects that map OneDrive data source attributes
-        /// or field names to Amazon Kendra index field names. To create custom fields, use the `UpdateIndex`
-        /// API before you map to OneDrive fields. For more information, see [Mapping data source
-        /// fields](https://docs.aws.amazon.com/kendra/latest/dg/field-mapping.html) . The OneDrive data
-        /// source field names must exist in your OneDrive custom metadata.
+        /// or field names to Amazon Kendra index field names. To create custom fields, use the
+        /// `UpdateIndex` API before you map to OneDrive fields. For more information, see [Mapping data
+        /// source fields](https://docs.aws.amazon.com/kendra/latest/dg/field-mapping.html) . The
+        /// OneDrive data source field names must exist in your OneDrive custom metadata.
         ///
         /// CloudFormation property
         /// [`FieldMappings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-onedriveconfiguration.html#cfn-kendra-datasource-onedriveconfiguration-fieldmappings).
@@ -3156,10 +3158,11 @@ pub mod data_source {
     /// [`ServiceNowConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-servicenowconfiguration.html)
     /// of [`AWS::Kendra::DataSource`](super::CfnDataSource).
     pub struct ServiceNowConfiguration {
-        /// The type of authentication used to connect to the ServiceNow instance. If you choose `HTTP_BASIC`
-        /// , Amazon Kendra is authenticated using the user name and password provided in the AWS
-        /// Secrets Manager secret in the `SecretArn` field. If you choose `OAUTH2` , Amazon Kendra is
-        /// authenticated using the credentials of client ID, client secret, user name and password.
+        /// The type of authentication used to connect to the ServiceNow instance. If you choose
+        /// `HTTP_BASIC` , Amazon Kendra is authenticated using the user name and password provided in
+        /// the AWS Secrets Manager secret in the `SecretArn` field. If you choose `OAUTH2` , Amazon
+        /// Kendra is authenticated using the credentials of client ID, client secret, user name and
+        /// password.
         ///
         /// CloudFormation property
         /// [`AuthenticationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-datasource-servicenowconfiguration.html#cfn-kendra-datasource-servicenowconfiguration-authenticationtype).
@@ -3891,8 +3894,8 @@ impl crate::Cfn<markers::Index> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the index. For example: `arn:aws:kendra:us-west-2:111122223333:index/0123456789abcdef`
-    /// .
+    /// The Amazon Resource Name (ARN) of the index. For example:
+    /// `arn:aws:kendra:us-west-2:111122223333:index/0123456789abcdef` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendra-index.html#aws-resource-kendra-index-return-values).
@@ -4203,8 +4206,8 @@ pub mod index {
         /// CloudFormation property
         /// [`Searchable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-index-search.html#cfn-kendra-index-search-searchable).
         pub searchable: Option<Bool>,
-        /// Determines whether the field can be used to sort the results of a query. The default is `false`
-        /// .
+        /// Determines whether the field can be used to sort the results of a query. The default is
+        /// `false` .
         ///
         /// CloudFormation property
         /// [`Sortable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendra-index-search.html#cfn-kendra-index-search-sortable).

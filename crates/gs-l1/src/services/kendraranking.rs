@@ -29,7 +29,8 @@ pub mod markers {
 /// [`AWS::KendraRanking::ExecutionPlan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kendraranking-executionplan.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnExecutionPlan::new`, `CfnExecutionPlanProps` and the attributes need the cargo feature `kendraranking`.
+/// `CfnExecutionPlan::new`, `CfnExecutionPlanProps` and the attributes need the cargo feature
+/// `kendraranking`.
 pub type CfnExecutionPlan = crate::Cfn<markers::ExecutionPlan>;
 
 /// The properties of an
@@ -142,8 +143,8 @@ pub mod execution_plan {
     use crate::kinds::{Int, IntoValue};
 
     /// Sets additional capacity units configured for your rescore execution plan. A rescore
-    /// execution plan is an Amazon Kendra Intelligent Ranking resource used for provisioning the `Rescore`
-    /// API. You can add and remove capacity units to fit your usage requirements.
+    /// execution plan is an Amazon Kendra Intelligent Ranking resource used for provisioning the
+    /// `Rescore` API. You can add and remove capacity units to fit your usage requirements.
     ///
     /// CloudFormation property type
     /// [`CapacityUnitsConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kendraranking-executionplan-capacityunitsconfiguration.html)

@@ -47,16 +47,17 @@ pub type CfnChannel = crate::Cfn<markers::Channel>;
 /// Attaches a resource-based policy to a data stream or registered consumer. If you are using
 /// an identity other than the root user of the AWS account that owns the resource, the calling
 /// identity must have the `PutResourcePolicy` permissions on the specified Kinesis Data Streams
-/// resource and belong to the owner's account in order to use this operation. If you don't have `PutResourcePolicy`
-/// permissions, Amazon Kinesis Data Streams returns a `403 Access Denied error` . If you
-/// receive a `ResourceNotFoundException` , check to see if you passed a valid stream or
-/// consumer resource.
+/// resource and belong to the owner's account in order to use this operation. If you don't have
+/// `PutResourcePolicy` permissions, Amazon Kinesis Data Streams returns a `403 Access Denied
+/// error` . If you receive a `ResourceNotFoundException` , check to see if you passed a valid
+/// stream or consumer resource.
 ///
 /// A handle to an
 /// [`AWS::Kinesis::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `kinesis`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `kinesis`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Creates a Kinesis stream that captures and transports data records that are emitted from
@@ -82,7 +83,8 @@ pub type CfnStream = crate::Cfn<markers::Stream>;
 /// [`AWS::Kinesis::StreamConsumer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-streamconsumer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStreamConsumer::new`, `CfnStreamConsumerProps` and the attributes need the cargo feature `kinesis`.
+/// `CfnStreamConsumer::new`, `CfnStreamConsumerProps` and the attributes need the cargo feature
+/// `kinesis`.
 pub type CfnStreamConsumer = crate::Cfn<markers::StreamConsumer>;
 
 /// The properties of an
@@ -1031,8 +1033,8 @@ impl crate::Cfn<markers::Stream> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon resource name (ARN) of the Kinesis stream, such as `arn:aws:kinesis:us-east-2:123456789012:stream/mystream`
-    /// .
+    /// The Amazon resource name (ARN) of the Kinesis stream, such as
+    /// `arn:aws:kinesis:us-east-2:123456789012:stream/mystream` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesis-stream.html#aws-resource-kinesis-stream-return-values).

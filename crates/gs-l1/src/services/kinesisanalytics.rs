@@ -38,7 +38,8 @@ pub mod markers {
 /// [`AWS::KinesisAnalytics::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalytics-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `kinesisanalytics`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `kinesisanalytics`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// Adds an external destination to your Amazon Kinesis Analytics application.
@@ -204,9 +205,9 @@ pub mod application {
         /// [`KinesisStreamsInput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-input.html#cfn-kinesisanalytics-application-input-kinesisstreamsinput).
         pub kinesis_streams_input: Option<KinesisStreamsInput>,
         /// Name prefix to use when creating an in-application stream. Suppose that you specify a prefix
-        /// "MyInApplicationStream." Amazon Kinesis Analytics then creates one or more (as per the `InputParallelism`
-        /// count you specified) in-application streams with names "MyInApplicationStream_001,"
-        /// "MyInApplicationStream_002," and so on.
+        /// "MyInApplicationStream." Amazon Kinesis Analytics then creates one or more (as per the
+        /// `InputParallelism` count you specified) in-application streams with names
+        /// "MyInApplicationStream_001," "MyInApplicationStream_002," and so on.
         ///
         /// CloudFormation property
         /// [`NamePrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalytics-application-input.html#cfn-kinesisanalytics-application-input-nameprefix),

@@ -43,7 +43,8 @@ pub mod markers {
 /// [`AWS::KinesisAnalyticsV2::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisanalyticsv2-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `kinesisanalyticsv2`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `kinesisanalyticsv2`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// Adds an Amazon CloudWatch log stream to monitor application configuration errors.
@@ -781,17 +782,17 @@ pub mod application {
         /// [`CheckpointingEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-checkpointconfiguration.html#cfn-kinesisanalyticsv2-application-checkpointconfiguration-checkpointingenabled).
         pub checkpointing_enabled: Option<Bool>,
         /// Describes whether the application uses Managed Service for Apache Flink' default
-        /// checkpointing behavior. You must set this property to `CUSTOM` in order to set the `CheckpointingEnabled`
-        /// , `CheckpointInterval` , or `MinPauseBetweenCheckpoints` parameters.
+        /// checkpointing behavior. You must set this property to `CUSTOM` in order to set the
+        /// `CheckpointingEnabled` , `CheckpointInterval` , or `MinPauseBetweenCheckpoints` parameters.
         ///
         /// CloudFormation property
         /// [`ConfigurationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-checkpointconfiguration.html#cfn-kinesisanalyticsv2-application-checkpointconfiguration-configurationtype),
         /// required.
         pub configuration_type: Str,
         /// Describes the minimum time in milliseconds after a checkpoint operation completes that a new
-        /// checkpoint operation can start. If a checkpoint operation takes longer than the `CheckpointInterval`
-        /// , the application otherwise performs continual checkpoint operations. For more information,
-        /// see [Tuning
+        /// checkpoint operation can start. If a checkpoint operation takes longer than the
+        /// `CheckpointInterval` , the application otherwise performs continual checkpoint operations.
+        /// For more information, see [Tuning
         /// Checkpointing](https://docs.aws.amazon.com/https://nightlies.apache.org/flink/flink-docs-master/docs/ops/state/large_state_tuning/#tuning-checkpointing)
         /// in the [Apache Flink
         /// Documentation](https://docs.aws.amazon.com/https://nightlies.apache.org/flink/flink-docs-master)
@@ -1034,8 +1035,8 @@ pub mod application {
         pub kinesis_streams_input: Option<KinesisStreamsInput>,
         /// The name prefix to use when creating an in-application stream. Suppose that you specify a
         /// prefix " `MyInApplicationStream` ." Kinesis Data Analytics then creates one or more (as per
-        /// the `InputParallelism` count you specified) in-application streams with the names " `MyInApplicationStream_001`
-        /// ," " `MyInApplicationStream_002` ," and so on.
+        /// the `InputParallelism` count you specified) in-application streams with the names "
+        /// `MyInApplicationStream_001` ," " `MyInApplicationStream_002` ," and so on.
         ///
         /// CloudFormation property
         /// [`NamePrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-input.html#cfn-kinesisanalyticsv2-application-input-nameprefix),
@@ -1686,8 +1687,8 @@ pub mod application {
     /// [`ZeppelinMonitoringConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-zeppelinmonitoringconfiguration.html)
     /// of [`AWS::KinesisAnalyticsV2::Application`](super::CfnApplication).
     pub struct ZeppelinMonitoringConfiguration {
-        /// The verbosity of the CloudWatch Logs for an application. You can set it to `INFO` , `WARN` , `ERROR`
-        /// , or `DEBUG` .
+        /// The verbosity of the CloudWatch Logs for an application. You can set it to `INFO` , `WARN` ,
+        /// `ERROR` , or `DEBUG` .
         ///
         /// CloudFormation property
         /// [`LogLevel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisanalyticsv2-application-zeppelinmonitoringconfiguration.html#cfn-kinesisanalyticsv2-application-zeppelinmonitoringconfiguration-loglevel).

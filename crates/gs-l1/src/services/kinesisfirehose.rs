@@ -31,7 +31,8 @@ pub mod markers {
 /// [`AWS::KinesisFirehose::DeliveryStream`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisfirehose-deliverystream.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDeliveryStream::new`, `CfnDeliveryStreamProps` and the attributes need the cargo feature `kinesisfirehose`.
+/// `CfnDeliveryStream::new`, `CfnDeliveryStreamProps` and the attributes need the cargo feature
+/// `kinesisfirehose`.
 pub type CfnDeliveryStream = crate::Cfn<markers::DeliveryStream>;
 
 /// The properties of an
@@ -239,8 +240,8 @@ impl crate::Cfn<markers::DeliveryStream> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the delivery stream, such as `arn:aws:firehose:us-east-2:123456789012:deliverystream/delivery-stream-name`
-    /// .
+    /// The Amazon Resource Name (ARN) of the delivery stream, such as
+    /// `arn:aws:firehose:us-east-2:123456789012:deliverystream/delivery-stream-name` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kinesisfirehose-deliverystream.html#aws-resource-kinesisfirehose-deliverystream-return-values).
@@ -1007,10 +1008,10 @@ pub mod delivery_stream {
     /// [`ProcessorParameter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-processorparameter.html)
     /// of [`AWS::KinesisFirehose::DeliveryStream`](super::CfnDeliveryStream).
     pub struct ProcessorParameter {
-        /// The name of the parameter. Currently the following default values are supported: 3 for `NumberOfRetries`
-        /// and 60 for the `BufferIntervalInSeconds` . The `BufferSizeInMBs` ranges between 0.2 MB and
-        /// up to 3MB. The default buffering hint is 1MB for all destinations, except Splunk. For
-        /// Splunk, the default buffering hint is 256 KB.
+        /// The name of the parameter. Currently the following default values are supported: 3 for
+        /// `NumberOfRetries` and 60 for the `BufferIntervalInSeconds` . The `BufferSizeInMBs` ranges
+        /// between 0.2 MB and up to 3MB. The default buffering hint is 1MB for all destinations, except
+        /// Splunk. For Splunk, the default buffering hint is 256 KB.
         ///
         /// CloudFormation property
         /// [`ParameterName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-processorparameter.html#cfn-kinesisfirehose-deliverystream-processorparameter-parametername),
@@ -1058,8 +1059,8 @@ pub mod delivery_stream {
         /// [`KinesisStreamARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-kinesisstreamsourceconfiguration.html#cfn-kinesisfirehose-deliverystream-kinesisstreamsourceconfiguration-kinesisstreamarn),
         /// required; changing it replaces the resource.
         ///
-        /// Takes a [`CfnStream`](crate::kinesis::CfnStream) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnStream`](crate::kinesis::CfnStream) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub kinesis_stream_arn: Id<crate::kinesis::CfnStream>,
         /// The ARN of the role that provides access to the source Kinesis data stream.
         ///
@@ -1162,8 +1163,8 @@ pub mod delivery_stream {
         pub s3_backup_mode: Option<Str>,
         /// The S3 bucket where Kinesis Data Firehose first delivers data. After the data is in the
         /// bucket, Kinesis Data Firehose uses the `COPY` command to load the data into the Amazon
-        /// Redshift cluster. For the Amazon S3 bucket's compression format, don't specify `SNAPPY` or `ZIP`
-        /// because the Amazon Redshift `COPY` command doesn't support them.
+        /// Redshift cluster. For the Amazon S3 bucket's compression format, don't specify `SNAPPY` or
+        /// `ZIP` because the Amazon Redshift `COPY` command doesn't support them.
         ///
         /// CloudFormation property
         /// [`S3Configuration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-redshiftdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-redshiftdestinationconfiguration-s3configuration),
@@ -1232,8 +1233,8 @@ pub mod delivery_stream {
     /// [`CopyCommand`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-copycommand.html)
     /// of [`AWS::KinesisFirehose::DeliveryStream`](super::CfnDeliveryStream).
     pub struct CopyCommand {
-        /// Parameters to use with the Amazon Redshift `COPY` command. For examples, see the `CopyOptions`
-        /// content for the
+        /// Parameters to use with the Amazon Redshift `COPY` command. For examples, see the
+        /// `CopyOptions` content for the
         /// [CopyCommand](https://docs.aws.amazon.com/firehose/latest/APIReference/API_CopyCommand.html)
         /// data type in the *Amazon Kinesis Data Firehose API Reference* .
         ///
@@ -2178,8 +2179,9 @@ pub mod delivery_stream {
     }
 
     /// The deserializer you want Kinesis Data Firehose to use for converting the input data from
-    /// JSON. Kinesis Data Firehose then serializes the data to its final format using the `Serializer`
-    /// . Kinesis Data Firehose supports two types of deserializers: the [Apache Hive JSON
+    /// JSON. Kinesis Data Firehose then serializes the data to its final format using the
+    /// `Serializer` . Kinesis Data Firehose supports two types of deserializers: the [Apache Hive
+    /// JSON
     /// SerDe](https://docs.aws.amazon.com/https://cwiki.apache.org/confluence/display/Hive/LanguageManual+DDL#LanguageManualDDL-JSON)
     /// and the [OpenX JSON
     /// SerDe](https://docs.aws.amazon.com/https://github.com/rcongiu/Hive-JSON-Serde) .
@@ -2650,9 +2652,9 @@ pub mod delivery_stream {
         /// CloudFormation property
         /// [`BlockSizeBytes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-parquetserde.html#cfn-kinesisfirehose-deliverystream-parquetserde-blocksizebytes).
         pub block_size_bytes: Option<Int>,
-        /// The compression code to use over data blocks. The possible values are `UNCOMPRESSED` , `SNAPPY`
-        /// , and `GZIP` , with the default being `SNAPPY` . Use `SNAPPY` for higher decompression
-        /// speed. Use `GZIP` if the compression ratio is more important than speed.
+        /// The compression code to use over data blocks. The possible values are `UNCOMPRESSED` ,
+        /// `SNAPPY` , and `GZIP` , with the default being `SNAPPY` . Use `SNAPPY` for higher
+        /// decompression speed. Use `GZIP` if the compression ratio is more important than speed.
         ///
         /// CloudFormation property
         /// [`Compression`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-parquetserde.html#cfn-kinesisfirehose-deliverystream-parquetserde-compression).
@@ -2992,8 +2994,8 @@ pub mod delivery_stream {
         /// CloudFormation property
         /// [`CloudWatchLoggingOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-cloudwatchloggingoptions).
         pub cloud_watch_logging_options: Option<CloudWatchLoggingOptions>,
-        /// The endpoint to use when communicating with the cluster. Specify either this `ClusterEndpoint`
-        /// or the `DomainARN` field.
+        /// The endpoint to use when communicating with the cluster. Specify either this
+        /// `ClusterEndpoint` or the `DomainARN` field.
         ///
         /// CloudFormation property
         /// [`ClusterEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-clusterendpoint).
@@ -3004,9 +3006,9 @@ pub mod delivery_stream {
         /// CloudFormation property
         /// [`DocumentIdOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-documentidoptions).
         pub document_id_options: Option<DocumentIdOptions>,
-        /// The ARN of the Amazon ES domain. The IAM role must have permissions for `DescribeElasticsearchDomain`
-        /// , `DescribeElasticsearchDomains` , and `DescribeElasticsearchDomainConfig` after assuming
-        /// the role specified in *RoleARN* .
+        /// The ARN of the Amazon ES domain. The IAM role must have permissions for
+        /// `DescribeElasticsearchDomain` , `DescribeElasticsearchDomains` , and
+        /// `DescribeElasticsearchDomainConfig` after assuming the role specified in *RoleARN* .
         ///
         /// CloudFormation property
         /// [`DomainARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-elasticsearchdestinationconfiguration-domainarn).
@@ -3349,8 +3351,8 @@ pub mod delivery_stream {
         /// CloudFormation property
         /// [`TableCreationConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-tablecreationconfiguration).
         pub table_creation_configuration: Option<TableCreationConfiguration>,
-        /// Describes how Firehose will backup records. Currently,S3 backup only supports `FailedDataOnly`
-        /// .
+        /// Describes how Firehose will backup records. Currently,S3 backup only supports
+        /// `FailedDataOnly` .
         ///
         /// CloudFormation property
         /// [`s3BackupMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-icebergdestinationconfiguration.html#cfn-kinesisfirehose-deliverystream-icebergdestinationconfiguration-s3backupmode).
@@ -3512,8 +3514,8 @@ pub mod delivery_stream {
     }
 
     /// Represents how to produce partition data for a table. Partition data is produced by
-    /// transforming columns in a table. Each column transform is represented by a named `PartitionField`
-    /// .
+    /// transforming columns in a table. Each column transform is represented by a named
+    /// `PartitionField` .
     ///
     /// CloudFormation property type
     /// [`PartitionSpec`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-kinesisfirehose-deliverystream-partitionspec.html)

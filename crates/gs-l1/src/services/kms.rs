@@ -51,8 +51,8 @@ pub type CfnAlias = crate::Cfn<markers::Alias>;
 /// The `AWS::KMS::Key` resource specifies an [KMS
 /// key](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#kms_keys) in AWS
 /// Key Management Service . You can use this resource to create symmetric encryption KMS keys,
-/// asymmetric KMS keys for encryption or signing, and symmetric HMAC KMS keys. You can use `AWS::KMS::Key`
-/// to create [multi-Region primary
+/// asymmetric KMS keys for encryption or signing, and symmetric HMAC KMS keys. You can use
+/// `AWS::KMS::Key` to create [multi-Region primary
 /// keys](https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html#mrk-primary-key)
 /// of all supported types. To replicate a multi-Region key, use the `AWS::KMS::ReplicaKey`
 /// resource.
@@ -79,8 +79,8 @@ pub type CfnReplicaKey = crate::Cfn<markers::ReplicaKey>;
 /// [`CfnAlias::new`] takes them.
 #[cfg(feature = "kms")]
 pub struct CfnAliasProps {
-    /// Specifies the alias name. This value must begin with `alias/` followed by a name, such as `alias/ExampleAlias`
-    /// .
+    /// Specifies the alias name. This value must begin with `alias/` followed by a name, such as
+    /// `alias/ExampleAlias` .
     ///
     /// CloudFormation property
     /// [`AliasName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-alias.html#cfn-kms-alias-aliasname),
@@ -174,10 +174,10 @@ pub struct CfnKeyProps {
     /// [`KeyPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html#cfn-kms-key-keypolicy).
     pub key_policy: Option<Union>,
     /// Specifies the type of KMS key to create. The default value, `SYMMETRIC_DEFAULT` , creates a
-    /// KMS key with a 256-bit symmetric key for encryption and decryption. In China Regions, `SYMMETRIC_DEFAULT`
-    /// creates a 128-bit symmetric key that uses SM4 encryption. You can't change the `KeySpec`
-    /// value after the KMS key is created. For help choosing a key spec for your KMS key, see
-    /// [Choosing a KMS key
+    /// KMS key with a 256-bit symmetric key for encryption and decryption. In China Regions,
+    /// `SYMMETRIC_DEFAULT` creates a 128-bit symmetric key that uses SM4 encryption. You can't
+    /// change the `KeySpec` value after the KMS key is created. For help choosing a key spec for
+    /// your KMS key, see [Choosing a KMS key
     /// type](https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose.html) in the *AWS
     /// Key Management Service Developer Guide* .
     ///
@@ -309,8 +309,8 @@ impl crate::Cfn<markers::Key> {
         gs_core::Value::GetAtt(self.node(), "KeyId".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the KMS key, such as `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab`
-    /// .
+    /// The Amazon Resource Name (ARN) of the KMS key, such as
+    /// `arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-key.html#aws-resource-kms-key-return-values).
@@ -427,8 +427,8 @@ impl crate::Cfn<markers::ReplicaKey> {
         gs_core::Value::GetAtt(self.node(), "KeyId".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the replica key, such as `arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab`
-    /// .
+    /// The Amazon Resource Name (ARN) of the replica key, such as
+    /// `arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-kms-replicakey.html#aws-resource-kms-replicakey-return-values).

@@ -88,15 +88,16 @@ pub type CfnDataLakeSettings = crate::Cfn<markers::DataLakeSettings>;
 /// [`AWS::LakeFormation::Permissions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-permissions.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPermissions::new`, `CfnPermissionsProps` and the attributes need the cargo feature `lakeformation`.
+/// `CfnPermissions::new`, `CfnPermissionsProps` and the attributes need the cargo feature
+/// `lakeformation`.
 pub type CfnPermissions = crate::Cfn<markers::Permissions>;
 
 /// The `AWS::LakeFormation::PrincipalPermissions` resource represents the permissions that a
 /// principal has on a Data Catalog resource (such as AWS Glue databases or AWS Glue tables).
 /// When you create a `PrincipalPermissions` resource, the permissions are granted via the AWS
 /// Lake Formation `GrantPermissions` API operation. When you delete a `PrincipalPermissions`
-/// resource, the permissions on principal-resource pair are revoked via the AWS Lake Formation `RevokePermissions`
-/// API operation.
+/// resource, the permissions on principal-resource pair are revoked via the AWS Lake Formation
+/// `RevokePermissions` API operation.
 ///
 /// A handle to an
 /// [`AWS::LakeFormation::PrincipalPermissions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-principalpermissions.html)
@@ -119,7 +120,8 @@ pub type CfnPrincipalPermissions = crate::Cfn<markers::PrincipalPermissions>;
 /// [`AWS::LakeFormation::Resource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-resource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResource::new`, `CfnResourceProps` and the attributes need the cargo feature `lakeformation`.
+/// `CfnResource::new`, `CfnResourceProps` and the attributes need the cargo feature
+/// `lakeformation`.
 pub type CfnResource = crate::Cfn<markers::Resource>;
 
 /// The `AWS::LakeFormation::Tag` resource represents an LF-tag, which consists of a key and one
@@ -143,7 +145,8 @@ pub type CfnTag = crate::Cfn<markers::Tag>;
 /// [`AWS::LakeFormation::TagAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-tagassociation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTagAssociation::new`, `CfnTagAssociationProps` and the attributes need the cargo feature `lakeformation`.
+/// `CfnTagAssociation::new`, `CfnTagAssociationProps` and the attributes need the cargo feature
+/// `lakeformation`.
 pub type CfnTagAssociation = crate::Cfn<markers::TagAssociation>;
 
 /// The properties of an
@@ -157,8 +160,8 @@ pub struct CfnDataCellsFilterProps {
     /// [`ColumnNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-datacellsfilter.html#cfn-lakeformation-datacellsfilter-columnnames);
     /// changing it replaces the resource.
     pub column_names: Option<List<Str>>,
-    /// A wildcard with exclusions. You must specify either a `ColumnNames` list or the `ColumnWildCard`
-    /// .
+    /// A wildcard with exclusions. You must specify either a `ColumnNames` list or the
+    /// `ColumnWildCard` .
     ///
     /// CloudFormation property
     /// [`ColumnWildcard`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-datacellsfilter.html#cfn-lakeformation-datacellsfilter-columnwildcard);
@@ -410,9 +413,9 @@ pub struct CfnDataLakeSettingsProps {
     /// CloudFormation property
     /// [`MutationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-mutationtype).
     pub mutation_type: Option<Str>,
-    /// A key-value map that provides an additional configuration on your data lake. `CrossAccountVersion`
-    /// is the key you can configure in the `Parameters` field. Accepted values for the `CrossAccountVersion`
-    /// key are 1, 2, 3, and 4.
+    /// A key-value map that provides an additional configuration on your data lake.
+    /// `CrossAccountVersion` is the key you can configure in the `Parameters` field. Accepted
+    /// values for the `CrossAccountVersion` key are 1, 2, 3, and 4.
     ///
     /// CloudFormation property
     /// [`Parameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-datalakesettings.html#cfn-lakeformation-datalakesettings-parameters).
@@ -954,8 +957,8 @@ pub mod permissions {
         /// CloudFormation property
         /// [`ColumnNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-permissions-tablewithcolumnsresource.html#cfn-lakeformation-permissions-tablewithcolumnsresource-columnnames).
         pub column_names: Option<List<Str>>,
-        /// A wildcard specified by a `ColumnWildcard` object. At least one of `ColumnNames` or `ColumnWildcard`
-        /// is required.
+        /// A wildcard specified by a `ColumnWildcard` object. At least one of `ColumnNames` or
+        /// `ColumnWildcard` is required.
         ///
         /// CloudFormation property
         /// [`ColumnWildcard`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-permissions-tablewithcolumnsresource.html#cfn-lakeformation-permissions-tablewithcolumnsresource-columnwildcard).
@@ -1137,7 +1140,8 @@ impl crate::Cfn<markers::PrincipalPermissions> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Json encoding of the input resource. For example: `{"Catalog":null,"Database":null,"Table":null,"TableWithColumns":null,"DataLocation":null,"DataCellsFilter":{"TableCatalogId":"123456789012","DatabaseName":"ExampleDatabase","TableName":"ExampleTable","Name":"ExampleFilter"},"LFTag":null,"LFTagPolicy":null}`
+    /// Json encoding of the input resource. For example:
+    /// `{"Catalog":null,"Database":null,"Table":null,"TableWithColumns":null,"DataLocation":null,"DataCellsFilter":{"TableCatalogId":"123456789012","DatabaseName":"ExampleDatabase","TableName":"ExampleTable","Name":"ExampleFilter"},"LFTag":null,"LFTagPolicy":null}`
     ///
     /// `Fn::GetAtt` of
     /// [`ResourceIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-principalpermissions.html#aws-resource-lakeformation-principalpermissions-return-values).
@@ -1146,7 +1150,8 @@ impl crate::Cfn<markers::PrincipalPermissions> {
         gs_core::Value::GetAtt(self.node(), "ResourceIdentifier".into())
     }
 
-    /// Json encoding of the input principal. For example: `{"DataLakePrincipalIdentifier":"arn:aws:iam::123456789012:role/ExampleRole"}`
+    /// Json encoding of the input principal. For example:
+    /// `{"DataLakePrincipalIdentifier":"arn:aws:iam::123456789012:role/ExampleRole"}`
     ///
     /// `Fn::GetAtt` of
     /// [`PrincipalIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lakeformation-principalpermissions.html#aws-resource-lakeformation-principalpermissions-return-values).
@@ -1451,8 +1456,8 @@ pub mod principal_permissions {
         /// [`ColumnNames`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tablewithcolumnsresource.html#cfn-lakeformation-principalpermissions-tablewithcolumnsresource-columnnames);
         /// changing it replaces the resource.
         pub column_names: Option<List<Str>>,
-        /// A wildcard specified by a `ColumnWildcard` object. At least one of `ColumnNames` or `ColumnWildcard`
-        /// is required.
+        /// A wildcard specified by a `ColumnWildcard` object. At least one of `ColumnNames` or
+        /// `ColumnWildcard` is required.
         ///
         /// CloudFormation property
         /// [`ColumnWildcard`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lakeformation-principalpermissions-tablewithcolumnsresource.html#cfn-lakeformation-principalpermissions-tablewithcolumnsresource-columnwildcard);

@@ -166,7 +166,8 @@ pub type CfnFunction = crate::Cfn<markers::Function>;
 /// [`AWS::Lambda::LayerVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-layerversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLayerVersion::new`, `CfnLayerVersionProps` and the attributes need the cargo feature `lambda`.
+/// `CfnLayerVersion::new`, `CfnLayerVersionProps` and the attributes need the cargo feature
+/// `lambda`.
 pub type CfnLayerVersion = crate::Cfn<markers::LayerVersion>;
 
 /// The `AWS::Lambda::LayerVersionPermission` resource adds permissions to the resource-based
@@ -189,7 +190,8 @@ pub type CfnLayerVersionPermission = crate::Cfn<markers::LayerVersionPermission>
 /// [`AWS::Lambda::MicrovmImage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-microvmimage.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMicrovmImage::new`, `CfnMicrovmImageProps` and the attributes need the cargo feature `lambda`.
+/// `CfnMicrovmImage::new`, `CfnMicrovmImageProps` and the attributes need the cargo feature
+/// `lambda`.
 pub type CfnMicrovmImage = crate::Cfn<markers::MicrovmImage>;
 
 /// Resource Type definition for AWS::Lambda::NetworkConnector
@@ -211,7 +213,8 @@ pub type CfnNetworkConnector = crate::Cfn<markers::NetworkConnector>;
 /// [`AWS::Lambda::Permission`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPermission::new`, `CfnPermissionProps` and the attributes need the cargo feature `lambda`.
+/// `CfnPermission::new`, `CfnPermissionProps` and the attributes need the cargo feature
+/// `lambda`.
 pub type CfnPermission = crate::Cfn<markers::Permission>;
 
 /// Use the ``AWS::Lambda::ResourcePolicy`` resource to attach a resource-based policy to a LAM
@@ -240,27 +243,29 @@ pub type CfnPermission = crate::Cfn<markers::Permission>;
 /// access your function, we recommend using the ``AWS::Lambda::ResourcePolicy`` resource to set
 /// access permissions. With this resource, you have more flexibility and fine-grained control
 /// than ``AWS::Lambda::Permission``. This resource grants an AWS service or another account
-/// permission to call a particular API action on a function. You can also use the ``AWS::Lambda::Permission``
-/// resource, however using both ``AWS::Lambda::Permission`` and ``AWS::Lambda::ResourcePolicy``
-/// to set permissions on a function can result in errors. Permissions defined in ``AWS::Lambda::Permission``
-/// can be unintentionally overwritten, whether in a single CFN stack or across multiple stacks.
-/// Don't use both resource types to set permissions on a function. To migrate existing
-/// permissions for a function from ``AWS::Lambda::Permission`` to ``AWS::Lambda::ResourcePolicy``,
-/// do the following: 1. Set a ``Retain``[deletion
+/// permission to call a particular API action on a function. You can also use the
+/// ``AWS::Lambda::Permission`` resource, however using both ``AWS::Lambda::Permission`` and
+/// ``AWS::Lambda::ResourcePolicy`` to set permissions on a function can result in errors.
+/// Permissions defined in ``AWS::Lambda::Permission`` can be unintentionally overwritten,
+/// whether in a single CFN stack or across multiple stacks. Don't use both resource types to
+/// set permissions on a function. To migrate existing permissions for a function from
+/// ``AWS::Lambda::Permission`` to ``AWS::Lambda::ResourcePolicy``, do the following: 1. Set a
+/// ``Retain``[deletion
 /// policy](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-deletionpolicy.html)
 /// on the ``AWS::Lambda::Permission`` resources you want to migrate. This is necessary so that
 /// Lambda does not delete statements with the same statement ID when you delete these
 /// resources. 1. Use the
 /// [GetResourcePolicy](https://docs.aws.amazon.com/lambda/latest/api/API_GetResourcePolicy.html)LAM
 /// API to retrieve the resource-based policy currently attached to the function. 1. Use this
-/// policy to create a new ``AWS::Lambda::ResourcePolicy`` resource. 1. Delete all the existing ``AWS::Lambda::Permission``
-/// resources for the function.
+/// policy to create a new ``AWS::Lambda::ResourcePolicy`` resource. 1. Delete all the existing
+/// ``AWS::Lambda::Permission`` resources for the function.
 ///
 /// A handle to an
 /// [`AWS::Lambda::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `lambda`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `lambda`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// The `AWS::Lambda::Url` resource creates a function URL with the specified configuration
@@ -311,8 +316,8 @@ pub struct CfnAliasProps {
     /// [`FunctionVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-alias.html#cfn-lambda-alias-functionversion),
     /// required.
     ///
-    /// Takes a [`CfnVersion`](crate::lambda::CfnVersion) handle (written as `Fn::GetAtt` of its `Version`),
-    /// or a string or token.
+    /// Takes a [`CfnVersion`](crate::lambda::CfnVersion) handle (written as `Fn::GetAtt` of its
+    /// `Version`), or a string or token.
     pub function_version: Id<crate::lambda::CfnVersion>,
     /// The name of the alias.
     ///
@@ -986,16 +991,16 @@ pub mod capacity_provider {
     /// of [`AWS::Lambda::CapacityProvider`](super::CfnCapacityProvider).
     pub struct CapacityProviderLoggingConfig {
         /// The name of the Amazon CloudWatch log group the capacity provider sends logs to. By default,
-        /// Lambda capacity providers send logs to a default log group named ``/aws/lambda/capacity-provider/<capacity
-        /// provider name>``. To use a different log group, enter an existing log group or enter a new
-        /// log group name.
+        /// Lambda capacity providers send logs to a default log group named
+        /// ``/aws/lambda/capacity-provider/<capacity provider name>``. To use a different log group,
+        /// enter an existing log group or enter a new log group name.
         ///
         /// CloudFormation property
         /// [`LogGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-capacityprovider-capacityproviderloggingconfig.html#cfn-lambda-capacityprovider-capacityproviderloggingconfig-loggroup).
         pub log_group: Option<Str>,
         /// Set this property to filter the system logs for your capacity provider that Lambda sends to
-        /// CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where ``DEBUG``
-        /// is the highest level and ``WARN`` is the lowest.
+        /// CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where
+        /// ``DEBUG`` is the highest level and ``WARN`` is the lowest.
         ///
         /// CloudFormation property
         /// [`SystemLogLevel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-capacityprovider-capacityproviderloggingconfig.html#cfn-lambda-capacityprovider-capacityproviderloggingconfig-systemloglevel).
@@ -1147,8 +1152,8 @@ pub mod code_signing_config {
         /// [`SigningProfileVersionArns`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-codesigningconfig-allowedpublishers.html#cfn-lambda-codesigningconfig-allowedpublishers-signingprofileversionarns),
         /// required.
         ///
-        /// Takes a [`CfnSigningProfile`](crate::signer::CfnSigningProfile) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnSigningProfile`](crate::signer::CfnSigningProfile) handle (written as its
+        /// `Ref`), or a string or token.
         pub signing_profile_version_arns: List<Id<crate::signer::CfnSigningProfile>>,
     }
 
@@ -1246,8 +1251,8 @@ pub struct CfnEventInvokeConfigProps {
     /// [`Qualifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventinvokeconfig.html#cfn-lambda-eventinvokeconfig-qualifier),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnVersion`](crate::lambda::CfnVersion) handle (written as `Fn::GetAtt` of its `Version`),
-    /// or a string or token.
+    /// Takes a [`CfnVersion`](crate::lambda::CfnVersion) handle (written as `Fn::GetAtt` of its
+    /// `Version`), or a string or token.
     pub qualifier: Id<crate::lambda::CfnVersion>,
 }
 
@@ -1778,8 +1783,8 @@ pub mod event_source_mapping {
     /// [`SelfManagedEventSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-selfmanagedeventsource.html)
     /// of [`AWS::Lambda::EventSourceMapping`](super::CfnEventSourceMapping).
     pub struct SelfManagedEventSource {
-        /// The list of bootstrap servers for your Kafka brokers in the following format: `"KafkaBootstrapServers":
-        /// ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]` .
+        /// The list of bootstrap servers for your Kafka brokers in the following format:
+        /// `"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]` .
         ///
         /// CloudFormation property
         /// [`Endpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-selfmanagedeventsource.html#cfn-lambda-eventsourcemapping-selfmanagedeventsource-endpoints);
@@ -1813,15 +1818,15 @@ pub mod event_source_mapping {
         }
     }
 
-    /// The list of bootstrap servers for your Kafka brokers in the following format: `"KafkaBootstrapServers":
-    /// ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]` .
+    /// The list of bootstrap servers for your Kafka brokers in the following format:
+    /// `"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]` .
     ///
     /// CloudFormation property type
     /// [`Endpoints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-endpoints.html)
     /// of [`AWS::Lambda::EventSourceMapping`](super::CfnEventSourceMapping).
     pub struct Endpoints {
-        /// The list of bootstrap servers for your Kafka brokers in the following format: `"KafkaBootstrapServers":
-        /// ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]` .
+        /// The list of bootstrap servers for your Kafka brokers in the following format:
+        /// `"KafkaBootstrapServers": ["abc.xyz.com:xxxx","abc2.xyz.com:xxxx"]` .
         ///
         /// CloudFormation property
         /// [`KafkaBootstrapServers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-endpoints.html#cfn-lambda-eventsourcemapping-endpoints-kafkabootstrapservers);
@@ -2416,8 +2421,9 @@ pub mod event_source_mapping {
     /// [`SchemaValidationConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-schemavalidationconfig.html)
     /// of [`AWS::Lambda::EventSourceMapping`](super::CfnEventSourceMapping).
     pub struct SchemaValidationConfig {
-        /// The attributes you want your schema registry to validate and filter for. If you selected `JSON`
-        /// as the `EventRecordFormat` , Lambda also deserializes the selected message attributes.
+        /// The attributes you want your schema registry to validate and filter for. If you selected
+        /// `JSON` as the `EventRecordFormat` , Lambda also deserializes the selected message
+        /// attributes.
         ///
         /// CloudFormation property
         /// [`Attribute`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-schemavalidationconfig.html#cfn-lambda-eventsourcemapping-schemavalidationconfig-attribute).
@@ -2505,8 +2511,8 @@ pub mod event_source_mapping {
     /// of [`AWS::Lambda::EventSourceMapping`](super::CfnEventSourceMapping).
     pub struct LoggingConfig {
         /// Set this property to filter the system logs for your function that Lambda sends to
-        /// CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where `DEBUG`
-        /// is the highest level and `WARN` is the lowest.
+        /// CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where
+        /// `DEBUG` is the highest level and `WARN` is the lowest.
         ///
         /// CloudFormation property
         /// [`SystemLogLevel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-eventsourcemapping-loggingconfig.html#cfn-lambda-eventsourcemapping-loggingconfig-systemloglevel).
@@ -2569,8 +2575,8 @@ pub struct CfnFunctionProps {
     /// CloudFormation property
     /// [`CodeSigningConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-function.html#cfn-lambda-function-codesigningconfigarn).
     ///
-    /// Takes a [`CfnCodeSigningConfig`](crate::lambda::CfnCodeSigningConfig) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnCodeSigningConfig`](crate::lambda::CfnCodeSigningConfig) handle (written as its
+    /// `Ref`), or a string or token.
     pub code_signing_config_arn: Option<Id<crate::lambda::CfnCodeSigningConfig>>,
     /// A dead-letter queue configuration that specifies the queue or topic where Lambda sends
     /// asynchronous events when they fail processing. For more information, see [Dead-letter
@@ -3530,9 +3536,9 @@ pub mod function {
     /// of [`AWS::Lambda::Function`](super::CfnFunction).
     pub struct S3FilesConfig {
         /// Specifies if a function reads from the file system for the lowest latency, or through Amazon
-        /// S3 Files feature "direct Amazon S3 bucket reads" for the highest throughput. Valid values: + ``AUTO``
-        /// (default) – Direct reads are active for functions you configure with 512 MB or more of
-        /// memory. + ``ENABLED`` – Enforces all reads are directly from the Amazon S3 bucket,
+        /// S3 Files feature "direct Amazon S3 bucket reads" for the highest throughput. Valid values: +
+        /// ``AUTO`` (default) – Direct reads are active for functions you configure with 512 MB or
+        /// more of memory. + ``ENABLED`` – Enforces all reads are directly from the Amazon S3 bucket,
         /// regardless of available memory (less than 512 MB). + ``DISABLED`` – Routes all reads
         /// through the file system, regardless of memory configuration. To use direct reads, you must
         /// grant the execution role the ``s3:GetObject`` and ``s3:GetObjectVersion`` permissions. If a
@@ -3715,8 +3721,8 @@ pub mod function {
         /// or token.
         pub log_group: Option<Id<crate::logs::CfnLogGroup>>,
         /// Set this property to filter the system logs for your function that Lambda sends to
-        /// CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where `DEBUG`
-        /// is the highest level and `WARN` is the lowest.
+        /// CloudWatch. Lambda only sends system logs at the selected level of detail and lower, where
+        /// `DEBUG` is the highest level and `WARN` is the lowest.
         ///
         /// CloudFormation property
         /// [`SystemLogLevel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-loggingconfig.html#cfn-lambda-function-loggingconfig-systemloglevel).
@@ -4941,9 +4947,9 @@ pub struct CfnPermissionProps {
     /// [`PrincipalOrgID`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html#cfn-lambda-permission-principalorgid);
     /// changing it replaces the resource.
     pub principal_org_id: Option<Str>,
-    /// For AWS service , the ID of the AWS account that owns the resource. Use this together with `SourceArn`
-    /// to ensure that the specified account owns the resource. It is possible for an Amazon S3
-    /// bucket to be deleted by its owner and recreated by another account.
+    /// For AWS service , the ID of the AWS account that owns the resource. Use this together with
+    /// `SourceArn` to ensure that the specified account owns the resource. It is possible for an
+    /// Amazon S3 bucket to be deleted by its owner and recreated by another account.
     ///
     /// CloudFormation property
     /// [`SourceAccount`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html#cfn-lambda-permission-sourceaccount);
@@ -5130,8 +5136,8 @@ pub struct CfnUrlProps {
     /// [`TargetFunctionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-url.html#cfn-lambda-url-targetfunctionarn),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub target_function_arn: Id<crate::lambda::CfnFunction>,
 }
 
@@ -5224,14 +5230,14 @@ pub mod url {
         /// CloudFormation property
         /// [`AllowCredentials`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-allowcredentials).
         pub allow_credentials: Option<Bool>,
-        /// The HTTP headers that origins can include in requests to your function URL. For example: `Date`
-        /// , `Keep-Alive` , `X-Custom-Header` .
+        /// The HTTP headers that origins can include in requests to your function URL. For example:
+        /// `Date` , `Keep-Alive` , `X-Custom-Header` .
         ///
         /// CloudFormation property
         /// [`AllowHeaders`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-allowheaders).
         pub allow_headers: Option<List<Str>>,
-        /// The HTTP methods that are allowed when calling your function URL. For example: `GET` , `POST`
-        /// , `DELETE` , or the wildcard character ( `*` ).
+        /// The HTTP methods that are allowed when calling your function URL. For example: `GET` ,
+        /// `POST` , `DELETE` , or the wildcard character ( `*` ).
         ///
         /// CloudFormation property
         /// [`AllowMethods`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-url-cors.html#cfn-lambda-url-cors-allowmethods).

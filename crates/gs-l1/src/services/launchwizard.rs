@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::LaunchWizard::Deployment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-launchwizard-deployment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDeployment::new`, `CfnDeploymentProps` and the attributes need the cargo feature `launchwizard`.
+/// `CfnDeployment::new`, `CfnDeploymentProps` and the attributes need the cargo feature
+/// `launchwizard`.
 pub type CfnDeployment = crate::Cfn<markers::Deployment>;
 
 /// The properties of an

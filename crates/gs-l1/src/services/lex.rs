@@ -68,7 +68,8 @@ pub type CfnBotVersion = crate::Cfn<markers::BotVersion>;
 /// [`AWS::Lex::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `lex`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `lex`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// The properties of an
@@ -160,8 +161,9 @@ pub struct CfnBotProps {
     /// Takes a [`CfnRole`](crate::iam::CfnRole) handle (written as `Fn::GetAtt` of its `Arn`), or a
     /// string or token.
     pub role_arn: Id<crate::iam::CfnRole>,
-    /// Specifies configuration settings for the alias used to test the bot. If the `TestBotAliasSettings`
-    /// property is not specified, the settings are configured with default values.
+    /// Specifies configuration settings for the alias used to test the bot. If the
+    /// `TestBotAliasSettings` property is not specified, the settings are configured with default
+    /// values.
     ///
     /// CloudFormation property
     /// [`TestBotAliasSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lex-bot.html#cfn-lex-bot-testbotaliassettings).
@@ -306,9 +308,10 @@ pub mod bot {
         /// [`LocaleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-localeid),
         /// required.
         pub locale_id: Str,
-        /// Determines the threshold where Amazon Lex will insert the `AMAZON.FallbackIntent` , `AMAZON.KendraSearchIntent`
-        /// , or both when returning alternative intents. You must configure an `AMAZON.FallbackIntent`
-        /// . `AMAZON.KendraSearchIntent` is only inserted if it is configured for the bot.
+        /// Determines the threshold where Amazon Lex will insert the `AMAZON.FallbackIntent` ,
+        /// `AMAZON.KendraSearchIntent` , or both when returning alternative intents. You must configure
+        /// an `AMAZON.FallbackIntent` . `AMAZON.KendraSearchIntent` is only inserted if it is
+        /// configured for the bot.
         ///
         /// CloudFormation property
         /// [`NluConfidenceThreshold`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-botlocale.html#cfn-lex-bot-botlocale-nluconfidencethreshold),
@@ -3566,8 +3569,9 @@ pub mod bot {
     /// [`KendraConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-kendraconfiguration.html)
     /// of [`AWS::Lex::Bot`](super::CfnBot).
     pub struct KendraConfiguration {
-        /// The Amazon Resource Name (ARN) of the Amazon Kendra index that you want the `AMAZON.KendraSearchIntent`
-        /// intent to search. The index must be in the same account and Region as the Amazon Lex bot.
+        /// The Amazon Resource Name (ARN) of the Amazon Kendra index that you want the
+        /// `AMAZON.KendraSearchIntent` intent to search. The index must be in the same account and
+        /// Region as the Amazon Lex bot.
         ///
         /// CloudFormation property
         /// [`KendraIndex`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-kendraconfiguration.html#cfn-lex-bot-kendraconfiguration-kendraindex),
@@ -3858,8 +3862,9 @@ pub mod bot {
         }
     }
 
-    /// Specifies configuration settings for the alias used to test the bot. If the `TestBotAliasSettings`
-    /// property is not specified, the settings are configured with default values.
+    /// Specifies configuration settings for the alias used to test the bot. If the
+    /// `TestBotAliasSettings` property is not specified, the settings are configured with default
+    /// values.
     ///
     /// CloudFormation property type
     /// [`TestBotAliasSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-testbotaliassettings.html)
@@ -4381,21 +4386,22 @@ pub mod bot {
         /// For each Amazon Lex bot created with the Amazon Lex Model Building Service, you must specify
         /// whether your use of Amazon Lex is related to a website, program, or other application that
         /// is directed or targeted, in whole or in part, to children under age 13 and subject to the
-        /// Children's Online Privacy Protection Act (COPPA) by specifying `true` or `false` in the `childDirected`
-        /// field. By specifying `true` in the `childDirected` field, you confirm that your use of
-        /// Amazon Lex *is* related to a website, program, or other application that is directed or
-        /// targeted, in whole or in part, to children under age 13 and subject to COPPA. By specifying `false`
-        /// in the `childDirected` field, you confirm that your use of Amazon Lex *is not* related to a
-        /// website, program, or other application that is directed or targeted, in whole or in part, to
-        /// children under age 13 and subject to COPPA. You may not specify a default value for the `childDirected`
-        /// field that does not accurately reflect whether your use of Amazon Lex is related to a
-        /// website, program, or other application that is directed or targeted, in whole or in part, to
-        /// children under age 13 and subject to COPPA. If your use of Amazon Lex relates to a website,
-        /// program, or other application that is directed in whole or in part, to children under age 13,
-        /// you must obtain any required verifiable parental consent under COPPA. For information
-        /// regarding the use of Amazon Lex in connection with websites, programs, or other applications
-        /// that are directed or targeted, in whole or in part, to children under age 13, see the
-        /// [Amazon Lex FAQ](https://docs.aws.amazon.com/lex/faqs#data-security) .
+        /// Children's Online Privacy Protection Act (COPPA) by specifying `true` or `false` in the
+        /// `childDirected` field. By specifying `true` in the `childDirected` field, you confirm that
+        /// your use of Amazon Lex *is* related to a website, program, or other application that is
+        /// directed or targeted, in whole or in part, to children under age 13 and subject to COPPA. By
+        /// specifying `false` in the `childDirected` field, you confirm that your use of Amazon Lex *is
+        /// not* related to a website, program, or other application that is directed or targeted, in
+        /// whole or in part, to children under age 13 and subject to COPPA. You may not specify a
+        /// default value for the `childDirected` field that does not accurately reflect whether your
+        /// use of Amazon Lex is related to a website, program, or other application that is directed or
+        /// targeted, in whole or in part, to children under age 13 and subject to COPPA. If your use of
+        /// Amazon Lex relates to a website, program, or other application that is directed in whole or
+        /// in part, to children under age 13, you must obtain any required verifiable parental consent
+        /// under COPPA. For information regarding the use of Amazon Lex in connection with websites,
+        /// programs, or other applications that are directed or targeted, in whole or in part, to
+        /// children under age 13, see the [Amazon Lex
+        /// FAQ](https://docs.aws.amazon.com/lex/faqs#data-security) .
         ///
         /// CloudFormation property
         /// [`ChildDirected`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-dataprivacy.html#cfn-lex-bot-dataprivacy-childdirected),
@@ -5627,8 +5633,8 @@ pub mod bot {
         pub prompt_specification: Option<PromptSpecification>,
         /// If you know a specific pattern that users might respond to an Amazon Lex request for a sub
         /// slot value, you can provide those utterances to improve accuracy. This is optional. In most
-        /// cases Amazon Lex is capable of understanding user utterances. This is similar to `SampleUtterances`
-        /// for slots.
+        /// cases Amazon Lex is capable of understanding user utterances. This is similar to
+        /// `SampleUtterances` for slots.
         ///
         /// CloudFormation property
         /// [`SampleUtterances`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-subslotvalueelicitationsetting.html#cfn-lex-bot-subslotvalueelicitationsetting-sampleutterances).
@@ -5714,22 +5720,23 @@ pub mod bot {
         }
     }
 
-    /// Contains details about the configuration of the knowledge store used for the `AMAZON.QnAIntent`
-    /// . You must have already created the knowledge store and indexed the documents within it.
+    /// Contains details about the configuration of the knowledge store used for the
+    /// `AMAZON.QnAIntent` . You must have already created the knowledge store and indexed the
+    /// documents within it.
     ///
     /// CloudFormation property type
     /// [`DataSourceConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-datasourceconfiguration.html)
     /// of [`AWS::Lex::Bot`](super::CfnBot).
     pub struct DataSourceConfiguration {
-        /// Contains details about the configuration of the Amazon Bedrock knowledge base used for the `AMAZON.QnAIntent`
-        /// . To set up a knowledge base, follow the steps at [Building a knowledge
+        /// Contains details about the configuration of the Amazon Bedrock knowledge base used for the
+        /// `AMAZON.QnAIntent` . To set up a knowledge base, follow the steps at [Building a knowledge
         /// base](https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base.html) .
         ///
         /// CloudFormation property
         /// [`BedrockKnowledgeStoreConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-datasourceconfiguration.html#cfn-lex-bot-datasourceconfiguration-bedrockknowledgestoreconfiguration).
         pub bedrock_knowledge_store_configuration: Option<BedrockKnowledgeStoreConfiguration>,
-        /// Contains details about the configuration of the Amazon Kendra index used for the `AMAZON.QnAIntent`
-        /// . To create a Amazon Kendra index, follow the steps at [Creating an
+        /// Contains details about the configuration of the Amazon Kendra index used for the
+        /// `AMAZON.QnAIntent` . To create a Amazon Kendra index, follow the steps at [Creating an
         /// index](https://docs.aws.amazon.com/kendra/latest/dg/create-index.html) .
         ///
         /// CloudFormation property
@@ -5869,8 +5876,8 @@ pub mod bot {
         }
     }
 
-    /// Contains details about the configuration of the Amazon Kendra index used for the `AMAZON.QnAIntent`
-    /// .
+    /// Contains details about the configuration of the Amazon Kendra index used for the
+    /// `AMAZON.QnAIntent` .
     ///
     /// CloudFormation property type
     /// [`QnAKendraConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-bot-qnakendraconfiguration.html)
@@ -6431,8 +6438,8 @@ pub mod bot_alias {
         /// [`LambdaArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-lambdacodehook.html#cfn-lex-botalias-lambdacodehook-lambdaarn),
         /// required.
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub lambda_arn: Id<crate::lambda::CfnFunction>,
     }
 
@@ -6591,8 +6598,8 @@ pub mod bot_alias {
         /// [`CloudWatchLogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lex-botalias-cloudwatchloggrouplogdestination.html#cfn-lex-botalias-cloudwatchloggrouplogdestination-cloudwatchloggrouparn),
         /// required.
         ///
-        /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub cloud_watch_log_group_arn: Id<crate::logs::CfnLogGroup>,
         /// The prefix of the log stream name within the log group that you specified
         ///

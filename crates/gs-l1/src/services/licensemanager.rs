@@ -50,7 +50,8 @@ pub type CfnGrant = crate::Cfn<markers::Grant>;
 /// [`AWS::LicenseManager::License`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-licensemanager-license.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLicense::new`, `CfnLicenseProps` and the attributes need the cargo feature `licensemanager`.
+/// `CfnLicense::new`, `CfnLicenseProps` and the attributes need the cargo feature
+/// `licensemanager`.
 pub type CfnLicense = crate::Cfn<markers::License>;
 
 /// Resource Type definition for AWS::LicenseManager::LicenseAssetGroup

@@ -126,7 +126,8 @@ pub type CfnBucket = crate::Cfn<markers::Bucket>;
 /// [`AWS::Lightsail::Certificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-certificate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature `lightsail`.
+/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature
+/// `lightsail`.
 pub type CfnCertificate = crate::Cfn<markers::Certificate>;
 
 /// Resource Type definition for AWS::Lightsail::ContactMethod
@@ -135,7 +136,8 @@ pub type CfnCertificate = crate::Cfn<markers::Certificate>;
 /// [`AWS::Lightsail::ContactMethod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-contactmethod.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnContactMethod::new`, `CfnContactMethodProps` and the attributes need the cargo feature `lightsail`.
+/// `CfnContactMethod::new`, `CfnContactMethodProps` and the attributes need the cargo feature
+/// `lightsail`.
 pub type CfnContactMethod = crate::Cfn<markers::ContactMethod>;
 
 /// The `AWS::Lightsail::Container` resource specifies a container service.
@@ -144,7 +146,8 @@ pub type CfnContactMethod = crate::Cfn<markers::ContactMethod>;
 /// [`AWS::Lightsail::Container`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-container.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnContainer::new`, `CfnContainerProps` and the attributes need the cargo feature `lightsail`.
+/// `CfnContainer::new`, `CfnContainerProps` and the attributes need the cargo feature
+/// `lightsail`.
 pub type CfnContainer = crate::Cfn<markers::Container>;
 
 /// The `AWS::Lightsail::Database` resource specifies an Amazon Lightsail database.
@@ -153,7 +156,8 @@ pub type CfnContainer = crate::Cfn<markers::Container>;
 /// [`AWS::Lightsail::Database`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-database.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDatabase::new`, `CfnDatabaseProps` and the attributes need the cargo feature `lightsail`.
+/// `CfnDatabase::new`, `CfnDatabaseProps` and the attributes need the cargo feature
+/// `lightsail`.
 pub type CfnDatabase = crate::Cfn<markers::Database>;
 
 /// Resource Type definition for AWS::Lightsail::DatabaseSnapshot
@@ -182,7 +186,8 @@ pub type CfnDisk = crate::Cfn<markers::Disk>;
 /// [`AWS::Lightsail::DiskSnapshot`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-disksnapshot.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDiskSnapshot::new`, `CfnDiskSnapshotProps` and the attributes need the cargo feature `lightsail`.
+/// `CfnDiskSnapshot::new`, `CfnDiskSnapshotProps` and the attributes need the cargo feature
+/// `lightsail`.
 pub type CfnDiskSnapshot = crate::Cfn<markers::DiskSnapshot>;
 
 /// The `AWS::Lightsail::Distribution` resource specifies a content delivery network (CDN)
@@ -192,7 +197,8 @@ pub type CfnDiskSnapshot = crate::Cfn<markers::DiskSnapshot>;
 /// [`AWS::Lightsail::Distribution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-distribution.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDistribution::new`, `CfnDistributionProps` and the attributes need the cargo feature `lightsail`.
+/// `CfnDistribution::new`, `CfnDistributionProps` and the attributes need the cargo feature
+/// `lightsail`.
 pub type CfnDistribution = crate::Cfn<markers::Distribution>;
 
 /// Describes a domain where you are storing recordsets.
@@ -210,7 +216,8 @@ pub type CfnDomain = crate::Cfn<markers::Domain>;
 /// [`AWS::Lightsail::Instance`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnInstance::new`, `CfnInstanceProps` and the attributes need the cargo feature `lightsail`.
+/// `CfnInstance::new`, `CfnInstanceProps` and the attributes need the cargo feature
+/// `lightsail`.
 pub type CfnInstance = crate::Cfn<markers::Instance>;
 
 /// Describes an instance snapshot.
@@ -239,7 +246,8 @@ pub type CfnKeyPair = crate::Cfn<markers::KeyPair>;
 /// [`AWS::Lightsail::LoadBalancer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-loadbalancer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLoadBalancer::new`, `CfnLoadBalancerProps` and the attributes need the cargo feature `lightsail`.
+/// `CfnLoadBalancer::new`, `CfnLoadBalancerProps` and the attributes need the cargo feature
+/// `lightsail`.
 pub type CfnLoadBalancer = crate::Cfn<markers::LoadBalancer>;
 
 /// The `AWS::Lightsail::LoadBalancerTlsCertificate` resource specifies a TLS certificate that
@@ -260,7 +268,8 @@ pub type CfnLoadBalancerTlsCertificate = crate::Cfn<markers::LoadBalancerTlsCert
 /// [`AWS::Lightsail::StaticIp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-staticip.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStaticIp::new`, `CfnStaticIpProps` and the attributes need the cargo feature `lightsail`.
+/// `CfnStaticIp::new`, `CfnStaticIpProps` and the attributes need the cargo feature
+/// `lightsail`.
 pub type CfnStaticIp = crate::Cfn<markers::StaticIp>;
 
 /// The properties of an
@@ -967,8 +976,9 @@ pub mod container {
 
     /// `PublicDomainName` is a property of the
     /// [AWS::Lightsail::Container](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-container.html)
-    /// resource. It describes the public domain names to use with a container service, such as `example.com`
-    /// and `www.example.com` . It also describes the certificates to use with a container service.
+    /// resource. It describes the public domain names to use with a container service, such as
+    /// `example.com` and `www.example.com` . It also describes the certificates to use with a
+    /// container service.
     ///
     /// CloudFormation property type
     /// [`PublicDomainName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-container-publicdomainname.html)
@@ -1386,8 +1396,8 @@ pub mod container {
     /// [`HealthCheckConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-container-healthcheckconfig.html)
     /// of [`AWS::Lightsail::Container`](super::CfnContainer).
     pub struct HealthCheckConfig {
-        /// The number of consecutive health check successes required before moving the container to the `Healthy`
-        /// state. The default value is `2` .
+        /// The number of consecutive health check successes required before moving the container to the
+        /// `Healthy` state. The default value is `2` .
         ///
         /// CloudFormation property
         /// [`HealthyThreshold`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-healthythreshold).
@@ -1404,8 +1414,8 @@ pub mod container {
         /// [`Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-path).
         pub path: Option<Str>,
         /// The HTTP codes to use when checking for a successful response from a container. You can
-        /// specify values between `200` and `499` . You can specify multiple values (for example, `200,202`
-        /// ) or a range of values (for example, `200-299` ).
+        /// specify values between `200` and `499` . You can specify multiple values (for example,
+        /// `200,202` ) or a range of values (for example, `200-299` ).
         ///
         /// CloudFormation property
         /// [`SuccessCodes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-successcodes).
@@ -1416,8 +1426,8 @@ pub mod container {
         /// CloudFormation property
         /// [`TimeoutSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-timeoutseconds).
         pub timeout_seconds: Option<Int>,
-        /// The number of consecutive health check failures required before moving the container to the `Unhealthy`
-        /// state. The default value is `2` .
+        /// The number of consecutive health check failures required before moving the container to the
+        /// `Unhealthy` state. The default value is `2` .
         ///
         /// CloudFormation property
         /// [`UnhealthyThreshold`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lightsail-container-healthcheckconfig.html#cfn-lightsail-container-healthcheckconfig-unhealthythreshold).
@@ -1473,8 +1483,8 @@ pub struct CfnDatabaseProps {
     /// changing it replaces the resource.
     pub availability_zone: Option<Str>,
     /// A Boolean value indicating whether automated backup retention is enabled for the database.
-    /// Data Import Mode is enabled when `BackupRetention` is set to `false` , and is disabled when `BackupRetention`
-    /// is set to `true` .
+    /// Data Import Mode is enabled when `BackupRetention` is set to `false` , and is disabled when
+    /// `BackupRetention` is set to `true` .
     ///
     /// CloudFormation property
     /// [`BackupRetention`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-database.html#cfn-lightsail-database-backupretention).
@@ -1627,7 +1637,8 @@ impl crate::Cfn<markers::Database> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the database (for example, `arn:aws:lightsail:us-east-2:123456789101:RelationalDatabase/244ad76f-8aad-4741-809f-12345EXAMPLE`
+    /// The Amazon Resource Name (ARN) of the database (for example,
+    /// `arn:aws:lightsail:us-east-2:123456789101:RelationalDatabase/244ad76f-8aad-4741-809f-12345EXAMPLE`
     /// ).
     ///
     /// `Fn::GetAtt` of
@@ -3070,8 +3081,8 @@ impl crate::Cfn<markers::Domain> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the domain recordset ( `arn:aws:lightsail:global:123456789101:Domain/824cede0-abc7-4f84-8dbc-12345EXAMPLE`
-    /// ).
+    /// The Amazon Resource Name (ARN) of the domain recordset (
+    /// `arn:aws:lightsail:global:123456789101:Domain/824cede0-abc7-4f84-8dbc-12345EXAMPLE` ).
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-domain.html#aws-resource-lightsail-domain-return-values).
@@ -3449,8 +3460,8 @@ impl crate::Cfn<markers::Instance> {
         gs_core::Value::GetAtt(self.node(), "State.Name".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the instance (for example, `arn:aws:lightsail:us-east-2:123456789101:Instance/244ad76f-8aad-4741-809f-12345EXAMPLE`
-    /// ).
+    /// The Amazon Resource Name (ARN) of the instance (for example,
+    /// `arn:aws:lightsail:us-east-2:123456789101:Instance/244ad76f-8aad-4741-809f-12345EXAMPLE` ).
     ///
     /// `Fn::GetAtt` of
     /// [`InstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instance.html#aws-resource-lightsail-instance-return-values).
@@ -4074,7 +4085,8 @@ impl crate::Cfn<markers::InstanceSnapshot> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the snapshot ( `arn:aws:lightsail:us-east-2:123456789101:InstanceSnapshot/d23b5706-3322-4d83-81e5-12345EXAMPLE`
+    /// The Amazon Resource Name (ARN) of the snapshot (
+    /// `arn:aws:lightsail:us-east-2:123456789101:InstanceSnapshot/d23b5706-3322-4d83-81e5-12345EXAMPLE`
     /// ).
     ///
     /// `Fn::GetAtt` of
@@ -4111,8 +4123,8 @@ impl crate::Cfn<markers::InstanceSnapshot> {
         gs_core::Value::GetAtt(self.node(), "FromInstanceName".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the instance from which the snapshot was created ( `arn:aws:lightsail:us-east-2:123456789101:Instance/64b8404c-ccb1-430b-8daf-12345EXAMPLE`
-    /// ).
+    /// The Amazon Resource Name (ARN) of the instance from which the snapshot was created (
+    /// `arn:aws:lightsail:us-east-2:123456789101:Instance/64b8404c-ccb1-430b-8daf-12345EXAMPLE` ).
     ///
     /// `Fn::GetAtt` of
     /// [`FromInstanceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-instancesnapshot.html#aws-resource-lightsail-instancesnapshot-return-values).
@@ -4291,8 +4303,8 @@ pub struct CfnLoadBalancerProps {
     /// [`AttachedInstances`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-loadbalancer.html#cfn-lightsail-loadbalancer-attachedinstances).
     pub attached_instances: Option<List<Str>>,
     /// The path on the attached instance where the health check will be performed. If no path is
-    /// specified, the load balancer tries to make a request to the default (root) page ( `/index.html`
-    /// ).
+    /// specified, the load balancer tries to make a request to the default (root) page (
+    /// `/index.html` ).
     ///
     /// CloudFormation property
     /// [`HealthCheckPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-loadbalancer.html#cfn-lightsail-loadbalancer-healthcheckpath).
@@ -4585,8 +4597,8 @@ impl crate::Cfn<markers::StaticIp> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the static IP (for example, `arn:aws:lightsail:us-east-2:123456789101:StaticIp/244ad76f-8aad-4741-809f-12345EXAMPLE`
-    /// ).
+    /// The Amazon Resource Name (ARN) of the static IP (for example,
+    /// `arn:aws:lightsail:us-east-2:123456789101:StaticIp/244ad76f-8aad-4741-809f-12345EXAMPLE` ).
     ///
     /// `Fn::GetAtt` of
     /// [`StaticIpArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lightsail-staticip.html#aws-resource-lightsail-staticip-return-values).

@@ -90,7 +90,8 @@ pub type CfnMap = crate::Cfn<markers::Map>;
 /// [`AWS::Location::PlaceIndex`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-placeindex.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPlaceIndex::new`, `CfnPlaceIndexProps` and the attributes need the cargo feature `location`.
+/// `CfnPlaceIndex::new`, `CfnPlaceIndexProps` and the attributes need the cargo feature
+/// `location`.
 pub type CfnPlaceIndex = crate::Cfn<markers::PlaceIndex>;
 
 /// Specifies a route calculator resource in your AWS account.
@@ -143,8 +144,8 @@ pub struct CfnAPIKeyProps {
     /// CloudFormation property
     /// [`ExpireTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-apikey.html#cfn-location-apikey-expiretime).
     pub expire_time: Option<Str>,
-    /// ForceDelete bypasses an API key's expiry conditions and deletes the key. Set the parameter `true`
-    /// to delete the key or to `false` to not preemptively delete the API key.
+    /// ForceDelete bypasses an API key's expiry conditions and deletes the key. Set the parameter
+    /// `true` to delete the key or to `false` to not preemptively delete the API key.
     ///
     /// CloudFormation property
     /// [`ForceDelete`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-apikey.html#cfn-location-apikey-forcedelete).
@@ -270,8 +271,8 @@ impl crate::Cfn<markers::APIKey> {
         gs_core::Value::GetAtt(self.node(), "KeyArn".into())
     }
 
-    /// The timestamp for when the API key resource was last updated in ISO 8601 format: `YYYY-MM-DDThh:mm:ss.sssZ`
-    /// .
+    /// The timestamp for when the API key resource was last updated in ISO 8601 format:
+    /// `YYYY-MM-DDThh:mm:ss.sssZ` .
     ///
     /// `Fn::GetAtt` of
     /// [`UpdateTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-location-apikey.html#aws-resource-location-apikey-return-values).

@@ -102,7 +102,8 @@ pub mod markers {
 /// [`AWS::Logs::AccountPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-accountpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccountPolicy::new`, `CfnAccountPolicyProps` and the attributes need the cargo feature `logs`.
+/// `CfnAccountPolicy::new`, `CfnAccountPolicyProps` and the attributes need the cargo feature
+/// `logs`.
 pub type CfnAccountPolicy = crate::Cfn<markers::AccountPolicy>;
 
 /// This structure contains information about one *delivery* in your account.
@@ -134,7 +135,8 @@ pub type CfnDeliveryDestination = crate::Cfn<markers::DeliveryDestination>;
 /// [`AWS::Logs::DeliverySource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverysource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDeliverySource::new`, `CfnDeliverySourceProps` and the attributes need the cargo feature `logs`.
+/// `CfnDeliverySource::new`, `CfnDeliverySourceProps` and the attributes need the cargo feature
+/// `logs`.
 pub type CfnDeliverySource = crate::Cfn<markers::DeliverySource>;
 
 /// The AWS::Logs::Destination resource specifies a CloudWatch Logs destination. A destination
@@ -145,7 +147,8 @@ pub type CfnDeliverySource = crate::Cfn<markers::DeliverySource>;
 /// [`AWS::Logs::Destination`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-destination.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDestination::new`, `CfnDestinationProps` and the attributes need the cargo feature `logs`.
+/// `CfnDestination::new`, `CfnDestinationProps` and the attributes need the cargo feature
+/// `logs`.
 pub type CfnDestination = crate::Cfn<markers::Destination>;
 
 /// Creates an integration between CloudWatch Logs and another service in this account.
@@ -156,7 +159,8 @@ pub type CfnDestination = crate::Cfn<markers::Destination>;
 /// [`AWS::Logs::Integration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-integration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature `logs`.
+/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature
+/// `logs`.
 pub type CfnIntegration = crate::Cfn<markers::Integration>;
 
 /// Creates or updates an *anomaly detector* that regularly scans one or more log groups and
@@ -201,7 +205,8 @@ pub type CfnLogStream = crate::Cfn<markers::LogStream>;
 /// [`AWS::Logs::MetricFilter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-metricfilter.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMetricFilter::new`, `CfnMetricFilterProps` and the attributes need the cargo feature `logs`.
+/// `CfnMetricFilter::new`, `CfnMetricFilterProps` and the attributes need the cargo feature
+/// `logs`.
 pub type CfnMetricFilter = crate::Cfn<markers::MetricFilter>;
 
 /// Creates a query definition for CloudWatch Logs Insights. For more information, see
@@ -223,7 +228,8 @@ pub type CfnQueryDefinition = crate::Cfn<markers::QueryDefinition>;
 /// [`AWS::Logs::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `logs`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `logs`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Creates a new Scheduled Query that allows you to define a Logs Insights query that will run
@@ -233,7 +239,8 @@ pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 /// [`AWS::Logs::ScheduledQuery`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-scheduledquery.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnScheduledQuery::new`, `CfnScheduledQueryProps` and the attributes need the cargo feature `logs`.
+/// `CfnScheduledQuery::new`, `CfnScheduledQueryProps` and the attributes need the cargo feature
+/// `logs`.
 pub type CfnScheduledQuery = crate::Cfn<markers::ScheduledQuery>;
 
 /// Resource Type definition for AWS::Logs::StorageTierPolicy. Manages the storage tier policy
@@ -271,7 +278,8 @@ pub type CfnSubscriptionFilter = crate::Cfn<markers::SubscriptionFilter>;
 /// [`AWS::Logs::Transformer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-transformer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTransformer::new`, `CfnTransformerProps` and the attributes need the cargo feature `logs`.
+/// `CfnTransformer::new`, `CfnTransformerProps` and the attributes need the cargo feature
+/// `logs`.
 pub type CfnTransformer = crate::Cfn<markers::Transformer>;
 
 /// The properties of an
@@ -299,8 +307,8 @@ pub struct CfnAccountPolicyProps {
     pub policy_type: Str,
     /// Currently the only valid value for this parameter is `ALL` , which specifies that the policy
     /// applies to all log groups in the account. If you omit this parameter, the default of `ALL`
-    /// is used. To scope down a subscription filter policy to a subset of log groups, use the `SelectionCriteria`
-    /// parameter.
+    /// is used. To scope down a subscription filter policy to a subset of log groups, use the
+    /// `SelectionCriteria` parameter.
     ///
     /// CloudFormation property
     /// [`Scope`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-accountpolicy.html#cfn-logs-accountpolicy-scope).
@@ -697,7 +705,8 @@ pub struct CfnDeliverySourceProps {
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverysource.html#cfn-logs-deliverysource-name),
     /// required; changing it replaces the resource.
     pub name: Str,
-    /// The ARN of the AWS resource that is generating and sending logs. For example, `arn:aws:workmail:us-east-1:123456789012:organization/m-1234EXAMPLEabcd1234abcd1234abcd1234`
+    /// The ARN of the AWS resource that is generating and sending logs. For example,
+    /// `arn:aws:workmail:us-east-1:123456789012:organization/m-1234EXAMPLEabcd1234abcd1234abcd1234`
     ///
     /// CloudFormation property
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-deliverysource.html#cfn-logs-deliverysource-resourcearn).
@@ -901,8 +910,8 @@ impl crate::Cfn<markers::Destination> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the CloudWatch Logs destination, such as `arn:aws:logs:us-west-1:123456789012:destination:MyDestination`
-    /// .
+    /// The ARN of the CloudWatch Logs destination, such as
+    /// `arn:aws:logs:us-west-1:123456789012:destination:MyDestination` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-destination.html#aws-resource-logs-destination-return-values).
@@ -1140,8 +1149,8 @@ pub struct CfnLogAnomalyDetectorProps {
     pub detector_name: Option<Str>,
     /// Specifies how often the anomaly detector is to run and look for anomalies. Set this value
     /// according to the frequency that the log group receives new logs. For example, if the log
-    /// group receives new log events every 10 minutes, then 15 minutes might be a good setting for `EvaluationFrequency`
-    /// .
+    /// group receives new log events every 10 minutes, then 15 minutes might be a good setting for
+    /// `EvaluationFrequency` .
     ///
     /// CloudFormation property
     /// [`EvaluationFrequency`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loganomalydetector.html#cfn-logs-loganomalydetector-evaluationfrequency).
@@ -1415,7 +1424,8 @@ impl crate::Cfn<markers::LogGroup> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the log group, such as `arn:aws:logs:us-west-1:123456789012:log-group:/mystack-testgroup-12ABC1AB12A1:*`
+    /// The ARN of the log group, such as
+    /// `arn:aws:logs:us-west-1:123456789012:log-group:/mystack-testgroup-12ABC1AB12A1:*`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html#aws-resource-logs-loggroup-return-values).
@@ -1646,8 +1656,8 @@ pub mod metric_filter {
         /// The value that is published to the CloudWatch metric. For example, if you're counting the
         /// occurrences of a particular term like `Error` , specify 1 for the metric value. If you're
         /// counting the number of bytes transferred, reference the value that is in the log event by
-        /// using $. followed by the name of the field that you specified in the filter pattern, such as `$.size`
-        /// .
+        /// using $. followed by the name of the field that you specified in the filter pattern, such as
+        /// `$.size` .
         ///
         /// CloudFormation property
         /// [`MetricValue`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-logs-metricfilter-metrictransformation.html#cfn-logs-metricfilter-metrictransformation-metricvalue),
@@ -3521,14 +3531,14 @@ pub mod transformer {
     /// [`ListToMap`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-logs-transformer-listtomap.html)
     /// of [`AWS::Logs::Transformer`](super::CfnTransformer).
     pub struct ListToMap {
-        /// A Boolean value to indicate whether the list will be flattened into single items. Specify `true`
-        /// to flatten the list. The default is `false`
+        /// A Boolean value to indicate whether the list will be flattened into single items. Specify
+        /// `true` to flatten the list. The default is `false`
         ///
         /// CloudFormation property
         /// [`Flatten`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-logs-transformer-listtomap.html#cfn-logs-transformer-listtomap-flatten).
         pub flatten: Option<Bool>,
-        /// If you set `flatten` to `true` , use `flattenedElement` to specify which element, `first` or `last`
-        /// , to keep.
+        /// If you set `flatten` to `true` , use `flattenedElement` to specify which element, `first` or
+        /// `last` , to keep.
         ///
         /// CloudFormation property
         /// [`FlattenedElement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-logs-transformer-listtomap.html#cfn-logs-transformer-listtomap-flattenedelement).
@@ -4159,8 +4169,8 @@ pub mod transformer {
         /// [`Key`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-logs-transformer-typeconverterentry.html#cfn-logs-transformer-typeconverterentry-key),
         /// required.
         pub key: Str,
-        /// The type to convert the field value to. Valid values are `integer` , `double` , `string` and `boolean`
-        /// .
+        /// The type to convert the field value to. Valid values are `integer` , `double` , `string` and
+        /// `boolean` .
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-logs-transformer-typeconverterentry.html#cfn-logs-transformer-typeconverterentry-type),

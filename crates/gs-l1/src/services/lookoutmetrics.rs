@@ -140,7 +140,8 @@ impl crate::Cfn<markers::Alert> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the alert. For example, `arn:aws:lookoutmetrics:us-east-2:123456789012:Alert:my-alert`
+    /// The Amazon Resource Name (ARN) of the alert. For example,
+    /// `arn:aws:lookoutmetrics:us-east-2:123456789012:Alert:my-alert`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lookoutmetrics-alert.html#aws-resource-lookoutmetrics-alert-return-values).
@@ -380,7 +381,8 @@ impl crate::Cfn<markers::AnomalyDetector> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the detector. For example, `arn:aws:lookoutmetrics:us-east-2:123456789012:AnomalyDetector:my-detector`
+    /// The Amazon Resource Name (ARN) of the detector. For example,
+    /// `arn:aws:lookoutmetrics:us-east-2:123456789012:AnomalyDetector:my-detector`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lookoutmetrics-anomalydetector.html#aws-resource-lookoutmetrics-anomalydetector-return-values).

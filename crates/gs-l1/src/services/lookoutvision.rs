@@ -28,7 +28,8 @@ pub mod markers {
 /// [`AWS::LookoutVision::Project`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lookoutvision-project.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProject::new`, `CfnProjectProps` and the attributes need the cargo feature `lookoutvision`.
+/// `CfnProject::new`, `CfnProjectProps` and the attributes need the cargo feature
+/// `lookoutvision`.
 pub type CfnProject = crate::Cfn<markers::Project>;
 
 /// The properties of an

@@ -390,8 +390,8 @@ pub struct CfnEnvironmentProps {
     pub network_type: Option<Str>,
     /// Configures the maintenance window that you want for the runtime environment. The maintenance
     /// window must have the format `ddd:hh24:mi-ddd:hh24:mi` and must be less than 24 hours. The
-    /// following two examples are valid maintenance windows: `sun:23:45-mon:00:15` or `sat:01:00-sat:03:00`
-    /// .
+    /// following two examples are valid maintenance windows: `sun:23:45-mon:00:15` or
+    /// `sat:01:00-sat:03:00` .
     ///
     /// CloudFormation property
     /// [`PreferredMaintenanceWindow`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-m2-environment.html#cfn-m2-environment-preferredmaintenancewindow).

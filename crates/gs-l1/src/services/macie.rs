@@ -83,7 +83,8 @@ pub type CfnCustomDataIdentifier = crate::Cfn<markers::CustomDataIdentifier>;
 /// [`AWS::Macie::FindingsFilter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-findingsfilter.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFindingsFilter::new`, `CfnFindingsFilterProps` and the attributes need the cargo feature `macie`.
+/// `CfnFindingsFilter::new`, `CfnFindingsFilterProps` and the attributes need the cargo feature
+/// `macie`.
 pub type CfnFindingsFilter = crate::Cfn<markers::FindingsFilter>;
 
 /// Represents the association between an Amazon Macie administrator account and a member
@@ -916,9 +917,9 @@ impl crate::Cfn<markers::Session> {
         gs_core::Value::GetAtt(self.node(), "AwsAccountId".into())
     }
 
-    /// The status of automated sensitive data discovery for the account. Possible values are: `ENABLED`
-    /// , perform automated sensitive data discovery activities for the account; and, `DISABLED` ,
-    /// don't perform automated sensitive data discovery activities for the account.
+    /// The status of automated sensitive data discovery for the account. Possible values are:
+    /// `ENABLED` , perform automated sensitive data discovery activities for the account; and,
+    /// `DISABLED` , don't perform automated sensitive data discovery activities for the account.
     ///
     /// `Fn::GetAtt` of
     /// [`AutomatedDiscoveryStatus`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-macie-session.html#aws-resource-macie-session-return-values).

@@ -37,7 +37,8 @@ pub mod markers {
 /// [`AWS::ManagedBlockchain::Accessor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-accessor.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessor::new`, `CfnAccessorProps` and the attributes need the cargo feature `managedblockchain`.
+/// `CfnAccessor::new`, `CfnAccessorProps` and the attributes need the cargo feature
+/// `managedblockchain`.
 pub type CfnAccessor = crate::Cfn<markers::Accessor>;
 
 /// Creates a member within a Managed Blockchain network.
@@ -46,7 +47,8 @@ pub type CfnAccessor = crate::Cfn<markers::Accessor>;
 /// [`AWS::ManagedBlockchain::Member`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-member.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMember::new`, `CfnMemberProps` and the attributes need the cargo feature `managedblockchain`.
+/// `CfnMember::new`, `CfnMemberProps` and the attributes need the cargo feature
+/// `managedblockchain`.
 pub type CfnMember = crate::Cfn<markers::Member>;
 
 /// Creates a node on the specified blockchain network.
@@ -55,7 +57,8 @@ pub type CfnMember = crate::Cfn<markers::Member>;
 /// [`AWS::ManagedBlockchain::Node`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-managedblockchain-node.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnNode::new`, `CfnNodeProps` and the attributes need the cargo feature `managedblockchain`.
+/// `CfnNode::new`, `CfnNodeProps` and the attributes need the cargo feature
+/// `managedblockchain`.
 pub type CfnNode = crate::Cfn<markers::Node>;
 
 /// The properties of an
@@ -538,8 +541,8 @@ pub mod member {
     pub struct ApprovalThresholdPolicy {
         /// The duration from the time that a proposal is created until it expires. If members cast
         /// neither the required number of `YES` votes to approve the proposal nor the number of `NO`
-        /// votes required to reject it before the duration expires, the proposal is `EXPIRED` and `ProposalActions`
-        /// aren't carried out.
+        /// votes required to reject it before the duration expires, the proposal is `EXPIRED` and
+        /// `ProposalActions` aren't carried out.
         ///
         /// CloudFormation property
         /// [`ProposalDurationInHours`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-managedblockchain-member-approvalthresholdpolicy.html#cfn-managedblockchain-member-approvalthresholdpolicy-proposaldurationinhours).

@@ -97,7 +97,8 @@ pub type CfnBridge = crate::Cfn<markers::Bridge>;
 /// [`AWS::MediaConnect::BridgeOutput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-bridgeoutput.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBridgeOutput::new`, `CfnBridgeOutputProps` and the attributes need the cargo feature `mediaconnect`.
+/// `CfnBridgeOutput::new`, `CfnBridgeOutputProps` and the attributes need the cargo feature
+/// `mediaconnect`.
 pub type CfnBridgeOutput = crate::Cfn<markers::BridgeOutput>;
 
 /// Adds sources to an existing bridge.
@@ -106,7 +107,8 @@ pub type CfnBridgeOutput = crate::Cfn<markers::BridgeOutput>;
 /// [`AWS::MediaConnect::BridgeSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-bridgesource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBridgeSource::new`, `CfnBridgeSourceProps` and the attributes need the cargo feature `mediaconnect`.
+/// `CfnBridgeSource::new`, `CfnBridgeSourceProps` and the attributes need the cargo feature
+/// `mediaconnect`.
 pub type CfnBridgeSource = crate::Cfn<markers::BridgeSource>;
 
 /// The `AWS::MediaConnect::Flow` resource defines a connection between one or more video
@@ -161,7 +163,8 @@ pub type CfnFlowMediaStream = crate::Cfn<markers::FlowMediaStream>;
 /// [`AWS::MediaConnect::FlowOutput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowoutput.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFlowOutput::new`, `CfnFlowOutputProps` and the attributes need the cargo feature `mediaconnect`.
+/// `CfnFlowOutput::new`, `CfnFlowOutputProps` and the attributes need the cargo feature
+/// `mediaconnect`.
 pub type CfnFlowOutput = crate::Cfn<markers::FlowOutput>;
 
 /// The `AWS::MediaConnect::FlowSource` resource is usedt to add additional sources to an
@@ -175,7 +178,8 @@ pub type CfnFlowOutput = crate::Cfn<markers::FlowOutput>;
 /// [`AWS::MediaConnect::FlowSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-flowsource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFlowSource::new`, `CfnFlowSourceProps` and the attributes need the cargo feature `mediaconnect`.
+/// `CfnFlowSource::new`, `CfnFlowSourceProps` and the attributes need the cargo feature
+/// `mediaconnect`.
 pub type CfnFlowSource = crate::Cfn<markers::FlowSource>;
 
 /// The `AWS::MediaConnect::FlowVpcInterface` resource is a connection between your AWS
@@ -200,7 +204,8 @@ pub type CfnFlowVpcInterface = crate::Cfn<markers::FlowVpcInterface>;
 /// [`AWS::MediaConnect::Gateway`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-gateway.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGateway::new`, `CfnGatewayProps` and the attributes need the cargo feature `mediaconnect`.
+/// `CfnGateway::new`, `CfnGatewayProps` and the attributes need the cargo feature
+/// `mediaconnect`.
 pub type CfnGateway = crate::Cfn<markers::Gateway>;
 
 /// Represents a router input in AWS Elemental MediaConnect that is used to ingest content to be
@@ -210,7 +215,8 @@ pub type CfnGateway = crate::Cfn<markers::Gateway>;
 /// [`AWS::MediaConnect::RouterInput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routerinput.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRouterInput::new`, `CfnRouterInputProps` and the attributes need the cargo feature `mediaconnect`.
+/// `CfnRouterInput::new`, `CfnRouterInputProps` and the attributes need the cargo feature
+/// `mediaconnect`.
 pub type CfnRouterInput = crate::Cfn<markers::RouterInput>;
 
 /// Represents a router network interface in AWS Elemental MediaConnect that is used to define a
@@ -231,7 +237,8 @@ pub type CfnRouterNetworkInterface = crate::Cfn<markers::RouterNetworkInterface>
 /// [`AWS::MediaConnect::RouterOutput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconnect-routeroutput.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRouterOutput::new`, `CfnRouterOutputProps` and the attributes need the cargo feature `mediaconnect`.
+/// `CfnRouterOutput::new`, `CfnRouterOutputProps` and the attributes need the cargo feature
+/// `mediaconnect`.
 pub type CfnRouterOutput = crate::Cfn<markers::RouterOutput>;
 
 /// The properties of an
@@ -2096,8 +2103,8 @@ pub mod flow {
         }
     }
 
-    /// The `SourceMonitoringConfig` property type specifies the source monitoring settings for an `AWS::MediaConnect::Flow`
-    /// .
+    /// The `SourceMonitoringConfig` property type specifies the source monitoring settings for an
+    /// `AWS::MediaConnect::Flow` .
     ///
     /// CloudFormation property type
     /// [`SourceMonitoringConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-sourcemonitoringconfig.html)
@@ -2891,8 +2898,8 @@ pub mod flow {
         /// [`DeviceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-deviceid).
         pub device_id: Option<Str>,
         /// The type of key that is used for the encryption. If you don't specify a `keyType` value, the
-        /// service uses the default setting ( `static-key` ). Valid key types are: `static-key` , `speke`
-        /// , and `srt-password` .
+        /// service uses the default setting ( `static-key` ). Valid key types are: `static-key` ,
+        /// `speke` , and `srt-password` .
         ///
         /// CloudFormation property
         /// [`KeyType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flow-encryption.html#cfn-mediaconnect-flow-encryption-keytype).
@@ -3255,8 +3262,8 @@ pub mod flow_entitlement {
         /// [`DeviceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-deviceid).
         pub device_id: Option<Str>,
         /// The type of key that is used for the encryption. If you don't specify a `keyType` value, the
-        /// service uses the default setting ( `static-key` ). Valid key types are: `static-key` , `speke`
-        /// , and `srt-password` .
+        /// service uses the default setting ( `static-key` ). Valid key types are: `static-key` ,
+        /// `speke` , and `srt-password` .
         ///
         /// CloudFormation property
         /// [`KeyType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowentitlement-encryption.html#cfn-mediaconnect-flowentitlement-encryption-keytype).
@@ -4171,8 +4178,8 @@ pub mod flow_output {
         /// [`Algorithm`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-encryption.html#cfn-mediaconnect-flowoutput-encryption-algorithm).
         pub algorithm: Option<Str>,
         /// The type of key that is used for the encryption. If you don't specify a `keyType` value, the
-        /// service uses the default setting ( `static-key` ). Valid key types are: `static-key` , `speke`
-        /// , and `srt-password` .
+        /// service uses the default setting ( `static-key` ). Valid key types are: `static-key` ,
+        /// `speke` , and `srt-password` .
         ///
         /// CloudFormation property
         /// [`KeyType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowoutput-encryption.html#cfn-mediaconnect-flowoutput-encryption-keytype).
@@ -4527,8 +4534,8 @@ pub mod flow_source {
         /// [`DeviceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-deviceid).
         pub device_id: Option<Str>,
         /// The type of key that is used for the encryption. If you don't specify a `keyType` value, the
-        /// service uses the default setting ( `static-key` ). Valid key types are: `static-key` , `speke`
-        /// , and `srt-password` .
+        /// service uses the default setting ( `static-key` ). Valid key types are: `static-key` ,
+        /// `speke` , and `srt-password` .
         ///
         /// CloudFormation property
         /// [`KeyType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediaconnect-flowsource-encryption.html#cfn-mediaconnect-flowsource-encryption-keytype).

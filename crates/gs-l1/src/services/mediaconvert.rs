@@ -37,7 +37,8 @@ pub mod markers {
 /// [`AWS::MediaConvert::JobTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-jobtemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnJobTemplate::new`, `CfnJobTemplateProps` and the attributes need the cargo feature `mediaconvert`.
+/// `CfnJobTemplate::new`, `CfnJobTemplateProps` and the attributes need the cargo feature
+/// `mediaconvert`.
 pub type CfnJobTemplate = crate::Cfn<markers::JobTemplate>;
 
 /// The AWS::MediaConvert::Preset resource is an AWS Elemental MediaConvert resource type that
@@ -205,8 +206,8 @@ impl crate::Cfn<markers::JobTemplate> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the job template, such as `arn:aws:mediaconvert:us-west-2:123456789012`
-    /// .
+    /// The Amazon Resource Name (ARN) of the job template, such as
+    /// `arn:aws:mediaconvert:us-west-2:123456789012` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-jobtemplate.html#aws-resource-mediaconvert-jobtemplate-return-values).
@@ -420,8 +421,8 @@ impl crate::Cfn<markers::Preset> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the output preset, such as `arn:aws:mediaconvert:us-west-2:123456789012`
-    /// .
+    /// The Amazon Resource Name (ARN) of the output preset, such as
+    /// `arn:aws:mediaconvert:us-west-2:123456789012` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-preset.html#aws-resource-mediaconvert-preset-return-values).
@@ -470,9 +471,9 @@ pub struct CfnQueueProps {
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-queue.html#cfn-mediaconvert-queue-name);
     /// changing it replaces the resource.
     pub name: Option<Str>,
-    /// When you use CloudFormation , you can create only on-demand queues. Therefore, always set `PricingPlan`
-    /// to the value "ON_DEMAND" when declaring an AWS::MediaConvert::Queue in your CloudFormation
-    /// template.
+    /// When you use CloudFormation , you can create only on-demand queues. Therefore, always set
+    /// `PricingPlan` to the value "ON_DEMAND" when declaring an AWS::MediaConvert::Queue in your
+    /// CloudFormation template.
     ///
     /// CloudFormation property
     /// [`PricingPlan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-queue.html#cfn-mediaconvert-queue-pricingplan).
@@ -554,8 +555,8 @@ impl crate::Cfn<markers::Queue> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the queue, such as `arn:aws:mediaconvert:us-west-2:123456789012`
-    /// .
+    /// The Amazon Resource Name (ARN) of the queue, such as
+    /// `arn:aws:mediaconvert:us-west-2:123456789012` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediaconvert-queue.html#aws-resource-mediaconvert-queue-return-values).

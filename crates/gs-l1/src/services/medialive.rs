@@ -184,7 +184,8 @@ pub type CfnInputSecurityGroup = crate::Cfn<markers::InputSecurityGroup>;
 /// [`AWS::MediaLive::Multiplex`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-multiplex.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMultiplex::new`, `CfnMultiplexProps` and the attributes need the cargo feature `medialive`.
+/// `CfnMultiplex::new`, `CfnMultiplexProps` and the attributes need the cargo feature
+/// `medialive`.
 pub type CfnMultiplex = crate::Cfn<markers::Multiplex>;
 
 /// Resource schema for AWS::MediaLive::Multiplexprogram
@@ -221,7 +222,8 @@ pub type CfnNode = crate::Cfn<markers::Node>;
 /// [`AWS::MediaLive::SdiSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-sdisource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSdiSource::new`, `CfnSdiSourceProps` and the attributes need the cargo feature `medialive`.
+/// `CfnSdiSource::new`, `CfnSdiSourceProps` and the attributes need the cargo feature
+/// `medialive`.
 pub type CfnSdiSource = crate::Cfn<markers::SdiSource>;
 
 /// Definition of AWS::MediaLive::SignalMap Resource Type
@@ -230,7 +232,8 @@ pub type CfnSdiSource = crate::Cfn<markers::SdiSource>;
 /// [`AWS::MediaLive::SignalMap`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-medialive-signalmap.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSignalMap::new`, `CfnSignalMapProps` and the attributes need the cargo feature `medialive`.
+/// `CfnSignalMap::new`, `CfnSignalMapProps` and the attributes need the cargo feature
+/// `medialive`.
 pub type CfnSignalMap = crate::Cfn<markers::SignalMap>;
 
 /// The properties of an

@@ -55,7 +55,8 @@ pub type CfnAsset = crate::Cfn<markers::Asset>;
 /// [`AWS::MediaPackage::Channel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-channel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnChannel::new`, `CfnChannelProps` and the attributes need the cargo feature `mediapackage`.
+/// `CfnChannel::new`, `CfnChannelProps` and the attributes need the cargo feature
+/// `mediapackage`.
 pub type CfnChannel = crate::Cfn<markers::Channel>;
 
 /// Create an endpoint on an AWS Elemental MediaPackage channel.
@@ -64,7 +65,8 @@ pub type CfnChannel = crate::Cfn<markers::Channel>;
 /// [`AWS::MediaPackage::OriginEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-originendpoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnOriginEndpoint::new`, `CfnOriginEndpointProps` and the attributes need the cargo feature `mediapackage`.
+/// `CfnOriginEndpoint::new`, `CfnOriginEndpointProps` and the attributes need the cargo feature
+/// `mediapackage`.
 pub type CfnOriginEndpoint = crate::Cfn<markers::OriginEndpoint>;
 
 /// Creates a packaging configuration in a packaging group.
@@ -83,7 +85,8 @@ pub type CfnPackagingConfiguration = crate::Cfn<markers::PackagingConfiguration>
 /// [`AWS::MediaPackage::PackagingGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackage-packaginggroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPackagingGroup::new`, `CfnPackagingGroupProps` and the attributes need the cargo feature `mediapackage`.
+/// `CfnPackagingGroup::new`, `CfnPackagingGroupProps` and the attributes need the cargo feature
+/// `mediapackage`.
 pub type CfnPackagingGroup = crate::Cfn<markers::PackagingGroup>;
 
 /// The properties of an
@@ -1504,8 +1507,8 @@ pub mod origin_endpoint {
         /// [`SegmentDurationSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-segmentdurationseconds).
         pub segment_duration_seconds: Option<Int>,
         /// Determines the type of variable used in the `media` URL of the `SegmentTemplate` tag in the
-        /// manifest. Also specifies if segment timeline information is included in `SegmentTimeline` or `SegmentTemplate`
-        /// .
+        /// manifest. Also specifies if segment timeline information is included in `SegmentTimeline` or
+        /// `SegmentTemplate` .
         ///
         /// CloudFormation property
         /// [`SegmentTemplateFormat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-originendpoint-dashpackage.html#cfn-mediapackage-originendpoint-dashpackage-segmenttemplateformat).
@@ -2458,9 +2461,9 @@ pub mod packaging_configuration {
     /// of [`AWS::MediaPackage::PackagingConfiguration`](super::CfnPackagingConfiguration).
     pub struct DashManifest {
         /// Determines the position of some tags in the Media Presentation Description (MPD). When set
-        /// to `FULL` , elements like `SegmentTemplate` and `ContentProtection` are included in each `Representation`
-        /// . When set to `COMPACT` , duplicate elements are combined and presented at the AdaptationSet
-        /// level.
+        /// to `FULL` , elements like `SegmentTemplate` and `ContentProtection` are included in each
+        /// `Representation` . When set to `COMPACT` , duplicate elements are combined and presented at
+        /// the AdaptationSet level.
         ///
         /// CloudFormation property
         /// [`ManifestLayout`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackage-packagingconfiguration-dashmanifest.html#cfn-mediapackage-packagingconfiguration-dashmanifest-manifestlayout).

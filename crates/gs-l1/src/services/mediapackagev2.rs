@@ -46,7 +46,8 @@ pub mod markers {
 /// [`AWS::MediaPackageV2::Channel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnChannel::new`, `CfnChannelProps` and the attributes need the cargo feature `mediapackagev2`.
+/// `CfnChannel::new`, `CfnChannelProps` and the attributes need the cargo feature
+/// `mediapackagev2`.
 pub type CfnChannel = crate::Cfn<markers::Channel>;
 
 /// Specifies the configuration for a MediaPackage V2 channel group.
@@ -55,7 +56,8 @@ pub type CfnChannel = crate::Cfn<markers::Channel>;
 /// [`AWS::MediaPackageV2::ChannelGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channelgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnChannelGroup::new`, `CfnChannelGroupProps` and the attributes need the cargo feature `mediapackagev2`.
+/// `CfnChannelGroup::new`, `CfnChannelGroupProps` and the attributes need the cargo feature
+/// `mediapackagev2`.
 pub type CfnChannelGroup = crate::Cfn<markers::ChannelGroup>;
 
 /// Specifies the configuration parameters of a MediaPackage V2 channel policy.
@@ -64,7 +66,8 @@ pub type CfnChannelGroup = crate::Cfn<markers::ChannelGroup>;
 /// [`AWS::MediaPackageV2::ChannelPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-channelpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnChannelPolicy::new`, `CfnChannelPolicyProps` and the attributes need the cargo feature `mediapackagev2`.
+/// `CfnChannelPolicy::new`, `CfnChannelPolicyProps` and the attributes need the cargo feature
+/// `mediapackagev2`.
 pub type CfnChannelPolicy = crate::Cfn<markers::ChannelPolicy>;
 
 /// Specifies the configuration parameters for a MediaPackage V2 origin endpoint.
@@ -73,7 +76,8 @@ pub type CfnChannelPolicy = crate::Cfn<markers::ChannelPolicy>;
 /// [`AWS::MediaPackageV2::OriginEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediapackagev2-originendpoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnOriginEndpoint::new`, `CfnOriginEndpointProps` and the attributes need the cargo feature `mediapackagev2`.
+/// `CfnOriginEndpoint::new`, `CfnOriginEndpointProps` and the attributes need the cargo feature
+/// `mediapackagev2`.
 pub type CfnOriginEndpoint = crate::Cfn<markers::OriginEndpoint>;
 
 /// Specifies the configuration parameters of a policy associated with a MediaPackage V2 origin
@@ -924,8 +928,8 @@ pub mod origin_endpoint {
         /// [`ScteDash`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-sctedash).
         pub scte_dash: Option<ScteDash>,
         /// Determines the type of variable used in the `media` URL of the `SegmentTemplate` tag in the
-        /// manifest. Also specifies if segment timeline information is included in `SegmentTimeline` or `SegmentTemplate`
-        /// .
+        /// manifest. Also specifies if segment timeline information is included in `SegmentTimeline` or
+        /// `SegmentTemplate` .
         ///
         /// CloudFormation property
         /// [`SegmentTemplateFormat`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-dashmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-dashmanifestconfiguration-segmenttemplateformat).
@@ -1740,11 +1744,11 @@ pub mod origin_endpoint {
         /// [`FilterConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration-filterconfiguration).
         pub filter_configuration: Option<FilterConfiguration>,
         /// A short string that's appended to the endpoint URL. The manifest name creates a unique path
-        /// to this endpoint. If you don't enter a value, MediaPackage uses the default manifest name, `index`
-        /// . MediaPackage automatically inserts the format extension, such as `.m3u8` . You can't use
-        /// the same manifest name if you use HLS manifest and low-latency HLS manifest. The `manifestName`
-        /// on the `HLSManifest` object overrides the `manifestName` you provided on the `originEndpoint`
-        /// object.
+        /// to this endpoint. If you don't enter a value, MediaPackage uses the default manifest name,
+        /// `index` . MediaPackage automatically inserts the format extension, such as `.m3u8` . You
+        /// can't use the same manifest name if you use HLS manifest and low-latency HLS manifest. The
+        /// `manifestName` on the `HLSManifest` object overrides the `manifestName` you provided on the
+        /// `originEndpoint` object.
         ///
         /// CloudFormation property
         /// [`ManifestName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration.html#cfn-mediapackagev2-originendpoint-lowlatencyhlsmanifestconfiguration-manifestname),

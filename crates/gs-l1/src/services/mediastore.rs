@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::MediaStore::Container`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediastore-container.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnContainer::new`, `CfnContainerProps` and the attributes need the cargo feature `mediastore`.
+/// `CfnContainer::new`, `CfnContainerProps` and the attributes need the cargo feature
+/// `mediastore`.
 pub type CfnContainer = crate::Cfn<markers::Container>;
 
 /// The properties of an
@@ -276,9 +277,10 @@ pub mod container {
     /// [`CorsRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediastore-container-corsrule.html)
     /// of [`AWS::MediaStore::Container`](super::CfnContainer).
     pub struct CorsRule {
-        /// Specifies which headers are allowed in a preflight `OPTIONS` request through the `Access-Control-Request-Headers`
-        /// header. Each header name that is specified in `Access-Control-Request-Headers` must have a
-        /// corresponding entry in the rule. Only the headers that were requested are sent back.
+        /// Specifies which headers are allowed in a preflight `OPTIONS` request through the
+        /// `Access-Control-Request-Headers` header. Each header name that is specified in
+        /// `Access-Control-Request-Headers` must have a corresponding entry in the rule. Only the
+        /// headers that were requested are sent back.
         ///
         /// CloudFormation property
         /// [`AllowedHeaders`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediastore-container-corsrule.html#cfn-mediastore-container-corsrule-allowedheaders).

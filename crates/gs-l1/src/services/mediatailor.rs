@@ -64,7 +64,8 @@ pub mod markers {
 /// [`AWS::MediaTailor::Channel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-channel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnChannel::new`, `CfnChannelProps` and the attributes need the cargo feature `mediatailor`.
+/// `CfnChannel::new`, `CfnChannelProps` and the attributes need the cargo feature
+/// `mediatailor`.
 pub type CfnChannel = crate::Cfn<markers::Channel>;
 
 /// Specifies an IAM policy for the channel. IAM policies are used to control access to your
@@ -74,7 +75,8 @@ pub type CfnChannel = crate::Cfn<markers::Channel>;
 /// [`AWS::MediaTailor::ChannelPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-channelpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnChannelPolicy::new`, `CfnChannelPolicyProps` and the attributes need the cargo feature `mediatailor`.
+/// `CfnChannelPolicy::new`, `CfnChannelPolicyProps` and the attributes need the cargo feature
+/// `mediatailor`.
 pub type CfnChannelPolicy = crate::Cfn<markers::ChannelPolicy>;
 
 /// Resource Type definition for AWS::MediaTailor::Function
@@ -83,7 +85,8 @@ pub type CfnChannelPolicy = crate::Cfn<markers::ChannelPolicy>;
 /// [`AWS::MediaTailor::Function`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-function.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFunction::new`, `CfnFunctionProps` and the attributes need the cargo feature `mediatailor`.
+/// `CfnFunction::new`, `CfnFunctionProps` and the attributes need the cargo feature
+/// `mediatailor`.
 pub type CfnFunction = crate::Cfn<markers::Function>;
 
 /// Live source configuration parameters.
@@ -92,7 +95,8 @@ pub type CfnFunction = crate::Cfn<markers::Function>;
 /// [`AWS::MediaTailor::LiveSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-livesource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLiveSource::new`, `CfnLiveSourceProps` and the attributes need the cargo feature `mediatailor`.
+/// `CfnLiveSource::new`, `CfnLiveSourceProps` and the attributes need the cargo feature
+/// `mediatailor`.
 pub type CfnLiveSource = crate::Cfn<markers::LiveSource>;
 
 /// Adds a new playback configuration to AWS Elemental MediaTailor .
@@ -124,7 +128,8 @@ pub type CfnPrefetchSchedule = crate::Cfn<markers::PrefetchSchedule>;
 /// [`AWS::MediaTailor::SourceLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-sourcelocation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSourceLocation::new`, `CfnSourceLocationProps` and the attributes need the cargo feature `mediatailor`.
+/// `CfnSourceLocation::new`, `CfnSourceLocationProps` and the attributes need the cargo feature
+/// `mediatailor`.
 pub type CfnSourceLocation = crate::Cfn<markers::SourceLocation>;
 
 /// The VOD source configuration parameters.
@@ -133,7 +138,8 @@ pub type CfnSourceLocation = crate::Cfn<markers::SourceLocation>;
 /// [`AWS::MediaTailor::VodSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mediatailor-vodsource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVodSource::new`, `CfnVodSourceProps` and the attributes need the cargo feature `mediatailor`.
+/// `CfnVodSource::new`, `CfnVodSourceProps` and the attributes need the cargo feature
+/// `mediatailor`.
 pub type CfnVodSource = crate::Cfn<markers::VodSource>;
 
 /// The properties of an
@@ -478,9 +484,9 @@ pub mod channel {
     /// [`HlsPlaylistSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-hlsplaylistsettings.html)
     /// of [`AWS::MediaTailor::Channel`](super::CfnChannel).
     pub struct HlsPlaylistSettings {
-        /// Determines the type of SCTE 35 tags to use in ad markup. Specify `DATERANGE` to use `DATERANGE`
-        /// tags (for live or VOD content). Specify `SCTE35_ENHANCED` to use `EXT-X-CUE-OUT` and `EXT-X-CUE-IN`
-        /// tags (for VOD content only).
+        /// Determines the type of SCTE 35 tags to use in ad markup. Specify `DATERANGE` to use
+        /// `DATERANGE` tags (for live or VOD content). Specify `SCTE35_ENHANCED` to use `EXT-X-CUE-OUT`
+        /// and `EXT-X-CUE-IN` tags (for VOD content only).
         ///
         /// CloudFormation property
         /// [`AdMarkupType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-channel-hlsplaylistsettings.html#cfn-mediatailor-channel-hlsplaylistsettings-admarkuptype).
@@ -1189,8 +1195,8 @@ pub mod live_source {
     /// [`HttpPackageConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-httppackageconfiguration.html)
     /// of [`AWS::MediaTailor::LiveSource`](super::CfnLiveSource).
     pub struct HttpPackageConfiguration {
-        /// The relative path to the URL for this VOD source. This is combined with `SourceLocation::HttpConfiguration::BaseUrl`
-        /// to form a valid URL.
+        /// The relative path to the URL for this VOD source. This is combined with
+        /// `SourceLocation::HttpConfiguration::BaseUrl` to form a valid URL.
         ///
         /// CloudFormation property
         /// [`Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-livesource-httppackageconfiguration.html#cfn-mediatailor-livesource-httppackageconfiguration-path),
@@ -1679,10 +1685,10 @@ pub mod playback_configuration {
         /// [`ManifestServiceInteractionLog`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-playbackconfiguration-logconfiguration.html#cfn-mediatailor-playbackconfiguration-logconfiguration-manifestserviceinteractionlog).
         pub manifest_service_interaction_log: Option<ManifestServiceInteractionLog>,
         /// The percentage of session logs that MediaTailor sends to your configured log destination.
-        /// For example, if your playback configuration has 1000 sessions and `percentEnabled` is set to `60`
-        /// , MediaTailor sends logs for 600 of the sessions to CloudWatch Logs. MediaTailor decides at
-        /// random which of the playback configuration sessions to send logs for. If you want to view
-        /// logs for a specific session, you can use the [debug log
+        /// For example, if your playback configuration has 1000 sessions and `percentEnabled` is set to
+        /// `60` , MediaTailor sends logs for 600 of the sessions to CloudWatch Logs. MediaTailor
+        /// decides at random which of the playback configuration sessions to send logs for. If you want
+        /// to view logs for a specific session, you can use the [debug log
         /// mode](https://docs.aws.amazon.com/mediatailor/latest/ug/debug-log-mode.html) .
         ///
         /// CloudFormation property
@@ -3203,8 +3209,9 @@ pub mod source_location {
     pub struct SegmentDeliveryConfiguration {
         /// The base URL of the host or path of the segment delivery server that you're using to serve
         /// segments. This is typically a content delivery network (CDN). The URL can be absolute or
-        /// relative. To use an absolute URL include the protocol, such as `https://example.com/some/path`
-        /// . To use a relative URL specify the relative path, such as `/some/path*` .
+        /// relative. To use an absolute URL include the protocol, such as
+        /// `https://example.com/some/path` . To use a relative URL specify the relative path, such as
+        /// `/some/path*` .
         ///
         /// CloudFormation property
         /// [`BaseUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-sourcelocation-segmentdeliveryconfiguration.html#cfn-mediatailor-sourcelocation-segmentdeliveryconfiguration-baseurl).
@@ -3492,8 +3499,8 @@ pub mod vod_source {
     /// [`HttpPackageConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-vodsource-httppackageconfiguration.html)
     /// of [`AWS::MediaTailor::VodSource`](super::CfnVodSource).
     pub struct HttpPackageConfiguration {
-        /// The relative path to the URL for this VOD source. This is combined with `SourceLocation::HttpConfiguration::BaseUrl`
-        /// to form a valid URL.
+        /// The relative path to the URL for this VOD source. This is combined with
+        /// `SourceLocation::HttpConfiguration::BaseUrl` to form a valid URL.
         ///
         /// CloudFormation property
         /// [`Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-mediatailor-vodsource-httppackageconfiguration.html#cfn-mediatailor-vodsource-httppackageconfiguration-path),

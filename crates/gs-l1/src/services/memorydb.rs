@@ -90,7 +90,8 @@ pub type CfnMultiRegionCluster = crate::Cfn<markers::MultiRegionCluster>;
 /// [`AWS::MemoryDB::ParameterGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-parametergroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnParameterGroup::new`, `CfnParameterGroupProps` and the attributes need the cargo feature `memorydb`.
+/// `CfnParameterGroup::new`, `CfnParameterGroupProps` and the attributes need the cargo feature
+/// `memorydb`.
 pub type CfnParameterGroup = crate::Cfn<markers::ParameterGroup>;
 
 /// Resource Type definition for AWS::MemoryDB::Snapshot. Represents a copy of an entire cluster
@@ -114,7 +115,8 @@ pub type CfnSnapshot = crate::Cfn<markers::Snapshot>;
 /// [`AWS::MemoryDB::SubnetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-subnetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSubnetGroup::new`, `CfnSubnetGroupProps` and the attributes need the cargo feature `memorydb`.
+/// `CfnSubnetGroup::new`, `CfnSubnetGroupProps` and the attributes need the cargo feature
+/// `memorydb`.
 pub type CfnSubnetGroup = crate::Cfn<markers::SubnetGroup>;
 
 /// Specifies a MemoryDB user. For more information, see [Authenticating users with Access
@@ -209,7 +211,8 @@ impl crate::Cfn<markers::ACL> {
     }
 
     /// When you pass the logical ID of this resource to the intrinsic `Ref` function, Ref returns
-    /// the ARN of the Access Control List, such as `arn:aws:memorydb:us-east-1:123456789012:acl/my-acl`
+    /// the ARN of the Access Control List, such as
+    /// `arn:aws:memorydb:us-east-1:123456789012:acl/my-acl`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-acl.html#aws-resource-memorydb-acl-return-values).
@@ -540,7 +543,8 @@ impl crate::Cfn<markers::Cluster> {
     }
 
     /// When you pass the logical ID of this resource to the intrinsic `Ref` function, Ref returns
-    /// the ARN of the cluster , such as `arn:aws:memorydb:us-east-1:123456789012:cluster/my-cluster`
+    /// the ARN of the cluster , such as
+    /// `arn:aws:memorydb:us-east-1:123456789012:cluster/my-cluster`
     ///
     /// `Fn::GetAtt` of
     /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-cluster.html#aws-resource-memorydb-cluster-return-values).
@@ -848,7 +852,8 @@ impl crate::Cfn<markers::ParameterGroup> {
     }
 
     /// When you pass the logical ID of this resource to the intrinsic `Ref` function, Ref returns
-    /// the ARN of the parameter group, such as `arn:aws:memorydb:us-east-1:123456789012:parametergroup/my-parameter-group`
+    /// the ARN of the parameter group, such as
+    /// `arn:aws:memorydb:us-east-1:123456789012:parametergroup/my-parameter-group`
     ///
     /// `Fn::GetAtt` of
     /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-parametergroup.html#aws-resource-memorydb-parametergroup-return-values).
@@ -1069,7 +1074,8 @@ impl crate::Cfn<markers::SubnetGroup> {
     }
 
     /// When you pass the logical ID of this resource to the intrinsic `Ref` function, Ref returns
-    /// the ARN of the subnet group, such as `arn:aws:memorydb:us-east-1:123456789012:subnetgroup/my-subnet-group`
+    /// the ARN of the subnet group, such as
+    /// `arn:aws:memorydb:us-east-1:123456789012:subnetgroup/my-subnet-group`
     ///
     /// `Fn::GetAtt` of
     /// [`ARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-memorydb-subnetgroup.html#aws-resource-memorydb-subnetgroup-return-values).

@@ -33,7 +33,8 @@ pub mod markers {
 /// [`AWS::MPA::ApprovalTeam`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-approvalteam.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApprovalTeam::new`, `CfnApprovalTeamProps` and the attributes need the cargo feature `mpa`.
+/// `CfnApprovalTeam::new`, `CfnApprovalTeamProps` and the attributes need the cargo feature
+/// `mpa`.
 pub type CfnApprovalTeam = crate::Cfn<markers::ApprovalTeam>;
 
 /// Creates a new identity source. For more information, see [Identity
@@ -44,7 +45,8 @@ pub type CfnApprovalTeam = crate::Cfn<markers::ApprovalTeam>;
 /// [`AWS::MPA::IdentitySource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mpa-identitysource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIdentitySource::new`, `CfnIdentitySourceProps` and the attributes need the cargo feature `mpa`.
+/// `CfnIdentitySource::new`, `CfnIdentitySourceProps` and the attributes need the cargo feature
+/// `mpa`.
 pub type CfnIdentitySource = crate::Cfn<markers::IdentitySource>;
 
 /// The properties of an

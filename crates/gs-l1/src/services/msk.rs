@@ -95,7 +95,8 @@ pub type CfnCluster = crate::Cfn<markers::Cluster>;
 /// [`AWS::MSK::ClusterPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-clusterpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnClusterPolicy::new`, `CfnClusterPolicyProps` and the attributes need the cargo feature `msk`.
+/// `CfnClusterPolicy::new`, `CfnClusterPolicyProps` and the attributes need the cargo feature
+/// `msk`.
 pub type CfnClusterPolicy = crate::Cfn<markers::ClusterPolicy>;
 
 /// Creates a new MSK configuration. To see an example of how to use this operation, first save
@@ -105,7 +106,8 @@ pub type CfnClusterPolicy = crate::Cfn<markers::ClusterPolicy>;
 /// [`AWS::MSK::Configuration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-configuration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConfiguration::new`, `CfnConfigurationProps` and the attributes need the cargo feature `msk`.
+/// `CfnConfiguration::new`, `CfnConfigurationProps` and the attributes need the cargo feature
+/// `msk`.
 pub type CfnConfiguration = crate::Cfn<markers::Configuration>;
 
 /// Creates the replicator.
@@ -142,7 +144,8 @@ pub type CfnTopic = crate::Cfn<markers::Topic>;
 /// [`AWS::MSK::VpcConnection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-vpcconnection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVpcConnection::new`, `CfnVpcConnectionProps` and the attributes need the cargo feature `msk`.
+/// `CfnVpcConnection::new`, `CfnVpcConnectionProps` and the attributes need the cargo feature
+/// `msk`.
 pub type CfnVpcConnection = crate::Cfn<markers::VpcConnection>;
 
 /// The properties of an
@@ -2377,9 +2380,10 @@ pub mod cluster {
     /// [`ClientAuthentication`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-clientauthentication.html)
     /// of [`AWS::MSK::Cluster`](super::CfnCluster).
     pub struct ClientAuthentication {
-        /// Details for client authentication using SASL. To turn on SASL, you must also turn on `EncryptionInTransit`
-        /// by setting `inCluster` to true. You must set `clientBroker` to either `TLS` or `TLS_PLAINTEXT`
-        /// . If you choose `TLS_PLAINTEXT` , then you must also set `unauthenticated` to true.
+        /// Details for client authentication using SASL. To turn on SASL, you must also turn on
+        /// `EncryptionInTransit` by setting `inCluster` to true. You must set `clientBroker` to either
+        /// `TLS` or `TLS_PLAINTEXT` . If you choose `TLS_PLAINTEXT` , then you must also set
+        /// `unauthenticated` to true.
         ///
         /// CloudFormation property
         /// [`Sasl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-clientauthentication.html#cfn-msk-cluster-clientauthentication-sasl).
@@ -2427,9 +2431,10 @@ pub mod cluster {
         }
     }
 
-    /// Details for client authentication using SASL. To turn on SASL, you must also turn on `EncryptionInTransit`
-    /// by setting `inCluster` to true. You must set `clientBroker` to either `TLS` or `TLS_PLAINTEXT`
-    /// . If you choose `TLS_PLAINTEXT` , then you must also set `unauthenticated` to true.
+    /// Details for client authentication using SASL. To turn on SASL, you must also turn on
+    /// `EncryptionInTransit` by setting `inCluster` to true. You must set `clientBroker` to either
+    /// `TLS` or `TLS_PLAINTEXT` . If you choose `TLS_PLAINTEXT` , then you must also set
+    /// `unauthenticated` to true.
     ///
     /// CloudFormation property type
     /// [`Sasl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-cluster-sasl.html)
@@ -4474,9 +4479,10 @@ pub mod serverless_cluster {
     /// [`ClientAuthentication`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-serverlesscluster-clientauthentication.html)
     /// of [`AWS::MSK::ServerlessCluster`](super::CfnServerlessCluster).
     pub struct ClientAuthentication {
-        /// Details for client authentication using SASL. To turn on SASL, you must also turn on `EncryptionInTransit`
-        /// by setting `inCluster` to true. You must set `clientBroker` to either `TLS` or `TLS_PLAINTEXT`
-        /// . If you choose `TLS_PLAINTEXT` , then you must also set `unauthenticated` to true.
+        /// Details for client authentication using SASL. To turn on SASL, you must also turn on
+        /// `EncryptionInTransit` by setting `inCluster` to true. You must set `clientBroker` to either
+        /// `TLS` or `TLS_PLAINTEXT` . If you choose `TLS_PLAINTEXT` , then you must also set
+        /// `unauthenticated` to true.
         ///
         /// CloudFormation property
         /// [`Sasl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-serverlesscluster-clientauthentication.html#cfn-msk-serverlesscluster-clientauthentication-sasl),
@@ -4503,9 +4509,10 @@ pub mod serverless_cluster {
         }
     }
 
-    /// Details for client authentication using SASL. To turn on SASL, you must also turn on `EncryptionInTransit`
-    /// by setting `inCluster` to true. You must set `clientBroker` to either `TLS` or `TLS_PLAINTEXT`
-    /// . If you choose `TLS_PLAINTEXT` , then you must also set `unauthenticated` to true.
+    /// Details for client authentication using SASL. To turn on SASL, you must also turn on
+    /// `EncryptionInTransit` by setting `inCluster` to true. You must set `clientBroker` to either
+    /// `TLS` or `TLS_PLAINTEXT` . If you choose `TLS_PLAINTEXT` , then you must also set
+    /// `unauthenticated` to true.
     ///
     /// CloudFormation property type
     /// [`Sasl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-msk-serverlesscluster-sasl.html)

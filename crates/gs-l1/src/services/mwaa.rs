@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::MWAA::Environment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature `mwaa`.
+/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature
+/// `mwaa`.
 pub type CfnEnvironment = crate::Cfn<markers::Environment>;
 
 /// The properties of an
@@ -64,8 +65,8 @@ pub struct CfnEnvironmentProps {
     /// [`EndpointManagement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-endpointmanagement);
     /// changing it replaces the resource.
     pub endpoint_management: Option<Str>,
-    /// The environment class type. Valid values: `mw1.micro` , `mw1.small` , `mw1.medium` , `mw1.large`
-    /// , `mw1.1large` , and `mw1.2large` . To learn more, see [Amazon MWAA environment
+    /// The environment class type. Valid values: `mw1.micro` , `mw1.small` , `mw1.medium` ,
+    /// `mw1.large` , `mw1.1large` , and `mw1.2large` . To learn more, see [Amazon MWAA environment
     /// class](https://docs.aws.amazon.com/mwaa/latest/userguide/environment-class.html) .
     ///
     /// CloudFormation property
@@ -100,13 +101,13 @@ pub struct CfnEnvironmentProps {
     /// [`LoggingConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-loggingconfiguration).
     pub logging_configuration: Option<environment::LoggingConfiguration>,
     /// The maximum number of web servers that you want to run in your environment. Amazon MWAA
-    /// scales the number of Apache Airflow web servers up to the number you specify for `MaxWebservers`
-    /// when you interact with your Apache Airflow environment using Apache Airflow REST API, or the
-    /// Apache Airflow CLI. For example, in scenarios where your workload requires network calls to
-    /// the Apache Airflow REST API with a high transaction-per-second (TPS) rate, Amazon MWAA will
-    /// increase the number of web servers up to the number set in `MaxWebserers` . As TPS rates
-    /// decrease Amazon MWAA disposes of the additional web servers, and scales down to the number
-    /// set in `MinxWebserers` .
+    /// scales the number of Apache Airflow web servers up to the number you specify for
+    /// `MaxWebservers` when you interact with your Apache Airflow environment using Apache Airflow
+    /// REST API, or the Apache Airflow CLI. For example, in scenarios where your workload requires
+    /// network calls to the Apache Airflow REST API with a high transaction-per-second (TPS) rate,
+    /// Amazon MWAA will increase the number of web servers up to the number set in `MaxWebserers` .
+    /// As TPS rates decrease Amazon MWAA disposes of the additional web servers, and scales down to
+    /// the number set in `MinxWebserers` .
     ///
     /// CloudFormation property
     /// [`MaxWebservers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-maxwebservers).
@@ -121,11 +122,11 @@ pub struct CfnEnvironmentProps {
     /// [`MaxWorkers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-maxworkers).
     pub max_workers: Option<Int>,
     /// The minimum number of web servers that you want to run in your environment. Amazon MWAA
-    /// scales the number of Apache Airflow web servers up to the number you specify for `MaxWebservers`
-    /// when you interact with your Apache Airflow environment using Apache Airflow REST API, or the
-    /// Apache Airflow CLI. As the transaction-per-second rate, and the network load, decrease,
-    /// Amazon MWAA disposes of the additional web servers, and scales down to the number set in `MinxWebserers`
-    /// .
+    /// scales the number of Apache Airflow web servers up to the number you specify for
+    /// `MaxWebservers` when you interact with your Apache Airflow environment using Apache Airflow
+    /// REST API, or the Apache Airflow CLI. As the transaction-per-second rate, and the network
+    /// load, decrease, Amazon MWAA disposes of the additional web servers, and scales down to the
+    /// number set in `MinxWebserers` .
     ///
     /// CloudFormation property
     /// [`MinWebservers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-minwebservers).
@@ -159,8 +160,8 @@ pub struct CfnEnvironmentProps {
     /// CloudFormation property
     /// [`PluginsS3ObjectVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-pluginss3objectversion).
     pub plugins_s3_object_version: Option<Str>,
-    /// The relative path to the `plugins.zip` file on your Amazon S3 bucket. For example, `plugins.zip`
-    /// . To learn more, see [Installing custom
+    /// The relative path to the `plugins.zip` file on your Amazon S3 bucket. For example,
+    /// `plugins.zip` . To learn more, see [Installing custom
     /// plugins](https://docs.aws.amazon.com/mwaa/latest/userguide/configuring-dag-import-plugins.html)
     /// .
     ///
@@ -175,8 +176,8 @@ pub struct CfnEnvironmentProps {
     /// CloudFormation property
     /// [`RequirementsS3ObjectVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-requirementss3objectversion).
     pub requirements_s3_object_version: Option<Str>,
-    /// The relative path to the `requirements.txt` file on your Amazon S3 bucket. For example, `requirements.txt`
-    /// . To learn more, see [Installing Python
+    /// The relative path to the `requirements.txt` file on your Amazon S3 bucket. For example,
+    /// `requirements.txt` . To learn more, see [Installing Python
     /// dependencies](https://docs.aws.amazon.com/mwaa/latest/userguide/working-dags-dependencies.html)
     /// .
     ///
@@ -207,8 +208,8 @@ pub struct CfnEnvironmentProps {
     /// CloudFormation property
     /// [`StartupScriptS3ObjectVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-startupscripts3objectversion).
     pub startup_script_s3_object_version: Option<Str>,
-    /// The relative path to the startup shell script in your Amazon S3 bucket. For example, `s3://mwaa-environment/startup.sh`
-    /// .
+    /// The relative path to the startup shell script in your Amazon S3 bucket. For example,
+    /// `s3://mwaa-environment/startup.sh` .
     ///
     /// CloudFormation property
     /// [`StartupScriptS3Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-startupscripts3path).
@@ -237,10 +238,11 @@ pub struct CfnEnvironmentProps {
     /// CloudFormation property
     /// [`WeeklyMaintenanceWindowStart`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-weeklymaintenancewindowstart).
     pub weekly_maintenance_window_start: Option<Str>,
-    /// The worker replacement strategy to use when updating the environment. Valid values: `FORCED`, `GRACEFUL`.
-    /// FORCED means Apache Airflow workers will be stopped and replaced without waiting for tasks
-    /// to complete before an update. GRACEFUL means Apache Airflow workers will be able to complete
-    /// running tasks for up to 12 hours during an update before being stopped and replaced.
+    /// The worker replacement strategy to use when updating the environment. Valid values:
+    /// `FORCED`, `GRACEFUL`. FORCED means Apache Airflow workers will be stopped and replaced
+    /// without waiting for tasks to complete before an update. GRACEFUL means Apache Airflow
+    /// workers will be able to complete running tasks for up to 12 hours during an update before
+    /// being stopped and replaced.
     ///
     /// CloudFormation property
     /// [`WorkerReplacementStrategy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaa-environment.html#cfn-mwaa-environment-workerreplacementstrategy).

@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::MWAAServerless::Workflow`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-mwaaserverless-workflow.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkflow::new`, `CfnWorkflowProps` and the attributes need the cargo feature `mwaaserverless`.
+/// `CfnWorkflow::new`, `CfnWorkflowProps` and the attributes need the cargo feature
+/// `mwaaserverless`.
 pub type CfnWorkflow = crate::Cfn<markers::Workflow>;
 
 /// The properties of an

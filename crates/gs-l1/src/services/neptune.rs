@@ -57,7 +57,8 @@ pub mod markers {
 /// [`AWS::Neptune::DBCluster`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDBCluster::new`, `CfnDBClusterProps` and the attributes need the cargo feature `neptune`.
+/// `CfnDBCluster::new`, `CfnDBClusterProps` and the attributes need the cargo feature
+/// `neptune`.
 pub type CfnDBCluster = crate::Cfn<markers::DBCluster>;
 
 /// The `AWS::Neptune::DBClusterParameterGroup` resource creates a new Amazon Neptune DB cluster
@@ -77,12 +78,13 @@ pub type CfnDBClusterParameterGroup = crate::Cfn<markers::DBClusterParameterGrou
 /// [`AWS::Neptune::DBInstance`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbinstance.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDBInstance::new`, `CfnDBInstanceProps` and the attributes need the cargo feature `neptune`.
+/// `CfnDBInstance::new`, `CfnDBInstanceProps` and the attributes need the cargo feature
+/// `neptune`.
 pub type CfnDBInstance = crate::Cfn<markers::DBInstance>;
 
 /// `AWS::Neptune::DBParameterGroup` creates a new DB parameter group. This type can be declared
-/// in a template and referenced in the `DBParameterGroupName` parameter of `AWS::Neptune::DBInstance`
-/// .
+/// in a template and referenced in the `DBParameterGroupName` parameter of
+/// `AWS::Neptune::DBInstance` .
 ///
 /// A handle to an
 /// [`AWS::Neptune::DBParameterGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbparametergroup.html)
@@ -100,7 +102,8 @@ pub type CfnDBParameterGroup = crate::Cfn<markers::DBParameterGroup>;
 /// [`AWS::Neptune::DBSubnetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbsubnetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDBSubnetGroup::new`, `CfnDBSubnetGroupProps` and the attributes need the cargo feature `neptune`.
+/// `CfnDBSubnetGroup::new`, `CfnDBSubnetGroupProps` and the attributes need the cargo feature
+/// `neptune`.
 pub type CfnDBSubnetGroup = crate::Cfn<markers::DBSubnetGroup>;
 
 /// Creates an event notification subscription. This action requires a topic ARN (Amazon
@@ -122,7 +125,8 @@ pub type CfnEventSubscription = crate::Cfn<markers::EventSubscription>;
 /// [`AWS::Neptune::GlobalCluster`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-globalcluster.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGlobalCluster::new`, `CfnGlobalClusterProps` and the attributes need the cargo feature `neptune`.
+/// `CfnGlobalCluster::new`, `CfnGlobalClusterProps` and the attributes need the cargo feature
+/// `neptune`.
 pub type CfnGlobalCluster = crate::Cfn<markers::GlobalCluster>;
 
 /// The properties of an
@@ -213,10 +217,11 @@ pub struct CfnDBClusterProps {
     /// [`IamAuthEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-iamauthenabled).
     pub iam_auth_enabled: Option<Bool>,
     /// The Amazon Resource Name (ARN) of the KMS key that is used to encrypt the database instances
-    /// in the DB cluster, such as `arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef`
-    /// . If you enable the `StorageEncrypted` property but don't specify this property, the default
-    /// KMS key is used. If you specify this property, you must set the `StorageEncrypted` property
-    /// to `true` .
+    /// in the DB cluster, such as
+    /// `arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef` . If you
+    /// enable the `StorageEncrypted` property but don't specify this property, the default KMS key
+    /// is used. If you specify this property, you must set the `StorageEncrypted` property to
+    /// `true` .
     ///
     /// CloudFormation property
     /// [`KmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html#cfn-neptune-dbcluster-kmskeyid);
@@ -414,7 +419,8 @@ impl crate::Cfn<markers::DBCluster> {
         gs_core::Value::GetAtt(self.node(), "ClusterResourceId".into())
     }
 
-    /// The connection endpoint for the DB cluster. For example: `mystack-mydbcluster-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com`
+    /// The connection endpoint for the DB cluster. For example:
+    /// `mystack-mydbcluster-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com`
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html#aws-resource-neptune-dbcluster-return-values).
@@ -432,7 +438,8 @@ impl crate::Cfn<markers::DBCluster> {
         gs_core::Value::GetAtt(self.node(), "Port".into())
     }
 
-    /// The reader endpoint for the DB cluster. For example: `mystack-mydbcluster-ro-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com`
+    /// The reader endpoint for the DB cluster. For example:
+    /// `mystack-mydbcluster-ro-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com`
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbcluster.html#aws-resource-neptune-dbcluster-return-values).
@@ -783,8 +790,8 @@ impl crate::Cfn<markers::DBInstance> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The connection endpoint for the database. For example: `mystack-mydb-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com`
-    /// .
+    /// The connection endpoint for the database. For example:
+    /// `mystack-mydb-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-neptune-dbinstance.html#aws-resource-neptune-dbinstance-return-values).

@@ -69,7 +69,8 @@ pub type CfnContainerAssociation = crate::Cfn<markers::ContainerAssociation>;
 /// [`AWS::NetworkFirewall::Firewall`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewall.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFirewall::new`, `CfnFirewallProps` and the attributes need the cargo feature `networkfirewall`.
+/// `CfnFirewall::new`, `CfnFirewallProps` and the attributes need the cargo feature
+/// `networkfirewall`.
 pub type CfnFirewall = crate::Cfn<markers::Firewall>;
 
 /// Use the firewall policy to define the stateless and stateful network traffic filtering
@@ -79,7 +80,8 @@ pub type CfnFirewall = crate::Cfn<markers::Firewall>;
 /// [`AWS::NetworkFirewall::FirewallPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewallpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFirewallPolicy::new`, `CfnFirewallPolicyProps` and the attributes need the cargo feature `networkfirewall`.
+/// `CfnFirewallPolicy::new`, `CfnFirewallPolicyProps` and the attributes need the cargo feature
+/// `networkfirewall`.
 pub type CfnFirewallPolicy = crate::Cfn<markers::FirewallPolicy>;
 
 /// Use the logging configuration to define the destinations and logging options for an
@@ -101,7 +103,8 @@ pub type CfnLoggingConfiguration = crate::Cfn<markers::LoggingConfiguration>;
 /// [`AWS::NetworkFirewall::RuleGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-rulegroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRuleGroup::new`, `CfnRuleGroupProps` and the attributes need the cargo feature `networkfirewall`.
+/// `CfnRuleGroup::new`, `CfnRuleGroupProps` and the attributes need the cargo feature
+/// `networkfirewall`.
 pub type CfnRuleGroup = crate::Cfn<markers::RuleGroup>;
 
 /// The object that defines a TLS inspection configuration.
@@ -114,9 +117,9 @@ pub type CfnRuleGroup = crate::Cfn<markers::RuleGroup>;
 /// attributes need the cargo feature `networkfirewall`.
 pub type CfnTLSInspectionConfiguration = crate::Cfn<markers::TLSInspectionConfiguration>;
 
-/// A VPC endpoint association defines a single subnet to use for a firewall endpoint for a `Firewall`
-/// . You can define VPC endpoint associations only in the Availability Zones that already have
-/// a subnet mapping defined in the `Firewall` resource.
+/// A VPC endpoint association defines a single subnet to use for a firewall endpoint for a
+/// `Firewall` . You can define VPC endpoint associations only in the Availability Zones that
+/// already have a subnet mapping defined in the `Firewall` resource.
 ///
 /// A handle to an
 /// [`AWS::NetworkFirewall::VpcEndpointAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-vpcendpointassociation.html)
@@ -514,8 +517,9 @@ impl crate::Cfn<markers::Firewall> {
     }
 
     /// The unique IDs of the firewall endpoints for all of the subnets that you attached to the
-    /// firewall. The subnets are not listed in any particular order. For example: `["us-west-2c:vpce-111122223333",
-    /// "us-west-2a:vpce-987654321098", "us-west-2b:vpce-012345678901"]` .
+    /// firewall. The subnets are not listed in any particular order. For example:
+    /// `["us-west-2c:vpce-111122223333", "us-west-2a:vpce-987654321098",
+    /// "us-west-2b:vpce-012345678901"]` .
     ///
     /// `Fn::GetAtt` of
     /// [`EndpointIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewall.html#aws-resource-networkfirewall-firewall-return-values).
@@ -551,15 +555,15 @@ pub mod firewall {
 
     /// Defines the mapping between an Availability Zone and a firewall endpoint for a transit
     /// gateway-attached firewall. Each mapping represents where the firewall can process traffic.
-    /// You use these mappings when calling `CreateFirewall` , `AssociateAvailabilityZones` , and `DisassociateAvailabilityZones`
-    /// .
+    /// You use these mappings when calling `CreateFirewall` , `AssociateAvailabilityZones` , and
+    /// `DisassociateAvailabilityZones` .
     ///
     /// CloudFormation property type
     /// [`AvailabilityZoneMapping`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-availabilityzonemapping.html)
     /// of [`AWS::NetworkFirewall::Firewall`](super::CfnFirewall).
     pub struct AvailabilityZoneMapping {
-        /// The ID of the Availability Zone where the firewall endpoint is located. For example, `us-east-2a`
-        /// . The Availability Zone must be in the same Region as the transit gateway.
+        /// The ID of the Availability Zone where the firewall endpoint is located. For example,
+        /// `us-east-2a` . The Availability Zone must be in the same Region as the transit gateway.
         ///
         /// CloudFormation property
         /// [`AvailabilityZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewall-availabilityzonemapping.html#cfn-networkfirewall-firewall-availabilityzonemapping-availabilityzone),
@@ -823,16 +827,16 @@ pub mod firewall_policy {
         /// CloudFormation property
         /// [`StatefulRuleGroupReferences`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-statefulrulegroupreferences).
         pub stateful_rule_group_references: Option<List<StatefulRuleGroupReference>>,
-        /// The custom action definitions that are available for use in the firewall policy's `StatelessDefaultActions`
-        /// setting. You name each custom action that you define, and then you can use it by name in
-        /// your default actions specifications.
+        /// The custom action definitions that are available for use in the firewall policy's
+        /// `StatelessDefaultActions` setting. You name each custom action that you define, and then you
+        /// can use it by name in your default actions specifications.
         ///
         /// CloudFormation property
         /// [`StatelessCustomActions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-statelesscustomactions).
         pub stateless_custom_actions: Option<List<CustomAction>>,
         /// The actions to take on a packet if it doesn't match any of the stateless rules in the
-        /// policy. If you want non-matching packets to be forwarded for stateful inspection, specify `aws:forward_to_sfe`
-        /// .
+        /// policy. If you want non-matching packets to be forwarded for stateful inspection, specify
+        /// `aws:forward_to_sfe` .
         ///
         /// CloudFormation property
         /// [`StatelessDefaultActions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-firewallpolicy.html#cfn-networkfirewall-firewallpolicy-firewallpolicy-statelessdefaultactions),
@@ -918,8 +922,8 @@ pub mod firewall_policy {
         /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-statelessrulegroupreference.html#cfn-networkfirewall-firewallpolicy-statelessrulegroupreference-resourcearn),
         /// required.
         ///
-        /// Takes a [`CfnRuleGroup`](crate::networkfirewall::CfnRuleGroup) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnRuleGroup`](crate::networkfirewall::CfnRuleGroup) handle (written as its
+        /// `Ref`), or a string or token.
         pub resource_arn: Id<crate::networkfirewall::CfnRuleGroup>,
     }
 
@@ -967,8 +971,8 @@ pub mod firewall_policy {
         /// [`Override`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-statefulrulegroupreference.html#cfn-networkfirewall-firewallpolicy-statefulrulegroupreference-override).
         pub r#override: Option<StatefulRuleGroupOverride>,
         /// An integer setting that indicates the order in which to run the stateful rule groups in a
-        /// single firewall policy. This setting only applies to firewall policies that specify the `STRICT_ORDER`
-        /// rule order in the stateful engine options settings.
+        /// single firewall policy. This setting only applies to firewall policies that specify the
+        /// `STRICT_ORDER` rule order in the stateful engine options settings.
         ///
         /// CloudFormation property
         /// [`Priority`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-statefulrulegroupreference.html#cfn-networkfirewall-firewallpolicy-statefulrulegroupreference-priority).
@@ -979,8 +983,8 @@ pub mod firewall_policy {
         /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-statefulrulegroupreference.html#cfn-networkfirewall-firewallpolicy-statefulrulegroupreference-resourcearn),
         /// required.
         ///
-        /// Takes a [`CfnRuleGroup`](crate::networkfirewall::CfnRuleGroup) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnRuleGroup`](crate::networkfirewall::CfnRuleGroup) handle (written as its
+        /// `Ref`), or a string or token.
         pub resource_arn: Id<crate::networkfirewall::CfnRuleGroup>,
     }
 
@@ -1062,10 +1066,10 @@ pub mod firewall_policy {
         /// CloudFormation property
         /// [`FlowTimeouts`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-statefulengineoptions.html#cfn-networkfirewall-firewallpolicy-statefulengineoptions-flowtimeouts).
         pub flow_timeouts: Option<FlowTimeouts>,
-        /// Indicates how to manage the order of stateful rule evaluation for the policy. `DEFAULT_ACTION_ORDER`
-        /// is the default behavior. Stateful rules are provided to the rule engine as Suricata
-        /// compatible strings, and Suricata evaluates them based on certain settings. For more
-        /// information, see [Evaluation order for stateful
+        /// Indicates how to manage the order of stateful rule evaluation for the policy.
+        /// `DEFAULT_ACTION_ORDER` is the default behavior. Stateful rules are provided to the rule
+        /// engine as Suricata compatible strings, and Suricata evaluates them based on certain
+        /// settings. For more information, see [Evaluation order for stateful
         /// rules](https://docs.aws.amazon.com/network-firewall/latest/developerguide/suricata-rule-evaluation-order.html)
         /// in the *AWS Network Firewall Developer Guide* .
         ///
@@ -1228,9 +1232,9 @@ pub mod firewall_policy {
         }
     }
 
-    /// The value to use in an Amazon CloudWatch custom metric dimension. This is used in the `PublishMetrics`
-    /// custom action. A CloudWatch custom metric dimension is a name/value pair that's part of the
-    /// identity of a metric.
+    /// The value to use in an Amazon CloudWatch custom metric dimension. This is used in the
+    /// `PublishMetrics` custom action. A CloudWatch custom metric dimension is a name/value pair
+    /// that's part of the identity of a metric.
     ///
     /// CloudFormation property type
     /// [`Dimension`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-firewallpolicy-dimension.html)
@@ -1763,10 +1767,10 @@ pub mod rule_group {
     /// [`StatefulRuleOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-statefulruleoptions.html)
     /// of [`AWS::NetworkFirewall::RuleGroup`](super::CfnRuleGroup).
     pub struct StatefulRuleOptions {
-        /// Indicates how to manage the order of the rule evaluation for the rule group. `DEFAULT_ACTION_ORDER`
-        /// is the default behavior. Stateful rules are provided to the rule engine as Suricata
-        /// compatible strings, and Suricata evaluates them based on certain settings. For more
-        /// information, see [Evaluation order for stateful
+        /// Indicates how to manage the order of the rule evaluation for the rule group.
+        /// `DEFAULT_ACTION_ORDER` is the default behavior. Stateful rules are provided to the rule
+        /// engine as Suricata compatible strings, and Suricata evaluates them based on certain
+        /// settings. For more information, see [Evaluation order for stateful
         /// rules](https://docs.aws.amazon.com/network-firewall/latest/developerguide/suricata-rule-evaluation-order.html)
         /// in the *AWS Network Firewall Developer Guide* .
         ///
@@ -1968,8 +1972,8 @@ pub mod rule_group {
     pub struct StatelessRulesAndCustomActions {
         /// Defines an array of individual custom action definitions that are available for use by the
         /// stateless rules in this `StatelessRulesAndCustomActions` specification. You name each custom
-        /// action that you define, and then you can use it by name in your stateless rule definition `Actions`
-        /// specification.
+        /// action that you define, and then you can use it by name in your stateless rule definition
+        /// `Actions` specification.
         ///
         /// CloudFormation property
         /// [`CustomActions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-statelessrulesandcustomactions.html#cfn-networkfirewall-rulegroup-statelessrulesandcustomactions-customactions).
@@ -2103,8 +2107,8 @@ pub mod rule_group {
     /// of [`AWS::NetworkFirewall::RuleGroup`](super::CfnRuleGroup).
     pub struct MatchAttributes {
         /// The destination port to inspect for. You can specify an individual port, for example `1994`
-        /// and you can specify a port range, for example `1990:1994` . To match with any port, specify `ANY`
-        /// .
+        /// and you can specify a port range, for example `1990:1994` . To match with any port, specify
+        /// `ANY` .
         ///
         /// CloudFormation property
         /// [`DestinationPorts`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-matchattributes.html#cfn-networkfirewall-rulegroup-matchattributes-destinationports).
@@ -2122,8 +2126,8 @@ pub mod rule_group {
         /// [`Protocols`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-matchattributes.html#cfn-networkfirewall-rulegroup-matchattributes-protocols).
         pub protocols: Option<List<Int>>,
         /// The source port to inspect for. You can specify an individual port, for example `1994` and
-        /// you can specify a port range, for example `1990:1994` . To match with any port, specify `ANY`
-        /// .
+        /// you can specify a port range, for example `1990:1994` . To match with any port, specify
+        /// `ANY` .
         ///
         /// CloudFormation property
         /// [`SourcePorts`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-matchattributes.html#cfn-networkfirewall-rulegroup-matchattributes-sourceports).
@@ -2418,9 +2422,9 @@ pub mod rule_group {
         }
     }
 
-    /// The value to use in an Amazon CloudWatch custom metric dimension. This is used in the `PublishMetrics`
-    /// custom action. A CloudWatch custom metric dimension is a name/value pair that's part of the
-    /// identity of a metric.
+    /// The value to use in an Amazon CloudWatch custom metric dimension. This is used in the
+    /// `PublishMetrics` custom action. A CloudWatch custom metric dimension is a name/value pair
+    /// that's part of the identity of a metric.
     ///
     /// CloudFormation property type
     /// [`Dimension`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-dimension.html)
@@ -2524,8 +2528,8 @@ pub mod rule_group {
         /// required.
         pub destination: Str,
         /// The destination port to inspect for. You can specify an individual port, for example `1994`
-        /// and you can specify a port range, for example `1990:1994` . To match with any port, specify `ANY`
-        /// .
+        /// and you can specify a port range, for example `1990:1994` . To match with any port, specify
+        /// `ANY` .
         ///
         /// CloudFormation property
         /// [`DestinationPort`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-header.html#cfn-networkfirewall-rulegroup-header-destinationport),
@@ -2555,8 +2559,8 @@ pub mod rule_group {
         /// required.
         pub source: Str,
         /// The source port to inspect for. You can specify an individual port, for example `1994` and
-        /// you can specify a port range, for example `1990:1994` . To match with any port, specify `ANY`
-        /// .
+        /// you can specify a port range, for example `1990:1994` . To match with any port, specify
+        /// `ANY` .
         ///
         /// CloudFormation property
         /// [`SourcePort`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-header.html#cfn-networkfirewall-rulegroup-header-sourceport),
@@ -2610,8 +2614,8 @@ pub mod rule_group {
         /// required.
         pub keyword: Str,
         /// The Suricata rule option settings. Settings have zero or more values, and the number of
-        /// possible settings and required settings depends on the keyword. The format for Settings is `number`
-        /// . For information about Suricata rule option settings, see [Rule
+        /// possible settings and required settings depends on the keyword. The format for Settings is
+        /// `number` . For information about Suricata rule option settings, see [Rule
         /// options](https://docs.aws.amazon.com/https://suricata.readthedocs.io/en/suricata-6.0.9/rules/intro.html#rule-options)
         /// .
         ///
@@ -2777,8 +2781,8 @@ pub mod rule_group {
         }
     }
 
-    /// A list of IP addresses and address ranges, in CIDR notation. This is part of a `RuleVariables`
-    /// .
+    /// A list of IP addresses and address ranges, in CIDR notation. This is part of a
+    /// `RuleVariables` .
     ///
     /// CloudFormation property type
     /// [`IPSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-rulegroup-ipset.html)
@@ -2979,9 +2983,10 @@ pub mod tls_inspection_configuration {
     /// Configures the Certificate Manager certificates and scope that Network Firewall uses to
     /// decrypt and re-encrypt traffic using a
     /// [TLSInspectionConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-tlsinspectionconfiguration.html)
-    /// . You can configure `ServerCertificates` for inbound SSL/TLS inspection, a `CertificateAuthorityArn`
-    /// for outbound SSL/TLS inspection, or both. For information about working with certificates
-    /// for TLS inspection, see [Using SSL/TLS server certficiates with TLS inspection
+    /// . You can configure `ServerCertificates` for inbound SSL/TLS inspection, a
+    /// `CertificateAuthorityArn` for outbound SSL/TLS inspection, or both. For information about
+    /// working with certificates for TLS inspection, see [Using SSL/TLS server certficiates with
+    /// TLS inspection
     /// configurations](https://docs.aws.amazon.com/network-firewall/latest/developerguide/tls-inspection-certificate-requirements.html)
     /// in the *AWS Network Firewall Developer Guide* .
     ///
@@ -2999,8 +3004,8 @@ pub mod tls_inspection_configuration {
         /// When enabled, Network Firewall checks if the server certificate presented by the server in
         /// the SSL/TLS connection has a revoked or unkown status. If the certificate has an unknown or
         /// revoked status, you must specify the actions that Network Firewall takes on outbound
-        /// traffic. To check the certificate revocation status, you must also specify a `CertificateAuthorityArn`
-        /// in
+        /// traffic. To check the certificate revocation status, you must also specify a
+        /// `CertificateAuthorityArn` in
         /// [ServerCertificateConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-servercertificateconfiguration.html)
         /// .
         ///
@@ -3266,8 +3271,8 @@ pub mod tls_inspection_configuration {
     /// When enabled, Network Firewall checks if the server certificate presented by the server in
     /// the SSL/TLS connection has a revoked or unkown status. If the certificate has an unknown or
     /// revoked status, you must specify the actions that Network Firewall takes on outbound
-    /// traffic. To check the certificate revocation status, you must also specify a `CertificateAuthorityArn`
-    /// in
+    /// traffic. To check the certificate revocation status, you must also specify a
+    /// `CertificateAuthorityArn` in
     /// [ServerCertificateConfiguration](https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-networkfirewall-servercertificateconfiguration.html)
     /// .
     ///
@@ -3338,10 +3343,10 @@ pub struct CfnVpcEndpointAssociationProps {
     /// [`FirewallArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-vpcendpointassociation.html#cfn-networkfirewall-vpcendpointassociation-firewallarn),
     /// required; changing it replaces the resource.
     pub firewall_arn: Str,
-    /// The ID for a subnet that's used in an association with a firewall. This is used in `CreateFirewall`
-    /// , `AssociateSubnets` , and `CreateVpcEndpointAssociation` . AWS Network Firewall creates an
-    /// instance of the associated firewall in each subnet that you specify, to filter traffic in
-    /// the subnet's Availability Zone.
+    /// The ID for a subnet that's used in an association with a firewall. This is used in
+    /// `CreateFirewall` , `AssociateSubnets` , and `CreateVpcEndpointAssociation` . AWS Network
+    /// Firewall creates an instance of the associated firewall in each subnet that you specify, to
+    /// filter traffic in the subnet's Availability Zone.
     ///
     /// CloudFormation property
     /// [`SubnetMapping`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-vpcendpointassociation.html#cfn-networkfirewall-vpcendpointassociation-subnetmapping),
@@ -3446,10 +3451,10 @@ impl crate::Cfn<markers::VpcEndpointAssociation> {
 pub mod vpc_endpoint_association {
     use crate::kinds::{IntoValue, Str, set};
 
-    /// The ID for a subnet that's used in an association with a firewall. This is used in `CreateFirewall`
-    /// , `AssociateSubnets` , and `CreateVpcEndpointAssociation` . AWS Network Firewall creates an
-    /// instance of the associated firewall in each subnet that you specify, to filter traffic in
-    /// the subnet's Availability Zone.
+    /// The ID for a subnet that's used in an association with a firewall. This is used in
+    /// `CreateFirewall` , `AssociateSubnets` , and `CreateVpcEndpointAssociation` . AWS Network
+    /// Firewall creates an instance of the associated firewall in each subnet that you specify, to
+    /// filter traffic in the subnet's Availability Zone.
     ///
     /// CloudFormation property type
     /// [`SubnetMapping`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-networkfirewall-vpcendpointassociation-subnetmapping.html)

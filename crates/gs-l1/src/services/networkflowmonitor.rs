@@ -32,7 +32,8 @@ pub mod markers {
 /// [`AWS::NetworkFlowMonitor::Monitor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkflowmonitor-monitor.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMonitor::new`, `CfnMonitorProps` and the attributes need the cargo feature `networkflowmonitor`.
+/// `CfnMonitor::new`, `CfnMonitorProps` and the attributes need the cargo feature
+/// `networkflowmonitor`.
 pub type CfnMonitor = crate::Cfn<markers::Monitor>;
 
 /// Resource Type definition for AWS::NetworkFlowMonitor::Scope. Creates a scope to define the
@@ -42,7 +43,8 @@ pub type CfnMonitor = crate::Cfn<markers::Monitor>;
 /// [`AWS::NetworkFlowMonitor::Scope`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkflowmonitor-scope.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnScope::new`, `CfnScopeProps` and the attributes need the cargo feature `networkflowmonitor`.
+/// `CfnScope::new`, `CfnScopeProps` and the attributes need the cargo feature
+/// `networkflowmonitor`.
 pub type CfnScope = crate::Cfn<markers::Scope>;
 
 /// The properties of an

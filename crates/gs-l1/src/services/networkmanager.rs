@@ -118,7 +118,8 @@ pub type CfnConnectAttachment = crate::Cfn<markers::ConnectAttachment>;
 /// [`AWS::NetworkManager::ConnectPeer`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnectPeer::new`, `CfnConnectPeerProps` and the attributes need the cargo feature `networkmanager`.
+/// `CfnConnectPeer::new`, `CfnConnectPeerProps` and the attributes need the cargo feature
+/// `networkmanager`.
 pub type CfnConnectPeer = crate::Cfn<markers::ConnectPeer>;
 
 /// Resource Type definition for AWS::NetworkManager::Connection. Describes a connection between
@@ -128,7 +129,8 @@ pub type CfnConnectPeer = crate::Cfn<markers::ConnectPeer>;
 /// [`AWS::NetworkManager::Connection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature `networkmanager`.
+/// `CfnConnection::new`, `CfnConnectionProps` and the attributes need the cargo feature
+/// `networkmanager`.
 pub type CfnConnection = crate::Cfn<markers::Connection>;
 
 /// Describes a core network.
@@ -137,7 +139,8 @@ pub type CfnConnection = crate::Cfn<markers::Connection>;
 /// [`AWS::NetworkManager::CoreNetwork`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCoreNetwork::new`, `CfnCoreNetworkProps` and the attributes need the cargo feature `networkmanager`.
+/// `CfnCoreNetwork::new`, `CfnCoreNetworkProps` and the attributes need the cargo feature
+/// `networkmanager`.
 pub type CfnCoreNetwork = crate::Cfn<markers::CoreNetwork>;
 
 /// Resource Type definition for AWS::NetworkManager::CoreNetworkPrefixListAssociation which
@@ -170,7 +173,8 @@ pub type CfnCustomerGatewayAssociation = crate::Cfn<markers::CustomerGatewayAsso
 /// [`AWS::NetworkManager::Device`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-device.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDevice::new`, `CfnDeviceProps` and the attributes need the cargo feature `networkmanager`.
+/// `CfnDevice::new`, `CfnDeviceProps` and the attributes need the cargo feature
+/// `networkmanager`.
 pub type CfnDevice = crate::Cfn<markers::Device>;
 
 /// Creates an AWS Direct Connect gateway attachment
@@ -189,7 +193,8 @@ pub type CfnDirectConnectGatewayAttachment = crate::Cfn<markers::DirectConnectGa
 /// [`AWS::NetworkManager::GlobalNetwork`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-globalnetwork.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGlobalNetwork::new`, `CfnGlobalNetworkProps` and the attributes need the cargo feature `networkmanager`.
+/// `CfnGlobalNetwork::new`, `CfnGlobalNetworkProps` and the attributes need the cargo feature
+/// `networkmanager`.
 pub type CfnGlobalNetwork = crate::Cfn<markers::GlobalNetwork>;
 
 /// Specifies a link for a site.
@@ -272,7 +277,8 @@ pub type CfnTransitGatewayRouteTableAttachment = crate::Cfn<markers::TransitGate
 /// [`AWS::NetworkManager::VpcAttachment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVpcAttachment::new`, `CfnVpcAttachmentProps` and the attributes need the cargo feature `networkmanager`.
+/// `CfnVpcAttachment::new`, `CfnVpcAttachmentProps` and the attributes need the cargo feature
+/// `networkmanager`.
 pub type CfnVpcAttachment = crate::Cfn<markers::VpcAttachment>;
 
 /// The properties of an
@@ -412,8 +418,9 @@ impl crate::Cfn<markers::ConnectAttachment> {
         gs_core::Value::GetAtt(self.node(), "SegmentName".into())
     }
 
-    /// The state of the Connect attachment. This can be: `REJECTED` | `PENDING_ATTACHMENT_ACCEPTANCE` | `CREATING` | `FAILED` | `AVAILABLE` | `UPDATING` | `PENDING_NETWORK_UPDATE` | `PENDING_TAG_ACCEPTANCE` | `DELETING`
-    /// .
+    /// The state of the Connect attachment. This can be: `REJECTED` |
+    /// `PENDING_ATTACHMENT_ACCEPTANCE` | `CREATING` | `FAILED` | `AVAILABLE` | `UPDATING` |
+    /// `PENDING_NETWORK_UPDATE` | `PENDING_TAG_ACCEPTANCE` | `DELETING` .
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectattachment.html#aws-resource-networkmanager-connectattachment-return-values).
@@ -744,8 +751,9 @@ impl crate::Cfn<markers::ConnectPeer> {
         gs_core::Value::GetAtt(self.node(), "Configuration".into())
     }
 
-    /// The state of the Connect peer. This will be: `REJECTED` | `PENDING_ATTACHMENT_ACCEPTANCE` | `CREATING` | `FAILED` | `AVAILABLE` | `UPDATING` | `PENDING_NETWORK_UPDATE` | `PENDING_TAG_ACCEPTANCE` | `DELETING`
-    /// .
+    /// The state of the Connect peer. This will be: `REJECTED` | `PENDING_ATTACHMENT_ACCEPTANCE` |
+    /// `CREATING` | `FAILED` | `AVAILABLE` | `UPDATING` | `PENDING_NETWORK_UPDATE` |
+    /// `PENDING_TAG_ACCEPTANCE` | `DELETING` .
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-connectpeer.html#aws-resource-networkmanager-connectpeer-return-values).
@@ -1091,8 +1099,8 @@ impl crate::Cfn<markers::CoreNetwork> {
         gs_core::Value::GetAtt(self.node(), "CoreNetworkId".into())
     }
 
-    /// The current state of the core network. These states are: `CREATING` | `UPDATING` | `AVAILABLE` | `DELETING`
-    /// .
+    /// The current state of the core network. These states are: `CREATING` | `UPDATING` |
+    /// `AVAILABLE` | `DELETING` .
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-corenetwork.html#aws-resource-networkmanager-corenetwork-return-values).
@@ -1426,7 +1434,8 @@ impl crate::Cfn<markers::Device> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the device. For example, `arn:aws:networkmanager::123456789012:device/global-network-01231231231231231/device-07f6fd08867abc123`
+    /// The ARN of the device. For example,
+    /// `arn:aws:networkmanager::123456789012:device/global-network-01231231231231231/device-07f6fd08867abc123`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -1878,8 +1887,8 @@ impl crate::Cfn<markers::GlobalNetwork> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The ARN of the global network. For example, `arn:aws:networkmanager::123456789012:global-network/global-network-01231231231231231`
-    /// .
+    /// The ARN of the global network. For example,
+    /// `arn:aws:networkmanager::123456789012:global-network/global-network-01231231231231231` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-globalnetwork.html#aws-resource-networkmanager-globalnetwork-return-values).
@@ -1990,7 +1999,8 @@ impl crate::Cfn<markers::Link> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the link. For example, `arn:aws:networkmanager::123456789012:link/global-network-01231231231231231/link-11112222aaaabbbb1`
+    /// The ARN of the link. For example,
+    /// `arn:aws:networkmanager::123456789012:link/global-network-01231231231231231/link-11112222aaaabbbb1`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -2240,7 +2250,8 @@ impl crate::Cfn<markers::Site> {
         gs_core::Value::GetAtt(self.node(), "SiteId".into())
     }
 
-    /// The ARN of the site. For example, `arn:aws:networkmanager::123456789012:site/global-network-01231231231231231/site-444555aaabbb11223`
+    /// The ARN of the site. For example,
+    /// `arn:aws:networkmanager::123456789012:site/global-network-01231231231231231/site-444555aaabbb11223`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -2449,8 +2460,9 @@ impl crate::Cfn<markers::SiteToSiteVpnAttachment> {
         gs_core::Value::GetAtt(self.node(), "SegmentName".into())
     }
 
-    /// The state of the site-to-site VPN attachment. This can be: `REJECTED` | `PENDING_ATTACHMENT_ACCEPTANCE` | `CREATING` | `FAILED` | `AVAILABLE` | `UPDATING` | `PENDING_NETWORK_UPDATE` | `PENDING_TAG_ACCEPTANCE` | `DELETING`
-    /// .
+    /// The state of the site-to-site VPN attachment. This can be: `REJECTED` |
+    /// `PENDING_ATTACHMENT_ACCEPTANCE` | `CREATING` | `FAILED` | `AVAILABLE` | `UPDATING` |
+    /// `PENDING_NETWORK_UPDATE` | `PENDING_TAG_ACCEPTANCE` | `DELETING` .
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-sitetositevpnattachment.html#aws-resource-networkmanager-sitetositevpnattachment-return-values).
@@ -2785,8 +2797,8 @@ pub struct CfnTransitGatewayRegistrationProps {
     /// [`GlobalNetworkId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayregistration.html#cfn-networkmanager-transitgatewayregistration-globalnetworkid),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnGlobalNetwork`](crate::networkmanager::CfnGlobalNetwork) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnGlobalNetwork`](crate::networkmanager::CfnGlobalNetwork) handle (written as its
+    /// `Ref`), or a string or token.
     pub global_network_id: Id<crate::networkmanager::CfnGlobalNetwork>,
     /// The Amazon Resource Name (ARN) of the transit gateway.
     ///
@@ -2874,7 +2886,8 @@ pub struct CfnTransitGatewayRouteTableAttachmentProps {
     /// The tags of the app, stack and enclosing scopes are added here, unless this field is set:
     /// then it is written as given.
     pub tags: Option<List<Tag>>,
-    /// The ARN of the transit gateway attachment route table. For example, `"TransitGatewayRouteTableArn":
+    /// The ARN of the transit gateway attachment route table. For example,
+    /// `"TransitGatewayRouteTableArn":
     /// "arn:aws:ec2:us-west-2:123456789012:transit-gateway-route-table/tgw-rtb-9876543210123456"` .
     ///
     /// CloudFormation property
@@ -2970,8 +2983,9 @@ impl crate::Cfn<markers::TransitGatewayRouteTableAttachment> {
         gs_core::Value::GetAtt(self.node(), "SegmentName".into())
     }
 
-    /// The state of the attachment. This can be: `REJECTED` | `PENDING_ATTACHMENT_ACCEPTANCE` | `CREATING` | `FAILED` | `AVAILABLE` | `UPDATING` | `PENDING_NETWORK_UPDATE` | `PENDING_TAG_ACCEPTANCE` | `DELETING`
-    /// .
+    /// The state of the attachment. This can be: `REJECTED` | `PENDING_ATTACHMENT_ACCEPTANCE` |
+    /// `CREATING` | `FAILED` | `AVAILABLE` | `UPDATING` | `PENDING_NETWORK_UPDATE` |
+    /// `PENDING_TAG_ACCEPTANCE` | `DELETING` .
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-transitgatewayroutetableattachment.html#aws-resource-networkmanager-transitgatewayroutetableattachment-return-values).
@@ -3261,8 +3275,9 @@ impl crate::Cfn<markers::VpcAttachment> {
         gs_core::Value::GetAtt(self.node(), "SegmentName".into())
     }
 
-    /// The state of the attachment. This can be: `REJECTED` | `PENDING_ATTACHMENT_ACCEPTANCE` | `CREATING` | `FAILED` | `AVAILABLE` | `UPDATING` | `PENDING_NETWORK_UPDATE` | `PENDING_TAG_ACCEPTANCE` | `DELETING`
-    /// .
+    /// The state of the attachment. This can be: `REJECTED` | `PENDING_ATTACHMENT_ACCEPTANCE` |
+    /// `CREATING` | `FAILED` | `AVAILABLE` | `UPDATING` | `PENDING_NETWORK_UPDATE` |
+    /// `PENDING_TAG_ACCEPTANCE` | `DELETING` .
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmanager-vpcattachment.html#aws-resource-networkmanager-vpcattachment-return-values).

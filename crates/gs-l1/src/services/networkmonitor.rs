@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::NetworkMonitor::Monitor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkmonitor-monitor.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMonitor::new`, `CfnMonitorProps` and the attributes need the cargo feature `networkmonitor`.
+/// `CfnMonitor::new`, `CfnMonitorProps` and the attributes need the cargo feature
+/// `networkmonitor`.
 pub type CfnMonitor = crate::Cfn<markers::Monitor>;
 
 /// The properties of an

@@ -41,7 +41,8 @@ pub mod markers {
 /// [`AWS::NimbleStudio::LaunchProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-launchprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLaunchProfile::new`, `CfnLaunchProfileProps` and the attributes need the cargo feature `nimblestudio`.
+/// `CfnLaunchProfile::new`, `CfnLaunchProfileProps` and the attributes need the cargo feature
+/// `nimblestudio`.
 pub type CfnLaunchProfile = crate::Cfn<markers::LaunchProfile>;
 
 /// <http://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-streamingimage.html>
@@ -50,7 +51,8 @@ pub type CfnLaunchProfile = crate::Cfn<markers::LaunchProfile>;
 /// [`AWS::NimbleStudio::StreamingImage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-streamingimage.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStreamingImage::new`, `CfnStreamingImageProps` and the attributes need the cargo feature `nimblestudio`.
+/// `CfnStreamingImage::new`, `CfnStreamingImageProps` and the attributes need the cargo feature
+/// `nimblestudio`.
 pub type CfnStreamingImage = crate::Cfn<markers::StreamingImage>;
 
 /// <http://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-nimblestudio-studio.html>

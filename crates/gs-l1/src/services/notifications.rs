@@ -50,9 +50,9 @@ pub mod markers {
     }
 }
 
-/// The `AWS::Notifications::ChannelAssociation` resource associates a `Channel` with a `NotificationConfiguration`
-/// for AWS User Notifications . For more information about AWS User Notifications , see the
-/// [AWS User Notifications User
+/// The `AWS::Notifications::ChannelAssociation` resource associates a `Channel` with a
+/// `NotificationConfiguration` for AWS User Notifications . For more information about AWS User
+/// Notifications , see the [AWS User Notifications User
 /// Guide](https://docs.aws.amazon.com/notifications/latest/userguide/what-is-service.html) .
 ///
 /// A handle to an
@@ -71,7 +71,8 @@ pub type CfnChannelAssociation = crate::Cfn<markers::ChannelAssociation>;
 /// [`AWS::Notifications::EventRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-eventrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEventRule::new`, `CfnEventRuleProps` and the attributes need the cargo feature `notifications`.
+/// `CfnEventRule::new`, `CfnEventRuleProps` and the attributes need the cargo feature
+/// `notifications`.
 pub type CfnEventRule = crate::Cfn<markers::EventRule>;
 
 /// Associates an Account Management Contact with a `ManagedNotificationConfiguration` for AWS
@@ -86,8 +87,9 @@ pub type CfnEventRule = crate::Cfn<markers::EventRule>;
 /// [`AWS::Notifications::ManagedNotificationAccountContactAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-managednotificationaccountcontactassociation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnManagedNotificationAccountContactAssociation::new`, `CfnManagedNotificationAccountContactAssociationProps`
-/// and the attributes need the cargo feature `notifications`.
+/// `CfnManagedNotificationAccountContactAssociation::new`,
+/// `CfnManagedNotificationAccountContactAssociationProps` and the attributes need the cargo
+/// feature `notifications`.
 pub type CfnManagedNotificationAccountContactAssociation = crate::Cfn<markers::ManagedNotificationAccountContactAssociation>;
 
 /// Associates a `Channel` with a `ManagedNotificationAdditionalChannelAssociation` for AWS User
@@ -99,8 +101,9 @@ pub type CfnManagedNotificationAccountContactAssociation = crate::Cfn<markers::M
 /// [`AWS::Notifications::ManagedNotificationAdditionalChannelAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-managednotificationadditionalchannelassociation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnManagedNotificationAdditionalChannelAssociation::new`, `CfnManagedNotificationAdditionalChannelAssociationProps`
-/// and the attributes need the cargo feature `notifications`.
+/// `CfnManagedNotificationAdditionalChannelAssociation::new`,
+/// `CfnManagedNotificationAdditionalChannelAssociationProps` and the attributes need the cargo
+/// feature `notifications`.
 pub type CfnManagedNotificationAdditionalChannelAssociation = crate::Cfn<markers::ManagedNotificationAdditionalChannelAssociation>;
 
 /// Configures a `NotificationConfiguration` for AWS User Notifications .
@@ -423,8 +426,8 @@ pub struct CfnManagedNotificationAdditionalChannelAssociationProps {
     /// CloudFormation property
     /// [`IsSensitiveEventsSubscribed`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-managednotificationadditionalchannelassociation.html#cfn-notifications-managednotificationadditionalchannelassociation-issensitiveeventssubscribed).
     pub is_sensitive_events_subscribed: Option<Bool>,
-    /// The ARN of the `ManagedNotificationAdditionalChannelAssociation` associated with the `Channel`
-    /// .
+    /// The ARN of the `ManagedNotificationAdditionalChannelAssociation` associated with the
+    /// `Channel` .
     ///
     /// CloudFormation property
     /// [`ManagedNotificationConfigurationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notifications-managednotificationadditionalchannelassociation.html#cfn-notifications-managednotificationadditionalchannelassociation-managednotificationconfigurationarn),

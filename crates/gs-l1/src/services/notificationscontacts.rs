@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::NotificationsContacts::EmailContact`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-notificationscontacts-emailcontact.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEmailContact::new`, `CfnEmailContactProps` and the attributes need the cargo feature `notificationscontacts`.
+/// `CfnEmailContact::new`, `CfnEmailContactProps` and the attributes need the cargo feature
+/// `notificationscontacts`.
 pub type CfnEmailContact = crate::Cfn<markers::EmailContact>;
 
 /// The properties of an

@@ -150,7 +150,8 @@ impl crate::Cfn<markers::Link> {
         gs_core::Value::GetAtt(self.node(), "Label".into())
     }
 
-    /// The ARN of the link. For example, `arn:aws:oam:us-west-1:111111111111:link:abcd1234-a123-456a-a12b-a123b456c789`
+    /// The ARN of the link. For example,
+    /// `arn:aws:oam:us-west-1:111111111111:link:abcd1234-a123-456a-a12b-a123b456c789`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-oam-link.html#aws-resource-oam-link-return-values).
@@ -322,7 +323,8 @@ impl crate::Cfn<markers::Sink> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ARN of the sink. For example, `arn:aws:oam:us-west-1:111111111111:sink:abcd1234-a123-456a-a12b-a123b456c789`
+    /// The ARN of the sink. For example,
+    /// `arn:aws:oam:us-west-1:111111111111:sink:abcd1234-a123-456a-a12b-a123b456c789`
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-oam-sink.html#aws-resource-oam-sink-return-values).

@@ -113,7 +113,8 @@ pub type CfnTelemetryPipelines = crate::Cfn<markers::TelemetryPipelines>;
 /// [`AWS::ObservabilityAdmin::TelemetryRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-observabilityadmin-telemetryrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTelemetryRule::new`, `CfnTelemetryRuleProps` and the attributes need the cargo feature `observabilityadmin`.
+/// `CfnTelemetryRule::new`, `CfnTelemetryRuleProps` and the attributes need the cargo feature
+/// `observabilityadmin`.
 pub type CfnTelemetryRule = crate::Cfn<markers::TelemetryRule>;
 
 /// The properties of an

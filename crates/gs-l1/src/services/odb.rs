@@ -71,7 +71,8 @@ pub type CfnCloudExadataInfrastructure = crate::Cfn<markers::CloudExadataInfrast
 /// [`AWS::ODB::CloudVmCluster`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudvmcluster.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCloudVmCluster::new`, `CfnCloudVmClusterProps` and the attributes need the cargo feature `odb`.
+/// `CfnCloudVmCluster::new`, `CfnCloudVmClusterProps` and the attributes need the cargo feature
+/// `odb`.
 pub type CfnCloudVmCluster = crate::Cfn<markers::CloudVmCluster>;
 
 /// The `AWS::ODB::OdbNetwork` resource creates an ODB network. An ODB network provides the
@@ -149,8 +150,8 @@ pub struct CfnCloudAutonomousVmClusterProps {
     /// [`IsMtlsEnabledVmCluster`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-ismtlsenabledvmcluster);
     /// changing it replaces the resource.
     pub is_mtls_enabled_vm_cluster: Option<Bool>,
-    /// The Oracle license model that applies to the Autonomous VM cluster. Valid values are `LICENSE_INCLUDED`
-    /// or `BRING_YOUR_OWN_LICENSE` .
+    /// The Oracle license model that applies to the Autonomous VM cluster. Valid values are
+    /// `LICENSE_INCLUDED` or `BRING_YOUR_OWN_LICENSE` .
     ///
     /// CloudFormation property
     /// [`LicenseModel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-cloudautonomousvmcluster.html#cfn-odb-cloudautonomousvmcluster-licensemodel);
@@ -2155,8 +2156,8 @@ impl crate::Cfn<markers::OdbPeeringConnection> {
         gs_core::Value::GetAtt(self.node(), "OdbPeeringConnectionArn".into())
     }
 
-    /// The unique identifier of the ODB peering connection. A sample ID is `odbpcx-abcdefgh12345678`
-    /// .
+    /// The unique identifier of the ODB peering connection. A sample ID is
+    /// `odbpcx-abcdefgh12345678` .
     ///
     /// `Fn::GetAtt` of
     /// [`OdbPeeringConnectionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-odb-odbpeeringconnection.html#aws-resource-odb-odbpeeringconnection-return-values).

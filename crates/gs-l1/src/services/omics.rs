@@ -80,7 +80,8 @@ pub type CfnAnnotationStore = crate::Cfn<markers::AnnotationStore>;
 /// [`AWS::Omics::Configuration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-configuration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConfiguration::new`, `CfnConfigurationProps` and the attributes need the cargo feature `omics`.
+/// `CfnConfiguration::new`, `CfnConfigurationProps` and the attributes need the cargo feature
+/// `omics`.
 pub type CfnConfiguration = crate::Cfn<markers::Configuration>;
 
 /// Creates a reference store.
@@ -89,7 +90,8 @@ pub type CfnConfiguration = crate::Cfn<markers::Configuration>;
 /// [`AWS::Omics::ReferenceStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-referencestore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnReferenceStore::new`, `CfnReferenceStoreProps` and the attributes need the cargo feature `omics`.
+/// `CfnReferenceStore::new`, `CfnReferenceStoreProps` and the attributes need the cargo feature
+/// `omics`.
 pub type CfnReferenceStore = crate::Cfn<markers::ReferenceStore>;
 
 /// Definition of AWS::Omics::RunCache Resource Type
@@ -117,7 +119,8 @@ pub type CfnRunGroup = crate::Cfn<markers::RunGroup>;
 /// [`AWS::Omics::SequenceStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-sequencestore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSequenceStore::new`, `CfnSequenceStoreProps` and the attributes need the cargo feature `omics`.
+/// `CfnSequenceStore::new`, `CfnSequenceStoreProps` and the attributes need the cargo feature
+/// `omics`.
 pub type CfnSequenceStore = crate::Cfn<markers::SequenceStore>;
 
 /// Create a store for variant data.
@@ -126,7 +129,8 @@ pub type CfnSequenceStore = crate::Cfn<markers::SequenceStore>;
 /// [`AWS::Omics::VariantStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-omics-variantstore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVariantStore::new`, `CfnVariantStoreProps` and the attributes need the cargo feature `omics`.
+/// `CfnVariantStore::new`, `CfnVariantStoreProps` and the attributes need the cargo feature
+/// `omics`.
 pub type CfnVariantStore = crate::Cfn<markers::VariantStore>;
 
 /// Creates a private workflow. Before you create a private workflow, you must create and

@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::OpenSearch::DataSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearch-datasource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature `opensearch`.
+/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature
+/// `opensearch`.
 pub type CfnDataSource = crate::Cfn<markers::DataSource>;
 
 /// The properties of an

@@ -71,7 +71,8 @@ pub mod markers {
 /// [`AWS::OpenSearchServerless::AccessPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-accesspolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessPolicy::new`, `CfnAccessPolicyProps` and the attributes need the cargo feature `opensearchserverless`.
+/// `CfnAccessPolicy::new`, `CfnAccessPolicyProps` and the attributes need the cargo feature
+/// `opensearchserverless`.
 pub type CfnAccessPolicy = crate::Cfn<markers::AccessPolicy>;
 
 /// Specifies an OpenSearch Serverless collection. For more information, see [Creating and
@@ -83,7 +84,8 @@ pub type CfnAccessPolicy = crate::Cfn<markers::AccessPolicy>;
 /// [`AWS::OpenSearchServerless::Collection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCollection::new`, `CfnCollectionProps` and the attributes need the cargo feature `opensearchserverless`.
+/// `CfnCollection::new`, `CfnCollectionProps` and the attributes need the cargo feature
+/// `opensearchserverless`.
 pub type CfnCollection = crate::Cfn<markers::Collection>;
 
 /// Resource Type definition for AWS::OpenSearchServerless::CollectionGroup
@@ -112,7 +114,8 @@ pub type CfnCollectionIndex = crate::Cfn<markers::CollectionIndex>;
 /// [`AWS::OpenSearchServerless::Index`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-index.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIndex::new`, `CfnIndexProps` and the attributes need the cargo feature `opensearchserverless`.
+/// `CfnIndex::new`, `CfnIndexProps` and the attributes need the cargo feature
+/// `opensearchserverless`.
 pub type CfnIndex = crate::Cfn<markers::Index>;
 
 /// Creates a lifecyle policy to be applied to OpenSearch Serverless indexes. Lifecycle policies
@@ -138,7 +141,8 @@ pub type CfnLifecyclePolicy = crate::Cfn<markers::LifecyclePolicy>;
 /// [`AWS::OpenSearchServerless::SecurityConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securityconfig.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSecurityConfig::new`, `CfnSecurityConfigProps` and the attributes need the cargo feature `opensearchserverless`.
+/// `CfnSecurityConfig::new`, `CfnSecurityConfigProps` and the attributes need the cargo feature
+/// `opensearchserverless`.
 pub type CfnSecurityConfig = crate::Cfn<markers::SecurityConfig>;
 
 /// Creates an encryption or network policy to be used by one or more OpenSearch Serverless
@@ -148,7 +152,8 @@ pub type CfnSecurityConfig = crate::Cfn<markers::SecurityConfig>;
 /// [`AWS::OpenSearchServerless::SecurityPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securitypolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSecurityPolicy::new`, `CfnSecurityPolicyProps` and the attributes need the cargo feature `opensearchserverless`.
+/// `CfnSecurityPolicy::new`, `CfnSecurityPolicyProps` and the attributes need the cargo feature
+/// `opensearchserverless`.
 pub type CfnSecurityPolicy = crate::Cfn<markers::SecurityPolicy>;
 
 /// Creates an OpenSearch Serverless-managed interface VPC endpoint. For more information, see
@@ -160,7 +165,8 @@ pub type CfnSecurityPolicy = crate::Cfn<markers::SecurityPolicy>;
 /// [`AWS::OpenSearchServerless::VpcEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-vpcendpoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVpcEndpoint::new`, `CfnVpcEndpointProps` and the attributes need the cargo feature `opensearchserverless`.
+/// `CfnVpcEndpoint::new`, `CfnVpcEndpointProps` and the attributes need the cargo feature
+/// `opensearchserverless`.
 pub type CfnVpcEndpoint = crate::Cfn<markers::VpcEndpoint>;
 
 /// The properties of an
@@ -365,8 +371,8 @@ impl crate::Cfn<markers::Collection> {
     }
 
     /// Collection-specific endpoint used to submit index, search, and data upload requests to an
-    /// OpenSearch Serverless collection. For example, `https://07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com`
-    /// .
+    /// OpenSearch Serverless collection. For example,
+    /// `https://07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`CollectionEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html#aws-resource-opensearchserverless-collection-return-values).
@@ -384,8 +390,8 @@ impl crate::Cfn<markers::Collection> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the collection. For example, `arn:aws:aoss:us-east-1:123456789012:collection/07tjusf2h91cunochc`
-    /// .
+    /// The Amazon Resource Name (ARN) of the collection. For example,
+    /// `arn:aws:aoss:us-east-1:123456789012:collection/07tjusf2h91cunochc` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html#aws-resource-opensearchserverless-collection-return-values).
@@ -394,8 +400,8 @@ impl crate::Cfn<markers::Collection> {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
 
-    /// The collection-specific endpoint used to access OpenSearch Dashboards. For example, `https://07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com/_dashboards`
-    /// .
+    /// The collection-specific endpoint used to access OpenSearch Dashboards. For example,
+    /// `https://07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com/_dashboards` .
     ///
     /// `Fn::GetAtt` of
     /// [`DashboardEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-collection.html#aws-resource-opensearchserverless-collection-return-values).
@@ -1469,8 +1475,8 @@ impl crate::Cfn<markers::SecurityConfig> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The unique identifier of the security configuration. For example, `saml/123456789012/myprovider`
-    /// .
+    /// The unique identifier of the security configuration. For example,
+    /// `saml/123456789012/myprovider` .
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchserverless-securityconfig.html#aws-resource-opensearchserverless-securityconfig-return-values).

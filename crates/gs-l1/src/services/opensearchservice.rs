@@ -34,7 +34,8 @@ pub mod markers {
 /// [`AWS::OpenSearchService::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `opensearchservice`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `opensearchservice`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// The AWS::OpenSearchService::Domain resource creates an Amazon OpenSearch Service domain.
@@ -43,7 +44,8 @@ pub type CfnApplication = crate::Cfn<markers::Application>;
 /// [`AWS::OpenSearchService::Domain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDomain::new`, `CfnDomainProps` and the attributes need the cargo feature `opensearchservice`.
+/// `CfnDomain::new`, `CfnDomainProps` and the attributes need the cargo feature
+/// `opensearchservice`.
 pub type CfnDomain = crate::Cfn<markers::Domain>;
 
 /// The properties of an
@@ -411,9 +413,10 @@ pub struct CfnDomainProps {
     /// [`EngineMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#cfn-opensearchservice-domain-enginemode);
     /// changing it replaces the resource.
     pub engine_mode: Option<Str>,
-    /// The version of OpenSearch to use. The value must be in the format `OpenSearch_X.Y` or `Elasticsearch_X.Y`
-    /// . If not specified, the latest version of OpenSearch is used. For information about the
-    /// versions that OpenSearch Service supports, see [Supported versions of OpenSearch and
+    /// The version of OpenSearch to use. The value must be in the format `OpenSearch_X.Y` or
+    /// `Elasticsearch_X.Y` . If not specified, the latest version of OpenSearch is used. For
+    /// information about the versions that OpenSearch Service supports, see [Supported versions of
+    /// OpenSearch and
     /// Elasticsearch](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/what-is.html#choosing-version)
     /// in the *Amazon OpenSearch Service Developer Guide* .
     ///
@@ -658,8 +661,8 @@ impl crate::Cfn<markers::Domain> {
         gs_core::Value::GetAtt(self.node(), "ServiceSoftwareOptions.UpdateAvailable".into())
     }
 
-    /// The domain-specific endpoint used for requests to the OpenSearch APIs, such as `search-mystack-1ab2cdefghij-ab1c2deckoyb3hofw7wpqa3cm.us-west-1.es.amazonaws.com`
-    /// .
+    /// The domain-specific endpoint used for requests to the OpenSearch APIs, such as
+    /// `search-mystack-1ab2cdefghij-ab1c2deckoyb3hofw7wpqa3cm.us-west-1.es.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`DomainEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain-return-values).
@@ -1347,9 +1350,9 @@ pub mod domain {
     }
 
     /// Specifies whether the OpenSearch Service domain publishes application, search slow logs, or
-    /// index slow logs to Amazon CloudWatch. Each option must be an object of name `SEARCH_SLOW_LOGS`
-    /// , `ES_APPLICATION_LOGS` , `INDEX_SLOW_LOGS` , or `AUDIT_LOGS` depending on the type of logs
-    /// you want to publish. For the full syntax, see the
+    /// index slow logs to Amazon CloudWatch. Each option must be an object of name
+    /// `SEARCH_SLOW_LOGS` , `ES_APPLICATION_LOGS` , `INDEX_SLOW_LOGS` , or `AUDIT_LOGS` depending
+    /// on the type of logs you want to publish. For the full syntax, see the
     /// [examples](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opensearchservice-domain.html#aws-resource-opensearchservice-domain--examples)
     /// .
     ///
@@ -2005,8 +2008,8 @@ pub mod domain {
         /// CloudFormation property
         /// [`Iops`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchservice-domain-ebsoptions.html#cfn-opensearchservice-domain-ebsoptions-iops).
         pub iops: Option<Int>,
-        /// The throughput (in MiB/s) of the EBS volumes attached to data nodes. Applies only to the `gp3`
-        /// volume type.
+        /// The throughput (in MiB/s) of the EBS volumes attached to data nodes. Applies only to the
+        /// `gp3` volume type.
         ///
         /// CloudFormation property
         /// [`Throughput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchservice-domain-ebsoptions.html#cfn-opensearchservice-domain-ebsoptions-throughput).
@@ -2283,9 +2286,10 @@ pub mod domain {
         /// CloudFormation property
         /// [`DedicatedMasterEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opensearchservice-domain-clusterconfig.html#cfn-opensearchservice-domain-clusterconfig-dedicatedmasterenabled).
         pub dedicated_master_enabled: Option<Bool>,
-        /// The hardware configuration of the computer that hosts the dedicated master node, such as `m3.medium.search`
-        /// . If you specify this property, you must specify `true` for the `DedicatedMasterEnabled`
-        /// property. For valid values, see [Supported instance types in Amazon OpenSearch
+        /// The hardware configuration of the computer that hosts the dedicated master node, such as
+        /// `m3.medium.search` . If you specify this property, you must specify `true` for the
+        /// `DedicatedMasterEnabled` property. For valid values, see [Supported instance types in Amazon
+        /// OpenSearch
         /// Service](https://docs.aws.amazon.com/opensearch-service/latest/developerguide/supported-instance-types.html)
         /// .
         ///

@@ -102,7 +102,8 @@ pub type CfnStack = crate::Cfn<markers::Stack>;
 /// [`AWS::OpsWorks::UserProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-userprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserProfile::new`, `CfnUserProfileProps` and the attributes need the cargo feature `opsworks`.
+/// `CfnUserProfile::new`, `CfnUserProfileProps` and the attributes need the cargo feature
+/// `opsworks`.
 pub type CfnUserProfile = crate::Cfn<markers::UserProfile>;
 
 /// <http://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-volume.html>
@@ -139,8 +140,8 @@ pub struct CfnAppProps {
     /// CloudFormation property
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-app.html#cfn-opsworks-app-description).
     pub description: Option<Str>,
-    /// The app virtual host settings, with multiple domains separated by commas. For example: `'www.example.com,
-    /// example.com'`
+    /// The app virtual host settings, with multiple domains separated by commas. For example:
+    /// `'www.example.com, example.com'`
     ///
     /// CloudFormation property
     /// [`Domains`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-app.html#cfn-opsworks-app-domains).
@@ -290,8 +291,8 @@ pub mod app {
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opsworks-app-source.html#cfn-opsworks-app-source-type).
         pub r#type: Option<Str>,
-        /// The source URL. The following is an example of an Amazon S3 source URL: `https://s3.amazonaws.com/opsworks-demo-bucket/opsworks_cookbook_demo.tar.gz`
-        /// .
+        /// The source URL. The following is an example of an Amazon S3 source URL:
+        /// `https://s3.amazonaws.com/opsworks-demo-bucket/opsworks_cookbook_demo.tar.gz` .
         ///
         /// CloudFormation property
         /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opsworks-app-source.html#cfn-opsworks-app-source-url).
@@ -355,8 +356,8 @@ pub mod app {
         /// CloudFormation property
         /// [`DatabaseName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opsworks-app-datasource.html#cfn-opsworks-app-datasource-databasename).
         pub database_name: Option<Str>,
-        /// The data source's type, `AutoSelectOpsworksMysqlInstance` , `OpsworksMysqlInstance` , `RdsDbInstance`
-        /// , or `None` .
+        /// The data source's type, `AutoSelectOpsworksMysqlInstance` , `OpsworksMysqlInstance` ,
+        /// `RdsDbInstance` , or `None` .
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opsworks-app-datasource.html#cfn-opsworks-app-datasource-type).
@@ -408,8 +409,9 @@ pub mod app {
         /// required.
         pub key: Str,
         /// (Optional) Whether the variable's value is returned by the `DescribeApps` action. To hide an
-        /// environment variable's value, set `Secure` to `true` . `DescribeApps` returns `*****FILTERED*****`
-        /// instead of the actual value. The default value for `Secure` is `false` .
+        /// environment variable's value, set `Secure` to `true` . `DescribeApps` returns
+        /// `*****FILTERED*****` instead of the actual value. The default value for `Secure` is `false`
+        /// .
         ///
         /// CloudFormation property
         /// [`Secure`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opsworks-app-environmentvariable.html#cfn-opsworks-app-environmentvariable-secure).
@@ -630,9 +632,9 @@ pub struct CfnInstanceProps {
     pub hostname: Option<Str>,
     /// Whether to install operating system and package updates when the instance boots. The default
     /// value is `true` . To control when updates are installed, set this value to `false` . You
-    /// must then update your instances manually by using `CreateDeployment` to run the `update_dependencies`
-    /// stack command or by manually running `yum` (Amazon Linux) or `apt-get` (Ubuntu) on the
-    /// instances.
+    /// must then update your instances manually by using `CreateDeployment` to run the
+    /// `update_dependencies` stack command or by manually running `yum` (Amazon Linux) or `apt-get`
+    /// (Ubuntu) on the instances.
     ///
     /// CloudFormation property
     /// [`InstallUpdatesOnBoot`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-instance.html#cfn-opsworks-instance-installupdatesonboot).
@@ -952,8 +954,8 @@ pub mod instance {
         /// [`VolumeSize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opsworks-instance-ebsblockdevice.html#cfn-opsworks-instance-ebsblockdevice-volumesize).
         pub volume_size: Option<Int>,
         /// The volume type. `gp2` for General Purpose (SSD) volumes, `io1` for Provisioned IOPS (SSD)
-        /// volumes, `st1` for Throughput Optimized hard disk drives (HDD), `sc1` for Cold HDD,and `standard`
-        /// for Magnetic volumes.
+        /// volumes, `st1` for Throughput Optimized hard disk drives (HDD), `sc1` for Cold HDD,and
+        /// `standard` for Magnetic volumes.
         ///
         /// CloudFormation property
         /// [`VolumeType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opsworks-instance-ebsblockdevice.html#cfn-opsworks-instance-ebsblockdevice-volumetype).
@@ -1138,9 +1140,9 @@ pub struct CfnLayerProps {
     pub enable_auto_healing: Bool,
     /// Whether to install operating system and package updates when the instance boots. The default
     /// value is `true` . To control when updates are installed, set this value to `false` . You
-    /// must then update your instances manually by using `CreateDeployment` to run the `update_dependencies`
-    /// stack command or by manually running `yum` (Amazon Linux) or `apt-get` (Ubuntu) on the
-    /// instances.
+    /// must then update your instances manually by using `CreateDeployment` to run the
+    /// `update_dependencies` stack command or by manually running `yum` (Amazon Linux) or `apt-get`
+    /// (Ubuntu) on the instances.
     ///
     /// CloudFormation property
     /// [`InstallUpdatesOnBoot`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-layer.html#cfn-opsworks-layer-installupdatesonboot).
@@ -1781,8 +1783,8 @@ pub struct CfnStackProps {
     pub default_ssh_key_name: Option<Str>,
     /// The stack's default subnet ID. All instances are launched into this subnet unless you
     /// specify another subnet ID when you create the instance. This parameter is required if you
-    /// specify a value for the `VpcId` parameter. If you also specify a value for `DefaultAvailabilityZone`
-    /// , the subnet must be in that zone.
+    /// specify a value for the `VpcId` parameter. If you also specify a value for
+    /// `DefaultAvailabilityZone` , the subnet must be in that zone.
     ///
     /// CloudFormation property
     /// [`DefaultSubnetId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-stack.html#cfn-opsworks-stack-defaultsubnetid).
@@ -1799,9 +1801,9 @@ pub struct CfnStackProps {
     /// [`ElasticIps`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-stack.html#cfn-opsworks-stack-elasticips).
     pub elastic_ips: Option<List<stack::ElasticIp>>,
     /// The stack's host name theme, with spaces replaced by underscores. The theme is used to
-    /// generate host names for the stack's instances. By default, `HostnameTheme` is set to `Layer_Dependent`
-    /// , which creates host names by appending integers to the layer's short name. The other themes
-    /// are:
+    /// generate host names for the stack's instances. By default, `HostnameTheme` is set to
+    /// `Layer_Dependent` , which creates host names by appending integers to the layer's short
+    /// name. The other themes are:
     ///
     /// CloudFormation property
     /// [`HostnameTheme`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworks-stack.html#cfn-opsworks-stack-hostnametheme).
@@ -2075,8 +2077,8 @@ pub mod stack {
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opsworks-stack-source.html#cfn-opsworks-stack-source-type).
         pub r#type: Option<Str>,
-        /// The source URL. The following is an example of an Amazon S3 source URL: `https://s3.amazonaws.com/opsworks-demo-bucket/opsworks_cookbook_demo.tar.gz`
-        /// .
+        /// The source URL. The following is an example of an Amazon S3 source URL:
+        /// `https://s3.amazonaws.com/opsworks-demo-bucket/opsworks_cookbook_demo.tar.gz` .
         ///
         /// CloudFormation property
         /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-opsworks-stack-source.html#cfn-opsworks-stack-source-url).

@@ -77,8 +77,8 @@ pub struct CfnServerProps {
     /// record in your preferred DNS service that points the custom domain to the endpoint that is
     /// generated when the server is created (the value of the CreateServer Endpoint attribute). You
     /// cannot access the server by using the generated `Endpoint` value if the server is using a
-    /// custom domain. If you specify a custom domain, you must also specify values for `CustomCertificate`
-    /// and `CustomPrivateKey` .
+    /// custom domain. If you specify a custom domain, you must also specify values for
+    /// `CustomCertificate` and `CustomPrivateKey` .
     ///
     /// CloudFormation property
     /// [`CustomDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworkscm-server.html#cfn-opsworkscm-server-customdomain);
@@ -119,8 +119,8 @@ pub struct CfnServerProps {
     /// changing it replaces the resource.
     pub engine_model: Option<Str>,
     /// The major release version of the engine that you want to use. For a Chef server, the valid
-    /// value for EngineVersion is currently `2` . For a Puppet server, valid values are `2019` or `2017`
-    /// .
+    /// value for EngineVersion is currently `2` . For a Puppet server, valid values are `2019` or
+    /// `2017` .
     ///
     /// CloudFormation property
     /// [`EngineVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworkscm-server.html#cfn-opsworkscm-server-engineversion);
@@ -153,17 +153,17 @@ pub struct CfnServerProps {
     /// [`PreferredBackupWindow`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworkscm-server.html#cfn-opsworkscm-server-preferredbackupwindow).
     pub preferred_backup_window: Option<Str>,
     /// The start time for a one-hour period each week during which AWS OpsWorks CM performs
-    /// maintenance on the instance. Valid values must be specified in the following format: `DDD:HH:MM`
-    /// . `MM` must be specified as `00` . The specified time is in coordinated universal time
-    /// (UTC). The default value is a random one-hour period on Tuesday, Wednesday, or Friday. See `TimeWindowDefinition`
-    /// for more information.
+    /// maintenance on the instance. Valid values must be specified in the following format:
+    /// `DDD:HH:MM` . `MM` must be specified as `00` . The specified time is in coordinated
+    /// universal time (UTC). The default value is a random one-hour period on Tuesday, Wednesday,
+    /// or Friday. See `TimeWindowDefinition` for more information.
     ///
     /// CloudFormation property
     /// [`PreferredMaintenanceWindow`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworkscm-server.html#cfn-opsworkscm-server-preferredmaintenancewindow).
     pub preferred_maintenance_window: Option<Str>,
     /// A list of security group IDs to attach to the Amazon EC2 instance. If you add this
-    /// parameter, the specified security groups must be within the VPC that is specified by `SubnetIds`
-    /// .
+    /// parameter, the specified security groups must be within the VPC that is specified by
+    /// `SubnetIds` .
     ///
     /// CloudFormation property
     /// [`SecurityGroupIds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworkscm-server.html#cfn-opsworkscm-server-securitygroupids);
@@ -268,8 +268,8 @@ impl crate::Cfn<markers::Server> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// A DNS name that can be used to access the engine. Example: `myserver-asdfghjkl.us-east-1.opsworks.io`
-    /// .
+    /// A DNS name that can be used to access the engine. Example:
+    /// `myserver-asdfghjkl.us-east-1.opsworks.io` .
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworkscm-server.html#aws-resource-opsworkscm-server-return-values).
@@ -287,8 +287,8 @@ impl crate::Cfn<markers::Server> {
         gs_core::Value::GetAtt(self.node(), "ServerName".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the server, such as `arn:aws:OpsWorksCM:us-east-1:123456789012:server/server-a1bzhi`
-    /// .
+    /// The Amazon Resource Name (ARN) of the server, such as
+    /// `arn:aws:OpsWorksCM:us-east-1:123456789012:server/server-a1bzhi` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-opsworkscm-server.html#aws-resource-opsworkscm-server-return-values).

@@ -47,7 +47,8 @@ pub mod markers {
 /// [`AWS::Organizations::Account`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccount::new`, `CfnAccountProps` and the attributes need the cargo feature `organizations`.
+/// `CfnAccount::new`, `CfnAccountProps` and the attributes need the cargo feature
+/// `organizations`.
 pub type CfnAccount = crate::Cfn<markers::Account>;
 
 /// Creates an AWS organization. The account whose user is calling the
@@ -60,7 +61,8 @@ pub type CfnAccount = crate::Cfn<markers::Account>;
 /// [`AWS::Organizations::Organization`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organization.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnOrganization::new`, `CfnOrganizationProps` and the attributes need the cargo feature `organizations`.
+/// `CfnOrganization::new`, `CfnOrganizationProps` and the attributes need the cargo feature
+/// `organizations`.
 pub type CfnOrganization = crate::Cfn<markers::Organization>;
 
 /// Creates an organizational unit (OU) within a root or parent OU. An OU is a container for
@@ -83,7 +85,8 @@ pub type CfnOrganizationalUnit = crate::Cfn<markers::OrganizationalUnit>;
 /// [`AWS::Organizations::Policy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-policy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPolicy::new`, `CfnPolicyProps` and the attributes need the cargo feature `organizations`.
+/// `CfnPolicy::new`, `CfnPolicyProps` and the attributes need the cargo feature
+/// `organizations`.
 pub type CfnPolicy = crate::Cfn<markers::Policy>;
 
 /// Creates or updates a resource-based delegation policy that can be used to delegate policy
@@ -94,7 +97,8 @@ pub type CfnPolicy = crate::Cfn<markers::Policy>;
 /// [`AWS::Organizations::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `organizations`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `organizations`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// The properties of an
@@ -213,8 +217,8 @@ impl crate::Cfn<markers::Account> {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
 
-    /// Returns the date the account became a part of the organization. For example: `2016-11-24T11:11:48-08:00`
-    /// .
+    /// Returns the date the account became a part of the organization. For example:
+    /// `2016-11-24T11:11:48-08:00` .
     ///
     /// `Fn::GetAtt` of
     /// [`JoinedTimestamp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html#aws-resource-organizations-account-return-values).
@@ -232,8 +236,8 @@ impl crate::Cfn<markers::Account> {
         gs_core::Value::GetAtt(self.node(), "AccountId".into())
     }
 
-    /// Returns the Amazon Resource Name (ARN) of the account. For example: `arn:aws:organizations::111111111111:account/o-exampleorgid/555555555555`
-    /// .
+    /// Returns the Amazon Resource Name (ARN) of the account. For example:
+    /// `arn:aws:organizations::111111111111:account/o-exampleorgid/555555555555` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-account.html#aws-resource-organizations-account-return-values).
@@ -459,8 +463,8 @@ impl crate::Cfn<markers::OrganizationalUnit> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The unique identifier (ID) associated with this OU. For example: `ou-examplerootid111-exampleouid111`
-    /// .
+    /// The unique identifier (ID) associated with this OU. For example:
+    /// `ou-examplerootid111-exampleouid111` .
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organizationalunit.html#aws-resource-organizations-organizationalunit-return-values).
@@ -469,8 +473,8 @@ impl crate::Cfn<markers::OrganizationalUnit> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of this OU. For example: `arn:aws:organizations::111111111111:ou/o-exampleorgid/ou-examplerootid111-exampleouid111`
-    /// .
+    /// The Amazon Resource Name (ARN) of this OU. For example:
+    /// `arn:aws:organizations::111111111111:ou/o-exampleorgid/ou-examplerootid111-exampleouid111` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-organizationalunit.html#aws-resource-organizations-organizationalunit-return-values).
@@ -606,7 +610,8 @@ impl crate::Cfn<markers::Policy> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// Returns the Amazon Resource Name (ARN) of the policy. For example: `arn:aws:organizations::111111111111:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111`
+    /// Returns the Amazon Resource Name (ARN) of the policy. For example:
+    /// `arn:aws:organizations::111111111111:policy/o-exampleorgid/service_control_policy/p-examplepolicyid111`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -698,8 +703,8 @@ impl crate::Cfn<markers::ResourcePolicy> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns the unique identifier (ID) of the resource policy. For example: `rp-examplepolicyid111`
-    /// .
+    /// Returns the unique identifier (ID) of the resource policy. For example:
+    /// `rp-examplepolicyid111` .
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-resourcepolicy.html#aws-resource-organizations-resourcepolicy-return-values).
@@ -708,8 +713,8 @@ impl crate::Cfn<markers::ResourcePolicy> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// Returns the Amazon Resource Name (ARN) of the policy. For example: `arn:aws:organizations::111111111111:resourcepolicy/o-exampleorgid/rp-examplepolicyid111`
-    /// .
+    /// Returns the Amazon Resource Name (ARN) of the policy. For example:
+    /// `arn:aws:organizations::111111111111:resourcepolicy/o-exampleorgid/rp-examplepolicyid111` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-organizations-resourcepolicy.html#aws-resource-organizations-resourcepolicy-return-values).

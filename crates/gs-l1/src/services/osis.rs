@@ -184,8 +184,8 @@ impl crate::Cfn<markers::Pipeline> {
     }
 
     /// A list of the ingestion endpoints for the pipeline that you can send data to. Currently,
-    /// only a single ingestion endpoint is supported for a pipeline. For example, `my-pipeline-123456789012.us-east-1.osis.amazonaws.com`
-    /// .
+    /// only a single ingestion endpoint is supported for a pipeline. For example,
+    /// `my-pipeline-123456789012.us-east-1.osis.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`IngestEndpointUrls`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-osis-pipeline.html#aws-resource-osis-pipeline-return-values).

@@ -64,7 +64,8 @@ pub type CfnPackage = crate::Cfn<markers::Package>;
 /// [`AWS::Panorama::PackageVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-panorama-packageversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPackageVersion::new`, `CfnPackageVersionProps` and the attributes need the cargo feature `panorama`.
+/// `CfnPackageVersion::new`, `CfnPackageVersionProps` and the attributes need the cargo feature
+/// `panorama`.
 pub type CfnPackageVersion = crate::Cfn<markers::PackageVersion>;
 
 /// The properties of an
@@ -299,9 +300,10 @@ pub mod application_instance {
         }
     }
 
-    /// A application verion's manifest file. This is a JSON document that has a single key ( `PayloadData`
-    /// ) where the value is an escaped string representation of the application manifest ( `graph.json`
-    /// ). This file is located in the `graphs` folder in your application source.
+    /// A application verion's manifest file. This is a JSON document that has a single key (
+    /// `PayloadData` ) where the value is an escaped string representation of the application
+    /// manifest ( `graph.json` ). This file is located in the `graphs` folder in your application
+    /// source.
     ///
     /// CloudFormation property type
     /// [`ManifestPayload`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-panorama-applicationinstance-manifestpayload.html)

@@ -36,7 +36,8 @@ pub mod markers {
 /// [`AWS::PaymentCryptography::Alias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-paymentcryptography-alias.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAlias::new`, `CfnAliasProps` and the attributes need the cargo feature `paymentcryptography`.
+/// `CfnAlias::new`, `CfnAliasProps` and the attributes need the cargo feature
+/// `paymentcryptography`.
 pub type CfnAlias = crate::Cfn<markers::Alias>;
 
 /// Creates an AWS Payment Cryptography key, a logical representation of a cryptographic key,
@@ -47,7 +48,8 @@ pub type CfnAlias = crate::Cfn<markers::Alias>;
 /// [`AWS::PaymentCryptography::Key`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-paymentcryptography-key.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnKey::new`, `CfnKeyProps` and the attributes need the cargo feature `paymentcryptography`.
+/// `CfnKey::new`, `CfnKeyProps` and the attributes need the cargo feature
+/// `paymentcryptography`.
 pub type CfnKey = crate::Cfn<markers::Key>;
 
 /// The properties of an

@@ -47,7 +47,8 @@ pub mod markers {
 /// [`AWS::PCAConnectorAD::Connector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorad-connector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature `pcaconnectorad`.
+/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature
+/// `pcaconnectorad`.
 pub type CfnConnector = crate::Cfn<markers::Connector>;
 
 /// Creates a directory registration that authorizes communication between AWS Private CA and an
@@ -80,7 +81,8 @@ pub type CfnServicePrincipalName = crate::Cfn<markers::ServicePrincipalName>;
 /// [`AWS::PCAConnectorAD::Template`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorad-template.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTemplate::new`, `CfnTemplateProps` and the attributes need the cargo feature `pcaconnectorad`.
+/// `CfnTemplate::new`, `CfnTemplateProps` and the attributes need the cargo feature
+/// `pcaconnectorad`.
 pub type CfnTemplate = crate::Cfn<markers::Template>;
 
 /// Create a group access control entry. Allow or deny Active Directory groups from enrolling

@@ -37,7 +37,8 @@ pub mod markers {
 /// [`AWS::PCAConnectorSCEP::Challenge`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorscep-challenge.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnChallenge::new`, `CfnChallengeProps` and the attributes need the cargo feature `pcaconnectorscep`.
+/// `CfnChallenge::new`, `CfnChallengeProps` and the attributes need the cargo feature
+/// `pcaconnectorscep`.
 pub type CfnChallenge = crate::Cfn<markers::Challenge>;
 
 /// Connector for SCEP is a service that links AWS Private Certificate Authority to your
@@ -49,7 +50,8 @@ pub type CfnChallenge = crate::Cfn<markers::Challenge>;
 /// [`AWS::PCAConnectorSCEP::Connector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcaconnectorscep-connector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature `pcaconnectorscep`.
+/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature
+/// `pcaconnectorscep`.
 pub type CfnConnector = crate::Cfn<markers::Connector>;
 
 /// The properties of an

@@ -753,9 +753,9 @@ pub struct CfnComputeNodeGroupProps {
     /// required.
     pub custom_launch_template: compute_node_group::CustomLaunchTemplate,
     /// The Amazon Resource Name (ARN) of the IAM instance profile used to pass an IAM role when
-    /// launching EC2 instances. The role contained in your instance profile must have the `pcs:RegisterComputeNodeGroupInstance`
-    /// permission and the role name must start with `AWSPCS` or must have the path `/aws-pcs/` .
-    /// For more information, see [IAM instance profiles for AWS
+    /// launching EC2 instances. The role contained in your instance profile must have the
+    /// `pcs:RegisterComputeNodeGroupInstance` permission and the role name must start with `AWSPCS`
+    /// or must have the path `/aws-pcs/` . For more information, see [IAM instance profiles for AWS
     /// PCS](https://docs.aws.amazon.com//pcs/latest/userguide/security-instance-profiles.html) in
     /// the *AWS PCS User Guide* .
     ///
@@ -803,8 +803,8 @@ pub struct CfnComputeNodeGroupProps {
     /// CloudFormation property
     /// [`SlurmConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-slurmconfiguration).
     pub slurm_configuration: Option<compute_node_group::SlurmConfiguration>,
-    /// Additional configuration when you specify `SPOT` as the `purchaseOption` for the `CreateComputeNodeGroup`
-    /// API action.
+    /// Additional configuration when you specify `SPOT` as the `purchaseOption` for the
+    /// `CreateComputeNodeGroup` API action.
     ///
     /// CloudFormation property
     /// [`SpotOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pcs-computenodegroup.html#cfn-pcs-computenodegroup-spotoptions).
@@ -934,8 +934,8 @@ impl crate::Cfn<markers::ComputeNodeGroup> {
 pub mod compute_node_group {
     use crate::kinds::{Int, IntoValue, List, Map, Str, set};
 
-    /// Additional configuration when you specify `SPOT` as the `purchaseOption` for the `CreateComputeNodeGroup`
-    /// API action.
+    /// Additional configuration when you specify `SPOT` as the `purchaseOption` for the
+    /// `CreateComputeNodeGroup` API action.
     ///
     /// CloudFormation property type
     /// [`SpotOptions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pcs-computenodegroup-spotoptions.html)

@@ -58,7 +58,8 @@ pub mod markers {
 /// [`AWS::Personalize::Dataset`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-dataset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataset::new`, `CfnDatasetProps` and the attributes need the cargo feature `personalize`.
+/// `CfnDataset::new`, `CfnDatasetProps` and the attributes need the cargo feature
+/// `personalize`.
 pub type CfnDataset = crate::Cfn<markers::Dataset>;
 
 /// A dataset group is a collection of related datasets (Item interactions, Users, Items,
@@ -74,7 +75,8 @@ pub type CfnDataset = crate::Cfn<markers::Dataset>;
 /// [`AWS::Personalize::DatasetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-datasetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDatasetGroup::new`, `CfnDatasetGroupProps` and the attributes need the cargo feature `personalize`.
+/// `CfnDatasetGroup::new`, `CfnDatasetGroupProps` and the attributes need the cargo feature
+/// `personalize`.
 pub type CfnDatasetGroup = crate::Cfn<markers::DatasetGroup>;
 
 /// Resource schema for AWS::Personalize::EventTracker
@@ -83,7 +85,8 @@ pub type CfnDatasetGroup = crate::Cfn<markers::DatasetGroup>;
 /// [`AWS::Personalize::EventTracker`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-eventtracker.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEventTracker::new`, `CfnEventTrackerProps` and the attributes need the cargo feature `personalize`.
+/// `CfnEventTracker::new`, `CfnEventTrackerProps` and the attributes need the cargo feature
+/// `personalize`.
 pub type CfnEventTracker = crate::Cfn<markers::EventTracker>;
 
 /// A recommendation filter that defines which items are included or excluded from
@@ -127,7 +130,8 @@ pub type CfnSchema = crate::Cfn<markers::Schema>;
 /// [`AWS::Personalize::Solution`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-solution.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSolution::new`, `CfnSolutionProps` and the attributes need the cargo feature `personalize`.
+/// `CfnSolution::new`, `CfnSolutionProps` and the attributes need the cargo feature
+/// `personalize`.
 pub type CfnSolution = crate::Cfn<markers::Solution>;
 
 /// The properties of an
@@ -999,9 +1003,9 @@ pub struct CfnSolutionProps {
     /// [`DatasetGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-solution.html#cfn-personalize-solution-datasetgrouparn),
     /// required; changing it replaces the resource.
     pub dataset_group_arn: Str,
-    /// The event type (for example, 'click' or 'like') that is used for training the model. If no `eventType`
-    /// is provided, Amazon Personalize uses all interactions for training with equal weight
-    /// regardless of type.
+    /// The event type (for example, 'click' or 'like') that is used for training the model. If no
+    /// `eventType` is provided, Amazon Personalize uses all interactions for training with equal
+    /// weight regardless of type.
     ///
     /// CloudFormation property
     /// [`EventType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-solution.html#cfn-personalize-solution-eventtype);
@@ -1021,8 +1025,8 @@ pub struct CfnSolutionProps {
     /// [`PerformAutoML`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-solution.html#cfn-personalize-solution-performautoml);
     /// changing it replaces the resource.
     pub perform_auto_ml: Option<Bool>,
-    /// Whether to perform hyperparameter optimization (HPO) on the chosen recipe. The default is `false`
-    /// .
+    /// Whether to perform hyperparameter optimization (HPO) on the chosen recipe. The default is
+    /// `false` .
     ///
     /// CloudFormation property
     /// [`PerformHPO`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-personalize-solution.html#cfn-personalize-solution-performhpo);

@@ -120,7 +120,8 @@ pub mod markers {
 /// [`AWS::Pinpoint::ADMChannel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-admchannel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnADMChannel::new`, `CfnADMChannelProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnADMChannel::new`, `CfnADMChannelProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnADMChannel = crate::Cfn<markers::ADMChannel>;
 
 /// A *channel* is a type of platform that you can deliver messages to. You can use the APNs
@@ -132,7 +133,8 @@ pub type CfnADMChannel = crate::Cfn<markers::ADMChannel>;
 /// [`AWS::Pinpoint::APNSChannel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-apnschannel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAPNSChannel::new`, `CfnAPNSChannelProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnAPNSChannel::new`, `CfnAPNSChannelProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnAPNSChannel = crate::Cfn<markers::APNSChannel>;
 
 /// A *channel* is a type of platform that you can deliver messages to. You can use the APNs
@@ -208,7 +210,8 @@ pub type CfnApplicationSettings = crate::Cfn<markers::ApplicationSettings>;
 /// [`AWS::Pinpoint::BaiduChannel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-baiduchannel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBaiduChannel::new`, `CfnBaiduChannelProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnBaiduChannel::new`, `CfnBaiduChannelProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnBaiduChannel = crate::Cfn<markers::BaiduChannel>;
 
 /// Specifies the settings for a campaign. A *campaign* is a messaging initiative that engages a
@@ -229,7 +232,8 @@ pub type CfnCampaign = crate::Cfn<markers::Campaign>;
 /// [`AWS::Pinpoint::EmailChannel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-emailchannel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEmailChannel::new`, `CfnEmailChannelProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnEmailChannel::new`, `CfnEmailChannelProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnEmailChannel = crate::Cfn<markers::EmailChannel>;
 
 /// Creates a message template that you can use in messages that are sent through the email
@@ -240,7 +244,8 @@ pub type CfnEmailChannel = crate::Cfn<markers::EmailChannel>;
 /// [`AWS::Pinpoint::EmailTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-emailtemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEmailTemplate::new`, `CfnEmailTemplateProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnEmailTemplate::new`, `CfnEmailTemplateProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnEmailTemplate = crate::Cfn<markers::EmailTemplate>;
 
 /// Creates a new event stream for an application or updates the settings of an existing event
@@ -250,7 +255,8 @@ pub type CfnEmailTemplate = crate::Cfn<markers::EmailTemplate>;
 /// [`AWS::Pinpoint::EventStream`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-eventstream.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEventStream::new`, `CfnEventStreamProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnEventStream::new`, `CfnEventStreamProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnEventStream = crate::Cfn<markers::EventStream>;
 
 /// A *channel* is a type of platform that you can deliver messages to. You can use the GCM
@@ -263,7 +269,8 @@ pub type CfnEventStream = crate::Cfn<markers::EventStream>;
 /// [`AWS::Pinpoint::GCMChannel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-gcmchannel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGCMChannel::new`, `CfnGCMChannelProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnGCMChannel::new`, `CfnGCMChannelProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnGCMChannel = crate::Cfn<markers::GCMChannel>;
 
 /// Creates a message template that you can use to send in-app messages. A message template is a
@@ -274,7 +281,8 @@ pub type CfnGCMChannel = crate::Cfn<markers::GCMChannel>;
 /// [`AWS::Pinpoint::InAppTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-inapptemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnInAppTemplate::new`, `CfnInAppTemplateProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnInAppTemplate::new`, `CfnInAppTemplateProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnInAppTemplate = crate::Cfn<markers::InAppTemplate>;
 
 /// Creates a message template that you can use in messages that are sent through a push
@@ -285,7 +293,8 @@ pub type CfnInAppTemplate = crate::Cfn<markers::InAppTemplate>;
 /// [`AWS::Pinpoint::PushTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-pushtemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPushTemplate::new`, `CfnPushTemplateProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnPushTemplate::new`, `CfnPushTemplateProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnPushTemplate = crate::Cfn<markers::PushTemplate>;
 
 /// A *channel* is a type of platform that you can deliver messages to. To send an SMS text
@@ -296,7 +305,8 @@ pub type CfnPushTemplate = crate::Cfn<markers::PushTemplate>;
 /// [`AWS::Pinpoint::SMSChannel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-smschannel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSMSChannel::new`, `CfnSMSChannelProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnSMSChannel::new`, `CfnSMSChannelProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnSMSChannel = crate::Cfn<markers::SMSChannel>;
 
 /// Updates the configuration, dimension, and other settings for an existing segment.
@@ -316,7 +326,8 @@ pub type CfnSegment = crate::Cfn<markers::Segment>;
 /// [`AWS::Pinpoint::SmsTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-smstemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSmsTemplate::new`, `CfnSmsTemplateProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnSmsTemplate::new`, `CfnSmsTemplateProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnSmsTemplate = crate::Cfn<markers::SmsTemplate>;
 
 /// A *channel* is a type of platform that you can deliver messages to. To send a voice message,
@@ -327,7 +338,8 @@ pub type CfnSmsTemplate = crate::Cfn<markers::SmsTemplate>;
 /// [`AWS::Pinpoint::VoiceChannel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-voicechannel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVoiceChannel::new`, `CfnVoiceChannelProps` and the attributes need the cargo feature `pinpoint`.
+/// `CfnVoiceChannel::new`, `CfnVoiceChannelProps` and the attributes need the cargo feature
+/// `pinpoint`.
 pub type CfnVoiceChannel = crate::Cfn<markers::VoiceChannel>;
 
 /// The properties of an
@@ -1395,8 +1407,8 @@ pub struct CfnCampaignProps {
     /// [`CampaignHook`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-campaignhook).
     pub campaign_hook: Option<campaign::CampaignHook>,
     /// The delivery configuration settings for sending the treatment through a custom channel. This
-    /// object is required if the `MessageConfiguration` object for the treatment specifies a `CustomMessage`
-    /// object.
+    /// object is required if the `MessageConfiguration` object for the treatment specifies a
+    /// `CustomMessage` object.
     ///
     /// CloudFormation property
     /// [`CustomDeliveryConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpoint-campaign.html#cfn-pinpoint-campaign-customdeliveryconfiguration).
@@ -1705,8 +1717,8 @@ pub mod campaign {
     /// of [`AWS::Pinpoint::Campaign`](super::CfnCampaign).
     pub struct WriteTreatmentResource {
         /// The delivery configuration settings for sending the treatment through a custom channel. This
-        /// object is required if the `MessageConfiguration` object for the treatment specifies a `CustomMessage`
-        /// object.
+        /// object is required if the `MessageConfiguration` object for the treatment specifies a
+        /// `CustomMessage` object.
         ///
         /// CloudFormation property
         /// [`CustomDeliveryConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-writetreatmentresource.html#cfn-pinpoint-campaign-writetreatmentresource-customdeliveryconfiguration).
@@ -2156,8 +2168,8 @@ pub mod campaign {
     /// [`InAppMessageBodyConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-inappmessagebodyconfig.html)
     /// of [`AWS::Pinpoint::Campaign`](super::CfnCampaign).
     pub struct InAppMessageBodyConfig {
-        /// The text alignment of the main body text of the message. Acceptable values: `LEFT` , `CENTER`
-        /// , `RIGHT` .
+        /// The text alignment of the main body text of the message. Acceptable values: `LEFT` ,
+        /// `CENTER` , `RIGHT` .
         ///
         /// CloudFormation property
         /// [`Alignment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-inappmessagebodyconfig.html#cfn-pinpoint-campaign-inappmessagebodyconfig-alignment).
@@ -2399,8 +2411,8 @@ pub mod campaign {
     /// [`InAppMessageHeaderConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-inappmessageheaderconfig.html)
     /// of [`AWS::Pinpoint::Campaign`](super::CfnCampaign).
     pub struct InAppMessageHeaderConfig {
-        /// The text alignment of the title of the message. Acceptable values: `LEFT` , `CENTER` , `RIGHT`
-        /// .
+        /// The text alignment of the title of the message. Acceptable values: `LEFT` , `CENTER` ,
+        /// `RIGHT` .
         ///
         /// CloudFormation property
         /// [`Alignment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-inappmessageheaderconfig.html#cfn-pinpoint-campaign-inappmessageheaderconfig-alignment).
@@ -2835,9 +2847,10 @@ pub mod campaign {
         /// [`Attributes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-eventdimensions.html#cfn-pinpoint-campaign-eventdimensions-attributes).
         pub attributes: Option<Json>,
         /// The name of the event that causes the campaign to be sent or the journey activity to be
-        /// performed. This can be a standard event that Amazon Pinpoint generates, such as `_email.delivered`
-        /// or `_custom.delivered` . For campaigns, this can also be a custom event that's specific to
-        /// your application. For information about standard events, see [Streaming Amazon Pinpoint
+        /// performed. This can be a standard event that Amazon Pinpoint generates, such as
+        /// `_email.delivered` or `_custom.delivered` . For campaigns, this can also be a custom event
+        /// that's specific to your application. For information about standard events, see [Streaming
+        /// Amazon Pinpoint
         /// Events](https://docs.aws.amazon.com/pinpoint/latest/developerguide/event-streams.html) in
         /// the *Amazon Pinpoint Developer Guide* .
         ///
@@ -2895,9 +2908,9 @@ pub mod campaign {
         /// CloudFormation property
         /// [`DimensionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-setdimension.html#cfn-pinpoint-campaign-setdimension-dimensiontype).
         pub dimension_type: Option<Str>,
-        /// The criteria values to use for the segment dimension. Depending on the value of the `DimensionType`
-        /// property, endpoints are included or excluded from the segment if their values match the
-        /// criteria values.
+        /// The criteria values to use for the segment dimension. Depending on the value of the
+        /// `DimensionType` property, endpoints are included or excluded from the segment if their
+        /// values match the criteria values.
         ///
         /// CloudFormation property
         /// [`Values`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-campaign-setdimension.html#cfn-pinpoint-campaign-setdimension-values).
@@ -3730,8 +3743,8 @@ pub mod in_app_template {
     /// [`BodyConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-inapptemplate-bodyconfig.html)
     /// of [`AWS::Pinpoint::InAppTemplate`](super::CfnInAppTemplate).
     pub struct BodyConfig {
-        /// The text alignment of the main body text of the message. Acceptable values: `LEFT` , `CENTER`
-        /// , `RIGHT` .
+        /// The text alignment of the main body text of the message. Acceptable values: `LEFT` ,
+        /// `CENTER` , `RIGHT` .
         ///
         /// CloudFormation property
         /// [`Alignment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-inapptemplate-bodyconfig.html#cfn-pinpoint-inapptemplate-bodyconfig-alignment).
@@ -3975,8 +3988,8 @@ pub mod in_app_template {
     /// [`HeaderConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-inapptemplate-headerconfig.html)
     /// of [`AWS::Pinpoint::InAppTemplate`](super::CfnInAppTemplate).
     pub struct HeaderConfig {
-        /// The text alignment of the title of the message. Acceptable values: `LEFT` , `CENTER` , `RIGHT`
-        /// .
+        /// The text alignment of the title of the message. Acceptable values: `LEFT` , `CENTER` ,
+        /// `RIGHT` .
         ///
         /// CloudFormation property
         /// [`Alignment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-inapptemplate-headerconfig.html#cfn-pinpoint-inapptemplate-headerconfig-alignment).
@@ -4223,8 +4236,8 @@ pub mod push_template {
         /// [`Title`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-pushtemplate-androidpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-androidpushnotificationtemplate-title).
         pub title: Option<Str>,
         /// The URL to open in a recipient's default mobile browser, if a recipient taps a push
-        /// notification that's based on the message template and the value of the `Action` property is `URL`
-        /// .
+        /// notification that's based on the message template and the value of the `Action` property is
+        /// `URL` .
         ///
         /// CloudFormation property
         /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-pushtemplate-androidpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-androidpushnotificationtemplate-url).
@@ -4311,8 +4324,8 @@ pub mod push_template {
         /// [`Title`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-pushtemplate-apnspushnotificationtemplate.html#cfn-pinpoint-pushtemplate-apnspushnotificationtemplate-title).
         pub title: Option<Str>,
         /// The URL to open in the recipient's default mobile browser, if a recipient taps a push
-        /// notification that's based on the message template and the value of the `Action` property is `URL`
-        /// .
+        /// notification that's based on the message template and the value of the `Action` property is
+        /// `URL` .
         ///
         /// CloudFormation property
         /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-pushtemplate-apnspushnotificationtemplate.html#cfn-pinpoint-pushtemplate-apnspushnotificationtemplate-url).
@@ -4387,8 +4400,8 @@ pub mod push_template {
         /// [`Title`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-pushtemplate-defaultpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-defaultpushnotificationtemplate-title).
         pub title: Option<Str>,
         /// The URL to open in a recipient's default mobile browser, if a recipient taps a push
-        /// notification that's based on the message template and the value of the `Action` property is `URL`
-        /// .
+        /// notification that's based on the message template and the value of the `Action` property is
+        /// `URL` .
         ///
         /// CloudFormation property
         /// [`Url`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-pushtemplate-defaultpushnotificationtemplate.html#cfn-pinpoint-pushtemplate-defaultpushnotificationtemplate-url).
@@ -4910,9 +4923,9 @@ pub mod segment {
         /// CloudFormation property
         /// [`DimensionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-segment-setdimension.html#cfn-pinpoint-segment-setdimension-dimensiontype).
         pub dimension_type: Option<Str>,
-        /// The criteria values to use for the segment dimension. Depending on the value of the `DimensionType`
-        /// property, endpoints are included or excluded from the segment if their values match the
-        /// criteria values.
+        /// The criteria values to use for the segment dimension. Depending on the value of the
+        /// `DimensionType` property, endpoints are included or excluded from the segment if their
+        /// values match the criteria values.
         ///
         /// CloudFormation property
         /// [`Values`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-segment-setdimension.html#cfn-pinpoint-segment-setdimension-values).
@@ -4999,11 +5012,11 @@ pub mod segment {
         /// [`Duration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-segment-recency.html#cfn-pinpoint-segment-recency-duration),
         /// required.
         pub duration: Str,
-        /// The type of recency dimension to use for the segment. Valid values are: `ACTIVE` and `INACTIVE`
-        /// . If the value is `ACTIVE` , the segment includes users who have used your app within the
-        /// specified duration are included in the segment. If the value is `INACTIVE` , the segment
-        /// includes users who haven't used your app within the specified duration are included in the
-        /// segment.
+        /// The type of recency dimension to use for the segment. Valid values are: `ACTIVE` and
+        /// `INACTIVE` . If the value is `ACTIVE` , the segment includes users who have used your app
+        /// within the specified duration are included in the segment. If the value is `INACTIVE` , the
+        /// segment includes users who haven't used your app within the specified duration are included
+        /// in the segment.
         ///
         /// CloudFormation property
         /// [`RecencyType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpoint-segment-recency.html#cfn-pinpoint-segment-recency-recencytype),

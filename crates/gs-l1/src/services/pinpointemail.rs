@@ -83,7 +83,8 @@ pub type CfnDedicatedIpPool = crate::Cfn<markers::DedicatedIpPool>;
 /// [`AWS::PinpointEmail::Identity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pinpointemail-identity.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIdentity::new`, `CfnIdentityProps` and the attributes need the cargo feature `pinpointemail`.
+/// `CfnIdentity::new`, `CfnIdentityProps` and the attributes need the cargo feature
+/// `pinpointemail`.
 pub type CfnIdentity = crate::Cfn<markers::Identity>;
 
 /// The properties of an
@@ -478,8 +479,8 @@ pub mod configuration_set_event_destination {
         /// [`KinesisFirehoseDestination`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpointemail-configurationseteventdestination-eventdestination.html#cfn-pinpointemail-configurationseteventdestination-eventdestination-kinesisfirehosedestination).
         pub kinesis_firehose_destination: Option<KinesisFirehoseDestination>,
         /// The types of events that Amazon Pinpoint sends to the specified event destinations.
-        /// Acceptable values: `SEND` , `REJECT` , `BOUNCE` , `COMPLAINT` , `DELIVERY` , `OPEN` , `CLICK`
-        /// , and `RENDERING_FAILURE` .
+        /// Acceptable values: `SEND` , `REJECT` , `BOUNCE` , `COMPLAINT` , `DELIVERY` , `OPEN` ,
+        /// `CLICK` , and `RENDERING_FAILURE` .
         ///
         /// CloudFormation property
         /// [`MatchingEventTypes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pinpointemail-configurationseteventdestination-eventdestination.html#cfn-pinpointemail-configurationseteventdestination-eventdestination-matchingeventtypes),

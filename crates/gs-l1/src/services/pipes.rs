@@ -50,8 +50,8 @@ pub struct CfnPipeProps {
     /// CloudFormation property
     /// [`Enrichment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pipes-pipe.html#cfn-pipes-pipe-enrichment).
     ///
-    /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub enrichment: Option<Id<crate::lambda::CfnFunction>>,
     /// The parameters required to set up enrichment on your pipe.
     ///
@@ -1928,8 +1928,8 @@ pub mod pipe {
     /// [`EcsResourceRequirement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-ecsresourcerequirement.html)
     /// of [`AWS::Pipes::Pipe`](super::CfnPipe).
     pub struct EcsResourceRequirement {
-        /// The type of resource to assign to a container. The supported values are `GPU` or `InferenceAccelerator`
-        /// .
+        /// The type of resource to assign to a container. The supported values are `GPU` or
+        /// `InferenceAccelerator` .
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-ecsresourcerequirement.html#cfn-pipes-pipe-ecsresourcerequirement-type),
@@ -2053,8 +2053,8 @@ pub mod pipe {
     }
 
     /// This structure specifies the VPC subnets and security groups for the task, and whether a
-    /// public IP address is to be used. This structure is relevant only for ECS tasks that use the `awsvpc`
-    /// network mode.
+    /// public IP address is to be used. This structure is relevant only for ECS tasks that use the
+    /// `awsvpc` network mode.
     ///
     /// CloudFormation property type
     /// [`AwsVpcConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-awsvpcconfiguration.html)
@@ -2125,10 +2125,10 @@ pub mod pipe {
         pub container_overrides: Option<BatchContainerOverrides>,
         /// A list of dependencies for the job. A job can depend upon a maximum of 20 jobs. You can
         /// specify a `SEQUENTIAL` type dependency without specifying a job ID for array jobs so that
-        /// each child array job completes sequentially, starting at index 0. You can also specify an `N_TO_N`
-        /// type dependency with a job ID for array jobs. In that case, each index child of this job
-        /// must wait for the corresponding index child of each dependency to complete before it can
-        /// begin.
+        /// each child array job completes sequentially, starting at index 0. You can also specify an
+        /// `N_TO_N` type dependency with a job ID for array jobs. In that case, each index child of
+        /// this job must wait for the corresponding index child of each dependency to complete before
+        /// it can begin.
         ///
         /// CloudFormation property
         /// [`DependsOn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-pipetargetbatchjobparameters.html#cfn-pipes-pipe-pipetargetbatchjobparameters-dependson).
@@ -2439,15 +2439,15 @@ pub mod pipe {
         }
     }
 
-    /// The type and amount of a resource to assign to a container. The supported resources include `GPU`
-    /// , `MEMORY` , and `VCPU` .
+    /// The type and amount of a resource to assign to a container. The supported resources include
+    /// `GPU` , `MEMORY` , and `VCPU` .
     ///
     /// CloudFormation property type
     /// [`BatchResourceRequirement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-batchresourcerequirement.html)
     /// of [`AWS::Pipes::Pipe`](super::CfnPipe).
     pub struct BatchResourceRequirement {
-        /// The type of resource to assign to a container. The supported resources include `GPU` , `MEMORY`
-        /// , and `VCPU` .
+        /// The type of resource to assign to a container. The supported resources include `GPU` ,
+        /// `MEMORY` , and `VCPU` .
         ///
         /// CloudFormation property
         /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-pipes-pipe-batchresourcerequirement.html#cfn-pipes-pipe-batchresourcerequirement-type),

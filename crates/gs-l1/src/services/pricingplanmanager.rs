@@ -30,7 +30,8 @@ pub mod markers {
 /// [`AWS::PricingPlanManager::Subscription`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-pricingplanmanager-subscription.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSubscription::new`, `CfnSubscriptionProps` and the attributes need the cargo feature `pricingplanmanager`.
+/// `CfnSubscription::new`, `CfnSubscriptionProps` and the attributes need the cargo feature
+/// `pricingplanmanager`.
 pub type CfnSubscription = crate::Cfn<markers::Subscription>;
 
 /// The properties of an

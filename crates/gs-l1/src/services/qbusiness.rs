@@ -61,7 +61,8 @@ pub mod markers {
 /// [`AWS::QBusiness::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `qbusiness`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `qbusiness`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// Creates a new data accessor for an ISV to access data from a Amazon Q Business application.
@@ -76,7 +77,8 @@ pub type CfnApplication = crate::Cfn<markers::Application>;
 /// [`AWS::QBusiness::DataAccessor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-dataaccessor.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataAccessor::new`, `CfnDataAccessorProps` and the attributes need the cargo feature `qbusiness`.
+/// `CfnDataAccessor::new`, `CfnDataAccessorProps` and the attributes need the cargo feature
+/// `qbusiness`.
 pub type CfnDataAccessor = crate::Cfn<markers::DataAccessor>;
 
 /// Creates a data source connector for an Amazon Q Business application.
@@ -85,7 +87,8 @@ pub type CfnDataAccessor = crate::Cfn<markers::DataAccessor>;
 /// [`AWS::QBusiness::DataSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-datasource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature `qbusiness`.
+/// `CfnDataSource::new`, `CfnDataSourceProps` and the attributes need the cargo feature
+/// `qbusiness`.
 pub type CfnDataSource = crate::Cfn<markers::DataSource>;
 
 /// Creates an Amazon Q Business index.
@@ -106,7 +109,8 @@ pub type CfnIndex = crate::Cfn<markers::Index>;
 /// [`AWS::QBusiness::Permission`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-permission.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPermission::new`, `CfnPermissionProps` and the attributes need the cargo feature `qbusiness`.
+/// `CfnPermission::new`, `CfnPermissionProps` and the attributes need the cargo feature
+/// `qbusiness`.
 pub type CfnPermission = crate::Cfn<markers::Permission>;
 
 /// Information about an Amazon Q Business plugin and its configuration.
@@ -124,7 +128,8 @@ pub type CfnPlugin = crate::Cfn<markers::Plugin>;
 /// [`AWS::QBusiness::Retriever`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-retriever.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRetriever::new`, `CfnRetrieverProps` and the attributes need the cargo feature `qbusiness`.
+/// `CfnRetriever::new`, `CfnRetrieverProps` and the attributes need the cargo feature
+/// `qbusiness`.
 pub type CfnRetriever = crate::Cfn<markers::Retriever>;
 
 /// Creates an Amazon Q Business web experience.
@@ -133,7 +138,8 @@ pub type CfnRetriever = crate::Cfn<markers::Retriever>;
 /// [`AWS::QBusiness::WebExperience`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qbusiness-webexperience.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWebExperience::new`, `CfnWebExperienceProps` and the attributes need the cargo feature `qbusiness`.
+/// `CfnWebExperience::new`, `CfnWebExperienceProps` and the attributes need the cargo feature
+/// `qbusiness`.
 pub type CfnWebExperience = crate::Cfn<markers::WebExperience>;
 
 /// The properties of an
@@ -415,8 +421,8 @@ pub mod application {
         /// required.
         pub auto_subscribe: Str,
         /// Describes the default subscription type assigned to an Amazon Q Business application using
-        /// IAM identity federation for user management. If the value for `autoSubscribe` is set to `ENABLED`
-        /// you must select a value for this field.
+        /// IAM identity federation for user management. If the value for `autoSubscribe` is set to
+        /// `ENABLED` you must select a value for this field.
         ///
         /// CloudFormation property
         /// [`DefaultSubscriptionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-application-autosubscriptionconfiguration.html#cfn-qbusiness-application-autosubscriptionconfiguration-defaultsubscriptiontype).
@@ -831,56 +837,56 @@ pub mod data_accessor {
         pub and_all_filters: Option<List<AttributeFilter>>,
         /// Returns `true` when a document contains all the specified document attributes or metadata
         /// fields. Supported for the following [document attribute value
-        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) : `stringListValue`
-        /// .
+        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) :
+        /// `stringListValue` .
         ///
         /// CloudFormation property
         /// [`ContainsAll`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-containsall).
         pub contains_all: Option<DocumentAttribute>,
         /// Returns `true` when a document contains any of the specified document attributes or metadata
         /// fields. Supported for the following [document attribute value
-        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) : `stringListValue`
-        /// .
+        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) :
+        /// `stringListValue` .
         ///
         /// CloudFormation property
         /// [`ContainsAny`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-containsany).
         pub contains_any: Option<DocumentAttribute>,
         /// Performs an equals operation on two document attributes or metadata fields. Supported for
         /// the following [document attribute value
-        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) : `dateValue`
-        /// , `longValue` , `stringListValue` and `stringValue` .
+        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) :
+        /// `dateValue` , `longValue` , `stringListValue` and `stringValue` .
         ///
         /// CloudFormation property
         /// [`EqualsTo`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-equalsto).
         pub equals_to: Option<DocumentAttribute>,
         /// Performs a greater than operation on two document attributes or metadata fields. Supported
         /// for the following [document attribute value
-        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) : `dateValue`
-        /// and `longValue` .
+        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) :
+        /// `dateValue` and `longValue` .
         ///
         /// CloudFormation property
         /// [`GreaterThan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-greaterthan).
         pub greater_than: Option<DocumentAttribute>,
         /// Performs a greater or equals than operation on two document attributes or metadata fields.
         /// Supported for the following [document attribute value
-        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) : `dateValue`
-        /// and `longValue` .
+        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) :
+        /// `dateValue` and `longValue` .
         ///
         /// CloudFormation property
         /// [`GreaterThanOrEquals`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-greaterthanorequals).
         pub greater_than_or_equals: Option<DocumentAttribute>,
         /// Performs a less than operation on two document attributes or metadata fields. Supported for
         /// the following [document attribute value
-        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) : `dateValue`
-        /// and `longValue` .
+        /// types](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) :
+        /// `dateValue` and `longValue` .
         ///
         /// CloudFormation property
         /// [`LessThan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-lessthan).
         pub less_than: Option<DocumentAttribute>,
         /// Performs a less than or equals operation on two document attributes or metadata
         /// fields.Supported for the following [document attribute value
-        /// type](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) : `dateValue`
-        /// and `longValue` .
+        /// type](https://docs.aws.amazon.com/amazonq/latest/api-reference/API_DocumentAttributeValue.html) :
+        /// `dateValue` and `longValue` .
         ///
         /// CloudFormation property
         /// [`LessThanOrEquals`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-dataaccessor-attributefilter.html#cfn-qbusiness-dataaccessor-attributefilter-lessthanorequals).
@@ -1667,9 +1673,9 @@ pub mod data_source {
         /// CloudFormation property
         /// [`LambdaArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-datasource-hookconfiguration.html#cfn-qbusiness-datasource-hookconfiguration-lambdaarn).
         pub lambda_arn: Option<Str>,
-        /// The Amazon Resource Name (ARN) of a role with permission to run `PreExtractionHookConfiguration`
-        /// and `PostExtractionHookConfiguration` for altering document metadata and content during the
-        /// document ingestion process.
+        /// The Amazon Resource Name (ARN) of a role with permission to run
+        /// `PreExtractionHookConfiguration` and `PostExtractionHookConfiguration` for altering document
+        /// metadata and content during the document ingestion process.
         ///
         /// CloudFormation property
         /// [`RoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qbusiness-datasource-hookconfiguration.html#cfn-qbusiness-datasource-hookconfiguration-rolearn).

@@ -264,8 +264,8 @@ impl crate::Cfn<markers::Stream> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The unique ID that QLDB assigns to each QLDB journal stream. For example: `IiPT4brpZCqCq3f4MTHbYy`
-    /// .
+    /// The unique ID that QLDB assigns to each QLDB journal stream. For example:
+    /// `IiPT4brpZCqCq3f4MTHbYy` .
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qldb-stream.html#aws-resource-qldb-stream-return-values).
@@ -274,8 +274,8 @@ impl crate::Cfn<markers::Stream> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the QLDB journal stream. For example: `arn:aws:qldb:us-east-1:123456789012:stream/exampleLedger/IiPT4brpZCqCq3f4MTHbYy`
-    /// .
+    /// The Amazon Resource Name (ARN) of the QLDB journal stream. For example:
+    /// `arn:aws:qldb:us-east-1:123456789012:stream/exampleLedger/IiPT4brpZCqCq3f4MTHbYy` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-qldb-stream.html#aws-resource-qldb-stream-return-values).
@@ -310,8 +310,8 @@ pub mod stream {
         /// [`StreamArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-qldb-stream-kinesisconfiguration.html#cfn-qldb-stream-kinesisconfiguration-streamarn);
         /// changing it replaces the resource.
         ///
-        /// Takes a [`CfnStream`](crate::kinesis::CfnStream) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnStream`](crate::kinesis::CfnStream) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub stream_arn: Option<Id<crate::kinesis::CfnStream>>,
     }
 

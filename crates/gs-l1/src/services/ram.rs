@@ -43,7 +43,8 @@ pub type CfnPermission = crate::Cfn<markers::Permission>;
 /// [`AWS::RAM::ResourceShare`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ram-resourceshare.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourceShare::new`, `CfnResourceShareProps` and the attributes need the cargo feature `ram`.
+/// `CfnResourceShare::new`, `CfnResourceShareProps` and the attributes need the cargo feature
+/// `ram`.
 pub type CfnResourceShare = crate::Cfn<markers::ResourceShare>;
 
 /// The properties of an

@@ -231,7 +231,8 @@ pub type CfnDBSecurityGroupIngress = crate::Cfn<markers::DBSecurityGroupIngress>
 /// [`AWS::RDS::DBShardGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbshardgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDBShardGroup::new`, `CfnDBShardGroupProps` and the attributes need the cargo feature `rds`.
+/// `CfnDBShardGroup::new`, `CfnDBShardGroupProps` and the attributes need the cargo feature
+/// `rds`.
 pub type CfnDBShardGroup = crate::Cfn<markers::DBShardGroup>;
 
 /// Creates a snapshot of a DB instance.
@@ -250,7 +251,8 @@ pub type CfnDBSnapshot = crate::Cfn<markers::DBSnapshot>;
 /// [`AWS::RDS::DBSubnetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsubnetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDBSubnetGroup::new`, `CfnDBSubnetGroupProps` and the attributes need the cargo feature `rds`.
+/// `CfnDBSubnetGroup::new`, `CfnDBSubnetGroupProps` and the attributes need the cargo feature
+/// `rds`.
 pub type CfnDBSubnetGroup = crate::Cfn<markers::DBSubnetGroup>;
 
 /// The `AWS::RDS::EventSubscription` resource allows you to receive notifications for Amazon
@@ -274,7 +276,8 @@ pub type CfnEventSubscription = crate::Cfn<markers::EventSubscription>;
 /// [`AWS::RDS::GlobalCluster`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-globalcluster.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGlobalCluster::new`, `CfnGlobalClusterProps` and the attributes need the cargo feature `rds`.
+/// `CfnGlobalCluster::new`, `CfnGlobalClusterProps` and the attributes need the cargo feature
+/// `rds`.
 pub type CfnGlobalCluster = crate::Cfn<markers::GlobalCluster>;
 
 /// A zero-ETL integration with Amazon Redshift.
@@ -283,7 +286,8 @@ pub type CfnGlobalCluster = crate::Cfn<markers::GlobalCluster>;
 /// [`AWS::RDS::Integration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-integration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature `rds`.
+/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature
+/// `rds`.
 pub type CfnIntegration = crate::Cfn<markers::Integration>;
 
 /// The `AWS::RDS::OptionGroup` resource creates or updates an option group, to enable and
@@ -293,7 +297,8 @@ pub type CfnIntegration = crate::Cfn<markers::Integration>;
 /// [`AWS::RDS::OptionGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-optiongroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnOptionGroup::new`, `CfnOptionGroupProps` and the attributes need the cargo feature `rds`.
+/// `CfnOptionGroup::new`, `CfnOptionGroupProps` and the attributes need the cargo feature
+/// `rds`.
 pub type CfnOptionGroup = crate::Cfn<markers::OptionGroup>;
 
 /// The properties of an
@@ -603,8 +608,8 @@ pub struct CfnCustomDBEngineVersionProps {
     pub manifest: Option<Str>,
     /// The ARN of a CEV to use as a source for creating a new CEV. You can specify a different
     /// Amazon Machine Imagine (AMI) by using either `Source` or `UseAwsProvidedLatestImage` . You
-    /// can't specify a different JSON manifest when you specify `SourceCustomDbEngineVersionIdentifier`
-    /// .
+    /// can't specify a different JSON manifest when you specify
+    /// `SourceCustomDbEngineVersionIdentifier` .
     ///
     /// CloudFormation property
     /// [`SourceCustomDbEngineVersionIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-customdbengineversion.html#cfn-rds-customdbengineversion-sourcecustomdbengineversionidentifier);
@@ -774,9 +779,9 @@ pub struct CfnDBClusterProps {
     /// [`DBClusterIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-dbclusteridentifier);
     /// changing it replaces the resource.
     pub db_cluster_identifier: Option<Str>,
-    /// The compute and memory capacity of each DB instance in the Multi-AZ DB cluster, for example `db.m6gd.xlarge`
-    /// . Not all DB instance classes are available in all AWS Regions , or for all database
-    /// engines.
+    /// The compute and memory capacity of each DB instance in the Multi-AZ DB cluster, for example
+    /// `db.m6gd.xlarge` . Not all DB instance classes are available in all AWS Regions , or for all
+    /// database engines.
     ///
     /// CloudFormation property
     /// [`DBClusterInstanceClass`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-dbclusterinstanceclass).
@@ -925,10 +930,11 @@ pub struct CfnDBClusterProps {
     /// [`Iops`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-iops).
     pub iops: Option<Int>,
     /// The Amazon Resource Name (ARN) of the AWS KMS key that is used to encrypt the database
-    /// instances in the DB cluster, such as `arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef`
-    /// . If you enable the `StorageEncrypted` property but don't specify this property, the default
-    /// KMS key is used. If you specify this property, you must set the `StorageEncrypted` property
-    /// to `true` .
+    /// instances in the DB cluster, such as
+    /// `arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef` . If you
+    /// enable the `StorageEncrypted` property but don't specify this property, the default KMS key
+    /// is used. If you specify this property, you must set the `StorageEncrypted` property to
+    /// `true` .
     ///
     /// CloudFormation property
     /// [`KmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-kmskeyid);
@@ -996,8 +1002,8 @@ pub struct CfnDBClusterProps {
     /// [`PerformanceInsightsKmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-performanceinsightskmskeyid).
     pub performance_insights_kms_key_id: Option<Str>,
     /// The number of days to retain Performance Insights data. When creating a DB cluster without
-    /// enabling Performance Insights, you can't specify the parameter `PerformanceInsightsRetentionPeriod`
-    /// .
+    /// enabling Performance Insights, you can't specify the parameter
+    /// `PerformanceInsightsRetentionPeriod` .
     ///
     /// CloudFormation property
     /// [`PerformanceInsightsRetentionPeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#cfn-rds-dbcluster-performanceinsightsretentionperiod).
@@ -1286,7 +1292,8 @@ impl crate::Cfn<markers::DBCluster> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The connection endpoint for the DB cluster. For example: `mystack-mydbcluster-123456789012.us-east-2.rds.amazonaws.com`
+    /// The connection endpoint for the DB cluster. For example:
+    /// `mystack-mydbcluster-123456789012.us-east-2.rds.amazonaws.com`
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
@@ -1323,7 +1330,8 @@ impl crate::Cfn<markers::DBCluster> {
         gs_core::Value::GetAtt(self.node(), "Endpoint.Port".into())
     }
 
-    /// The reader endpoint for the DB cluster. For example: `mystack-mydbcluster-ro-123456789012.us-east-2.rds.amazonaws.com`
+    /// The reader endpoint for the DB cluster. For example:
+    /// `mystack-mydbcluster-ro-123456789012.us-east-2.rds.amazonaws.com`
     ///
     /// `Fn::GetAtt` of
     /// [`ReadEndpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbcluster.html#aws-resource-rds-dbcluster-return-values).
@@ -1518,8 +1526,9 @@ pub mod db_cluster {
     /// [`ScalingConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-scalingconfiguration.html)
     /// of [`AWS::RDS::DBCluster`](super::CfnDBCluster).
     pub struct ScalingConfiguration {
-        /// Indicates whether to allow or disallow automatic pause for an Aurora DB cluster in `serverless`
-        /// DB engine mode. A DB cluster can be paused only when it's idle (it has no connections).
+        /// Indicates whether to allow or disallow automatic pause for an Aurora DB cluster in
+        /// `serverless` DB engine mode. A DB cluster can be paused only when it's idle (it has no
+        /// connections).
         ///
         /// CloudFormation property
         /// [`AutoPause`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-scalingconfiguration.html#cfn-rds-dbcluster-scalingconfiguration-autopause).
@@ -1545,8 +1554,8 @@ pub mod db_cluster {
         /// CloudFormation property
         /// [`SecondsUntilAutoPause`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-scalingconfiguration.html#cfn-rds-dbcluster-scalingconfiguration-secondsuntilautopause).
         pub seconds_until_auto_pause: Option<Int>,
-        /// The action to take when the timeout is reached, either `ForceApplyCapacityChange` or `RollbackCapacityChange`
-        /// .
+        /// The action to take when the timeout is reached, either `ForceApplyCapacityChange` or
+        /// `RollbackCapacityChange` .
         ///
         /// CloudFormation property
         /// [`TimeoutAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbcluster-scalingconfiguration.html#cfn-rds-dbcluster-scalingconfiguration-timeoutaction).
@@ -1598,8 +1607,8 @@ pub mod db_cluster {
     pub struct DBClusterRole {
         /// The name of the feature associated with the AWS Identity and Access Management (IAM) role.
         /// IAM roles that are associated with a DB cluster grant permission for the DB cluster to
-        /// access other AWS services on your behalf. For the list of supported feature names, see the `SupportedFeatureNames`
-        /// description in
+        /// access other AWS services on your behalf. For the list of supported feature names, see the
+        /// `SupportedFeatureNames` description in
         /// [DBEngineVersion](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBEngineVersion.html)
         /// in the *Amazon RDS API Reference* .
         ///
@@ -1790,8 +1799,8 @@ pub struct CfnDBInstanceProps {
     pub automatic_backup_replication_region: Option<Str>,
     /// The retention period for automated backups in a different AWS Region. Use this parameter to
     /// set a unique retention period that only applies to cross-Region automated backups. To enable
-    /// automated backups in a different Region, specify a positive value for the `AutomaticBackupReplicationRegion`
-    /// parameter.
+    /// automated backups in a different Region, specify a positive value for the
+    /// `AutomaticBackupReplicationRegion` parameter.
     ///
     /// CloudFormation property
     /// [`AutomaticBackupReplicationRetentionPeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-automaticbackupreplicationretentionperiod).
@@ -1898,8 +1907,8 @@ pub struct CfnDBInstanceProps {
     /// [`DBParameterGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-dbparametergroupname);
     /// changing it may replace the resource.
     ///
-    /// Takes a [`CfnDBParameterGroup`](crate::rds::CfnDBParameterGroup) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnDBParameterGroup`](crate::rds::CfnDBParameterGroup) handle (written as its
+    /// `Ref`), or a string or token.
     pub db_parameter_group_name: Option<Id<crate::rds::CfnDBParameterGroup>>,
     /// A list of the DB security groups to assign to the DB instance. The list can include both the
     /// name of existing DB security groups or references to AWS::RDS::DBSecurityGroup resources
@@ -2038,10 +2047,11 @@ pub struct CfnDBInstanceProps {
     /// CloudFormation property
     /// [`Iops`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-iops).
     pub iops: Option<Int>,
-    /// The ARN of the AWS KMS key that's used to encrypt the DB instance, such as `arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef`
-    /// . If you enable the StorageEncrypted property but don't specify this property, AWS
-    /// CloudFormation uses the default KMS key. If you specify this property, you must set the
-    /// StorageEncrypted property to true.
+    /// The ARN of the AWS KMS key that's used to encrypt the DB instance, such as
+    /// `arn:aws:kms:us-east-1:012345678910:key/abcd1234-a123-456a-a12b-a123b4cd56ef` . If you
+    /// enable the StorageEncrypted property but don't specify this property, AWS CloudFormation
+    /// uses the default KMS key. If you specify this property, you must set the StorageEncrypted
+    /// property to true.
     ///
     /// CloudFormation property
     /// [`KmsKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-kmskeyid);
@@ -2107,8 +2117,8 @@ pub struct CfnDBInstanceProps {
     /// Takes a [`CfnRole`](crate::iam::CfnRole) handle (written as `Fn::GetAtt` of its `Arn`), or a
     /// string or token.
     pub monitoring_role_arn: Option<Id<crate::iam::CfnRole>>,
-    /// Specifies whether the DB instance is a Multi-AZ deployment. You can't set the `AvailabilityZone`
-    /// parameter if the DB instance is a Multi-AZ deployment.
+    /// Specifies whether the DB instance is a Multi-AZ deployment. You can't set the
+    /// `AvailabilityZone` parameter if the DB instance is a Multi-AZ deployment.
     ///
     /// CloudFormation property
     /// [`MultiAZ`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-multiaz);
@@ -2140,8 +2150,8 @@ pub struct CfnDBInstanceProps {
     /// string or token.
     pub performance_insights_kms_key_id: Option<Id<crate::kms::CfnKey>>,
     /// The number of days to retain Performance Insights data. When creating a DB instance without
-    /// enabling Performance Insights, you can't specify the parameter `PerformanceInsightsRetentionPeriod`
-    /// .
+    /// enabling Performance Insights, you can't specify the parameter
+    /// `PerformanceInsightsRetentionPeriod` .
     ///
     /// CloudFormation property
     /// [`PerformanceInsightsRetentionPeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#cfn-rds-dbinstance-performanceinsightsretentionperiod).
@@ -2549,7 +2559,8 @@ impl crate::Cfn<markers::DBInstance> {
         gs_core::Value::GetAtt(self.node(), "DBSystemId".into())
     }
 
-    /// The connection endpoint for the database. For example: `mystack-mydb-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com`
+    /// The connection endpoint for the database. For example:
+    /// `mystack-mydb-1apw1j4phylrk.cg034hpkmmjt.us-east-2.rds.amazonaws.com`
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
@@ -2649,8 +2660,9 @@ impl crate::Cfn<markers::DBInstance> {
     }
 
     /// This data type represents the information you need to connect to an Amazon RDS DB instance.
-    /// This data type is used as a response element in the following actions: + ``CreateDBInstance`` + ``DescribeDBInstances`` + ``DeleteDBInstance``
-    /// For the data structure that represents Amazon Aurora DB cluster endpoints, see ``DBClusterEndpoint``.
+    /// This data type is used as a response element in the following actions: +
+    /// ``CreateDBInstance`` + ``DescribeDBInstances`` + ``DeleteDBInstance`` For the data structure
+    /// that represents Amazon Aurora DB cluster endpoints, see ``DBClusterEndpoint``.
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
@@ -2698,8 +2710,9 @@ impl crate::Cfn<markers::DBInstance> {
     }
 
     /// This data type represents the information you need to connect to an Amazon RDS DB instance.
-    /// This data type is used as a response element in the following actions: + ``CreateDBInstance`` + ``DescribeDBInstances`` + ``DeleteDBInstance``
-    /// For the data structure that represents Amazon Aurora DB cluster endpoints, see ``DBClusterEndpoint``.
+    /// This data type is used as a response element in the following actions: +
+    /// ``CreateDBInstance`` + ``DescribeDBInstances`` + ``DeleteDBInstance`` For the data structure
+    /// that represents Amazon Aurora DB cluster endpoints, see ``DBClusterEndpoint``.
     ///
     /// `Fn::GetAtt` of
     /// [`ListenerEndpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbinstance.html#aws-resource-rds-dbinstance-return-values).
@@ -2971,8 +2984,8 @@ pub mod db_instance {
     pub struct DBInstanceRole {
         /// The name of the feature associated with the AWS Identity and Access Management (IAM) role.
         /// IAM roles that are associated with a DB instance grant permission for the DB instance to
-        /// access other AWS services on your behalf. For the list of supported feature names, see the `SupportedFeatureNames`
-        /// description in
+        /// access other AWS services on your behalf. For the list of supported feature names, see the
+        /// `SupportedFeatureNames` description in
         /// [DBEngineVersion](https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DBEngineVersion.html)
         /// in the *Amazon RDS API Reference* .
         ///
@@ -3185,18 +3198,18 @@ pub struct CfnDBProxyProps {
     /// [`DBProxyName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-dbproxyname),
     /// required; changing it replaces the resource.
     pub db_proxy_name: Str,
-    /// Specifies whether the proxy logs detailed connection and query information. When you enable `DebugLogging`
-    /// , the proxy captures connection details and connection pool behavior from your queries.
-    /// Debug logging increases CloudWatch costs and can impact proxy performance. Enable this
-    /// option only when you need to troubleshoot connection or performance issues.
+    /// Specifies whether the proxy logs detailed connection and query information. When you enable
+    /// `DebugLogging` , the proxy captures connection details and connection pool behavior from
+    /// your queries. Debug logging increases CloudWatch costs and can impact proxy performance.
+    /// Enable this option only when you need to troubleshoot connection or performance issues.
     ///
     /// CloudFormation property
     /// [`DebugLogging`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-debuglogging).
     pub debug_logging: Option<Bool>,
     /// The default authentication scheme that the proxy uses for client connections to the proxy
-    /// and connections from the proxy to the underlying database. Valid values are `NONE` and `IAM_AUTH`
-    /// . When set to `IAM_AUTH` , the proxy uses end-to-end IAM authentication to connect to the
-    /// database.
+    /// and connections from the proxy to the underlying database. Valid values are `NONE` and
+    /// `IAM_AUTH` . When set to `IAM_AUTH` , the proxy uses end-to-end IAM authentication to
+    /// connect to the database.
     ///
     /// CloudFormation property
     /// [`DefaultAuthScheme`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbproxy.html#cfn-rds-dbproxy-defaultauthscheme).
@@ -4004,8 +4017,8 @@ impl crate::Cfn<markers::DBSecurityGroup> {
 pub mod db_security_group {
     use crate::kinds::{IntoValue, Str, set};
 
-    /// The `Ingress` property type specifies an individual ingress rule within an `AWS::RDS::DBSecurityGroup`
-    /// resource.
+    /// The `Ingress` property type specifies an individual ingress rule within an
+    /// `AWS::RDS::DBSecurityGroup` resource.
     ///
     /// CloudFormation property type
     /// [`Ingress`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsecuritygroup-ingress.html)
@@ -4017,25 +4030,26 @@ pub mod db_security_group {
         /// [`CIDRIP`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsecuritygroup-ingress.html#cfn-rds-dbsecuritygroup-ingress-cidrip).
         pub cidrip: Option<Str>,
         /// Id of the EC2 security group to authorize. For VPC DB security groups, `EC2SecurityGroupId`
-        /// must be provided. Otherwise, `EC2SecurityGroupOwnerId` and either `EC2SecurityGroupName` or `EC2SecurityGroupId`
-        /// must be provided.
+        /// must be provided. Otherwise, `EC2SecurityGroupOwnerId` and either `EC2SecurityGroupName` or
+        /// `EC2SecurityGroupId` must be provided.
         ///
         /// CloudFormation property
         /// [`EC2SecurityGroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsecuritygroup-ingress.html#cfn-rds-dbsecuritygroup-ingress-ec2securitygroupid);
         /// changing it replaces the resource.
         pub ec2_security_group_id: Option<Str>,
-        /// Name of the EC2 security group to authorize. For VPC DB security groups, `EC2SecurityGroupId`
-        /// must be provided. Otherwise, `EC2SecurityGroupOwnerId` and either `EC2SecurityGroupName` or `EC2SecurityGroupId`
-        /// must be provided.
+        /// Name of the EC2 security group to authorize. For VPC DB security groups,
+        /// `EC2SecurityGroupId` must be provided. Otherwise, `EC2SecurityGroupOwnerId` and either
+        /// `EC2SecurityGroupName` or `EC2SecurityGroupId` must be provided.
         ///
         /// CloudFormation property
         /// [`EC2SecurityGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsecuritygroup-ingress.html#cfn-rds-dbsecuritygroup-ingress-ec2securitygroupname);
         /// changing it replaces the resource.
         pub ec2_security_group_name: Option<Str>,
-        /// AWS account number of the owner of the EC2 security group specified in the `EC2SecurityGroupName`
-        /// parameter. The AWS access key ID isn't an acceptable value. For VPC DB security groups, `EC2SecurityGroupId`
-        /// must be provided. Otherwise, `EC2SecurityGroupOwnerId` and either `EC2SecurityGroupName` or `EC2SecurityGroupId`
-        /// must be provided.
+        /// AWS account number of the owner of the EC2 security group specified in the
+        /// `EC2SecurityGroupName` parameter. The AWS access key ID isn't an acceptable value. For VPC
+        /// DB security groups, `EC2SecurityGroupId` must be provided. Otherwise,
+        /// `EC2SecurityGroupOwnerId` and either `EC2SecurityGroupName` or `EC2SecurityGroupId` must be
+        /// provided.
         ///
         /// CloudFormation property
         /// [`EC2SecurityGroupOwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-dbsecuritygroup-ingress.html#cfn-rds-dbsecuritygroup-ingress-ec2securitygroupownerid);
@@ -4093,23 +4107,24 @@ pub struct CfnDBSecurityGroupIngressProps {
     /// required.
     pub db_security_group_name: Str,
     /// Id of the EC2 security group to authorize. For VPC DB security groups, `EC2SecurityGroupId`
-    /// must be provided. Otherwise, `EC2SecurityGroupOwnerId` and either `EC2SecurityGroupName` or `EC2SecurityGroupId`
-    /// must be provided.
+    /// must be provided. Otherwise, `EC2SecurityGroupOwnerId` and either `EC2SecurityGroupName` or
+    /// `EC2SecurityGroupId` must be provided.
     ///
     /// CloudFormation property
     /// [`EC2SecurityGroupId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsecuritygroupingress.html#cfn-rds-dbsecuritygroupingress-ec2securitygroupid).
     pub ec2_security_group_id: Option<Str>,
-    /// Name of the EC2 security group to authorize. For VPC DB security groups, `EC2SecurityGroupId`
-    /// must be provided. Otherwise, `EC2SecurityGroupOwnerId` and either `EC2SecurityGroupName` or `EC2SecurityGroupId`
-    /// must be provided.
+    /// Name of the EC2 security group to authorize. For VPC DB security groups,
+    /// `EC2SecurityGroupId` must be provided. Otherwise, `EC2SecurityGroupOwnerId` and either
+    /// `EC2SecurityGroupName` or `EC2SecurityGroupId` must be provided.
     ///
     /// CloudFormation property
     /// [`EC2SecurityGroupName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsecuritygroupingress.html#cfn-rds-dbsecuritygroupingress-ec2securitygroupname).
     pub ec2_security_group_name: Option<Str>,
-    /// AWS account number of the owner of the EC2 security group specified in the `EC2SecurityGroupName`
-    /// parameter. The AWS access key ID isn't an acceptable value. For VPC DB security groups, `EC2SecurityGroupId`
-    /// must be provided. Otherwise, `EC2SecurityGroupOwnerId` and either `EC2SecurityGroupName` or `EC2SecurityGroupId`
-    /// must be provided.
+    /// AWS account number of the owner of the EC2 security group specified in the
+    /// `EC2SecurityGroupName` parameter. The AWS access key ID isn't an acceptable value. For VPC
+    /// DB security groups, `EC2SecurityGroupId` must be provided. Otherwise,
+    /// `EC2SecurityGroupOwnerId` and either `EC2SecurityGroupName` or `EC2SecurityGroupId` must be
+    /// provided.
     ///
     /// CloudFormation property
     /// [`EC2SecurityGroupOwnerId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rds-dbsecuritygroupingress.html#cfn-rds-dbsecuritygroupingress-ec2securitygroupownerid).
@@ -5219,8 +5234,8 @@ pub mod option_group {
         }
     }
 
-    /// The `OptionSetting` property type specifies the value for an option within an `OptionSetting`
-    /// property.
+    /// The `OptionSetting` property type specifies the value for an option within an
+    /// `OptionSetting` property.
     ///
     /// CloudFormation property type
     /// [`OptionSetting`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rds-optiongroup-optionsetting.html)

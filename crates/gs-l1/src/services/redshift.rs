@@ -153,7 +153,8 @@ pub type CfnClusterSubnetGroup = crate::Cfn<markers::ClusterSubnetGroup>;
 /// [`AWS::Redshift::EndpointAccess`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-endpointaccess.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEndpointAccess::new`, `CfnEndpointAccessProps` and the attributes need the cargo feature `redshift`.
+/// `CfnEndpointAccess::new`, `CfnEndpointAccessProps` and the attributes need the cargo feature
+/// `redshift`.
 pub type CfnEndpointAccess = crate::Cfn<markers::EndpointAccess>;
 
 /// Describes an endpoint authorization for authorizing Redshift-managed VPC endpoint access to
@@ -183,7 +184,8 @@ pub type CfnEventSubscription = crate::Cfn<markers::EventSubscription>;
 /// [`AWS::Redshift::Integration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-integration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature `redshift`.
+/// `CfnIntegration::new`, `CfnIntegrationProps` and the attributes need the cargo feature
+/// `redshift`.
 pub type CfnIntegration = crate::Cfn<markers::Integration>;
 
 /// Creates an Amazon Redshift Query Editor (QEV2) IAM Identity Center application.
@@ -248,7 +250,8 @@ pub type CfnSnapshotSchedule = crate::Cfn<markers::SnapshotSchedule>;
 /// [`AWS::Redshift::UsageLimit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-usagelimit.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUsageLimit::new`, `CfnUsageLimitProps` and the attributes need the cargo feature `redshift`.
+/// `CfnUsageLimit::new`, `CfnUsageLimitProps` and the attributes need the cargo feature
+/// `redshift`.
 pub type CfnUsageLimit = crate::Cfn<markers::UsageLimit>;
 
 /// The properties of an
@@ -448,9 +451,9 @@ pub struct CfnClusterProps {
     /// [`MaintenanceTrackName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#cfn-redshift-cluster-maintenancetrackname).
     pub maintenance_track_name: Option<Str>,
     /// If `true` , Amazon Redshift uses AWS Secrets Manager to manage this cluster's admin
-    /// credentials. You can't use `MasterUserPassword` if `ManageMasterPassword` is true. If `ManageMasterPassword`
-    /// is false or not set, Amazon Redshift uses `MasterUserPassword` for the admin user account's
-    /// password.
+    /// credentials. You can't use `MasterUserPassword` if `ManageMasterPassword` is true. If
+    /// `ManageMasterPassword` is false or not set, Amazon Redshift uses `MasterUserPassword` for
+    /// the admin user account's password.
     ///
     /// CloudFormation property
     /// [`ManageMasterPassword`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#cfn-redshift-cluster-managemasterpassword).
@@ -530,8 +533,8 @@ pub struct CfnClusterProps {
     /// CloudFormation property
     /// [`PubliclyAccessible`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#cfn-redshift-cluster-publiclyaccessible).
     pub publicly_accessible: Option<Bool>,
-    /// The Amazon Redshift operation to be performed. Supported operations are `pause-cluster` , `resume-cluster`
-    /// , and `failover-primary-compute` .
+    /// The Amazon Redshift operation to be performed. Supported operations are `pause-cluster` ,
+    /// `resume-cluster` , and `failover-primary-compute` .
     ///
     /// CloudFormation property
     /// [`ResourceAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#cfn-redshift-cluster-resourceaction).
@@ -739,8 +742,8 @@ impl crate::Cfn<markers::Cluster> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The connection endpoint for the Amazon Redshift cluster. For example: `examplecluster.cg034hpkmmjt.us-east-1.redshift.amazonaws.com`
-    /// .
+    /// The connection endpoint for the Amazon Redshift cluster. For example:
+    /// `examplecluster.cg034hpkmmjt.us-east-1.redshift.amazonaws.com` .
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Address`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#aws-resource-redshift-cluster-return-values).
@@ -749,8 +752,8 @@ impl crate::Cfn<markers::Cluster> {
         gs_core::Value::GetAtt(self.node(), "Endpoint.Address".into())
     }
 
-    /// The port number on which the Amazon Redshift cluster accepts connections. For example: `5439`
-    /// .
+    /// The port number on which the Amazon Redshift cluster accepts connections. For example:
+    /// `5439` .
     ///
     /// `Fn::GetAtt` of
     /// [`Endpoint.Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshift-cluster.html#aws-resource-redshift-cluster-return-values).
@@ -867,8 +870,8 @@ pub mod cluster {
         /// CloudFormation property
         /// [`LogDestinationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-redshift-cluster-loggingproperties.html#cfn-redshift-cluster-loggingproperties-logdestinationtype).
         pub log_destination_type: Option<Str>,
-        /// The collection of exported log types. Possible values are `connectionlog` , `useractivitylog`
-        /// , and `userlog` .
+        /// The collection of exported log types. Possible values are `connectionlog` ,
+        /// `useractivitylog` , and `userlog` .
         ///
         /// CloudFormation property
         /// [`LogExports`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-redshift-cluster-loggingproperties.html#cfn-redshift-cluster-loggingproperties-logexports).
@@ -2230,8 +2233,8 @@ pub mod scheduled_action {
         }
     }
 
-    /// Describes a pause cluster operation. For example, a scheduled action to run the `PauseCluster`
-    /// API operation.
+    /// Describes a pause cluster operation. For example, a scheduled action to run the
+    /// `PauseCluster` API operation.
     ///
     /// CloudFormation property type
     /// [`PauseClusterMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-redshift-scheduledaction-pauseclustermessage.html)
@@ -2264,8 +2267,8 @@ pub mod scheduled_action {
         }
     }
 
-    /// Describes a resume cluster operation. For example, a scheduled action to run the `ResumeCluster`
-    /// API operation.
+    /// Describes a resume cluster operation. For example, a scheduled action to run the
+    /// `ResumeCluster` API operation.
     ///
     /// CloudFormation property type
     /// [`ResumeClusterMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-redshift-scheduledaction-resumeclustermessage.html)
@@ -2298,8 +2301,8 @@ pub mod scheduled_action {
         }
     }
 
-    /// Describes a resize cluster operation. For example, a scheduled action to run the `ResizeCluster`
-    /// API operation.
+    /// Describes a resize cluster operation. For example, a scheduled action to run the
+    /// `ResizeCluster` API operation.
     ///
     /// CloudFormation property type
     /// [`ResizeClusterMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-redshift-scheduledaction-resizeclustermessage.html)

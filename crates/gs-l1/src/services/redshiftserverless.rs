@@ -36,7 +36,8 @@ pub mod markers {
 /// [`AWS::RedshiftServerless::Namespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnNamespace::new`, `CfnNamespaceProps` and the attributes need the cargo feature `redshiftserverless`.
+/// `CfnNamespace::new`, `CfnNamespaceProps` and the attributes need the cargo feature
+/// `redshiftserverless`.
 pub type CfnNamespace = crate::Cfn<markers::Namespace>;
 
 /// A snapshot object that contains databases.
@@ -45,7 +46,8 @@ pub type CfnNamespace = crate::Cfn<markers::Namespace>;
 /// [`AWS::RedshiftServerless::Snapshot`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-snapshot.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSnapshot::new`, `CfnSnapshotProps` and the attributes need the cargo feature `redshiftserverless`.
+/// `CfnSnapshot::new`, `CfnSnapshotProps` and the attributes need the cargo feature
+/// `redshiftserverless`.
 pub type CfnSnapshot = crate::Cfn<markers::Snapshot>;
 
 /// The collection of compute resources in Amazon Redshift Serverless.
@@ -54,7 +56,8 @@ pub type CfnSnapshot = crate::Cfn<markers::Snapshot>;
 /// [`AWS::RedshiftServerless::Workgroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkgroup::new`, `CfnWorkgroupProps` and the attributes need the cargo feature `redshiftserverless`.
+/// `CfnWorkgroup::new`, `CfnWorkgroupProps` and the attributes need the cargo feature
+/// `redshiftserverless`.
 pub type CfnWorkgroup = crate::Cfn<markers::Workgroup>;
 
 /// The properties of an
@@ -117,16 +120,16 @@ pub struct CfnNamespaceProps {
     ///
     /// Takes a [`CfnKey`](crate::kms::CfnKey) handle (written as its `Ref`), or a string or token.
     pub kms_key_id: Option<Id<crate::kms::CfnKey>>,
-    /// The types of logs the namespace can export. Available export types are `userlog` , `connectionlog`
-    /// , and `useractivitylog` .
+    /// The types of logs the namespace can export. Available export types are `userlog` ,
+    /// `connectionlog` , and `useractivitylog` .
     ///
     /// CloudFormation property
     /// [`LogExports`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-logexports).
     pub log_exports: Option<List<Str>>,
     /// If true, Amazon Redshift uses AWS Secrets Manager to manage the namespace's admin
-    /// credentials. You can't use `AdminUserPassword` if `ManageAdminPassword` is true. If `ManageAdminPassword`
-    /// is `false` or not set, Amazon Redshift uses `AdminUserPassword` for the admin user account's
-    /// password.
+    /// credentials. You can't use `AdminUserPassword` if `ManageAdminPassword` is true. If
+    /// `ManageAdminPassword` is `false` or not set, Amazon Redshift uses `AdminUserPassword` for
+    /// the admin user account's password.
     ///
     /// CloudFormation property
     /// [`ManageAdminPassword`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#cfn-redshiftserverless-namespace-manageadminpassword).
@@ -237,8 +240,8 @@ impl crate::Cfn<markers::Namespace> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The types of logs the namespace can export. Available export types are `User log` , `Connection
-    /// log` , and `User activity log` .
+    /// The types of logs the namespace can export. Available export types are `User log` ,
+    /// `Connection log` , and `User activity log` .
     ///
     /// `Fn::GetAtt` of
     /// [`Namespace.LogExports`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-namespace.html#aws-resource-redshiftserverless-namespace-return-values).
@@ -605,11 +608,11 @@ pub struct CfnWorkgroupProps {
     /// CloudFormation property
     /// [`BaseCapacity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-redshiftserverless-workgroup.html#cfn-redshiftserverless-workgroup-basecapacity).
     pub base_capacity: Option<Int>,
-    /// The key of the parameter. The options are `auto_mv` , `datestyle` , `enable_case_sensitive_identifier`
-    /// , `enable_user_activity_logging` , `query_group` , `search_path` , `require_ssl` , `use_fips_ssl`
-    /// , and query monitoring metrics that let you define performance boundaries. For more
-    /// information about query monitoring rules and available metrics, see [Query monitoring
-    /// metrics for Amazon Redshift
+    /// The key of the parameter. The options are `auto_mv` , `datestyle` ,
+    /// `enable_case_sensitive_identifier` , `enable_user_activity_logging` , `query_group` ,
+    /// `search_path` , `require_ssl` , `use_fips_ssl` , and query monitoring metrics that let you
+    /// define performance boundaries. For more information about query monitoring rules and
+    /// available metrics, see [Query monitoring metrics for Amazon Redshift
     /// Serverless](https://docs.aws.amazon.com/redshift/latest/dg/cm-c-wlm-query-monitoring-rules.html#cm-c-wlm-query-monitoring-metrics-serverless)
     /// .
     ///
@@ -1022,11 +1025,11 @@ pub mod workgroup {
     /// [`ConfigParameter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-redshiftserverless-workgroup-configparameter.html)
     /// of [`AWS::RedshiftServerless::Workgroup`](super::CfnWorkgroup).
     pub struct ConfigParameter {
-        /// The key of the parameter. The options are `auto_mv` , `datestyle` , `enable_case_sensitive_identifier`
-        /// , `enable_user_activity_logging` , `query_group` , `search_path` , `require_ssl` , `use_fips_ssl`
-        /// , and query monitoring metrics that let you define performance boundaries. For more
-        /// information about query monitoring rules and available metrics, see [Query monitoring
-        /// metrics for Amazon Redshift
+        /// The key of the parameter. The options are `auto_mv` , `datestyle` ,
+        /// `enable_case_sensitive_identifier` , `enable_user_activity_logging` , `query_group` ,
+        /// `search_path` , `require_ssl` , `use_fips_ssl` , and query monitoring metrics that let you
+        /// define performance boundaries. For more information about query monitoring rules and
+        /// available metrics, see [Query monitoring metrics for Amazon Redshift
         /// Serverless](https://docs.aws.amazon.com/redshift/latest/dg/cm-c-wlm-query-monitoring-rules.html#cm-c-wlm-query-monitoring-metrics-serverless)
         /// .
         ///
@@ -1246,11 +1249,12 @@ pub mod workgroup {
         /// CloudFormation property
         /// [`BaseCapacity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-redshiftserverless-workgroup-workgroup.html#cfn-redshiftserverless-workgroup-workgroup-basecapacity).
         pub base_capacity: Option<Int>,
-        /// An array of parameters to set for advanced control over a database. The options are `auto_mv`
-        /// , `datestyle` , `enable_case_sensitive_identifier` , `enable_user_activity_logging` , `query_group`
-        /// , `search_path` , `require_ssl` , `use_fips_ssl` , and query monitoring metrics that let you
-        /// define performance boundaries. For more information about query monitoring rules and
-        /// available metrics, see [Query monitoring metrics for Amazon Redshift
+        /// An array of parameters to set for advanced control over a database. The options are
+        /// `auto_mv` , `datestyle` , `enable_case_sensitive_identifier` ,
+        /// `enable_user_activity_logging` , `query_group` , `search_path` , `require_ssl` ,
+        /// `use_fips_ssl` , and query monitoring metrics that let you define performance boundaries.
+        /// For more information about query monitoring rules and available metrics, see [Query
+        /// monitoring metrics for Amazon Redshift
         /// Serverless](https://docs.aws.amazon.com/redshift/latest/dg/cm-c-wlm-query-monitoring-rules.html#cm-c-wlm-query-monitoring-metrics-serverless)
         /// .
         ///

@@ -43,7 +43,8 @@ pub mod markers {
 /// [`AWS::RefactorSpaces::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `refactorspaces`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `refactorspaces`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// AWS Migration Hub is no longer open to new customers as of November 7, 2025. For
@@ -54,7 +55,8 @@ pub type CfnApplication = crate::Cfn<markers::Application>;
 /// [`AWS::RefactorSpaces::Environment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-environment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature `refactorspaces`.
+/// `CfnEnvironment::new`, `CfnEnvironmentProps` and the attributes need the cargo feature
+/// `refactorspaces`.
 pub type CfnEnvironment = crate::Cfn<markers::Environment>;
 
 /// Creates an AWS Migration Hub Refactor Spaces route. The account owner of the service
@@ -77,7 +79,8 @@ pub type CfnRoute = crate::Cfn<markers::Route>;
 /// [`AWS::RefactorSpaces::Service`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-service.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnService::new`, `CfnServiceProps` and the attributes need the cargo feature `refactorspaces`.
+/// `CfnService::new`, `CfnServiceProps` and the attributes need the cargo feature
+/// `refactorspaces`.
 pub type CfnService = crate::Cfn<markers::Service>;
 
 /// The properties of an
@@ -97,8 +100,8 @@ pub struct CfnApplicationProps {
     /// [`EnvironmentIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-application.html#cfn-refactorspaces-application-environmentidentifier),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnEnvironment`](crate::refactorspaces::CfnEnvironment) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnEnvironment`](crate::refactorspaces::CfnEnvironment) handle (written as its
+    /// `Ref`), or a string or token.
     pub environment_identifier: Id<crate::refactorspaces::CfnEnvironment>,
     /// The name of the application.
     ///
@@ -436,8 +439,8 @@ pub struct CfnRouteProps {
     /// [`ApplicationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-route.html#cfn-refactorspaces-route-applicationidentifier),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnApplication`](crate::refactorspaces::CfnApplication) handle (written as `Fn::GetAtt`
-    /// of its `ApplicationIdentifier`), or a string or token.
+    /// Takes a [`CfnApplication`](crate::refactorspaces::CfnApplication) handle (written as
+    /// `Fn::GetAtt` of its `ApplicationIdentifier`), or a string or token.
     pub application_identifier: Id<crate::refactorspaces::CfnApplication>,
     /// Configuration for the default route type.
     ///
@@ -450,8 +453,8 @@ pub struct CfnRouteProps {
     /// [`EnvironmentIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-route.html#cfn-refactorspaces-route-environmentidentifier),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnEnvironment`](crate::refactorspaces::CfnEnvironment) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnEnvironment`](crate::refactorspaces::CfnEnvironment) handle (written as its
+    /// `Ref`), or a string or token.
     pub environment_identifier: Id<crate::refactorspaces::CfnEnvironment>,
     /// The route type of the route.
     ///
@@ -687,8 +690,8 @@ pub struct CfnServiceProps {
     /// [`ApplicationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-service.html#cfn-refactorspaces-service-applicationidentifier),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnApplication`](crate::refactorspaces::CfnApplication) handle (written as `Fn::GetAtt`
-    /// of its `ApplicationIdentifier`), or a string or token.
+    /// Takes a [`CfnApplication`](crate::refactorspaces::CfnApplication) handle (written as
+    /// `Fn::GetAtt` of its `ApplicationIdentifier`), or a string or token.
     pub application_identifier: Id<crate::refactorspaces::CfnApplication>,
     /// A description of the service.
     ///
@@ -708,8 +711,8 @@ pub struct CfnServiceProps {
     /// [`EnvironmentIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-refactorspaces-service.html#cfn-refactorspaces-service-environmentidentifier),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnEnvironment`](crate::refactorspaces::CfnEnvironment) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnEnvironment`](crate::refactorspaces::CfnEnvironment) handle (written as its
+    /// `Ref`), or a string or token.
     pub environment_identifier: Id<crate::refactorspaces::CfnEnvironment>,
     /// A summary of the configuration for the AWS Lambda endpoint type.
     ///
@@ -840,8 +843,8 @@ pub mod service {
         /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-refactorspaces-service-lambdaendpointinput.html#cfn-refactorspaces-service-lambdaendpointinput-arn),
         /// required; changing it replaces the resource.
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub arn: Id<crate::lambda::CfnFunction>,
     }
 
@@ -870,10 +873,10 @@ pub mod service {
     /// [`UrlEndpointInput`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-refactorspaces-service-urlendpointinput.html)
     /// of [`AWS::RefactorSpaces::Service`](super::CfnService).
     pub struct UrlEndpointInput {
-        /// The health check URL of the URL endpoint type. If the URL is a public endpoint, the `HealthUrl`
-        /// must also be a public endpoint. If the URL is a private endpoint inside a virtual private
-        /// cloud (VPC), the health URL must also be a private endpoint, and the host must be the same
-        /// as the URL.
+        /// The health check URL of the URL endpoint type. If the URL is a public endpoint, the
+        /// `HealthUrl` must also be a public endpoint. If the URL is a private endpoint inside a
+        /// virtual private cloud (VPC), the health URL must also be a private endpoint, and the host
+        /// must be the same as the URL.
         ///
         /// CloudFormation property
         /// [`HealthUrl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-refactorspaces-service-urlendpointinput.html#cfn-refactorspaces-service-urlendpointinput-healthurl);

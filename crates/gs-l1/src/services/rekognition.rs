@@ -43,7 +43,8 @@ pub mod markers {
 /// [`AWS::Rekognition::Collection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-collection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCollection::new`, `CfnCollectionProps` and the attributes need the cargo feature `rekognition`.
+/// `CfnCollection::new`, `CfnCollectionProps` and the attributes need the cargo feature
+/// `rekognition`.
 pub type CfnCollection = crate::Cfn<markers::Collection>;
 
 /// The AWS::Rekognition::Dataset type creates an Amazon Rekognition Custom Labels dataset.
@@ -52,7 +53,8 @@ pub type CfnCollection = crate::Cfn<markers::Collection>;
 /// [`AWS::Rekognition::Dataset`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-dataset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataset::new`, `CfnDatasetProps` and the attributes need the cargo feature `rekognition`.
+/// `CfnDataset::new`, `CfnDatasetProps` and the attributes need the cargo feature
+/// `rekognition`.
 pub type CfnDataset = crate::Cfn<markers::Dataset>;
 
 /// The `AWS::Rekognition::Project` type creates an Amazon Rekognition Custom Labels project. A
@@ -63,7 +65,8 @@ pub type CfnDataset = crate::Cfn<markers::Dataset>;
 /// [`AWS::Rekognition::Project`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rekognition-project.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProject::new`, `CfnProjectProps` and the attributes need the cargo feature `rekognition`.
+/// `CfnProject::new`, `CfnProjectProps` and the attributes need the cargo feature
+/// `rekognition`.
 pub type CfnProject = crate::Cfn<markers::Project>;
 
 /// The `AWS::Rekognition::StreamProcessor` type creates a stream processor used to detect and

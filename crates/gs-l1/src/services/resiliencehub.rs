@@ -265,8 +265,8 @@ pub mod app {
         /// CloudFormation property
         /// [`EksSourceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resiliencehub-app-resourcemapping.html#cfn-resiliencehub-app-resourcemapping-ekssourcename).
         pub eks_source_name: Option<Str>,
-        /// Name of the CloudFormation stack this resource is mapped to when the `mappingType` is `CfnStack`
-        /// .
+        /// Name of the CloudFormation stack this resource is mapped to when the `mappingType` is
+        /// `CfnStack` .
         ///
         /// CloudFormation property
         /// [`LogicalStackName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resiliencehub-app-resourcemapping.html#cfn-resiliencehub-app-resourcemapping-logicalstackname).
@@ -288,8 +288,8 @@ pub mod app {
         /// CloudFormation property
         /// [`ResourceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resiliencehub-app-resourcemapping.html#cfn-resiliencehub-app-resourcemapping-resourcename).
         pub resource_name: Option<Str>,
-        /// Name of the Terraform source that this resource is mapped to when the `mappingType` is `Terraform`
-        /// .
+        /// Name of the Terraform source that this resource is mapped to when the `mappingType` is
+        /// `Terraform` .
         ///
         /// CloudFormation property
         /// [`TerraformSourceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resiliencehub-app-resourcemapping.html#cfn-resiliencehub-app-resourcemapping-terraformsourcename).

@@ -46,7 +46,8 @@ pub mod markers {
 /// [`AWS::ResilienceHubV2::Policy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-policy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPolicy::new`, `CfnPolicyProps` and the attributes need the cargo feature `resiliencehubv2`.
+/// `CfnPolicy::new`, `CfnPolicyProps` and the attributes need the cargo feature
+/// `resiliencehubv2`.
 pub type CfnPolicy = crate::Cfn<markers::Policy>;
 
 /// Creates a resilience-managed service with associated systems, input sources, assertions, and
@@ -56,7 +57,8 @@ pub type CfnPolicy = crate::Cfn<markers::Policy>;
 /// [`AWS::ResilienceHubV2::Service`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-service.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnService::new`, `CfnServiceProps` and the attributes need the cargo feature `resiliencehubv2`.
+/// `CfnService::new`, `CfnServiceProps` and the attributes need the cargo feature
+/// `resiliencehubv2`.
 pub type CfnService = crate::Cfn<markers::Service>;
 
 /// Creates a service function within a Resilience Hub service.
@@ -75,7 +77,8 @@ pub type CfnServiceFunction = crate::Cfn<markers::ServiceFunction>;
 /// [`AWS::ResilienceHubV2::System`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-system.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSystem::new`, `CfnSystemProps` and the attributes need the cargo feature `resiliencehubv2`.
+/// `CfnSystem::new`, `CfnSystemProps` and the attributes need the cargo feature
+/// `resiliencehubv2`.
 pub type CfnSystem = crate::Cfn<markers::System>;
 
 /// Creates a user journey within a Resilience Hub system.
@@ -84,7 +87,8 @@ pub type CfnSystem = crate::Cfn<markers::System>;
 /// [`AWS::ResilienceHubV2::UserJourney`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resiliencehubv2-userjourney.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserJourney::new`, `CfnUserJourneyProps` and the attributes need the cargo feature `resiliencehubv2`.
+/// `CfnUserJourney::new`, `CfnUserJourneyProps` and the attributes need the cargo feature
+/// `resiliencehubv2`.
 pub type CfnUserJourney = crate::Cfn<markers::UserJourney>;
 
 /// The properties of an

@@ -52,7 +52,8 @@ pub type CfnDefaultViewAssociation = crate::Cfn<markers::DefaultViewAssociation>
 /// [`AWS::ResourceExplorer2::Index`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourceexplorer2-index.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIndex::new`, `CfnIndexProps` and the attributes need the cargo feature `resourceexplorer2`.
+/// `CfnIndex::new`, `CfnIndexProps` and the attributes need the cargo feature
+/// `resourceexplorer2`.
 pub type CfnIndex = crate::Cfn<markers::Index>;
 
 /// Creates a view that users can query by using the
@@ -64,7 +65,8 @@ pub type CfnIndex = crate::Cfn<markers::Index>;
 /// [`AWS::ResourceExplorer2::View`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourceexplorer2-view.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnView::new`, `CfnViewProps` and the attributes need the cargo feature `resourceexplorer2`.
+/// `CfnView::new`, `CfnViewProps` and the attributes need the cargo feature
+/// `resourceexplorer2`.
 pub type CfnView = crate::Cfn<markers::View>;
 
 /// The properties of an

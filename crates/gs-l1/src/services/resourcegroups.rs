@@ -46,7 +46,8 @@ pub type CfnGroup = crate::Cfn<markers::Group>;
 /// [`AWS::ResourceGroups::TagSyncTask`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-resourcegroups-tagsynctask.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTagSyncTask::new`, `CfnTagSyncTaskProps` and the attributes need the cargo feature `resourcegroups`.
+/// `CfnTagSyncTask::new`, `CfnTagSyncTaskProps` and the attributes need the cargo feature
+/// `resourcegroups`.
 pub type CfnTagSyncTask = crate::Cfn<markers::TagSyncTask>;
 
 /// The properties of an
@@ -340,8 +341,8 @@ pub mod group {
     pub struct Query {
         /// Specifies limits to the types of resources that can be included in the resource group. For
         /// example, if `ResourceTypeFilters` is `["AWS::EC2::Instance", "AWS::DynamoDB::Table"]` , only
-        /// EC2 instances or DynamoDB tables can be members of this resource group. The default value is `["AWS::AllSupported"]`
-        /// .
+        /// EC2 instances or DynamoDB tables can be members of this resource group. The default value is
+        /// `["AWS::AllSupported"]` .
         ///
         /// CloudFormation property
         /// [`ResourceTypeFilters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-resourcegroups-group-query.html#cfn-resourcegroups-group-query-resourcetypefilters).

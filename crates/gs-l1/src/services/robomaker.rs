@@ -186,8 +186,8 @@ impl crate::Cfn<markers::Fleet> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the fleet, such as `arn:aws:robomaker:us-west-2:123456789012:deployment-fleet/MyFleet/1539894765711`
-    /// .
+    /// The Amazon Resource Name (ARN) of the fleet, such as
+    /// `arn:aws:robomaker:us-west-2:123456789012:deployment-fleet/MyFleet/1539894765711` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-robomaker-fleet.html#aws-resource-robomaker-fleet-return-values).

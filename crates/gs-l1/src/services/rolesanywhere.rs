@@ -45,7 +45,8 @@ pub type CfnCRL = crate::Cfn<markers::CRL>;
 /// [`AWS::RolesAnywhere::Profile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-profile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProfile::new`, `CfnProfileProps` and the attributes need the cargo feature `rolesanywhere`.
+/// `CfnProfile::new`, `CfnProfileProps` and the attributes need the cargo feature
+/// `rolesanywhere`.
 pub type CfnProfile = crate::Cfn<markers::Profile>;
 
 /// Creates a TrustAnchor.
@@ -54,7 +55,8 @@ pub type CfnProfile = crate::Cfn<markers::Profile>;
 /// [`AWS::RolesAnywhere::TrustAnchor`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rolesanywhere-trustanchor.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTrustAnchor::new`, `CfnTrustAnchorProps` and the attributes need the cargo feature `rolesanywhere`.
+/// `CfnTrustAnchor::new`, `CfnTrustAnchorProps` and the attributes need the cargo feature
+/// `rolesanywhere`.
 pub type CfnTrustAnchor = crate::Cfn<markers::TrustAnchor>;
 
 /// The properties of an
@@ -599,14 +601,14 @@ pub mod trust_anchor {
     /// of [`AWS::RolesAnywhere::TrustAnchor`](super::CfnTrustAnchor).
     pub struct SourceData {
         /// The root certificate of the Private Certificate Authority specified by this ARN is used in
-        /// trust validation for temporary credential requests. Included for trust anchors of type `AWS_ACM_PCA`
-        /// .
+        /// trust validation for temporary credential requests. Included for trust anchors of type
+        /// `AWS_ACM_PCA` .
         ///
         /// CloudFormation property
         /// [`AcmPcaArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-trustanchor-sourcedata.html#cfn-rolesanywhere-trustanchor-sourcedata-acmpcaarn).
         pub acm_pca_arn: Option<Str>,
-        /// The PEM-encoded data for the certificate anchor. Included for trust anchors of type `CERTIFICATE_BUNDLE`
-        /// .
+        /// The PEM-encoded data for the certificate anchor. Included for trust anchors of type
+        /// `CERTIFICATE_BUNDLE` .
         ///
         /// CloudFormation property
         /// [`X509CertificateData`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rolesanywhere-trustanchor-sourcedata.html#cfn-rolesanywhere-trustanchor-sourcedata-x509certificatedata).

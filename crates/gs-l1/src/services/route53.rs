@@ -76,7 +76,8 @@ pub mod markers {
 /// [`AWS::Route53::CidrCollection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-cidrcollection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCidrCollection::new`, `CfnCidrCollectionProps` and the attributes need the cargo feature `route53`.
+/// `CfnCidrCollection::new`, `CfnCidrCollectionProps` and the attributes need the cargo feature
+/// `route53`.
 pub type CfnCidrCollection = crate::Cfn<markers::CidrCollection>;
 
 /// The `AWS::Route53::DNSSEC` resource is used to enable DNSSEC signing in a hosted zone.
@@ -95,7 +96,8 @@ pub type CfnDNSSEC = crate::Cfn<markers::DNSSEC>;
 /// [`AWS::Route53::DelegationSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-delegationset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDelegationSet::new`, `CfnDelegationSetProps` and the attributes need the cargo feature `route53`.
+/// `CfnDelegationSet::new`, `CfnDelegationSetProps` and the attributes need the cargo feature
+/// `route53`.
 pub type CfnDelegationSet = crate::Cfn<markers::DelegationSet>;
 
 /// The `AWS::Route53::HealthCheck` resource is a Route 53 resource type that contains settings
@@ -105,7 +107,8 @@ pub type CfnDelegationSet = crate::Cfn<markers::DelegationSet>;
 /// [`AWS::Route53::HealthCheck`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-healthcheck.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnHealthCheck::new`, `CfnHealthCheckProps` and the attributes need the cargo feature `route53`.
+/// `CfnHealthCheck::new`, `CfnHealthCheckProps` and the attributes need the cargo feature
+/// `route53`.
 pub type CfnHealthCheck = crate::Cfn<markers::HealthCheck>;
 
 /// Creates a new public or private hosted zone. You create records in a public hosted zone to
@@ -118,7 +121,8 @@ pub type CfnHealthCheck = crate::Cfn<markers::HealthCheck>;
 /// [`AWS::Route53::HostedZone`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-hostedzone.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnHostedZone::new`, `CfnHostedZoneProps` and the attributes need the cargo feature `route53`.
+/// `CfnHostedZone::new`, `CfnHostedZoneProps` and the attributes need the cargo feature
+/// `route53`.
 pub type CfnHostedZone = crate::Cfn<markers::HostedZone>;
 
 /// The `AWS::Route53::KeySigningKey` resource creates a new key-signing key (KSK) in a hosted
@@ -130,7 +134,8 @@ pub type CfnHostedZone = crate::Cfn<markers::HostedZone>;
 /// [`AWS::Route53::KeySigningKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-keysigningkey.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnKeySigningKey::new`, `CfnKeySigningKeyProps` and the attributes need the cargo feature `route53`.
+/// `CfnKeySigningKey::new`, `CfnKeySigningKeyProps` and the attributes need the cargo feature
+/// `route53`.
 pub type CfnKeySigningKey = crate::Cfn<markers::KeySigningKey>;
 
 /// Resource Type definition for AWS::Route53::QueryLoggingConfig. Creates a configuration for
@@ -151,7 +156,8 @@ pub type CfnQueryLoggingConfig = crate::Cfn<markers::QueryLoggingConfig>;
 /// [`AWS::Route53::RecordSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-recordset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRecordSet::new`, `CfnRecordSetProps` and the attributes need the cargo feature `route53`.
+/// `CfnRecordSet::new`, `CfnRecordSetProps` and the attributes need the cargo feature
+/// `route53`.
 pub type CfnRecordSet = crate::Cfn<markers::RecordSet>;
 
 /// A complex type that contains an optional comment, the name and ID of the hosted zone that
@@ -161,7 +167,8 @@ pub type CfnRecordSet = crate::Cfn<markers::RecordSet>;
 /// [`AWS::Route53::RecordSetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-recordsetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRecordSetGroup::new`, `CfnRecordSetGroupProps` and the attributes need the cargo feature `route53`.
+/// `CfnRecordSetGroup::new`, `CfnRecordSetGroupProps` and the attributes need the cargo feature
+/// `route53`.
 pub type CfnRecordSetGroup = crate::Cfn<markers::RecordSetGroup>;
 
 /// Resource Type definition for AWS::Route53::TrafficPolicy. Creates a Route 53 traffic policy,
@@ -171,7 +178,8 @@ pub type CfnRecordSetGroup = crate::Cfn<markers::RecordSetGroup>;
 /// [`AWS::Route53::TrafficPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-trafficpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTrafficPolicy::new`, `CfnTrafficPolicyProps` and the attributes need the cargo feature `route53`.
+/// `CfnTrafficPolicy::new`, `CfnTrafficPolicyProps` and the attributes need the cargo feature
+/// `route53`.
 pub type CfnTrafficPolicy = crate::Cfn<markers::TrafficPolicy>;
 
 /// Resource Type definition for AWS::Route53::TrafficPolicyInstance. Applies a version of a
@@ -318,8 +326,8 @@ pub mod cidr_collection {
 /// [`CfnDNSSEC::new`] takes them.
 #[cfg(feature = "route53")]
 pub struct CfnDNSSECProps {
-    /// A unique string (ID) that is used to identify a hosted zone. For example: `Z00001111A1ABCaaABC11`
-    /// .
+    /// A unique string (ID) that is used to identify a hosted zone. For example:
+    /// `Z00001111A1ABCaaABC11` .
     ///
     /// CloudFormation property
     /// [`HostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-dnssec.html#cfn-route53-dnssec-hostedzoneid),
@@ -469,8 +477,8 @@ pub struct CfnHealthCheckProps {
     /// [`HealthCheckConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-healthcheck.html#cfn-route53-healthcheck-healthcheckconfig),
     /// required.
     pub health_check_config: health_check::HealthCheckConfig,
-    /// The `HealthCheckTags` property describes key-value pairs that are associated with an `AWS::Route53::HealthCheck`
-    /// resource.
+    /// The `HealthCheckTags` property describes key-value pairs that are associated with an
+    /// `AWS::Route53::HealthCheck` resource.
     ///
     /// CloudFormation property
     /// [`HealthCheckTags`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-healthcheck.html#cfn-route53-healthcheck-healthchecktags).
@@ -773,8 +781,8 @@ pub mod health_check {
         }
     }
 
-    /// The `HealthCheckTag` property describes one key-value pair that is associated with an `AWS::Route53::HealthCheck`
-    /// resource.
+    /// The `HealthCheckTag` property describes one key-value pair that is associated with an
+    /// `AWS::Route53::HealthCheck` resource.
     ///
     /// CloudFormation property type
     /// [`HealthCheckTag`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-healthcheck-healthchecktag.html)
@@ -1127,8 +1135,8 @@ pub mod hosted_zone {
         /// [`CloudWatchLogsLogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-hostedzone-queryloggingconfig.html#cfn-route53-hostedzone-queryloggingconfig-cloudwatchlogsloggrouparn),
         /// required.
         ///
-        /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub cloud_watch_logs_log_group_arn: Id<crate::logs::CfnLogGroup>,
     }
 
@@ -1157,8 +1165,8 @@ pub mod hosted_zone {
 /// [`CfnKeySigningKey::new`] takes them.
 #[cfg(feature = "route53")]
 pub struct CfnKeySigningKeyProps {
-    /// The unique string (ID) that is used to identify a hosted zone. For example: `Z00001111A1ABCaaABC11`
-    /// .
+    /// The unique string (ID) that is used to identify a hosted zone. For example:
+    /// `Z00001111A1ABCaaABC11` .
     ///
     /// CloudFormation property
     /// [`HostedZoneId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-keysigningkey.html#cfn-route53-keysigningkey-hostedzoneid),
@@ -1166,8 +1174,8 @@ pub struct CfnKeySigningKeyProps {
     pub hosted_zone_id: Str,
     /// The Amazon resource name (ARN) for a customer managed customer master key (CMK) in AWS Key
     /// Management Service ( AWS ). The `KeyManagementServiceArn` must be unique for each
-    /// key-signing key (KSK) in a single hosted zone. For example: `arn:aws:kms:us-east-1:111122223333:key/111a2222-a11b-1ab1-2ab2-1ab21a2b3a111`
-    /// .
+    /// key-signing key (KSK) in a single hosted zone. For example:
+    /// `arn:aws:kms:us-east-1:111122223333:key/111a2222-a11b-1ab1-2ab2-1ab21a2b3a111` .
     ///
     /// CloudFormation property
     /// [`KeyManagementServiceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-keysigningkey.html#cfn-route53-keysigningkey-keymanagementservicearn),
@@ -1351,8 +1359,9 @@ pub struct CfnRecordSetProps {
     pub failover: Option<Str>,
     /// \*Geolocation resource record sets only:* A complex type that lets you control how Amazon
     /// Route 53 responds to DNS queries based on the geographic origin of the query. For example,
-    /// if you want all queries from Africa to be routed to a web server with an IP address of `192.0.2.111`
-    /// , create a resource record set with a `Type` of `A` and a `ContinentCode` of `AF` .
+    /// if you want all queries from Africa to be routed to a web server with an IP address of
+    /// `192.0.2.111` , create a resource record set with a `Type` of `A` and a `ContinentCode` of
+    /// `AF` .
     ///
     /// CloudFormation property
     /// [`GeoLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-recordset.html#cfn-route53-recordset-geolocation).
@@ -1411,8 +1420,8 @@ pub struct CfnRecordSetProps {
     /// \*Resource record sets that have a routing policy other than simple:* An identifier that
     /// differentiates among multiple resource record sets that have the same combination of name
     /// and type, such as multiple weighted resource record sets named acme.example.com that have a
-    /// type of A. In a group of resource record sets that have the same name and type, the value of `SetIdentifier`
-    /// must be unique for each resource record set.
+    /// type of A. In a group of resource record sets that have the same name and type, the value of
+    /// `SetIdentifier` must be unique for each resource record set.
     ///
     /// CloudFormation property
     /// [`SetIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53-recordset.html#cfn-route53-recordset-setidentifier).
@@ -1911,8 +1920,9 @@ pub mod record_set_group {
         pub failover: Option<Str>,
         /// \*Geolocation resource record sets only:* A complex type that lets you control how Amazon
         /// Route 53 responds to DNS queries based on the geographic origin of the query. For example,
-        /// if you want all queries from Africa to be routed to a web server with an IP address of `192.0.2.111`
-        /// , create a resource record set with a `Type` of `A` and a `ContinentCode` of `AF` .
+        /// if you want all queries from Africa to be routed to a web server with an IP address of
+        /// `192.0.2.111` , create a resource record set with a `Type` of `A` and a `ContinentCode` of
+        /// `AF` .
         ///
         /// CloudFormation property
         /// [`GeoLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-geolocation).
@@ -1974,8 +1984,8 @@ pub mod record_set_group {
         /// \*Resource record sets that have a routing policy other than simple:* An identifier that
         /// differentiates among multiple resource record sets that have the same combination of name
         /// and type, such as multiple weighted resource record sets named acme.example.com that have a
-        /// type of A. In a group of resource record sets that have the same name and type, the value of `SetIdentifier`
-        /// must be unique for each resource record set.
+        /// type of A. In a group of resource record sets that have the same name and type, the value of
+        /// `SetIdentifier` must be unique for each resource record set.
         ///
         /// CloudFormation property
         /// [`SetIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-recordset.html#cfn-route53-recordsetgroup-recordset-setidentifier).
@@ -2069,9 +2079,9 @@ pub mod record_set_group {
         /// [`DNSName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-aliastarget.html#cfn-route53-recordsetgroup-aliastarget-dnsname),
         /// required.
         pub dns_name: Str,
-        /// \*Applies only to alias records with any routing policy:* When `EvaluateTargetHealth` is `true`
-        /// , an alias record inherits the health of the referenced AWS resource, such as an ELB load
-        /// balancer or another record in the hosted zone.
+        /// \*Applies only to alias records with any routing policy:* When `EvaluateTargetHealth` is
+        /// `true` , an alias record inherits the health of the referenced AWS resource, such as an ELB
+        /// load balancer or another record in the hosted zone.
         ///
         /// CloudFormation property
         /// [`EvaluateTargetHealth`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53-recordsetgroup-aliastarget.html#cfn-route53-recordsetgroup-aliastarget-evaluatetargethealth).

@@ -56,7 +56,8 @@ pub mod markers {
 /// [`AWS::Route53GlobalResolver::AccessSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesssource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessSource::new`, `CfnAccessSourceProps` and the attributes need the cargo feature `route53globalresolver`.
+/// `CfnAccessSource::new`, `CfnAccessSourceProps` and the attributes need the cargo feature
+/// `route53globalresolver`.
 pub type CfnAccessSource = crate::Cfn<markers::AccessSource>;
 
 /// Resource schema for AWS::Route53GlobalResolver::AccessToken
@@ -65,7 +66,8 @@ pub type CfnAccessSource = crate::Cfn<markers::AccessSource>;
 /// [`AWS::Route53GlobalResolver::AccessToken`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-accesstoken.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessToken::new`, `CfnAccessTokenProps` and the attributes need the cargo feature `route53globalresolver`.
+/// `CfnAccessToken::new`, `CfnAccessTokenProps` and the attributes need the cargo feature
+/// `route53globalresolver`.
 pub type CfnAccessToken = crate::Cfn<markers::AccessToken>;
 
 /// Resource schema for AWS::Route53GlobalResolver::DnsView
@@ -74,7 +76,8 @@ pub type CfnAccessToken = crate::Cfn<markers::AccessToken>;
 /// [`AWS::Route53GlobalResolver::DnsView`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-dnsview.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDnsView::new`, `CfnDnsViewProps` and the attributes need the cargo feature `route53globalresolver`.
+/// `CfnDnsView::new`, `CfnDnsViewProps` and the attributes need the cargo feature
+/// `route53globalresolver`.
 pub type CfnDnsView = crate::Cfn<markers::DnsView>;
 
 /// Resource schema for AWS::Route53GlobalResolver::FirewallDomainList
@@ -93,7 +96,8 @@ pub type CfnFirewallDomainList = crate::Cfn<markers::FirewallDomainList>;
 /// [`AWS::Route53GlobalResolver::FirewallRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-firewallrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFirewallRule::new`, `CfnFirewallRuleProps` and the attributes need the cargo feature `route53globalresolver`.
+/// `CfnFirewallRule::new`, `CfnFirewallRuleProps` and the attributes need the cargo feature
+/// `route53globalresolver`.
 pub type CfnFirewallRule = crate::Cfn<markers::FirewallRule>;
 
 /// Resource schema for AWS::Route53GlobalResolver::GlobalResolver
@@ -102,7 +106,8 @@ pub type CfnFirewallRule = crate::Cfn<markers::FirewallRule>;
 /// [`AWS::Route53GlobalResolver::GlobalResolver`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53globalresolver-globalresolver.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGlobalResolver::new`, `CfnGlobalResolverProps` and the attributes need the cargo feature `route53globalresolver`.
+/// `CfnGlobalResolver::new`, `CfnGlobalResolverProps` and the attributes need the cargo feature
+/// `route53globalresolver`.
 pub type CfnGlobalResolver = crate::Cfn<markers::GlobalResolver>;
 
 /// Resource schema for AWS::Route53GlobalResolver::HostedZoneAssociation

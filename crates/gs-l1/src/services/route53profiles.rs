@@ -36,7 +36,8 @@ pub mod markers {
 /// [`AWS::Route53Profiles::Profile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53profiles-profile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProfile::new`, `CfnProfileProps` and the attributes need the cargo feature `route53profiles`.
+/// `CfnProfile::new`, `CfnProfileProps` and the attributes need the cargo feature
+/// `route53profiles`.
 pub type CfnProfile = crate::Cfn<markers::Profile>;
 
 /// An association between a Route 53 Profile and a VPC.

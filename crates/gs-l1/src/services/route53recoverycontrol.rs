@@ -43,7 +43,8 @@ pub mod markers {
 /// [`AWS::Route53RecoveryControl::Cluster`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-cluster.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCluster::new`, `CfnClusterProps` and the attributes need the cargo feature `route53recoverycontrol`.
+/// `CfnCluster::new`, `CfnClusterProps` and the attributes need the cargo feature
+/// `route53recoverycontrol`.
 pub type CfnCluster = crate::Cfn<markers::Cluster>;
 
 /// Creates a new control panel in Amazon Route 53 Application Recovery Controller. A control
@@ -56,7 +57,8 @@ pub type CfnCluster = crate::Cfn<markers::Cluster>;
 /// [`AWS::Route53RecoveryControl::ControlPanel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-controlpanel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnControlPanel::new`, `CfnControlPanelProps` and the attributes need the cargo feature `route53recoverycontrol`.
+/// `CfnControlPanel::new`, `CfnControlPanelProps` and the attributes need the cargo feature
+/// `route53recoverycontrol`.
 pub type CfnControlPanel = crate::Cfn<markers::ControlPanel>;
 
 /// Creates a routing control in Amazon Route 53 Application Recovery Controller. Routing
@@ -66,7 +68,8 @@ pub type CfnControlPanel = crate::Cfn<markers::ControlPanel>;
 /// [`AWS::Route53RecoveryControl::RoutingControl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-routingcontrol.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRoutingControl::new`, `CfnRoutingControlProps` and the attributes need the cargo feature `route53recoverycontrol`.
+/// `CfnRoutingControl::new`, `CfnRoutingControlProps` and the attributes need the cargo feature
+/// `route53recoverycontrol`.
 pub type CfnRoutingControl = crate::Cfn<markers::RoutingControl>;
 
 /// Creates a safety rule in a control panel in Amazon Route 53 Application Recovery Controller.
@@ -79,7 +82,8 @@ pub type CfnRoutingControl = crate::Cfn<markers::RoutingControl>;
 /// [`AWS::Route53RecoveryControl::SafetyRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-safetyrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSafetyRule::new`, `CfnSafetyRuleProps` and the attributes need the cargo feature `route53recoverycontrol`.
+/// `CfnSafetyRule::new`, `CfnSafetyRuleProps` and the attributes need the cargo feature
+/// `route53recoverycontrol`.
 pub type CfnSafetyRule = crate::Cfn<markers::SafetyRule>;
 
 /// The properties of an
@@ -196,8 +200,8 @@ pub struct CfnControlPanelProps {
     /// [`ClusterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-controlpanel.html#cfn-route53recoverycontrol-controlpanel-clusterarn);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnCluster`](crate::route53recoverycontrol::CfnCluster) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnCluster`](crate::route53recoverycontrol::CfnCluster) handle (written as its
+    /// `Ref`), or a string or token.
     pub cluster_arn: Option<Id<crate::route53recoverycontrol::CfnCluster>>,
     /// The name of the control panel. You can use any non-white space character in the name.
     ///
@@ -310,8 +314,8 @@ pub struct CfnRoutingControlProps {
     /// [`ClusterArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoverycontrol-routingcontrol.html#cfn-route53recoverycontrol-routingcontrol-clusterarn);
     /// changing it replaces the resource.
     ///
-    /// Takes a [`CfnCluster`](crate::route53recoverycontrol::CfnCluster) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnCluster`](crate::route53recoverycontrol::CfnCluster) handle (written as its
+    /// `Ref`), or a string or token.
     pub cluster_arn: Option<Id<crate::route53recoverycontrol::CfnCluster>>,
     /// The Amazon Resource Name (ARN) of the control panel that includes the routing control.
     ///

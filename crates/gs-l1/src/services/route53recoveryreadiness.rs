@@ -45,7 +45,8 @@ pub mod markers {
 /// [`AWS::Route53RecoveryReadiness::Cell`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-cell.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCell::new`, `CfnCellProps` and the attributes need the cargo feature `route53recoveryreadiness`.
+/// `CfnCell::new`, `CfnCellProps` and the attributes need the cargo feature
+/// `route53recoveryreadiness`.
 pub type CfnCell = crate::Cfn<markers::Cell>;
 
 /// Creates a readiness check in Amazon Route 53 Application Recovery Controller. A readiness
@@ -57,7 +58,8 @@ pub type CfnCell = crate::Cfn<markers::Cell>;
 /// [`AWS::Route53RecoveryReadiness::ReadinessCheck`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-readinesscheck.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnReadinessCheck::new`, `CfnReadinessCheckProps` and the attributes need the cargo feature `route53recoveryreadiness`.
+/// `CfnReadinessCheck::new`, `CfnReadinessCheckProps` and the attributes need the cargo feature
+/// `route53recoveryreadiness`.
 pub type CfnReadinessCheck = crate::Cfn<markers::ReadinessCheck>;
 
 /// Creates a recovery group in Amazon Route 53 Application Recovery Controller. A recovery
@@ -70,7 +72,8 @@ pub type CfnReadinessCheck = crate::Cfn<markers::ReadinessCheck>;
 /// [`AWS::Route53RecoveryReadiness::RecoveryGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-recoverygroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRecoveryGroup::new`, `CfnRecoveryGroupProps` and the attributes need the cargo feature `route53recoveryreadiness`.
+/// `CfnRecoveryGroup::new`, `CfnRecoveryGroupProps` and the attributes need the cargo feature
+/// `route53recoveryreadiness`.
 pub type CfnRecoveryGroup = crate::Cfn<markers::RecoveryGroup>;
 
 /// Creates a resource set in Amazon Route 53 Application Recovery Controller. A resource set is
@@ -82,7 +85,8 @@ pub type CfnRecoveryGroup = crate::Cfn<markers::RecoveryGroup>;
 /// [`AWS::Route53RecoveryReadiness::ResourceSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53recoveryreadiness-resourceset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourceSet::new`, `CfnResourceSetProps` and the attributes need the cargo feature `route53recoveryreadiness`.
+/// `CfnResourceSet::new`, `CfnResourceSetProps` and the attributes need the cargo feature
+/// `route53recoveryreadiness`.
 pub type CfnResourceSet = crate::Cfn<markers::ResourceSet>;
 
 /// The properties of an
@@ -471,9 +475,9 @@ pub mod resource_set {
         /// CloudFormation property
         /// [`ComponentId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53recoveryreadiness-resourceset-resource.html#cfn-route53recoveryreadiness-resourceset-resource-componentid).
         pub component_id: Option<Str>,
-        /// A component for DNS/routing control readiness checks. This is a required setting when `ResourceSet` `ResourceSetType`
-        /// is set to `AWS::Route53RecoveryReadiness::DNSTargetResource` . Do not set it for any other `ResourceSetType`
-        /// setting.
+        /// A component for DNS/routing control readiness checks. This is a required setting when
+        /// `ResourceSet` `ResourceSetType` is set to `AWS::Route53RecoveryReadiness::DNSTargetResource`
+        /// . Do not set it for any other `ResourceSetType` setting.
         ///
         /// CloudFormation property
         /// [`DnsTargetResource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53recoveryreadiness-resourceset-resource.html#cfn-route53recoveryreadiness-resourceset-resource-dnstargetresource).
@@ -484,8 +488,9 @@ pub mod resource_set {
         /// CloudFormation property
         /// [`ReadinessScopes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53recoveryreadiness-resourceset-resource.html#cfn-route53recoveryreadiness-resourceset-resource-readinessscopes).
         pub readiness_scopes: Option<List<Str>>,
-        /// The Amazon Resource Name (ARN) of the AWS resource. This is a required setting for all `ResourceSet` `ResourceSetType`
-        /// settings except `AWS::Route53RecoveryReadiness::DNSTargetResource` . Do not set this when `ResourceSetType`
+        /// The Amazon Resource Name (ARN) of the AWS resource. This is a required setting for all
+        /// `ResourceSet` `ResourceSetType` settings except
+        /// `AWS::Route53RecoveryReadiness::DNSTargetResource` . Do not set this when `ResourceSetType`
         /// is set to `AWS::Route53RecoveryReadiness::DNSTargetResource` .
         ///
         /// CloudFormation property

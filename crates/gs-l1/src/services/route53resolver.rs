@@ -125,7 +125,8 @@ pub type CfnOutpostResolver = crate::Cfn<markers::OutpostResolver>;
 /// [`AWS::Route53Resolver::ResolverConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverconfig.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResolverConfig::new`, `CfnResolverConfigProps` and the attributes need the cargo feature `route53resolver`.
+/// `CfnResolverConfig::new`, `CfnResolverConfigProps` and the attributes need the cargo feature
+/// `route53resolver`.
 pub type CfnResolverConfig = crate::Cfn<markers::ResolverConfig>;
 
 /// The `AWS::Route53Resolver::ResolverDNSSECConfig` resource is a complex type that contains
@@ -169,8 +170,9 @@ pub type CfnResolverQueryLoggingConfig = crate::Cfn<markers::ResolverQueryLoggin
 /// [`AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverqueryloggingconfigassociation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResolverQueryLoggingConfigAssociation::new`, `CfnResolverQueryLoggingConfigAssociationProps`
-/// and the attributes need the cargo feature `route53resolver`.
+/// `CfnResolverQueryLoggingConfigAssociation::new`,
+/// `CfnResolverQueryLoggingConfigAssociationProps` and the attributes need the cargo feature
+/// `route53resolver`.
 pub type CfnResolverQueryLoggingConfigAssociation = crate::Cfn<markers::ResolverQueryLoggingConfigAssociation>;
 
 /// For DNS queries that originate in your VPCs, specifies which Resolver endpoint the queries
@@ -181,7 +183,8 @@ pub type CfnResolverQueryLoggingConfigAssociation = crate::Cfn<markers::Resolver
 /// [`AWS::Route53Resolver::ResolverRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResolverRule::new`, `CfnResolverRuleProps` and the attributes need the cargo feature `route53resolver`.
+/// `CfnResolverRule::new`, `CfnResolverRuleProps` and the attributes need the cargo feature
+/// `route53resolver`.
 pub type CfnResolverRule = crate::Cfn<markers::ResolverRule>;
 
 /// In the response to an
@@ -725,27 +728,28 @@ pub mod firewall_rule_group {
         /// [`Action`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-action),
         /// required.
         pub action: Str,
-        /// The DNS record's type. This determines the format of the record value that you provided in `BlockOverrideDomain`
-        /// . Used for the rule action `BLOCK` with a `BlockResponse` setting of `OVERRIDE` .
+        /// The DNS record's type. This determines the format of the record value that you provided in
+        /// `BlockOverrideDomain` . Used for the rule action `BLOCK` with a `BlockResponse` setting of
+        /// `OVERRIDE` .
         ///
         /// CloudFormation property
         /// [`BlockOverrideDnsType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-blockoverridednstype).
         pub block_override_dns_type: Option<Str>,
-        /// The custom DNS record to send back in response to the query. Used for the rule action `BLOCK`
-        /// with a `BlockResponse` setting of `OVERRIDE` .
+        /// The custom DNS record to send back in response to the query. Used for the rule action
+        /// `BLOCK` with a `BlockResponse` setting of `OVERRIDE` .
         ///
         /// CloudFormation property
         /// [`BlockOverrideDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-blockoverridedomain).
         pub block_override_domain: Option<Str>,
         /// The recommended amount of time, in seconds, for the DNS resolver or web browser to cache the
-        /// provided override record. Used for the rule action `BLOCK` with a `BlockResponse` setting of `OVERRIDE`
-        /// .
+        /// provided override record. Used for the rule action `BLOCK` with a `BlockResponse` setting of
+        /// `OVERRIDE` .
         ///
         /// CloudFormation property
         /// [`BlockOverrideTtl`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-blockoverridettl).
         pub block_override_ttl: Option<Int>,
-        /// The way that you want DNS Firewall to block the request. Used for the rule action setting `BLOCK`
-        /// .
+        /// The way that you want DNS Firewall to block the request. Used for the rule action setting
+        /// `BLOCK` .
         ///
         /// CloudFormation property
         /// [`BlockResponse`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-route53resolver-firewallrulegroup-firewallrule.html#cfn-route53resolver-firewallrulegroup-firewallrule-blockresponse).
@@ -1055,8 +1059,8 @@ pub struct CfnOutpostResolverProps {
     /// [`OutpostArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html#cfn-route53resolver-outpostresolver-outpostarn),
     /// required; changing it replaces the resource.
     pub outpost_arn: Str,
-    /// The Amazon EC2 instance type. If you specify this, you must also specify a value for the `OutpostArn`
-    /// .
+    /// The Amazon EC2 instance type. If you specify this, you must also specify a value for the
+    /// `OutpostArn` .
     ///
     /// CloudFormation property
     /// [`PreferredInstanceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html#cfn-route53resolver-outpostresolver-preferredinstancetype),
@@ -1168,8 +1172,9 @@ impl crate::Cfn<markers::OutpostResolver> {
         gs_core::Value::GetAtt(self.node(), "Arn".into())
     }
 
-    /// A unique string that identifies the request that created the Resolver endpoint. The `CreatorRequestId`
-    /// allows failed requests to be retried without the risk of running the operation twice.
+    /// A unique string that identifies the request that created the Resolver endpoint. The
+    /// `CreatorRequestId` allows failed requests to be retried without the risk of running the
+    /// operation twice.
     ///
     /// `Fn::GetAtt` of
     /// [`CreatorRequestId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-outpostresolver.html#aws-resource-route53resolver-outpostresolver-return-values).
@@ -1363,8 +1368,8 @@ impl crate::Cfn<markers::ResolverDNSSECConfig> {
         gs_core::Value::GetAtt(self.node(), "OwnerId".into())
     }
 
-    /// The primary identifier of this `ResolverDNSSECConfig` resource. For example: `rdsc-689d45d1ae623bf3`
-    /// .
+    /// The primary identifier of this `ResolverDNSSECConfig` resource. For example:
+    /// `rdsc-689d45d1ae623bf3` .
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverdnssecconfig.html#aws-resource-route53resolver-resolverdnssecconfig-return-values).
@@ -1582,7 +1587,8 @@ impl crate::Cfn<markers::ResolverEndpoint> {
         gs_core::Value::GetAtt(self.node(), "ResolverEndpointType".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the resolver endpoint, such as `arn:aws:route53resolver:us-east-1:123456789012:resolver-endpoint/resolver-endpoint-a1bzhi`
+    /// The Amazon Resource Name (ARN) of the resolver endpoint, such as
+    /// `arn:aws:route53resolver:us-east-1:123456789012:resolver-endpoint/resolver-endpoint-a1bzhi`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -1972,9 +1978,9 @@ pub struct CfnResolverRuleProps {
     /// CloudFormation property
     /// [`DelegationRecord`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html#cfn-route53resolver-resolverrule-delegationrecord).
     pub delegation_record: Option<Str>,
-    /// DNS queries for this domain name are forwarded to the IP addresses that are specified in `TargetIps`
-    /// . If a query matches multiple Resolver rules (example.com and www.example.com), the query is
-    /// routed using the Resolver rule that contains the most specific domain name
+    /// DNS queries for this domain name are forwarded to the IP addresses that are specified in
+    /// `TargetIps` . If a query matches multiple Resolver rules (example.com and www.example.com),
+    /// the query is routed using the Resolver rule that contains the most specific domain name
     /// (www.example.com).
     ///
     /// CloudFormation property
@@ -2070,8 +2076,8 @@ impl crate::Cfn<markers::ResolverRule> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ID of the outbound endpoint that the rule is associated with, such as `rslvr-out-fdc049932dexample`
-    /// .
+    /// The ID of the outbound endpoint that the rule is associated with, such as
+    /// `rslvr-out-fdc049932dexample` .
     ///
     /// `Fn::GetAtt` of
     /// [`ResolverEndpointId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html#aws-resource-route53resolver-resolverrule-return-values).
@@ -2103,8 +2109,8 @@ impl crate::Cfn<markers::ResolverRule> {
         gs_core::Value::GetAtt(self.node(), "ResolverRuleId".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the resolver rule, such as `arn:aws:route53resolver:us-east-1:123456789012:resolver-rule/resolver-rule-a1bzhi`
-    /// .
+    /// The Amazon Resource Name (ARN) of the resolver rule, such as
+    /// `arn:aws:route53resolver:us-east-1:123456789012:resolver-rule/resolver-rule-a1bzhi` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverrule.html#aws-resource-route53resolver-resolverrule-return-values).
@@ -2229,8 +2235,8 @@ pub struct CfnResolverRuleAssociationProps {
     /// [`ResolverRuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverruleassociation.html#cfn-route53resolver-resolverruleassociation-resolverruleid),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnResolverRule`](crate::route53resolver::CfnResolverRule) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnResolverRule`](crate::route53resolver::CfnResolverRule) handle (written as its
+    /// `Ref`), or a string or token.
     pub resolver_rule_id: Id<crate::route53resolver::CfnResolverRule>,
     /// The ID of the VPC that you associated the Resolver rule with.
     ///
@@ -2287,8 +2293,8 @@ impl crate::Cfn<markers::ResolverRuleAssociation> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ID of the VPC that you associated the resolver rule with, such as `vpc-03cf94c75cexample`
-    /// .
+    /// The ID of the VPC that you associated the resolver rule with, such as
+    /// `vpc-03cf94c75cexample` .
     ///
     /// `Fn::GetAtt` of
     /// [`VPCId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverruleassociation.html#aws-resource-route53resolver-resolverruleassociation-return-values).
@@ -2307,8 +2313,8 @@ impl crate::Cfn<markers::ResolverRuleAssociation> {
         gs_core::Value::GetAtt(self.node(), "ResolverRuleId".into())
     }
 
-    /// The ID of the resolver rule association that you want to get information about, such as `rslvr-rrassoc-97242eaf88example`
-    /// .
+    /// The ID of the resolver rule association that you want to get information about, such as
+    /// `rslvr-rrassoc-97242eaf88example` .
     ///
     /// `Fn::GetAtt` of
     /// [`ResolverRuleAssociationId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-route53resolver-resolverruleassociation.html#aws-resource-route53resolver-resolverruleassociation-return-values).

@@ -2019,8 +2019,8 @@ pub struct CfnResponderGatewayProps {
     /// CloudFormation property
     /// [`AcmCertificateArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-rtbfabric-respondergateway.html#cfn-rtbfabric-respondergateway-acmcertificatearn).
     ///
-    /// Takes a [`CfnCertificate`](crate::certificatemanager::CfnCertificate) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnCertificate`](crate::certificatemanager::CfnCertificate) handle (written as its
+    /// `Ref`), or a string or token.
     pub acm_certificate_arn: Option<Id<crate::certificatemanager::CfnCertificate>>,
     /// An optional description for the responder gateway.
     ///

@@ -486,10 +486,10 @@ pub mod app_monitor {
     /// [`MetricDestination`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rum-appmonitor-metricdestination.html)
     /// of [`AWS::RUM::AppMonitor`](super::CfnAppMonitor).
     pub struct MetricDestination {
-        /// Defines the destination to send the metrics to. Valid values are `CloudWatch` and `Evidently`
-        /// . If you specify `Evidently` , you must also specify the ARN of the CloudWatch Evidently
-        /// experiment that is to be the destination and an IAM role that has permission to write to the
-        /// experiment.
+        /// Defines the destination to send the metrics to. Valid values are `CloudWatch` and
+        /// `Evidently` . If you specify `Evidently` , you must also specify the ARN of the CloudWatch
+        /// Evidently experiment that is to be the destination and an IAM role that has permission to
+        /// write to the experiment.
         ///
         /// CloudFormation property
         /// [`Destination`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rum-appmonitor-metricdestination.html#cfn-rum-appmonitor-metricdestination-destination),
@@ -501,8 +501,8 @@ pub mod app_monitor {
         /// CloudFormation property
         /// [`DestinationArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rum-appmonitor-metricdestination.html#cfn-rum-appmonitor-metricdestination-destinationarn).
         pub destination_arn: Option<Str>,
-        /// This parameter is required if `Destination` is `Evidently` . If `Destination` is `CloudWatch`
-        /// , do not use this parameter.
+        /// This parameter is required if `Destination` is `Evidently` . If `Destination` is
+        /// `CloudWatch` , do not use this parameter.
         ///
         /// CloudFormation property
         /// [`IamRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rum-appmonitor-metricdestination.html#cfn-rum-appmonitor-metricdestination-iamrolearn).
@@ -548,8 +548,8 @@ pub mod app_monitor {
     pub struct MetricDefinition {
         /// This field is a map of field paths to dimension names. It defines the dimensions to
         /// associate with this metric in CloudWatch . The value of this field is used only if the
-        /// metric destination is `CloudWatch` . If the metric destination is `Evidently` , the value of `DimensionKeys`
-        /// is ignored.
+        /// metric destination is `CloudWatch` . If the metric destination is `Evidently` , the value of
+        /// `DimensionKeys` is ignored.
         ///
         /// CloudFormation property
         /// [`DimensionKeys`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-rum-appmonitor-metricdefinition.html#cfn-rum-appmonitor-metricdefinition-dimensionkeys).

@@ -135,7 +135,8 @@ pub type CfnBucket = crate::Cfn<markers::Bucket>;
 /// [`AWS::S3::BucketPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucketpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBucketPolicy::new`, `CfnBucketPolicyProps` and the attributes need the cargo feature `s3`.
+/// `CfnBucketPolicy::new`, `CfnBucketPolicyProps` and the attributes need the cargo feature
+/// `s3`.
 pub type CfnBucketPolicy = crate::Cfn<markers::BucketPolicy>;
 
 /// The `AWS::S3::MultiRegionAccessPoint` resource creates an Amazon S3 Multi-Region Access
@@ -174,9 +175,9 @@ pub type CfnStorageLens = crate::Cfn<markers::StorageLens>;
 /// The `AWS::S3::StorageLensGroup` resource creates an S3 Storage Lens group. A Storage Lens
 /// group is a custom grouping of objects that include filters for prefixes, suffixes, object
 /// tags, object size, or object age. You can create an S3 Storage Lens group that includes a
-/// single filter or multiple filter conditions. To specify multiple filter conditions, you use `AND`
-/// or `OR` logical operators. For more information about S3 Storage Lens groups, see [Working
-/// with S3 Storage Lens
+/// single filter or multiple filter conditions. To specify multiple filter conditions, you use
+/// `AND` or `OR` logical operators. For more information about S3 Storage Lens groups, see
+/// [Working with S3 Storage Lens
 /// groups](https://docs.aws.amazon.com/AmazonS3/latest/userguide/storage-lens-groups-overview.html)
 /// .
 ///
@@ -325,8 +326,8 @@ impl crate::Cfn<markers::AccessGrant> {
         gs_core::Value::GetAtt(self.node(), "AccessGrantArn".into())
     }
 
-    /// The S3 path of the data to which you are granting access. It is the result of appending the `Subprefix`
-    /// to the location scope.
+    /// The S3 path of the data to which you are granting access. It is the result of appending the
+    /// `Subprefix` to the location scope.
     ///
     /// `Fn::GetAtt` of
     /// [`GrantScope`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrant.html#aws-resource-s3-accessgrant-return-values).
@@ -352,8 +353,9 @@ pub mod access_grant {
     pub struct Grantee {
         /// The unique identifier of the `Grantee` . If the grantee type is `IAM` , the identifier is
         /// the IAM Amazon Resource Name (ARN) of the user or role. If the grantee type is a directory
-        /// user or group, the identifier is 128-bit universally unique identifier (UUID) in the format `a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`
-        /// . You can obtain this UUID from your AWS IAM Identity Center instance.
+        /// user or group, the identifier is 128-bit universally unique identifier (UUID) in the format
+        /// `a1b2c3d4-5678-90ab-cdef-EXAMPLE11111` . You can obtain this UUID from your AWS IAM Identity
+        /// Center instance.
         ///
         /// CloudFormation property
         /// [`GranteeIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-accessgrant-grantee.html#cfn-s3-accessgrant-grantee-granteeidentifier),
@@ -402,8 +404,9 @@ pub mod access_grant {
         /// if the location scope is the default location `s3://` because you cannot create a grant for
         /// all of your S3 data in the Region and must narrow the scope. For example, if the location
         /// scope is the default location `s3://` , the `S3SubPrefx` can be a `<bucket-name>/*` , so the
-        /// full grant scope path would be `s3://<bucket-name>/*` . Or the `S3SubPrefx` can be `<bucket-name>/<prefix-name>*`
-        /// , so the full grant scope path would be `s3://<bucket-name>/<prefix-name>*` .
+        /// full grant scope path would be `s3://<bucket-name>/*` . Or the `S3SubPrefx` can be
+        /// `<bucket-name>/<prefix-name>*` , so the full grant scope path would be
+        /// `s3://<bucket-name>/<prefix-name>*` .
         ///
         /// CloudFormation property
         /// [`S3SubPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-accessgrant-accessgrantslocationconfiguration.html#cfn-s3-accessgrant-accessgrantslocationconfiguration-s3subprefix),
@@ -545,8 +548,8 @@ pub struct CfnAccessGrantsLocationProps {
     /// default S3 location `s3://` , the S3 path to a bucket, or the S3 path to a bucket and
     /// prefix. A prefix in S3 is a string of characters at the beginning of an object key name used
     /// to organize the objects that you store in your S3 buckets. For example, object key names
-    /// that start with the `engineering/` prefix or object key names that start with the `marketing/campaigns/`
-    /// prefix.
+    /// that start with the `engineering/` prefix or object key names that start with the
+    /// `marketing/campaigns/` prefix.
     ///
     /// CloudFormation property
     /// [`LocationScope`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-accessgrantslocation.html#cfn-s3-accessgrantslocation-locationscope),
@@ -1045,8 +1048,8 @@ pub struct CfnBucketProps {
     /// CloudFormation property
     /// [`ObjectLockConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#cfn-s3-bucket-objectlockconfiguration).
     pub object_lock_configuration: Option<bucket::ObjectLockConfiguration>,
-    /// Indicates whether this bucket has an Object Lock configuration enabled. Enable `ObjectLockEnabled`
-    /// when you apply `ObjectLockConfiguration` to a bucket.
+    /// Indicates whether this bucket has an Object Lock configuration enabled. Enable
+    /// `ObjectLockEnabled` when you apply `ObjectLockConfiguration` to a bucket.
     ///
     /// CloudFormation property
     /// [`ObjectLockEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3-bucket.html#cfn-s3-bucket-objectlockenabled);
@@ -1532,8 +1535,8 @@ pub mod bucket {
     /// [`PartitionedPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-partitionedprefix.html)
     /// of [`AWS::S3::Bucket`](super::CfnBucket).
     pub struct PartitionedPrefix {
-        /// Specifies the partition date source for the partitioned prefix. `PartitionDateSource` can be `EventTime`
-        /// or `DeliveryTime` .
+        /// Specifies the partition date source for the partitioned prefix. `PartitionDateSource` can be
+        /// `EventTime` or `DeliveryTime` .
         ///
         /// CloudFormation property
         /// [`PartitionDateSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-partitionedprefix.html#cfn-s3-bucket-partitionedprefix-partitiondatesource).
@@ -2331,9 +2334,9 @@ pub mod bucket {
         /// [`BlockedEncryptionTypes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-serversideencryptionrule.html#cfn-s3-bucket-serversideencryptionrule-blockedencryptiontypes).
         pub blocked_encryption_types: Option<BlockedEncryptionTypes>,
         /// Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using
-        /// KMS (SSE-KMS) for new objects in the bucket. Existing objects are not affected. Setting the `BucketKeyEnabled`
-        /// element to `true` causes Amazon S3 to use an S3 Bucket Key. By default, S3 Bucket Key is not
-        /// enabled.
+        /// KMS (SSE-KMS) for new objects in the bucket. Existing objects are not affected. Setting the
+        /// `BucketKeyEnabled` element to `true` causes Amazon S3 to use an S3 Bucket Key. By default,
+        /// S3 Bucket Key is not enabled.
         ///
         /// CloudFormation property
         /// [`BucketKeyEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-serversideencryptionrule.html#cfn-s3-bucket-serversideencryptionrule-bucketkeyenabled).
@@ -2674,8 +2677,9 @@ pub mod bucket {
         /// required.
         pub id: Str,
         /// Object versions to include in the inventory list. If set to `All` , the list includes all
-        /// the object versions, which adds the version-related fields `VersionId` , `IsLatest` , and `DeleteMarker`
-        /// to the list. If set to `Current` , the list does not contain these version-related fields.
+        /// the object versions, which adds the version-related fields `VersionId` , `IsLatest` , and
+        /// `DeleteMarker` to the list. If set to `Current` , the list does not contain these
+        /// version-related fields.
         ///
         /// CloudFormation property
         /// [`IncludedObjectVersions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-inventoryconfiguration.html#cfn-s3-bucket-inventoryconfiguration-includedobjectversions),
@@ -3042,13 +3046,13 @@ pub mod bucket {
         }
     }
 
-    /// Container for the transition rule that describes when noncurrent objects transition to the `STANDARD_IA`
-    /// , `ONEZONE_IA` , `INTELLIGENT_TIERING` , `GLACIER_IR` , `GLACIER` , or `DEEP_ARCHIVE`
-    /// storage class. If your bucket is versioning-enabled (or versioning is suspended), you can
-    /// set this action to request that Amazon S3 transition noncurrent object versions to the `STANDARD_IA`
-    /// , `ONEZONE_IA` , `INTELLIGENT_TIERING` , `GLACIER_IR` , `GLACIER` , or `DEEP_ARCHIVE`
-    /// storage class at a specific period in the object's lifetime. If you specify this property,
-    /// don't specify the `NoncurrentVersionTransitions` property.
+    /// Container for the transition rule that describes when noncurrent objects transition to the
+    /// `STANDARD_IA` , `ONEZONE_IA` , `INTELLIGENT_TIERING` , `GLACIER_IR` , `GLACIER` , or
+    /// `DEEP_ARCHIVE` storage class. If your bucket is versioning-enabled (or versioning is
+    /// suspended), you can set this action to request that Amazon S3 transition noncurrent object
+    /// versions to the `STANDARD_IA` , `ONEZONE_IA` , `INTELLIGENT_TIERING` , `GLACIER_IR` ,
+    /// `GLACIER` , or `DEEP_ARCHIVE` storage class at a specific period in the object's lifetime.
+    /// If you specify this property, don't specify the `NoncurrentVersionTransitions` property.
     ///
     /// CloudFormation property type
     /// [`NoncurrentVersionTransition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-noncurrentversiontransition.html)
@@ -3126,12 +3130,12 @@ pub mod bucket {
         /// [`TransitionDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-transition.html#cfn-s3-bucket-transition-transitiondate).
         pub transition_date: Option<Str>,
         /// Indicates the number of days after creation when objects are transitioned to the specified
-        /// storage class. If the specified storage class is `INTELLIGENT_TIERING` , `GLACIER_IR` , `GLACIER`
-        /// , or `DEEP_ARCHIVE` , valid values are `0` or positive integers. If the specified storage
-        /// class is `STANDARD_IA` or `ONEZONE_IA` , valid values are positive integers greater than `30`
-        /// . Be aware that some storage classes have a minimum storage duration and that you're charged
-        /// for transitioning objects before their minimum storage duration. For more information, see
-        /// [Constraints and considerations for
+        /// storage class. If the specified storage class is `INTELLIGENT_TIERING` , `GLACIER_IR` ,
+        /// `GLACIER` , or `DEEP_ARCHIVE` , valid values are `0` or positive integers. If the specified
+        /// storage class is `STANDARD_IA` or `ONEZONE_IA` , valid values are positive integers greater
+        /// than `30` . Be aware that some storage classes have a minimum storage duration and that
+        /// you're charged for transitioning objects before their minimum storage duration. For more
+        /// information, see [Constraints and considerations for
         /// transitions](https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html#lifecycle-configuration-constraints)
         /// in the *Amazon S3 User Guide* .
         ///
@@ -3173,8 +3177,8 @@ pub mod bucket {
     /// of [`AWS::S3::Bucket`](super::CfnBucket).
     pub struct LoggingConfiguration {
         /// The name of the bucket where Amazon S3 should store server access log files. You can store
-        /// log files in any bucket that you own. By default, logs are stored in the bucket where the `LoggingConfiguration`
-        /// property is defined.
+        /// log files in any bucket that you own. By default, logs are stored in the bucket where the
+        /// `LoggingConfiguration` property is defined.
         ///
         /// CloudFormation property
         /// [`DestinationBucketName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-loggingconfiguration.html#cfn-s3-bucket-loggingconfiguration-destinationbucketname).
@@ -3417,8 +3421,8 @@ pub mod bucket {
         /// [`Function`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-lambdaconfiguration.html#cfn-s3-bucket-lambdaconfiguration-function),
         /// required.
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub function: Id<crate::lambda::CfnFunction>,
     }
 
@@ -3648,8 +3652,8 @@ pub mod bucket {
         /// required.
         pub event: Str,
         /// The filtering rules that determine for which objects to send notifications. For example, you
-        /// can create a filter so that Amazon S3 sends notifications only when image files with a `.jpg`
-        /// extension are added to the bucket.
+        /// can create a filter so that Amazon S3 sends notifications only when image files with a
+        /// `.jpg` extension are added to the bucket.
         ///
         /// CloudFormation property
         /// [`Filter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-topicconfiguration.html#cfn-s3-bucket-topicconfiguration-filter).
@@ -3698,16 +3702,16 @@ pub mod bucket {
     /// [`ObjectLockConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockconfiguration.html)
     /// of [`AWS::S3::Bucket`](super::CfnBucket).
     pub struct ObjectLockConfiguration {
-        /// Indicates whether this bucket has an Object Lock configuration enabled. Enable `ObjectLockEnabled`
-        /// when you apply `ObjectLockConfiguration` to a bucket.
+        /// Indicates whether this bucket has an Object Lock configuration enabled. Enable
+        /// `ObjectLockEnabled` when you apply `ObjectLockConfiguration` to a bucket.
         ///
         /// CloudFormation property
         /// [`ObjectLockEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockconfiguration.html#cfn-s3-bucket-objectlockconfiguration-objectlockenabled).
         pub object_lock_enabled: Option<Str>,
-        /// Specifies the Object Lock rule for the specified object. Enable this rule when you apply `ObjectLockConfiguration`
-        /// to a bucket. If Object Lock is turned on, bucket settings require both `Mode` and a period
-        /// of either `Days` or `Years` . You cannot specify `Days` and `Years` at the same time. For
-        /// more information, see
+        /// Specifies the Object Lock rule for the specified object. Enable this rule when you apply
+        /// `ObjectLockConfiguration` to a bucket. If Object Lock is turned on, bucket settings require
+        /// both `Mode` and a period of either `Days` or `Years` . You cannot specify `Days` and `Years`
+        /// at the same time. For more information, see
         /// [ObjectLockRule](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockrule.html)
         /// and
         /// [DefaultRetention](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html)
@@ -3746,17 +3750,17 @@ pub mod bucket {
         }
     }
 
-    /// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply `ObjectLockConfiguration`
-    /// to a bucket.
+    /// Specifies the Object Lock rule for the specified object. Enable the this rule when you apply
+    /// `ObjectLockConfiguration` to a bucket.
     ///
     /// CloudFormation property type
     /// [`ObjectLockRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-objectlockrule.html)
     /// of [`AWS::S3::Bucket`](super::CfnBucket).
     pub struct ObjectLockRule {
         /// The default Object Lock retention mode and period that you want to apply to new objects
-        /// placed in the specified bucket. If Object Lock is turned on, bucket settings require both `Mode`
-        /// and a period of either `Days` or `Years` . You cannot specify `Days` and `Years` at the same
-        /// time. For more information about allowable values for mode and period, see
+        /// placed in the specified bucket. If Object Lock is turned on, bucket settings require both
+        /// `Mode` and a period of either `Days` or `Years` . You cannot specify `Days` and `Years` at
+        /// the same time. For more information about allowable values for mode and period, see
         /// [DefaultRetention](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html)
         /// .
         ///
@@ -3810,8 +3814,8 @@ pub mod bucket {
         /// [`DefaultEventHold`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html#cfn-s3-bucket-defaultretention-defaulteventhold).
         pub default_event_hold: Option<DefaultEventHold>,
         /// The default Object Lock retention mode you want to apply to new objects placed in the
-        /// specified bucket. If Object Lock is turned on, you must specify `Mode` and specify either `Days`
-        /// or `Years` .
+        /// specified bucket. If Object Lock is turned on, you must specify `Mode` and specify either
+        /// `Days` or `Years` .
         ///
         /// CloudFormation property
         /// [`Mode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-defaultretention.html#cfn-s3-bucket-defaultretention-mode).
@@ -4076,10 +4080,10 @@ pub mod bucket {
         /// [`Destination`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-replicationrule.html#cfn-s3-bucket-replicationrule-destination),
         /// required.
         pub destination: ReplicationDestination,
-        /// A filter that identifies the subset of objects to which the replication rule applies. A `Filter`
-        /// must specify exactly one `Prefix` , `TagFilter` , or an `And` child element. The use of the
-        /// filter field indicates that this is a V2 replication configuration. This field isn't
-        /// supported in a V1 replication configuration.
+        /// A filter that identifies the subset of objects to which the replication rule applies. A
+        /// `Filter` must specify exactly one `Prefix` , `TagFilter` , or an `And` child element. The
+        /// use of the filter field indicates that this is a V2 replication configuration. This field
+        /// isn't supported in a V1 replication configuration.
         ///
         /// CloudFormation property
         /// [`Filter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-replicationrule.html#cfn-s3-bucket-replicationrule-filter).
@@ -4379,8 +4383,8 @@ pub mod bucket {
     /// [`Metrics`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-metrics.html)
     /// of [`AWS::S3::Bucket`](super::CfnBucket).
     pub struct Metrics {
-        /// A container specifying the time threshold for emitting the `s3:Replication:OperationMissedThreshold`
-        /// event.
+        /// A container specifying the time threshold for emitting the
+        /// `s3:Replication:OperationMissedThreshold` event.
         ///
         /// CloudFormation property
         /// [`EventThreshold`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-metrics.html#cfn-s3-bucket-metrics-eventthreshold).
@@ -4492,8 +4496,8 @@ pub mod bucket {
         }
     }
 
-    /// A filter that identifies the subset of objects to which the replication rule applies. A `Filter`
-    /// must specify exactly one `Prefix` , `TagFilter` , or an `And` child element.
+    /// A filter that identifies the subset of objects to which the replication rule applies. A
+    /// `Filter` must specify exactly one `Prefix` , `TagFilter` , or an `And` child element.
     ///
     /// CloudFormation property type
     /// [`ReplicationRuleFilter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-replicationrulefilter.html)
@@ -4921,16 +4925,16 @@ pub mod bucket {
         pub protocol: Option<Str>,
         /// The object key prefix to use in the redirect request. For example, to redirect requests for
         /// all pages with prefix `docs/` (objects in the `docs/` folder) to `documents/` , you can set
-        /// a condition block with `KeyPrefixEquals` set to `docs/` and in the Redirect set `ReplaceKeyPrefixWith`
-        /// to `/documents` . Not required if one of the siblings is present. Can be present only if `ReplaceKeyWith`
-        /// is not provided.
+        /// a condition block with `KeyPrefixEquals` set to `docs/` and in the Redirect set
+        /// `ReplaceKeyPrefixWith` to `/documents` . Not required if one of the siblings is present. Can
+        /// be present only if `ReplaceKeyWith` is not provided.
         ///
         /// CloudFormation property
         /// [`ReplaceKeyPrefixWith`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-redirectrule.html#cfn-s3-bucket-redirectrule-replacekeyprefixwith).
         pub replace_key_prefix_with: Option<Str>,
-        /// The specific object key to use in the redirect request. For example, redirect request to `error.html`
-        /// . Not required if one of the siblings is present. Can be present only if `ReplaceKeyPrefixWith`
-        /// is not provided.
+        /// The specific object key to use in the redirect request. For example, redirect request to
+        /// `error.html` . Not required if one of the siblings is present. Can be present only if
+        /// `ReplaceKeyPrefixWith` is not provided.
         ///
         /// CloudFormation property
         /// [`ReplaceKeyWith`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-bucket-redirectrule.html#cfn-s3-bucket-redirectrule-replacekeywith).
@@ -6230,8 +6234,8 @@ pub mod storage_lens {
     }
 
     /// This resource enables Amazon S3 Storage Lens detailed status code metrics. Detailed status
-    /// code metrics generate metrics for HTTP status codes, such as `200 OK` , `403 Forbidden` , `503
-    /// Service Unavailable` and others.
+    /// code metrics generate metrics for HTTP status codes, such as `200 OK` , `403 Forbidden` ,
+    /// `503 Service Unavailable` and others.
     ///
     /// CloudFormation property type
     /// [`DetailedStatusCodesMetrics`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-storagelens-detailedstatuscodesmetrics.html)
@@ -6750,8 +6754,8 @@ pub mod storage_lens_group {
         /// [`MatchObjectSize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-storagelensgroup-filter.html#cfn-s3-storagelensgroup-filter-matchobjectsize).
         pub match_object_size: Option<MatchObjectSize>,
         /// This property contains the `Or` logical operator, which allows multiple filter conditions to
-        /// be joined. Objects can match any of the listed filter conditions, which are joined by the `Or`
-        /// logical operator. Only one of each filter condition is allowed.
+        /// be joined. Objects can match any of the listed filter conditions, which are joined by the
+        /// `Or` logical operator. Only one of each filter condition is allowed.
         ///
         /// CloudFormation property
         /// [`Or`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3-storagelensgroup-filter.html#cfn-s3-storagelensgroup-filter-or).

@@ -44,7 +44,8 @@ pub mod markers {
 /// [`AWS::S3Express::AccessPoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3express-accesspoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessPoint::new`, `CfnAccessPointProps` and the attributes need the cargo feature `s3express`.
+/// `CfnAccessPoint::new`, `CfnAccessPointProps` and the attributes need the cargo feature
+/// `s3express`.
 pub type CfnAccessPoint = crate::Cfn<markers::AccessPoint>;
 
 /// The `AWS::S3Express::BucketPolicy` resource defines an Amazon S3 bucket policy to an Amazon
@@ -54,7 +55,8 @@ pub type CfnAccessPoint = crate::Cfn<markers::AccessPoint>;
 /// [`AWS::S3Express::BucketPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3express-bucketpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBucketPolicy::new`, `CfnBucketPolicyProps` and the attributes need the cargo feature `s3express`.
+/// `CfnBucketPolicy::new`, `CfnBucketPolicyProps` and the attributes need the cargo feature
+/// `s3express`.
 pub type CfnBucketPolicy = crate::Cfn<markers::BucketPolicy>;
 
 /// The `AWS::S3Express::DirectoryBucket` resource defines an Amazon S3 directory bucket in the
@@ -627,9 +629,9 @@ pub mod directory_bucket {
     /// of [`AWS::S3Express::DirectoryBucket`](super::CfnDirectoryBucket).
     pub struct ServerSideEncryptionRule {
         /// Specifies whether Amazon S3 should use an S3 Bucket Key with server-side encryption using
-        /// KMS (SSE-KMS) for new objects in the bucket. S3 Bucket Keys are always enabled for `GET` and `PUT`
-        /// operations on a directory bucket and can’t be disabled. It's only allowed to set the `BucketKeyEnabled`
-        /// element to `true` .
+        /// KMS (SSE-KMS) for new objects in the bucket. S3 Bucket Keys are always enabled for `GET` and
+        /// `PUT` operations on a directory bucket and can’t be disabled. It's only allowed to set the
+        /// `BucketKeyEnabled` element to `true` .
         ///
         /// CloudFormation property
         /// [`BucketKeyEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3express-directorybucket-serversideencryptionrule.html#cfn-s3express-directorybucket-serversideencryptionrule-bucketkeyenabled).

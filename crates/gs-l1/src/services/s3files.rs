@@ -41,7 +41,8 @@ pub mod markers {
 /// [`AWS::S3Files::AccessPoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-accesspoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessPoint::new`, `CfnAccessPointProps` and the attributes need the cargo feature `s3files`.
+/// `CfnAccessPoint::new`, `CfnAccessPointProps` and the attributes need the cargo feature
+/// `s3files`.
 pub type CfnAccessPoint = crate::Cfn<markers::AccessPoint>;
 
 /// Resource Type definition for AWS::S3Files::FileSystem
@@ -50,7 +51,8 @@ pub type CfnAccessPoint = crate::Cfn<markers::AccessPoint>;
 /// [`AWS::S3Files::FileSystem`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-filesystem.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFileSystem::new`, `CfnFileSystemProps` and the attributes need the cargo feature `s3files`.
+/// `CfnFileSystem::new`, `CfnFileSystemProps` and the attributes need the cargo feature
+/// `s3files`.
 pub type CfnFileSystem = crate::Cfn<markers::FileSystem>;
 
 /// Resource Type definition for AWS::S3Files::FileSystemPolicy
@@ -69,7 +71,8 @@ pub type CfnFileSystemPolicy = crate::Cfn<markers::FileSystemPolicy>;
 /// [`AWS::S3Files::MountTarget`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3files-mounttarget.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMountTarget::new`, `CfnMountTargetProps` and the attributes need the cargo feature `s3files`.
+/// `CfnMountTarget::new`, `CfnMountTargetProps` and the attributes need the cargo feature
+/// `s3files`.
 pub type CfnMountTarget = crate::Cfn<markers::MountTarget>;
 
 /// The properties of an

@@ -32,7 +32,8 @@ pub mod markers {
 /// [`AWS::S3ObjectLambda::AccessPoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessPoint::new`, `CfnAccessPointProps` and the attributes need the cargo feature `s3objectlambda`.
+/// `CfnAccessPoint::new`, `CfnAccessPointProps` and the attributes need the cargo feature
+/// `s3objectlambda`.
 pub type CfnAccessPoint = crate::Cfn<markers::AccessPoint>;
 
 /// The `AWS::S3ObjectLambda::AccessPointPolicy` resource specifies the Object Lambda Access
@@ -147,8 +148,8 @@ impl crate::Cfn<markers::AccessPoint> {
         gs_core::Value::GetAtt(self.node(), "Alias".into())
     }
 
-    /// The alias name value of the Object Lambda Access Point. For example: `myolap-1a4n8yjrb3kda96f67zwrwiiuse1a--ol-s3`
-    /// .
+    /// The alias name value of the Object Lambda Access Point. For example:
+    /// `myolap-1a4n8yjrb3kda96f67zwrwiiuse1a--ol-s3` .
     ///
     /// `Fn::GetAtt` of
     /// [`Alias.Value`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3objectlambda-accesspoint.html#aws-resource-s3objectlambda-accesspoint-return-values).
@@ -233,8 +234,8 @@ pub mod access_point {
     /// [`ObjectLambdaConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3objectlambda-accesspoint-objectlambdaconfiguration.html)
     /// of [`AWS::S3ObjectLambda::AccessPoint`](super::CfnAccessPoint).
     pub struct ObjectLambdaConfiguration {
-        /// A container for allowed features. Valid inputs are `GetObject-Range` , `GetObject-PartNumber`
-        /// , `HeadObject-Range` , and `HeadObject-PartNumber` .
+        /// A container for allowed features. Valid inputs are `GetObject-Range` ,
+        /// `GetObject-PartNumber` , `HeadObject-Range` , and `HeadObject-PartNumber` .
         ///
         /// CloudFormation property
         /// [`AllowedFeatures`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3objectlambda-accesspoint-objectlambdaconfiguration.html#cfn-s3objectlambda-accesspoint-objectlambdaconfiguration-allowedfeatures).
@@ -250,8 +251,8 @@ pub mod access_point {
         /// [`SupportingAccessPoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3objectlambda-accesspoint-objectlambdaconfiguration.html#cfn-s3objectlambda-accesspoint-objectlambdaconfiguration-supportingaccesspoint),
         /// required.
         ///
-        /// Takes a [`CfnAccessPoint`](crate::s3::CfnAccessPoint) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnAccessPoint`](crate::s3::CfnAccessPoint) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub supporting_access_point: Id<crate::s3::CfnAccessPoint>,
         /// A container for transformation configurations for an Object Lambda Access Point.
         ///
@@ -292,8 +293,8 @@ pub mod access_point {
     /// [`TransformationConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3objectlambda-accesspoint-transformationconfiguration.html)
     /// of [`AWS::S3ObjectLambda::AccessPoint`](super::CfnAccessPoint).
     pub struct TransformationConfiguration {
-        /// A container for the action of an Object Lambda Access Point configuration. Valid inputs are `GetObject`
-        /// , `HeadObject` , `ListObject` , and `ListObjectV2` .
+        /// A container for the action of an Object Lambda Access Point configuration. Valid inputs are
+        /// `GetObject` , `HeadObject` , `ListObject` , and `ListObjectV2` .
         ///
         /// CloudFormation property
         /// [`Actions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-s3objectlambda-accesspoint-transformationconfiguration.html#cfn-s3objectlambda-accesspoint-transformationconfiguration-actions),

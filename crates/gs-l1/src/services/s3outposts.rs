@@ -44,7 +44,8 @@ pub mod markers {
 /// [`AWS::S3Outposts::AccessPoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-accesspoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccessPoint::new`, `CfnAccessPointProps` and the attributes need the cargo feature `s3outposts`.
+/// `CfnAccessPoint::new`, `CfnAccessPointProps` and the attributes need the cargo feature
+/// `s3outposts`.
 pub type CfnAccessPoint = crate::Cfn<markers::AccessPoint>;
 
 /// The AWS::S3Outposts::Bucket resource specifies a new Amazon S3 on Outposts bucket. To create
@@ -65,7 +66,8 @@ pub type CfnBucket = crate::Cfn<markers::Bucket>;
 /// [`AWS::S3Outposts::BucketPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-bucketpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnBucketPolicy::new`, `CfnBucketPolicyProps` and the attributes need the cargo feature `s3outposts`.
+/// `CfnBucketPolicy::new`, `CfnBucketPolicyProps` and the attributes need the cargo feature
+/// `s3outposts`.
 pub type CfnBucketPolicy = crate::Cfn<markers::BucketPolicy>;
 
 /// This AWS::S3Outposts::Endpoint resource specifies an endpoint and associates it with the
@@ -75,7 +77,8 @@ pub type CfnBucketPolicy = crate::Cfn<markers::BucketPolicy>;
 /// [`AWS::S3Outposts::Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3outposts-endpoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEndpoint::new`, `CfnEndpointProps` and the attributes need the cargo feature `s3outposts`.
+/// `CfnEndpoint::new`, `CfnEndpointProps` and the attributes need the cargo feature
+/// `s3outposts`.
 pub type CfnEndpoint = crate::Cfn<markers::Endpoint>;
 
 /// The properties of an

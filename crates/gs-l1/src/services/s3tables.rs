@@ -49,7 +49,8 @@ pub mod markers {
 /// [`AWS::S3Tables::Namespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-namespace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnNamespace::new`, `CfnNamespaceProps` and the attributes need the cargo feature `s3tables`.
+/// `CfnNamespace::new`, `CfnNamespaceProps` and the attributes need the cargo feature
+/// `s3tables`.
 pub type CfnNamespace = crate::Cfn<markers::Namespace>;
 
 /// Creates a new table associated with the given namespace in a table bucket. For more
@@ -72,7 +73,8 @@ pub type CfnTable = crate::Cfn<markers::Table>;
 /// [`AWS::S3Tables::TableBucket`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-tablebucket.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTableBucket::new`, `CfnTableBucketProps` and the attributes need the cargo feature `s3tables`.
+/// `CfnTableBucket::new`, `CfnTableBucketProps` and the attributes need the cargo feature
+/// `s3tables`.
 pub type CfnTableBucket = crate::Cfn<markers::TableBucket>;
 
 /// Creates a new maintenance configuration or replaces an existing table bucket policy for a
@@ -97,7 +99,8 @@ pub type CfnTableBucketPolicy = crate::Cfn<markers::TableBucketPolicy>;
 /// [`AWS::S3Tables::TablePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3tables-tablepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTablePolicy::new`, `CfnTablePolicyProps` and the attributes need the cargo feature `s3tables`.
+/// `CfnTablePolicy::new`, `CfnTablePolicyProps` and the attributes need the cargo feature
+/// `s3tables`.
 pub type CfnTablePolicy = crate::Cfn<markers::TablePolicy>;
 
 /// The properties of an

@@ -49,7 +49,8 @@ pub type CfnIndex = crate::Cfn<markers::Index>;
 /// [`AWS::S3Vectors::VectorBucket`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-s3vectors-vectorbucket.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVectorBucket::new`, `CfnVectorBucketProps` and the attributes need the cargo feature `s3vectors`.
+/// `CfnVectorBucket::new`, `CfnVectorBucketProps` and the attributes need the cargo feature
+/// `s3vectors`.
 pub type CfnVectorBucket = crate::Cfn<markers::VectorBucket>;
 
 /// The `AWS::S3Vectors::VectorBucketPolicy` resource defines an Amazon S3 vector bucket policy

@@ -278,7 +278,8 @@ pub type CfnAction = crate::Cfn<markers::Action>;
 /// [`AWS::SageMaker::Algorithm`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-algorithm.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAlgorithm::new`, `CfnAlgorithmProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnAlgorithm::new`, `CfnAlgorithmProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnAlgorithm = crate::Cfn<markers::Algorithm>;
 
 /// Creates a running app for the specified UserProfile. This operation is automatically invoked
@@ -301,7 +302,8 @@ pub type CfnApp = crate::Cfn<markers::App>;
 /// [`AWS::SageMaker::AppImageConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-appimageconfig.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAppImageConfig::new`, `CfnAppImageConfigProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnAppImageConfig::new`, `CfnAppImageConfigProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnAppImageConfig = crate::Cfn<markers::AppImageConfig>;
 
 /// Resource type definition for AWS::SageMaker::Artifact. An artifact is a lineage tracking
@@ -312,7 +314,8 @@ pub type CfnAppImageConfig = crate::Cfn<markers::AppImageConfig>;
 /// [`AWS::SageMaker::Artifact`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-artifact.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnArtifact::new`, `CfnArtifactProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnArtifact::new`, `CfnArtifactProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnArtifact = crate::Cfn<markers::Artifact>;
 
 /// Creates an Amazon SageMaker HyperPod cluster. SageMaker HyperPod is a capability of
@@ -350,7 +353,8 @@ pub type CfnClusterSchedulerConfig = crate::Cfn<markers::ClusterSchedulerConfig>
 /// [`AWS::SageMaker::CodeRepository`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-coderepository.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCodeRepository::new`, `CfnCodeRepositoryProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnCodeRepository::new`, `CfnCodeRepositoryProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnCodeRepository = crate::Cfn<markers::CodeRepository>;
 
 /// Resource type definition for AWS::SageMaker::Context. A context is a lineage tracking entity
@@ -394,7 +398,8 @@ pub type CfnDevice = crate::Cfn<markers::Device>;
 /// [`AWS::SageMaker::DeviceFleet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-devicefleet.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDeviceFleet::new`, `CfnDeviceFleetProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnDeviceFleet::new`, `CfnDeviceFleetProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnDeviceFleet = crate::Cfn<markers::DeviceFleet>;
 
 /// Creates a `Domain` . A domain consists of an associated Amazon Elastic File System volume, a
@@ -421,7 +426,8 @@ pub type CfnDomain = crate::Cfn<markers::Domain>;
 /// [`AWS::SageMaker::Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpoint.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEndpoint::new`, `CfnEndpointProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnEndpoint::new`, `CfnEndpointProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnEndpoint = crate::Cfn<markers::Endpoint>;
 
 /// The `AWS::SageMaker::EndpointConfig` resource creates a configuration for an Amazon
@@ -433,7 +439,8 @@ pub type CfnEndpoint = crate::Cfn<markers::Endpoint>;
 /// [`AWS::SageMaker::EndpointConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpointconfig.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEndpointConfig::new`, `CfnEndpointConfigProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnEndpointConfig::new`, `CfnEndpointConfigProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnEndpointConfig = crate::Cfn<markers::EndpointConfig>;
 
 /// Resource type definition for AWS::SageMaker::Experiment. An experiment is a collection of
@@ -443,7 +450,8 @@ pub type CfnEndpointConfig = crate::Cfn<markers::EndpointConfig>;
 /// [`AWS::SageMaker::Experiment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-experiment.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnExperiment::new`, `CfnExperimentProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnExperiment::new`, `CfnExperimentProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnExperiment = crate::Cfn<markers::Experiment>;
 
 /// Resource Type definition for AWS::SageMaker::ExperimentTrialComponent
@@ -456,14 +464,15 @@ pub type CfnExperiment = crate::Cfn<markers::Experiment>;
 /// need the cargo feature `sagemaker`.
 pub type CfnExperimentTrialComponent = crate::Cfn<markers::ExperimentTrialComponent>;
 
-/// Create a new `FeatureGroup` . A `FeatureGroup` is a group of `Features` defined in the `FeatureStore`
-/// to describe a `Record` .
+/// Create a new `FeatureGroup` . A `FeatureGroup` is a group of `Features` defined in the
+/// `FeatureStore` to describe a `Record` .
 ///
 /// A handle to an
 /// [`AWS::SageMaker::FeatureGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-featuregroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFeatureGroup::new`, `CfnFeatureGroupProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnFeatureGroup::new`, `CfnFeatureGroupProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnFeatureGroup = crate::Cfn<markers::FeatureGroup>;
 
 /// Resource type definition for AWS::SageMaker::Hub
@@ -481,7 +490,8 @@ pub type CfnHub = crate::Cfn<markers::Hub>;
 /// [`AWS::SageMaker::HumanTaskUi`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-humantaskui.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnHumanTaskUi::new`, `CfnHumanTaskUiProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnHumanTaskUi::new`, `CfnHumanTaskUiProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnHumanTaskUi = crate::Cfn<markers::HumanTaskUi>;
 
 /// Creates a custom SageMaker AI image. A SageMaker AI image is a set of image versions. Each
@@ -503,7 +513,8 @@ pub type CfnImage = crate::Cfn<markers::Image>;
 /// [`AWS::SageMaker::ImageVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-imageversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnImageVersion::new`, `CfnImageVersionProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnImageVersion::new`, `CfnImageVersionProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnImageVersion = crate::Cfn<markers::ImageVersion>;
 
 /// Creates an inference component, which is a SageMaker AI hosting object that you can use to
@@ -539,7 +550,8 @@ pub type CfnInferenceExperiment = crate::Cfn<markers::InferenceExperiment>;
 /// [`AWS::SageMaker::MlflowApp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-mlflowapp.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnMlflowApp::new`, `CfnMlflowAppProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnMlflowApp::new`, `CfnMlflowAppProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnMlflowApp = crate::Cfn<markers::MlflowApp>;
 
 /// Creates an MLflow Tracking Server using a general purpose Amazon S3 bucket as the artifact
@@ -583,7 +595,8 @@ pub type CfnModelBiasJobDefinition = crate::Cfn<markers::ModelBiasJobDefinition>
 /// [`AWS::SageMaker::ModelCard`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnModelCard::new`, `CfnModelCardProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnModelCard::new`, `CfnModelCardProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnModelCard = crate::Cfn<markers::ModelCard>;
 
 /// Creates the definition for a model explainability job.
@@ -604,7 +617,8 @@ pub type CfnModelExplainabilityJobDefinition = crate::Cfn<markers::ModelExplaina
 /// [`AWS::SageMaker::ModelPackage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelpackage.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnModelPackage::new`, `CfnModelPackageProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnModelPackage::new`, `CfnModelPackageProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnModelPackage = crate::Cfn<markers::ModelPackage>;
 
 /// A group of versioned models in the Model Registry.
@@ -676,7 +690,8 @@ pub type CfnNotebookInstanceLifecycleConfig = crate::Cfn<markers::NotebookInstan
 /// [`AWS::SageMaker::PartnerApp`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-partnerapp.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPartnerApp::new`, `CfnPartnerAppProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnPartnerApp::new`, `CfnPartnerAppProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnPartnerApp = crate::Cfn<markers::PartnerApp>;
 
 /// The `AWS::SageMaker::Pipeline` resource creates shell scripts that run when you create
@@ -688,7 +703,8 @@ pub type CfnPartnerApp = crate::Cfn<markers::PartnerApp>;
 /// [`AWS::SageMaker::Pipeline`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-pipeline.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPipeline::new`, `CfnPipelineProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnPipeline::new`, `CfnPipelineProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnPipeline = crate::Cfn<markers::Pipeline>;
 
 /// An Amazon SageMaker processing job that is used to analyze data and evaluate models. For
@@ -699,7 +715,8 @@ pub type CfnPipeline = crate::Cfn<markers::Pipeline>;
 /// [`AWS::SageMaker::ProcessingJob`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-processingjob.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProcessingJob::new`, `CfnProcessingJobProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnProcessingJob::new`, `CfnProcessingJobProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnProcessingJob = crate::Cfn<markers::ProcessingJob>;
 
 /// Creates a machine learning (ML) project that can contain one or more templates that set up
@@ -738,7 +755,8 @@ pub type CfnStudioLifecycleConfig = crate::Cfn<markers::StudioLifecycleConfig>;
 /// [`AWS::SageMaker::TrialComponent`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-trialcomponent.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTrialComponent::new`, `CfnTrialComponentProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnTrialComponent::new`, `CfnTrialComponentProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnTrialComponent = crate::Cfn<markers::TrialComponent>;
 
 /// Creates a user profile. A user profile represents a single user within a domain, and is the
@@ -753,7 +771,8 @@ pub type CfnTrialComponent = crate::Cfn<markers::TrialComponent>;
 /// [`AWS::SageMaker::UserProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-userprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserProfile::new`, `CfnUserProfileProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnUserProfile::new`, `CfnUserProfileProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnUserProfile = crate::Cfn<markers::UserProfile>;
 
 /// Resource Type definition for AWS::SageMaker::Workforce. Use to create a private workforce
@@ -763,7 +782,8 @@ pub type CfnUserProfile = crate::Cfn<markers::UserProfile>;
 /// [`AWS::SageMaker::Workforce`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-workforce.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkforce::new`, `CfnWorkforceProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnWorkforce::new`, `CfnWorkforceProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnWorkforce = crate::Cfn<markers::Workforce>;
 
 /// Creates a new work team for labeling your data. A work team is defined by one or more Amazon
@@ -773,7 +793,8 @@ pub type CfnWorkforce = crate::Cfn<markers::Workforce>;
 /// [`AWS::SageMaker::Workteam`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-workteam.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkteam::new`, `CfnWorkteamProps` and the attributes need the cargo feature `sagemaker`.
+/// `CfnWorkteam::new`, `CfnWorkteamProps` and the attributes need the cargo feature
+/// `sagemaker`.
 pub type CfnWorkteam = crate::Cfn<markers::Workteam>;
 
 /// The properties of an
@@ -2241,8 +2262,8 @@ impl crate::Cfn<markers::App> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the app, such as `arn:aws:sagemaker:us-west-2:account-id:app/my-app-name`
-    /// .
+    /// The Amazon Resource Name (ARN) of the app, such as
+    /// `arn:aws:sagemaker:us-west-2:account-id:app/my-app-name` .
     ///
     /// `Fn::GetAtt` of
     /// [`AppArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-app.html#aws-resource-sagemaker-app-return-values).
@@ -2291,8 +2312,8 @@ pub mod app {
         /// [`SageMakerImageArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-app-resourcespec.html#cfn-sagemaker-app-resourcespec-sagemakerimagearn);
         /// changing it replaces the resource.
         pub sage_maker_image_arn: Option<Str>,
-        /// The ARN of the image version created on the instance. To clear the value set for `SageMakerImageVersionArn`
-        /// , pass `None` as the value.
+        /// The ARN of the image version created on the instance. To clear the value set for
+        /// `SageMakerImageVersionArn` , pass `None` as the value.
         ///
         /// CloudFormation property
         /// [`SageMakerImageVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-app-resourcespec.html#cfn-sagemaker-app-resourcespec-sagemakerimageversionarn);
@@ -2421,8 +2442,8 @@ impl crate::Cfn<markers::AppImageConfig> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the AppImageConfig, such as `arn:aws:sagemaker:us-west-2:account-id:app-image-config/my-app-image-config-name`
-    /// .
+    /// The Amazon Resource Name (ARN) of the AppImageConfig, such as
+    /// `arn:aws:sagemaker:us-west-2:account-id:app-image-config/my-app-image-config-name` .
     ///
     /// `Fn::GetAtt` of
     /// [`AppImageConfigArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-appimageconfig.html#aws-resource-sagemaker-appimageconfig-return-values).
@@ -3610,8 +3631,8 @@ pub mod cluster {
         pub volume_kms_key_id: Option<Str>,
         /// The size in gigabytes (GB) of the additional EBS volume to be attached to the instances in
         /// the SageMaker HyperPod cluster instance group. The additional EBS volume is attached to each
-        /// instance within the SageMaker HyperPod cluster instance group and mounted to `/opt/sagemaker`
-        /// .
+        /// instance within the SageMaker HyperPod cluster instance group and mounted to
+        /// `/opt/sagemaker` .
         ///
         /// CloudFormation property
         /// [`VolumeSizeInGB`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-cluster-clusterebsvolumeconfig.html#cfn-sagemaker-cluster-clusterebsvolumeconfig-volumesizeingb).
@@ -3791,8 +3812,8 @@ pub mod cluster {
     /// [`ClusterKubernetesTaint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-cluster-clusterkubernetestaint.html)
     /// of [`AWS::SageMaker::Cluster`](super::CfnCluster).
     pub struct ClusterKubernetesTaint {
-        /// The effect of the taint. Valid values are `NoSchedule` , `PreferNoSchedule` , and `NoExecute`
-        /// .
+        /// The effect of the taint. Valid values are `NoSchedule` , `PreferNoSchedule` , and
+        /// `NoExecute` .
         ///
         /// CloudFormation property
         /// [`Effect`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-cluster-clusterkubernetestaint.html#cfn-sagemaker-cluster-clusterkubernetestaint-effect),
@@ -4730,8 +4751,8 @@ pub mod cluster {
         /// CloudFormation property
         /// [`AutoScalerType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-cluster-clusterautoscalingconfig.html#cfn-sagemaker-cluster-clusterautoscalingconfig-autoscalertype).
         pub auto_scaler_type: Option<Str>,
-        /// Describes whether autoscaling is enabled or disabled for the cluster. Valid values are `Enable`
-        /// and `Disable` .
+        /// Describes whether autoscaling is enabled or disabled for the cluster. Valid values are
+        /// `Enable` and `Disable` .
         ///
         /// CloudFormation property
         /// [`Mode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-cluster-clusterautoscalingconfig.html#cfn-sagemaker-cluster-clusterautoscalingconfig-mode),
@@ -5151,8 +5172,8 @@ pub mod code_repository {
         /// required; changing it replaces the resource.
         pub repository_url: Str,
         /// The Amazon Resource Name (ARN) of the AWS Secrets Manager secret that contains the
-        /// credentials used to access the git repository. The secret must have a staging label of `AWSCURRENT`
-        /// and must be in the following format:
+        /// credentials used to access the git repository. The secret must have a staging label of
+        /// `AWSCURRENT` and must be in the following format:
         ///
         /// CloudFormation property
         /// [`SecretArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-coderepository-gitconfig.html#cfn-sagemaker-coderepository-gitconfig-secretarn).
@@ -6752,9 +6773,9 @@ pub struct CfnDomainProps {
     /// changing it replaces the resource.
     pub app_network_access_type: Option<Str>,
     /// The entity that creates and manages the required security groups for inter-app communication
-    /// in `VpcOnly` mode. Required when `CreateDomain.AppNetworkAccessType` is `VpcOnly` and `DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn`
-    /// is provided. If setting up the domain for use with RStudio, this value must be set to `Service`
-    /// .
+    /// in `VpcOnly` mode. Required when `CreateDomain.AppNetworkAccessType` is `VpcOnly` and
+    /// `DomainSettings.RStudioServerProDomainSettings.DomainExecutionRoleArn` is provided. If
+    /// setting up the domain for use with RStudio, this value must be set to `Service` .
     ///
     /// CloudFormation property
     /// [`AppSecurityGroupManagement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#cfn-sagemaker-domain-appsecuritygroupmanagement).
@@ -6938,8 +6959,8 @@ impl crate::Cfn<markers::Domain> {
         gs_core::Value::GetAtt(self.node(), "SingleSignOnManagedApplicationInstanceId".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the Domain, such as `arn:aws:sagemaker:us-west-2:account-id:domain/my-domain-name`
-    /// .
+    /// The Amazon Resource Name (ARN) of the Domain, such as
+    /// `arn:aws:sagemaker:us-west-2:account-id:domain/my-domain-name` .
     ///
     /// `Fn::GetAtt` of
     /// [`DomainArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-domain.html#aws-resource-sagemaker-domain-return-values).
@@ -8018,8 +8039,8 @@ pub mod domain {
         /// [`SageMakerImageArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-domain-resourcespec.html#cfn-sagemaker-domain-resourcespec-sagemakerimagearn);
         /// changing it may replace the resource.
         pub sage_maker_image_arn: Option<Str>,
-        /// The ARN of the image version created on the instance. To clear the value set for `SageMakerImageVersionArn`
-        /// , pass `None` as the value.
+        /// The ARN of the image version created on the instance. To clear the value set for
+        /// `SageMakerImageVersionArn` , pass `None` as the value.
         ///
         /// CloudFormation property
         /// [`SageMakerImageVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-domain-resourcespec.html#cfn-sagemaker-domain-resourcespec-sagemakerimageversionarn);
@@ -8126,9 +8147,9 @@ pub mod domain {
     /// [`UserSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-domain-usersettings.html)
     /// of [`AWS::SageMaker::Domain`](super::CfnDomain).
     pub struct UserSettings {
-        /// Indicates whether auto-mounting of an EFS volume is supported for the user profile. The `DefaultAsDomain`
-        /// value is only supported for user profiles. Do not use the `DefaultAsDomain` value when
-        /// setting this parameter for a domain.
+        /// Indicates whether auto-mounting of an EFS volume is supported for the user profile. The
+        /// `DefaultAsDomain` value is only supported for user profiles. Do not use the
+        /// `DefaultAsDomain` value when setting this parameter for a domain.
         ///
         /// CloudFormation property
         /// [`AutoMountHomeEFS`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-domain-usersettings.html#cfn-sagemaker-domain-usersettings-automounthomeefs).
@@ -8377,8 +8398,8 @@ pub mod domain {
     /// [`SharingSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-domain-sharingsettings.html)
     /// of [`AWS::SageMaker::Domain`](super::CfnDomain).
     pub struct SharingSettings {
-        /// Whether to include the notebook cell output when sharing the notebook. The default is `Disabled`
-        /// .
+        /// Whether to include the notebook cell output when sharing the notebook. The default is
+        /// `Disabled` .
         ///
         /// CloudFormation property
         /// [`NotebookOutputOption`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-domain-sharingsettings.html#cfn-sagemaker-domain-sharingsettings-notebookoutputoption).
@@ -8515,8 +8536,8 @@ pub mod domain {
     /// [`RStudioServerProDomainSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-domain-rstudioserverprodomainsettings.html)
     /// of [`AWS::SageMaker::Domain`](super::CfnDomain).
     pub struct RStudioServerProDomainSettings {
-        /// A collection that defines the default `InstanceType` , `SageMakerImageArn` , and `SageMakerImageVersionArn`
-        /// for the Domain.
+        /// A collection that defines the default `InstanceType` , `SageMakerImageArn` , and
+        /// `SageMakerImageVersionArn` for the Domain.
         ///
         /// CloudFormation property
         /// [`DefaultResourceSpec`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-domain-rstudioserverprodomainsettings.html#cfn-sagemaker-domain-rstudioserverprodomainsettings-defaultresourcespec);
@@ -8599,9 +8620,10 @@ pub struct CfnEndpointProps {
     /// [RetainAllVariantProperties](https://docs.aws.amazon.com/sagemaker/latest/dg/API_UpdateEndpoint.html#SageMaker-UpdateEndpoint-request-RetainAllVariantProperties)
     /// whose value is set to `true` , `ExcludeRetainedVariantProperties` specifies the list of type
     /// [VariantProperty](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-endpoint-variantproperty.html)
-    /// to override with the values provided by `EndpointConfig` . If you don't specify a value for `ExcludeAllVariantProperties`
-    /// , no variant properties are overridden. Don't use this property when creating new endpoint
-    /// resources or when `RetainAllVariantProperties` is set to `false` .
+    /// to override with the values provided by `EndpointConfig` . If you don't specify a value for
+    /// `ExcludeAllVariantProperties` , no variant properties are overridden. Don't use this
+    /// property when creating new endpoint resources or when `RetainAllVariantProperties` is set to
+    /// `false` .
     ///
     /// CloudFormation property
     /// [`ExcludeRetainedVariantProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpoint.html#cfn-sagemaker-endpoint-excluderetainedvariantproperties).
@@ -8609,9 +8631,9 @@ pub struct CfnEndpointProps {
     /// When updating endpoint resources, enables or disables the retention of variant properties,
     /// such as the instance count or the variant weight. To retain the variant properties of an
     /// endpoint when updating it, set `RetainAllVariantProperties` to `true` . To use the variant
-    /// properties specified in a new `EndpointConfig` call when updating an endpoint, set `RetainAllVariantProperties`
-    /// to `false` . Use this property only when updating endpoint resources, not when creating new
-    /// endpoint resources.
+    /// properties specified in a new `EndpointConfig` call when updating an endpoint, set
+    /// `RetainAllVariantProperties` to `false` . Use this property only when updating endpoint
+    /// resources, not when creating new endpoint resources.
     ///
     /// CloudFormation property
     /// [`RetainAllVariantProperties`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpoint.html#cfn-sagemaker-endpoint-retainallvariantproperties).
@@ -8991,8 +9013,8 @@ pub mod endpoint {
     /// of [`AWS::SageMaker::Endpoint`](super::CfnEndpoint).
     pub struct BlueGreenUpdatePolicy {
         /// Maximum execution timeout for the deployment. Note that the timeout value should be larger
-        /// than the total waiting time specified in `TerminationWaitInSeconds` and `WaitIntervalInSeconds`
-        /// .
+        /// than the total waiting time specified in `TerminationWaitInSeconds` and
+        /// `WaitIntervalInSeconds` .
         ///
         /// CloudFormation property
         /// [`MaximumExecutionTimeoutInSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-endpoint-bluegreenupdatepolicy.html#cfn-sagemaker-endpoint-bluegreenupdatepolicy-maximumexecutiontimeoutinseconds).
@@ -9161,9 +9183,9 @@ pub struct CfnEndpointConfigProps {
     /// required; changing it replaces the resource.
     pub production_variants: List<endpoint_config::ProductionVariant>,
     /// Array of `ProductionVariant` objects. There is one for each model that you want to host at
-    /// this endpoint in shadow mode with production traffic replicated from the model specified on `ProductionVariants`
-    /// . If you use this field, you can only specify one variant for `ProductionVariants` and one
-    /// variant for `ShadowProductionVariants` .
+    /// this endpoint in shadow mode with production traffic replicated from the model specified on
+    /// `ProductionVariants` . If you use this field, you can only specify one variant for
+    /// `ProductionVariants` and one variant for `ShadowProductionVariants` .
     ///
     /// CloudFormation property
     /// [`ShadowProductionVariants`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-endpointconfig.html#cfn-sagemaker-endpointconfig-shadowproductionvariants);
@@ -9777,8 +9799,8 @@ pub mod endpoint_config {
         /// You can use this parameter to turn on native AWS Systems Manager (SSM) access for a
         /// production variant behind an endpoint. By default, SSM access is disabled for all production
         /// variants behind an endpoint. You can turn on or turn off SSM access for a production variant
-        /// behind an existing endpoint by creating a new endpoint configuration and calling `UpdateEndpoint`
-        /// .
+        /// behind an existing endpoint by creating a new endpoint configuration and calling
+        /// `UpdateEndpoint` .
         ///
         /// CloudFormation property
         /// [`EnableSSMAccess`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-endpointconfig-productionvariant.html#cfn-sagemaker-endpointconfig-productionvariant-enablessmaccess);
@@ -10492,8 +10514,9 @@ pub mod endpoint_config {
         /// changing it replaces the resource.
         pub feature_types: Option<List<Str>>,
         /// Provides the JMESPath expression to extract the features from a model container input in
-        /// JSON Lines format. For example, if `FeaturesAttribute` is the JMESPath expression `'myfeatures'`
-        /// , it extracts a list of features `[1,2,3]` from request data `'{"myfeatures":[1,2,3]}'` .
+        /// JSON Lines format. For example, if `FeaturesAttribute` is the JMESPath expression
+        /// `'myfeatures'` , it extracts a list of features `[1,2,3]` from request data
+        /// `'{"myfeatures":[1,2,3]}'` .
         ///
         /// CloudFormation property
         /// [`FeaturesAttribute`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-endpointconfig-clarifyinferenceconfig.html#cfn-sagemaker-endpointconfig-clarifyinferenceconfig-featuresattribute);
@@ -10686,9 +10709,9 @@ pub mod endpoint_config {
     /// [`ClarifyTextConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-endpointconfig-clarifytextconfig.html)
     /// of [`AWS::SageMaker::EndpointConfig`](super::CfnEndpointConfig).
     pub struct ClarifyTextConfig {
-        /// The unit of granularity for the analysis of text features. For example, if the unit is `'token'`
-        /// , then each token (like a word in English) of the text is treated as a feature. SHAP values
-        /// are computed for each unit/feature.
+        /// The unit of granularity for the analysis of text features. For example, if the unit is
+        /// `'token'` , then each token (like a word in English) of the text is treated as a feature.
+        /// SHAP values are computed for each unit/feature.
         ///
         /// CloudFormation property
         /// [`Granularity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-endpointconfig-clarifytextconfig.html#cfn-sagemaker-endpointconfig-clarifytextconfig-granularity),
@@ -11294,8 +11317,8 @@ pub struct CfnFeatureGroupProps {
     /// [`OnlineStoreConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-onlinestoreconfig);
     /// changing it replaces the resource.
     pub online_store_config: Option<feature_group::OnlineStoreConfig>,
-    /// The name of the `Feature` whose value uniquely identifies a `Record` defined in the `FeatureGroup` `FeatureDefinitions`
-    /// .
+    /// The name of the `Feature` whose value uniquely identifies a `Record` defined in the
+    /// `FeatureGroup` `FeatureDefinitions` .
     ///
     /// CloudFormation property
     /// [`RecordIdentifierFeatureName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-recordidentifierfeaturename),
@@ -11319,14 +11342,14 @@ pub struct CfnFeatureGroupProps {
     /// The tags of the app, stack and enclosing scopes are added here, unless this field is set:
     /// then it is written as given.
     pub tags: Option<List<Tag>>,
-    /// Used to set feature group throughput configuration. There are two modes: `ON_DEMAND` and `PROVISIONED`
-    /// . With on-demand mode, you are charged for data reads and writes that your application
-    /// performs on your feature group. You do not need to specify read and write throughput because
-    /// Feature Store accommodates your workloads as they ramp up and down. You can switch a feature
-    /// group to on-demand only once in a 24 hour period. With provisioned throughput mode, you
-    /// specify the read and write capacity per second that you expect your application to require,
-    /// and you are billed based on those limits. Exceeding provisioned throughput will result in
-    /// your requests being throttled.
+    /// Used to set feature group throughput configuration. There are two modes: `ON_DEMAND` and
+    /// `PROVISIONED` . With on-demand mode, you are charged for data reads and writes that your
+    /// application performs on your feature group. You do not need to specify read and write
+    /// throughput because Feature Store accommodates your workloads as they ramp up and down. You
+    /// can switch a feature group to on-demand only once in a 24 hour period. With provisioned
+    /// throughput mode, you specify the read and write capacity per second that you expect your
+    /// application to require, and you are billed based on those limits. Exceeding provisioned
+    /// throughput will result in your requests being throttled.
     ///
     /// CloudFormation property
     /// [`ThroughputConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-featuregroup.html#cfn-sagemaker-featuregroup-throughputconfig).
@@ -11465,14 +11488,14 @@ pub mod feature_group {
         }
     }
 
-    /// Used to set feature group throughput configuration. There are two modes: `ON_DEMAND` and `PROVISIONED`
-    /// . With on-demand mode, you are charged for data reads and writes that your application
-    /// performs on your feature group. You do not need to specify read and write throughput because
-    /// Feature Store accommodates your workloads as they ramp up and down. You can switch a feature
-    /// group to on-demand only once in a 24 hour period. With provisioned throughput mode, you
-    /// specify the read and write capacity per second that you expect your application to require,
-    /// and you are billed based on those limits. Exceeding provisioned throughput will result in
-    /// your requests being throttled.
+    /// Used to set feature group throughput configuration. There are two modes: `ON_DEMAND` and
+    /// `PROVISIONED` . With on-demand mode, you are charged for data reads and writes that your
+    /// application performs on your feature group. You do not need to specify read and write
+    /// throughput because Feature Store accommodates your workloads as they ramp up and down. You
+    /// can switch a feature group to on-demand only once in a 24 hour period. With provisioned
+    /// throughput mode, you specify the read and write capacity per second that you expect your
+    /// application to require, and you are billed based on those limits. Exceeding provisioned
+    /// throughput will result in your requests being throttled.
     ///
     /// CloudFormation property type
     /// [`ThroughputConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-featuregroup-throughputconfig.html)
@@ -11521,8 +11544,8 @@ pub mod feature_group {
         }
     }
 
-    /// A list of features. You must include `FeatureName` and `FeatureType` . Valid feature `FeatureType`
-    /// s are `Integral` , `Fractional` and `String` .
+    /// A list of features. You must include `FeatureName` and `FeatureType` . Valid feature
+    /// `FeatureType` s are `Integral` , `Fractional` and `String` .
     ///
     /// CloudFormation property type
     /// [`FeatureDefinition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-featuregroup-featuredefinition.html)
@@ -11625,9 +11648,9 @@ pub mod feature_group {
         /// [`DataCatalogConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-featuregroup-offlinestoreconfig.html#cfn-sagemaker-featuregroup-offlinestoreconfig-datacatalogconfig);
         /// changing it replaces the resource.
         pub data_catalog_config: Option<DataCatalogConfig>,
-        /// Set to `True` to disable the automatic creation of an AWS Glue table when configuring an `OfflineStore`
-        /// . If set to `False` , Feature Store will name the `OfflineStore` Glue table following
-        /// [Athena's naming
+        /// Set to `True` to disable the automatic creation of an AWS Glue table when configuring an
+        /// `OfflineStore` . If set to `False` , Feature Store will name the `OfflineStore` Glue table
+        /// following [Athena's naming
         /// recommendations](https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html)
         /// .
         ///
@@ -11726,8 +11749,8 @@ pub mod feature_group {
     /// [`OnlineStoreConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-featuregroup-onlinestoreconfig.html)
     /// of [`AWS::SageMaker::FeatureGroup`](super::CfnFeatureGroup).
     pub struct OnlineStoreConfig {
-        /// Turn `OnlineStore` off by specifying `False` for the `EnableOnlineStore` flag. Turn `OnlineStore`
-        /// on by specifying `True` for the `EnableOnlineStore` flag.
+        /// Turn `OnlineStore` off by specifying `False` for the `EnableOnlineStore` flag. Turn
+        /// `OnlineStore` on by specifying `True` for the `EnableOnlineStore` flag.
         ///
         /// CloudFormation property
         /// [`EnableOnlineStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-featuregroup-onlinestoreconfig.html#cfn-sagemaker-featuregroup-onlinestoreconfig-enableonlinestore);
@@ -14839,9 +14862,9 @@ pub mod model {
         /// The path where inference code is stored. This can be either in Amazon EC2 Container Registry
         /// or in a Docker registry that is accessible from the same VPC that you configure for your
         /// endpoint. If you are using your own custom algorithm instead of an algorithm provided by
-        /// SageMaker, the inference code must meet SageMaker requirements. SageMaker supports both `registry/repository[:tag]`
-        /// and `registry/repository[@digest]` image path formats. For more information, see [Using Your
-        /// Own Algorithms with Amazon
+        /// SageMaker, the inference code must meet SageMaker requirements. SageMaker supports both
+        /// `registry/repository[:tag]` and `registry/repository[@digest]` image path formats. For more
+        /// information, see [Using Your Own Algorithms with Amazon
         /// SageMaker](https://docs.aws.amazon.com/sagemaker/latest/dg/your-algorithms.html) .
         ///
         /// CloudFormation property
@@ -16411,8 +16434,8 @@ impl crate::Cfn<markers::ModelCard> {
         gs_core::Value::GetAtt(self.node(), "CreatedBy.DomainId".into())
     }
 
-    /// The Amazon Resource Number (ARN) of the model card. For example, `arn:aws:sagemaker:us-west-2:012345678901:modelcard/examplemodelcard`
-    /// .
+    /// The Amazon Resource Number (ARN) of the model card. For example,
+    /// `arn:aws:sagemaker:us-west-2:012345678901:modelcard/examplemodelcard` .
     ///
     /// `Fn::GetAtt` of
     /// [`ModelCardArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-modelcard.html#aws-resource-sagemaker-modelcard-return-values).
@@ -20341,8 +20364,8 @@ pub mod model_package {
         /// changing it replaces the resource.
         pub accept: Option<Str>,
         /// Defines how to assemble the results of the transform job as a single S3 object. Choose a
-        /// format that is most convenient to you. To concatenate the results in binary format, specify `None`
-        /// . To add a newline character at the end of every transformed record, specify `Line` .
+        /// format that is most convenient to you. To concatenate the results in binary format, specify
+        /// `None` . To add a newline character at the end of every transformed record, specify `Line` .
         ///
         /// CloudFormation property
         /// [`AssembleWith`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-modelpackage-transformoutput.html#cfn-sagemaker-modelpackage-transformoutput-assemblewith);
@@ -20397,8 +20420,8 @@ pub mod model_package {
     /// of [`AWS::SageMaker::ModelPackage`](super::CfnModelPackage).
     pub struct TransformInput {
         /// If your transform data is compressed, specify the compression type. Amazon SageMaker
-        /// automatically decompresses the data for the transform job accordingly. The default value is `None`
-        /// .
+        /// automatically decompresses the data for the transform job accordingly. The default value is
+        /// `None` .
         ///
         /// CloudFormation property
         /// [`CompressionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-modelpackage-transforminput.html#cfn-sagemaker-modelpackage-transforminput-compressiontype);
@@ -20423,9 +20446,9 @@ pub mod model_package {
         /// can also use data splitting to improve performance by processing multiple concurrent
         /// mini-batches. The default value for `SplitType` is `None` , which indicates that input data
         /// files are not split, and request payloads contain the entire contents of an input object.
-        /// Set the value of this parameter to `Line` to split records on a newline character boundary. `SplitType`
-        /// also supports a number of record-oriented binary data formats. Currently, the supported
-        /// record formats are:
+        /// Set the value of this parameter to `Line` to split records on a newline character boundary.
+        /// `SplitType` also supports a number of record-oriented binary data formats. Currently, the
+        /// supported record formats are:
         ///
         /// CloudFormation property
         /// [`SplitType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-modelpackage-transforminput.html#cfn-sagemaker-modelpackage-transforminput-splittype);
@@ -20792,8 +20815,9 @@ pub mod model_package {
         /// [`ContainerHostname`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-containerhostname);
         /// changing it may replace the resource.
         pub container_hostname: Option<Str>,
-        /// The environment variables to set in the Docker container. Each key and value in the `Environment`
-        /// string to string map can have length of up to 1024. We support up to 16 entries in the map.
+        /// The environment variables to set in the Docker container. Each key and value in the
+        /// `Environment` string to string map can have length of up to 1024. We support up to 16
+        /// entries in the map.
         ///
         /// CloudFormation property
         /// [`Environment`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-modelpackage-modelpackagecontainerdefinition.html#cfn-sagemaker-modelpackage-modelpackagecontainerdefinition-environment);
@@ -22444,18 +22468,19 @@ pub mod monitoring_schedule {
     /// of [`AWS::SageMaker::MonitoringSchedule`](super::CfnMonitoringSchedule).
     pub struct ScheduleConfig {
         /// Sets the end time for a monitoring job window. Express this time as an offset to the times
-        /// that you schedule your monitoring jobs to run. You schedule monitoring jobs with the `ScheduleExpression`
-        /// parameter. Specify this offset in ISO 8601 duration format. For example, if you want to end
-        /// the window one hour before the start of each monitoring job, you would specify: `"-PT1H"` .
+        /// that you schedule your monitoring jobs to run. You schedule monitoring jobs with the
+        /// `ScheduleExpression` parameter. Specify this offset in ISO 8601 duration format. For
+        /// example, if you want to end the window one hour before the start of each monitoring job, you
+        /// would specify: `"-PT1H"` .
         ///
         /// CloudFormation property
         /// [`DataAnalysisEndTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-monitoringschedule-scheduleconfig.html#cfn-sagemaker-monitoringschedule-scheduleconfig-dataanalysisendtime).
         pub data_analysis_end_time: Option<Str>,
         /// Sets the start time for a monitoring job window. Express this time as an offset to the times
-        /// that you schedule your monitoring jobs to run. You schedule monitoring jobs with the `ScheduleExpression`
-        /// parameter. Specify this offset in ISO 8601 duration format. For example, if you want to
-        /// monitor the five hours of data in your dataset that precede the start of each monitoring
-        /// job, you would specify: `"-PT5H"` .
+        /// that you schedule your monitoring jobs to run. You schedule monitoring jobs with the
+        /// `ScheduleExpression` parameter. Specify this offset in ISO 8601 duration format. For
+        /// example, if you want to monitor the five hours of data in your dataset that precede the
+        /// start of each monitoring job, you would specify: `"-PT5H"` .
         ///
         /// CloudFormation property
         /// [`DataAnalysisStartTime`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-monitoringschedule-scheduleconfig.html#cfn-sagemaker-monitoringschedule-scheduleconfig-dataanalysisstarttime).
@@ -23631,8 +23656,8 @@ pub struct CfnNotebookInstanceProps {
     /// [`NotebookInstanceName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-notebookinstancename);
     /// changing it replaces the resource.
     pub notebook_instance_name: Option<Str>,
-    /// The platform identifier of the notebook instance runtime environment. The default value is `notebook-al2-v2`
-    /// .
+    /// The platform identifier of the notebook instance runtime environment. The default value is
+    /// `notebook-al2-v2` .
     ///
     /// CloudFormation property
     /// [`PlatformIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-notebookinstance.html#cfn-sagemaker-notebookinstance-platformidentifier);
@@ -23788,8 +23813,8 @@ pub mod notebook_instance {
     pub struct InstanceMetadataServiceConfiguration {
         /// Indicates the minimum IMDS version that the notebook instance supports. When passed as part
         /// of `CreateNotebookInstance` , if no value is selected, then it defaults to IMDSv1. This
-        /// means that both IMDSv1 and IMDSv2 are supported. If passed as part of `UpdateNotebookInstance`
-        /// , there is no default.
+        /// means that both IMDSv1 and IMDSv2 are supported. If passed as part of
+        /// `UpdateNotebookInstance` , there is no default.
         ///
         /// CloudFormation property
         /// [`MinimumInstanceMetadataServiceVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-notebookinstance-instancemetadataserviceconfiguration.html#cfn-sagemaker-notebookinstance-instancemetadataserviceconfiguration-minimuminstancemetadataserviceversion),
@@ -24962,8 +24987,8 @@ pub mod processing_job {
         }
     }
 
-    /// The inputs for a processing job. The processing input must specify exactly one of either `S3Input`
-    /// or `DatasetDefinition` types.
+    /// The inputs for a processing job. The processing input must specify exactly one of either
+    /// `S3Input` or `DatasetDefinition` types.
     ///
     /// CloudFormation property type
     /// [`ProcessingInputsObject`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-processingjob-processinginputsobject.html)
@@ -25025,33 +25050,33 @@ pub mod processing_job {
     /// [`S3Input`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-processingjob-s3input.html)
     /// of [`AWS::SageMaker::ProcessingJob`](super::CfnProcessingJob).
     pub struct S3Input {
-        /// The local path in your container where you want Amazon SageMaker to write input data to. `LocalPath`
-        /// is an absolute path to the input data and must begin with `/opt/ml/processing/` . `LocalPath`
-        /// is a required parameter when `AppManaged` is `False` (default).
+        /// The local path in your container where you want Amazon SageMaker to write input data to.
+        /// `LocalPath` is an absolute path to the input data and must begin with `/opt/ml/processing/`
+        /// . `LocalPath` is a required parameter when `AppManaged` is `False` (default).
         ///
         /// CloudFormation property
         /// [`LocalPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-processingjob-s3input.html#cfn-sagemaker-processingjob-s3input-localpath).
         pub local_path: Option<Str>,
         /// Whether to GZIP-decompress the data in Amazon S3 as it is streamed into the processing
-        /// container. `Gzip` can only be used when `Pipe` mode is specified as the `S3InputMode` . In `Pipe`
-        /// mode, Amazon SageMaker streams input data from the source directly to your container without
-        /// using the EBS volume.
+        /// container. `Gzip` can only be used when `Pipe` mode is specified as the `S3InputMode` . In
+        /// `Pipe` mode, Amazon SageMaker streams input data from the source directly to your container
+        /// without using the EBS volume.
         ///
         /// CloudFormation property
         /// [`S3CompressionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-processingjob-s3input.html#cfn-sagemaker-processingjob-s3input-s3compressiontype).
         pub s3_compression_type: Option<Str>,
-        /// Whether to distribute the data from Amazon S3 to all processing instances with `FullyReplicated`
-        /// , or whether the data from Amazon S3 is sharded by Amazon S3 key, downloading one shard of
-        /// data to each processing instance.
+        /// Whether to distribute the data from Amazon S3 to all processing instances with
+        /// `FullyReplicated` , or whether the data from Amazon S3 is sharded by Amazon S3 key,
+        /// downloading one shard of data to each processing instance.
         ///
         /// CloudFormation property
         /// [`S3DataDistributionType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-processingjob-s3input.html#cfn-sagemaker-processingjob-s3input-s3datadistributiontype).
         pub s3_data_distribution_type: Option<Str>,
-        /// Whether you use an `S3Prefix` or a `ManifestFile` for the data type. If you choose `S3Prefix`
-        /// , `S3Uri` identifies a key name prefix. Amazon SageMaker uses all objects with the specified
-        /// key name prefix for the processing job. If you choose `ManifestFile` , `S3Uri` identifies an
-        /// object that is a manifest file containing a list of object keys that you want Amazon
-        /// SageMaker to use for the processing job.
+        /// Whether you use an `S3Prefix` or a `ManifestFile` for the data type. If you choose
+        /// `S3Prefix` , `S3Uri` identifies a key name prefix. Amazon SageMaker uses all objects with
+        /// the specified key name prefix for the processing job. If you choose `ManifestFile` , `S3Uri`
+        /// identifies an object that is a manifest file containing a list of object keys that you want
+        /// Amazon SageMaker to use for the processing job.
         ///
         /// CloudFormation property
         /// [`S3DataType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-processingjob-s3input.html#cfn-sagemaker-processingjob-s3input-s3datatype),
@@ -26974,8 +26999,8 @@ pub mod space {
         /// CloudFormation property
         /// [`SageMakerImageArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-space-resourcespec.html#cfn-sagemaker-space-resourcespec-sagemakerimagearn).
         pub sage_maker_image_arn: Option<Str>,
-        /// The ARN of the image version created on the instance. To clear the value set for `SageMakerImageVersionArn`
-        /// , pass `None` as the value.
+        /// The ARN of the image version created on the instance. To clear the value set for
+        /// `SageMakerImageVersionArn` , pass `None` as the value.
         ///
         /// CloudFormation property
         /// [`SageMakerImageVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-space-resourcespec.html#cfn-sagemaker-space-resourcespec-sagemakerimageversionarn).
@@ -27654,8 +27679,8 @@ impl crate::Cfn<markers::UserProfile> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the user profile, such as `arn:aws:sagemaker:region:account-id:user-profile/domain-id/user-profile-name`
-    /// .
+    /// The Amazon Resource Name (ARN) of the user profile, such as
+    /// `arn:aws:sagemaker:region:account-id:user-profile/domain-id/user-profile-name` .
     ///
     /// `Fn::GetAtt` of
     /// [`UserProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-userprofile.html#aws-resource-sagemaker-userprofile-return-values).
@@ -28437,9 +28462,9 @@ pub mod user_profile {
     /// [`UserSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-userprofile-usersettings.html)
     /// of [`AWS::SageMaker::UserProfile`](super::CfnUserProfile).
     pub struct UserSettings {
-        /// Indicates whether auto-mounting of an EFS volume is supported for the user profile. The `DefaultAsDomain`
-        /// value is only supported for user profiles. Do not use the `DefaultAsDomain` value when
-        /// setting this parameter for a domain.
+        /// Indicates whether auto-mounting of an EFS volume is supported for the user profile. The
+        /// `DefaultAsDomain` value is only supported for user profiles. Do not use the
+        /// `DefaultAsDomain` value when setting this parameter for a domain.
         ///
         /// CloudFormation property
         /// [`AutoMountHomeEFS`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-userprofile-usersettings.html#cfn-sagemaker-userprofile-usersettings-automounthomeefs).
@@ -28707,8 +28732,8 @@ pub mod user_profile {
         /// CloudFormation property
         /// [`SageMakerImageArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-userprofile-resourcespec.html#cfn-sagemaker-userprofile-resourcespec-sagemakerimagearn).
         pub sage_maker_image_arn: Option<Str>,
-        /// The ARN of the image version created on the instance. To clear the value set for `SageMakerImageVersionArn`
-        /// , pass `None` as the value.
+        /// The ARN of the image version created on the instance. To clear the value set for
+        /// `SageMakerImageVersionArn` , pass `None` as the value.
         ///
         /// CloudFormation property
         /// [`SageMakerImageVersionArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-userprofile-resourcespec.html#cfn-sagemaker-userprofile-resourcespec-sagemakerimageversionarn).
@@ -28864,8 +28889,8 @@ pub mod user_profile {
     /// [`SharingSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-userprofile-sharingsettings.html)
     /// of [`AWS::SageMaker::UserProfile`](super::CfnUserProfile).
     pub struct SharingSettings {
-        /// Whether to include the notebook cell output when sharing the notebook. The default is `Disabled`
-        /// .
+        /// Whether to include the notebook cell output when sharing the notebook. The default is
+        /// `Disabled` .
         ///
         /// CloudFormation property
         /// [`NotebookOutputOption`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-userprofile-sharingsettings.html#cfn-sagemaker-userprofile-sharingsettings-notebookoutputoption).
@@ -29476,9 +29501,9 @@ pub mod workteam {
     }
 
     /// A list of user groups that exist in your OIDC Identity Provider (IdP). One to ten groups can
-    /// be used to create a single private work team. When you add a user group to the list of `Groups`
-    /// , you can add that user group to one or more private work teams. If you add a user group to
-    /// a private work team, all workers in that user group are added to the work team.
+    /// be used to create a single private work team. When you add a user group to the list of
+    /// `Groups` , you can add that user group to one or more private work teams. If you add a user
+    /// group to a private work team, all workers in that user group are added to the work team.
     ///
     /// CloudFormation property type
     /// [`OidcMemberDefinition`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sagemaker-workteam-oidcmemberdefinition.html)

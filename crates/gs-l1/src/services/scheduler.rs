@@ -32,7 +32,8 @@ pub mod markers {
 /// [`AWS::Scheduler::Schedule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSchedule::new`, `CfnScheduleProps` and the attributes need the cargo feature `scheduler`.
+/// `CfnSchedule::new`, `CfnScheduleProps` and the attributes need the cargo feature
+/// `scheduler`.
 pub type CfnSchedule = crate::Cfn<markers::Schedule>;
 
 /// A *schedule group* is an Amazon EventBridge Scheduler resource you use to organize your
@@ -42,7 +43,8 @@ pub type CfnSchedule = crate::Cfn<markers::Schedule>;
 /// [`AWS::Scheduler::ScheduleGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-scheduler-schedulegroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnScheduleGroup::new`, `CfnScheduleGroupProps` and the attributes need the cargo feature `scheduler`.
+/// `CfnScheduleGroup::new`, `CfnScheduleGroupProps` and the attributes need the cargo feature
+/// `scheduler`.
 pub type CfnScheduleGroup = crate::Cfn<markers::ScheduleGroup>;
 
 /// The properties of an
@@ -617,9 +619,9 @@ pub mod schedule {
     pub struct PlacementStrategy {
         /// The field to apply the placement strategy against. For the spread placement strategy, valid
         /// values are `instanceId` (or `instanceId` , which has the same effect), or any platform or
-        /// custom attribute that is applied to a container instance, such as `attribute:ecs.availability-zone`
-        /// . For the binpack placement strategy, valid values are `cpu` and `memory` . For the random
-        /// placement strategy, this field is not used.
+        /// custom attribute that is applied to a container instance, such as
+        /// `attribute:ecs.availability-zone` . For the binpack placement strategy, valid values are
+        /// `cpu` and `memory` . For the random placement strategy, this field is not used.
         ///
         /// CloudFormation property
         /// [`Field`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-scheduler-schedule-placementstrategy.html#cfn-scheduler-schedule-placementstrategy-field).

@@ -20,9 +20,9 @@ pub mod markers {
     }
 }
 
-/// Use the `AWS::SDB::Domain` resource to declare a SimpleDB domain. When you specify `AWS::SDB::Domain`
-/// as an argument in a `Ref` function, AWS CloudFormation returns the value of the `DomainName`
-/// .
+/// Use the `AWS::SDB::Domain` resource to declare a SimpleDB domain. When you specify
+/// `AWS::SDB::Domain` as an argument in a `Ref` function, AWS CloudFormation returns the value
+/// of the `DomainName` .
 ///
 /// A handle to an
 /// [`AWS::SDB::Domain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sdb-domain.html)

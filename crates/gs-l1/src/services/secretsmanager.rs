@@ -51,7 +51,8 @@ pub mod markers {
 /// [`AWS::SecretsManager::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `secretsmanager`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `secretsmanager`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Configure the rotation schedule and Lambda rotation function for a secret. For more
@@ -75,7 +76,8 @@ pub type CfnRotationSchedule = crate::Cfn<markers::RotationSchedule>;
 /// [`AWS::SecretsManager::Secret`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSecret::new`, `CfnSecretProps` and the attributes need the cargo feature `secretsmanager`.
+/// `CfnSecret::new`, `CfnSecretProps` and the attributes need the cargo feature
+/// `secretsmanager`.
 pub type CfnSecret = crate::Cfn<markers::Secret>;
 
 /// The `AWS::SecretsManager::SecretTargetAttachment` resource completes the final link between
@@ -205,8 +207,8 @@ pub struct CfnRotationScheduleProps {
     /// [`HostedRotationLambda`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-hostedrotationlambda).
     pub hosted_rotation_lambda: Option<rotation_schedule::HostedRotationLambda>,
     /// Determines whether to rotate the secret immediately or wait until the next scheduled
-    /// rotation window when the rotation schedule is updated. The rotation schedule is defined in `RotationRules`
-    /// .
+    /// rotation window when the rotation schedule is updated. The rotation schedule is defined in
+    /// `RotationRules` .
     ///
     /// CloudFormation property
     /// [`RotateImmediatelyOnUpdate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-rotateimmediatelyonupdate).
@@ -384,9 +386,9 @@ pub mod rotation_schedule {
         /// strategy](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets_strategies.html#rotating-secrets-two-users)
         /// and the superuser secret is encrypted with a customer managed key. You don't need to specify
         /// this property if the superuser secret is encrypted using the key `aws/secretsmanager` .
-        /// CloudFormation grants the execution role for the Lambda rotation function `Decrypt` , `DescribeKey`
-        /// , and `GenerateDataKey` permission to the key in this property. For more information, see
-        /// [Lambda rotation function execution role permissions for Secrets
+        /// CloudFormation grants the execution role for the Lambda rotation function `Decrypt` ,
+        /// `DescribeKey` , and `GenerateDataKey` permission to the key in this property. For more
+        /// information, see [Lambda rotation function execution role permissions for Secrets
         /// Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html)
         /// .
         ///
@@ -431,9 +433,9 @@ pub mod rotation_schedule {
         /// strategy](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets_strategies.html#rotating-secrets-two-users)
         /// and the superuser secret is encrypted with a customer managed key. You don't need to specify
         /// this property if the superuser secret is encrypted using the key `aws/secretsmanager` .
-        /// CloudFormation grants the execution role for the Lambda rotation function `Decrypt` , `DescribeKey`
-        /// , and `GenerateDataKey` permission to the key in this property. For more information, see
-        /// [Lambda rotation function execution role permissions for Secrets
+        /// CloudFormation grants the execution role for the Lambda rotation function `Decrypt` ,
+        /// `DescribeKey` , and `GenerateDataKey` permission to the key in this property. For more
+        /// information, see [Lambda rotation function execution role permissions for Secrets
         /// Manager](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html)
         /// .
         ///
@@ -508,11 +510,11 @@ pub mod rotation_schedule {
         pub automatically_after_days: Option<Int>,
         /// The length of the rotation window in hours, for example `3h` for a three hour window.
         /// Secrets Manager rotates your secret at any time during this window. The window must not
-        /// extend into the next rotation window or the next UTC day. The window starts according to the `ScheduleExpression`
-        /// . If you don't specify a `Duration` , for a `ScheduleExpression` in hours, the window
-        /// automatically closes after one hour. For a `ScheduleExpression` in days, the window
-        /// automatically closes at the end of the UTC day. For more information, including examples,
-        /// see [Schedule expressions in Secrets Manager
+        /// extend into the next rotation window or the next UTC day. The window starts according to the
+        /// `ScheduleExpression` . If you don't specify a `Duration` , for a `ScheduleExpression` in
+        /// hours, the window automatically closes after one hour. For a `ScheduleExpression` in days,
+        /// the window automatically closes at the end of the UTC day. For more information, including
+        /// examples, see [Schedule expressions in Secrets Manager
         /// rotation](https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html)
         /// in the *Secrets Manager Users Guide* .
         ///
@@ -570,16 +572,16 @@ pub struct CfnSecretProps {
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-description).
     pub description: Option<Str>,
     /// A structure that specifies how to generate a password to encrypt and store in the secret. To
-    /// include a specific string in the secret, use `SecretString` instead. If you omit both `GenerateSecretString`
-    /// and `SecretString` , you create an empty secret. When you make a change to this property, a
-    /// new secret version is created.
+    /// include a specific string in the secret, use `SecretString` instead. If you omit both
+    /// `GenerateSecretString` and `SecretString` , you create an empty secret. When you make a
+    /// change to this property, a new secret version is created.
     ///
     /// CloudFormation property
     /// [`GenerateSecretString`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-generatesecretstring).
     pub generate_secret_string: Option<secret::GenerateSecretString>,
     /// The ARN, key ID, or alias of the AWS key that Secrets Manager uses to encrypt the secret
-    /// value in the secret. An alias is always prefixed by `alias/` , for example `alias/aws/secretsmanager`
-    /// . For more information, see [About
+    /// value in the secret. An alias is always prefixed by `alias/` , for example
+    /// `alias/aws/secretsmanager` . For more information, see [About
     /// aliases](https://docs.aws.amazon.com/kms/latest/developerguide/alias-about.html) .
     ///
     /// CloudFormation property
@@ -600,9 +602,10 @@ pub struct CfnSecretProps {
     /// [`ReplicaRegions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-replicaregions).
     pub replica_regions: Option<List<secret::ReplicaRegion>>,
     /// The text to encrypt and store in the secret. We recommend you use a JSON structure of
-    /// key/value pairs for your secret value. To generate a random password, use `GenerateSecretString`
-    /// instead. If you omit both `GenerateSecretString` and `SecretString` , you create an empty
-    /// secret. When you make a change to this property, a new secret version is created.
+    /// key/value pairs for your secret value. To generate a random password, use
+    /// `GenerateSecretString` instead. If you omit both `GenerateSecretString` and `SecretString` ,
+    /// you create an empty secret. When you make a change to this property, a new secret version is
+    /// created.
     ///
     /// CloudFormation property
     /// [`SecretString`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html#cfn-secretsmanager-secret-secretstring).

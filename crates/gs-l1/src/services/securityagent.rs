@@ -51,7 +51,8 @@ pub mod markers {
 /// [`AWS::SecurityAgent::AgentSpace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-agentspace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAgentSpace::new`, `CfnAgentSpaceProps` and the attributes need the cargo feature `securityagent`.
+/// `CfnAgentSpace::new`, `CfnAgentSpaceProps` and the attributes need the cargo feature
+/// `securityagent`.
 pub type CfnAgentSpace = crate::Cfn<markers::AgentSpace>;
 
 /// Resource Type definition for AWS::SecurityAgent::Application
@@ -60,7 +61,8 @@ pub type CfnAgentSpace = crate::Cfn<markers::AgentSpace>;
 /// [`AWS::SecurityAgent::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `securityagent`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `securityagent`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// Uploads an artifact to an agent space. Artifacts provide additional context for security
@@ -70,7 +72,8 @@ pub type CfnApplication = crate::Cfn<markers::Application>;
 /// [`AWS::SecurityAgent::Artifact`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-artifact.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnArtifact::new`, `CfnArtifactProps` and the attributes need the cargo feature `securityagent`.
+/// `CfnArtifact::new`, `CfnArtifactProps` and the attributes need the cargo feature
+/// `securityagent`.
 pub type CfnArtifact = crate::Cfn<markers::Artifact>;
 
 /// Resource Type definition for AWS::SecurityAgent::Pentest
@@ -79,7 +82,8 @@ pub type CfnArtifact = crate::Cfn<markers::Artifact>;
 /// [`AWS::SecurityAgent::Pentest`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-pentest.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPentest::new`, `CfnPentestProps` and the attributes need the cargo feature `securityagent`.
+/// `CfnPentest::new`, `CfnPentestProps` and the attributes need the cargo feature
+/// `securityagent`.
 pub type CfnPentest = crate::Cfn<markers::Pentest>;
 
 /// Resource Type definition for AWS::SecurityAgent::SecurityRequirementPack
@@ -98,7 +102,8 @@ pub type CfnSecurityRequirementPack = crate::Cfn<markers::SecurityRequirementPac
 /// [`AWS::SecurityAgent::TargetDomain`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityagent-targetdomain.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTargetDomain::new`, `CfnTargetDomainProps` and the attributes need the cargo feature `securityagent`.
+/// `CfnTargetDomain::new`, `CfnTargetDomainProps` and the attributes need the cargo feature
+/// `securityagent`.
 pub type CfnTargetDomain = crate::Cfn<markers::TargetDomain>;
 
 /// The properties of an

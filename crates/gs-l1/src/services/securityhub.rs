@@ -101,7 +101,8 @@ pub mod markers {
 /// [`AWS::SecurityHub::AggregatorV2`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-aggregatorv2.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAggregatorV2::new`, `CfnAggregatorV2Props` and the attributes need the cargo feature `securityhub`.
+/// `CfnAggregatorV2::new`, `CfnAggregatorV2Props` and the attributes need the cargo feature
+/// `securityhub`.
 pub type CfnAggregatorV2 = crate::Cfn<markers::AggregatorV2>;
 
 /// The `AWS::SecurityHub::AutomationRule` resource specifies an automation rule based on input
@@ -113,7 +114,8 @@ pub type CfnAggregatorV2 = crate::Cfn<markers::AggregatorV2>;
 /// [`AWS::SecurityHub::AutomationRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-automationrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAutomationRule::new`, `CfnAutomationRuleProps` and the attributes need the cargo feature `securityhub`.
+/// `CfnAutomationRule::new`, `CfnAutomationRuleProps` and the attributes need the cargo feature
+/// `securityhub`.
 pub type CfnAutomationRule = crate::Cfn<markers::AutomationRule>;
 
 /// Creates a V2 automation rule.
@@ -150,7 +152,8 @@ pub type CfnConfigurationPolicy = crate::Cfn<markers::ConfigurationPolicy>;
 /// [`AWS::SecurityHub::Connector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature `securityhub`.
+/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature
+/// `securityhub`.
 pub type CfnConnector = crate::Cfn<markers::Connector>;
 
 /// Grants permission to create a connectorV2 based on input parameters.
@@ -159,7 +162,8 @@ pub type CfnConnector = crate::Cfn<markers::Connector>;
 /// [`AWS::SecurityHub::ConnectorV2`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-connectorv2.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnectorV2::new`, `CfnConnectorV2Props` and the attributes need the cargo feature `securityhub`.
+/// `CfnConnectorV2::new`, `CfnConnectorV2Props` and the attributes need the cargo feature
+/// `securityhub`.
 pub type CfnConnectorV2 = crate::Cfn<markers::ConnectorV2>;
 
 /// The `AWS::SecurityHub::DelegatedAdmin` resource designates the delegated AWS Security Hub
@@ -175,7 +179,8 @@ pub type CfnConnectorV2 = crate::Cfn<markers::ConnectorV2>;
 /// [`AWS::SecurityHub::DelegatedAdmin`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-delegatedadmin.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDelegatedAdmin::new`, `CfnDelegatedAdminProps` and the attributes need the cargo feature `securityhub`.
+/// `CfnDelegatedAdmin::new`, `CfnDelegatedAdminProps` and the attributes need the cargo feature
+/// `securityhub`.
 pub type CfnDelegatedAdmin = crate::Cfn<markers::DelegatedAdmin>;
 
 /// The `AWS::SecurityHub::FindingAggregator` resource enables cross-Region aggregation. When
@@ -225,7 +230,8 @@ pub type CfnHubV2 = crate::Cfn<markers::HubV2>;
 /// [`AWS::SecurityHub::Insight`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-insight.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnInsight::new`, `CfnInsightProps` and the attributes need the cargo feature `securityhub`.
+/// `CfnInsight::new`, `CfnInsightProps` and the attributes need the cargo feature
+/// `securityhub`.
 pub type CfnInsight = crate::Cfn<markers::Insight>;
 
 /// The `AWS::SecurityHub::OrganizationConfiguration` resource specifies the way that your AWS
@@ -302,7 +308,8 @@ pub type CfnSecurityControl = crate::Cfn<markers::SecurityControl>;
 /// [`AWS::SecurityHub::Standard`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-standard.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStandard::new`, `CfnStandardProps` and the attributes need the cargo feature `securityhub`.
+/// `CfnStandard::new`, `CfnStandardProps` and the attributes need the cargo feature
+/// `securityhub`.
 pub type CfnStandard = crate::Cfn<markers::Standard>;
 
 /// The properties of an
@@ -519,8 +526,8 @@ impl crate::Cfn<markers::AutomationRule> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The principal that created the rule. For example, `arn:aws:sts::123456789012:assumed-role/Developer-Role/JaneDoe`
-    /// .
+    /// The principal that created the rule. For example,
+    /// `arn:aws:sts::123456789012:assumed-role/Developer-Role/JaneDoe` .
     ///
     /// `Fn::GetAtt` of
     /// [`CreatedBy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-automationrule.html#aws-resource-securityhub-automationrule-return-values).
@@ -529,7 +536,8 @@ impl crate::Cfn<markers::AutomationRule> {
         gs_core::Value::GetAtt(self.node(), "CreatedBy".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the automation rule that you create. For example, `arn:aws:securityhub:us-east-1:123456789012:automation-rule/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`
+    /// The Amazon Resource Name (ARN) of the automation rule that you create. For example,
+    /// `arn:aws:securityhub:us-east-1:123456789012:automation-rule/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111`
     /// .
     ///
     /// `Fn::GetAtt` of
@@ -831,8 +839,8 @@ pub mod automation_rule {
         /// CloudFormation property
         /// [`Label`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-severityupdate.html#cfn-securityhub-automationrule-severityupdate-label).
         pub label: Option<Str>,
-        /// The normalized severity for the finding. This attribute is to be deprecated in favor of `Label`
-        /// .
+        /// The normalized severity for the finding. This attribute is to be deprecated in favor of
+        /// `Label` .
         ///
         /// CloudFormation property
         /// [`Normalized`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-securityhub-automationrule-severityupdate.html#cfn-securityhub-automationrule-severityupdate-normalized).
@@ -2452,8 +2460,8 @@ impl crate::Cfn<markers::ConfigurationPolicy> {
     }
 
     /// The universally unique identifier (UUID) of the configuration policy. A self-managed
-    /// configuration has no UUID. The identifier of a self-managed configuration is `SELF_MANAGED_SECURITY_HUB`
-    /// .
+    /// configuration has no UUID. The identifier of a self-managed configuration is
+    /// `SELF_MANAGED_SECURITY_HUB` .
     ///
     /// `Fn::GetAtt` of
     /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-configurationpolicy.html#aws-resource-securityhub-configurationpolicy-return-values).
@@ -3596,8 +3604,8 @@ impl crate::Cfn<markers::DelegatedAdmin> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The ID of the delegated Security Hub CSPM administrator account, in the format of `accountID/Region`
-    /// .
+    /// The ID of the delegated Security Hub CSPM administrator account, in the format of
+    /// `accountID/Region` .
     ///
     /// `Fn::GetAtt` of
     /// [`DelegatedAdminIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-delegatedadmin.html#aws-resource-securityhub-delegatedadmin-return-values).
@@ -3722,8 +3730,8 @@ pub struct CfnHubProps {
     /// Whether to enable the security standards that Security Hub CSPM has designated as
     /// automatically enabled. If you don't provide a value for `EnableDefaultStandards` , it is set
     /// to `true` , and the designated standards are automatically enabled in each AWS Region where
-    /// you enable Security Hub CSPM . If you don't want to enable the designated standards, set `EnableDefaultStandards`
-    /// to `false` .
+    /// you enable Security Hub CSPM . If you don't want to enable the designated standards, set
+    /// `EnableDefaultStandards` to `false` .
     ///
     /// CloudFormation property
     /// [`EnableDefaultStandards`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-hub.html#cfn-securityhub-hub-enabledefaultstandards).
@@ -5251,8 +5259,9 @@ impl crate::Cfn<markers::OrganizationConfiguration> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The organization configuration identifier, formatted as `AccountId/Region/securityhub-organization-configuration`
-    /// . For example, `123456789012/us-east-1/securityhub-organization-configuration` .
+    /// The organization configuration identifier, formatted as
+    /// `AccountId/Region/securityhub-organization-configuration` . For example,
+    /// `123456789012/us-east-1/securityhub-organization-configuration` .
     ///
     /// `Fn::GetAtt` of
     /// [`OrganizationConfigurationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-organizationconfiguration.html#aws-resource-securityhub-organizationconfiguration-return-values).
@@ -5272,8 +5281,8 @@ impl crate::Cfn<markers::OrganizationConfiguration> {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
 
-    /// Provides an explanation if the value of `Status` is equal to `FAILED` when `ConfigurationType`
-    /// is equal to `CENTRAL` .
+    /// Provides an explanation if the value of `Status` is equal to `FAILED` when
+    /// `ConfigurationType` is equal to `CENTRAL` .
     ///
     /// `Fn::GetAtt` of
     /// [`StatusMessage`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-organizationconfiguration.html#aws-resource-securityhub-organizationconfiguration-return-values).
@@ -5299,8 +5308,8 @@ impl crate::Cfn<markers::OrganizationConfiguration> {
 #[cfg(feature = "securityhub")]
 pub struct CfnPolicyAssociationProps {
     /// The universally unique identifier (UUID) of the configuration policy. A self-managed
-    /// configuration has no UUID. The identifier of a self-managed configuration is `SELF_MANAGED_SECURITY_HUB`
-    /// .
+    /// configuration has no UUID. The identifier of a self-managed configuration is
+    /// `SELF_MANAGED_SECURITY_HUB` .
     ///
     /// CloudFormation property
     /// [`ConfigurationPolicyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-policyassociation.html#cfn-securityhub-policyassociation-configurationpolicyid),
@@ -5404,8 +5413,8 @@ impl crate::Cfn<markers::PolicyAssociation> {
         gs_core::Value::GetAtt(self.node(), "UpdatedAt".into())
     }
 
-    /// The association identifier, formatted as `TargetType/TargetId` . For example, `ACCOUNT/123456789012`
-    /// .
+    /// The association identifier, formatted as `TargetType/TargetId` . For example,
+    /// `ACCOUNT/123456789012` .
     ///
     /// `Fn::GetAtt` of
     /// [`AssociationIdentifier`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-policyassociation.html#aws-resource-securityhub-policyassociation-return-values).
@@ -5500,8 +5509,9 @@ pub struct CfnSecurityControlProps {
     /// [`Parameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-securitycontrol.html#cfn-securityhub-securitycontrol-parameters),
     /// required.
     pub parameters: Map<security_control::ParameterConfiguration>,
-    /// The Amazon Resource Name (ARN) for a security control across standards, such as `arn:aws:securityhub:eu-central-1:123456789012:security-control/S3.1`
-    /// . This parameter doesn't mention a specific standard.
+    /// The Amazon Resource Name (ARN) for a security control across standards, such as
+    /// `arn:aws:securityhub:eu-central-1:123456789012:security-control/S3.1` . This parameter
+    /// doesn't mention a specific standard.
     ///
     /// CloudFormation property
     /// [`SecurityControlArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securityhub-securitycontrol.html#cfn-securityhub-securitycontrol-securitycontrolarn).

@@ -45,22 +45,24 @@ pub mod markers {
 /// [`AWS::SecurityLake::AwsLogSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-awslogsource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAwsLogSource::new`, `CfnAwsLogSourceProps` and the attributes need the cargo feature `securitylake`.
+/// `CfnAwsLogSource::new`, `CfnAwsLogSourceProps` and the attributes need the cargo feature
+/// `securitylake`.
 pub type CfnAwsLogSource = crate::Cfn<markers::AwsLogSource>;
 
 /// Initializes an Amazon Security Lake instance with the provided (or default) configuration.
 /// You can enable Security Lake in AWS Regions with customized settings before enabling log
-/// collection in Regions. To specify particular Regions, configure these Regions using the `configurations`
-/// parameter. If you have already enabled Security Lake in a Region when you call this command,
-/// the command will update the Region if you provide new configuration parameters. If you have
-/// not already enabled Security Lake in the Region when you call this API, it will set up the
-/// data lake in the Region with the specified configurations.
+/// collection in Regions. To specify particular Regions, configure these Regions using the
+/// `configurations` parameter. If you have already enabled Security Lake in a Region when you
+/// call this command, the command will update the Region if you provide new configuration
+/// parameters. If you have not already enabled Security Lake in the Region when you call this
+/// API, it will set up the data lake in the Region with the specified configurations.
 ///
 /// A handle to an
 /// [`AWS::SecurityLake::DataLake`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-datalake.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDataLake::new`, `CfnDataLakeProps` and the attributes need the cargo feature `securitylake`.
+/// `CfnDataLake::new`, `CfnDataLakeProps` and the attributes need the cargo feature
+/// `securitylake`.
 pub type CfnDataLake = crate::Cfn<markers::DataLake>;
 
 /// Creates a subscriber for accounts that are already enabled in Amazon Security Lake. You can
@@ -70,7 +72,8 @@ pub type CfnDataLake = crate::Cfn<markers::DataLake>;
 /// [`AWS::SecurityLake::Subscriber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-securitylake-subscriber.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSubscriber::new`, `CfnSubscriberProps` and the attributes need the cargo feature `securitylake`.
+/// `CfnSubscriber::new`, `CfnSubscriberProps` and the attributes need the cargo feature
+/// `securitylake`.
 pub type CfnSubscriber = crate::Cfn<markers::Subscriber>;
 
 /// Notifies the subscriber when new data is written to the data lake for the sources that the

@@ -65,7 +65,8 @@ pub type CfnApi = crate::Cfn<markers::Api>;
 /// [`AWS::Serverless::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-serverless-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `serverless`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `serverless`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// <https://github.com/awslabs/serverless-application-model/blob/master/versions/2016-10-31.md#awsserverlessfunction>
@@ -74,7 +75,8 @@ pub type CfnApplication = crate::Cfn<markers::Application>;
 /// [`AWS::Serverless::Function`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-serverless-function.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnFunction::new`, `CfnFunctionProps` and the attributes need the cargo feature `serverless`.
+/// `CfnFunction::new`, `CfnFunctionProps` and the attributes need the cargo feature
+/// `serverless`.
 pub type CfnFunction = crate::Cfn<markers::Function>;
 
 /// <https://github.com/aws/serverless-application-model/blob/master/versions/2016-10-31.md#awsserverlesshttpapi>
@@ -92,7 +94,8 @@ pub type CfnHttpApi = crate::Cfn<markers::HttpApi>;
 /// [`AWS::Serverless::LayerVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-serverless-layerversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnLayerVersion::new`, `CfnLayerVersionProps` and the attributes need the cargo feature `serverless`.
+/// `CfnLayerVersion::new`, `CfnLayerVersionProps` and the attributes need the cargo feature
+/// `serverless`.
 pub type CfnLayerVersion = crate::Cfn<markers::LayerVersion>;
 
 /// <https://github.com/awslabs/serverless-application-model/blob/master/versions/2016-10-31.md#awsserverlesssimpletable>
@@ -101,7 +104,8 @@ pub type CfnLayerVersion = crate::Cfn<markers::LayerVersion>;
 /// [`AWS::Serverless::SimpleTable`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-serverless-simpletable.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSimpleTable::new`, `CfnSimpleTableProps` and the attributes need the cargo feature `serverless`.
+/// `CfnSimpleTable::new`, `CfnSimpleTableProps` and the attributes need the cargo feature
+/// `serverless`.
 pub type CfnSimpleTable = crate::Cfn<markers::SimpleTable>;
 
 /// <https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/sam-resource-statemachine.html>
@@ -110,7 +114,8 @@ pub type CfnSimpleTable = crate::Cfn<markers::SimpleTable>;
 /// [`AWS::Serverless::StateMachine`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-serverless-statemachine.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStateMachine::new`, `CfnStateMachineProps` and the attributes need the cargo feature `serverless`.
+/// `CfnStateMachine::new`, `CfnStateMachineProps` and the attributes need the cargo feature
+/// `serverless`.
 pub type CfnStateMachine = crate::Cfn<markers::StateMachine>;
 
 /// The properties of an

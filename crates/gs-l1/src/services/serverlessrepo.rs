@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::ServerlessRepo::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-serverlessrepo-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `serverlessrepo`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `serverlessrepo`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// The properties of an

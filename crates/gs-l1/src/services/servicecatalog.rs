@@ -161,7 +161,8 @@ pub type CfnLaunchTemplateConstraint = crate::Cfn<markers::LaunchTemplateConstra
 /// [`AWS::ServiceCatalog::Portfolio`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-portfolio.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPortfolio::new`, `CfnPortfolioProps` and the attributes need the cargo feature `servicecatalog`.
+/// `CfnPortfolio::new`, `CfnPortfolioProps` and the attributes need the cargo feature
+/// `servicecatalog`.
 pub type CfnPortfolio = crate::Cfn<markers::Portfolio>;
 
 /// Associates the specified principal ARN with the specified portfolio.
@@ -190,7 +191,8 @@ pub type CfnPortfolioProductAssociation = crate::Cfn<markers::PortfolioProductAs
 /// [`AWS::ServiceCatalog::PortfolioShare`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-portfolioshare.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPortfolioShare::new`, `CfnPortfolioShareProps` and the attributes need the cargo feature `servicecatalog`.
+/// `CfnPortfolioShare::new`, `CfnPortfolioShareProps` and the attributes need the cargo feature
+/// `servicecatalog`.
 pub type CfnPortfolioShare = crate::Cfn<markers::PortfolioShare>;
 
 /// Specifies a `RESOURCE_UPDATE` constraint.
@@ -209,7 +211,8 @@ pub type CfnResourceUpdateConstraint = crate::Cfn<markers::ResourceUpdateConstra
 /// [`AWS::ServiceCatalog::ServiceAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-serviceaction.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnServiceAction::new`, `CfnServiceActionProps` and the attributes need the cargo feature `servicecatalog`.
+/// `CfnServiceAction::new`, `CfnServiceActionProps` and the attributes need the cargo feature
+/// `servicecatalog`.
 pub type CfnServiceAction = crate::Cfn<markers::ServiceAction>;
 
 /// A self-service action association consisting of the Action ID, the Product ID, and the
@@ -240,7 +243,8 @@ pub type CfnStackSetConstraint = crate::Cfn<markers::StackSetConstraint>;
 /// [`AWS::ServiceCatalog::TagOption`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-tagoption.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTagOption::new`, `CfnTagOptionProps` and the attributes need the cargo feature `servicecatalog`.
+/// `CfnTagOption::new`, `CfnTagOptionProps` and the attributes need the cargo feature
+/// `servicecatalog`.
 pub type CfnTagOption = crate::Cfn<markers::TagOption>;
 
 /// Associate the specified TagOption with the specified portfolio or product.
@@ -1937,8 +1941,9 @@ impl crate::Cfn<markers::ServiceAction> {
 pub mod service_action {
     use crate::kinds::{IntoValue, Str};
 
-    /// The list of parameters in JSON format. For example: `[{\"Name\":\"InstanceId\",\"Type\":\"TARGET\"}]
-    /// or [{\"Name\":\"InstanceId\",\"Type\":\"TEXT_VALUE\"}]` .
+    /// The list of parameters in JSON format. For example:
+    /// `[{\"Name\":\"InstanceId\",\"Type\":\"TARGET\"}] or
+    /// [{\"Name\":\"InstanceId\",\"Type\":\"TEXT_VALUE\"}]` .
     ///
     /// CloudFormation property type
     /// [`DefinitionParameter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicecatalog-serviceaction-definitionparameter.html)
@@ -2003,8 +2008,8 @@ pub struct CfnServiceActionAssociationProps {
     /// [`ServiceActionId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalog-serviceactionassociation.html#cfn-servicecatalog-serviceactionassociation-serviceactionid),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnServiceAction`](crate::servicecatalog::CfnServiceAction) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnServiceAction`](crate::servicecatalog::CfnServiceAction) handle (written as its
+    /// `Ref`), or a string or token.
     pub service_action_id: Id<crate::servicecatalog::CfnServiceAction>,
 }
 

@@ -42,7 +42,8 @@ pub mod markers {
 /// [`AWS::ServiceCatalogAppRegistry::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `servicecatalogappregistry`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `servicecatalogappregistry`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// Creates a new attribute group as a container for user-defined attributes. This feature
@@ -54,7 +55,8 @@ pub type CfnApplication = crate::Cfn<markers::Application>;
 /// [`AWS::ServiceCatalogAppRegistry::AttributeGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicecatalogappregistry-attributegroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAttributeGroup::new`, `CfnAttributeGroupProps` and the attributes need the cargo feature `servicecatalogappregistry`.
+/// `CfnAttributeGroup::new`, `CfnAttributeGroupProps` and the attributes need the cargo feature
+/// `servicecatalogappregistry`.
 pub type CfnAttributeGroup = crate::Cfn<markers::AttributeGroup>;
 
 /// Associates an attribute group with an application to augment the application's metadata with

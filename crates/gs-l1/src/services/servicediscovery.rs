@@ -47,7 +47,8 @@ pub mod markers {
 /// [`AWS::ServiceDiscovery::HttpNamespace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-httpnamespace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnHttpNamespace::new`, `CfnHttpNamespaceProps` and the attributes need the cargo feature `servicediscovery`.
+/// `CfnHttpNamespace::new`, `CfnHttpNamespaceProps` and the attributes need the cargo feature
+/// `servicediscovery`.
 pub type CfnHttpNamespace = crate::Cfn<markers::HttpNamespace>;
 
 /// A complex type that contains information about an instance that AWS Cloud Map creates when
@@ -57,7 +58,8 @@ pub type CfnHttpNamespace = crate::Cfn<markers::HttpNamespace>;
 /// [`AWS::ServiceDiscovery::Instance`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-instance.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnInstance::new`, `CfnInstanceProps` and the attributes need the cargo feature `servicediscovery`.
+/// `CfnInstance::new`, `CfnInstanceProps` and the attributes need the cargo feature
+/// `servicediscovery`.
 pub type CfnInstance = crate::Cfn<markers::Instance>;
 
 /// Creates a private namespace based on DNS, which is visible only inside a specified Amazon
@@ -80,11 +82,11 @@ pub type CfnPrivateDnsNamespace = crate::Cfn<markers::PrivateDnsNamespace>;
 
 /// Creates a public namespace based on DNS, which is visible on the internet. The namespace
 /// defines your service naming scheme. For example, if you name your namespace `example.com`
-/// and name your service `backend` , the resulting DNS name for the service is `backend.example.com`
-/// . You can discover instances that were registered with a public DNS namespace by using
-/// either a `DiscoverInstances` request or using DNS. For the current quota on the number of
-/// namespaces that you can create using the same AWS account , see [AWS Cloud Map
-/// quotas](https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-limits.html) in the *AWS
+/// and name your service `backend` , the resulting DNS name for the service is
+/// `backend.example.com` . You can discover instances that were registered with a public DNS
+/// namespace by using either a `DiscoverInstances` request or using DNS. For the current quota
+/// on the number of namespaces that you can create using the same AWS account , see [AWS Cloud
+/// Map quotas](https://docs.aws.amazon.com/cloud-map/latest/dg/cloud-map-limits.html) in the *AWS
 /// Cloud Map Developer Guide* .
 ///
 /// A handle to an
@@ -101,7 +103,8 @@ pub type CfnPublicDnsNamespace = crate::Cfn<markers::PublicDnsNamespace>;
 /// [`AWS::ServiceDiscovery::Service`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-service.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnService::new`, `CfnServiceProps` and the attributes need the cargo feature `servicediscovery`.
+/// `CfnService::new`, `CfnServiceProps` and the attributes need the cargo feature
+/// `servicediscovery`.
 pub type CfnService = crate::Cfn<markers::Service>;
 
 /// The properties of an
@@ -186,8 +189,8 @@ impl crate::Cfn<markers::HttpNamespace> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// The Amazon Resource Name (ARN) of the namespace, such as `arn:aws:service-discovery:us-east-1:123456789012:http-namespace/http-namespace-a1bzhi`
-    /// .
+    /// The Amazon Resource Name (ARN) of the namespace, such as
+    /// `arn:aws:service-discovery:us-east-1:123456789012:http-namespace/http-namespace-a1bzhi` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-httpnamespace.html#aws-resource-servicediscovery-httpnamespace-return-values).
@@ -202,7 +205,8 @@ impl crate::Cfn<markers::HttpNamespace> {
 /// [`CfnInstance::new`] takes them.
 #[cfg(feature = "servicediscovery")]
 pub struct CfnInstanceProps {
-    /// A string map that contains the following information for the service that you specify in `ServiceId` :
+    /// A string map that contains the following information for the service that you specify in
+    /// `ServiceId` :
     ///
     /// CloudFormation property
     /// [`InstanceAttributes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-instance.html#cfn-servicediscovery-instance-instanceattributes),
@@ -806,9 +810,9 @@ pub struct CfnServiceProps {
     /// The tags of the app, stack and enclosing scopes are added here, unless this field is set:
     /// then it is written as given.
     pub tags: Option<List<Tag>>,
-    /// If present, specifies that the service instances are only discoverable using the `DiscoverInstances`
-    /// API operation. No DNS records is registered for the service instances. The only valid value
-    /// is `HTTP` .
+    /// If present, specifies that the service instances are only discoverable using the
+    /// `DiscoverInstances` API operation. No DNS records is registered for the service instances.
+    /// The only valid value is `HTTP` .
     ///
     /// CloudFormation property
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-servicediscovery-service.html#cfn-servicediscovery-service-type);
@@ -1073,8 +1077,8 @@ pub mod service {
         /// The path that you want Route 53 to request when performing health checks. The path can be
         /// any value that your endpoint returns an HTTP status code of a 2xx or 3xx format for when the
         /// endpoint is healthy. An example file is `/docs/route53-health-check.html` . Route 53
-        /// automatically adds the DNS name for the service. If you don't specify a value for `ResourcePath`
-        /// , the default value is `/` .
+        /// automatically adds the DNS name for the service. If you don't specify a value for
+        /// `ResourcePath` , the default value is `/` .
         ///
         /// CloudFormation property
         /// [`ResourcePath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-servicediscovery-service-healthcheckconfig.html#cfn-servicediscovery-service-healthcheckconfig-resourcepath).

@@ -158,7 +158,8 @@ pub type CfnConfigurationSetEventDestination = crate::Cfn<markers::Configuration
 /// [`AWS::SES::ContactList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-contactlist.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnContactList::new`, `CfnContactListProps` and the attributes need the cargo feature `ses`.
+/// `CfnContactList::new`, `CfnContactListProps` and the attributes need the cargo feature
+/// `ses`.
 pub type CfnContactList = crate::Cfn<markers::ContactList>;
 
 /// Resource Type definition for AWS::SES::CustomVerificationEmailTemplate.
@@ -193,7 +194,8 @@ pub type CfnDedicatedIpPool = crate::Cfn<markers::DedicatedIpPool>;
 /// [`AWS::SES::EmailIdentity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-emailidentity.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnEmailIdentity::new`, `CfnEmailIdentityProps` and the attributes need the cargo feature `ses`.
+/// `CfnEmailIdentity::new`, `CfnEmailIdentityProps` and the attributes need the cargo feature
+/// `ses`.
 pub type CfnEmailIdentity = crate::Cfn<markers::EmailIdentity>;
 
 /// Associates an AWS Certificate Manager certificate with a sender under an SES email identity,
@@ -316,7 +318,8 @@ pub type CfnMultiRegionEndpoint = crate::Cfn<markers::MultiRegionEndpoint>;
 /// [`AWS::SES::ReceiptFilter`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-receiptfilter.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnReceiptFilter::new`, `CfnReceiptFilterProps` and the attributes need the cargo feature `ses`.
+/// `CfnReceiptFilter::new`, `CfnReceiptFilterProps` and the attributes need the cargo feature
+/// `ses`.
 pub type CfnReceiptFilter = crate::Cfn<markers::ReceiptFilter>;
 
 /// Specifies a receipt rule.
@@ -325,7 +328,8 @@ pub type CfnReceiptFilter = crate::Cfn<markers::ReceiptFilter>;
 /// [`AWS::SES::ReceiptRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-receiptrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnReceiptRule::new`, `CfnReceiptRuleProps` and the attributes need the cargo feature `ses`.
+/// `CfnReceiptRule::new`, `CfnReceiptRuleProps` and the attributes need the cargo feature
+/// `ses`.
 pub type CfnReceiptRule = crate::Cfn<markers::ReceiptRule>;
 
 /// Creates an empty receipt rule set.
@@ -334,7 +338,8 @@ pub type CfnReceiptRule = crate::Cfn<markers::ReceiptRule>;
 /// [`AWS::SES::ReceiptRuleSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-receiptruleset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnReceiptRuleSet::new`, `CfnReceiptRuleSetProps` and the attributes need the cargo feature `ses`.
+/// `CfnReceiptRuleSet::new`, `CfnReceiptRuleSetProps` and the attributes need the cargo feature
+/// `ses`.
 pub type CfnReceiptRuleSet = crate::Cfn<markers::ReceiptRuleSet>;
 
 /// Specifies an email template. Email templates enable you to send personalized email to one or
@@ -362,7 +367,8 @@ pub type CfnTenant = crate::Cfn<markers::Tenant>;
 /// [`AWS::SES::VdmAttributes`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-vdmattributes.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVdmAttributes::new`, `CfnVdmAttributesProps` and the attributes need the cargo feature `ses`.
+/// `CfnVdmAttributes::new`, `CfnVdmAttributesProps` and the attributes need the cargo feature
+/// `ses`.
 pub type CfnVdmAttributes = crate::Cfn<markers::VdmAttributes>;
 
 /// The properties of an
@@ -958,8 +964,8 @@ pub mod configuration_set {
         /// CloudFormation property
         /// [`SendingPoolName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-configurationset-deliveryoptions.html#cfn-ses-configurationset-deliveryoptions-sendingpoolname).
         ///
-        /// Takes a [`CfnDedicatedIpPool`](crate::ses::CfnDedicatedIpPool) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnDedicatedIpPool`](crate::ses::CfnDedicatedIpPool) handle (written as its
+        /// `Ref`), or a string or token.
         pub sending_pool_name: Option<Id<crate::ses::CfnDedicatedIpPool>>,
         /// Specifies whether messages that use the configuration set are required to use Transport
         /// Layer Security (TLS). If the value is `REQUIRE` , messages are only delivered if a TLS
@@ -1013,8 +1019,8 @@ pub struct CfnConfigurationSetEventDestinationProps {
     /// [`ConfigurationSetName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ses-configurationseteventdestination.html#cfn-ses-configurationseteventdestination-configurationsetname),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnConfigurationSet`](crate::ses::CfnConfigurationSet) handle (written as its `Ref`),
-    /// or a string or token.
+    /// Takes a [`CfnConfigurationSet`](crate::ses::CfnConfigurationSet) handle (written as its
+    /// `Ref`), or a string or token.
     pub configuration_set_name: Id<crate::ses::CfnConfigurationSet>,
     /// An object that defines the event destination.
     ///
@@ -1358,8 +1364,8 @@ pub mod configuration_set_event_destination {
         /// [`DeliveryStreamARN`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-configurationseteventdestination-kinesisfirehosedestination.html#cfn-ses-configurationseteventdestination-kinesisfirehosedestination-deliverystreamarn),
         /// required.
         ///
-        /// Takes a [`CfnDeliveryStream`](crate::kinesisfirehose::CfnDeliveryStream) handle (written as `Fn::GetAtt`
-        /// of its `Arn`), or a string or token.
+        /// Takes a [`CfnDeliveryStream`](crate::kinesisfirehose::CfnDeliveryStream) handle (written as
+        /// `Fn::GetAtt` of its `Arn`), or a string or token.
         pub delivery_stream_arn: Id<crate::kinesisfirehose::CfnDeliveryStream>,
         /// The Amazon Resource Name (ARN) of the IAM role that the Amazon SES API v2 uses to send email
         /// events to the Amazon Kinesis Data Firehose stream.
@@ -1913,8 +1919,8 @@ pub mod email_identity {
         /// CloudFormation property
         /// [`ConfigurationSetName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-emailidentity-configurationsetattributes.html#cfn-ses-emailidentity-configurationsetattributes-configurationsetname).
         ///
-        /// Takes a [`CfnConfigurationSet`](crate::ses::CfnConfigurationSet) handle (written as its `Ref`),
-        /// or a string or token.
+        /// Takes a [`CfnConfigurationSet`](crate::ses::CfnConfigurationSet) handle (written as its
+        /// `Ref`), or a string or token.
         pub configuration_set_name: Option<Id<crate::ses::CfnConfigurationSet>>,
     }
 
@@ -2088,8 +2094,8 @@ pub mod email_identity {
     pub struct MailFromAttributes {
         /// The action to take if the required MX record isn't found when you send an email. When you
         /// set this value to `USE_DEFAULT_VALUE` , the mail is sent using *amazonses.com* as the MAIL
-        /// FROM domain. When you set this value to `REJECT_MESSAGE` , the Amazon SES API v2 returns a `MailFromDomainNotVerified`
-        /// error, and doesn't attempt to deliver the email.
+        /// FROM domain. When you set this value to `REJECT_MESSAGE` , the Amazon SES API v2 returns a
+        /// `MailFromDomainNotVerified` error, and doesn't attempt to deliver the email.
         ///
         /// CloudFormation property
         /// [`BehaviorOnMxFailure`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-emailidentity-mailfromattributes.html#cfn-ses-emailidentity-mailfromattributes-behavioronmxfailure).
@@ -4565,9 +4571,9 @@ pub mod mail_manager_rule_set {
         /// CloudFormation property
         /// [`ActionFailurePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-snsaction.html#cfn-ses-mailmanagerruleset-snsaction-actionfailurepolicy).
         pub action_failure_policy: Option<Str>,
-        /// The encoding to use for the email within the Amazon SNS notification. The default value is `UTF-8`
-        /// . Use `BASE64` if you need to preserve all special characters, especially when the original
-        /// message uses a different encoding format.
+        /// The encoding to use for the email within the Amazon SNS notification. The default value is
+        /// `UTF-8` . Use `BASE64` if you need to preserve all special characters, especially when the
+        /// original message uses a different encoding format.
         ///
         /// CloudFormation property
         /// [`Encoding`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-mailmanagerruleset-snsaction.html#cfn-ses-mailmanagerruleset-snsaction-encoding).
@@ -5991,8 +5997,9 @@ pub mod receipt_rule {
         /// [`ScanEnabled`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-receiptrule-rule.html#cfn-ses-receiptrule-rule-scanenabled).
         pub scan_enabled: Option<Bool>,
         /// Specifies whether Amazon SES should require that incoming email is delivered over a
-        /// connection encrypted with Transport Layer Security (TLS). If this parameter is set to `Require`
-        /// , Amazon SES bounces emails that are not received over TLS. The default is `Optional` .
+        /// connection encrypted with Transport Layer Security (TLS). If this parameter is set to
+        /// `Require` , Amazon SES bounces emails that are not received over TLS. The default is
+        /// `Optional` .
         ///
         /// CloudFormation property
         /// [`TlsPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-receiptrule-rule.html#cfn-ses-receiptrule-rule-tlspolicy).
@@ -6323,9 +6330,9 @@ pub mod receipt_rule {
     /// [`SNSAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-receiptrule-snsaction.html)
     /// of [`AWS::SES::ReceiptRule`](super::CfnReceiptRule).
     pub struct SNSAction {
-        /// The encoding to use for the email within the Amazon SNS notification. The default value is `UTF-8`
-        /// . Use `BASE64` if you need to preserve all special characters, especially when the original
-        /// message uses a different encoding format.
+        /// The encoding to use for the email within the Amazon SNS notification. The default value is
+        /// `UTF-8` . Use `BASE64` if you need to preserve all special characters, especially when the
+        /// original message uses a different encoding format.
         ///
         /// CloudFormation property
         /// [`Encoding`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-receiptrule-snsaction.html#cfn-ses-receiptrule-snsaction-encoding).
@@ -6474,9 +6481,9 @@ pub mod receipt_rule {
         /// required.
         pub function_arn: Str,
         /// The invocation type of the AWS Lambda function. An invocation type of `RequestResponse`
-        /// means that the execution of the function immediately results in a response, and a value of `Event`
-        /// means that the function is invoked asynchronously. The default value is `Event` . For
-        /// information about AWS Lambda invocation types, see the [AWS Lambda Developer
+        /// means that the execution of the function immediately results in a response, and a value of
+        /// `Event` means that the function is invoked asynchronously. The default value is `Event` .
+        /// For information about AWS Lambda invocation types, see the [AWS Lambda Developer
         /// Guide](https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html) .
         ///
         /// CloudFormation property
@@ -6688,8 +6695,8 @@ pub mod template {
         /// [`SubjectPart`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-template-template.html#cfn-ses-template-template-subjectpart),
         /// required.
         pub subject_part: Str,
-        /// The name of the template. You will refer to this name when you send email using the `SendEmail`
-        /// or `SendBulkEmail` operations.
+        /// The name of the template. You will refer to this name when you send email using the
+        /// `SendEmail` or `SendBulkEmail` operations.
         ///
         /// CloudFormation property
         /// [`TemplateName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ses-template-template.html#cfn-ses-template-template-templatename);

@@ -67,7 +67,8 @@ pub type CfnProactiveEngagement = crate::Cfn<markers::ProactiveEngagement>;
 /// [`AWS::Shield::Protection`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-protection.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProtection::new`, `CfnProtectionProps` and the attributes need the cargo feature `shield`.
+/// `CfnProtection::new`, `CfnProtectionProps` and the attributes need the cargo feature
+/// `shield`.
 pub type CfnProtection = crate::Cfn<markers::Protection>;
 
 /// Creates a grouping of protected resources so they can be handled as a collective. This
@@ -520,8 +521,8 @@ pub struct CfnProtectionGroupProps {
     /// required.
     pub aggregation: Str,
     /// The ARNs (Amazon Resource Names) of the resources to include in the protection group. You
-    /// must set this when you set `Pattern` to `ARBITRARY` and you must not set it for any other `Pattern`
-    /// setting.
+    /// must set this when you set `Pattern` to `ARBITRARY` and you must not set it for any other
+    /// `Pattern` setting.
     ///
     /// CloudFormation property
     /// [`Members`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-protectiongroup.html#cfn-shield-protectiongroup-members).
@@ -542,8 +543,8 @@ pub struct CfnProtectionGroupProps {
     /// required; changing it replaces the resource.
     pub protection_group_id: Str,
     /// The resource type to include in the protection group. All protected resources of this type
-    /// are included in the protection group. You must set this when you set `Pattern` to `BY_RESOURCE_TYPE`
-    /// and you must not set it for any other `Pattern` setting.
+    /// are included in the protection group. You must set this when you set `Pattern` to
+    /// `BY_RESOURCE_TYPE` and you must not set it for any other `Pattern` setting.
     ///
     /// CloudFormation property
     /// [`ResourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-shield-protectiongroup.html#cfn-shield-protectiongroup-resourcetype).

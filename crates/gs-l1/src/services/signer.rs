@@ -42,7 +42,8 @@ pub type CfnProfilePermission = crate::Cfn<markers::ProfilePermission>;
 /// [`AWS::Signer::SigningProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-signer-signingprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSigningProfile::new`, `CfnSigningProfileProps` and the attributes need the cargo feature `signer`.
+/// `CfnSigningProfile::new`, `CfnSigningProfileProps` and the attributes need the cargo feature
+/// `signer`.
 pub type CfnSigningProfile = crate::Cfn<markers::SigningProfile>;
 
 /// The properties of an
@@ -69,8 +70,8 @@ pub struct CfnProfilePermissionProps {
     /// [`ProfileName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-signer-profilepermission.html#cfn-signer-profilepermission-profilename),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnSigningProfile`](crate::signer::CfnSigningProfile) handle (written as `Fn::GetAtt`
-    /// of its `ProfileName`), or a string or token.
+    /// Takes a [`CfnSigningProfile`](crate::signer::CfnSigningProfile) handle (written as
+    /// `Fn::GetAtt` of its `ProfileName`), or a string or token.
     pub profile_name: Id<crate::signer::CfnSigningProfile>,
     /// The version of the signing profile.
     ///

@@ -34,7 +34,8 @@ pub mod markers {
 /// [`AWS::SimSpaceWeaver::Simulation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-simspaceweaver-simulation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSimulation::new`, `CfnSimulationProps` and the attributes need the cargo feature `simspaceweaver`.
+/// `CfnSimulation::new`, `CfnSimulationProps` and the attributes need the cargo feature
+/// `simspaceweaver`.
 pub type CfnSimulation = crate::Cfn<markers::Simulation>;
 
 /// The properties of an

@@ -82,7 +82,8 @@ pub type CfnConfigurationSet = crate::Cfn<markers::ConfigurationSet>;
 /// [`AWS::SMSVOICE::OptOutList`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-optoutlist.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnOptOutList::new`, `CfnOptOutListProps` and the attributes need the cargo feature `smsvoice`.
+/// `CfnOptOutList::new`, `CfnOptOutListProps` and the attributes need the cargo feature
+/// `smsvoice`.
 pub type CfnOptOutList = crate::Cfn<markers::OptOutList>;
 
 /// Request an origination phone number for use in your account. For more information on phone
@@ -94,7 +95,8 @@ pub type CfnOptOutList = crate::Cfn<markers::OptOutList>;
 /// [`AWS::SMSVOICE::PhoneNumber`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-phonenumber.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPhoneNumber::new`, `CfnPhoneNumberProps` and the attributes need the cargo feature `smsvoice`.
+/// `CfnPhoneNumber::new`, `CfnPhoneNumberProps` and the attributes need the cargo feature
+/// `smsvoice`.
 pub type CfnPhoneNumber = crate::Cfn<markers::PhoneNumber>;
 
 /// Creates a new pool and associates the specified origination identity to the pool. A pool can
@@ -125,7 +127,8 @@ pub type CfnProtectConfiguration = crate::Cfn<markers::ProtectConfiguration>;
 /// [`AWS::SMSVOICE::Registration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-registration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRegistration::new`, `CfnRegistrationProps` and the attributes need the cargo feature `smsvoice`.
+/// `CfnRegistration::new`, `CfnRegistrationProps` and the attributes need the cargo feature
+/// `smsvoice`.
 pub type CfnRegistration = crate::Cfn<markers::Registration>;
 
 /// Resource Type definition for AWS::SMSVOICE::RegistrationAttachment
@@ -149,7 +152,8 @@ pub type CfnRegistrationAttachment = crate::Cfn<markers::RegistrationAttachment>
 /// [`AWS::SMSVOICE::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `smsvoice`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `smsvoice`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Request a new sender ID that doesn't require registration.
@@ -952,8 +956,8 @@ pub struct CfnPoolProps {
     /// CloudFormation property
     /// [`OptionalKeywords`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-smsvoice-pool.html#cfn-smsvoice-pool-optionalkeywords).
     pub optional_keywords: Option<List<pool::OptionalKeyword>>,
-    /// The list of origination identities to apply to the pool, either `PhoneNumberArn` or `SenderIdArn`
-    /// . For more information, see
+    /// The list of origination identities to apply to the pool, either `PhoneNumberArn` or
+    /// `SenderIdArn` . For more information, see
     /// [Registrations](https://docs.aws.amazon.com/sms-voice/latest/userguide/registrations.html)
     /// in the End User Messaging User Guide.
     ///

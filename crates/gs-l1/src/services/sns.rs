@@ -42,7 +42,8 @@ pub mod markers {
 /// [`AWS::SNS::Subscription`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSubscription::new`, `CfnSubscriptionProps` and the attributes need the cargo feature `sns`.
+/// `CfnSubscription::new`, `CfnSubscriptionProps` and the attributes need the cargo feature
+/// `sns`.
 pub type CfnSubscription = crate::Cfn<markers::Subscription>;
 
 /// The `AWS::SNS::Topic` resource creates a topic to which notifications can be published.
@@ -73,7 +74,8 @@ pub type CfnTopicInlinePolicy = crate::Cfn<markers::TopicInlinePolicy>;
 /// [`AWS::SNS::TopicPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topicpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTopicPolicy::new`, `CfnTopicPolicyProps` and the attributes need the cargo feature `sns`.
+/// `CfnTopicPolicy::new`, `CfnTopicPolicyProps` and the attributes need the cargo feature
+/// `sns`.
 pub type CfnTopicPolicy = crate::Cfn<markers::TopicPolicy>;
 
 /// The properties of an
@@ -83,7 +85,8 @@ pub type CfnTopicPolicy = crate::Cfn<markers::TopicPolicy>;
 pub struct CfnSubscriptionProps {
     /// The delivery policy JSON assigned to the subscription. Enables the subscriber to define the
     /// message delivery retry strategy in the case of an HTTP/S endpoint subscribed to the topic.
-    /// For more information, see `[GetSubscriptionAttributes](https://docs.aws.amazon.com/sns/latest/api/API_GetSubscriptionAttributes.html)`
+    /// For more information, see
+    /// `[GetSubscriptionAttributes](https://docs.aws.amazon.com/sns/latest/api/API_GetSubscriptionAttributes.html)`
     /// in the *Amazon API Reference* and [Message delivery
     /// retries](https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html) in the *Amazon
     /// Developer Guide* .
@@ -92,15 +95,17 @@ pub struct CfnSubscriptionProps {
     /// [`DeliveryPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html#cfn-sns-subscription-deliverypolicy).
     pub delivery_policy: Option<Union>,
     /// The subscription's endpoint. The endpoint value depends on the protocol that you specify.
-    /// For more information, see the `Endpoint` parameter of the `[Subscribe](https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html)`
-    /// action in the *Amazon API Reference* .
+    /// For more information, see the `Endpoint` parameter of the
+    /// `[Subscribe](https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html)` action in the *Amazon
+    /// API Reference* .
     ///
     /// CloudFormation property
     /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html#cfn-sns-subscription-endpoint);
     /// changing it replaces the resource.
     pub endpoint: Option<Str>,
     /// The filter policy JSON assigned to the subscription. Enables the subscriber to filter out
-    /// unwanted messages. For more information, see `[GetSubscriptionAttributes](https://docs.aws.amazon.com/sns/latest/api/API_GetSubscriptionAttributes.html)`
+    /// unwanted messages. For more information, see
+    /// `[GetSubscriptionAttributes](https://docs.aws.amazon.com/sns/latest/api/API_GetSubscriptionAttributes.html)`
     /// in the *Amazon API Reference* and [Message
     /// filtering](https://docs.aws.amazon.com/sns/latest/dg/sns-message-filtering.html) in the *Amazon
     /// Developer Guide* .
@@ -114,15 +119,17 @@ pub struct CfnSubscriptionProps {
     /// CloudFormation property
     /// [`FilterPolicyScope`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html#cfn-sns-subscription-filterpolicyscope).
     pub filter_policy_scope: Option<Str>,
-    /// The subscription's protocol. For more information, see the `Protocol` parameter of the `[Subscribe](https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html)`
-    /// action in the *Amazon API Reference* .
+    /// The subscription's protocol. For more information, see the `Protocol` parameter of the
+    /// `[Subscribe](https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html)` action in the *Amazon
+    /// API Reference* .
     ///
     /// CloudFormation property
     /// [`Protocol`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-subscription.html#cfn-sns-subscription-protocol),
     /// required; changing it replaces the resource.
     pub protocol: Str,
     /// When set to `true` , enables raw message delivery. Raw messages don't contain any JSON
-    /// formatting and can be sent to Amazon SQS and HTTP/S endpoints. For more information, see `[GetSubscriptionAttributes](https://docs.aws.amazon.com/sns/latest/api/API_GetSubscriptionAttributes.html)`
+    /// formatting and can be sent to Amazon SQS and HTTP/S endpoints. For more information, see
+    /// `[GetSubscriptionAttributes](https://docs.aws.amazon.com/sns/latest/api/API_GetSubscriptionAttributes.html)`
     /// in the *Amazon API Reference* .
     ///
     /// CloudFormation property
@@ -252,13 +259,13 @@ pub struct CfnTopicProps {
     /// [`ArchivePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html#cfn-sns-topic-archivepolicy).
     pub archive_policy: Option<Json>,
     /// `ContentBasedDeduplication` enables deduplication of messages based on their content for
-    /// FIFO topics. By default, this property is set to false. If you create a FIFO topic with `ContentBasedDeduplication`
-    /// set to false, you must provide a `MessageDeduplicationId` for each `Publish` action. When
-    /// set to true, Amazon automatically generates a `MessageDeduplicationId` using a SHA-256 hash
-    /// of the message body (excluding message attributes). You can optionally override this
-    /// generated value by specifying a `MessageDeduplicationId` in the `Publish` action. Note that
-    /// this property only applies to FIFO topics; using it with standard topics will cause the
-    /// creation to fail.
+    /// FIFO topics. By default, this property is set to false. If you create a FIFO topic with
+    /// `ContentBasedDeduplication` set to false, you must provide a `MessageDeduplicationId` for
+    /// each `Publish` action. When set to true, Amazon automatically generates a
+    /// `MessageDeduplicationId` using a SHA-256 hash of the message body (excluding message
+    /// attributes). You can optionally override this generated value by specifying a
+    /// `MessageDeduplicationId` in the `Publish` action. Note that this property only applies to
+    /// FIFO topics; using it with standard topics will cause the creation to fail.
     ///
     /// CloudFormation property
     /// [`ContentBasedDeduplication`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html#cfn-sns-topic-contentbaseddeduplication).
@@ -296,7 +303,8 @@ pub struct CfnTopicProps {
     /// The ID of an AWS managed customer master key (CMK) for Amazon or a custom CMK. For more
     /// information, see [Key
     /// terms](https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html#sse-key-terms)
-    /// . For more examples, see `[KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters)`
+    /// . For more examples, see
+    /// `[KeyId](https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html#API_DescribeKey_RequestParameters)`
     /// in the *AWS Key Management Service API Reference* .
     ///
     /// CloudFormation property
@@ -510,15 +518,17 @@ pub mod topic {
     /// of [`AWS::SNS::Topic`](super::CfnTopic).
     pub struct Subscription {
         /// The endpoint that receives notifications from the Amazon topic. The endpoint value depends
-        /// on the protocol that you specify. For more information, see the `Endpoint` parameter of the `[Subscribe](https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html)`
-        /// action in the *Amazon API Reference* .
+        /// on the protocol that you specify. For more information, see the `Endpoint` parameter of the
+        /// `[Subscribe](https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html)` action in the *Amazon
+        /// API Reference* .
         ///
         /// CloudFormation property
         /// [`Endpoint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sns-topic-subscription.html#cfn-sns-topic-subscription-endpoint),
         /// required.
         pub endpoint: Str,
-        /// The subscription's protocol. For more information, see the `Protocol` parameter of the `[Subscribe](https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html)`
-        /// action in the *Amazon API Reference* .
+        /// The subscription's protocol. For more information, see the `Protocol` parameter of the
+        /// `[Subscribe](https://docs.aws.amazon.com/sns/latest/api/API_Subscribe.html)` action in the *Amazon
+        /// API Reference* .
         ///
         /// CloudFormation property
         /// [`Protocol`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sns-topic-subscription.html#cfn-sns-topic-subscription-protocol),
@@ -623,8 +633,10 @@ pub struct CfnTopicPolicyProps {
     /// required.
     pub policy_document: Union,
     /// The Amazon Resource Names (ARN) of the topics to which you want to add the policy. You can
-    /// use the `[Ref](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html)`
-    /// function to specify an `[AWS::SNS::Topic](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html)`
+    /// use the
+    /// `[Ref](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html)`
+    /// function to specify an
+    /// `[AWS::SNS::Topic](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sns-topic.html)`
     /// resource.
     ///
     /// CloudFormation property

@@ -58,7 +58,8 @@ pub type CfnQueueInlinePolicy = crate::Cfn<markers::QueueInlinePolicy>;
 /// [`AWS::SQS::QueuePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queuepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnQueuePolicy::new`, `CfnQueuePolicyProps` and the attributes need the cargo feature `sqs`.
+/// `CfnQueuePolicy::new`, `CfnQueuePolicyProps` and the attributes need the cargo feature
+/// `sqs`.
 pub type CfnQueuePolicy = crate::Cfn<markers::QueuePolicy>;
 
 /// The properties of an
@@ -69,7 +70,8 @@ pub struct CfnQueueProps {
     /// For first-in-first-out (FIFO) queues, specifies whether to enable content-based
     /// deduplication. During the deduplication interval, Amazon SQS treats messages that are sent
     /// with identical content as duplicates and delivers only one copy of the message. For more
-    /// information, see the `ContentBasedDeduplication` attribute for the `[CreateQueue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html)`
+    /// information, see the `ContentBasedDeduplication` attribute for the
+    /// `[CreateQueue](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html)`
     /// action in the *Amazon SQS API Reference* .
     ///
     /// CloudFormation property
@@ -97,8 +99,8 @@ pub struct CfnQueueProps {
     /// changing it replaces the resource.
     pub fifo_queue: Option<Bool>,
     /// For high throughput for FIFO queues, specifies whether the FIFO queue throughput quota
-    /// applies to the entire queue or per message group. Valid values are `perQueue` and `perMessageGroupId`
-    /// .
+    /// applies to the entire queue or per message group. Valid values are `perQueue` and
+    /// `perMessageGroupId` .
     ///
     /// CloudFormation property
     /// [`FifoThroughputLimit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#cfn-sqs-queue-fifothroughputlimit).
@@ -111,8 +113,8 @@ pub struct CfnQueueProps {
     /// [`KmsDataKeyReusePeriodSeconds`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#cfn-sqs-queue-kmsdatakeyreuseperiodseconds).
     pub kms_data_key_reuse_period_seconds: Option<Int>,
     /// The ID of an AWS Key Management Service (KMS) for Amazon SQS , or a custom KMS. To use the
-    /// AWS managed KMS for Amazon SQS , specify a (default) alias ARN, alias name (for example `alias/aws/sqs`
-    /// ), key ARN, or key ID. For more information, see the following:
+    /// AWS managed KMS for Amazon SQS , specify a (default) alias ARN, alias name (for example
+    /// `alias/aws/sqs` ), key ARN, or key ID. For more information, see the following:
     ///
     /// CloudFormation property
     /// [`KmsMasterKeyId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#cfn-sqs-queue-kmsmasterkeyid).
@@ -125,14 +127,14 @@ pub struct CfnQueueProps {
     /// [`MaximumMessageSize`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#cfn-sqs-queue-maximummessagesize).
     pub maximum_message_size: Option<Int>,
     /// The number of seconds that Amazon SQS retains a message. You can specify an integer value
-    /// from `60` seconds (1 minute) to `1,209,600` seconds (14 days). The default value is `345,600`
-    /// seconds (4 days).
+    /// from `60` seconds (1 minute) to `1,209,600` seconds (14 days). The default value is
+    /// `345,600` seconds (4 days).
     ///
     /// CloudFormation property
     /// [`MessageRetentionPeriod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#cfn-sqs-queue-messageretentionperiod).
     pub message_retention_period: Option<Int>,
-    /// A name for the queue. To create a FIFO queue, the name of your FIFO queue must end with the `.fifo`
-    /// suffix. For more information, see [Amazon SQS FIFO
+    /// A name for the queue. To create a FIFO queue, the name of your FIFO queue must end with the
+    /// `.fifo` suffix. For more information, see [Amazon SQS FIFO
     /// queues](https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fifo-queues.html)
     /// in the *Amazon SQS Developer Guide* .
     ///
@@ -272,8 +274,8 @@ impl crate::Cfn<markers::Queue> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns the Amazon Resource Name (ARN) of the queue. For example: `arn:aws:sqs:us-east-2:123456789012:mystack-myqueue-15PG5C2FC1CW8`
-    /// .
+    /// Returns the Amazon Resource Name (ARN) of the queue. For example:
+    /// `arn:aws:sqs:us-east-2:123456789012:mystack-myqueue-15PG5C2FC1CW8` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html#aws-resource-sqs-queue-return-values).
@@ -316,8 +318,10 @@ pub struct CfnQueueInlinePolicyProps {
     /// [`PolicyDocument`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queueinlinepolicy.html#cfn-sqs-queueinlinepolicy-policydocument),
     /// required.
     pub policy_document: Json,
-    /// The URLs of the queues to which you want to add the policy. You can use the `[Ref](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html)`
-    /// function to specify an `[AWS::SQS::Queue](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sqs-queues.html)`
+    /// The URLs of the queues to which you want to add the policy. You can use the
+    /// `[Ref](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html)`
+    /// function to specify an
+    /// `[AWS::SQS::Queue](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-sqs-queues.html)`
     /// resource.
     ///
     /// CloudFormation property
@@ -385,8 +389,10 @@ pub struct CfnQueuePolicyProps {
     /// [`PolicyDocument`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queuepolicy.html#cfn-sqs-queuepolicy-policydocument),
     /// required.
     pub policy_document: Union,
-    /// The URLs of the queues to which you want to add the policy. You can use the `[Ref](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html)`
-    /// function to specify an `[AWS::SQS::Queue](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html)`
+    /// The URLs of the queues to which you want to add the policy. You can use the
+    /// `[Ref](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/intrinsic-function-reference-ref.html)`
+    /// function to specify an
+    /// `[AWS::SQS::Queue](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sqs-queue.html)`
     /// resource.
     ///
     /// CloudFormation property

@@ -91,7 +91,8 @@ pub mod markers {
 /// [`AWS::SSM::Association`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAssociation::new`, `CfnAssociationProps` and the attributes need the cargo feature `ssm`.
+/// `CfnAssociation::new`, `CfnAssociationProps` and the attributes need the cargo feature
+/// `ssm`.
 pub type CfnAssociation = crate::Cfn<markers::Association>;
 
 /// Resource Type definition for AWS::SSM::CloudConnector. Enables AWS Systems Manager to manage
@@ -101,7 +102,8 @@ pub type CfnAssociation = crate::Cfn<markers::Association>;
 /// [`AWS::SSM::CloudConnector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-cloudconnector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCloudConnector::new`, `CfnCloudConnectorProps` and the attributes need the cargo feature `ssm`.
+/// `CfnCloudConnector::new`, `CfnCloudConnectorProps` and the attributes need the cargo feature
+/// `ssm`.
 pub type CfnCloudConnector = crate::Cfn<markers::CloudConnector>;
 
 /// The `AWS::SSM::Document` resource creates a Systems Manager (SSM) document in AWS Systems
@@ -182,13 +184,14 @@ pub type CfnParameter = crate::Cfn<markers::Parameter>;
 /// [`AWS::SSM::PatchBaseline`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-patchbaseline.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPatchBaseline::new`, `CfnPatchBaselineProps` and the attributes need the cargo feature `ssm`.
+/// `CfnPatchBaseline::new`, `CfnPatchBaselineProps` and the attributes need the cargo feature
+/// `ssm`.
 pub type CfnPatchBaseline = crate::Cfn<markers::PatchBaseline>;
 
 /// The `AWS::SSM::ResourceDataSync` resource creates, updates, or deletes a resource data sync
 /// for AWS Systems Manager . A resource data sync helps you view data from multiple sources in
-/// a single location. Systems Manager offers two types of resource data sync: `SyncToDestination`
-/// and `SyncFromSource` .
+/// a single location. Systems Manager offers two types of resource data sync:
+/// `SyncToDestination` and `SyncFromSource` .
 ///
 /// A handle to an
 /// [`AWS::SSM::ResourceDataSync`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-resourcedatasync.html)
@@ -209,7 +212,8 @@ pub type CfnResourceDataSync = crate::Cfn<markers::ResourceDataSync>;
 /// [`AWS::SSM::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `ssm`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `ssm`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Resource Type definition for AWS::SSM::ServiceSetting. ServiceSetting is an account-level
@@ -220,7 +224,8 @@ pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 /// [`AWS::SSM::ServiceSetting`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-servicesetting.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnServiceSetting::new`, `CfnServiceSettingProps` and the attributes need the cargo feature `ssm`.
+/// `CfnServiceSetting::new`, `CfnServiceSettingProps` and the attributes need the cargo feature
+/// `ssm`.
 pub type CfnServiceSetting = crate::Cfn<markers::ServiceSetting>;
 
 /// The properties of an
@@ -272,12 +277,12 @@ pub struct CfnAssociationProps {
     /// CloudFormation property
     /// [`DocumentVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html#cfn-ssm-association-documentversion).
     pub document_version: Option<Str>,
-    /// `InstanceId` has been deprecated. To specify an instance ID for an association, use the `Targets`
-    /// parameter. If you use the parameter `InstanceId` , you cannot use the parameters `AssociationName`
-    /// , `DocumentVersion` , `MaxErrors` , `MaxConcurrency` , `OutputLocation` , or `ScheduleExpression`
-    /// . To use these parameters, you must use the `Targets` parameter. Note that in some examples
-    /// later in this page, `InstanceIds` is used as the tag-key name in a `Targets` filter. `InstanceId`
-    /// is not used as a parameter.
+    /// `InstanceId` has been deprecated. To specify an instance ID for an association, use the
+    /// `Targets` parameter. If you use the parameter `InstanceId` , you cannot use the parameters
+    /// `AssociationName` , `DocumentVersion` , `MaxErrors` , `MaxConcurrency` , `OutputLocation` ,
+    /// or `ScheduleExpression` . To use these parameters, you must use the `Targets` parameter.
+    /// Note that in some examples later in this page, `InstanceIds` is used as the tag-key name in
+    /// a `Targets` filter. `InstanceId` is not used as a parameter.
     ///
     /// CloudFormation property
     /// [`InstanceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html#cfn-ssm-association-instanceid);
@@ -336,11 +341,11 @@ pub struct CfnAssociationProps {
     /// CloudFormation property
     /// [`ScheduleOffset`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html#cfn-ssm-association-scheduleoffset).
     pub schedule_offset: Option<Int>,
-    /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL` . In `AUTO`
-    /// mode, the system uses the status of the association execution to determine the compliance
-    /// status. If the association execution runs successfully, then the association is `COMPLIANT`
-    /// . If the association execution doesn't run successfully, the association is `NON-COMPLIANT`
-    /// .
+    /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL` . In
+    /// `AUTO` mode, the system uses the status of the association execution to determine the
+    /// compliance status. If the association execution runs successfully, then the association is
+    /// `COMPLIANT` . If the association execution doesn't run successfully, the association is
+    /// `NON-COMPLIANT` .
     ///
     /// CloudFormation property
     /// [`SyncCompliance`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-association.html#cfn-ssm-association-synccompliance).
@@ -479,8 +484,8 @@ pub mod association {
         /// required.
         pub key: Str,
         /// User-defined criteria that maps to `Key` . For example, if you specified `tag:ServerRole` ,
-        /// you could specify `value:WebServer` to run a command on instances that include EC2 tags of `ServerRole,WebServer`
-        /// .
+        /// you could specify `value:WebServer` to run a command on instances that include EC2 tags of
+        /// `ServerRole,WebServer` .
         ///
         /// CloudFormation property
         /// [`Values`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-association-target.html#cfn-ssm-association-target-values),
@@ -960,9 +965,9 @@ pub struct CfnDocumentProps {
     pub name: Option<Str>,
     /// A list of SSM documents required by a document. This parameter is used exclusively by AWS
     /// AppConfig . When a user creates an AWS AppConfig configuration in an SSM document, the user
-    /// must also specify a required document for validation purposes. In this case, an `ApplicationConfiguration`
-    /// document requires an `ApplicationConfigurationSchema` document for validation purposes. For
-    /// more information, see [What is AWS AppConfig
+    /// must also specify a required document for validation purposes. In this case, an
+    /// `ApplicationConfiguration` document requires an `ApplicationConfigurationSchema` document
+    /// for validation purposes. For more information, see [What is AWS AppConfig
     /// ?](https://docs.aws.amazon.com/appconfig/latest/userguide/what-is-appconfig.html) in the *AWS
     /// AppConfig User Guide* .
     ///
@@ -993,10 +998,10 @@ pub struct CfnDocumentProps {
     pub target_type: Option<Str>,
     /// If the document resource you specify in your template already exists, this parameter
     /// determines whether a new version of the existing document is created, or the existing
-    /// document is replaced. `Replace` is the default method. If you specify `NewVersion` for the `UpdateMethod`
-    /// parameter, and the `Name` of the document does not match an existing resource, a new
-    /// document is created. When you specify `NewVersion` , the default version of the document is
-    /// changed to the newly created version.
+    /// document is replaced. `Replace` is the default method. If you specify `NewVersion` for the
+    /// `UpdateMethod` parameter, and the `Name` of the document does not match an existing
+    /// resource, a new document is created. When you specify `NewVersion` , the default version of
+    /// the document is changed to the newly created version.
     ///
     /// CloudFormation property
     /// [`UpdateMethod`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-document.html#cfn-ssm-document-updatemethod).
@@ -1458,8 +1463,8 @@ pub mod maintenance_window_target {
         /// required.
         pub key: Str,
         /// User-defined criteria that maps to `Key` . For example, if you specified `tag:ServerRole` ,
-        /// you could specify `value:WebServer` to run a command on instances that include EC2 tags of `ServerRole,WebServer`
-        /// .
+        /// you could specify `value:WebServer` to run a command on instances that include EC2 tags of
+        /// `ServerRole,WebServer` .
         ///
         /// CloudFormation property
         /// [`Values`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtarget-targets.html#cfn-ssm-maintenancewindowtarget-targets-values),
@@ -1506,9 +1511,9 @@ pub struct CfnMaintenanceWindowTaskProps {
     /// [`Description`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-description).
     pub description: Option<Str>,
     /// `LoggingInfo` has been deprecated. To specify an Amazon S3 bucket to contain logs for Run
-    /// Command tasks, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters`
-    /// structure. For information about how Systems Manager handles these options for the supported
-    /// maintenance window task types, see [AWS ::SSM::MaintenanceWindowTask
+    /// Command tasks, instead use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the
+    /// `TaskInvocationParameters` structure. For information about how Systems Manager handles
+    /// these options for the supported maintenance window task types, see [AWS ::SSM::MaintenanceWindowTask
     /// MaintenanceWindowRunCommandParameters](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html)
     /// .
     ///
@@ -1540,8 +1545,8 @@ pub struct CfnMaintenanceWindowTaskProps {
     /// The Amazon Resource Name (ARN) of the IAM service role for AWS Systems Manager to assume
     /// when running a maintenance window task. If you do not specify a service role ARN, Systems
     /// Manager uses a service-linked role in your account. If no appropriate service-linked role
-    /// for Systems Manager exists in your account, it is created when you run `RegisterTaskWithMaintenanceWindow`
-    /// .
+    /// for Systems Manager exists in your account, it is created when you run
+    /// `RegisterTaskWithMaintenanceWindow` .
     ///
     /// CloudFormation property
     /// [`ServiceRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-maintenancewindowtask.html#cfn-ssm-maintenancewindowtask-servicerolearn).
@@ -1678,8 +1683,8 @@ pub mod maintenance_window_task {
     /// [`Target`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-target.html)
     /// of [`AWS::SSM::MaintenanceWindowTask`](super::CfnMaintenanceWindowTask).
     pub struct Target {
-        /// User-defined criteria for sending commands that target instances that meet the criteria. `Key`
-        /// can be `InstanceIds` or `WindowTargetIds` . For more information about how to target
+        /// User-defined criteria for sending commands that target instances that meet the criteria.
+        /// `Key` can be `InstanceIds` or `WindowTargetIds` . For more information about how to target
         /// instances within a maintenance window task, see [About
         /// 'register-task-with-maintenance-window' Options and
         /// Values](https://docs.aws.amazon.com/systems-manager/latest/userguide/register-tasks-options.html)
@@ -1784,10 +1789,10 @@ pub mod maintenance_window_task {
         }
     }
 
-    /// The `MaintenanceWindowRunCommandParameters` property type specifies the parameters for a `RUN_COMMAND`
-    /// task type for a maintenance window task in AWS Systems Manager . This means that these
-    /// parameters are the same as those for the `SendCommand` API call. For more information about `SendCommand`
-    /// parameters, see
+    /// The `MaintenanceWindowRunCommandParameters` property type specifies the parameters for a
+    /// `RUN_COMMAND` task type for a maintenance window task in AWS Systems Manager . This means
+    /// that these parameters are the same as those for the `SendCommand` API call. For more
+    /// information about `SendCommand` parameters, see
     /// [SendCommand](https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_SendCommand.html)
     /// in the *AWS Systems Manager API Reference* .
     ///
@@ -1848,8 +1853,8 @@ pub mod maintenance_window_task {
         /// The Amazon Resource Name (ARN) of the IAM service role for AWS Systems Manager to assume
         /// when running a maintenance window task. If you do not specify a service role ARN, Systems
         /// Manager uses a service-linked role in your account. If no appropriate service-linked role
-        /// for Systems Manager exists in your account, it is created when you run `RegisterTaskWithMaintenanceWindow`
-        /// .
+        /// for Systems Manager exists in your account, it is created when you run
+        /// `RegisterTaskWithMaintenanceWindow` .
         ///
         /// CloudFormation property
         /// [`ServiceRoleArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html#cfn-ssm-maintenancewindowtask-maintenancewindowruncommandparameters-servicerolearn).
@@ -2008,8 +2013,8 @@ pub mod maintenance_window_task {
         }
     }
 
-    /// The `MaintenanceWindowAutomationParameters` property type specifies the parameters for an `AUTOMATION`
-    /// task type for a maintenance window task in AWS Systems Manager .
+    /// The `MaintenanceWindowAutomationParameters` property type specifies the parameters for an
+    /// `AUTOMATION` task type for a maintenance window task in AWS Systems Manager .
     ///
     /// CloudFormation property type
     /// [`MaintenanceWindowAutomationParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-maintenancewindowautomationparameters.html)
@@ -2102,8 +2107,8 @@ pub mod maintenance_window_task {
         }
     }
 
-    /// The `MaintenanceWindowLambdaParameters` property type specifies the parameters for a `LAMBDA`
-    /// task type for a maintenance window task in AWS Systems Manager .
+    /// The `MaintenanceWindowLambdaParameters` property type specifies the parameters for a
+    /// `LAMBDA` task type for a maintenance window task in AWS Systems Manager .
     ///
     /// CloudFormation property type
     /// [`MaintenanceWindowLambdaParameters`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-maintenancewindowlambdaparameters.html)
@@ -2162,9 +2167,9 @@ pub mod maintenance_window_task {
     }
 
     /// `LoggingInfo` has been deprecated. To specify an Amazon S3 bucket to contain logs, instead
-    /// use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the `TaskInvocationParameters`
-    /// structure. For information about how Systems Manager handles these options for the supported
-    /// maintenance window task types, see [AWS ::SSM::MaintenanceWindowTask
+    /// use the `OutputS3BucketName` and `OutputS3KeyPrefix` options in the
+    /// `TaskInvocationParameters` structure. For information about how Systems Manager handles
+    /// these options for the supported maintenance window task types, see [AWS ::SSM::MaintenanceWindowTask
     /// MaintenanceWindowRunCommandParameters](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-maintenancewindowtask-maintenancewindowruncommandparameters.html)
     /// .
     ///
@@ -2562,8 +2567,8 @@ pub struct CfnPatchBaselineProps {
     /// [`ApprovedPatches`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-approvedpatches).
     pub approved_patches: Option<List<Str>>,
     /// Defines the compliance level for approved patches. When an approved patch is reported as
-    /// missing, this value describes the severity of the compliance violation. The default value is `UNSPECIFIED`
-    /// .
+    /// missing, this value describes the severity of the compliance violation. The default value is
+    /// `UNSPECIFIED` .
     ///
     /// CloudFormation property
     /// [`ApprovedPatchesComplianceLevel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssm-patchbaseline.html#cfn-ssm-patchbaseline-approvedpatchescompliancelevel).
@@ -2788,8 +2793,8 @@ pub mod patch_baseline {
         /// [`ApproveUntilDate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-patchbaseline-rule.html#cfn-ssm-patchbaseline-rule-approveuntildate).
         pub approve_until_date: Option<Str>,
         /// A compliance severity level for all approved patches in a patch baseline. Valid compliance
-        /// severity levels include the following: `UNSPECIFIED` , `CRITICAL` , `HIGH` , `MEDIUM` , `LOW`
-        /// , and `INFORMATIONAL` .
+        /// severity levels include the following: `UNSPECIFIED` , `CRITICAL` , `HIGH` , `MEDIUM` ,
+        /// `LOW` , and `INFORMATIONAL` .
         ///
         /// CloudFormation property
         /// [`ComplianceLevel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-patchbaseline-rule.html#cfn-ssm-patchbaseline-rule-compliancelevel).
@@ -3218,8 +3223,9 @@ pub mod resource_data_sync {
         /// [`SourceRegions`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-resourcedatasync-syncsource.html#cfn-ssm-resourcedatasync-syncsource-sourceregions),
         /// required.
         pub source_regions: List<Str>,
-        /// The type of data source for the resource data sync. `SourceType` is either `AwsOrganizations`
-        /// (if an organization is present in AWS Organizations ) or `SingleAccountMultiRegions` .
+        /// The type of data source for the resource data sync. `SourceType` is either
+        /// `AwsOrganizations` (if an organization is present in AWS Organizations ) or
+        /// `SingleAccountMultiRegions` .
         ///
         /// CloudFormation property
         /// [`SourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-resourcedatasync-syncsource.html#cfn-ssm-resourcedatasync-syncsource-sourcetype),
@@ -3260,9 +3266,10 @@ pub mod resource_data_sync {
     /// [`AwsOrganizationsSource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-resourcedatasync-awsorganizationssource.html)
     /// of [`AWS::SSM::ResourceDataSync`](super::CfnResourceDataSync).
     pub struct AwsOrganizationsSource {
-        /// If an AWS organization is present, this is either `OrganizationalUnits` or `EntireOrganization`
-        /// . For `OrganizationalUnits` , the data is aggregated from a set of organization units. For `EntireOrganization`
-        /// , the data is aggregated from the entire AWS organization.
+        /// If an AWS organization is present, this is either `OrganizationalUnits` or
+        /// `EntireOrganization` . For `OrganizationalUnits` , the data is aggregated from a set of
+        /// organization units. For `EntireOrganization` , the data is aggregated from the entire AWS
+        /// organization.
         ///
         /// CloudFormation property
         /// [`OrganizationSourceType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-ssm-resourcedatasync-awsorganizationssource.html#cfn-ssm-resourcedatasync-awsorganizationssource-organizationsourcetype),

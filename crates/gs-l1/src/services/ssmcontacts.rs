@@ -43,7 +43,8 @@ pub mod markers {
 /// [`AWS::SSMContacts::Contact`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-contact.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnContact::new`, `CfnContactProps` and the attributes need the cargo feature `ssmcontacts`.
+/// `CfnContact::new`, `CfnContactProps` and the attributes need the cargo feature
+/// `ssmcontacts`.
 pub type CfnContact = crate::Cfn<markers::Contact>;
 
 /// The `AWS::SSMContacts::ContactChannel` resource specifies a contact channel as the method
@@ -53,7 +54,8 @@ pub type CfnContact = crate::Cfn<markers::Contact>;
 /// [`AWS::SSMContacts::ContactChannel`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-contactchannel.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnContactChannel::new`, `CfnContactChannelProps` and the attributes need the cargo feature `ssmcontacts`.
+/// `CfnContactChannel::new`, `CfnContactChannelProps` and the attributes need the cargo feature
+/// `ssmcontacts`.
 pub type CfnContactChannel = crate::Cfn<markers::ContactChannel>;
 
 /// Information about the stages and on-call rotation teams associated with an escalation plan
@@ -72,7 +74,8 @@ pub type CfnPlan = crate::Cfn<markers::Plan>;
 /// [`AWS::SSMContacts::Rotation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-rotation.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRotation::new`, `CfnRotationProps` and the attributes need the cargo feature `ssmcontacts`.
+/// `CfnRotation::new`, `CfnRotationProps` and the attributes need the cargo feature
+/// `ssmcontacts`.
 pub type CfnRotation = crate::Cfn<markers::Rotation>;
 
 /// The properties of an
@@ -163,8 +166,8 @@ impl crate::Cfn<markers::Contact> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The Amazon Resource Name (ARN) of the `Contact` resource, such as `arn:aws:ssm-contacts:us-west-2:123456789012:contact/contactalias`
-    /// .
+    /// The Amazon Resource Name (ARN) of the `Contact` resource, such as
+    /// `arn:aws:ssm-contacts:us-west-2:123456789012:contact/contactalias` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmcontacts-contact.html#aws-resource-ssmcontacts-contact-return-values).

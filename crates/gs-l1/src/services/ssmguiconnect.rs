@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::SSMGuiConnect::Preferences`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmguiconnect-preferences.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPreferences::new`, `CfnPreferencesProps` and the attributes need the cargo feature `ssmguiconnect`.
+/// `CfnPreferences::new`, `CfnPreferencesProps` and the attributes need the cargo feature
+/// `ssmguiconnect`.
 pub type CfnPreferences = crate::Cfn<markers::Preferences>;
 
 /// The properties of an

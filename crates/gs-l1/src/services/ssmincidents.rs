@@ -33,7 +33,8 @@ pub mod markers {
 /// [`AWS::SSMIncidents::ReplicationSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmincidents-replicationset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnReplicationSet::new`, `CfnReplicationSetProps` and the attributes need the cargo feature `ssmincidents`.
+/// `CfnReplicationSet::new`, `CfnReplicationSetProps` and the attributes need the cargo feature
+/// `ssmincidents`.
 pub type CfnReplicationSet = crate::Cfn<markers::ReplicationSet>;
 
 /// The `AWS::SSMIncidents::ResponsePlan` resource specifies the details of the response plan
@@ -43,7 +44,8 @@ pub type CfnReplicationSet = crate::Cfn<markers::ReplicationSet>;
 /// [`AWS::SSMIncidents::ResponsePlan`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-ssmincidents-responseplan.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResponsePlan::new`, `CfnResponsePlanProps` and the attributes need the cargo feature `ssmincidents`.
+/// `CfnResponsePlan::new`, `CfnResponsePlanProps` and the attributes need the cargo feature
+/// `ssmincidents`.
 pub type CfnResponsePlan = crate::Cfn<markers::ResponsePlan>;
 
 /// The properties of an

@@ -52,7 +52,8 @@ pub mod markers {
 /// [`AWS::SSO::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `sso`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `sso`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// A structure that describes an assignment of a principal to an application.
@@ -95,8 +96,9 @@ pub type CfnInstance = crate::Cfn<markers::Instance>;
 /// [`AWS::SSO::InstanceAccessControlAttributeConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-instanceaccesscontrolattributeconfiguration.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnInstanceAccessControlAttributeConfiguration::new`, `CfnInstanceAccessControlAttributeConfigurationProps`
-/// and the attributes need the cargo feature `sso`.
+/// `CfnInstanceAccessControlAttributeConfiguration::new`,
+/// `CfnInstanceAccessControlAttributeConfigurationProps` and the attributes need the cargo
+/// feature `sso`.
 pub type CfnInstanceAccessControlAttributeConfiguration = crate::Cfn<markers::InstanceAccessControlAttributeConfiguration>;
 
 /// Specifies a permission set within a specified instance.
@@ -105,7 +107,8 @@ pub type CfnInstanceAccessControlAttributeConfiguration = crate::Cfn<markers::In
 /// [`AWS::SSO::PermissionSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-permissionset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPermissionSet::new`, `CfnPermissionSetProps` and the attributes need the cargo feature `sso`.
+/// `CfnPermissionSet::new`, `CfnPermissionSetProps` and the attributes need the cargo feature
+/// `sso`.
 pub type CfnPermissionSet = crate::Cfn<markers::PermissionSet>;
 
 /// The properties of an
@@ -936,8 +939,8 @@ impl crate::Cfn<markers::PermissionSet> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The permission set ARN of the permission set, such as `arn:aws:sso:::permissionSet/ins-instanceid/ps-permissionsetid`
-    /// .
+    /// The permission set ARN of the permission set, such as
+    /// `arn:aws:sso:::permissionSet/ins-instanceid/ps-permissionsetid` .
     ///
     /// `Fn::GetAtt` of
     /// [`PermissionSetArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sso-permissionset.html#aws-resource-sso-permissionset-return-values).

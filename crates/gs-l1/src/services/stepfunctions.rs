@@ -36,16 +36,17 @@ pub mod markers {
 }
 
 /// An activity is a task that you write in any programming language and host on any machine
-/// that has access to AWS Step Functions . Activities must poll Step Functions using the `GetActivityTask`
-/// API action and respond using `SendTask*` API actions. This function makes Step Functions
-/// aware of your activity and returns an identifier for use in a state machine and when polling
-/// from the activity.
+/// that has access to AWS Step Functions . Activities must poll Step Functions using the
+/// `GetActivityTask` API action and respond using `SendTask*` API actions. This function makes
+/// Step Functions aware of your activity and returns an identifier for use in a state machine
+/// and when polling from the activity.
 ///
 /// A handle to an
 /// [`AWS::StepFunctions::Activity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-activity.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnActivity::new`, `CfnActivityProps` and the attributes need the cargo feature `stepfunctions`.
+/// `CfnActivity::new`, `CfnActivityProps` and the attributes need the cargo feature
+/// `stepfunctions`.
 pub type CfnActivity = crate::Cfn<markers::Activity>;
 
 /// Provisions a state machine. A state machine consists of a collection of states that can do
@@ -57,7 +58,8 @@ pub type CfnActivity = crate::Cfn<markers::Activity>;
 /// [`AWS::StepFunctions::StateMachine`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnStateMachine::new`, `CfnStateMachineProps` and the attributes need the cargo feature `stepfunctions`.
+/// `CfnStateMachine::new`, `CfnStateMachineProps` and the attributes need the cargo feature
+/// `stepfunctions`.
 pub type CfnStateMachine = crate::Cfn<markers::StateMachine>;
 
 /// Represents a state machine
@@ -338,9 +340,9 @@ pub struct CfnStateMachineProps {
     /// [`StateMachineName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachine.html#cfn-stepfunctions-statemachine-statemachinename);
     /// changing it replaces the resource.
     pub state_machine_name: Option<Str>,
-    /// Determines whether a `STANDARD` or `EXPRESS` state machine is created. The default is `STANDARD`
-    /// . You cannot update the `type` of a state machine once it has been created. For more
-    /// information on `STANDARD` and `EXPRESS` workflows, see [Standard Versus Express
+    /// Determines whether a `STANDARD` or `EXPRESS` state machine is created. The default is
+    /// `STANDARD` . You cannot update the `type` of a state machine once it has been created. For
+    /// more information on `STANDARD` and `EXPRESS` workflows, see [Standard Versus Express
     /// Workflows](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html)
     /// in the AWS Step Functions Developer Guide.
     ///
@@ -617,8 +619,8 @@ pub mod state_machine {
         /// CloudFormation property
         /// [`LogGroupArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-stepfunctions-statemachine-cloudwatchlogsloggroup.html#cfn-stepfunctions-statemachine-cloudwatchlogsloggroup-loggrouparn).
         ///
-        /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnLogGroup`](crate::logs::CfnLogGroup) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub log_group_arn: Option<Id<crate::logs::CfnLogGroup>>,
     }
 
@@ -882,8 +884,8 @@ impl crate::Cfn<markers::StateMachineAlias> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns the ARN of the state machine alias. For example, `arn:aws:states:us-east-1:123456789012:stateMachine:myStateMachine:PROD`
-    /// .
+    /// Returns the ARN of the state machine alias. For example,
+    /// `arn:aws:states:us-east-1:123456789012:stateMachine:myStateMachine:PROD` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachinealias.html#aws-resource-stepfunctions-statemachinealias-return-values).
@@ -1080,8 +1082,8 @@ impl crate::Cfn<markers::StateMachineVersion> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// Returns the ARN of the state machine version. For example, `arn:aws:states:us-east-1:123456789012:stateMachine:myStateMachine:1`
-    /// .
+    /// Returns the ARN of the state machine version. For example,
+    /// `arn:aws:states:us-east-1:123456789012:stateMachine:myStateMachine:1` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-stepfunctions-statemachineversion.html#aws-resource-stepfunctions-statemachineversion-return-values).

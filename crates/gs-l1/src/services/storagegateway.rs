@@ -46,7 +46,8 @@ pub type CfnTape = crate::Cfn<markers::Tape>;
 /// [`AWS::StorageGateway::TapePool`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-tapepool.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTapePool::new`, `CfnTapePoolProps` and the attributes need the cargo feature `storagegateway`.
+/// `CfnTapePool::new`, `CfnTapePoolProps` and the attributes need the cargo feature
+/// `storagegateway`.
 pub type CfnTapePool = crate::Cfn<markers::TapePool>;
 
 /// Creates a cached iSCSI volume on a Storage Gateway. A cached volume stores data in Amazon S3
@@ -56,7 +57,8 @@ pub type CfnTapePool = crate::Cfn<markers::TapePool>;
 /// [`AWS::StorageGateway::Volume`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-storagegateway-volume.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVolume::new`, `CfnVolumeProps` and the attributes need the cargo feature `storagegateway`.
+/// `CfnVolume::new`, `CfnVolumeProps` and the attributes need the cargo feature
+/// `storagegateway`.
 pub type CfnVolume = crate::Cfn<markers::Volume>;
 
 /// The properties of an

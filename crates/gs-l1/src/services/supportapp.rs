@@ -39,7 +39,8 @@ pub mod markers {
 /// [`AWS::SupportApp::AccountAlias`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-supportapp-accountalias.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAccountAlias::new`, `CfnAccountAliasProps` and the attributes need the cargo feature `supportapp`.
+/// `CfnAccountAlias::new`, `CfnAccountAliasProps` and the attributes need the cargo feature
+/// `supportapp`.
 pub type CfnAccountAlias = crate::Cfn<markers::AccountAlias>;
 
 /// You can use the `AWS::SupportApp::SlackChannelConfiguration` resource to specify your AWS

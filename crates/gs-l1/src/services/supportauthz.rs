@@ -27,7 +27,8 @@ pub mod markers {
 /// [`AWS::SupportAuthZ::SupportPermit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-supportauthz-supportpermit.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSupportPermit::new`, `CfnSupportPermitProps` and the attributes need the cargo feature `supportauthz`.
+/// `CfnSupportPermit::new`, `CfnSupportPermitProps` and the attributes need the cargo feature
+/// `supportauthz`.
 pub type CfnSupportPermit = crate::Cfn<markers::SupportPermit>;
 
 /// The properties of an

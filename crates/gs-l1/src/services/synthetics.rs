@@ -77,8 +77,8 @@ pub struct CfnCanaryProps {
     /// Use this structure to input your script code for the canary. This structure contains the
     /// Lambda handler with the location where the canary should start running the script. If the
     /// script is stored in an S3 bucket, the bucket name, key, and version are also included. If
-    /// the script is passed into the canary directly, the script code is contained in the value of `Script`
-    /// .
+    /// the script is passed into the canary directly, the script code is contained in the value of
+    /// `Script` .
     ///
     /// CloudFormation property
     /// [`Code`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-synthetics-canary.html#cfn-synthetics-canary-code),
@@ -587,8 +587,8 @@ pub mod canary {
         /// CloudFormation property
         /// [`BaseScreenshots`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-synthetics-canary-visualreference.html#cfn-synthetics-canary-visualreference-basescreenshots).
         pub base_screenshots: Option<List<BaseScreenshot>>,
-        /// The browser type associated with this visual reference configuration. Valid values are `CHROME`
-        /// and `FIREFOX` .
+        /// The browser type associated with this visual reference configuration. Valid values are
+        /// `CHROME` and `FIREFOX` .
         ///
         /// CloudFormation property
         /// [`BrowserType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-synthetics-canary-visualreference.html#cfn-synthetics-canary-visualreference-browsertype).
@@ -634,8 +634,8 @@ pub mod canary {
         /// CloudFormation property
         /// [`IgnoreCoordinates`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-synthetics-canary-basescreenshot.html#cfn-synthetics-canary-basescreenshot-ignorecoordinates).
         pub ignore_coordinates: Option<List<Str>>,
-        /// The name of the screenshot. This is generated the first time the canary is run after the `UpdateCanary`
-        /// operation that specified for this canary to perform visual monitoring.
+        /// The name of the screenshot. This is generated the first time the canary is run after the
+        /// `UpdateCanary` operation that specified for this canary to perform visual monitoring.
         ///
         /// CloudFormation property
         /// [`ScreenshotName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-synthetics-canary-basescreenshot.html#cfn-synthetics-canary-basescreenshot-screenshotname),
@@ -727,7 +727,8 @@ pub mod canary {
         /// CloudFormation property
         /// [`EncryptionMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-synthetics-canary-s3encryption.html#cfn-synthetics-canary-s3encryption-encryptionmode).
         pub encryption_mode: Option<Str>,
-        /// The ARN of the customer-managed AWS key to use, if you specify `SSE-KMS` for `EncryptionMode`
+        /// The ARN of the customer-managed AWS key to use, if you specify `SSE-KMS` for
+        /// `EncryptionMode`
         ///
         /// CloudFormation property
         /// [`KmsKeyArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-synthetics-canary-s3encryption.html#cfn-synthetics-canary-s3encryption-kmskeyarn).
@@ -909,8 +910,8 @@ pub mod canary {
     /// Use this structure to input your script code for the canary. This structure contains the
     /// Lambda handler with the location where the canary should start running the script. If the
     /// script is stored in an S3 bucket, the bucket name, key, and version are also included. If
-    /// the script is passed into the canary directly, the script code is contained in the value of `Script`
-    /// .
+    /// the script is passed into the canary directly, the script code is contained in the value of
+    /// `Script` .
     ///
     /// CloudFormation property type
     /// [`Code`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-synthetics-canary-code.html)
@@ -929,11 +930,11 @@ pub mod canary {
         /// [`Dependencies`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-synthetics-canary-code.html#cfn-synthetics-canary-code-dependencies).
         pub dependencies: Option<List<Dependency>>,
         /// The entry point to use for the source code when running the canary. For canaries that use
-        /// the `syn-python-selenium-1.0` runtime or a `syn-nodejs.puppeteer` runtime earlier than `syn-nodejs.puppeteer-3.4`
-        /// , the handler must be specified as `*fileName* .handler` . For `syn-python-selenium-1.1` , `syn-nodejs.puppeteer-3.4`
-        /// , and later runtimes, the handler can be specified as `*fileName* . *functionName*` , or you
-        /// can specify a folder where canary scripts reside as `*folder* / *fileName* . *functionName*`
-        /// .
+        /// the `syn-python-selenium-1.0` runtime or a `syn-nodejs.puppeteer` runtime earlier than
+        /// `syn-nodejs.puppeteer-3.4` , the handler must be specified as `*fileName* .handler` . For
+        /// `syn-python-selenium-1.1` , `syn-nodejs.puppeteer-3.4` , and later runtimes, the handler can
+        /// be specified as `*fileName* . *functionName*` , or you can specify a folder where canary
+        /// scripts reside as `*folder* / *fileName* . *functionName*` .
         ///
         /// CloudFormation property
         /// [`Handler`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-synthetics-canary-code.html#cfn-synthetics-canary-code-handler).

@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::SystemsManagerSAP::Application`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-systemsmanagersap-application.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature `systemsmanagersap`.
+/// `CfnApplication::new`, `CfnApplicationProps` and the attributes need the cargo feature
+/// `systemsmanagersap`.
 pub type CfnApplication = crate::Cfn<markers::Application>;
 
 /// The properties of an

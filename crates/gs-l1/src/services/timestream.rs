@@ -54,7 +54,8 @@ pub mod markers {
 /// [`AWS::Timestream::Database`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-database.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnDatabase::new`, `CfnDatabaseProps` and the attributes need the cargo feature `timestream`.
+/// `CfnDatabase::new`, `CfnDatabaseProps` and the attributes need the cargo feature
+/// `timestream`.
 pub type CfnDatabase = crate::Cfn<markers::Database>;
 
 /// The AWS::Timestream::InfluxDBCluster resource creates an InfluxDB cluster.
@@ -82,15 +83,17 @@ pub type CfnInfluxDBCluster = crate::Cfn<markers::InfluxDBCluster>;
 pub type CfnInfluxDBInstance = crate::Cfn<markers::InfluxDBInstance>;
 
 /// Create a scheduled query that will be run on your behalf at the configured schedule.
-/// Timestream assumes the execution role provided as part of the `ScheduledQueryExecutionRoleArn`
-/// parameter to run the query. You can use the `NotificationConfiguration` parameter to
-/// configure notification for your scheduled query operations.
+/// Timestream assumes the execution role provided as part of the
+/// `ScheduledQueryExecutionRoleArn` parameter to run the query. You can use the
+/// `NotificationConfiguration` parameter to configure notification for your scheduled query
+/// operations.
 ///
 /// A handle to an
 /// [`AWS::Timestream::ScheduledQuery`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-timestream-scheduledquery.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnScheduledQuery::new`, `CfnScheduledQueryProps` and the attributes need the cargo feature `timestream`.
+/// `CfnScheduledQuery::new`, `CfnScheduledQueryProps` and the attributes need the cargo feature
+/// `timestream`.
 pub type CfnScheduledQuery = crate::Cfn<markers::ScheduledQuery>;
 
 /// The CreateTable operation adds a new table to an existing database in your account. In an

@@ -62,7 +62,8 @@ pub type CfnMedicalVocabulary = crate::Cfn<markers::MedicalVocabulary>;
 /// [`AWS::Transcribe::Vocabulary`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transcribe-vocabulary.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVocabulary::new`, `CfnVocabularyProps` and the attributes need the cargo feature `transcribe`.
+/// `CfnVocabulary::new`, `CfnVocabularyProps` and the attributes need the cargo feature
+/// `transcribe`.
 pub type CfnVocabulary = crate::Cfn<markers::Vocabulary>;
 
 /// Creates a custom vocabulary filter that you can use to mask, delete, or flag specific words

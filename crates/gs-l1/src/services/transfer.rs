@@ -70,7 +70,8 @@ pub mod markers {
 /// [`AWS::Transfer::Agreement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-agreement.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAgreement::new`, `CfnAgreementProps` and the attributes need the cargo feature `transfer`.
+/// `CfnAgreement::new`, `CfnAgreementProps` and the attributes need the cargo feature
+/// `transfer`.
 pub type CfnAgreement = crate::Cfn<markers::Agreement>;
 
 /// Imports the signing and encryption certificates that you need to create local (AS2) profiles
@@ -80,7 +81,8 @@ pub type CfnAgreement = crate::Cfn<markers::Agreement>;
 /// [`AWS::Transfer::Certificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature `transfer`.
+/// `CfnCertificate::new`, `CfnCertificateProps` and the attributes need the cargo feature
+/// `transfer`.
 pub type CfnCertificate = crate::Cfn<markers::Certificate>;
 
 /// Creates the connector, which captures the parameters for a connection for the AS2 or SFTP
@@ -96,7 +98,8 @@ pub type CfnCertificate = crate::Cfn<markers::Certificate>;
 /// [`AWS::Transfer::Connector`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-connector.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature `transfer`.
+/// `CfnConnector::new`, `CfnConnectorProps` and the attributes need the cargo feature
+/// `transfer`.
 pub type CfnConnector = crate::Cfn<markers::Connector>;
 
 /// Resource type definition for AWS::Transfer::HostKey
@@ -130,11 +133,12 @@ pub type CfnProfile = crate::Cfn<markers::Profile>;
 pub type CfnServer = crate::Cfn<markers::Server>;
 
 /// The `AWS::Transfer::User` resource creates a user and associates them with an existing
-/// server. You can only create and associate users with servers that have the `IdentityProviderType`
-/// set to `SERVICE_MANAGED` . Using parameters for `CreateUser` , you can specify the user
-/// name, set the home directory, store the user's public key, and assign the user's AWS
-/// Identity and Access Management (IAM) role. You can also optionally add a session policy, and
-/// assign metadata with tags that can be used to group and search for users.
+/// server. You can only create and associate users with servers that have the
+/// `IdentityProviderType` set to `SERVICE_MANAGED` . Using parameters for `CreateUser` , you
+/// can specify the user name, set the home directory, store the user's public key, and assign
+/// the user's AWS Identity and Access Management (IAM) role. You can also optionally add a
+/// session policy, and assign metadata with tags that can be used to group and search for
+/// users.
 ///
 /// A handle to an
 /// [`AWS::Transfer::User`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-user.html)
@@ -155,8 +159,8 @@ pub type CfnWebApp = crate::Cfn<markers::WebApp>;
 
 /// Allows you to create a workflow with specified steps and step details the workflow invokes
 /// after file transfer completes. After creating a workflow, you can associate the workflow
-/// created with any transfer servers by specifying the `workflow-details` field in `CreateServer`
-/// and `UpdateServer` operations.
+/// created with any transfer servers by specifying the `workflow-details` field in
+/// `CreateServer` and `UpdateServer` operations.
 ///
 /// A handle to an
 /// [`AWS::Transfer::Workflow`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-workflow.html)
@@ -502,8 +506,9 @@ impl crate::Cfn<markers::Certificate> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The certificate can be either `ACTIVE` , `PENDING_ROTATION` , or `INACTIVE` . `PENDING_ROTATION`
-    /// means that this certificate will replace the current certificate when it expires.
+    /// The certificate can be either `ACTIVE` , `PENDING_ROTATION` , or `INACTIVE` .
+    /// `PENDING_ROTATION` means that this certificate will replace the current certificate when it
+    /// expires.
     ///
     /// `Fn::GetAtt` of
     /// [`Status`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html#aws-resource-transfer-certificate-return-values).
@@ -512,8 +517,8 @@ impl crate::Cfn<markers::Certificate> {
         gs_core::Value::GetAtt(self.node(), "Status".into())
     }
 
-    /// If a private key has been specified for the certificate, its type is `CERTIFICATE_WITH_PRIVATE_KEY`
-    /// . If there is no private key, the type is `CERTIFICATE` .
+    /// If a private key has been specified for the certificate, its type is
+    /// `CERTIFICATE_WITH_PRIVATE_KEY` . If there is no private key, the type is `CERTIFICATE` .
     ///
     /// `Fn::GetAtt` of
     /// [`Type`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-certificate.html#aws-resource-transfer-certificate-return-values).
@@ -1274,8 +1279,8 @@ impl crate::Cfn<markers::Profile> {
         gs_core::Value::GetAtt(self.node(), "ProfileId".into())
     }
 
-    /// The Amazon Resource Name associated with the profile, in the form `arn:aws:transfer:region:account-id:profile/profile-id/`
-    /// .
+    /// The Amazon Resource Name associated with the profile, in the form
+    /// `arn:aws:transfer:region:account-id:profile/profile-id/` .
     ///
     /// `Fn::GetAtt` of
     /// [`Arn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-profile.html#aws-resource-transfer-profile-return-values).
@@ -1290,8 +1295,8 @@ impl crate::Cfn<markers::Profile> {
 /// [`CfnServer::new`] takes them.
 #[cfg(feature = "transfer")]
 pub struct CfnServerProps {
-    /// The Amazon Resource Name (ARN) of the Certificate Manager (ACM) certificate. Required when `Protocols`
-    /// is set to `FTPS` .
+    /// The Amazon Resource Name (ARN) of the Certificate Manager (ACM) certificate. Required when
+    /// `Protocols` is set to `FTPS` .
     ///
     /// CloudFormation property
     /// [`Certificate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-server.html#cfn-transfer-server-certificate).
@@ -1321,10 +1326,11 @@ pub struct CfnServerProps {
     /// CloudFormation property
     /// [`EndpointType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-server.html#cfn-transfer-server-endpointtype).
     pub endpoint_type: Option<Str>,
-    /// Required when `IdentityProviderType` is set to `AWS_DIRECTORY_SERVICE` , `AWS _LAMBDA` or `API_GATEWAY`
-    /// . Accepts an array containing all of the information required to use a directory in `AWS_DIRECTORY_SERVICE`
-    /// or invoke a customer-supplied authentication API, including the API Gateway URL. Cannot be
-    /// specified when `IdentityProviderType` is set to `SERVICE_MANAGED` .
+    /// Required when `IdentityProviderType` is set to `AWS_DIRECTORY_SERVICE` , `AWS _LAMBDA` or
+    /// `API_GATEWAY` . Accepts an array containing all of the information required to use a
+    /// directory in `AWS_DIRECTORY_SERVICE` or invoke a customer-supplied authentication API,
+    /// including the API Gateway URL. Cannot be specified when `IdentityProviderType` is set to
+    /// `SERVICE_MANAGED` .
     ///
     /// CloudFormation property
     /// [`IdentityProviderDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-server.html#cfn-transfer-server-identityproviderdetails).
@@ -1608,10 +1614,11 @@ pub mod server {
         }
     }
 
-    /// Required when `IdentityProviderType` is set to `AWS_DIRECTORY_SERVICE` , `AWS _LAMBDA` or `API_GATEWAY`
-    /// . Accepts an array containing all of the information required to use a directory in `AWS_DIRECTORY_SERVICE`
-    /// or invoke a customer-supplied authentication API, including the API Gateway URL. Cannot be
-    /// specified when `IdentityProviderType` is set to `SERVICE_MANAGED` .
+    /// Required when `IdentityProviderType` is set to `AWS_DIRECTORY_SERVICE` , `AWS _LAMBDA` or
+    /// `API_GATEWAY` . Accepts an array containing all of the information required to use a
+    /// directory in `AWS_DIRECTORY_SERVICE` or invoke a customer-supplied authentication API,
+    /// including the API Gateway URL. Cannot be specified when `IdentityProviderType` is set to
+    /// `SERVICE_MANAGED` .
     ///
     /// CloudFormation property type
     /// [`IdentityProviderDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-server-identityproviderdetails.html)
@@ -1786,8 +1793,9 @@ pub mod server {
         /// Resumption provides a mechanism to resume or share a negotiated secret key between the
         /// control and data connection for an FTPS session. `TlsSessionResumptionMode` determines
         /// whether or not the server resumes recent, negotiated sessions through a unique session ID.
-        /// This property is available during `CreateServer` and `UpdateServer` calls. If a `TlsSessionResumptionMode`
-        /// value is not specified during `CreateServer` , it is set to `ENFORCED` by default.
+        /// This property is available during `CreateServer` and `UpdateServer` calls. If a
+        /// `TlsSessionResumptionMode` value is not specified during `CreateServer` , it is set to
+        /// `ENFORCED` by default.
         ///
         /// CloudFormation property
         /// [`TlsSessionResumptionMode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-server-protocoldetails.html#cfn-transfer-server-protocoldetails-tlssessionresumptionmode).
@@ -1943,17 +1951,17 @@ pub struct CfnUserProps {
     pub home_directory_mappings: Option<List<user::HomeDirectoryMapEntry>>,
     /// The type of landing directory (folder) that you want your users' home directory to be when
     /// they log in to the server. If you set it to `PATH` , the user will see the absolute Amazon
-    /// S3 bucket or Amazon EFS path as is in their file transfer protocol clients. If you set it to `LOGICAL`
-    /// , you need to provide mappings in the `HomeDirectoryMappings` for how you want to make
-    /// Amazon S3 or Amazon EFS paths visible to your users.
+    /// S3 bucket or Amazon EFS path as is in their file transfer protocol clients. If you set it to
+    /// `LOGICAL` , you need to provide mappings in the `HomeDirectoryMappings` for how you want to
+    /// make Amazon S3 or Amazon EFS paths visible to your users.
     ///
     /// CloudFormation property
     /// [`HomeDirectoryType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-user.html#cfn-transfer-user-homedirectorytype).
     pub home_directory_type: Option<Str>,
     /// A session policy for your user so you can use the same IAM role across multiple users. This
     /// policy restricts user access to portions of their Amazon S3 bucket. Variables that you can
-    /// use inside this policy include `${Transfer:UserName}` , `${Transfer:HomeDirectory}` , and `${Transfer:HomeBucket}`
-    /// .
+    /// use inside this policy include `${Transfer:UserName}` , `${Transfer:HomeDirectory}` , and
+    /// `${Transfer:HomeBucket}` .
     ///
     /// CloudFormation property
     /// [`Policy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-transfer-user.html#cfn-transfer-user-policy).
@@ -2795,8 +2803,9 @@ pub mod workflow {
     /// [`DecryptStepDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-decryptstepdetails.html)
     /// of [`AWS::Transfer::Workflow`](super::CfnWorkflow).
     pub struct DecryptStepDetails {
-        /// Specifies the location for the file being decrypted. Use `${Transfer:UserName}` or `${Transfer:UploadDate}`
-        /// in this field to parametrize the destination prefix by username or uploaded date.
+        /// Specifies the location for the file being decrypted. Use `${Transfer:UserName}` or
+        /// `${Transfer:UploadDate}` in this field to parametrize the destination prefix by username or
+        /// uploaded date.
         ///
         /// CloudFormation property
         /// [`DestinationFileLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-decryptstepdetails.html#cfn-transfer-workflow-decryptstepdetails-destinationfilelocation),
@@ -2808,8 +2817,8 @@ pub mod workflow {
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-decryptstepdetails.html#cfn-transfer-workflow-decryptstepdetails-name);
         /// changing it replaces the resource.
         pub name: Option<Str>,
-        /// A flag that indicates whether to overwrite an existing file of the same name. The default is `FALSE`
-        /// .
+        /// A flag that indicates whether to overwrite an existing file of the same name. The default is
+        /// `FALSE` .
         ///
         /// CloudFormation property
         /// [`OverwriteExisting`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-decryptstepdetails.html#cfn-transfer-workflow-decryptstepdetails-overwriteexisting);
@@ -3009,8 +3018,9 @@ pub mod workflow {
     /// [`CopyStepDetails`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-copystepdetails.html)
     /// of [`AWS::Transfer::Workflow`](super::CfnWorkflow).
     pub struct CopyStepDetails {
-        /// Specifies the location for the file being copied. Use `${Transfer:UserName}` or `${Transfer:UploadDate}`
-        /// in this field to parametrize the destination prefix by username or uploaded date.
+        /// Specifies the location for the file being copied. Use `${Transfer:UserName}` or
+        /// `${Transfer:UploadDate}` in this field to parametrize the destination prefix by username or
+        /// uploaded date.
         ///
         /// CloudFormation property
         /// [`DestinationFileLocation`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-copystepdetails.html#cfn-transfer-workflow-copystepdetails-destinationfilelocation);
@@ -3022,8 +3032,8 @@ pub mod workflow {
         /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-copystepdetails.html#cfn-transfer-workflow-copystepdetails-name);
         /// changing it replaces the resource.
         pub name: Option<Str>,
-        /// A flag that indicates whether to overwrite an existing file of the same name. The default is `FALSE`
-        /// .
+        /// A flag that indicates whether to overwrite an existing file of the same name. The default is
+        /// `FALSE` .
         ///
         /// CloudFormation property
         /// [`OverwriteExisting`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-copystepdetails.html#cfn-transfer-workflow-copystepdetails-overwriteexisting);
@@ -3136,8 +3146,8 @@ pub mod workflow {
         /// [`Target`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-transfer-workflow-customstepdetails.html#cfn-transfer-workflow-customstepdetails-target);
         /// changing it replaces the resource.
         ///
-        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its `Arn`),
-        /// or a string or token.
+        /// Takes a [`CfnFunction`](crate::lambda::CfnFunction) handle (written as `Fn::GetAtt` of its
+        /// `Arn`), or a string or token.
         pub target: Option<Id<crate::lambda::CfnFunction>>,
         /// Timeout, in seconds, for the step.
         ///

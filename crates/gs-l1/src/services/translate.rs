@@ -26,7 +26,8 @@ pub mod markers {
 /// [`AWS::Translate::ParallelData`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-translate-paralleldata.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnParallelData::new`, `CfnParallelDataProps` and the attributes need the cargo feature `translate`.
+/// `CfnParallelData::new`, `CfnParallelDataProps` and the attributes need the cargo feature
+/// `translate`.
 pub type CfnParallelData = crate::Cfn<markers::ParallelData>;
 
 /// The properties of an

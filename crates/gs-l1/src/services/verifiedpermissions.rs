@@ -46,7 +46,8 @@ pub mod markers {
 /// [`AWS::VerifiedPermissions::IdentitySource`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-identitysource.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnIdentitySource::new`, `CfnIdentitySourceProps` and the attributes need the cargo feature `verifiedpermissions`.
+/// `CfnIdentitySource::new`, `CfnIdentitySourceProps` and the attributes need the cargo feature
+/// `verifiedpermissions`.
 pub type CfnIdentitySource = crate::Cfn<markers::IdentitySource>;
 
 /// Creates or updates a Cedar policy and saves it in the specified policy store. You can create
@@ -56,7 +57,8 @@ pub type CfnIdentitySource = crate::Cfn<markers::IdentitySource>;
 /// [`AWS::VerifiedPermissions::Policy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPolicy::new`, `CfnPolicyProps` and the attributes need the cargo feature `verifiedpermissions`.
+/// `CfnPolicy::new`, `CfnPolicyProps` and the attributes need the cargo feature
+/// `verifiedpermissions`.
 pub type CfnPolicy = crate::Cfn<markers::Policy>;
 
 /// Creates a policy store. A policy store is a container for policy resources. You can create a
@@ -66,7 +68,8 @@ pub type CfnPolicy = crate::Cfn<markers::Policy>;
 /// [`AWS::VerifiedPermissions::PolicyStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policystore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPolicyStore::new`, `CfnPolicyStoreProps` and the attributes need the cargo feature `verifiedpermissions`.
+/// `CfnPolicyStore::new`, `CfnPolicyStoreProps` and the attributes need the cargo feature
+/// `verifiedpermissions`.
 pub type CfnPolicyStore = crate::Cfn<markers::PolicyStore>;
 
 /// Definition of AWS::VerifiedPermissions::PolicyStoreAlias Resource Type
@@ -90,7 +93,8 @@ pub type CfnPolicyStoreAlias = crate::Cfn<markers::PolicyStoreAlias>;
 /// [`AWS::VerifiedPermissions::PolicyTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-verifiedpermissions-policytemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPolicyTemplate::new`, `CfnPolicyTemplateProps` and the attributes need the cargo feature `verifiedpermissions`.
+/// `CfnPolicyTemplate::new`, `CfnPolicyTemplateProps` and the attributes need the cargo feature
+/// `verifiedpermissions`.
 pub type CfnPolicyTemplate = crate::Cfn<markers::PolicyTemplate>;
 
 /// The properties of an
@@ -232,8 +236,8 @@ pub mod identity_source {
     /// [`CognitoGroupConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-cognitogroupconfiguration.html)
     /// of [`AWS::VerifiedPermissions::IdentitySource`](super::CfnIdentitySource).
     pub struct CognitoGroupConfiguration {
-        /// The name of the schema entity type that's mapped to the user pool group. Defaults to `AWS::CognitoGroup`
-        /// .
+        /// The name of the schema entity type that's mapped to the user pool group. Defaults to
+        /// `AWS::CognitoGroup` .
         ///
         /// CloudFormation property
         /// [`GroupEntityType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-cognitogroupconfiguration.html#cfn-verifiedpermissions-identitysource-cognitogroupconfiguration-groupentitytype),
@@ -277,8 +281,8 @@ pub mod identity_source {
         /// [`EntityIdPrefix`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-openidconnectconfiguration.html#cfn-verifiedpermissions-identitysource-openidconnectconfiguration-entityidprefix).
         pub entity_id_prefix: Option<Str>,
         /// The claim in OIDC identity provider tokens that indicates a user's group membership, and the
-        /// entity type that you want to map it to. For example, this object can map the contents of a `groups`
-        /// claim to `MyCorp::UserGroup` .
+        /// entity type that you want to map it to. For example, this object can map the contents of a
+        /// `groups` claim to `MyCorp::UserGroup` .
         ///
         /// CloudFormation property
         /// [`GroupConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-openidconnectconfiguration.html#cfn-verifiedpermissions-identitysource-openidconnectconfiguration-groupconfiguration).
@@ -325,8 +329,8 @@ pub mod identity_source {
     }
 
     /// The claim in OIDC identity provider tokens that indicates a user's group membership, and the
-    /// entity type that you want to map it to. For example, this object can map the contents of a `groups`
-    /// claim to `MyCorp::UserGroup` .
+    /// entity type that you want to map it to. For example, this object can map the contents of a
+    /// `groups` claim to `MyCorp::UserGroup` .
     ///
     /// CloudFormation property type
     /// [`OpenIdConnectGroupConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-openidconnectgroupconfiguration.html)
@@ -339,8 +343,9 @@ pub mod identity_source {
         /// [`GroupClaim`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-openidconnectgroupconfiguration.html#cfn-verifiedpermissions-identitysource-openidconnectgroupconfiguration-groupclaim),
         /// required.
         pub group_claim: Str,
-        /// The policy store entity type that you want to map your users' group claim to. For example, `MyCorp::UserGroup`
-        /// . A group entity type is an entity that can have a user entity type as a member.
+        /// The policy store entity type that you want to map your users' group claim to. For example,
+        /// `MyCorp::UserGroup` . A group entity type is an entity that can have a user entity type as a
+        /// member.
         ///
         /// CloudFormation property
         /// [`GroupEntityType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-verifiedpermissions-identitysource-openidconnectgroupconfiguration.html#cfn-verifiedpermissions-identitysource-openidconnectgroupconfiguration-groupentitytype),

@@ -108,7 +108,8 @@ pub type CfnAccessLogSubscription = crate::Cfn<markers::AccessLogSubscription>;
 /// [`AWS::VpcLattice::AuthPolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-authpolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAuthPolicy::new`, `CfnAuthPolicyProps` and the attributes need the cargo feature `vpclattice`.
+/// `CfnAuthPolicy::new`, `CfnAuthPolicyProps` and the attributes need the cargo feature
+/// `vpclattice`.
 pub type CfnAuthPolicy = crate::Cfn<markers::AuthPolicy>;
 
 /// A domain name verification is an entity that allows you to prove your ownership of a given
@@ -134,7 +135,8 @@ pub type CfnDomainVerification = crate::Cfn<markers::DomainVerification>;
 /// [`AWS::VpcLattice::Listener`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-listener.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnListener::new`, `CfnListenerProps` and the attributes need the cargo feature `vpclattice`.
+/// `CfnListener::new`, `CfnListenerProps` and the attributes need the cargo feature
+/// `vpclattice`.
 pub type CfnListener = crate::Cfn<markers::Listener>;
 
 /// Creates a resource configuration. A resource configuration defines a specific resource. You
@@ -168,7 +170,8 @@ pub type CfnResourceGateway = crate::Cfn<markers::ResourceGateway>;
 /// [`AWS::VpcLattice::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `vpclattice`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `vpclattice`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Creates a listener rule. Each listener has a default rule for checking connection requests,
@@ -201,7 +204,8 @@ pub type CfnService = crate::Cfn<markers::Service>;
 /// [`AWS::VpcLattice::ServiceNetwork`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-servicenetwork.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnServiceNetwork::new`, `CfnServiceNetworkProps` and the attributes need the cargo feature `vpclattice`.
+/// `CfnServiceNetwork::new`, `CfnServiceNetworkProps` and the attributes need the cargo feature
+/// `vpclattice`.
 pub type CfnServiceNetwork = crate::Cfn<markers::ServiceNetwork>;
 
 /// Associates the specified service network with the specified resource configuration. This
@@ -250,7 +254,8 @@ pub type CfnServiceNetworkVpcAssociation = crate::Cfn<markers::ServiceNetworkVpc
 /// [`AWS::VpcLattice::TargetGroup`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-targetgroup.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTargetGroup::new`, `CfnTargetGroupProps` and the attributes need the cargo feature `vpclattice`.
+/// `CfnTargetGroup::new`, `CfnTargetGroupProps` and the attributes need the cargo feature
+/// `vpclattice`.
 pub type CfnTargetGroup = crate::Cfn<markers::TargetGroup>;
 
 /// The properties of an
@@ -432,10 +437,10 @@ impl crate::Cfn<markers::AuthPolicy> {
         Self::add(scope, id, props.into_resource())
     }
 
-    /// The state of the auth policy. The auth policy is only active when the auth type is set to `AWS
-    /// _IAM` . If you provide a policy, then authentication and authorization decisions are made
-    /// based on this policy and the client's IAM policy. If the auth type is `NONE` , then any auth
-    /// policy you provide will remain inactive.
+    /// The state of the auth policy. The auth policy is only active when the auth type is set to
+    /// `AWS _IAM` . If you provide a policy, then authentication and authorization decisions are
+    /// made based on this policy and the client's IAM policy. If the auth type is `NONE` , then any
+    /// auth policy you provide will remain inactive.
     ///
     /// `Fn::GetAtt` of
     /// [`State`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-vpclattice-authpolicy.html#aws-resource-vpclattice-authpolicy-return-values).
@@ -3073,8 +3078,8 @@ pub mod target_group {
         /// CloudFormation property
         /// [`HealthCheck`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-healthcheck).
         pub health_check: Option<HealthCheckConfig>,
-        /// The type of IP address used for the target group. Supported only if the target group type is `IP`
-        /// . The default is `IPV4` .
+        /// The type of IP address used for the target group. Supported only if the target group type is
+        /// `IP` . The default is `IPV4` .
         ///
         /// CloudFormation property
         /// [`IpAddressType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-ipaddresstype);
@@ -3101,8 +3106,8 @@ pub mod target_group {
         /// [`Protocol`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-protocol);
         /// changing it replaces the resource.
         pub protocol: Option<Str>,
-        /// The protocol version. The default is `HTTP1` . Not supported if the target group type is `LAMBDA`
-        /// .
+        /// The protocol version. The default is `HTTP1` . Not supported if the target group type is
+        /// `LAMBDA` .
         ///
         /// CloudFormation property
         /// [`ProtocolVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-targetgroupconfig.html#cfn-vpclattice-targetgroup-targetgroupconfig-protocolversion);
@@ -3189,10 +3194,10 @@ pub mod target_group {
         /// CloudFormation property
         /// [`Matcher`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-matcher).
         pub matcher: Option<Matcher>,
-        /// The destination for health checks on the targets. If the protocol version is `HTTP/1.1` or `HTTP/2`
-        /// , specify a valid URI (for example, `/path?query` ). The default path is `/` . Health checks
-        /// are not supported if the protocol version is `gRPC` , however, you can choose `HTTP/1.1` or `HTTP/2`
-        /// and specify a valid URI.
+        /// The destination for health checks on the targets. If the protocol version is `HTTP/1.1` or
+        /// `HTTP/2` , specify a valid URI (for example, `/path?query` ). The default path is `/` .
+        /// Health checks are not supported if the protocol version is `gRPC` , however, you can choose
+        /// `HTTP/1.1` or `HTTP/2` and specify a valid URI.
         ///
         /// CloudFormation property
         /// [`Path`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-path).
@@ -3203,8 +3208,8 @@ pub mod target_group {
         /// CloudFormation property
         /// [`Port`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-port).
         pub port: Option<Int>,
-        /// The protocol used when performing health checks on targets. The possible protocols are `HTTP`
-        /// and `HTTPS` . The default is `HTTP` .
+        /// The protocol used when performing health checks on targets. The possible protocols are
+        /// `HTTP` and `HTTPS` . The default is `HTTP` .
         ///
         /// CloudFormation property
         /// [`Protocol`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-vpclattice-targetgroup-healthcheckconfig.html#cfn-vpclattice-targetgroup-healthcheckconfig-protocol).

@@ -61,7 +61,8 @@ pub mod markers {
 /// [`AWS::WAF::ByteMatchSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-bytematchset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnByteMatchSet::new`, `CfnByteMatchSetProps` and the attributes need the cargo feature `waf`.
+/// `CfnByteMatchSet::new`, `CfnByteMatchSetProps` and the attributes need the cargo feature
+/// `waf`.
 pub type CfnByteMatchSet = crate::Cfn<markers::ByteMatchSet>;
 
 /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
@@ -151,7 +152,8 @@ pub type CfnWebACL = crate::Cfn<markers::WebACL>;
 /// [`AWS::WAF::XssMatchSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-waf-xssmatchset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnXssMatchSet::new`, `CfnXssMatchSetProps` and the attributes need the cargo feature `waf`.
+/// `CfnXssMatchSet::new`, `CfnXssMatchSetProps` and the attributes need the cargo feature
+/// `waf`.
 pub type CfnXssMatchSet = crate::Cfn<markers::XssMatchSet>;
 
 /// The properties of an
@@ -575,10 +577,10 @@ impl crate::Cfn<markers::Rule> {
 pub mod rule {
     use crate::kinds::{Bool, IntoValue, Str};
 
-    /// Specifies the `ByteMatchSet` , `IPSet` , `SqlInjectionMatchSet` , `XssMatchSet` , `RegexMatchSet`
-    /// , `GeoMatchSet` , and `SizeConstraintSet` objects that you want to add to a `Rule` and, for
-    /// each object, indicates whether you want to negate the settings, for example, requests that
-    /// do NOT originate from the IP address 192.0.2.44.
+    /// Specifies the `ByteMatchSet` , `IPSet` , `SqlInjectionMatchSet` , `XssMatchSet` ,
+    /// `RegexMatchSet` , `GeoMatchSet` , and `SizeConstraintSet` objects that you want to add to a
+    /// `Rule` and, for each object, indicates whether you want to negate the settings, for example,
+    /// requests that do NOT originate from the IP address 192.0.2.44.
     ///
     /// CloudFormation property type
     /// [`Predicate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-rule-predicate.html)
@@ -723,9 +725,9 @@ pub mod size_constraint_set {
     /// of [`AWS::WAF::SizeConstraintSet`](super::CfnSizeConstraintSet).
     pub struct SizeConstraint {
         /// The type of comparison you want AWS WAF to perform. AWS WAF uses this in combination with
-        /// the provided `Size` and `FieldToMatch` to build an expression in the form of " `Size` `ComparisonOperator`
-        /// size in bytes of `FieldToMatch` ". If that expression is true, the `SizeConstraint` is
-        /// considered to match.
+        /// the provided `Size` and `FieldToMatch` to build an expression in the form of " `Size`
+        /// `ComparisonOperator` size in bytes of `FieldToMatch` ". If that expression is true, the
+        /// `SizeConstraint` is considered to match.
         ///
         /// CloudFormation property
         /// [`ComparisonOperator`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sizeconstraintset-sizeconstraint.html#cfn-waf-sizeconstraintset-sizeconstraint-comparisonoperator),
@@ -738,10 +740,11 @@ pub mod size_constraint_set {
         /// [`FieldToMatch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sizeconstraintset-sizeconstraint.html#cfn-waf-sizeconstraintset-sizeconstraint-fieldtomatch),
         /// required.
         pub field_to_match: FieldToMatch,
-        /// The size in bytes that you want AWS WAF to compare against the size of the specified `FieldToMatch`
-        /// . AWS WAF uses this in combination with `ComparisonOperator` and `FieldToMatch` to build an
-        /// expression in the form of " `Size` `ComparisonOperator` size in bytes of `FieldToMatch` ".
-        /// If that expression is true, the `SizeConstraint` is considered to match.
+        /// The size in bytes that you want AWS WAF to compare against the size of the specified
+        /// `FieldToMatch` . AWS WAF uses this in combination with `ComparisonOperator` and
+        /// `FieldToMatch` to build an expression in the form of " `Size` `ComparisonOperator` size in
+        /// bytes of `FieldToMatch` ". If that expression is true, the `SizeConstraint` is considered to
+        /// match.
         ///
         /// CloudFormation property
         /// [`Size`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-sizeconstraintset-sizeconstraint.html#cfn-waf-sizeconstraintset-sizeconstraint-size),
@@ -1161,8 +1164,8 @@ pub mod web_acl {
         /// required.
         pub priority: Int,
         /// The `RuleId` for a `Rule` . You use `RuleId` to get more information about a `Rule` , update
-        /// a `Rule` , insert a `Rule` into a `WebACL` or delete a one from a `WebACL` , or delete a `Rule`
-        /// from AWS WAF .
+        /// a `Rule` , insert a `Rule` into a `WebACL` or delete a one from a `WebACL` , or delete a
+        /// `Rule` from AWS WAF .
         ///
         /// CloudFormation property
         /// [`RuleId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-waf-webacl-activatedrule.html#cfn-waf-webacl-activatedrule-ruleid),

@@ -81,7 +81,8 @@ pub mod markers {
 /// [`AWS::WAFRegional::ByteMatchSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-bytematchset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnByteMatchSet::new`, `CfnByteMatchSetProps` and the attributes need the cargo feature `wafregional`.
+/// `CfnByteMatchSet::new`, `CfnByteMatchSetProps` and the attributes need the cargo feature
+/// `wafregional`.
 pub type CfnByteMatchSet = crate::Cfn<markers::ByteMatchSet>;
 
 /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
@@ -96,7 +97,8 @@ pub type CfnByteMatchSet = crate::Cfn<markers::ByteMatchSet>;
 /// [`AWS::WAFRegional::GeoMatchSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-geomatchset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnGeoMatchSet::new`, `CfnGeoMatchSetProps` and the attributes need the cargo feature `wafregional`.
+/// `CfnGeoMatchSet::new`, `CfnGeoMatchSetProps` and the attributes need the cargo feature
+/// `wafregional`.
 pub type CfnGeoMatchSet = crate::Cfn<markers::GeoMatchSet>;
 
 /// AWS WAF Classic support will end on September 30, 2025. This is *AWS WAF Classic*
@@ -125,7 +127,8 @@ pub type CfnIPSet = crate::Cfn<markers::IPSet>;
 /// [`AWS::WAFRegional::RateBasedRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-ratebasedrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnRateBasedRule::new`, `CfnRateBasedRuleProps` and the attributes need the cargo feature `wafregional`.
+/// `CfnRateBasedRule::new`, `CfnRateBasedRuleProps` and the attributes need the cargo feature
+/// `wafregional`.
 pub type CfnRateBasedRule = crate::Cfn<markers::RateBasedRule>;
 
 /// The `RegexPatternSet` specifies the regular expression (regex) pattern that you want AWS WAF
@@ -227,7 +230,8 @@ pub type CfnWebACLAssociation = crate::Cfn<markers::WebACLAssociation>;
 /// [`AWS::WAFRegional::XssMatchSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-xssmatchset.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnXssMatchSet::new`, `CfnXssMatchSetProps` and the attributes need the cargo feature `wafregional`.
+/// `CfnXssMatchSet::new`, `CfnXssMatchSetProps` and the attributes need the cargo feature
+/// `wafregional`.
 pub type CfnXssMatchSet = crate::Cfn<markers::XssMatchSet>;
 
 /// The properties of an
@@ -447,8 +451,8 @@ pub struct CfnGeoMatchSetProps {
     /// CloudFormation property
     /// [`GeoMatchConstraints`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-geomatchset.html#cfn-wafregional-geomatchset-geomatchconstraints).
     pub geo_match_constraints: Option<List<geo_match_set::GeoMatchConstraint>>,
-    /// A friendly name or description of the `GeoMatchSet` . You can't change the name of an `GeoMatchSet`
-    /// after you create it.
+    /// A friendly name or description of the `GeoMatchSet` . You can't change the name of an
+    /// `GeoMatchSet` after you create it.
     ///
     /// CloudFormation property
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-geomatchset.html#cfn-wafregional-geomatchset-name),
@@ -709,8 +713,8 @@ pub struct CfnRateBasedRuleProps {
     /// [`MetricName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-ratebasedrule.html#cfn-wafregional-ratebasedrule-metricname),
     /// required; changing it replaces the resource.
     pub metric_name: Str,
-    /// A friendly name or description for a `RateBasedRule` . You can't change the name of a `RateBasedRule`
-    /// after you create it.
+    /// A friendly name or description for a `RateBasedRule` . You can't change the name of a
+    /// `RateBasedRule` after you create it.
     ///
     /// CloudFormation property
     /// [`Name`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-ratebasedrule.html#cfn-wafregional-ratebasedrule-name),
@@ -725,10 +729,10 @@ pub struct CfnRateBasedRuleProps {
     /// [`RateKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-ratebasedrule.html#cfn-wafregional-ratebasedrule-ratekey),
     /// required; changing it replaces the resource.
     pub rate_key: Str,
-    /// The maximum number of requests, which have an identical value in the field specified by the `RateKey`
-    /// , allowed in a five-minute period. If the number of requests exceeds the `RateLimit` and the
-    /// other predicates specified in the rule are also met, AWS WAF triggers the action that is
-    /// specified for this rule.
+    /// The maximum number of requests, which have an identical value in the field specified by the
+    /// `RateKey` , allowed in a five-minute period. If the number of requests exceeds the
+    /// `RateLimit` and the other predicates specified in the rule are also met, AWS WAF triggers
+    /// the action that is specified for this rule.
     ///
     /// CloudFormation property
     /// [`RateLimit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-ratebasedrule.html#cfn-wafregional-ratebasedrule-ratelimit),
@@ -800,10 +804,10 @@ impl crate::Cfn<markers::RateBasedRule> {
 pub mod rate_based_rule {
     use crate::kinds::{Bool, IntoValue, Str};
 
-    /// Specifies the `ByteMatchSet` , `IPSet` , `SqlInjectionMatchSet` , `XssMatchSet` , `RegexMatchSet`
-    /// , `GeoMatchSet` , and `SizeConstraintSet` objects that you want to add to a `Rule` and, for
-    /// each object, indicates whether you want to negate the settings, for example, requests that
-    /// do NOT originate from the IP address 192.0.2.44.
+    /// Specifies the `ByteMatchSet` , `IPSet` , `SqlInjectionMatchSet` , `XssMatchSet` ,
+    /// `RegexMatchSet` , `GeoMatchSet` , and `SizeConstraintSet` objects that you want to add to a
+    /// `Rule` and, for each object, indicates whether you want to negate the settings, for example,
+    /// requests that do NOT originate from the IP address 192.0.2.44.
     ///
     /// CloudFormation property type
     /// [`Predicate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-ratebasedrule-predicate.html)
@@ -939,8 +943,8 @@ impl crate::Cfn<markers::RegexPatternSet> {
 pub struct CfnRuleProps {
     /// A name for the metrics for this `Rule` . The name can contain only alphanumeric characters
     /// (A-Z, a-z, 0-9), with maximum length 128 and minimum length one. It can't contain whitespace
-    /// or metric names reserved for AWS WAF, including "All" and "Default_Action." You can't change `MetricName`
-    /// after you create the `Rule` .
+    /// or metric names reserved for AWS WAF, including "All" and "Default_Action." You can't change
+    /// `MetricName` after you create the `Rule` .
     ///
     /// CloudFormation property
     /// [`MetricName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-rule.html#cfn-wafregional-rule-metricname),
@@ -1021,10 +1025,10 @@ impl crate::Cfn<markers::Rule> {
 pub mod rule {
     use crate::kinds::{Bool, IntoValue, Str};
 
-    /// Specifies the `ByteMatchSet` , `IPSet` , `SqlInjectionMatchSet` , `XssMatchSet` , `RegexMatchSet`
-    /// , `GeoMatchSet` , and `SizeConstraintSet` objects that you want to add to a `Rule` and, for
-    /// each object, indicates whether you want to negate the settings, for example, requests that
-    /// do NOT originate from the IP address 192.0.2.44.
+    /// Specifies the `ByteMatchSet` , `IPSet` , `SqlInjectionMatchSet` , `XssMatchSet` ,
+    /// `RegexMatchSet` , `GeoMatchSet` , and `SizeConstraintSet` objects that you want to add to a
+    /// `Rule` and, for each object, indicates whether you want to negate the settings, for example,
+    /// requests that do NOT originate from the IP address 192.0.2.44.
     ///
     /// CloudFormation property type
     /// [`Predicate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-rule-predicate.html)
@@ -1168,9 +1172,9 @@ pub mod size_constraint_set {
     /// of [`AWS::WAFRegional::SizeConstraintSet`](super::CfnSizeConstraintSet).
     pub struct SizeConstraint {
         /// The type of comparison you want AWS WAF to perform. AWS WAF uses this in combination with
-        /// the provided `Size` and `FieldToMatch` to build an expression in the form of " `Size` `ComparisonOperator`
-        /// size in bytes of `FieldToMatch` ". If that expression is true, the `SizeConstraint` is
-        /// considered to match.
+        /// the provided `Size` and `FieldToMatch` to build an expression in the form of " `Size`
+        /// `ComparisonOperator` size in bytes of `FieldToMatch` ". If that expression is true, the
+        /// `SizeConstraint` is considered to match.
         ///
         /// CloudFormation property
         /// [`ComparisonOperator`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sizeconstraintset-sizeconstraint.html#cfn-wafregional-sizeconstraintset-sizeconstraint-comparisonoperator),
@@ -1183,10 +1187,11 @@ pub mod size_constraint_set {
         /// [`FieldToMatch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sizeconstraintset-sizeconstraint.html#cfn-wafregional-sizeconstraintset-sizeconstraint-fieldtomatch),
         /// required.
         pub field_to_match: FieldToMatch,
-        /// The size in bytes that you want AWS WAF to compare against the size of the specified `FieldToMatch`
-        /// . AWS WAF uses this in combination with `ComparisonOperator` and `FieldToMatch` to build an
-        /// expression in the form of " `Size` `ComparisonOperator` size in bytes of `FieldToMatch` ".
-        /// If that expression is true, the `SizeConstraint` is considered to match.
+        /// The size in bytes that you want AWS WAF to compare against the size of the specified
+        /// `FieldToMatch` . AWS WAF uses this in combination with `ComparisonOperator` and
+        /// `FieldToMatch` to build an expression in the form of " `Size` `ComparisonOperator` size in
+        /// bytes of `FieldToMatch` ". If that expression is true, the `SizeConstraint` is considered to
+        /// match.
         ///
         /// CloudFormation property
         /// [`Size`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafregional-sizeconstraintset-sizeconstraint.html#cfn-wafregional-sizeconstraintset-sizeconstraint-size),
@@ -1458,8 +1463,8 @@ pub struct CfnWebACLProps {
     pub default_action: web_acl::Action,
     /// A name for the metrics for this `WebACL` . The name can contain only alphanumeric characters
     /// (A-Z, a-z, 0-9), with maximum length 128 and minimum length one. It can't contain whitespace
-    /// or metric names reserved for AWS WAF, including "All" and "Default_Action." You can't change `MetricName`
-    /// after you create the `WebACL` .
+    /// or metric names reserved for AWS WAF, including "All" and "Default_Action." You can't change
+    /// `MetricName` after you create the `WebACL` .
     ///
     /// CloudFormation property
     /// [`MetricName`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafregional-webacl.html#cfn-wafregional-webacl-metricname),

@@ -266,15 +266,15 @@ pub struct CfnLoggingConfigurationProps {
     /// CloudFormation property
     /// [`RedactedFields`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-loggingconfiguration.html#cfn-wafv2-loggingconfiguration-redactedfields).
     pub redacted_fields: Option<List<logging_configuration::FieldToMatch>>,
-    /// The Amazon Resource Name (ARN) of the web ACL that you want to associate with `LogDestinationConfigs`
-    /// .
+    /// The Amazon Resource Name (ARN) of the web ACL that you want to associate with
+    /// `LogDestinationConfigs` .
     ///
     /// CloudFormation property
     /// [`ResourceArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-loggingconfiguration.html#cfn-wafv2-loggingconfiguration-resourcearn),
     /// required; changing it replaces the resource.
     ///
-    /// Takes a [`CfnWebACL`](crate::wafv2::CfnWebACL) handle (written as `Fn::GetAtt` of its `Arn`),
-    /// or a string or token.
+    /// Takes a [`CfnWebACL`](crate::wafv2::CfnWebACL) handle (written as `Fn::GetAtt` of its
+    /// `Arn`), or a string or token.
     pub resource_arn: Id<crate::wafv2::CfnWebACL>,
 }
 
@@ -792,8 +792,8 @@ pub struct CfnRuleGroupProps {
     /// required.
     pub capacity: Int,
     /// The labels that one or more rules in this rule group match against in label match
-    /// statements. These labels are defined in a `LabelMatchStatement` specification, in the `Statement`
-    /// definition of a rule.
+    /// statements. These labels are defined in a `LabelMatchStatement` specification, in the
+    /// `Statement` definition of a rule.
     ///
     /// CloudFormation property
     /// [`ConsumedLabels`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wafv2-rulegroup.html#cfn-wafv2-rulegroup-consumedlabels).
@@ -1607,8 +1607,8 @@ pub mod rule_group {
         /// CloudFormation property
         /// [`RuleLabels`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-rule.html#cfn-wafv2-rulegroup-rule-rulelabels).
         pub rule_labels: Option<List<Label>>,
-        /// The AWS WAF processing statement for the rule, for example `ByteMatchStatement` or `SizeConstraintStatement`
-        /// .
+        /// The AWS WAF processing statement for the rule, for example `ByteMatchStatement` or
+        /// `SizeConstraintStatement` .
         ///
         /// CloudFormation property
         /// [`Statement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-rule.html#cfn-wafv2-rulegroup-rule-statement),
@@ -2024,8 +2024,9 @@ pub mod rule_group {
         /// CloudFormation property
         /// [`Body`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-body).
         pub body: Option<Body>,
-        /// Inspect the request cookies. You must configure scope and pattern matching filters in the `Cookies`
-        /// object, to define the set of cookies and the parts of the cookies that AWS WAF inspects.
+        /// Inspect the request cookies. You must configure scope and pattern matching filters in the
+        /// `Cookies` object, to define the set of cookies and the parts of the cookies that AWS WAF
+        /// inspects.
         ///
         /// CloudFormation property
         /// [`Cookies`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-cookies).
@@ -2036,8 +2037,9 @@ pub mod rule_group {
         /// CloudFormation property
         /// [`HeaderOrder`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-headerorder).
         pub header_order: Option<HeaderOrder>,
-        /// Inspect the request headers. You must configure scope and pattern matching filters in the `Headers`
-        /// object, to define the set of headers to and the parts of the headers that AWS WAF inspects.
+        /// Inspect the request headers. You must configure scope and pattern matching filters in the
+        /// `Headers` object, to define the set of headers to and the parts of the headers that AWS WAF
+        /// inspects.
         ///
         /// CloudFormation property
         /// [`Headers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-headers).
@@ -2081,8 +2083,8 @@ pub mod rule_group {
         /// CloudFormation property
         /// [`QueryString`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-querystring).
         pub query_string: Option<Json>,
-        /// Inspect a single header. Provide the name of the header to inspect, for example, `User-Agent`
-        /// or `Referer` . This setting isn't case sensitive.
+        /// Inspect a single header. Provide the name of the header to inspect, for example,
+        /// `User-Agent` or `Referer` . This setting isn't case sensitive.
         ///
         /// CloudFormation property
         /// [`SingleHeader`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-fieldtomatch.html#cfn-wafv2-rulegroup-fieldtomatch-singleheader).
@@ -2219,8 +2221,8 @@ pub mod rule_group {
     }
 
     /// The patterns to look for in the JSON body. AWS WAF inspects the results of these pattern
-    /// matches against the rule inspection criteria. This is used with the `FieldToMatch` option `JsonBody`
-    /// .
+    /// matches against the rule inspection criteria. This is used with the `FieldToMatch` option
+    /// `JsonBody` .
     ///
     /// CloudFormation property type
     /// [`JsonMatchPattern`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonmatchpattern.html)
@@ -2232,8 +2234,8 @@ pub mod rule_group {
         /// CloudFormation property
         /// [`All`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonmatchpattern.html#cfn-wafv2-rulegroup-jsonmatchpattern-all).
         pub all: Option<Json>,
-        /// Match only the specified include paths. See also `MatchScope` in the `JsonBody` `FieldToMatch`
-        /// specification.
+        /// Match only the specified include paths. See also `MatchScope` in the `JsonBody`
+        /// `FieldToMatch` specification.
         ///
         /// CloudFormation property
         /// [`IncludedPaths`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-jsonmatchpattern.html#cfn-wafv2-rulegroup-jsonmatchpattern-includedpaths).
@@ -2659,8 +2661,8 @@ pub mod rule_group {
         /// [`FieldToMatch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-bytematchstatement.html#cfn-wafv2-rulegroup-bytematchstatement-fieldtomatch),
         /// required.
         pub field_to_match: FieldToMatch,
-        /// The area within the portion of the web request that you want AWS WAF to search for `SearchString`
-        /// . Valid values include the following:
+        /// The area within the portion of the web request that you want AWS WAF to search for
+        /// `SearchString` . Valid values include the following:
         ///
         /// CloudFormation property
         /// [`PositionalConstraint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-bytematchstatement.html#cfn-wafv2-rulegroup-bytematchstatement-positionalconstraint),
@@ -2761,8 +2763,8 @@ pub mod rule_group {
         /// [`ForwardedIPConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatement.html#cfn-wafv2-rulegroup-ratebasedstatement-forwardedipconfig).
         pub forwarded_ip_config: Option<ForwardedIPConfiguration>,
         /// The limit on requests during the specified evaluation window for a single aggregation
-        /// instance for the rate-based rule. If the rate-based statement includes a `ScopeDownStatement`
-        /// , this limit is applied only to the requests that match the statement.
+        /// instance for the rate-based rule. If the rate-based statement includes a
+        /// `ScopeDownStatement` , this limit is applied only to the requests that match the statement.
         ///
         /// CloudFormation property
         /// [`Limit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ratebasedstatement.html#cfn-wafv2-rulegroup-ratebasedstatement-limit),
@@ -3634,9 +3636,9 @@ pub mod rule_group {
         /// required.
         pub header_name: Str,
         /// The position in the header to search for the IP address. The header can contain IP addresses
-        /// of the original client and also of proxies. For example, the header value could be `10.1.1.1, 127.0.0.0, 10.10.10.10`
-        /// where the first IP address identifies the original client and the rest identify proxies that
-        /// the request went through.
+        /// of the original client and also of proxies. For example, the header value could be
+        /// `10.1.1.1, 127.0.0.0, 10.10.10.10` where the first IP address identifies the original client
+        /// and the rest identify proxies that the request went through.
         ///
         /// CloudFormation property
         /// [`Position`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-ipsetforwardedipconfiguration.html#cfn-wafv2-rulegroup-ipsetforwardedipconfiguration-position),
@@ -3961,10 +3963,10 @@ pub mod rule_group {
     pub struct CustomResponse {
         /// References the response body that you want AWS WAF to return to the web request client. You
         /// can define a custom response for a rule action or a default web ACL action that is set to
-        /// block. To do this, you first define the response body key and value in the `CustomResponseBodies`
-        /// setting for the `WebACL` or `RuleGroup` where you want to use it. Then, in the rule action
-        /// or web ACL default action `BlockAction` setting, you reference the response body using this
-        /// key.
+        /// block. To do this, you first define the response body key and value in the
+        /// `CustomResponseBodies` setting for the `WebACL` or `RuleGroup` where you want to use it.
+        /// Then, in the rule action or web ACL default action `BlockAction` setting, you reference the
+        /// response body using this key.
         ///
         /// CloudFormation property
         /// [`CustomResponseBodyKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-customresponsebodykey).
@@ -3975,8 +3977,8 @@ pub mod rule_group {
         /// [`ResponseCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-responsecode),
         /// required.
         pub response_code: Int,
-        /// The HTTP headers to use in the response. You can specify any header name except for `content-type`
-        /// . Duplicate header names are not allowed.
+        /// The HTTP headers to use in the response. You can specify any header name except for
+        /// `content-type` . Duplicate header names are not allowed.
         ///
         /// CloudFormation property
         /// [`ResponseHeaders`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-rulegroup-customresponse.html#cfn-wafv2-rulegroup-customresponse-responseheaders).
@@ -4864,8 +4866,9 @@ pub mod web_acl {
     /// [`AWSManagedRulesAntiDDoSRuleSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-awsmanagedrulesantiddosruleset.html)
     /// of [`AWS::WAFv2::WebACL`](super::CfnWebACL).
     pub struct AWSManagedRulesAntiDDoSRuleSet {
-        /// Configures the request handling that's applied by the managed rule group rules `ChallengeAllDuringEvent`
-        /// and `ChallengeDDoSRequests` during a distributed denial of service (DDoS) attack.
+        /// Configures the request handling that's applied by the managed rule group rules
+        /// `ChallengeAllDuringEvent` and `ChallengeDDoSRequests` during a distributed denial of service
+        /// (DDoS) attack.
         ///
         /// CloudFormation property
         /// [`ClientSideActionConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-awsmanagedrulesantiddosruleset.html#cfn-wafv2-webacl-awsmanagedrulesantiddosruleset-clientsideactionconfig),
@@ -4901,15 +4904,15 @@ pub mod web_acl {
         }
     }
 
-    /// This is part of the configuration for the managed rules `AWSManagedRulesAntiDDoSRuleSet` in `ManagedRuleGroupConfig`
-    /// .
+    /// This is part of the configuration for the managed rules `AWSManagedRulesAntiDDoSRuleSet` in
+    /// `ManagedRuleGroupConfig` .
     ///
     /// CloudFormation property type
     /// [`ClientSideActionConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-clientsideactionconfig.html)
     /// of [`AWS::WAFv2::WebACL`](super::CfnWebACL).
     pub struct ClientSideActionConfig {
-        /// Configuration for the use of the `AWSManagedRulesAntiDDoSRuleSet` rules `ChallengeAllDuringEvent`
-        /// and `ChallengeDDoSRequests` .
+        /// Configuration for the use of the `AWSManagedRulesAntiDDoSRuleSet` rules
+        /// `ChallengeAllDuringEvent` and `ChallengeDDoSRequests` .
         ///
         /// CloudFormation property
         /// [`Challenge`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-clientsideactionconfig.html#cfn-wafv2-webacl-clientsideactionconfig-challenge),
@@ -4959,9 +4962,9 @@ pub mod web_acl {
         /// CloudFormation property
         /// [`Sensitivity`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-clientsideaction.html#cfn-wafv2-webacl-clientsideaction-sensitivity).
         pub sensitivity: Option<Str>,
-        /// Determines whether to use the `AWSManagedRulesAntiDDoSRuleSet` rules `ChallengeAllDuringEvent`
-        /// and `ChallengeDDoSRequests` in the rule group evaluation and the related label `awswaf:managed:aws:anti-ddos:challengeable-request`
-        /// .
+        /// Determines whether to use the `AWSManagedRulesAntiDDoSRuleSet` rules
+        /// `ChallengeAllDuringEvent` and `ChallengeDDoSRequests` in the rule group evaluation and the
+        /// related label `awswaf:managed:aws:anti-ddos:challengeable-request` .
         ///
         /// CloudFormation property
         /// [`UsageOfAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-clientsideaction.html#cfn-wafv2-webacl-clientsideaction-usageofaction),
@@ -5630,10 +5633,10 @@ pub mod web_acl {
     pub struct CustomResponse {
         /// References the response body that you want AWS WAF to return to the web request client. You
         /// can define a custom response for a rule action or a default web ACL action that is set to
-        /// block. To do this, you first define the response body key and value in the `CustomResponseBodies`
-        /// setting for the `WebACL` or `RuleGroup` where you want to use it. Then, in the rule action
-        /// or web ACL default action `BlockAction` setting, you reference the response body using this
-        /// key.
+        /// block. To do this, you first define the response body key and value in the
+        /// `CustomResponseBodies` setting for the `WebACL` or `RuleGroup` where you want to use it.
+        /// Then, in the rule action or web ACL default action `BlockAction` setting, you reference the
+        /// response body using this key.
         ///
         /// CloudFormation property
         /// [`CustomResponseBodyKey`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customresponse.html#cfn-wafv2-webacl-customresponse-customresponsebodykey).
@@ -5644,8 +5647,8 @@ pub mod web_acl {
         /// [`ResponseCode`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customresponse.html#cfn-wafv2-webacl-customresponse-responsecode),
         /// required.
         pub response_code: Int,
-        /// The HTTP headers to use in the response. You can specify any header name except for `content-type`
-        /// . Duplicate header names are not allowed.
+        /// The HTTP headers to use in the response. You can specify any header name except for
+        /// `content-type` . Duplicate header names are not allowed.
         ///
         /// CloudFormation property
         /// [`ResponseHeaders`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-customresponse.html#cfn-wafv2-webacl-customresponse-responseheaders).
@@ -5945,8 +5948,8 @@ pub mod web_acl {
         pub name: Str,
         /// The override action to apply to the rules in a rule group, instead of the individual rule
         /// action settings. This is used only for rules whose statements reference a rule group. Rule
-        /// statements that reference a rule group are `RuleGroupReferenceStatement` and `ManagedRuleGroupStatement`
-        /// .
+        /// statements that reference a rule group are `RuleGroupReferenceStatement` and
+        /// `ManagedRuleGroupStatement` .
         ///
         /// CloudFormation property
         /// [`OverrideAction`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-rule.html#cfn-wafv2-webacl-rule-overrideaction).
@@ -5967,8 +5970,8 @@ pub mod web_acl {
         /// CloudFormation property
         /// [`RuleLabels`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-rule.html#cfn-wafv2-webacl-rule-rulelabels).
         pub rule_labels: Option<List<Label>>,
-        /// The AWS WAF processing statement for the rule, for example `ByteMatchStatement` or `SizeConstraintStatement`
-        /// .
+        /// The AWS WAF processing statement for the rule, for example `ByteMatchStatement` or
+        /// `SizeConstraintStatement` .
         ///
         /// CloudFormation property
         /// [`Statement`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-rule.html#cfn-wafv2-webacl-rule-statement),
@@ -6525,8 +6528,9 @@ pub mod web_acl {
         /// CloudFormation property
         /// [`Body`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-body).
         pub body: Option<Body>,
-        /// Inspect the request cookies. You must configure scope and pattern matching filters in the `Cookies`
-        /// object, to define the set of cookies and the parts of the cookies that AWS WAF inspects.
+        /// Inspect the request cookies. You must configure scope and pattern matching filters in the
+        /// `Cookies` object, to define the set of cookies and the parts of the cookies that AWS WAF
+        /// inspects.
         ///
         /// CloudFormation property
         /// [`Cookies`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-cookies).
@@ -6537,8 +6541,9 @@ pub mod web_acl {
         /// CloudFormation property
         /// [`HeaderOrder`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-headerorder).
         pub header_order: Option<HeaderOrder>,
-        /// Inspect the request headers. You must configure scope and pattern matching filters in the `Headers`
-        /// object, to define the set of headers to and the parts of the headers that AWS WAF inspects.
+        /// Inspect the request headers. You must configure scope and pattern matching filters in the
+        /// `Headers` object, to define the set of headers to and the parts of the headers that AWS WAF
+        /// inspects.
         ///
         /// CloudFormation property
         /// [`Headers`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-headers).
@@ -6582,8 +6587,8 @@ pub mod web_acl {
         /// CloudFormation property
         /// [`QueryString`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-querystring).
         pub query_string: Option<Json>,
-        /// Inspect a single header. Provide the name of the header to inspect, for example, `User-Agent`
-        /// or `Referer` . This setting isn't case sensitive.
+        /// Inspect a single header. Provide the name of the header to inspect, for example,
+        /// `User-Agent` or `Referer` . This setting isn't case sensitive.
         ///
         /// CloudFormation property
         /// [`SingleHeader`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-fieldtomatch.html#cfn-wafv2-webacl-fieldtomatch-singleheader).
@@ -6720,8 +6725,8 @@ pub mod web_acl {
     }
 
     /// The patterns to look for in the JSON body. AWS WAF inspects the results of these pattern
-    /// matches against the rule inspection criteria. This is used with the `FieldToMatch` option `JsonBody`
-    /// .
+    /// matches against the rule inspection criteria. This is used with the `FieldToMatch` option
+    /// `JsonBody` .
     ///
     /// CloudFormation property type
     /// [`JsonMatchPattern`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonmatchpattern.html)
@@ -6733,8 +6738,8 @@ pub mod web_acl {
         /// CloudFormation property
         /// [`All`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonmatchpattern.html#cfn-wafv2-webacl-jsonmatchpattern-all).
         pub all: Option<Json>,
-        /// Match only the specified include paths. See also `MatchScope` in the `JsonBody` `FieldToMatch`
-        /// specification.
+        /// Match only the specified include paths. See also `MatchScope` in the `JsonBody`
+        /// `FieldToMatch` specification.
         ///
         /// CloudFormation property
         /// [`IncludedPaths`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-jsonmatchpattern.html#cfn-wafv2-webacl-jsonmatchpattern-includedpaths).
@@ -7160,8 +7165,8 @@ pub mod web_acl {
         /// [`FieldToMatch`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-bytematchstatement.html#cfn-wafv2-webacl-bytematchstatement-fieldtomatch),
         /// required.
         pub field_to_match: FieldToMatch,
-        /// The area within the portion of the web request that you want AWS WAF to search for `SearchString`
-        /// . Valid values include the following:
+        /// The area within the portion of the web request that you want AWS WAF to search for
+        /// `SearchString` . Valid values include the following:
         ///
         /// CloudFormation property
         /// [`PositionalConstraint`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-bytematchstatement.html#cfn-wafv2-webacl-bytematchstatement-positionalconstraint),
@@ -7262,8 +7267,8 @@ pub mod web_acl {
         /// [`ForwardedIPConfig`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatement.html#cfn-wafv2-webacl-ratebasedstatement-forwardedipconfig).
         pub forwarded_ip_config: Option<ForwardedIPConfiguration>,
         /// The limit on requests during the specified evaluation window for a single aggregation
-        /// instance for the rate-based rule. If the rate-based statement includes a `ScopeDownStatement`
-        /// , this limit is applied only to the requests that match the statement.
+        /// instance for the rate-based rule. If the rate-based statement includes a
+        /// `ScopeDownStatement` , this limit is applied only to the requests that match the statement.
         ///
         /// CloudFormation property
         /// [`Limit`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ratebasedstatement.html#cfn-wafv2-webacl-ratebasedstatement-limit),
@@ -8297,16 +8302,17 @@ pub mod web_acl {
         /// CloudFormation property
         /// [`AWSManagedRulesACFPRuleSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-awsmanagedrulesacfpruleset).
         pub aws_managed_rules_acfp_rule_set: Option<AWSManagedRulesACFPRuleSet>,
-        /// Additional configuration for using the account takeover prevention (ATP) managed rule group, `AWSManagedRulesATPRuleSet`
-        /// . Use this to provide login request information to the rule group. For web ACLs that protect
-        /// CloudFront distributions, use this to also provide the information about how your
-        /// distribution responds to login requests.
+        /// Additional configuration for using the account takeover prevention (ATP) managed rule group,
+        /// `AWSManagedRulesATPRuleSet` . Use this to provide login request information to the rule
+        /// group. For web ACLs that protect CloudFront distributions, use this to also provide the
+        /// information about how your distribution responds to login requests.
         ///
         /// CloudFormation property
         /// [`AWSManagedRulesATPRuleSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-awsmanagedrulesatpruleset).
         pub aws_managed_rules_atp_rule_set: Option<AWSManagedRulesATPRuleSet>,
-        /// Additional configuration for using the anti-DDoS managed rule group, `AWSManagedRulesAntiDDoSRuleSet`
-        /// . Use this to configure anti-DDoS behavior for the rule group.
+        /// Additional configuration for using the anti-DDoS managed rule group,
+        /// `AWSManagedRulesAntiDDoSRuleSet` . Use this to configure anti-DDoS behavior for the rule
+        /// group.
         ///
         /// CloudFormation property
         /// [`AWSManagedRulesAntiDDoSRuleSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-managedrulegroupconfig.html#cfn-wafv2-webacl-managedrulegroupconfig-awsmanagedrulesantiddosruleset).
@@ -8420,8 +8426,8 @@ pub mod web_acl {
         }
     }
 
-    /// Details for your use of the account takeover prevention managed rule group, `AWSManagedRulesATPRuleSet`
-    /// . This configuration is used in `ManagedRuleGroupConfig` .
+    /// Details for your use of the account takeover prevention managed rule group,
+    /// `AWSManagedRulesATPRuleSet` . This configuration is used in `ManagedRuleGroupConfig` .
     ///
     /// CloudFormation property type
     /// [`AWSManagedRulesATPRuleSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-awsmanagedrulesatpruleset.html)
@@ -8432,11 +8438,12 @@ pub mod web_acl {
         /// CloudFormation property
         /// [`EnableRegexInPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-awsmanagedrulesatpruleset.html#cfn-wafv2-webacl-awsmanagedrulesatpruleset-enableregexinpath).
         pub enable_regex_in_path: Option<Bool>,
-        /// The path of the login endpoint for your application. For example, for the URL `https://example.com/web/login`
-        /// , you would provide the path `/web/login` . Login paths that start with the path that you
-        /// provide are considered a match. For example `/web/login` matches the login paths `/web/login`
-        /// , `/web/login/` , `/web/loginPage` , and `/web/login/thisPage` , but doesn't match the login
-        /// path `/home/web/login` or `/website/login` .
+        /// The path of the login endpoint for your application. For example, for the URL
+        /// `https://example.com/web/login` , you would provide the path `/web/login` . Login paths that
+        /// start with the path that you provide are considered a match. For example `/web/login`
+        /// matches the login paths `/web/login` , `/web/login/` , `/web/loginPage` , and
+        /// `/web/login/thisPage` , but doesn't match the login path `/home/web/login` or
+        /// `/website/login` .
         ///
         /// CloudFormation property
         /// [`LoginPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-awsmanagedrulesatpruleset.html#cfn-wafv2-webacl-awsmanagedrulesatpruleset-loginpath),
@@ -8600,8 +8607,8 @@ pub mod web_acl {
     }
 
     /// Configures inspection of the response body. AWS WAF can inspect the first 65,536 bytes (64
-    /// KB) of the response body. This is part of the `ResponseInspection` configuration for `AWSManagedRulesATPRuleSet`
-    /// and `AWSManagedRulesACFPRuleSet` .
+    /// KB) of the response body. This is part of the `ResponseInspection` configuration for
+    /// `AWSManagedRulesATPRuleSet` and `AWSManagedRulesACFPRuleSet` .
     ///
     /// CloudFormation property type
     /// [`ResponseInspectionBodyContains`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-responseinspectionbodycontains.html)
@@ -8649,8 +8656,8 @@ pub mod web_acl {
     }
 
     /// Configures inspection of the response JSON. AWS WAF can inspect the first 65,536 bytes (64
-    /// KB) of the response JSON. This is part of the `ResponseInspection` configuration for `AWSManagedRulesATPRuleSet`
-    /// and `AWSManagedRulesACFPRuleSet` .
+    /// KB) of the response JSON. This is part of the `ResponseInspection` configuration for
+    /// `AWSManagedRulesATPRuleSet` and `AWSManagedRulesACFPRuleSet` .
     ///
     /// CloudFormation property type
     /// [`ResponseInspectionJson`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-responseinspectionjson.html)
@@ -8800,8 +8807,9 @@ pub mod web_acl {
         }
     }
 
-    /// Details for your use of the Bot Control managed rule group, `AWSManagedRulesBotControlRuleSet`
-    /// . This configuration is used in `ManagedRuleGroupConfig` .
+    /// Details for your use of the Bot Control managed rule group,
+    /// `AWSManagedRulesBotControlRuleSet` . This configuration is used in `ManagedRuleGroupConfig`
+    /// .
     ///
     /// CloudFormation property type
     /// [`AWSManagedRulesBotControlRuleSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-awsmanagedrulesbotcontrolruleset.html)
@@ -8845,16 +8853,16 @@ pub mod web_acl {
         }
     }
 
-    /// Details for your use of the account creation fraud prevention managed rule group, `AWSManagedRulesACFPRuleSet`
-    /// . This configuration is used in `ManagedRuleGroupConfig` .
+    /// Details for your use of the account creation fraud prevention managed rule group,
+    /// `AWSManagedRulesACFPRuleSet` . This configuration is used in `ManagedRuleGroupConfig` .
     ///
     /// CloudFormation property type
     /// [`AWSManagedRulesACFPRuleSet`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-awsmanagedrulesacfpruleset.html)
     /// of [`AWS::WAFv2::WebACL`](super::CfnWebACL).
     pub struct AWSManagedRulesACFPRuleSet {
         /// The path of the account creation endpoint for your application. This is the page on your
-        /// website that accepts the completed registration form for a new user. This page must accept `POST`
-        /// requests.
+        /// website that accepts the completed registration form for a new user. This page must accept
+        /// `POST` requests.
         ///
         /// CloudFormation property
         /// [`CreationPath`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-awsmanagedrulesacfpruleset.html#cfn-wafv2-webacl-awsmanagedrulesacfpruleset-creationpath),
@@ -9053,9 +9061,9 @@ pub mod web_acl {
         /// required.
         pub header_name: Str,
         /// The position in the header to search for the IP address. The header can contain IP addresses
-        /// of the original client and also of proxies. For example, the header value could be `10.1.1.1, 127.0.0.0, 10.10.10.10`
-        /// where the first IP address identifies the original client and the rest identify proxies that
-        /// the request went through.
+        /// of the original client and also of proxies. For example, the header value could be
+        /// `10.1.1.1, 127.0.0.0, 10.10.10.10` where the first IP address identifies the original client
+        /// and the rest identify proxies that the request went through.
         ///
         /// CloudFormation property
         /// [`Position`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wafv2-webacl-ipsetforwardedipconfiguration.html#cfn-wafv2-webacl-ipsetforwardedipconfiguration-position),

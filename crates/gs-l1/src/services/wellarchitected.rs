@@ -58,7 +58,8 @@ pub mod markers {
 /// [`AWS::WellArchitected::AgentContext`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAgentContext::new`, `CfnAgentContextProps` and the attributes need the cargo feature `wellarchitected`.
+/// `CfnAgentContext::new`, `CfnAgentContextProps` and the attributes need the cargo feature
+/// `wellarchitected`.
 pub type CfnAgentContext = crate::Cfn<markers::AgentContext>;
 
 /// Resource schema for AWS::WellArchitected::AgentGoal. An Agent Goal expresses a
@@ -69,7 +70,8 @@ pub type CfnAgentContext = crate::Cfn<markers::AgentContext>;
 /// [`AWS::WellArchitected::AgentGoal`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentgoal.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAgentGoal::new`, `CfnAgentGoalProps` and the attributes need the cargo feature `wellarchitected`.
+/// `CfnAgentGoal::new`, `CfnAgentGoalProps` and the attributes need the cargo feature
+/// `wellarchitected`.
 pub type CfnAgentGoal = crate::Cfn<markers::AgentGoal>;
 
 /// Resource Type definition for AWS::WellArchitected::AgentProfile. An Agent Profile defines
@@ -80,7 +82,8 @@ pub type CfnAgentGoal = crate::Cfn<markers::AgentGoal>;
 /// [`AWS::WellArchitected::AgentProfile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentprofile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAgentProfile::new`, `CfnAgentProfileProps` and the attributes need the cargo feature `wellarchitected`.
+/// `CfnAgentProfile::new`, `CfnAgentProfileProps` and the attributes need the cargo feature
+/// `wellarchitected`.
 pub type CfnAgentProfile = crate::Cfn<markers::AgentProfile>;
 
 /// Definition of AWS::WellArchitected::Lens Resource Type
@@ -98,7 +101,8 @@ pub type CfnLens = crate::Cfn<markers::Lens>;
 /// [`AWS::WellArchitected::Profile`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-profile.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnProfile::new`, `CfnProfileProps` and the attributes need the cargo feature `wellarchitected`.
+/// `CfnProfile::new`, `CfnProfileProps` and the attributes need the cargo feature
+/// `wellarchitected`.
 pub type CfnProfile = crate::Cfn<markers::Profile>;
 
 /// Creates a review template for the Well-Architected Tool.
@@ -107,7 +111,8 @@ pub type CfnProfile = crate::Cfn<markers::Profile>;
 /// [`AWS::WellArchitected::ReviewTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-reviewtemplate.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnReviewTemplate::new`, `CfnReviewTemplateProps` and the attributes need the cargo feature `wellarchitected`.
+/// `CfnReviewTemplate::new`, `CfnReviewTemplateProps` and the attributes need the cargo feature
+/// `wellarchitected`.
 pub type CfnReviewTemplate = crate::Cfn<markers::ReviewTemplate>;
 
 /// Definition of AWS::WellArchitected::Workload Resource Type
@@ -116,7 +121,8 @@ pub type CfnReviewTemplate = crate::Cfn<markers::ReviewTemplate>;
 /// [`AWS::WellArchitected::Workload`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-workload.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkload::new`, `CfnWorkloadProps` and the attributes need the cargo feature `wellarchitected`.
+/// `CfnWorkload::new`, `CfnWorkloadProps` and the attributes need the cargo feature
+/// `wellarchitected`.
 pub type CfnWorkload = crate::Cfn<markers::Workload>;
 
 /// The properties of an
@@ -136,8 +142,8 @@ pub struct CfnAgentContextProps {
     /// [`ContextType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#cfn-wellarchitected-agentcontext-contexttype),
     /// required; changing it replaces the resource.
     pub context_type: Str,
-    /// The Amazon Resource Name (ARN) of the parent Agent Profile that owns this context. Pass `!Ref`
-    /// of the parent AWS::WellArchitected::AgentProfile to flow its ARN here.
+    /// The Amazon Resource Name (ARN) of the parent Agent Profile that owns this context. Pass
+    /// `!Ref` of the parent AWS::WellArchitected::AgentProfile to flow its ARN here.
     ///
     /// CloudFormation property
     /// [`ProfileArn`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#cfn-wellarchitected-agentcontext-profilearn),
@@ -217,8 +223,9 @@ impl crate::Cfn<markers::AgentContext> {
         gs_core::Value::GetAtt(self.node(), "Id".into())
     }
 
-    /// Type of the application described by this context. Mirrors the value stored in `Content.applicationType`
-    /// and is surfaced as a typed read-only attribute by the service for discoverability.
+    /// Type of the application described by this context. Mirrors the value stored in
+    /// `Content.applicationType` and is surfaced as a typed read-only attribute by the service for
+    /// discoverability.
     ///
     /// `Fn::GetAtt` of
     /// [`ApplicationType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wellarchitected-agentcontext.html#aws-resource-wellarchitected-agentcontext-return-values).

@@ -90,7 +90,8 @@ pub type CfnAIAgent = crate::Cfn<markers::AIAgent>;
 /// [`AWS::Wisdom::AIAgentVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiagentversion.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAIAgentVersion::new`, `CfnAIAgentVersionProps` and the attributes need the cargo feature `wisdom`.
+/// `CfnAIAgentVersion::new`, `CfnAIAgentVersionProps` and the attributes need the cargo feature
+/// `wisdom`.
 pub type CfnAIAgentVersion = crate::Cfn<markers::AIAgentVersion>;
 
 /// Creates an Amazon Q in Connect AI Guardrail.
@@ -99,7 +100,8 @@ pub type CfnAIAgentVersion = crate::Cfn<markers::AIAgentVersion>;
 /// [`AWS::Wisdom::AIGuardrail`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-aiguardrail.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnAIGuardrail::new`, `CfnAIGuardrailProps` and the attributes need the cargo feature `wisdom`.
+/// `CfnAIGuardrail::new`, `CfnAIGuardrailProps` and the attributes need the cargo feature
+/// `wisdom`.
 pub type CfnAIGuardrail = crate::Cfn<markers::AIGuardrail>;
 
 /// Creates an Amazon Q in Connect AI Guardrail version.
@@ -158,13 +160,14 @@ pub type CfnAssistantAssociation = crate::Cfn<markers::AssistantAssociation>;
 /// [`AWS::Wisdom::KnowledgeBase`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-knowledgebase.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnKnowledgeBase::new`, `CfnKnowledgeBaseProps` and the attributes need the cargo feature `wisdom`.
+/// `CfnKnowledgeBase::new`, `CfnKnowledgeBaseProps` and the attributes need the cargo feature
+/// `wisdom`.
 pub type CfnKnowledgeBase = crate::Cfn<markers::KnowledgeBase>;
 
 /// Creates an Amazon Q in Connect message template. The name of the message template has to be
 /// unique for each knowledge base. The channel subtype of the message template is immutable and
-/// cannot be modified after creation. After the message template is created, you can use the `$LATEST`
-/// qualifier to reference the created message template.
+/// cannot be modified after creation. After the message template is created, you can use the
+/// `$LATEST` qualifier to reference the created message template.
 ///
 /// A handle to an
 /// [`AWS::Wisdom::MessageTemplate`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-messagetemplate.html)
@@ -178,11 +181,11 @@ pub type CfnMessageTemplate = crate::Cfn<markers::MessageTemplate>;
 /// configuration of a message template. Versions are immutable and monotonically increasing.
 /// Once a version is created, you can reference a specific version of the message template by
 /// passing in `<messageTemplateArn>:<versionNumber>` as the message template identifier. An
-/// error is displayed if the supplied `messageTemplateContentSha256` is different from the `messageTemplateContentSha256`
-/// of the message template with `$LATEST` qualifier. If multiple `CreateMessageTemplateVersion`
-/// requests are made while the message template remains the same, only the first invocation
-/// creates a new version and the succeeding requests will return the same response as the first
-/// invocation.
+/// error is displayed if the supplied `messageTemplateContentSha256` is different from the
+/// `messageTemplateContentSha256` of the message template with `$LATEST` qualifier. If multiple
+/// `CreateMessageTemplateVersion` requests are made while the message template remains the
+/// same, only the first invocation creates a new version and the succeeding requests will
+/// return the same response as the first invocation.
 ///
 /// A handle to an
 /// [`AWS::Wisdom::MessageTemplateVersion`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-messagetemplateversion.html)
@@ -198,7 +201,8 @@ pub type CfnMessageTemplateVersion = crate::Cfn<markers::MessageTemplateVersion>
 /// [`AWS::Wisdom::QuickResponse`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-quickresponse.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnQuickResponse::new`, `CfnQuickResponseProps` and the attributes need the cargo feature `wisdom`.
+/// `CfnQuickResponse::new`, `CfnQuickResponseProps` and the attributes need the cargo feature
+/// `wisdom`.
 pub type CfnQuickResponse = crate::Cfn<markers::QuickResponse>;
 
 /// The properties of an
@@ -449,8 +453,8 @@ pub mod ai_agent {
         /// CloudFormation property
         /// [`AnswerGenerationAIGuardrailId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-manualsearchaiagentconfiguration.html#cfn-wisdom-aiagent-manualsearchaiagentconfiguration-answergenerationaiguardrailid).
         pub answer_generation_ai_guardrail_id: Option<Str>,
-        /// The AI Prompt identifier for the Answer Generation prompt used by the `ANSWER_RECOMMENDATION`
-        /// AI Agent.
+        /// The AI Prompt identifier for the Answer Generation prompt used by the
+        /// `ANSWER_RECOMMENDATION` AI Agent.
         ///
         /// CloudFormation property
         /// [`AnswerGenerationAIPromptId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-manualsearchaiagentconfiguration.html#cfn-wisdom-aiagent-manualsearchaiagentconfiguration-answergenerationaipromptid).
@@ -608,8 +612,8 @@ pub mod ai_agent {
         /// CloudFormation property
         /// [`MaxResults`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-knowledgebaseassociationconfigurationdata.html#cfn-wisdom-aiagent-knowledgebaseassociationconfigurationdata-maxresults).
         pub max_results: Option<Num>,
-        /// The search type to be used against the Knowledge Base for this request. The values can be `SEMANTIC`
-        /// which uses vector embeddings or `HYBRID` which use vector embeddings and raw text
+        /// The search type to be used against the Knowledge Base for this request. The values can be
+        /// `SEMANTIC` which uses vector embeddings or `HYBRID` which use vector embeddings and raw text
         ///
         /// CloudFormation property
         /// [`OverrideKnowledgeBaseSearchType`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-knowledgebaseassociationconfigurationdata.html#cfn-wisdom-aiagent-knowledgebaseassociationconfigurationdata-overrideknowledgebasesearchtype).
@@ -796,8 +800,8 @@ pub mod ai_agent {
         /// CloudFormation property
         /// [`AnswerGenerationAIGuardrailId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-answerrecommendationaiagentconfiguration.html#cfn-wisdom-aiagent-answerrecommendationaiagentconfiguration-answergenerationaiguardrailid).
         pub answer_generation_ai_guardrail_id: Option<Str>,
-        /// The AI Prompt identifier for the Answer Generation prompt used by the `ANSWER_RECOMMENDATION`
-        /// AI Agent.
+        /// The AI Prompt identifier for the Answer Generation prompt used by the
+        /// `ANSWER_RECOMMENDATION` AI Agent.
         ///
         /// CloudFormation property
         /// [`AnswerGenerationAIPromptId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-answerrecommendationaiagentconfiguration.html#cfn-wisdom-aiagent-answerrecommendationaiagentconfiguration-answergenerationaipromptid).
@@ -821,8 +825,8 @@ pub mod ai_agent {
         /// CloudFormation property
         /// [`Locale`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-answerrecommendationaiagentconfiguration.html#cfn-wisdom-aiagent-answerrecommendationaiagentconfiguration-locale).
         pub locale: Option<Str>,
-        /// The AI Prompt identifier for the Query Reformulation prompt used by the `ANSWER_RECOMMENDATION`
-        /// AI Agent.
+        /// The AI Prompt identifier for the Query Reformulation prompt used by the
+        /// `ANSWER_RECOMMENDATION` AI Agent.
         ///
         /// CloudFormation property
         /// [`QueryReformulationAIPromptId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-aiagent-answerrecommendationaiagentconfiguration.html#cfn-wisdom-aiagent-answerrecommendationaiagentconfiguration-queryreformulationaipromptid).
@@ -3024,10 +3028,10 @@ pub mod assistant {
     pub struct ServerSideEncryptionConfiguration {
         /// The customer managed key used for encryption. The customer managed key must have a policy
         /// that allows `kms:CreateGrant` and `kms:DescribeKey` permissions to the IAM identity using
-        /// the key to invoke Wisdom. To use Wisdom with chat, the key policy must also allow `kms:Decrypt`
-        /// , `kms:GenerateDataKey*` , and `kms:DescribeKey` permissions to the `connect.amazonaws.com`
-        /// service principal. For more information about setting up a customer managed key for Wisdom,
-        /// see [Enable Connect Customer Wisdom for your
+        /// the key to invoke Wisdom. To use Wisdom with chat, the key policy must also allow
+        /// `kms:Decrypt` , `kms:GenerateDataKey*` , and `kms:DescribeKey` permissions to the
+        /// `connect.amazonaws.com` service principal. For more information about setting up a customer
+        /// managed key for Wisdom, see [Enable Connect Customer Wisdom for your
         /// instance](https://docs.aws.amazon.com/connect/latest/adminguide/enable-wisdom.html) . For
         /// information about valid ID values, see [Key identifiers
         /// (KeyId)](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id) in the *AWS
@@ -3300,9 +3304,10 @@ pub struct CfnKnowledgeBaseProps {
     /// CloudFormation property
     /// [`RenderingConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-knowledgebase.html#cfn-wisdom-knowledgebase-renderingconfiguration).
     pub rendering_configuration: Option<knowledge_base::RenderingConfiguration>,
-    /// This customer managed key must have a policy that allows `kms:CreateGrant` and `kms:DescribeKey`
-    /// permissions to the IAM identity using the key to invoke Wisdom. For more information about
-    /// setting up a customer managed key for Wisdom, see [Enable Connect Customer Wisdom for your
+    /// This customer managed key must have a policy that allows `kms:CreateGrant` and
+    /// `kms:DescribeKey` permissions to the IAM identity using the key to invoke Wisdom. For more
+    /// information about setting up a customer managed key for Wisdom, see [Enable Connect Customer
+    /// Wisdom for your
     /// instance](https://docs.aws.amazon.com/connect/latest/adminguide/enable-wisdom.html) . For
     /// information about valid ID values, see [Key identifiers
     /// (KeyId)](https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id) in the *AWS
@@ -3698,8 +3703,8 @@ pub mod knowledge_base {
         /// [`ChunkingStrategy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-chunkingconfiguration.html#cfn-wisdom-knowledgebase-chunkingconfiguration-chunkingstrategy),
         /// required.
         pub chunking_strategy: Str,
-        /// Configurations for when you choose fixed-size chunking. If you set the `chunkingStrategy` as `NONE`
-        /// , exclude this field.
+        /// Configurations for when you choose fixed-size chunking. If you set the `chunkingStrategy` as
+        /// `NONE` , exclude this field.
         ///
         /// CloudFormation property
         /// [`FixedSizeChunkingConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-chunkingconfiguration.html#cfn-wisdom-knowledgebase-chunkingconfiguration-fixedsizechunkingconfiguration).
@@ -3745,8 +3750,8 @@ pub mod knowledge_base {
         }
     }
 
-    /// Configurations for when you choose fixed-size chunking. If you set the `chunkingStrategy` as `NONE`
-    /// , exclude this field.
+    /// Configurations for when you choose fixed-size chunking. If you set the `chunkingStrategy` as
+    /// `NONE` , exclude this field.
     ///
     /// CloudFormation property type
     /// [`FixedSizeChunkingConfiguration`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-wisdom-knowledgebase-fixedsizechunkingconfiguration.html)
@@ -4244,8 +4249,8 @@ pub struct CfnMessageTemplateProps {
     /// required; changing it replaces the resource.
     pub knowledge_base_arn: Str,
     /// The language code value for the language in which the quick response is written. The
-    /// supported language codes include `de_DE` , `en_US` , `es_ES` , `fr_FR` , `id_ID` , `it_IT` , `ja_JP`
-    /// , `ko_KR` , `pt_BR` , `zh_CN` , `zh_TW`
+    /// supported language codes include `de_DE` , `en_US` , `es_ES` , `fr_FR` , `id_ID` , `it_IT` ,
+    /// `ja_JP` , `ko_KR` , `pt_BR` , `zh_CN` , `zh_TW`
     ///
     /// CloudFormation property
     /// [`Language`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-messagetemplate.html#cfn-wisdom-messagetemplate-language).
@@ -5526,8 +5531,8 @@ pub struct CfnQuickResponseProps {
     /// required; changing it replaces the resource.
     pub knowledge_base_arn: Str,
     /// The language code value for the language in which the quick response is written. The
-    /// supported language codes include `de_DE` , `en_US` , `es_ES` , `fr_FR` , `id_ID` , `it_IT` , `ja_JP`
-    /// , `ko_KR` , `pt_BR` , `zh_CN` , `zh_TW`
+    /// supported language codes include `de_DE` , `en_US` , `es_ES` , `fr_FR` , `id_ID` , `it_IT` ,
+    /// `ja_JP` , `ko_KR` , `pt_BR` , `zh_CN` , `zh_TW`
     ///
     /// CloudFormation property
     /// [`Language`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-wisdom-quickresponse.html#cfn-wisdom-quickresponse-language).

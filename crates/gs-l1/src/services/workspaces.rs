@@ -55,7 +55,8 @@ pub type CfnConnectionAlias = crate::Cfn<markers::ConnectionAlias>;
 /// [`AWS::WorkSpaces::Workspace`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspace.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature `workspaces`.
+/// `CfnWorkspace::new`, `CfnWorkspaceProps` and the attributes need the cargo feature
+/// `workspaces`.
 pub type CfnWorkspace = crate::Cfn<markers::Workspace>;
 
 /// Resource Type definition for an IP access control group for Amazon WorkSpaces.
@@ -74,7 +75,8 @@ pub type CfnWorkspaceIpGroup = crate::Cfn<markers::WorkspaceIpGroup>;
 /// [`AWS::WorkSpaces::WorkspacesPool`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspaces-workspacespool.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnWorkspacesPool::new`, `CfnWorkspacesPoolProps` and the attributes need the cargo feature `workspaces`.
+/// `CfnWorkspacesPool::new`, `CfnWorkspacesPoolProps` and the attributes need the cargo feature
+/// `workspaces`.
 pub type CfnWorkspacesPool = crate::Cfn<markers::WorkspacesPool>;
 
 /// The properties of an

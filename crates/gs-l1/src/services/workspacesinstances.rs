@@ -37,7 +37,8 @@ pub mod markers {
 /// [`AWS::WorkspacesInstances::Volume`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesinstances-volume.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnVolume::new`, `CfnVolumeProps` and the attributes need the cargo feature `workspacesinstances`.
+/// `CfnVolume::new`, `CfnVolumeProps` and the attributes need the cargo feature
+/// `workspacesinstances`.
 pub type CfnVolume = crate::Cfn<markers::Volume>;
 
 /// Resource Type definition for AWS::WorkspacesInstances::VolumeAssociation

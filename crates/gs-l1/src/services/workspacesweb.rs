@@ -123,16 +123,17 @@ pub type CfnIpAccessSettings = crate::Cfn<markers::IpAccessSettings>;
 /// feature `workspacesweb`.
 pub type CfnNetworkSettings = crate::Cfn<markers::NetworkSettings>;
 
-/// This resource specifies a web portal, which users use to start browsing sessions. A `Standard`
-/// web portal can't start browsing sessions unless you have at defined and associated an `IdentityProvider`
-/// and `NetworkSettings` resource. An `IAM Identity Center` web portal does not require an `IdentityProvider`
-/// resource.
+/// This resource specifies a web portal, which users use to start browsing sessions. A
+/// `Standard` web portal can't start browsing sessions unless you have at defined and
+/// associated an `IdentityProvider` and `NetworkSettings` resource. An `IAM Identity Center`
+/// web portal does not require an `IdentityProvider` resource.
 ///
 /// A handle to an
 /// [`AWS::WorkSpacesWeb::Portal`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-portal.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnPortal::new`, `CfnPortalProps` and the attributes need the cargo feature `workspacesweb`.
+/// `CfnPortal::new`, `CfnPortalProps` and the attributes need the cargo feature
+/// `workspacesweb`.
 pub type CfnPortal = crate::Cfn<markers::Portal>;
 
 /// The session logger resource.
@@ -141,7 +142,8 @@ pub type CfnPortal = crate::Cfn<markers::Portal>;
 /// [`AWS::WorkSpacesWeb::SessionLogger`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-sessionlogger.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSessionLogger::new`, `CfnSessionLoggerProps` and the attributes need the cargo feature `workspacesweb`.
+/// `CfnSessionLogger::new`, `CfnSessionLoggerProps` and the attributes need the cargo feature
+/// `workspacesweb`.
 pub type CfnSessionLogger = crate::Cfn<markers::SessionLogger>;
 
 /// This resource specifies a trust store that can be associated with a web portal. A trust
@@ -155,7 +157,8 @@ pub type CfnSessionLogger = crate::Cfn<markers::SessionLogger>;
 /// [`AWS::WorkSpacesWeb::TrustStore`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-truststore.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnTrustStore::new`, `CfnTrustStoreProps` and the attributes need the cargo feature `workspacesweb`.
+/// `CfnTrustStore::new`, `CfnTrustStoreProps` and the attributes need the cargo feature
+/// `workspacesweb`.
 pub type CfnTrustStore = crate::Cfn<markers::TrustStore>;
 
 /// This resource specifies user access logging settings that can be associated with a web
@@ -177,7 +180,8 @@ pub type CfnUserAccessLoggingSettings = crate::Cfn<markers::UserAccessLoggingSet
 /// [`AWS::WorkSpacesWeb::UserSettings`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-workspacesweb-usersettings.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnUserSettings::new`, `CfnUserSettingsProps` and the attributes need the cargo feature `workspacesweb`.
+/// `CfnUserSettings::new`, `CfnUserSettingsProps` and the attributes need the cargo feature
+/// `workspacesweb`.
 pub type CfnUserSettings = crate::Cfn<markers::UserSettings>;
 
 /// The properties of an

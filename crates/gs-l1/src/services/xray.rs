@@ -54,7 +54,8 @@ pub type CfnGroup = crate::Cfn<markers::Group>;
 /// [`AWS::XRay::ResourcePolicy`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-xray-resourcepolicy.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature `xray`.
+/// `CfnResourcePolicy::new`, `CfnResourcePolicyProps` and the attributes need the cargo feature
+/// `xray`.
 pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 
 /// Use the `AWS::XRay::SamplingRule` resource to specify a sampling rule, which controls
@@ -65,7 +66,8 @@ pub type CfnResourcePolicy = crate::Cfn<markers::ResourcePolicy>;
 /// [`AWS::XRay::SamplingRule`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-xray-samplingrule.html)
 /// resource: `Copy`, and accepted wherever a property takes this type's identifier.
 ///
-/// `CfnSamplingRule::new`, `CfnSamplingRuleProps` and the attributes need the cargo feature `xray`.
+/// `CfnSamplingRule::new`, `CfnSamplingRuleProps` and the attributes need the cargo feature
+/// `xray`.
 pub type CfnSamplingRule = crate::Cfn<markers::SamplingRule>;
 
 /// This schema provides construct and validation rules for AWS-XRay TransactionSearchConfig
