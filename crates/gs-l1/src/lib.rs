@@ -13,6 +13,14 @@
 //! ```
 //!
 //! Property values are [`kinds`]: a literal of the right kind or a token ([`gs_core::Value`]).
+//! A property the spec says takes another resource's identifier (`relationshipRefs`) takes that
+//! type's handle too ([`Id`]): `efs::CfnMountTargetProps::file_system_id` takes an
+//! `efs::CfnFileSystem`, written as its `Ref` (the property names the type's ref identifier);
+//! `lambda::CfnFunctionProps::role` takes an `iam::CfnRole`, written as `Fn::GetAtt` of its
+//! `Arn`. Required properties are `CfnXProps::new` arguments; the props of a type with none
+//! required implement `Default`. `CfnXProps::into_resource` gives the [`gs_core::Resource`]
+//! (properties in alphabetical order, the type's tagging from the spec's `tagInformation`) for
+//! code that sets a removal policy or logical ID before [`Cfn::add`].
 //!
 //! Compile time: a service's code is type-checked only when its feature is on, and every
 //! generated function is `#[inline]`, so that code is generated only for what a program calls
