@@ -34,6 +34,10 @@ pub struct ResourceType {
     /// The properties that identify the resource (what `Ref` returns for most types).
     #[serde(default)]
     pub primary_identifier: Vec<String>,
+    /// What `Ref` returns when it is not the primary identifier (e.g. `AuthorizerId` of
+    /// `AWS::ApiGateway::Authorizer`, whose primary identifier has two parts).
+    #[serde(default)]
+    pub cfn_ref_identifier: Vec<String>,
     /// What `Fn::GetAtt` can read. Names may contain dots (`Endpoint.Address`).
     #[serde(default)]
     pub attributes: IndexMap<String, Attribute>,
@@ -50,6 +54,20 @@ impl ResourceType {
     /// `Lambda` for `AWS::Lambda::Function`.
     pub fn service(&self) -> &str {
         self.cloud_formation_type.split("::").nth(1).unwrap_or("")
+    }
+
+    /// The property `Ref` returns: `cfnRefIdentifier` when the spec has one, else the primary
+    /// identifier; `None` when that has several parts (then `Ref` returns a composite string).
+    pub fn ref_identifier(&self) -> Option<&str> {
+        let ids = if self.cfn_ref_identifier.is_empty() {
+            &self.primary_identifier
+        } else {
+            &self.cfn_ref_identifier
+        };
+        match ids.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
     }
 }
 
@@ -202,6 +220,14 @@ struct IdTypeDef {
 }
 
 impl Spec {
+    /// The resource type named `cloud_formation_type`, e.g. `AWS::EFS::FileSystem`.
+    pub fn resource(&self, cloud_formation_type: &str) -> Option<&ResourceType> {
+        self.resources
+            .binary_search_by(|r| r.cloud_formation_type.as_str().cmp(cloud_formation_type))
+            .ok()
+            .map(|i| &self.resources[i])
+    }
+
     /// Reads `db.json.gz`. Resource types outside the `AWS::` namespace (`Alexa::ASK::Skill`) are
     /// left out: gs generates AWS types only.
     pub fn load(path: &Path) -> Result<Spec, String> {

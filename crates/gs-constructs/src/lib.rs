@@ -99,6 +99,9 @@ pub use backend::CfnBackend;
 pub struct GuideDoctests;
 pub use error::{ConstructError, Result};
 pub use gs_core as core;
+/// The generated L1 layer: every CloudFormation resource type (`l1::lambda::CfnFunction`), one
+/// cargo feature per service (`full`: all).
+pub use gs_l1 as l1;
 
 /// gs-cfn, the CloudFormation backend's template model and limits. Its `CfnBackend` here is
 /// gs-constructs' [`crate::CfnBackend`], which runs every rule of gs.
