@@ -368,7 +368,10 @@ fn a_stack_on_one_side_only_exits_2_and_names_the_stacks_both_have() {
     let manifest = dir.join("manifest.json");
     let mut m: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&manifest).unwrap()).unwrap();
-    m["artifacts"].as_object_mut().unwrap().remove("TapStackdevDr");
+    m["artifacts"]
+        .as_object_mut()
+        .unwrap()
+        .remove("TapStackdevDr");
     std::fs::write(&manifest, serde_json::to_string(&m).unwrap()).unwrap();
     refused_with(
         &["diff", "--out", out],
