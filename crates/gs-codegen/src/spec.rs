@@ -46,8 +46,6 @@ pub struct ResourceType {
     pub properties: IndexMap<String, Property>,
     /// How the type takes tags, if it does.
     pub tag_information: Option<TagInformation>,
-    /// Whether the service spec marks the type as holding data.
-    pub is_stateful: Option<bool>,
 }
 
 impl ResourceType {
@@ -111,9 +109,6 @@ pub struct Property {
 #[derive(Deserialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct Attribute {
-    /// Its type.
-    #[serde(rename = "type")]
-    pub kind: PropType,
     /// Markdown documentation.
     #[serde(default)]
     pub documentation: String,
