@@ -99,7 +99,7 @@ struct StackArtifactProperties {
     validate_on_synth: bool,
     /// Under the bootstrap conventions ([`crate::assets`]): roles, template asset, version.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    bootstrap: Option<crate::assets::emit::StackBootstrap>,
+    bootstrap: Option<Box<crate::assets::emit::StackBootstrap>>,
 }
 
 /// The file name of a stack's template.
@@ -185,7 +185,7 @@ impl Backend for CfnBackend {
                     assets.id.clone().into(),
                     ArtifactEntry::Assets(assets.artifact),
                 );
-                Some(assets.stack)
+                Some(Box::new(assets.stack))
             };
             manifest.artifacts.insert(
                 name.into(),
