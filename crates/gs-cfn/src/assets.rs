@@ -53,6 +53,9 @@ pub struct FileAsset {
     pub extension: &'static str,
     /// Where it came from, for messages.
     pub source: PathBuf,
+    /// The total size of the files before compression (for a zipped directory; the file's size
+    /// otherwise): what Lambda's 250 MB unzipped quota counts.
+    pub unzipped_size: u64,
 }
 
 impl FileAsset {
@@ -242,6 +245,7 @@ pub fn add_dir_asset(
         bytes: zipped.bytes.into(),
         extension: "zip",
         source: dir.to_path_buf(),
+        unzipped_size: zipped.unzipped_size,
     };
     let stack = scope.stack();
     let (account, region) = environment(scope.app(), stack);

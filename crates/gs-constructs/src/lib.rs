@@ -11,7 +11,8 @@
 //! - [`ec2`] — VPC, subnets, security groups and connections, interface endpoints.
 //! - [`iam`] — roles and policy statements.
 //! - [`kms`] — keys.
-//! - [`lambda`] — function code: zip assets, inline, in a bucket, images.
+//! - [`lambda`] — functions (role, log group, VPC, event sources, destinations) and their code.
+//! - [`events`] — EventBridge rules on a schedule or a pattern, with the targets' permissions.
 //! - [`logs`] — log groups and log-delivery facts.
 //! - [`secretsmanager`] — secrets.
 //! - [`efs`] — file systems, mount targets, access points.
@@ -75,6 +76,7 @@ pub mod ecs;
 pub mod efs;
 pub mod elasticache;
 pub mod error;
+pub mod events;
 pub mod iam;
 pub mod kinesis;
 pub mod kms;
@@ -118,8 +120,8 @@ pub mod prelude {
     pub use crate::error::{ConstructError, Result};
     pub use crate::CfnBackend;
     pub use crate::{
-        apigateway, backup, codepipeline, dr, ec2, ecs, efs, elasticache, iam, kinesis, kms,
-        lambda, logs, rds, rules, s3, secretsmanager,
+        apigateway, backup, codepipeline, dr, ec2, ecs, efs, elasticache, events, iam, kinesis,
+        kms, lambda, logs, rds, rules, s3, secretsmanager,
     };
     pub use gs_core::{
         App, Diagnostic, Handle, Import, NodeId, Output, Parameter, Pseudo, RawResource,

@@ -45,6 +45,16 @@ pub const ALL: &[Pass] = &[
         run: crate::backup::passes::check,
     },
     Pass {
+        name: "gs-constructs/lambda",
+        rules: crate::lambda::passes::RULES,
+        run: crate::lambda::passes::check,
+    },
+    Pass {
+        name: "gs-constructs/events",
+        rules: crate::events::passes::RULES,
+        run: crate::events::passes::check,
+    },
+    Pass {
         name: "gs-constructs/logs",
         rules: crate::logs::passes::RULES,
         run: crate::logs::passes::check,
@@ -83,6 +93,8 @@ pub fn catalog() -> Vec<Rule> {
         crate::apigateway::passes::RULES,
         crate::s3::passes::RULES,
         crate::backup::passes::RULES,
+        crate::lambda::passes::RULES,
+        crate::events::passes::RULES,
         crate::dr::passes::RULES,
     ]
     .concat()

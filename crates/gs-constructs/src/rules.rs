@@ -63,6 +63,11 @@ rules! {
     BACKUP_SELECTION_EMPTY = crate::backup::passes::SELECTION_EMPTY;
     BACKUP_SCHEDULE_INVALID = crate::backup::passes::SCHEDULE_INVALID;
     BACKUP_OVERLAPPING_RULES = crate::backup::passes::OVERLAPPING_RULES;
+    LAMBDA_SQS_VISIBILITY_TIMEOUT = crate::lambda::passes::SQS_VISIBILITY_TIMEOUT;
+    LAMBDA_VPC_WITHOUT_EGRESS = crate::lambda::passes::VPC_WITHOUT_EGRESS;
+    LAMBDA_PACKAGE_TOO_LARGE = crate::lambda::passes::PACKAGE_TOO_LARGE;
+    LAMBDA_RESERVED_CONCURRENCY_OVER_QUOTA = crate::lambda::passes::RESERVED_CONCURRENCY_OVER_QUOTA;
+    EVENTS_TARGET_WITHOUT_PERMISSION = crate::events::passes::TARGET_WITHOUT_PERMISSION;
     DR_RPO_NOT_MET = crate::dr::passes::RPO_NOT_MET;
     DR_RTO_NOT_MET = crate::dr::passes::RTO_NOT_MET;
     DR_AT_LIMIT = crate::dr::passes::AT_LIMIT;

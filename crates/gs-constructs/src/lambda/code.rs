@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use gs_cfn::assets::{self, AssetError};
-use gs_core::{Scope, Value, ValueMap};
+use gs_core::{Scope, Value};
+use gs_l1::lambda::function;
+use gs_l1::{Id, IntoValue};
 
 use crate::error::{ConstructError, Result};
 
@@ -109,18 +111,26 @@ impl Code {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn bind(&self, scope: &mut Scope<'_>) -> Result<BoundCode> {
+        let (code, package_type, asset_hash) = self.bind_l1(scope)?;
+        Ok(BoundCode {
+            code: code.into_value(),
+            package_type,
+            asset_hash,
+        })
+    }
+
+    /// [`Code::bind`], as the generated L1's `Code` property (what `lambda::Function` writes).
+    pub(crate) fn bind_l1(
+        &self,
+        scope: &mut Scope<'_>,
+    ) -> Result<(function::Code, Option<&'static str>, Option<String>)> {
+        let mut code = function::Code::new();
         match self {
             Code::Dir(dir) => {
                 let at = assets::add_dir_asset(scope, "Code", dir).map_err(asset_error)?;
-                Ok(BoundCode {
-                    code: Value::Map(
-                        ValueMap::new()
-                            .with("S3Bucket", at.bucket_name)
-                            .with("S3Key", at.object_key),
-                    ),
-                    package_type: None,
-                    asset_hash: Some(at.hash),
-                })
+                code.s3_bucket = Some(Id::Value(at.bucket_name));
+                code.s3_key = Some(at.object_key.into());
+                Ok((code, None, Some(at.hash)))
             }
             Code::Inline(source) => {
                 if source.trim().is_empty() {
@@ -130,11 +140,8 @@ impl Code {
                         "give the function's source (Node.js or Python), or use Code::from_dir",
                     ));
                 }
-                Ok(BoundCode {
-                    code: Value::Map(ValueMap::new().with("ZipFile", source.as_str())),
-                    package_type: None,
-                    asset_hash: None,
-                })
+                code.zip_file = Some(source.as_str().into());
+                Ok((code, None, None))
             }
             Code::Bucket {
                 bucket,
@@ -148,26 +155,16 @@ impl Code {
                         "give the key of the zip in the bucket",
                     ));
                 }
-                let mut map = ValueMap::new()
-                    .with("S3Bucket", bucket.clone())
-                    .with("S3Key", key.as_str());
-                if let Some(v) = version {
-                    map = map.with("S3ObjectVersion", v.as_str());
-                }
-                Ok(BoundCode {
-                    code: Value::Map(map),
-                    package_type: None,
-                    asset_hash: None,
-                })
+                code.s3_bucket = Some(Id::Value(bucket.clone()));
+                code.s3_key = Some(key.as_str().into());
+                code.s3_object_version = version.as_deref().map(Into::into);
+                Ok((code, None, None))
             }
             Code::ImageDir { dir, dockerfile } => {
                 let at = assets::add_image_asset(scope, "AssetImage", dir, dockerfile.as_deref())
                     .map_err(asset_error)?;
-                Ok(BoundCode {
-                    code: Value::Map(ValueMap::new().with("ImageUri", at.image_uri)),
-                    package_type: Some("Image"),
-                    asset_hash: Some(at.hash),
-                })
+                code.image_uri = Some(at.image_uri.into());
+                Ok((code, Some("Image"), Some(at.hash)))
             }
         }
     }
