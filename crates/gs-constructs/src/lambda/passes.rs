@@ -206,7 +206,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 *f,
                 tree.path(*f),
                 format!(
-                    "the function runs in {}, which has no route out, and its role calls {} with no VPC endpoint for it",
+                    "the function runs in {} with no route out, and its role calls {} with no VPC endpoint in the VPC",
                     stranded.join(", "),
                     missing.join(", ")
                 ),
