@@ -299,7 +299,7 @@ impl Rule {
                     .with("Effect", "Allow")
                     .with("Principal", ValueMap::new().with("Service", EVENTS))
                     .with("Resource", q.arn.clone());
-                after.push(self.deliver(app, node, DeliveryTo::Queue(url), statement.into())?);
+                self.deliver(app, node, DeliveryTo::Queue(url), statement.into())?;
                 TargetSpec {
                     arn: q.arn,
                     role_arn: None,
@@ -313,12 +313,12 @@ impl Rule {
                     .with("Effect", "Allow")
                     .with("Principal", ValueMap::new().with("Service", EVENTS))
                     .with("Resource", t.arn.clone());
-                after.push(self.deliver(
+                self.deliver(
                     app,
                     t.node,
                     DeliveryTo::Topic(t.arn.clone()),
                     statement.into(),
-                )?);
+                )?;
                 TargetSpec {
                     arn: t.arn,
                     role_arn: None,
@@ -352,8 +352,8 @@ impl Rule {
         for (k, v) in fresh.iter() {
             properties.insert(k.to_string(), v.clone());
         }
-        // Delivery must be allowed before the rule fires: the rule waits for the policies and
-        // the role's grants.
+        // Delivery must be allowed before the rule fires: the rule waits for the role's grants.
+        // A queue or topic policy names the rule's ARN, so it comes after the rule (as in CDK).
         if let Some(role) = spec.events_role {
             after.extend(role.default_policy(app));
         }
