@@ -298,6 +298,46 @@ pub const BUCKET_REPLICATION: Mechanism = Mechanism {
     rto_at_limit: false,
 };
 
+// Lambda keeps no data: what is lost with a Region or a deleted function is the deployment,
+// which the cloud assembly (the template and `asset.<hash>.zip`) holds. Source: AWS Lambda
+// Developer Guide, "Resilience in AWS Lambda"
+// (https://docs.aws.amazon.com/lambda/latest/dg/security-resilience.html): "Lambda runs your
+// function in multiple Availability Zones"; functions and their code are Regional (the code sits
+// in the Region's CDK assets bucket, `cdk-hnb659fds-assets-<account>-<Region>`), so after a
+// Region loss the function exists only once the stack is bootstrapped and deployed in another
+// Region. RTO figures are gs's estimates of that redeploy.
+/// Lambda across the Region's AZs.
+pub const LAMBDA_MULTI_AZ: Mechanism = Mechanism {
+    name: "Lambda runs functions in multiple AZs",
+    scope: FailureScope::AzLoss,
+    rpo: Duration::ZERO,
+    rto: Duration::ZERO,
+    basis:
+        "Lambda Developer Guide, Resilience: Lambda runs a function in multiple Availability Zones",
+    rpo_at_limit: false,
+    rto_at_limit: false,
+};
+/// Lambda redeployed from the cloud assembly after the function was deleted or broken.
+pub const LAMBDA_REDEPLOY: Mechanism = Mechanism {
+    name: "Lambda redeploy from the cloud assembly",
+    scope: FailureScope::Corruption,
+    rpo: Duration::ZERO,
+    rto: min(30),
+    basis: "Lambda keeps no data; the code is an asset of the cloud assembly (and in the assets bucket); RTO estimate: cdk deploy of the stack",
+    rpo_at_limit: false,
+    rto_at_limit: false,
+};
+/// Lambda redeployed in another Region after a Region loss.
+pub const LAMBDA_REDEPLOY_REGION: Mechanism = Mechanism {
+    name: "Lambda redeploy in another Region (code in the Regional assets bucket)",
+    scope: FailureScope::RegionLoss,
+    rpo: Duration::ZERO,
+    rto: hours(1),
+    basis: "Lambda Developer Guide, Resilience: functions are Regional and their code sits in the Region's assets bucket; recovery = cdk bootstrap and cdk deploy in another Region from the cloud assembly; RTO estimate",
+    rpo_at_limit: false,
+    rto_at_limit: false,
+};
+
 /// What would meet an objective the resource misses, per resource type and scope.
 pub fn suggestion(type_name: &str, scope: FailureScope) -> &'static str {
     use FailureScope::*;
@@ -316,6 +356,8 @@ pub fn suggestion(type_name: &str, scope: FailureScope) -> &'static str {
         ("AWS::SecretsManager::Secret", RegionLoss) => "replicate the secret to the DR Region (`SecretProps::replica_regions`)",
         ("AWS::S3::Bucket", RegionLoss) => "replicate the bucket to a bucket in the DR Region (a bucket of a stack in that Region, or one imported with its `Region`), with Replication Time Control for a 15-minute RPO; or override the objective for derived data",
         ("AWS::S3::Bucket", Corruption) => "enable versioning",
+        ("AWS::Lambda::Function", RegionLoss) => "deploy the function's stack in the DR Region too (a second stack with the DR Region's environment), or override the objective with a reason",
+        ("AWS::Lambda::Function", _) => "redeploy the stack from its cloud assembly, or override the objective with a reason",
         _ => "add a mechanism for this scope, or override the objective for this construct with a reason",
     }
 }

@@ -21,6 +21,32 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+/// Types that keep no data yet are in the DR report: what recovers them is a redeploy.
+const DR_ONLY_TYPES: &[&str] = &["AWS::Lambda::Function"];
+
+pub(crate) fn is_dr_only(type_name: &str) -> bool {
+    DR_ONLY_TYPES.contains(&type_name)
+}
+
+/// The types the objective rules (`dr/rpo-not-met`, `dr/rto-not-met`, `dr/at-limit`) check:
+/// the stateful types and [`DR_ONLY_TYPES`], whatever the stateful table holds.
+pub(crate) const DR_TYPES: &[&str] = &{
+    const S: &[&str] = crate::stateful::STATEFUL_TYPES;
+    const N: usize = S.len() + DR_ONLY_TYPES.len();
+    let mut out = [""; N];
+    let mut i = 0;
+    while i < S.len() {
+        out[i] = S[i];
+        i += 1;
+    }
+    let mut j = 0;
+    while j < DR_ONLY_TYPES.len() {
+        out[S.len() + j] = DR_ONLY_TYPES[j];
+        j += 1;
+    }
+    out
+};
+
 pub(crate) mod failover;
 pub mod mechanisms;
 mod objectives;

@@ -362,7 +362,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
         };
-        if !crate::stateful::holds_primary_data(&r.type_name) {
+        if !crate::stateful::holds_primary_data(&r.type_name) && !super::is_dr_only(&r.type_name) {
             continue;
         }
         let p = &r.properties;
@@ -467,6 +467,11 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 if links.cache_global.contains(&e) {
                     protections.push(Protection::of(&m::CACHE_GLOBAL));
                 }
+            }
+            "AWS::Lambda::Function" => {
+                protections.push(Protection::of(&m::LAMBDA_MULTI_AZ));
+                protections.push(Protection::of(&m::LAMBDA_REDEPLOY));
+                protections.push(Protection::of(&m::LAMBDA_REDEPLOY_REGION));
             }
             "AWS::Kinesis::Stream" => {
                 // Retention is no protection against deleting the stream (see `mechanisms`).
