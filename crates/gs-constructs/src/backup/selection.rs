@@ -2,16 +2,15 @@
 //! with the IAM role AWS Backup assumes; each protected resource is recorded as a
 //! [`Protection`] fact.
 
-use gs_core::{App, Handle, NodeId, Pseudo, Resource, Scope, Value, ValueMap};
+use gs_core::{App, NodeId, Pseudo, Scope, Value};
+use gs_l1::backup::backup_selection::BackupSelectionResourceType;
+pub use gs_l1::backup::CfnBackupSelection;
+use gs_l1::backup::CfnBackupSelectionProps;
 
 use super::plan::BackupPlan;
 use crate::error::{ConstructError, Result};
 use crate::iam::{Role, RoleProps};
 use crate::names::NameRule;
-
-/// Marker of the `AWS::Backup::BackupSelection` resource.
-#[derive(Debug)]
-pub enum CfnBackupSelection {}
 
 /// What kind of resource a selection protects (what it supports: continuous backup, cold
 /// storage, ...).
@@ -115,7 +114,7 @@ pub struct BackupSelection {
     /// The group node.
     pub node: NodeId,
     /// The `AWS::Backup::BackupSelection` resource.
-    pub resource: Handle<CfnBackupSelection>,
+    pub resource: CfnBackupSelection,
     /// The plan it applies.
     pub plan: BackupPlan,
     /// The role AWS Backup assumes.
@@ -186,20 +185,17 @@ impl BackupSelection {
                 )?
             }
         };
-        let resource = g.resource::<CfnBackupSelection>(
+        // `BackupPlanId` as `Fn::GetAtt BackupPlanId` (what CDK writes), not the plan's `Ref`.
+        let resource = CfnBackupSelection::new(
+            &mut g,
             "Resource",
-            Resource::new("AWS::Backup::BackupSelection")
-                .property("BackupPlanId", plan.plan_id())
-                .property(
-                    "BackupSelection",
-                    ValueMap::new()
-                        .with("IamRoleArn", role.arn())
-                        .with(
-                            "Resources",
-                            Value::List(resources.iter().map(|r| r.arn.clone()).collect()),
-                        )
-                        .with("SelectionName", name),
-                ),
+            CfnBackupSelectionProps::new(
+                plan.plan_id(),
+                BackupSelectionResourceType {
+                    resources: Some(resources.iter().map(|r| r.arn.clone()).collect()),
+                    ..BackupSelectionResourceType::new(role.arn(), name)
+                },
+            ),
         )?;
         let node = g.node();
         let app = g.app_mut();
@@ -221,7 +217,7 @@ impl BackupSelection {
 
     /// The selection's id (`Fn::GetAtt SelectionId`).
     pub fn selection_id(&self) -> Value {
-        Value::GetAtt(self.resource.node(), "SelectionId".into())
+        self.resource.attr_selection_id()
     }
 }
 
