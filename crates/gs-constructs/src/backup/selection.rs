@@ -29,16 +29,18 @@ pub enum ProtectedKind {
 }
 
 /// A resource a plan can protect: its primary resource node, its ARN and its kind.
-/// Protectable constructs convert into it.
+/// Protectable constructs, and the L1 handles of protectable types, convert into it; `new`
+/// takes any other resource.
 ///
 /// ```
 /// use gs_constructs::backup::{BackupResource, ProtectedKind};
+/// use gs_constructs::l1::efs::{CfnFileSystem, CfnFileSystemProps};
 /// # let mut app = gs_core::App::new();
 /// # let stack = app.stack("Demo", Default::default())?;
 /// # let mut s = app.at(stack)?;
-/// let fs = s.resource::<gs_core::RawResource>("Fs", gs_core::Resource::new("AWS::EFS::FileSystem"))?;
-/// let r = BackupResource::new(fs.node(), gs_core::Value::GetAtt(fs.node(), "Arn".into()), ProtectedKind::FileSystem);
-/// assert_eq!(r.kind, ProtectedKind::FileSystem);
+/// let fs = CfnFileSystem::new(&mut s, "Fs", CfnFileSystemProps::default())?;
+/// let r = BackupResource::from(fs);
+/// assert_eq!(r, BackupResource::new(fs.node(), fs.attr_arn(), ProtectedKind::FileSystem));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -102,10 +104,9 @@ pub struct BackupSelectionProps {
 /// let vault = BackupVault::new(&mut s, "Vault", Default::default())?;
 /// let plan = BackupPlan::new(&mut s, "EfsBackupPlan", vault,
 ///     BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)?, Default::default())?;
-/// let fs = s.resource::<gs_core::RawResource>("Fs", Resource::new("AWS::EFS::FileSystem"))?;
-/// let fs = BackupResource::new(fs.node(), Value::GetAtt(fs.node(), "Arn".into()), ProtectedKind::FileSystem);
-/// let sel = BackupSelection::new(&mut s, "EfsSelection", plan, vec![fs.clone()], Default::default())?;
-/// assert_eq!(Protection::of(s.app(), fs.node).count(), 1);
+/// let fs = gs_constructs::l1::efs::CfnFileSystem::new(&mut s, "Fs", Default::default())?;
+/// let sel = BackupSelection::new(&mut s, "EfsSelection", plan, vec![fs.into()], Default::default())?;
+/// assert_eq!(Protection::of(s.app(), fs.node()).count(), 1);
 /// # let _ = sel;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -258,5 +259,38 @@ impl From<crate::rds::DatabaseCluster> for BackupResource {
 impl From<crate::s3::Bucket> for BackupResource {
     fn from(b: crate::s3::Bucket) -> BackupResource {
         BackupResource::new(b.resource.node(), b.arn(), ProtectedKind::Bucket)
+    }
+}
+
+/// An L1 file system (`l1::efs::CfnFileSystem`), by its `Arn`.
+impl From<gs_l1::efs::CfnFileSystem> for BackupResource {
+    fn from(fs: gs_l1::efs::CfnFileSystem) -> BackupResource {
+        BackupResource::new(fs.node(), fs.attr_arn(), ProtectedKind::FileSystem)
+    }
+}
+
+/// An L1 Aurora or RDS cluster (`l1::rds::CfnDBCluster`), by its `DBClusterArn`.
+impl From<gs_l1::rds::CfnDBCluster> for BackupResource {
+    fn from(db: gs_l1::rds::CfnDBCluster) -> BackupResource {
+        BackupResource::new(
+            db.node(),
+            db.attr_db_cluster_arn(),
+            ProtectedKind::DatabaseCluster,
+        )
+    }
+}
+
+/// An L1 bucket (`l1::s3::CfnBucket`), by its `Arn`.
+impl From<gs_l1::s3::CfnBucket> for BackupResource {
+    fn from(b: gs_l1::s3::CfnBucket) -> BackupResource {
+        BackupResource::new(b.node(), b.attr_arn(), ProtectedKind::Bucket)
+    }
+}
+
+/// An L1 DynamoDB table (`l1::dynamodb::CfnTable`, with the `dynamodb` feature), by its `Arn`.
+#[cfg(feature = "dynamodb")]
+impl From<gs_l1::dynamodb::CfnTable> for BackupResource {
+    fn from(t: gs_l1::dynamodb::CfnTable) -> BackupResource {
+        BackupResource::new(t.node(), t.attr_arn(), ProtectedKind::DynamoTable)
     }
 }
