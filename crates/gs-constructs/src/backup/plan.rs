@@ -48,7 +48,7 @@ struct PlanRules {
 pub struct BackupPlan {
     /// The group node.
     pub node: NodeId,
-    /// The `AWS::Backup::BackupPlan` resource.
+    /// The `AWS::Backup::BackupPlan` resource (its L1 handle).
     pub resource: CfnBackupPlan,
     /// The vault rules store recovery points in unless they name their own.
     pub vault: BackupVault,

@@ -65,7 +65,7 @@ impl BackupResource {
 pub struct Protection {
     /// The plan whose rules apply.
     pub plan: BackupPlan,
-    /// The `AWS::Backup::BackupSelection` resource.
+    /// The `AWS::Backup::BackupSelection` resource (its L1 handle).
     pub selection: NodeId,
     /// The protected resource.
     pub resource: NodeId,

@@ -58,7 +58,7 @@ impl Default for BackupVaultProps {
 pub struct BackupVault {
     /// The construct's node (a group for a defined vault, an import node otherwise).
     pub node: NodeId,
-    /// The `AWS::Backup::BackupVault` resource, `None` for an import.
+    /// The `AWS::Backup::BackupVault` resource (its L1 handle), `None` for an import.
     pub resource: Option<CfnBackupVault>,
 }
 

@@ -81,7 +81,7 @@ impl Default for AccessPointProps {
 pub struct AccessPoint {
     /// The group node.
     pub node: NodeId,
-    /// The `AWS::EFS::AccessPoint` resource.
+    /// The `AWS::EFS::AccessPoint` resource (its L1 handle).
     pub resource: CfnAccessPoint,
     /// The file system it opens.
     pub file_system: FileSystem,

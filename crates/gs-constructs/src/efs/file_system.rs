@@ -139,7 +139,7 @@ impl Default for FileSystemProps {
 /// One mount target: its resource and the AZ (index into the Region's AZs) it serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MountTarget {
-    /// The `AWS::EFS::MountTarget` resource.
+    /// The `AWS::EFS::MountTarget` resource (its L1 handle).
     pub resource: CfnMountTarget,
     /// The subnet it is in.
     pub subnet: Subnet,
@@ -170,7 +170,7 @@ struct MountTargets(Vec<MountTarget>);
 pub struct FileSystem {
     /// The group node.
     pub node: NodeId,
-    /// The `AWS::EFS::FileSystem` resource.
+    /// The `AWS::EFS::FileSystem` resource (its L1 handle).
     pub resource: CfnFileSystem,
     /// The security group of its mount targets.
     pub security_group: SecurityGroup,
