@@ -485,7 +485,10 @@ mod input {
         // B is only in the app: the command refuses it and names the stack both sides have.
         let e = against(&dir, &two_stacks(), None, &no_replacement).unwrap_err();
         assert!(matches!(e, DiffError::OneSided { .. }), "{e}");
-        assert!(e.to_string().contains("stack `B` is only in the app"), "{e}");
+        assert!(
+            e.to_string().contains("stack `B` is only in the app"),
+            "{e}"
+        );
         assert!(e.to_string().contains("both have: A"), "{e}");
         let d = against(&dir, &two_stacks(), Some("A"), &no_replacement).unwrap();
         let names: Vec<(&str, bool)> = d
