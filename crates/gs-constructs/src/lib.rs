@@ -23,6 +23,9 @@
 //! - [`apigateway`] — REST APIs.
 //! - [`s3`] — buckets.
 //! - [`codepipeline`] — pipelines with a pluggable source.
+//! - [`sqs`] — queues: encrypted, dead-letter queues, FIFO, grants.
+//! - [`sns`] — topics and their subscriptions (SQS, Lambda, email), with the permissions delivery needs.
+//! - [`dynamodb`] — tables: on-demand, point-in-time recovery, streams, indexes, global replicas, grants.
 //! - [`backup`] — vaults, plans (never without a rule), selections.
 //! - [`diff`] — the offline, replacement-aware diff of two syntheses.
 //! - [`dr`] — recovery objectives, protection profiles, DR rules and report.
@@ -71,6 +74,7 @@ pub mod cli;
 pub mod codepipeline;
 pub mod diff;
 pub mod dr;
+pub mod dynamodb;
 pub mod ec2;
 pub mod ecs;
 pub mod efs;
@@ -92,6 +96,8 @@ pub mod rules;
 pub mod s3;
 pub mod secretsmanager;
 pub mod security;
+pub mod sns;
+pub mod sqs;
 mod stateful;
 
 pub use backend::CfnBackend;
@@ -120,8 +126,8 @@ pub mod prelude {
     pub use crate::error::{ConstructError, Result};
     pub use crate::CfnBackend;
     pub use crate::{
-        apigateway, backup, codepipeline, dr, ec2, ecs, efs, elasticache, events, iam, kinesis,
-        kms, lambda, logs, rds, rules, s3, secretsmanager,
+        apigateway, backup, codepipeline, dr, dynamodb, ec2, ecs, efs, elasticache, events, iam,
+        kinesis, kms, lambda, logs, rds, rules, s3, secretsmanager, sns, sqs,
     };
     pub use gs_core::{
         App, Diagnostic, Handle, Import, NodeId, Output, Parameter, Pseudo, RawResource,

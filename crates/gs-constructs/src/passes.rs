@@ -40,6 +40,16 @@ pub const ALL: &[Pass] = &[
         run: crate::s3::passes::check,
     },
     Pass {
+        name: "gs-constructs/sns",
+        rules: crate::sns::passes::RULES,
+        run: crate::sns::passes::check,
+    },
+    Pass {
+        name: "gs-constructs/dynamodb",
+        rules: crate::dynamodb::passes::RULES,
+        run: crate::dynamodb::passes::check,
+    },
+    Pass {
         name: "gs-constructs/backup",
         rules: crate::backup::passes::RULES,
         run: crate::backup::passes::check,
@@ -92,6 +102,8 @@ pub fn catalog() -> Vec<Rule> {
         crate::elasticache::passes::RULES,
         crate::apigateway::passes::RULES,
         crate::s3::passes::RULES,
+        crate::sns::passes::RULES,
+        crate::dynamodb::passes::RULES,
         crate::backup::passes::RULES,
         crate::lambda::passes::RULES,
         crate::events::passes::RULES,

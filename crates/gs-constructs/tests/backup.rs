@@ -978,3 +978,46 @@ fn raw_rules_with_equal_retention_at_the_same_time_are_reported_as_a_tie() -> Te
     );
     Ok(())
 }
+
+#[test]
+fn a_selection_protects_l1_file_systems_clusters_and_buckets_by_their_handles() -> TestResult {
+    use gs_constructs::l1;
+    let (mut app, stack) = stack();
+    let mut s = app.at(stack)?;
+    let vault = BackupVault::new(&mut s, "Vault", Default::default())?;
+    let plan = BackupPlan::new(&mut s, "Plan", vault, daily_backup(), Default::default())?;
+    let fs = l1::efs::CfnFileSystem::new(
+        &mut s,
+        "Fs",
+        l1::efs::CfnFileSystemProps {
+            encrypted: Some(true.into()),
+            ..Default::default()
+        },
+    )?;
+    let db = l1::rds::CfnDBCluster::new(
+        &mut s,
+        "Db",
+        l1::rds::CfnDBClusterProps {
+            engine: Some("aurora-postgresql".into()),
+            storage_encrypted: Some(true.into()),
+            ..Default::default()
+        },
+    )?;
+    let bucket = l1::s3::CfnBucket::new(&mut s, "Bucket", Default::default())?;
+    let resources: Vec<BackupResource> = vec![fs.into(), db.into(), bucket.into()];
+    assert_eq!(
+        resources,
+        [
+            BackupResource::new(fs.node(), fs.attr_arn(), ProtectedKind::FileSystem),
+            BackupResource::new(
+                db.node(),
+                db.attr_db_cluster_arn(),
+                ProtectedKind::DatabaseCluster
+            ),
+            BackupResource::new(bucket.node(), bucket.attr_arn(), ProtectedKind::Bucket),
+        ]
+    );
+    BackupSelection::new(&mut s, "Selection", plan, resources, Default::default())?;
+    assert_eq!(Protection::of(s.app(), bucket.node()).count(), 1);
+    Ok(())
+}

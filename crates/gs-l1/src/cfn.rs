@@ -42,6 +42,14 @@ pub struct Cfn<R> {
 }
 
 impl<R: ResourceType> Cfn<R> {
+    /// The CloudFormation type name, e.g. `AWS::EFS::FileSystem` for `efs::CfnFileSystem`
+    /// (for an [`Import`](gs_core::Import) of the type, or a test that finds its resources).
+    ///
+    /// ```
+    /// assert_eq!(gs_l1::efs::CfnFileSystem::TYPE_NAME, "AWS::EFS::FileSystem");
+    /// ```
+    pub const TYPE_NAME: &'static str = R::TYPE_NAME;
+
     /// Adds `resource` (from a generated `Cfn*Props::into_resource`, maybe adjusted: removal
     /// policy, logical ID, condition) with `id` to `scope`.
     ///

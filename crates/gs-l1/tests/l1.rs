@@ -4,7 +4,7 @@
 
 use gs_cfn::CfnBackend;
 use gs_core::{App, Output, StackProps, Value, ValueMap};
-use gs_l1::{ec2, efs, iam, lambda, ssm, Cfn, Map};
+use gs_l1::{applicationautoscaling, ec2, efs, iam, lambda, ssm, Cfn, Map};
 use serde_json::{json, Value as Json};
 
 fn synth(app: &App, stack: &str) -> Json {
@@ -293,4 +293,28 @@ fn a_handle_from_another_app_is_refused() {
     )
     .unwrap_err();
     assert!(err.to_string().contains("another App"), "{err}");
+}
+
+#[test]
+fn a_type_the_registry_schema_gives_no_tags_stays_untagged_in_a_tagged_stack() {
+    // The service spec calls `AWS::ApplicationAutoScaling::ScalableTarget` taggable, but its
+    // registry schema has no `Tags` (cfn-lint: E3002): the stack's tags must not reach it.
+    let mut app = App::new();
+    let stack = app.stack("L1Untagged", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    applicationautoscaling::CfnScalableTarget::new(
+        &mut s,
+        "Target",
+        applicationautoscaling::CfnScalableTargetProps::new(
+            4,
+            1,
+            Value::from("service/cluster/service"),
+            "ecs:service:DesiredCount",
+            "ecs",
+        ),
+    )
+    .unwrap();
+    app.tag(stack, "Team", "media").unwrap();
+    let t = synth(&app, "L1Untagged");
+    assert_eq!(t["Resources"]["Target"]["Properties"].get("Tags"), None);
 }

@@ -544,21 +544,23 @@ fn write_resource(
     );
     body.push_str("    #[inline]\n");
     body.push_str("    pub fn into_resource(self) -> gs_core::Resource {\n");
-    let tagging = match r
-        .tag_information
-        .as_ref()
-        .map(|t| (t.variant.as_str(), &t.tag_property_name))
-    {
-        Some(("standard", p)) => format!(".tagging(gs_core::Tagging::List({p:?}))"),
-        Some(("map", p)) => format!(".tagging(gs_core::Tagging::Map({p:?}))"),
-        // `asg` (tags with `PropagateAtLaunch`) has no gs_core::Tagging yet: untagged.
-        _ => String::new(),
-    };
-    let _ = writeln!(
-        body,
-        "        gs_core::Resource::new({:?}).properties(self.into_properties()){tagging}",
-        r.cloud_formation_type
-    );
+    // The tagging comes from gs-l1's schema data, the one place that reconciles the service
+    // spec's `tagInformation` with the registry schema (a type the spec calls taggable but whose
+    // registry schema has no tag property, such as `AWS::ApplicationAutoScaling::ScalableTarget`,
+    // stays untagged, so stack tags never produce a property CloudFormation refuses).
+    if r.tag_information.is_some() {
+        let _ = writeln!(
+            body,
+            "        let mut resource = gs_core::Resource::new({t:?}).properties(self.into_properties());\n        resource.tagging = crate::schema::tagging({t:?});\n        resource",
+            t = r.cloud_formation_type
+        );
+    } else {
+        let _ = writeln!(
+            body,
+            "        gs_core::Resource::new({:?}).properties(self.into_properties())",
+            r.cloud_formation_type
+        );
+    }
     body.push_str("    }\n}\n\n");
 
     // Constructor and attributes.

@@ -133,7 +133,7 @@ fn attributes_tagging_docs_and_feature_gates() {
     let file = widget_file();
     assert!(file.contains("pub fn attr_endpoint_address(self) -> gs_core::Value {"));
     assert!(file.contains("gs_core::Value::GetAtt(self.node(), \"Endpoint.Address\".into())"));
-    assert!(file.contains(".tagging(gs_core::Tagging::Map(\"WidgetTags\"))"));
+    assert!(file.contains("resource.tagging = crate::schema::tagging(\"AWS::Demo::Widget\");"));
     assert!(file.contains("/// A widget. See [the guide](https://example.com/g) and \\[x\\]."));
     assert!(file.contains("/// The \\<b\\>type\\</b\\>."));
     assert!(file.contains("aws-resource-demo-widget.html#cfn-demo-widget-type"));

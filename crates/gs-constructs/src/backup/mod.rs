@@ -2,6 +2,9 @@
 //! copies), [`BackupPlan`] (built with its first [`BackupRule`], so never without one),
 //! [`BackupSelection`] of protectable resources ([`BackupResource`]) recorded as [`Protection`]
 //! facts, and the [`Schedule`] parser that gives a rule's worst-case interval between backups.
+//!
+//! The resources are written through the generated L1 (`l1::backup`), and the handle types
+//! ([`CfnBackupVault`], [`CfnBackupPlan`], [`CfnBackupSelection`]) are the L1's.
 
 pub(crate) mod passes;
 mod plan;

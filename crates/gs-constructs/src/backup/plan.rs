@@ -2,16 +2,16 @@
 //! written; [`BackupPlan::add_rule`] adds more. The rules stay readable in a side table
 //! ([`BackupPlan::rules`]) for the passes that compute recovery point objectives.
 
-use gs_core::{App, Handle, NodeId, Resource, Scope, Tagging, Value, ValueMap};
+use gs_core::{App, NodeId, Scope, Value};
+use gs_l1::backup::backup_plan::BackupPlanResourceType;
+pub use gs_l1::backup::CfnBackupPlan;
+use gs_l1::backup::CfnBackupPlanProps;
+use gs_l1::List;
 
 use super::rule::BackupRule;
 use super::vault::BackupVault;
 use crate::error::{ConstructError, Result};
 use crate::names::NameRule;
-
-/// Marker of the `AWS::Backup::BackupPlan` resource.
-#[derive(Debug)]
-pub enum CfnBackupPlan {}
 
 /// Settings of a [`BackupPlan`].
 #[derive(Clone, Debug, Default)]
@@ -48,8 +48,8 @@ struct PlanRules {
 pub struct BackupPlan {
     /// The group node.
     pub node: NodeId,
-    /// The `AWS::Backup::BackupPlan` resource.
-    pub resource: Handle<CfnBackupPlan>,
+    /// The `AWS::Backup::BackupPlan` resource (its L1 handle).
+    pub resource: CfnBackupPlan,
     /// The vault rules store recovery points in unless they name their own.
     pub vault: BackupVault,
 }
@@ -87,12 +87,7 @@ impl BackupPlan {
             rules: vec![first_rule],
         };
         let mut g = scope.group(id)?;
-        let resource = g.resource::<CfnBackupPlan>(
-            "Resource",
-            Resource::new("AWS::Backup::BackupPlan")
-                .property("BackupPlan", plan_property(&rules, vault))
-                .tagging(Tagging::Map("BackupPlanTags")),
-        )?;
+        let resource = CfnBackupPlan::new(&mut g, "Resource", l1_props(&rules, vault))?;
         let node = g.node();
         g.app_mut().attach(node, rules)?;
         Ok(BackupPlan {
@@ -128,9 +123,11 @@ impl BackupPlan {
             ));
         }
         rules.rules.push(rule);
-        app.resource_mut(self.resource)?
-            .properties
-            .insert("BackupPlan", plan_property(&rules, self.vault));
+        // Rewrites what the L1 writes, keeping anything set since through the escape hatch.
+        let resource = app.resource_mut(self.resource)?;
+        for (key, value) in l1_props(&rules, self.vault).into_properties().iter() {
+            resource.properties.insert(key.to_owned(), value.clone());
+        }
         app.attach(self.node, rules)?;
         Ok(())
     }
@@ -143,22 +140,20 @@ impl BackupPlan {
 
     /// The plan's id (`Fn::GetAtt BackupPlanId`), which selections name.
     pub fn plan_id(&self) -> Value {
-        Value::GetAtt(self.resource.node(), "BackupPlanId".into())
+        self.resource.attr_backup_plan_id()
     }
 
     /// The plan's ARN (`Fn::GetAtt BackupPlanArn`).
     pub fn arn(&self) -> Value {
-        Value::GetAtt(self.resource.node(), "BackupPlanArn".into())
+        self.resource.attr_backup_plan_arn()
     }
 }
 
-fn plan_property(rules: &PlanRules, vault: BackupVault) -> ValueMap {
-    ValueMap::new()
-        .with("BackupPlanName", rules.name.as_str())
-        .with(
-            "BackupPlanRule",
-            Value::List(rules.rules.iter().map(|r| r.to_value(vault)).collect()),
-        )
+/// The plan's L1 properties: its name and every rule, storing into `vault` unless a rule names
+/// its own.
+fn l1_props(rules: &PlanRules, vault: BackupVault) -> CfnBackupPlanProps {
+    let rule_list: List<_> = rules.rules.iter().map(|r| r.to_l1(vault)).collect();
+    CfnBackupPlanProps::new(BackupPlanResourceType::new(rules.name.as_str(), rule_list))
 }
 
 fn check_name(path: &str, name: &str) -> Result<()> {

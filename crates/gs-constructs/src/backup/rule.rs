@@ -4,7 +4,10 @@
 
 use std::time::Duration;
 
-use gs_core::{App, Value, ValueMap};
+use gs_core::{App, Value};
+use gs_l1::backup::backup_plan::{
+    BackupRuleResourceType, CopyActionResourceType, LifecycleResourceType,
+};
 
 use super::schedule::{Schedule, ScheduleError};
 use super::vault::{region_of, BackupVault};
@@ -47,17 +50,11 @@ impl CopyAction {
         region_of(app, &self.destination_vault_arn)
     }
 
-    fn to_value(&self) -> Value {
-        ValueMap::new()
-            .with(
-                "DestinationBackupVaultArn",
-                self.destination_vault_arn.clone(),
-            )
-            .with_opt(
-                "Lifecycle",
-                lifecycle(self.delete_after_days, self.move_to_cold_storage_after_days),
-            )
-            .into()
+    fn to_l1(&self) -> CopyActionResourceType {
+        CopyActionResourceType {
+            lifecycle: lifecycle(self.delete_after_days, self.move_to_cold_storage_after_days),
+            ..CopyActionResourceType::new(self.destination_vault_arn.clone())
+        }
     }
 }
 
@@ -205,28 +202,22 @@ impl BackupRule {
         Ok(())
     }
 
-    /// The rule as an item of `BackupPlanRule`, targeting `plan_vault` unless it names its own.
-    pub(crate) fn to_value(&self, plan_vault: BackupVault) -> Value {
-        let copies: Vec<Value> = self.copy_actions.iter().map(CopyAction::to_value).collect();
-        ValueMap::new()
-            .with("CompletionWindowMinutes", minutes(self.completion_window))
-            .with_opt(
-                "CopyActions",
-                (!copies.is_empty()).then(|| Value::List(copies)),
+    /// The rule as an item of the plan's rules, targeting `plan_vault` unless it names its own.
+    pub(crate) fn to_l1(&self, plan_vault: BackupVault) -> BackupRuleResourceType {
+        let copies: Vec<CopyActionResourceType> =
+            self.copy_actions.iter().map(CopyAction::to_l1).collect();
+        BackupRuleResourceType {
+            completion_window_minutes: Some(minutes(self.completion_window).into()),
+            copy_actions: (!copies.is_empty()).then(|| copies.into()),
+            enable_continuous_backup: self.enable_continuous_backup.then(|| true.into()),
+            lifecycle: lifecycle(self.delete_after_days, self.move_to_cold_storage_after_days),
+            schedule_expression: Some(self.schedule.expression().into()),
+            start_window_minutes: Some(minutes(self.start_window).into()),
+            ..BackupRuleResourceType::new(
+                self.name.as_str(),
+                self.vault.unwrap_or(plan_vault).l1_id(),
             )
-            .with_opt(
-                "EnableContinuousBackup",
-                self.enable_continuous_backup.then_some(true),
-            )
-            .with_opt(
-                "Lifecycle",
-                lifecycle(self.delete_after_days, self.move_to_cold_storage_after_days),
-            )
-            .with("RuleName", self.name.as_str())
-            .with("ScheduleExpression", self.schedule.expression())
-            .with("StartWindowMinutes", minutes(self.start_window))
-            .with("TargetBackupVault", self.vault.unwrap_or(plan_vault).name())
-            .into()
+        }
     }
 }
 
@@ -276,15 +267,15 @@ fn check_lifecycle(
     Ok(())
 }
 
-fn lifecycle(delete_after: Option<u32>, cold_after: Option<u32>) -> Option<ValueMap> {
+fn lifecycle(delete_after: Option<u32>, cold_after: Option<u32>) -> Option<LifecycleResourceType> {
     if delete_after.is_none() && cold_after.is_none() {
         return None;
     }
-    Some(
-        ValueMap::new()
-            .with_opt("DeleteAfterDays", delete_after.map(i64::from))
-            .with_opt("MoveToColdStorageAfterDays", cold_after.map(i64::from)),
-    )
+    Some(LifecycleResourceType {
+        delete_after_days: delete_after.map(Into::into),
+        move_to_cold_storage_after_days: cold_after.map(Into::into),
+        ..LifecycleResourceType::new()
+    })
 }
 
 fn minutes(d: Duration) -> i64 {

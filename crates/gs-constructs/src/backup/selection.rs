@@ -2,16 +2,15 @@
 //! with the IAM role AWS Backup assumes; each protected resource is recorded as a
 //! [`Protection`] fact.
 
-use gs_core::{App, Handle, NodeId, Pseudo, Resource, Scope, Value, ValueMap};
+use gs_core::{App, NodeId, Pseudo, Scope, Value};
+use gs_l1::backup::backup_selection::BackupSelectionResourceType;
+pub use gs_l1::backup::CfnBackupSelection;
+use gs_l1::backup::CfnBackupSelectionProps;
 
 use super::plan::BackupPlan;
 use crate::error::{ConstructError, Result};
 use crate::iam::{Role, RoleProps};
 use crate::names::NameRule;
-
-/// Marker of the `AWS::Backup::BackupSelection` resource.
-#[derive(Debug)]
-pub enum CfnBackupSelection {}
 
 /// What kind of resource a selection protects (what it supports: continuous backup, cold
 /// storage, ...).
@@ -30,16 +29,18 @@ pub enum ProtectedKind {
 }
 
 /// A resource a plan can protect: its primary resource node, its ARN and its kind.
-/// Protectable constructs convert into it.
+/// Protectable constructs, and the L1 handles of protectable types, convert into it; `new`
+/// takes any other resource.
 ///
 /// ```
 /// use gs_constructs::backup::{BackupResource, ProtectedKind};
+/// use gs_constructs::l1::efs::{CfnFileSystem, CfnFileSystemProps};
 /// # let mut app = gs_core::App::new();
 /// # let stack = app.stack("Demo", Default::default())?;
 /// # let mut s = app.at(stack)?;
-/// let fs = s.resource::<gs_core::RawResource>("Fs", gs_core::Resource::new("AWS::EFS::FileSystem"))?;
-/// let r = BackupResource::new(fs.node(), gs_core::Value::GetAtt(fs.node(), "Arn".into()), ProtectedKind::FileSystem);
-/// assert_eq!(r.kind, ProtectedKind::FileSystem);
+/// let fs = CfnFileSystem::new(&mut s, "Fs", CfnFileSystemProps::default())?;
+/// let r = BackupResource::from(fs);
+/// assert_eq!(r, BackupResource::new(fs.node(), fs.attr_arn(), ProtectedKind::FileSystem));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -64,7 +65,7 @@ impl BackupResource {
 pub struct Protection {
     /// The plan whose rules apply.
     pub plan: BackupPlan,
-    /// The `AWS::Backup::BackupSelection` resource.
+    /// The `AWS::Backup::BackupSelection` resource (its L1 handle).
     pub selection: NodeId,
     /// The protected resource.
     pub resource: NodeId,
@@ -103,10 +104,9 @@ pub struct BackupSelectionProps {
 /// let vault = BackupVault::new(&mut s, "Vault", Default::default())?;
 /// let plan = BackupPlan::new(&mut s, "EfsBackupPlan", vault,
 ///     BackupRule::new("DailyBackup", Schedule::daily_at(5, 0)?)?, Default::default())?;
-/// let fs = s.resource::<gs_core::RawResource>("Fs", Resource::new("AWS::EFS::FileSystem"))?;
-/// let fs = BackupResource::new(fs.node(), Value::GetAtt(fs.node(), "Arn".into()), ProtectedKind::FileSystem);
-/// let sel = BackupSelection::new(&mut s, "EfsSelection", plan, vec![fs.clone()], Default::default())?;
-/// assert_eq!(Protection::of(s.app(), fs.node).count(), 1);
+/// let fs = gs_constructs::l1::efs::CfnFileSystem::new(&mut s, "Fs", Default::default())?;
+/// let sel = BackupSelection::new(&mut s, "EfsSelection", plan, vec![fs.into()], Default::default())?;
+/// assert_eq!(Protection::of(s.app(), fs.node()).count(), 1);
 /// # let _ = sel;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -115,7 +115,7 @@ pub struct BackupSelection {
     /// The group node.
     pub node: NodeId,
     /// The `AWS::Backup::BackupSelection` resource.
-    pub resource: Handle<CfnBackupSelection>,
+    pub resource: CfnBackupSelection,
     /// The plan it applies.
     pub plan: BackupPlan,
     /// The role AWS Backup assumes.
@@ -186,20 +186,17 @@ impl BackupSelection {
                 )?
             }
         };
-        let resource = g.resource::<CfnBackupSelection>(
+        // `BackupPlanId` as `Fn::GetAtt BackupPlanId` (what CDK writes), not the plan's `Ref`.
+        let resource = CfnBackupSelection::new(
+            &mut g,
             "Resource",
-            Resource::new("AWS::Backup::BackupSelection")
-                .property("BackupPlanId", plan.plan_id())
-                .property(
-                    "BackupSelection",
-                    ValueMap::new()
-                        .with("IamRoleArn", role.arn())
-                        .with(
-                            "Resources",
-                            Value::List(resources.iter().map(|r| r.arn.clone()).collect()),
-                        )
-                        .with("SelectionName", name),
-                ),
+            CfnBackupSelectionProps::new(
+                plan.plan_id(),
+                BackupSelectionResourceType {
+                    resources: Some(resources.iter().map(|r| r.arn.clone()).collect()),
+                    ..BackupSelectionResourceType::new(role.arn(), name)
+                },
+            ),
         )?;
         let node = g.node();
         let app = g.app_mut();
@@ -221,7 +218,7 @@ impl BackupSelection {
 
     /// The selection's id (`Fn::GetAtt SelectionId`).
     pub fn selection_id(&self) -> Value {
-        Value::GetAtt(self.resource.node(), "SelectionId".into())
+        self.resource.attr_selection_id()
     }
 }
 
@@ -262,5 +259,38 @@ impl From<crate::rds::DatabaseCluster> for BackupResource {
 impl From<crate::s3::Bucket> for BackupResource {
     fn from(b: crate::s3::Bucket) -> BackupResource {
         BackupResource::new(b.resource.node(), b.arn(), ProtectedKind::Bucket)
+    }
+}
+
+/// An L1 file system (`l1::efs::CfnFileSystem`), by its `Arn`.
+impl From<gs_l1::efs::CfnFileSystem> for BackupResource {
+    fn from(fs: gs_l1::efs::CfnFileSystem) -> BackupResource {
+        BackupResource::new(fs.node(), fs.attr_arn(), ProtectedKind::FileSystem)
+    }
+}
+
+/// An L1 Aurora or RDS cluster (`l1::rds::CfnDBCluster`), by its `DBClusterArn`.
+impl From<gs_l1::rds::CfnDBCluster> for BackupResource {
+    fn from(db: gs_l1::rds::CfnDBCluster) -> BackupResource {
+        BackupResource::new(
+            db.node(),
+            db.attr_db_cluster_arn(),
+            ProtectedKind::DatabaseCluster,
+        )
+    }
+}
+
+/// An L1 bucket (`l1::s3::CfnBucket`), by its `Arn`.
+impl From<gs_l1::s3::CfnBucket> for BackupResource {
+    fn from(b: gs_l1::s3::CfnBucket) -> BackupResource {
+        BackupResource::new(b.node(), b.attr_arn(), ProtectedKind::Bucket)
+    }
+}
+
+/// An L1 DynamoDB table (`l1::dynamodb::CfnTable`, with the `dynamodb` feature), by its `Arn`.
+#[cfg(feature = "dynamodb")]
+impl From<gs_l1::dynamodb::CfnTable> for BackupResource {
+    fn from(t: gs_l1::dynamodb::CfnTable) -> BackupResource {
+        BackupResource::new(t.node(), t.attr_arn(), ProtectedKind::DynamoTable)
     }
 }

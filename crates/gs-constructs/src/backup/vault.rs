@@ -1,18 +1,14 @@
 //! [`BackupVault`]: where recovery points are kept. Defined in the stack (encrypted, retained), or
 //! an outside vault imported on purpose by ARN (the destination of a cross-Region copy).
 
-use gs_core::{
-    App, Handle, Import, NodeId, NodeKind, Pseudo, RemovalPolicy, Resource, Scope, Tagging, Value,
-    ValueMap,
-};
+use gs_core::{App, Import, NodeId, NodeKind, Pseudo, RemovalPolicy, Scope, Value, ValueMap};
+pub use gs_l1::backup::CfnBackupVault;
+use gs_l1::backup::CfnBackupVaultProps;
+use gs_l1::Id;
 
 use crate::error::{ConstructError, Result};
 use crate::kms::Key;
 use crate::names::NameRule;
-
-/// Marker of the `AWS::Backup::BackupVault` resource.
-#[derive(Debug)]
-pub enum CfnBackupVault {}
 
 /// Settings of a [`BackupVault`].
 #[derive(Clone, Debug)]
@@ -62,8 +58,8 @@ impl Default for BackupVaultProps {
 pub struct BackupVault {
     /// The construct's node (a group for a defined vault, an import node otherwise).
     pub node: NodeId,
-    /// The `AWS::Backup::BackupVault` resource, `None` for an import.
-    pub resource: Option<Handle<CfnBackupVault>>,
+    /// The `AWS::Backup::BackupVault` resource (its L1 handle), `None` for an import.
+    pub resource: Option<CfnBackupVault>,
 }
 
 impl BackupVault {
@@ -93,16 +89,15 @@ impl BackupVault {
                 },
             )?,
         };
-        let resource = g.resource::<CfnBackupVault>(
+        let resource = CfnBackupVault::add(
+            &mut g,
             "Resource",
-            Resource::new("AWS::Backup::BackupVault")
-                .properties(
-                    ValueMap::new()
-                        .with("BackupVaultName", name)
-                        .with("EncryptionKeyArn", key.arn()),
-                )
-                .tagging(Tagging::Map("BackupVaultTags"))
-                .removal_policy(props.removal_policy),
+            CfnBackupVaultProps {
+                encryption_key_arn: Some(key.arn().into()),
+                ..CfnBackupVaultProps::new(name)
+            }
+            .into_resource()
+            .removal_policy(props.removal_policy),
         )?;
         Ok(BackupVault {
             node: g.node(),
@@ -136,7 +131,7 @@ impl BackupVault {
         let import = scope.import::<()>(
             id,
             Import {
-                type_name: "AWS::Backup::BackupVault".into(),
+                type_name: CfnBackupVault::TYPE_NAME.into(),
                 attributes: ValueMap::new()
                     .with("Ref", parts.name.as_str())
                     .with("BackupVaultName", parts.name)
@@ -155,7 +150,15 @@ impl BackupVault {
     }
 
     fn target(&self) -> NodeId {
-        self.resource.map_or(self.node, Handle::node)
+        self.resource.map_or(self.node, CfnBackupVault::node)
+    }
+
+    /// The vault as an L1 property that takes a vault: its handle, or the import's `Ref`.
+    pub(crate) fn l1_id(&self) -> Id<CfnBackupVault> {
+        match self.resource {
+            Some(r) => Id::Handle(r),
+            None => Id::Value(self.name()),
+        }
     }
 
     /// The vault's name (`Ref`, or the imported name).

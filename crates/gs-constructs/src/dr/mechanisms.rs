@@ -298,6 +298,81 @@ pub const BUCKET_REPLICATION: Mechanism = Mechanism {
     rto_at_limit: false,
 };
 
+// Source: Amazon DynamoDB Developer Guide, "Resilience and disaster recovery in Amazon DynamoDB"
+// (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/disaster-recovery-resiliency.html):
+// a Regional table's data is replicated across multiple AZs in the Region; an AZ failure loses
+// nothing and needs no action.
+/// DynamoDB storage across AZs.
+pub const DYNAMODB_REGIONAL: Mechanism = Mechanism {
+    name: "DynamoDB storage across AZs",
+    scope: FailureScope::AzLoss,
+    rpo: Duration::ZERO,
+    rto: Duration::ZERO,
+    basis: "DynamoDB Developer Guide, Resilience: table data replicated across multiple AZs of the Region",
+    rpo_at_limit: false,
+    rto_at_limit: false,
+};
+// Source: Amazon DynamoDB API Reference, "PointInTimeRecoveryDescription"
+// (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PointInTimeRecoveryDescription.html):
+// "You can restore your table to any point in time during the last 35 days";
+// "LatestRestorableDateTime is typically 5 minutes before the current time". The restore has
+// one-second granularity (RestoreTableToPointInTime: "day:hour:minute:second") and always
+// creates a NEW table, without the source's streams, TTL, IAM policies, alarms or tags: readers
+// and writers must be pointed at it. The RPO is typical: at the limit. The RTO is gs's estimate
+// (AWS gives none: restore time depends on the table's size and layout), not marked.
+/// DynamoDB point-in-time recovery.
+pub const DYNAMODB_PITR: Mechanism = Mechanism {
+    name: "DynamoDB point-in-time recovery (restore into a new table)",
+    scope: FailureScope::Corruption,
+    rpo: min(5),
+    rto: hours(1),
+    basis: "DynamoDB API Reference, PointInTimeRecoveryDescription: restore to any second of the last 35 days, latest restorable time typically 5 minutes ago (typical, not promised); RTO estimate: restore into a new table and repoint clients (AWS gives no figure; it grows with the table)",
+    rpo_at_limit: true,
+    rto_at_limit: false,
+};
+// Source: Amazon DynamoDB Developer Guide, "Global tables - multi-active, multi-Region
+// replication" / "How global tables work" (version 2019.11.21): asynchronous replication
+// between Regions (multi-Region eventual consistency), a write "usually propagated to all
+// replica tables within a second"; each replica serves reads and writes, so failing over is
+// moving traffic to another Region's endpoint. Typical: at the limit. RTO: gs's estimate.
+/// DynamoDB global table replicas.
+pub const DYNAMODB_GLOBAL: Mechanism = Mechanism {
+    name: "DynamoDB global table replica in another Region",
+    scope: FailureScope::RegionLoss,
+    rpo: Duration::from_secs(1),
+    rto: min(5),
+    basis: "DynamoDB Developer Guide, global tables: asynchronous replication, usually within a second (typical, not promised); RTO estimate: send traffic to the replica Region, which takes reads and writes",
+    rpo_at_limit: true,
+    rto_at_limit: false,
+};
+// AWS Backup for DynamoDB: the generic BACKUP_SNAPSHOT and BACKUP_CROSS_REGION_COPY rows apply
+// (AWS Backup Developer Guide, "Feature availability by resource": DynamoDB supports backup and
+// cross-Region copy with AWS Backup's advanced features). Continuous backup is not offered for
+// DynamoDB (same page: continuous backup covers RDS, Aurora, S3 and SAP HANA); its
+// point-in-time recovery is DynamoDB's own, DYNAMODB_PITR above. A restore creates a new table.
+
+// Source: Amazon SQS Developer Guide, "Resilience in Amazon SQS"
+// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/disaster-recovery-resiliency.html):
+// messages are stored within one Region on multiple redundant AZs, "so that no single computer,
+// network, or Availability Zone (AZ) failure can make messages inaccessible".
+/// SQS storage across AZs.
+pub const SQS_REGIONAL: Mechanism = Mechanism {
+    name: "SQS storage across AZs",
+    scope: FailureScope::AzLoss,
+    rpo: Duration::ZERO,
+    rto: Duration::ZERO,
+    basis:
+        "SQS Developer Guide, Resilience: messages stored on multiple redundant AZs of one Region",
+    rpo_at_limit: false,
+    rto_at_limit: false,
+};
+// SQS has no mechanism for the other scopes: a queue exists in one Region only and AWS offers
+// no replication or backup of its messages (same page), so the messages in a queue when its
+// Region is lost are not recovered; a purged or deleted queue's messages are gone (SQS
+// Developer Guide, "Purging messages": "can't be retrieved"). A dead-letter queue keeps
+// failed messages, not a copy. The DR report shows no mechanism for those scopes; the fix is a
+// producer that can resend, or an override with the reason.
+
 // Lambda keeps no data: what is lost with a Region or a deleted function is the deployment,
 // which the cloud assembly (the template and `asset.<hash>.zip`) holds. Source: AWS Lambda
 // Developer Guide, "Resilience in AWS Lambda"
@@ -358,6 +433,10 @@ pub fn suggestion(type_name: &str, scope: FailureScope) -> &'static str {
         ("AWS::S3::Bucket", Corruption) => "enable versioning",
         ("AWS::Lambda::Function", RegionLoss) => "deploy the function's stack in the DR Region too (a second stack with the DR Region's environment), or override the objective with a reason",
         ("AWS::Lambda::Function", _) => "redeploy the stack from its cloud assembly, or override the objective with a reason",
+        ("AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable", Corruption) => "turn on point-in-time recovery (`TableProps::point_in_time_recovery`, on by default; RPO about 5 minutes, restore into a new table) or protect the table with an AWS Backup plan",
+        ("AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable", RegionLoss) => "add a replica in the DR Region (`TableProps::replica_regions`: a global table, RPO about 1 second) or an AWS Backup rule with a copy action to a vault in the DR Region",
+        ("AWS::SQS::Queue", RegionLoss) => "SQS cannot recover a lost Region's messages: make producers able to resend (or write to a queue in the DR Region too), then override the objective for the queue with that reason",
+        ("AWS::SQS::Queue", Corruption) => "SQS keeps no copy of messages (a purge or a deleted queue loses them): keep the source of truth elsewhere (a table, a bucket) and override the objective for the queue with that reason",
         _ => "add a mechanism for this scope, or override the objective for this construct with a reason",
     }
 }

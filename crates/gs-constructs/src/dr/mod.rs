@@ -29,9 +29,9 @@ pub(crate) fn is_dr_only(type_name: &str) -> bool {
 }
 
 /// The types the objective rules (`dr/rpo-not-met`, `dr/rto-not-met`, `dr/at-limit`) check:
-/// the stateful types and [`DR_ONLY_TYPES`], whatever the stateful table holds.
+/// the types that hold data objectives are about (`stateful::DR_TYPES`) and [`DR_ONLY_TYPES`].
 pub(crate) const DR_TYPES: &[&str] = &{
-    const S: &[&str] = crate::stateful::STATEFUL_TYPES;
+    const S: &[&str] = crate::stateful::DR_TYPES;
     const N: usize = S.len() + DR_ONLY_TYPES.len();
     let mut out = [""; N];
     let mut i = 0;

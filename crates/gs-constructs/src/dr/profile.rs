@@ -380,7 +380,12 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                         (*rpo).max(m::BACKUP_CROSS_REGION_COPY.rpo),
                     ));
                 }
-                if r.type_name != "AWS::EFS::FileSystem" {
+                // AWS Backup offers continuous backup for neither EFS nor DynamoDB (which has
+                // its own point-in-time recovery).
+                if !matches!(
+                    &*r.type_name,
+                    "AWS::EFS::FileSystem" | "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable"
+                ) {
                     for label in &plan.continuous {
                         protections.push(Protection::named(
                             &m::BACKUP_CONTINUOUS,
@@ -526,6 +531,49 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                     protections.push(Protection::of(mech));
                 }
                 backup(&mut protections);
+            }
+            "AWS::DynamoDB::Table" => {
+                protections.push(Protection::of(&m::DYNAMODB_REGIONAL));
+                if props::is_true(
+                    p,
+                    &[
+                        "PointInTimeRecoverySpecification",
+                        "PointInTimeRecoveryEnabled",
+                    ],
+                ) {
+                    protections.push(Protection::of(&m::DYNAMODB_PITR));
+                }
+                backup(&mut protections);
+            }
+            "AWS::DynamoDB::GlobalTable" => {
+                protections.push(Protection::of(&m::DYNAMODB_REGIONAL));
+                let replicas: Vec<&gs_core::ValueMap> = props::maps(p, "Replicas").collect();
+                // The replica of this stack's Region: a Region that names no other one.
+                let local_pitr = replicas.iter().any(|rep| {
+                    rep.get("Region")
+                        .is_some_and(|r| !names_other_region(tree, r, home))
+                        && props::is_true(
+                            rep,
+                            &[
+                                "PointInTimeRecoverySpecification",
+                                "PointInTimeRecoveryEnabled",
+                            ],
+                        )
+                });
+                if local_pitr {
+                    protections.push(Protection::of(&m::DYNAMODB_PITR));
+                }
+                let elsewhere = replicas.iter().any(|rep| {
+                    rep.get("Region")
+                        .is_some_and(|r| names_other_region(tree, r, home))
+                });
+                if elsewhere {
+                    protections.push(Protection::of(&m::DYNAMODB_GLOBAL));
+                }
+                backup(&mut protections);
+            }
+            "AWS::SQS::Queue" => {
+                protections.push(Protection::of(&m::SQS_REGIONAL));
             }
             _ => {}
         }

@@ -1,13 +1,11 @@
 //! [`Cluster`]: an ECS cluster in a VPC, with Container Insights on.
 
-use gs_core::{Handle, NodeId, Resource, Scope, Value, ValueMap};
+use gs_core::{NodeId, Scope, Value};
 
 use crate::ec2::Vpc;
 use crate::error::Result;
-
-/// Marker of the `AWS::ECS::Cluster` resource.
-#[derive(Debug)]
-pub enum CfnCluster {}
+use crate::l1::ecs::cluster::ClusterSettings;
+use crate::l1::ecs::{CfnCluster, CfnClusterProps};
 
 /// Settings of a [`Cluster`].
 #[derive(Clone, Debug)]
@@ -45,7 +43,7 @@ pub struct Cluster {
     /// The group node.
     pub node: NodeId,
     /// The cluster resource.
-    pub resource: Handle<CfnCluster>,
+    pub resource: CfnCluster,
     /// The VPC its services run in.
     pub vpc: Vpc,
 }
@@ -62,24 +60,27 @@ impl Cluster {
             super::ECS_NAME.with_what("cluster").check(&path, name)?;
         }
         let mut g = scope.group(id)?;
-        let resource = g.resource::<CfnCluster>(
+        let resource = CfnCluster::new(
+            &mut g,
             "Resource",
-            Resource::new("AWS::ECS::Cluster")
-                .properties(ValueMap::new().with_opt("ClusterName", props.name).with(
-                    "ClusterSettings",
-                    Value::List(vec![ValueMap::new()
-                            .with("Name", "containerInsights")
-                            .with(
-                                "Value",
-                                if props.container_insights {
-                                    "enabled"
-                                } else {
-                                    "disabled"
-                                },
-                            )
-                            .into()]),
-                ))
-                .tagged(),
+            CfnClusterProps {
+                cluster_name: props.name.map(Into::into),
+                cluster_settings: Some(
+                    [ClusterSettings {
+                        name: Some("containerInsights".into()),
+                        value: Some(
+                            if props.container_insights {
+                                "enabled"
+                            } else {
+                                "disabled"
+                            }
+                            .into(),
+                        ),
+                    }]
+                    .into(),
+                ),
+                ..CfnClusterProps::new()
+            },
         )?;
         Ok(Cluster {
             node: g.node(),
@@ -90,11 +91,11 @@ impl Cluster {
 
     /// The cluster name (`Ref`).
     pub fn cluster_name(&self) -> Value {
-        Value::Ref(self.resource.node())
+        self.resource.reference()
     }
 
     /// The cluster ARN (`Fn::GetAtt Arn`).
     pub fn arn(&self) -> Value {
-        Value::GetAtt(self.resource.node(), "Arn".into())
+        self.resource.attr_arn()
     }
 }

@@ -2,12 +2,17 @@
 //! [`FargateTaskDefinition::add_container`], which grants the execution role the secrets a
 //! container reads and records where its logs go.
 
-use gs_core::{App, Pseudo, Value, ValueMap};
+use gs_core::{App, Pseudo, Value};
 
 use super::task_definition::FargateTaskDefinition;
 use super::wiring;
 use crate::error::{ConstructError, Result};
 use crate::iam::PolicyStatement;
+use crate::l1::ecs::task_definition::{
+    ContainerDefinition, KeyValuePair, LinuxParameters, LogConfiguration,
+    MountPoint as CfnMountPoint, PortMapping, Secret as CfnSecret, Tmpfs as CfnTmpfs,
+};
+use crate::l1::{List, Map, Str};
 use crate::logs::{LogDelivery, LogGroup};
 use crate::secretsmanager::Secret;
 
@@ -180,19 +185,22 @@ pub(crate) struct ContainerDef {
 }
 
 impl ContainerDef {
-    pub(crate) fn render(&self) -> Value {
+    /// The container definition, as the task definition's `ContainerDefinitions` lists it.
+    pub(crate) fn render(&self) -> ContainerDefinition {
         let p = &self.props;
-        let env: Vec<Value> = p
+        /// `None` for no items: an empty list is left out.
+        fn list<T>(items: Vec<T>) -> Option<List<T>> {
+            (!items.is_empty()).then_some(List::Items(items))
+        }
+        let env = p
             .environment
             .iter()
-            .map(|(k, v)| {
-                ValueMap::new()
-                    .with("Name", k.as_str())
-                    .with("Value", v.clone())
-                    .into()
+            .map(|(k, v)| KeyValuePair {
+                name: Some(k.as_str().into()),
+                value: Some(v.clone().into()),
             })
             .collect();
-        let secrets: Vec<Value> = p
+        let secrets = p
             .secrets
             .iter()
             .map(|(k, s, key)| {
@@ -200,84 +208,68 @@ impl ContainerDef {
                     Some(key) => Value::join("", [s.arn(), Value::from(format!(":{key}::"))]),
                     None => s.arn(),
                 };
-                ValueMap::new()
-                    .with("Name", k.as_str())
-                    .with("ValueFrom", from)
-                    .into()
+                CfnSecret::new(k.as_str(), from)
             })
             .collect();
-        let logs = p.log_group.map(|g| {
-            ValueMap::new().with("LogDriver", "awslogs").with(
-                "Options",
-                ValueMap::new()
-                    .with("awslogs-group", g.name())
-                    .with(
-                        "awslogs-stream-prefix",
-                        p.stream_prefix.clone().unwrap_or_else(|| self.name.clone()),
-                    )
-                    .with("awslogs-region", Value::Pseudo(Pseudo::Region)),
-            )
+        let logs = p.log_group.map(|g| LogConfiguration {
+            options: Some(Map::from([
+                ("awslogs-group", Str::from(g.name())),
+                (
+                    "awslogs-stream-prefix",
+                    p.stream_prefix
+                        .clone()
+                        .unwrap_or_else(|| self.name.clone())
+                        .into(),
+                ),
+                ("awslogs-region", Value::Pseudo(Pseudo::Region).into()),
+            ])),
+            ..LogConfiguration::new("awslogs")
         });
-        let mounts: Vec<Value> = self
+        let mounts = self
             .mount_points
             .iter()
-            .map(|m| {
-                ValueMap::new()
-                    .with("ContainerPath", m.container_path.as_str())
-                    .with("ReadOnly", m.read_only)
-                    .with("SourceVolume", m.volume.as_str())
-                    .into()
+            .map(|m| CfnMountPoint {
+                container_path: Some(m.container_path.as_str().into()),
+                read_only: Some(m.read_only.into()),
+                source_volume: Some(m.volume.as_str().into()),
             })
             .collect();
-        let ports: Vec<Value> = p
+        let ports = p
             .port_mappings
             .iter()
-            .map(|port| {
-                ValueMap::new()
-                    .with("ContainerPort", *port)
-                    .with("Protocol", "tcp")
-                    .into()
+            .map(|port| PortMapping {
+                container_port: Some((*port).into()),
+                protocol: Some("tcp".into()),
+                ..PortMapping::new()
             })
             .collect();
-        let tmpfs: Vec<Value> = p
+        let tmpfs = p
             .tmpfs
             .iter()
-            .map(|t| {
-                ValueMap::new()
-                    .with("ContainerPath", t.container_path.as_str())
-                    .with_opt(
-                        "MountOptions",
-                        (!t.mount_options.is_empty()).then(|| {
-                            Value::List(t.mount_options.iter().map(Value::from).collect())
-                        }),
-                    )
-                    .with("Size", t.size_mib)
-                    .into()
+            .map(|t| CfnTmpfs {
+                container_path: Some(t.container_path.as_str().into()),
+                mount_options: list(t.mount_options.iter().map(Str::from).collect()),
+                ..CfnTmpfs::new(t.size_mib)
             })
             .collect();
-        let list = |v: Vec<Value>| (!v.is_empty()).then_some(Value::List(v));
-        ValueMap::new()
-            .with_opt("Command", list(p.command.iter().map(Value::from).collect()))
-            .with_opt("Cpu", p.cpu)
-            .with_opt("Environment", list(env))
-            .with("Essential", p.essential)
-            .with("Image", self.image.as_str())
-            .with_opt(
-                "LinuxParameters",
-                list(tmpfs).map(|t| ValueMap::new().with("Tmpfs", t)),
-            )
-            .with_opt("LogConfiguration", logs)
-            .with_opt("Memory", p.memory_limit_mib)
-            .with_opt("MountPoints", list(mounts))
-            .with("Name", self.name.as_str())
-            .with_opt("PortMappings", list(ports))
-            .with_opt(
-                "ReadonlyRootFilesystem",
-                p.readonly_root_filesystem.then_some(true),
-            )
-            .with_opt("Secrets", list(secrets))
-            .with_opt("User", p.user.clone())
-            .into()
+        ContainerDefinition {
+            command: list(p.command.iter().map(Str::from).collect()),
+            cpu: p.cpu.map(Into::into),
+            environment: list(env),
+            essential: Some(p.essential.into()),
+            linux_parameters: list(tmpfs).map(|t| LinuxParameters {
+                tmpfs: Some(t),
+                ..LinuxParameters::new()
+            }),
+            log_configuration: logs,
+            memory: p.memory_limit_mib.map(Into::into),
+            mount_points: list(mounts),
+            port_mappings: list(ports),
+            readonly_root_filesystem: p.readonly_root_filesystem.then_some(true.into()),
+            secrets: list(secrets),
+            user: p.user.clone().map(Into::into),
+            ..ContainerDefinition::new(self.image.as_str(), self.name.as_str())
+        }
     }
 }
 

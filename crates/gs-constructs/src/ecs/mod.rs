@@ -24,9 +24,11 @@ mod task_definition;
 mod volume;
 mod wiring;
 
-pub use cluster::{CfnCluster, Cluster, ClusterProps};
+pub use crate::l1::applicationautoscaling::CfnScalableTarget;
+pub use crate::l1::ecs::{CfnCluster, CfnService, CfnTaskDefinition};
+pub use cluster::{Cluster, ClusterProps};
 pub use container::{Container, ContainerProps, Tmpfs};
-pub use scaling::{AutoScalingProps, CfnScalableTarget, ServiceScaling};
-pub use service::{CfnService, FargatePlatformVersion, FargateService, FargateServiceProps};
-pub use task_definition::{CfnTaskDefinition, FargateTaskDefinition, FargateTaskDefinitionProps};
+pub use scaling::{AutoScalingProps, ServiceScaling};
+pub use service::{FargatePlatformVersion, FargateService, FargateServiceProps};
+pub use task_definition::{FargateTaskDefinition, FargateTaskDefinitionProps};
 pub use volume::Mount;

@@ -1,13 +1,15 @@
 //! Auto scaling of a service's task count on CPU and memory: [`FargateService::auto_scale`].
 
-use gs_core::{App, Handle, NodeId, Pseudo, Resource, Value, ValueMap};
+use gs_core::{App, NodeId, Pseudo, Resource, Value};
 
 use super::service::FargateService;
 use crate::error::{ConstructError, Result};
-
-/// Marker of the `AWS::ApplicationAutoScaling::ScalableTarget` resource.
-#[derive(Debug)]
-pub enum CfnScalableTarget {}
+use crate::l1::applicationautoscaling::scaling_policy::{
+    PredefinedMetricSpecification, TargetTrackingScalingPolicyConfiguration,
+};
+use crate::l1::applicationautoscaling::{
+    CfnScalableTarget, CfnScalableTargetProps, CfnScalingPolicy, CfnScalingPolicyProps,
+};
 
 /// Settings of a service's auto scaling.
 #[derive(Clone, Debug)]
@@ -45,7 +47,7 @@ pub struct ServiceScaling {
     /// The `TaskCount` group.
     pub node: NodeId,
     /// The scalable target.
-    pub target: Handle<CfnScalableTarget>,
+    pub target: CfnScalableTarget,
 }
 
 impl FargateService {
@@ -125,17 +127,25 @@ impl FargateService {
         let mut count = s.group("TaskCount")?;
         let node = count.node();
         let mut tg = count.group("Target")?;
-        let target = tg.resource::<CfnScalableTarget>(
+        let target = CfnScalableTarget::add(
+            &mut tg,
             "Resource",
-            Resource::new("AWS::ApplicationAutoScaling::ScalableTarget").properties(
-                ValueMap::new()
-                    .with("MaxCapacity", props.max_capacity)
-                    .with("MinCapacity", props.min_capacity)
-                    .with("ResourceId", resource_id)
-                    .with("RoleARN", role)
-                    .with("ScalableDimension", "ecs:service:DesiredCount")
-                    .with("ServiceNamespace", "ecs"),
-            ),
+            Resource {
+                // Untagged, as before the L1: the spec (aws-service-spec 0.1.216) gives the type
+                // `Tags`, but cfn-lint 1.51's schema does not have them (E3002).
+                tagging: None,
+                ..CfnScalableTargetProps {
+                    role_arn: Some(role.into()),
+                    ..CfnScalableTargetProps::new(
+                        props.max_capacity,
+                        props.min_capacity,
+                        resource_id,
+                        "ecs:service:DesiredCount",
+                        "ecs",
+                    )
+                }
+                .into_resource()
+            },
         )?;
         for (id, metric, value) in [
             (
@@ -155,25 +165,23 @@ impl FargateService {
                 .chars()
                 .take(256)
                 .collect();
-            pg.resource::<()>(
+            CfnScalingPolicy::new(
+                &mut pg,
                 "Resource",
-                Resource::new("AWS::ApplicationAutoScaling::ScalingPolicy").properties(
-                    ValueMap::new()
-                        .with("PolicyName", name)
-                        .with("PolicyType", "TargetTrackingScaling")
-                        .with("ScalingTargetId", Value::Ref(target.node()))
-                        .with(
-                            "TargetTrackingScalingPolicyConfiguration",
-                            ValueMap::new()
-                                .with(
-                                    "PredefinedMetricSpecification",
-                                    ValueMap::new().with("PredefinedMetricType", metric),
-                                )
-                                .with("ScaleInCooldown", props.scale_in_cooldown_seconds)
-                                .with("ScaleOutCooldown", props.scale_out_cooldown_seconds)
-                                .with("TargetValue", value),
-                        ),
-                ),
+                CfnScalingPolicyProps {
+                    scaling_target_id: Some(target.reference().into()),
+                    target_tracking_scaling_policy_configuration: Some(
+                        TargetTrackingScalingPolicyConfiguration {
+                            predefined_metric_specification: Some(
+                                PredefinedMetricSpecification::new(metric),
+                            ),
+                            scale_in_cooldown: Some(props.scale_in_cooldown_seconds.into()),
+                            scale_out_cooldown: Some(props.scale_out_cooldown_seconds.into()),
+                            ..TargetTrackingScalingPolicyConfiguration::new(value)
+                        },
+                    ),
+                    ..CfnScalingPolicyProps::new(name, "TargetTrackingScaling")
+                },
             )?;
         }
         Ok(ServiceScaling { node, target })

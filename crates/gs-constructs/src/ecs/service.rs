@@ -1,17 +1,17 @@
 //! [`FargateService`]: runs a task definition in the cluster's private subnets behind its own
 //! security group, with the deployment circuit breaker on, and [`FargateService::connect_to`].
 
-use gs_core::{App, Handle, NodeId, Resource, Scope, Value, ValueMap};
+use gs_core::{App, NodeId, Scope, Value};
 
 use super::cluster::Cluster;
 use super::task_definition::FargateTaskDefinition;
 use super::wiring;
 use crate::ec2::{Connectable, SecurityGroup, SecurityGroupProps, Subnet, SubnetType};
 use crate::error::{ConstructError, Result};
-
-/// Marker of the `AWS::ECS::Service` resource.
-#[derive(Debug)]
-pub enum CfnService {}
+use crate::l1::ecs::service::{
+    AwsVpcConfiguration, DeploymentCircuitBreaker, DeploymentConfiguration, NetworkConfiguration,
+};
+use crate::l1::ecs::{CfnService, CfnServiceProps};
 
 /// A Fargate platform version. EFS volumes need 1.4.0 or later.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -131,7 +131,7 @@ pub struct FargateService {
     /// The group node.
     pub node: NodeId,
     /// The service resource.
-    pub resource: Handle<CfnService>,
+    pub resource: CfnService,
     /// The tasks' security group.
     pub security_group: SecurityGroup,
     /// The cluster it runs in.
@@ -229,63 +229,46 @@ impl FargateService {
                 },
             )?,
         };
-        let resource = g.resource::<CfnService>(
+        let resource = CfnService::new(
+            &mut g,
             "Service",
-            Resource::new("AWS::ECS::Service")
-                .properties(
-                    ValueMap::new()
-                        .with("Cluster", cluster.cluster_name())
-                        .with(
-                            "DeploymentConfiguration",
-                            ValueMap::new()
-                                .with_opt(
-                                    "DeploymentCircuitBreaker",
-                                    props.circuit_breaker.then(|| {
-                                        ValueMap::new().with("Enable", true).with("Rollback", true)
-                                    }),
-                                )
-                                .with("MaximumPercent", props.max_percent)
-                                .with("MinimumHealthyPercent", props.min_healthy_percent),
-                        )
-                        .with("DesiredCount", props.desired_count)
-                        .with("EnableECSManagedTags", false)
-                        .with("EnableExecuteCommand", props.enable_execute_command)
-                        .with_opt(
-                            "HealthCheckGracePeriodSeconds",
-                            props.health_check_grace_period_seconds,
-                        )
-                        .with("LaunchType", "FARGATE")
-                        .with(
-                            "NetworkConfiguration",
-                            ValueMap::new().with(
-                                "AwsvpcConfiguration",
-                                ValueMap::new()
-                                    .with(
-                                        "AssignPublicIp",
-                                        if props.assign_public_ip {
-                                            "ENABLED"
-                                        } else {
-                                            "DISABLED"
-                                        },
-                                    )
-                                    .with(
-                                        "SecurityGroups",
-                                        Value::List(vec![security_group.group_id()]),
-                                    )
-                                    .with(
-                                        "Subnets",
-                                        Value::List(
-                                            subnets.iter().map(Subnet::subnet_id).collect(),
-                                        ),
-                                    ),
-                            ),
-                        )
-                        .with("PlatformVersion", props.platform_version.as_str())
-                        .with("PropagateTags", "SERVICE")
-                        .with_opt("ServiceName", props.service_name)
-                        .with("TaskDefinition", task.arn()),
-                )
-                .tagged(),
+            CfnServiceProps {
+                cluster: Some(cluster.cluster_name().into()),
+                deployment_configuration: Some(DeploymentConfiguration {
+                    deployment_circuit_breaker: props
+                        .circuit_breaker
+                        .then(|| DeploymentCircuitBreaker::new(true, true)),
+                    maximum_percent: Some(props.max_percent.into()),
+                    minimum_healthy_percent: Some(props.min_healthy_percent.into()),
+                    ..DeploymentConfiguration::new()
+                }),
+                desired_count: Some(props.desired_count.into()),
+                enable_ecs_managed_tags: Some(false.into()),
+                enable_execute_command: Some(props.enable_execute_command.into()),
+                health_check_grace_period_seconds: props
+                    .health_check_grace_period_seconds
+                    .map(Into::into),
+                launch_type: Some("FARGATE".into()),
+                network_configuration: Some(NetworkConfiguration {
+                    awsvpc_configuration: Some(AwsVpcConfiguration {
+                        assign_public_ip: Some(
+                            if props.assign_public_ip {
+                                "ENABLED"
+                            } else {
+                                "DISABLED"
+                            }
+                            .into(),
+                        ),
+                        security_groups: Some([security_group.group_id()].into()),
+                        subnets: Some(subnets.iter().map(Subnet::subnet_id).collect()),
+                    }),
+                }),
+                platform_version: Some(props.platform_version.as_str().into()),
+                propagate_tags: Some("SERVICE".into()),
+                service_name: props.service_name.map(Into::into),
+                task_definition: Some(task.arn().into()),
+                ..CfnServiceProps::new()
+            },
         )?;
         let service = FargateService {
             node,
@@ -309,12 +292,12 @@ impl FargateService {
 
     /// The service's name (`Fn::GetAtt Name`).
     pub fn service_name(&self) -> Value {
-        Value::GetAtt(self.resource.node(), "Name".into())
+        self.resource.attr_name()
     }
 
     /// The service's ARN (`Ref`).
     pub fn arn(&self) -> Value {
-        Value::Ref(self.resource.node())
+        self.resource.reference()
     }
 
     /// Lets the tasks reach `target` (a database, a cache, a file system) on its default port:

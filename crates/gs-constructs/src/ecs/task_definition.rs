@@ -2,17 +2,18 @@
 //! Its containers and volumes live in a side table ([`TaskState`]) and are rendered into the
 //! resource after every change.
 
-use gs_core::{App, Handle, NodeId, Pseudo, Resource, Scope, Value, ValueMap};
+use gs_core::{App, NodeId, Pseudo, Scope, Value};
 
 use super::container::ContainerDef;
 use super::service::FargateService;
 use crate::efs::AccessPoint;
 use crate::error::{ConstructError, Result};
 use crate::iam::{Role, RoleProps};
-
-/// Marker of the `AWS::ECS::TaskDefinition` resource.
-#[derive(Debug)]
-pub enum CfnTaskDefinition {}
+use crate::l1::ecs::task_definition::{
+    AuthorizationConfig, EFSVolumeConfiguration, EphemeralStorage, Volume,
+};
+use crate::l1::ecs::{CfnTaskDefinition, CfnTaskDefinitionProps};
+use crate::l1::List;
 
 /// Settings of a [`FargateTaskDefinition`].
 #[derive(Clone, Debug)]
@@ -48,6 +49,8 @@ pub(crate) struct EfsVolumeDef {
 /// What a task definition holds beyond its handle, attached to its group.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TaskState {
+    /// The task's memory in MiB (`None` only for a state never stored).
+    pub(crate) memory_mib: Option<u32>,
     pub(crate) containers: Vec<ContainerDef>,
     pub(crate) volumes: Vec<EfsVolumeDef>,
     pub(crate) services: Vec<FargateService>,
@@ -73,7 +76,7 @@ pub struct FargateTaskDefinition {
     /// The group node.
     pub node: NodeId,
     /// The task definition resource.
-    pub resource: Handle<CfnTaskDefinition>,
+    pub resource: CfnTaskDefinition,
     /// The role the containers' code runs as (EFS grants go here).
     pub task_role: Role,
     /// The role ECS uses to pull images, write logs and read secrets.
@@ -135,33 +138,32 @@ impl FargateTaskDefinition {
                 description: None,
             },
         )?;
-        let resource = g.resource::<CfnTaskDefinition>(
+        let resource = CfnTaskDefinition::new(
+            &mut g,
             "Resource",
-            Resource::new("AWS::ECS::TaskDefinition")
-                .properties(
-                    ValueMap::new()
-                        .with("ContainerDefinitions", Value::List(Vec::new()))
-                        .with("Cpu", props.cpu.to_string())
-                        .with_opt(
-                            "EphemeralStorage",
-                            props
-                                .ephemeral_storage_gib
-                                .map(|s| ValueMap::new().with("SizeInGiB", s)),
-                        )
-                        .with("ExecutionRoleArn", execution_role.arn())
-                        .with_opt("Family", props.family)
-                        .with("Memory", props.memory_mib.to_string())
-                        .with("NetworkMode", "awsvpc")
-                        .with(
-                            "RequiresCompatibilities",
-                            Value::List(vec!["FARGATE".into()]),
-                        )
-                        .with("TaskRoleArn", task_role.arn()),
-                )
-                .tagged(),
+            CfnTaskDefinitionProps {
+                container_definitions: Some(List::Items(Vec::new())),
+                cpu: Some(props.cpu.to_string().into()),
+                ephemeral_storage: props.ephemeral_storage_gib.map(|gib| EphemeralStorage {
+                    size_in_gi_b: Some(gib.into()),
+                }),
+                execution_role_arn: Some(execution_role.arn().into()),
+                family: props.family.map(Into::into),
+                memory: Some(props.memory_mib.to_string().into()),
+                network_mode: Some("awsvpc".into()),
+                requires_compatibilities: Some(["FARGATE"].into()),
+                task_role_arn: Some(task_role.arn().into()),
+                ..CfnTaskDefinitionProps::new()
+            },
         )?;
         let node = g.node();
-        g.app_mut().attach(node, TaskState::default())?;
+        g.app_mut().attach(
+            node,
+            TaskState {
+                memory_mib: Some(props.memory_mib),
+                ..TaskState::default()
+            },
+        )?;
         Ok(FargateTaskDefinition {
             node,
             resource,
@@ -172,19 +174,12 @@ impl FargateTaskDefinition {
 
     /// The task definition's ARN (`Ref`).
     pub fn arn(&self) -> Value {
-        Value::Ref(self.resource.node())
+        self.resource.reference()
     }
 
-    /// The task's memory in MiB, as its `Memory` property says.
+    /// The task's memory in MiB, as it was created with.
     pub(crate) fn memory_mib(&self, app: &App) -> Option<u32> {
-        app.node(self.resource)
-            .ok()?
-            .as_resource()?
-            .properties
-            .get("Memory")?
-            .as_str()?
-            .parse()
-            .ok()
+        app.attached::<TaskState>(self.node)?.memory_mib
     }
 
     /// The services that run this task definition, in creation order.
@@ -200,14 +195,21 @@ impl FargateTaskDefinition {
             .unwrap_or_default()
     }
 
-    /// Stores `state` and renders it into the resource's `ContainerDefinitions` and `Volumes`.
+    /// Stores `state` and renders it into the resource's `ContainerDefinitions` and `Volumes`
+    /// (the other properties, escape-hatch changes included, stay as they are).
     pub(crate) fn store(&self, app: &mut App, state: TaskState) -> Result<()> {
-        let containers = Value::List(state.containers.iter().map(ContainerDef::render).collect());
-        let volumes: Vec<Value> = state.volumes.iter().map(render_volume).collect();
+        let rendered = CfnTaskDefinitionProps {
+            container_definitions: Some(
+                state.containers.iter().map(ContainerDef::render).collect(),
+            ),
+            volumes: (!state.volumes.is_empty())
+                .then(|| state.volumes.iter().map(render_volume).collect()),
+            ..CfnTaskDefinitionProps::new()
+        }
+        .into_properties();
         let r = app.resource_mut(self.resource)?;
-        r.properties.insert("ContainerDefinitions", containers);
-        if !volumes.is_empty() {
-            r.properties.insert("Volumes", Value::List(volumes));
+        for (key, value) in rendered.iter() {
+            r.properties.insert(key.to_owned(), value.clone());
         }
         app.attach(self.node, state)?;
         Ok(())
@@ -216,22 +218,19 @@ impl FargateTaskDefinition {
 
 /// The volume as ECS needs it with an access point: TLS on, IAM authorization on, no root
 /// directory (the access point's own path is the root).
-fn render_volume(v: &EfsVolumeDef) -> Value {
-    ValueMap::new()
-        .with(
-            "EFSVolumeConfiguration",
-            ValueMap::new()
-                .with(
-                    "AuthorizationConfig",
-                    ValueMap::new()
-                        .with("AccessPointId", v.access_point.access_point_id())
-                        .with("IAM", "ENABLED"),
-                )
-                .with("FilesystemId", v.access_point.file_system.file_system_id())
-                .with("TransitEncryption", "ENABLED"),
-        )
-        .with("Name", v.name.as_str())
-        .into()
+fn render_volume(v: &EfsVolumeDef) -> Volume {
+    Volume {
+        efs_volume_configuration: Some(EFSVolumeConfiguration {
+            authorization_config: Some(AuthorizationConfig {
+                access_point_id: Some(v.access_point.access_point_id().into()),
+                iam: Some("ENABLED".into()),
+            }),
+            transit_encryption: Some("ENABLED".into()),
+            ..EFSVolumeConfiguration::new(v.access_point.file_system.file_system_id())
+        }),
+        name: Some(v.name.as_str().into()),
+        ..Volume::new()
+    }
 }
 
 /// Fargate's CPU and memory combinations.

@@ -2,14 +2,13 @@
 //! root directory. The handle carries its [`FileSystem`], so a consumer given the access point
 //! cannot pair it with another file system.
 
-use gs_core::{Handle, NodeId, Resource, Scope, Tagging, Value, ValueMap};
+use gs_core::{NodeId, Scope, Value};
+use gs_l1::efs::access_point::{self as l1, RootDirectory};
+pub use gs_l1::efs::CfnAccessPoint;
+use gs_l1::efs::CfnAccessPointProps;
 
 use super::file_system::FileSystem;
 use crate::error::{ConstructError, Result};
-
-/// Marker of the `AWS::EFS::AccessPoint` resource.
-#[derive(Debug)]
-pub enum CfnAccessPoint {}
 
 /// The POSIX identity every request through the access point uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,8 +81,8 @@ impl Default for AccessPointProps {
 pub struct AccessPoint {
     /// The group node.
     pub node: NodeId,
-    /// The `AWS::EFS::AccessPoint` resource.
-    pub resource: Handle<CfnAccessPoint>,
+    /// The `AWS::EFS::AccessPoint` resource (its L1 handle).
+    pub resource: CfnAccessPoint,
     /// The file system it opens.
     pub file_system: FileSystem,
     /// The POSIX identity it enforces, if any.
@@ -133,43 +132,31 @@ impl AccessPoint {
                 ));
             }
         }
-        let posix = props.posix_user.map(|u| {
-            let gids: Vec<Value> = props
-                .secondary_gids
-                .iter()
-                .map(|g| Value::from(g.to_string()))
-                .collect();
-            ValueMap::new()
-                .with("Gid", u.gid.to_string())
-                .with_opt(
-                    "SecondaryGids",
-                    (!gids.is_empty()).then_some(Value::List(gids)),
-                )
-                .with("Uid", u.uid.to_string())
+        let posix_user = props.posix_user.map(|u| l1::PosixUser {
+            secondary_gids: (!props.secondary_gids.is_empty())
+                .then(|| props.secondary_gids.iter().map(u32::to_string).collect()),
+            ..l1::PosixUser::new(u.gid.to_string(), u.uid.to_string())
         });
-        let root = ValueMap::new()
-            .with_opt(
-                "CreationInfo",
-                props.creation_info.map(|c| {
-                    ValueMap::new()
-                        .with("OwnerGid", c.owner_gid.to_string())
-                        .with("OwnerUid", c.owner_uid.to_string())
-                        .with("Permissions", c.permissions)
-                }),
-            )
-            .with("Path", props.path);
+        let root_directory = RootDirectory {
+            creation_info: props.creation_info.map(|c| {
+                l1::CreationInfo::new(
+                    c.owner_gid.to_string(),
+                    c.owner_uid.to_string(),
+                    c.permissions,
+                )
+            }),
+            path: Some(props.path.into()),
+        };
 
         let mut g = scope.group(id)?;
-        let resource = g.resource::<CfnAccessPoint>(
+        let resource = CfnAccessPoint::new(
+            &mut g,
             "Resource",
-            Resource::new("AWS::EFS::AccessPoint")
-                .properties(
-                    ValueMap::new()
-                        .with("FileSystemId", file_system.file_system_id())
-                        .with_opt("PosixUser", posix)
-                        .with("RootDirectory", root),
-                )
-                .tagging(Tagging::List("AccessPointTags")),
+            CfnAccessPointProps {
+                posix_user,
+                root_directory: Some(root_directory),
+                ..CfnAccessPointProps::new(file_system.resource)
+            },
         )?;
         Ok(AccessPoint {
             node: g.node(),
@@ -181,12 +168,12 @@ impl AccessPoint {
 
     /// The access point id (`Ref`).
     pub fn access_point_id(&self) -> Value {
-        Value::Ref(self.resource.node())
+        self.resource.reference()
     }
 
     /// The access point's ARN (`Fn::GetAtt Arn`), for IAM conditions.
     pub fn arn(&self) -> Value {
-        Value::GetAtt(self.resource.node(), "Arn".into())
+        self.resource.attr_arn()
     }
 
     /// Whether clients act as root through it (uid 0), and so need `ClientRootAccess`.

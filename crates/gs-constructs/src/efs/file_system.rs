@@ -1,7 +1,12 @@
 //! [`FileSystem`]: an encrypted EFS file system with its own security group and one mount target
 //! per AZ of the chosen subnets, laid out as AWS CDK's `efs.FileSystem` (same ids).
 
-use gs_core::{App, Handle, NodeId, RemovalPolicy, Resource, Scope, Tagging, Value, ValueMap};
+use gs_core::{App, NodeId, RemovalPolicy, Scope, Value};
+use gs_l1::efs::file_system::{
+    BackupPolicy, LifecyclePolicy, ReplicationConfiguration, ReplicationDestination,
+};
+pub use gs_l1::efs::{CfnFileSystem, CfnMountTarget};
+use gs_l1::efs::{CfnFileSystemProps, CfnMountTargetProps};
 
 use crate::ec2::{Connectable, Port, SecurityGroup, SecurityGroupProps, Subnet, SubnetType, Vpc};
 use crate::error::{ConstructError, Result};
@@ -9,13 +14,6 @@ use crate::kms::Key;
 
 /// The NFS port EFS mount targets listen on.
 pub const NFS_PORT: u16 = 2049;
-
-/// Marker of the `AWS::EFS::FileSystem` resource.
-#[derive(Debug)]
-pub enum CfnFileSystem {}
-/// Marker of an `AWS::EFS::MountTarget` resource.
-#[derive(Debug)]
-pub enum CfnMountTarget {}
 
 /// After how long without access a file moves to another storage class.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -141,8 +139,8 @@ impl Default for FileSystemProps {
 /// One mount target: its resource and the AZ (index into the Region's AZs) it serves.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MountTarget {
-    /// The `AWS::EFS::MountTarget` resource.
-    pub resource: Handle<CfnMountTarget>,
+    /// The `AWS::EFS::MountTarget` resource (its L1 handle).
+    pub resource: CfnMountTarget,
     /// The subnet it is in.
     pub subnet: Subnet,
     /// The AZ, as an index into the Region's AZs.
@@ -172,8 +170,8 @@ struct MountTargets(Vec<MountTarget>);
 pub struct FileSystem {
     /// The group node.
     pub node: NodeId,
-    /// The `AWS::EFS::FileSystem` resource.
-    pub resource: Handle<CfnFileSystem>,
+    /// The `AWS::EFS::FileSystem` resource (its L1 handle).
+    pub resource: CfnFileSystem,
     /// The security group of its mount targets.
     pub security_group: SecurityGroup,
     /// The VPC its mount targets are in.
@@ -229,25 +227,22 @@ impl FileSystem {
                 allow_all_outbound: true,
             },
         )?;
-        let resource = g.resource::<CfnFileSystem>(
+        let resource = CfnFileSystem::add(
+            &mut g,
             "Resource",
-            Resource::new("AWS::EFS::FileSystem")
-                .properties(properties(&props))
-                .tagging(Tagging::List("FileSystemTags"))
+            l1_props(&props)
+                .into_resource()
                 .removal_policy(props.removal_policy),
         )?;
         let mut targets = Vec::with_capacity(subnets.len());
         for (i, subnet) in subnets.iter().enumerate() {
-            let mt = g.resource::<CfnMountTarget>(
+            let mt = CfnMountTarget::new(
+                &mut g,
                 &format!("EfsMountTarget{}", i + 1),
-                Resource::new("AWS::EFS::MountTarget").properties(
-                    ValueMap::new()
-                        .with("FileSystemId", Value::Ref(resource.node()))
-                        .with(
-                            "SecurityGroups",
-                            Value::List(vec![security_group.group_id()]),
-                        )
-                        .with("SubnetId", subnet.subnet_id()),
+                CfnMountTargetProps::new(
+                    resource,
+                    vec![security_group.group_id()],
+                    subnet.subnet_id(),
                 ),
             )?;
             targets.push(MountTarget {
@@ -269,12 +264,12 @@ impl FileSystem {
 
     /// The file system id (`Ref`).
     pub fn file_system_id(&self) -> Value {
-        Value::Ref(self.resource.node())
+        self.resource.reference()
     }
 
     /// The file system's ARN (`Fn::GetAtt Arn`), for IAM statements.
     pub fn arn(&self) -> Value {
-        Value::GetAtt(self.resource.node(), "Arn".into())
+        self.resource.attr_arn()
     }
 
     /// Its security group and the NFS port, to admit clients:
@@ -336,66 +331,65 @@ fn check(path: &str, props: &FileSystemProps) -> Result<()> {
     Ok(())
 }
 
-fn properties(props: &FileSystemProps) -> ValueMap {
+/// The L1 properties of the file system `props` describe.
+fn l1_props(props: &FileSystemProps) -> CfnFileSystemProps {
     // One policy per transition: EFS refuses a policy object with several.
     let mut lifecycle = Vec::new();
     if let Some(t) = props.transition_to_ia {
-        lifecycle.push(ValueMap::new().with("TransitionToIA", t.as_str()).into());
+        lifecycle.push(LifecyclePolicy {
+            transition_to_ia: Some(t.as_str().into()),
+            ..LifecyclePolicy::new()
+        });
     }
     if let Some(t) = props.transition_to_archive {
-        lifecycle.push(
-            ValueMap::new()
-                .with("TransitionToArchive", t.as_str())
-                .into(),
-        );
+        lifecycle.push(LifecyclePolicy {
+            transition_to_archive: Some(t.as_str().into()),
+            ..LifecyclePolicy::new()
+        });
     }
     if props.transition_to_primary_on_access {
-        lifecycle.push(
-            ValueMap::new()
-                .with("TransitionToPrimaryStorageClass", "AFTER_1_ACCESS")
-                .into(),
-        );
+        lifecycle.push(LifecyclePolicy {
+            transition_to_primary_storage_class: Some("AFTER_1_ACCESS".into()),
+            ..LifecyclePolicy::new()
+        });
     }
     let (throughput, provisioned) = match props.throughput_mode {
         ThroughputMode::Elastic => ("elastic", None),
         ThroughputMode::Bursting => ("bursting", None),
         ThroughputMode::Provisioned(m) => ("provisioned", Some(m)),
     };
-    let replication = props.replication.as_ref().map(|r| {
-        ValueMap::new().with(
-            "Destinations",
-            Value::List(vec![ValueMap::new()
-                .with_opt("KmsKeyId", r.kms_key_id.clone())
-                .with("Region", r.region.as_str())
-                .into()]),
-        )
-    });
-    ValueMap::new()
-        .with(
-            "BackupPolicy",
-            ValueMap::new().with(
-                "Status",
-                if props.automatic_backups {
-                    "ENABLED"
-                } else {
-                    "DISABLED"
-                },
+    let replication = props
+        .replication
+        .as_ref()
+        .map(|r| ReplicationConfiguration {
+            destinations: Some(
+                vec![ReplicationDestination {
+                    kms_key_id: r.kms_key_id.clone().map(Into::into),
+                    region: Some(r.region.as_str().into()),
+                    ..ReplicationDestination::new()
+                }]
+                .into(),
             ),
-        )
-        .with("Encrypted", true)
-        .with_opt("KmsKeyId", props.kms_key.map(|k| k.arn()))
-        .with_opt(
-            "LifecyclePolicies",
-            (!lifecycle.is_empty()).then_some(Value::List(lifecycle)),
-        )
-        .with(
-            "PerformanceMode",
+        });
+    CfnFileSystemProps {
+        backup_policy: Some(BackupPolicy::new(if props.automatic_backups {
+            "ENABLED"
+        } else {
+            "DISABLED"
+        })),
+        encrypted: Some(true.into()),
+        kms_key_id: props.kms_key.map(|k| k.arn().into()),
+        lifecycle_policies: (!lifecycle.is_empty()).then(|| lifecycle.into()),
+        performance_mode: Some(
             match props.performance_mode {
                 PerformanceMode::GeneralPurpose => "generalPurpose",
                 PerformanceMode::MaxIo => "maxIO",
-            },
-        )
-        .with_opt("ProvisionedThroughputInMibps", provisioned)
-        .with_opt("ReplicationConfiguration", replication)
-        .with("ThroughputMode", throughput)
+            }
+            .into(),
+        ),
+        provisioned_throughput_in_mibps: provisioned.map(Into::into),
+        replication_configuration: replication,
+        throughput_mode: Some(throughput.into()),
+        ..CfnFileSystemProps::new()
+    }
 }

@@ -4,6 +4,11 @@
 //! record when they mount one. The passes in `passes` check reachability (NFS ingress, mount
 //! targets per AZ, ordering, DNS) and volume settings, also for shapes built through the escape
 //! hatch.
+//!
+//! The resources are written through the generated L1 (`l1::efs`), and the handle types
+//! ([`CfnFileSystem`], [`CfnMountTarget`], [`CfnAccessPoint`]) are the L1's: a
+//! `FileSystem::resource` goes to any L1 property that takes a file system
+//! (`l1::efs::CfnMountTargetProps::new(fs.resource, ..)`).
 
 mod access_point;
 mod file_system;

@@ -10,8 +10,9 @@ pub(crate) mod names;
 pub(crate) mod passes;
 mod replication_group;
 
+pub use crate::l1::elasticache::{CfnReplicationGroup, CfnSubnetGroup};
 pub use auth::RedisAuth;
 pub use log_type::LogType;
 pub use replication_group::{
-    CfnReplicationGroup, LogFormat, ReplicationGroup, ReplicationGroupInfo, ReplicationGroupProps,
+    LogFormat, ReplicationGroup, ReplicationGroupInfo, ReplicationGroupProps,
 };

@@ -3,7 +3,7 @@
 //! Manager by default, see [`RedisAuth`]), in the private subnets behind its own security group,
 //! its logs delivered to log groups given as handles.
 
-use gs_core::{App, Handle, NodeId, RemovalPolicy, Resource, Scope, Value, ValueMap};
+use gs_core::{App, NodeId, RemovalPolicy, Resource, Scope, Value};
 
 use super::auth::RedisAuth;
 use super::log_type::{parse_version, LogType};
@@ -11,13 +11,16 @@ use super::names::{invalid_replication_group_id, REPLICATION_GROUP_ID_FIX};
 use crate::ec2::{Connectable, Port, SecurityGroup, SecurityGroupProps, SubnetType, Vpc};
 use crate::error::{ConstructError, Result};
 use crate::kms::Key;
+use crate::l1::elasticache::replication_group::{
+    CloudWatchLogsDestinationDetails, DestinationDetails, LogDeliveryConfigurationRequest,
+};
+use crate::l1::elasticache::{
+    CfnReplicationGroup, CfnReplicationGroupProps, CfnSubnetGroup, CfnSubnetGroupProps,
+};
+use crate::l1::List;
 use crate::logs::{LogDelivery, LogGroup};
 use crate::rds::window::daily_window_minutes;
 use crate::secretsmanager::{GenerateSecretString, Secret, SecretProps};
-
-/// Marker of the `AWS::ElastiCache::ReplicationGroup` resource.
-#[derive(Debug)]
-pub enum CfnReplicationGroup {}
 
 /// How delivered log entries are written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -159,9 +162,9 @@ pub struct ReplicationGroup {
     /// The group node.
     pub node: NodeId,
     /// The `AWS::ElastiCache::ReplicationGroup` resource.
-    pub resource: Handle<CfnReplicationGroup>,
+    pub resource: CfnReplicationGroup,
     /// The `AWS::ElastiCache::SubnetGroup` resource.
-    pub subnet_group: NodeId,
+    pub subnet_group: CfnSubnetGroup,
     /// The security group in front of the nodes.
     pub security_group: SecurityGroup,
     /// The port clients connect to.
@@ -208,15 +211,10 @@ impl ReplicationGroup {
 
         let mut g = scope.group(id)?;
         let node = g.node();
-        let subnet_group = g.resource::<()>(
+        let subnet_group = CfnSubnetGroup::new(
+            &mut g,
             "SubnetGroup",
-            Resource::new("AWS::ElastiCache::SubnetGroup")
-                .properties(
-                    ValueMap::new()
-                        .with("Description", format!("Subnets of {path}"))
-                        .with("SubnetIds", subnets),
-                )
-                .tagged(),
+            CfnSubnetGroupProps::new(format!("Subnets of {path}"), subnets),
         )?;
         let security_group = SecurityGroup::new(
             &mut g,
@@ -238,21 +236,20 @@ impl ReplicationGroup {
             LogFormat::Json => "json",
             LogFormat::Text => "text",
         };
-        let log_configs: Vec<Value> = deliveries
+        let log_configs: Vec<LogDeliveryConfigurationRequest> = deliveries
             .iter()
             .map(|(log_type, log_group)| {
-                ValueMap::new()
-                    .with(
-                        "DestinationDetails",
-                        ValueMap::new().with(
-                            "CloudWatchLogsDetails",
-                            ValueMap::new().with("LogGroup", log_group.name()),
-                        ),
-                    )
-                    .with("DestinationType", "cloudwatch-logs")
-                    .with("LogFormat", format)
-                    .with("LogType", log_type.as_str())
-                    .into()
+                LogDeliveryConfigurationRequest::new(
+                    DestinationDetails {
+                        cloud_watch_logs_details: Some(CloudWatchLogsDestinationDetails::new(
+                            log_group.name(),
+                        )),
+                        ..DestinationDetails::new()
+                    },
+                    "cloudwatch-logs",
+                    format,
+                    log_type.as_str(),
+                )
             })
             .collect();
         let auth_token = match &props.auth {
@@ -270,52 +267,45 @@ impl ReplicationGroup {
             RedisAuth::UserGroups(_) | RedisAuth::None => None,
         };
         let user_groups = match &props.auth {
-            RedisAuth::UserGroups(groups) => Some(Value::List(groups.clone())),
+            RedisAuth::UserGroups(groups) => Some(groups.iter().cloned().collect()),
             _ => None,
         };
-        let resource = g.resource::<CfnReplicationGroup>(
+        let resource = CfnReplicationGroup::add(
+            &mut g,
             "Resource",
-            Resource::new("AWS::ElastiCache::ReplicationGroup")
-                .properties(
-                    ValueMap::new()
-                        .with("AtRestEncryptionEnabled", props.at_rest_encryption)
-                        .with_opt(
-                            "AuthToken",
-                            auth_token.map(|t| gs_cfn::secret_value(t.arn(), None)),
-                        )
-                        .with("AutomaticFailoverEnabled", props.automatic_failover)
-                        .with("CacheNodeType", props.cache_node_type.as_str())
-                        .with("CacheParameterGroupName", parameter_group)
-                        .with("CacheSubnetGroupName", Value::Ref(subnet_group.node()))
-                        .with("ClusterMode", "enabled")
-                        .with("Engine", "redis")
-                        .with("EngineVersion", props.engine_version.as_str())
-                        .with_opt("KmsKeyId", props.at_rest_encryption_key.map(|k| k.arn()))
-                        .with_opt(
-                            "LogDeliveryConfigurations",
-                            (!log_configs.is_empty()).then_some(Value::List(log_configs)),
-                        )
-                        .with("MultiAZEnabled", props.multi_az)
-                        .with("NumNodeGroups", props.num_node_groups)
-                        .with("Port", props.port)
-                        .with_opt(
-                            "PreferredMaintenanceWindow",
-                            props.preferred_maintenance_window.clone(),
-                        )
-                        .with("ReplicasPerNodeGroup", props.replicas_per_node_group)
-                        .with("ReplicationGroupDescription", description)
-                        .with_opt("ReplicationGroupId", props.replication_group_id.clone())
-                        .with(
-                            "SecurityGroupIds",
-                            Value::List(vec![security_group.group_id()]),
-                        )
-                        .with("SnapshotRetentionLimit", props.snapshot_retention_days)
-                        .with_opt("SnapshotWindow", props.snapshot_window.clone())
-                        .with("TransitEncryptionEnabled", props.transit_encryption)
-                        .with_opt("UserGroupIds", user_groups),
-                )
-                .tagged()
-                .removal_policy(props.removal_policy),
+            Resource {
+                removal_policy: Some(props.removal_policy),
+                ..CfnReplicationGroupProps {
+                    at_rest_encryption_enabled: Some(props.at_rest_encryption.into()),
+                    auth_token: auth_token.map(|t| gs_cfn::secret_value(t.arn(), None).into()),
+                    automatic_failover_enabled: Some(props.automatic_failover.into()),
+                    cache_node_type: Some(props.cache_node_type.as_str().into()),
+                    cache_parameter_group_name: Some(parameter_group.into()),
+                    cache_subnet_group_name: Some(subnet_group.reference().into()),
+                    cluster_mode: Some("enabled".into()),
+                    engine: Some("redis".into()),
+                    engine_version: Some(props.engine_version.as_str().into()),
+                    kms_key_id: props.at_rest_encryption_key.map(|k| k.arn().into()),
+                    log_delivery_configurations: (!log_configs.is_empty())
+                        .then_some(List::Items(log_configs)),
+                    multi_az_enabled: Some(props.multi_az.into()),
+                    num_node_groups: Some(props.num_node_groups.into()),
+                    port: Some(props.port.into()),
+                    preferred_maintenance_window: props
+                        .preferred_maintenance_window
+                        .clone()
+                        .map(Into::into),
+                    replicas_per_node_group: Some(props.replicas_per_node_group.into()),
+                    replication_group_id: props.replication_group_id.clone().map(Into::into),
+                    security_group_ids: Some([security_group.group_id()].into()),
+                    snapshot_retention_limit: Some(props.snapshot_retention_days.into()),
+                    snapshot_window: props.snapshot_window.clone().map(Into::into),
+                    transit_encryption_enabled: Some(props.transit_encryption.into()),
+                    user_group_ids: user_groups,
+                    ..CfnReplicationGroupProps::new(description)
+                }
+                .into_resource()
+            },
         )?;
         let app = g.app_mut();
         for (log_type, log_group) in deliveries {
@@ -353,7 +343,7 @@ impl ReplicationGroup {
         Ok(ReplicationGroup {
             node,
             resource,
-            subnet_group: subnet_group.node(),
+            subnet_group,
             security_group,
             default_port: props.port,
             auth_token,
@@ -363,17 +353,17 @@ impl ReplicationGroup {
     /// The configuration endpoint's host name (`Fn::GetAtt ConfigurationEndPoint.Address`),
     /// what cluster-mode clients connect to.
     pub fn configuration_endpoint_address(&self) -> Value {
-        Value::GetAtt(self.resource.node(), "ConfigurationEndPoint.Address".into())
+        self.resource.attr_configuration_end_point_address()
     }
 
     /// The configuration endpoint's port (`Fn::GetAtt ConfigurationEndPoint.Port`).
     pub fn configuration_endpoint_port(&self) -> Value {
-        Value::GetAtt(self.resource.node(), "ConfigurationEndPoint.Port".into())
+        self.resource.attr_configuration_end_point_port()
     }
 
     /// The replication group id (`Ref`).
     pub fn replication_group_id(&self) -> Value {
-        Value::Ref(self.resource.node())
+        self.resource.reference()
     }
 
     /// The security group on the Redis port: `redis.connections()

@@ -27,13 +27,23 @@ pub enum Trigger {
     Pattern(EventPattern),
 }
 
-/// An SNS topic as a rule target sees it: its L1 handle (`gs_l1::sns::CfnTopic`).
+/// An SNS topic as a rule target sees it: an `sns::Topic` or a raw topic's L1 handle
+/// (`gs_l1::sns::CfnTopic`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TopicRef {
     /// The topic's ARN (an SNS topic's `Ref`).
     pub arn: Value,
     /// The `AWS::SNS::Topic` resource.
     pub node: NodeId,
+}
+
+impl From<crate::sns::Topic> for TopicRef {
+    fn from(t: crate::sns::Topic) -> TopicRef {
+        TopicRef {
+            arn: t.arn(),
+            node: t.resource.node(),
+        }
+    }
 }
 
 impl From<gs_l1::sns::CfnTopic> for TopicRef {
@@ -274,6 +284,17 @@ impl Rule {
                 }
                 TargetSpec {
                     arn: f.arn(),
+                    role_arn: None,
+                    partition_key_path: None,
+                }
+            }
+            Target::Sqs(q) if q.queue.is_some() => {
+                if let Some(queue) = q.queue {
+                    // The queue's own policy (shared with its other senders) and its key.
+                    queue.allow_service_to_send(app, EVENTS, self.arn())?;
+                }
+                TargetSpec {
+                    arn: q.arn,
                     role_arn: None,
                     partition_key_path: None,
                 }

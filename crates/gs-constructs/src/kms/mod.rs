@@ -129,4 +129,36 @@ impl Key {
     pub fn key_id(&self) -> Value {
         Value::Ref(self.resource.node())
     }
+
+    /// Adds to the key policy a statement letting the AWS service `service_principal` use the
+    /// key for `actions` under `condition` (an `aws:SourceArn` condition): IAM policies cannot
+    /// grant a service principal a key. A statement already there is not added twice.
+    pub(crate) fn allow_service(
+        &self,
+        app: &mut gs_core::App,
+        service_principal: &str,
+        actions: &[&str],
+        condition: ValueMap,
+    ) -> Result<()> {
+        let statement: Value = ValueMap::new()
+            .with(
+                "Action",
+                Value::List(actions.iter().map(|a| Value::from(*a)).collect()),
+            )
+            .with("Condition", condition)
+            .with("Effect", "Allow")
+            .with(
+                "Principal",
+                ValueMap::new().with("Service", service_principal),
+            )
+            .with("Resource", "*")
+            .into();
+        let properties = &mut app.resource_mut(self.resource.node())?.properties;
+        if let Some(list) = crate::sqs::statement_list(properties, "KeyPolicy") {
+            if !list.contains(&statement) {
+                list.push(statement);
+            }
+        }
+        Ok(())
+    }
 }

@@ -40,6 +40,9 @@ pub struct TableStream {
     pub stream_arn: Value,
     /// The `AWS::DynamoDB::Table` resource, for a table of the app.
     pub table: Option<NodeId>,
+    /// The table has no stream (a `dynamodb::Table` built without one):
+    /// [`Function::add_event_source`] refuses it.
+    pub missing: bool,
 }
 
 impl TableStream {
@@ -48,6 +51,7 @@ impl TableStream {
         TableStream {
             stream_arn: stream_arn.into(),
             table: None,
+            missing: false,
         }
     }
 }
@@ -57,6 +61,18 @@ impl From<gs_l1::dynamodb::CfnTable> for TableStream {
         TableStream {
             stream_arn: t.attr_stream_arn(),
             table: Some(t.node()),
+            missing: false,
+        }
+    }
+}
+
+impl From<crate::dynamodb::Table> for TableStream {
+    fn from(t: crate::dynamodb::Table) -> TableStream {
+        let stream = t.stream_arn();
+        TableStream {
+            missing: stream.is_none(),
+            stream_arn: stream.unwrap_or(Value::Null),
+            table: Some(t.resource.node()),
         }
     }
 }
@@ -238,6 +254,15 @@ impl Function {
                     format!("{path}/{id}"),
                     format!("the batching window is {w:?}"),
                     "give whole seconds, at most 300",
+                ));
+            }
+        }
+        if let Source::Dynamo(t, _) = &source.source {
+            if t.missing {
+                return Err(ConstructError::invalid(
+                    format!("{path}/{id}"),
+                    "the table has no stream to read",
+                    "give the table a stream (`TableProps::stream`, e.g. StreamViewType::NewImage)",
                 ));
             }
         }

@@ -25,6 +25,9 @@ pub struct QueueRef {
     /// The ARN of the customer managed KMS key that encrypts it, when there is one: readers
     /// need `kms:Decrypt`, senders `kms:GenerateDataKey` on it.
     pub key_arn: Option<Value>,
+    /// The L2 queue, when it is one: services are then allowed to send through its own queue
+    /// policy (`sqs::Queue::allow_service_to_send`), which also grants them its key.
+    pub queue: Option<crate::sqs::Queue>,
 }
 
 impl QueueRef {
@@ -35,6 +38,7 @@ impl QueueRef {
             url: None,
             node: None,
             key_arn: None,
+            queue: None,
         }
     }
 
@@ -53,6 +57,19 @@ impl From<gs_l1::sqs::CfnQueue> for QueueRef {
             url: Some(q.reference()),
             node: Some(q.node()),
             key_arn: None,
+            queue: None,
+        }
+    }
+}
+
+impl From<crate::sqs::Queue> for QueueRef {
+    fn from(q: crate::sqs::Queue) -> QueueRef {
+        QueueRef {
+            arn: q.arn(),
+            url: Some(q.url()),
+            node: Some(q.resource.node()),
+            key_arn: q.key.map(|k| k.arn()),
+            queue: Some(q),
         }
     }
 }

@@ -124,7 +124,9 @@ impl CfnRegistryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AgentRegistry::Registry").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AgentRegistry::Registry").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AgentRegistry::Registry");
+        resource
     }
 }
 
@@ -601,7 +603,9 @@ impl CfnRegistryRecordProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AgentRegistry::RegistryRecord").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AgentRegistry::RegistryRecord").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AgentRegistry::RegistryRecord");
+        resource
     }
 }
 

@@ -280,7 +280,9 @@ impl CfnBrokerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AmazonMQ::Broker").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AmazonMQ::Broker").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AmazonMQ::Broker");
+        resource
     }
 }
 
@@ -907,7 +909,9 @@ impl CfnConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AmazonMQ::Configuration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AmazonMQ::Configuration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AmazonMQ::Configuration");
+        resource
     }
 }
 

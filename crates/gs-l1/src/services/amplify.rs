@@ -252,7 +252,9 @@ impl CfnAppProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Amplify::App").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Amplify::App").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Amplify::App");
+        resource
     }
 }
 
@@ -816,7 +818,9 @@ impl CfnBranchProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Amplify::Branch").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Amplify::Branch").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Amplify::Branch");
+        resource
     }
 }
 
@@ -1347,7 +1351,9 @@ impl CfnWebhookProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Amplify::Webhook").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Amplify::Webhook").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Amplify::Webhook");
+        resource
     }
 }
 

@@ -214,7 +214,9 @@ impl CfnComponentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AmplifyUIBuilder::Component").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AmplifyUIBuilder::Component").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AmplifyUIBuilder::Component");
+        resource
     }
 }
 
@@ -1348,7 +1350,9 @@ impl CfnFormProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AmplifyUIBuilder::Form").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AmplifyUIBuilder::Form").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AmplifyUIBuilder::Form");
+        resource
     }
 }
 
@@ -2454,7 +2458,9 @@ impl CfnThemeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AmplifyUIBuilder::Theme").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AmplifyUIBuilder::Theme").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AmplifyUIBuilder::Theme");
+        resource
     }
 }
 

@@ -560,7 +560,9 @@ impl CfnApiKeyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGateway::ApiKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGateway::ApiKey").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGateway::ApiKey");
+        resource
     }
 }
 
@@ -1062,7 +1064,9 @@ impl CfnClientCertificateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGateway::ClientCertificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGateway::ClientCertificate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGateway::ClientCertificate");
+        resource
     }
 }
 
@@ -2035,7 +2039,9 @@ impl CfnDomainNameProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGateway::DomainName").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGateway::DomainName").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGateway::DomainName");
+        resource
     }
 }
 
@@ -2279,7 +2285,9 @@ impl CfnDomainNameAccessAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGateway::DomainNameAccessAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGateway::DomainNameAccessAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGateway::DomainNameAccessAssociation");
+        resource
     }
 }
 
@@ -2414,7 +2422,9 @@ impl CfnDomainNameV2Props {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGateway::DomainNameV2").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGateway::DomainNameV2").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGateway::DomainNameV2");
+        resource
     }
 }
 
@@ -3577,7 +3587,9 @@ impl CfnRestApiProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGateway::RestApi").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGateway::RestApi").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGateway::RestApi");
+        resource
     }
 }
 
@@ -3900,7 +3912,9 @@ impl CfnStageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGateway::Stage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGateway::Stage").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGateway::Stage");
+        resource
     }
 }
 
@@ -4243,7 +4257,9 @@ impl CfnUsagePlanProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGateway::UsagePlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGateway::UsagePlan").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGateway::UsagePlan");
+        resource
     }
 }
 
@@ -4594,7 +4610,9 @@ impl CfnVpcLinkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGateway::VpcLink").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGateway::VpcLink").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGateway::VpcLink");
+        resource
     }
 }
 

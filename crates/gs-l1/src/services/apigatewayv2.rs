@@ -492,7 +492,9 @@ impl CfnApiProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGatewayV2::Api").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGatewayV2::Api").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGatewayV2::Api");
+        resource
     }
 }
 
@@ -1570,7 +1572,9 @@ impl CfnDomainNameProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGatewayV2::DomainName").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGatewayV2::DomainName").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGatewayV2::DomainName");
+        resource
     }
 }
 
@@ -2414,7 +2418,9 @@ impl CfnPortalProductProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGatewayV2::PortalProduct").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGatewayV2::PortalProduct").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGatewayV2::PortalProduct");
+        resource
     }
 }
 
@@ -3232,7 +3238,9 @@ impl CfnStageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGatewayV2::Stage").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGatewayV2::Stage").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGatewayV2::Stage");
+        resource
     }
 }
 
@@ -3444,7 +3452,9 @@ impl CfnVpcLinkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ApiGatewayV2::VpcLink").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ApiGatewayV2::VpcLink").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ApiGatewayV2::VpcLink");
+        resource
     }
 }
 

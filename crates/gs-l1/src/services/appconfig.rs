@@ -256,7 +256,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppConfig::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppConfig::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppConfig::Application");
+        resource
     }
 }
 
@@ -407,7 +409,9 @@ impl CfnConfigurationProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppConfig::ConfigurationProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppConfig::ConfigurationProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppConfig::ConfigurationProfile");
+        resource
     }
 }
 
@@ -613,7 +617,9 @@ impl CfnDeploymentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppConfig::Deployment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppConfig::Deployment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppConfig::Deployment");
+        resource
     }
 }
 
@@ -811,7 +817,9 @@ impl CfnDeploymentStrategyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppConfig::DeploymentStrategy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppConfig::DeploymentStrategy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppConfig::DeploymentStrategy");
+        resource
     }
 }
 
@@ -923,7 +931,9 @@ impl CfnEnvironmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppConfig::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppConfig::Environment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppConfig::Environment");
+        resource
     }
 }
 
@@ -1125,7 +1135,9 @@ impl CfnExperimentDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppConfig::ExperimentDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppConfig::ExperimentDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppConfig::ExperimentDefinition");
+        resource
     }
 }
 
@@ -1409,7 +1421,9 @@ impl CfnExperimentRunProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppConfig::ExperimentRun").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppConfig::ExperimentRun").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppConfig::ExperimentRun");
+        resource
     }
 }
 
@@ -1611,7 +1625,9 @@ impl CfnExtensionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppConfig::Extension").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppConfig::Extension").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppConfig::Extension");
+        resource
     }
 }
 
@@ -1855,7 +1871,9 @@ impl CfnExtensionAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppConfig::ExtensionAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppConfig::ExtensionAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppConfig::ExtensionAssociation");
+        resource
     }
 }
 

@@ -177,7 +177,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppIntegrations::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppIntegrations::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppIntegrations::Application");
+        resource
     }
 }
 
@@ -502,7 +504,9 @@ impl CfnDataIntegrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppIntegrations::DataIntegration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppIntegrations::DataIntegration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppIntegrations::DataIntegration");
+        resource
     }
 }
 
@@ -704,7 +708,9 @@ impl CfnEventIntegrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppIntegrations::EventIntegration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppIntegrations::EventIntegration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppIntegrations::EventIntegration");
+        resource
     }
 }
 

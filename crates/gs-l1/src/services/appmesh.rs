@@ -204,7 +204,9 @@ impl CfnGatewayRouteProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppMesh::GatewayRoute").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppMesh::GatewayRoute").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppMesh::GatewayRoute");
+        resource
     }
 }
 
@@ -1473,7 +1475,9 @@ impl CfnMeshProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppMesh::Mesh").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppMesh::Mesh").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppMesh::Mesh");
+        resource
     }
 }
 
@@ -1764,7 +1768,9 @@ impl CfnRouteProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppMesh::Route").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppMesh::Route").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppMesh::Route");
+        resource
     }
 }
 
@@ -3216,7 +3222,9 @@ impl CfnVirtualGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppMesh::VirtualGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppMesh::VirtualGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppMesh::VirtualGateway");
+        resource
     }
 }
 
@@ -4767,7 +4775,9 @@ impl CfnVirtualNodeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppMesh::VirtualNode").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppMesh::VirtualNode").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppMesh::VirtualNode");
+        resource
     }
 }
 
@@ -6972,7 +6982,9 @@ impl CfnVirtualRouterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppMesh::VirtualRouter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppMesh::VirtualRouter").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppMesh::VirtualRouter");
+        resource
     }
 }
 
@@ -7249,7 +7261,9 @@ impl CfnVirtualServiceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppMesh::VirtualService").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppMesh::VirtualService").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppMesh::VirtualService");
+        resource
     }
 }
 

@@ -183,7 +183,9 @@ impl CfnAutoScalingConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppRunner::AutoScalingConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppRunner::AutoScalingConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppRunner::AutoScalingConfiguration");
+        resource
     }
 }
 
@@ -300,7 +302,9 @@ impl CfnObservabilityConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppRunner::ObservabilityConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppRunner::ObservabilityConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppRunner::ObservabilityConfiguration");
+        resource
     }
 }
 
@@ -496,7 +500,9 @@ impl CfnServiceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppRunner::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppRunner::Service").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppRunner::Service");
+        resource
     }
 }
 
@@ -1470,7 +1476,9 @@ impl CfnVpcConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppRunner::VpcConnector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppRunner::VpcConnector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppRunner::VpcConnector");
+        resource
     }
 }
 
@@ -1574,7 +1582,9 @@ impl CfnVpcIngressConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppRunner::VpcIngressConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppRunner::VpcIngressConnection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppRunner::VpcIngressConnection");
+        resource
     }
 }
 

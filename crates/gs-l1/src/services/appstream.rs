@@ -322,7 +322,9 @@ impl CfnAppBlockProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppStream::AppBlock").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppStream::AppBlock").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppStream::AppBlock");
+        resource
     }
 }
 
@@ -635,7 +637,9 @@ impl CfnAppBlockBuilderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppStream::AppBlockBuilder").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppStream::AppBlockBuilder").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppStream::AppBlockBuilder");
+        resource
     }
 }
 
@@ -894,7 +898,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppStream::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppStream::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppStream::Application");
+        resource
     }
 }
 
@@ -1746,7 +1752,9 @@ impl CfnFleetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppStream::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppStream::Fleet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppStream::Fleet");
+        resource
     }
 }
 
@@ -2161,7 +2169,9 @@ impl CfnImageBuilderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppStream::ImageBuilder").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppStream::ImageBuilder").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppStream::ImageBuilder");
+        resource
     }
 }
 
@@ -2535,7 +2545,9 @@ impl CfnStackProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppStream::Stack").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppStream::Stack").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppStream::Stack");
+        resource
     }
 }
 

@@ -296,7 +296,9 @@ impl CfnApiProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppSync::Api").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppSync::Api").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppSync::Api");
+        resource
     }
 }
 
@@ -1028,7 +1030,9 @@ impl CfnChannelNamespaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppSync::ChannelNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppSync::ChannelNamespace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppSync::ChannelNamespace");
+        resource
     }
 }
 
@@ -2015,7 +2019,9 @@ impl CfnDomainNameProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppSync::DomainName").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppSync::DomainName").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppSync::DomainName");
+        resource
     }
 }
 
@@ -2669,7 +2675,9 @@ impl CfnGraphQLApiProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AppSync::GraphQLApi").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AppSync::GraphQLApi").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AppSync::GraphQLApi");
+        resource
     }
 }
 

@@ -188,7 +188,9 @@ impl CfnAnomalyDetectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::APS::AnomalyDetector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::APS::AnomalyDetector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::APS::AnomalyDetector");
+        resource
     }
 }
 
@@ -582,7 +584,9 @@ impl CfnRuleGroupsNamespaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::APS::RuleGroupsNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::APS::RuleGroupsNamespace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::APS::RuleGroupsNamespace");
+        resource
     }
 }
 
@@ -696,7 +700,9 @@ impl CfnScraperProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::APS::Scraper").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::APS::Scraper").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::APS::Scraper");
+        resource
     }
 }
 
@@ -1376,7 +1382,9 @@ impl CfnWorkspaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::APS::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::APS::Workspace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::APS::Workspace");
+        resource
     }
 }
 

@@ -166,7 +166,9 @@ impl CfnCapacityReservationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Athena::CapacityReservation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Athena::CapacityReservation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Athena::CapacityReservation");
+        resource
     }
 }
 
@@ -400,7 +402,9 @@ impl CfnDataCatalogProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Athena::DataCatalog").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Athena::DataCatalog").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Athena::DataCatalog");
+        resource
     }
 }
 
@@ -691,7 +695,9 @@ impl CfnWorkGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Athena::WorkGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Athena::WorkGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Athena::WorkGroup");
+        resource
     }
 }
 

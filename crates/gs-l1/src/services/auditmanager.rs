@@ -160,7 +160,9 @@ impl CfnAssessmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AuditManager::Assessment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AuditManager::Assessment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AuditManager::Assessment");
+        resource
     }
 }
 
@@ -628,7 +630,9 @@ impl CfnAssessmentFrameworkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AuditManager::AssessmentFramework").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::AuditManager::AssessmentFramework").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AuditManager::AssessmentFramework");
+        resource
     }
 }
 

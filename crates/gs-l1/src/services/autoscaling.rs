@@ -514,7 +514,9 @@ impl CfnAutoScalingGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::AutoScaling::AutoScalingGroup").properties(self.into_properties())
+        let mut resource = gs_core::Resource::new("AWS::AutoScaling::AutoScalingGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::AutoScaling::AutoScalingGroup");
+        resource
     }
 }
 

@@ -153,7 +153,9 @@ impl CfnCapabilityProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::B2BI::Capability").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::B2BI::Capability").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::B2BI::Capability");
+        resource
     }
 }
 
@@ -533,7 +535,9 @@ impl CfnPartnershipProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::B2BI::Partnership").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::B2BI::Partnership").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::B2BI::Partnership");
+        resource
     }
 }
 
@@ -1333,7 +1337,9 @@ impl CfnProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::B2BI::Profile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::B2BI::Profile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::B2BI::Profile");
+        resource
     }
 }
 
@@ -1523,7 +1529,9 @@ impl CfnTransformerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::B2BI::Transformer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::B2BI::Transformer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::B2BI::Transformer");
+        resource
     }
 }
 

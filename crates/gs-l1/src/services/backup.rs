@@ -221,7 +221,9 @@ impl CfnBackupPlanProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Backup::BackupPlan").properties(self.into_properties()).tagging(gs_core::Tagging::Map("BackupPlanTags"))
+        let mut resource = gs_core::Resource::new("AWS::Backup::BackupPlan").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Backup::BackupPlan");
+        resource
     }
 }
 
@@ -1192,7 +1194,9 @@ impl CfnBackupVaultProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Backup::BackupVault").properties(self.into_properties()).tagging(gs_core::Tagging::Map("BackupVaultTags"))
+        let mut resource = gs_core::Resource::new("AWS::Backup::BackupVault").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Backup::BackupVault");
+        resource
     }
 }
 
@@ -1406,7 +1410,9 @@ impl CfnFrameworkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Backup::Framework").properties(self.into_properties()).tagging(gs_core::Tagging::List("FrameworkTags"))
+        let mut resource = gs_core::Resource::new("AWS::Backup::Framework").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Backup::Framework");
+        resource
     }
 }
 
@@ -1692,7 +1698,9 @@ impl CfnLegalHoldProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Backup::LegalHold").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Backup::LegalHold").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Backup::LegalHold");
+        resource
     }
 }
 
@@ -1984,7 +1992,9 @@ impl CfnLogicallyAirGappedBackupVaultProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Backup::LogicallyAirGappedBackupVault").properties(self.into_properties()).tagging(gs_core::Tagging::Map("BackupVaultTags"))
+        let mut resource = gs_core::Resource::new("AWS::Backup::LogicallyAirGappedBackupVault").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Backup::LogicallyAirGappedBackupVault");
+        resource
     }
 }
 
@@ -2152,7 +2162,9 @@ impl CfnReportPlanProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Backup::ReportPlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("ReportPlanTags"))
+        let mut resource = gs_core::Resource::new("AWS::Backup::ReportPlan").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Backup::ReportPlan");
+        resource
     }
 }
 
@@ -2383,7 +2395,9 @@ impl CfnRestoreTestingPlanProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Backup::RestoreTestingPlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Backup::RestoreTestingPlan").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Backup::RestoreTestingPlan");
+        resource
     }
 }
 
@@ -2762,7 +2776,9 @@ impl CfnTieringConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Backup::TieringConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("TieringConfigurationTags"))
+        let mut resource = gs_core::Resource::new("AWS::Backup::TieringConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Backup::TieringConfiguration");
+        resource
     }
 }
 

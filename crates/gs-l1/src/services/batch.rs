@@ -288,7 +288,9 @@ impl CfnComputeEnvironmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Batch::ComputeEnvironment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Batch::ComputeEnvironment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Batch::ComputeEnvironment");
+        resource
     }
 }
 
@@ -1511,7 +1513,9 @@ impl CfnConsumableResourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Batch::ConsumableResource").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Batch::ConsumableResource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Batch::ConsumableResource");
+        resource
     }
 }
 
@@ -1729,7 +1733,9 @@ impl CfnJobDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Batch::JobDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Batch::JobDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Batch::JobDefinition");
+        resource
     }
 }
 
@@ -5255,7 +5261,9 @@ impl CfnJobQueueProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Batch::JobQueue").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Batch::JobQueue").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Batch::JobQueue");
+        resource
     }
 }
 
@@ -5538,7 +5546,9 @@ impl CfnQuotaShareProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Batch::QuotaShare").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Batch::QuotaShare").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Batch::QuotaShare");
+        resource
     }
 }
 
@@ -5770,7 +5780,9 @@ impl CfnSchedulingPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Batch::SchedulingPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Batch::SchedulingPolicy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Batch::SchedulingPolicy");
+        resource
     }
 }
 
@@ -6029,7 +6041,9 @@ impl CfnServiceEnvironmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Batch::ServiceEnvironment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Batch::ServiceEnvironment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Batch::ServiceEnvironment");
+        resource
     }
 }
 

@@ -109,7 +109,9 @@ impl CfnDashboardProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BCM::Dashboard").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BCM::Dashboard").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BCM::Dashboard");
+        resource
     }
 }
 
@@ -1213,7 +1215,9 @@ impl CfnScheduledReportProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BCM::ScheduledReport").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BCM::ScheduledReport").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BCM::ScheduledReport");
+        resource
     }
 }
 

@@ -121,7 +121,9 @@ impl CfnBillScenarioProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BcmPricingCalculator::BillScenario").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BcmPricingCalculator::BillScenario").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BcmPricingCalculator::BillScenario");
+        resource
     }
 }
 
@@ -255,7 +257,9 @@ impl CfnWorkloadEstimateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BcmPricingCalculator::WorkloadEstimate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BcmPricingCalculator::WorkloadEstimate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BcmPricingCalculator::WorkloadEstimate");
+        resource
     }
 }
 

@@ -556,7 +556,9 @@ impl CfnAgentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::Agent").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::Agent").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::Agent");
+        resource
     }
 }
 
@@ -1706,7 +1708,9 @@ impl CfnAgentAliasProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::AgentAlias").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::AgentAlias").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::AgentAlias");
+        resource
     }
 }
 
@@ -1881,7 +1885,9 @@ impl CfnApplicationInferenceProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::ApplicationInferenceProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::ApplicationInferenceProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::ApplicationInferenceProfile");
+        resource
     }
 }
 
@@ -2093,7 +2099,9 @@ impl CfnAutomatedReasoningPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::AutomatedReasoningPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::AutomatedReasoningPolicy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::AutomatedReasoningPolicy");
+        resource
     }
 }
 
@@ -2481,7 +2489,9 @@ impl CfnAutomatedReasoningPolicyVersionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::AutomatedReasoningPolicyVersion").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::AutomatedReasoningPolicyVersion").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::AutomatedReasoningPolicyVersion");
+        resource
     }
 }
 
@@ -2639,7 +2649,9 @@ impl CfnBlueprintProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::Blueprint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::Blueprint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::Blueprint");
+        resource
     }
 }
 
@@ -2755,7 +2767,9 @@ impl CfnDataAutomationLibraryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::DataAutomationLibrary").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::DataAutomationLibrary").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::DataAutomationLibrary");
+        resource
     }
 }
 
@@ -2952,7 +2966,9 @@ impl CfnDataAutomationProjectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::DataAutomationProject").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::DataAutomationProject").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::DataAutomationProject");
+        resource
     }
 }
 
@@ -7553,7 +7569,9 @@ impl CfnFlowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::Flow").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::Flow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::Flow");
+        resource
     }
 }
 
@@ -9807,7 +9825,9 @@ impl CfnFlowAliasProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::FlowAlias").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::FlowAlias").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::FlowAlias");
+        resource
     }
 }
 
@@ -10225,7 +10245,9 @@ impl CfnGuardrailProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::Guardrail").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::Guardrail").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::Guardrail");
+        resource
     }
 }
 
@@ -11390,7 +11412,9 @@ impl CfnIntelligentPromptRouterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::IntelligentPromptRouter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::IntelligentPromptRouter").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::IntelligentPromptRouter");
+        resource
     }
 }
 
@@ -11605,7 +11629,9 @@ impl CfnKnowledgeBaseProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::KnowledgeBase").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::KnowledgeBase").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::KnowledgeBase");
+        resource
     }
 }
 
@@ -13965,7 +13991,9 @@ impl CfnPromptProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::Prompt").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::Prompt").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::Prompt");
+        resource
     }
 }
 
@@ -15099,7 +15127,9 @@ impl CfnPromptVersionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::PromptVersion").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::PromptVersion").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::PromptVersion");
+        resource
     }
 }
 
@@ -15328,7 +15358,9 @@ impl CfnSessionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Bedrock::Session").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Bedrock::Session").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Bedrock::Session");
+        resource
     }
 }
 

@@ -491,7 +491,9 @@ impl CfnApiKeyCredentialProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::ApiKeyCredentialProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::ApiKeyCredentialProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::ApiKeyCredentialProvider");
+        resource
     }
 }
 
@@ -705,7 +707,9 @@ impl CfnBrowserCustomProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::BrowserCustom").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::BrowserCustom").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::BrowserCustom");
+        resource
     }
 }
 
@@ -1153,7 +1157,9 @@ impl CfnBrowserProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::BrowserProfile").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::BrowserProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::BrowserProfile");
+        resource
     }
 }
 
@@ -1314,7 +1320,9 @@ impl CfnCapacityProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::CapacityProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::CapacityProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::CapacityProvider");
+        resource
     }
 }
 
@@ -2317,7 +2325,9 @@ impl CfnCodeInterpreterCustomProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::CodeInterpreterCustom").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::CodeInterpreterCustom").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::CodeInterpreterCustom");
+        resource
     }
 }
 
@@ -2632,7 +2642,9 @@ impl CfnConfigurationBundleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::ConfigurationBundle").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::ConfigurationBundle").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::ConfigurationBundle");
+        resource
     }
 }
 
@@ -2863,7 +2875,9 @@ impl CfnDatasetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::Dataset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::Dataset");
+        resource
     }
 }
 
@@ -3132,7 +3146,9 @@ impl CfnEvaluatorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::Evaluator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::Evaluator").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::Evaluator");
+        resource
     }
 }
 
@@ -3878,7 +3894,9 @@ impl CfnGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::Gateway").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::Gateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::Gateway");
+        resource
     }
 }
 
@@ -8162,7 +8180,9 @@ impl CfnHarnessProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::Harness").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::Harness").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::Harness");
+        resource
     }
 }
 
@@ -10680,7 +10700,9 @@ impl CfnHarnessEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::HarnessEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::HarnessEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::HarnessEndpoint");
+        resource
     }
 }
 
@@ -10857,7 +10879,9 @@ impl CfnMemoryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::Memory").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::Memory").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::Memory");
+        resource
     }
 }
 
@@ -13122,7 +13146,9 @@ impl CfnOAuth2CredentialProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::OAuth2CredentialProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::OAuth2CredentialProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::OAuth2CredentialProvider");
+        resource
     }
 }
 
@@ -14539,7 +14565,9 @@ impl CfnOnlineEvaluationConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::OnlineEvaluationConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::OnlineEvaluationConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::OnlineEvaluationConfig");
+        resource
     }
 }
 
@@ -15302,7 +15330,9 @@ impl CfnPaymentCredentialProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::PaymentCredentialProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::PaymentCredentialProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::PaymentCredentialProvider");
+        resource
     }
 }
 
@@ -15693,7 +15723,9 @@ impl CfnPaymentManagerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::PaymentManager").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::PaymentManager").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::PaymentManager");
+        resource
     }
 }
 
@@ -16331,7 +16363,9 @@ impl CfnPolicyEngineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::PolicyEngine").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::PolicyEngine").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::PolicyEngine");
+        resource
     }
 }
 
@@ -16602,7 +16636,9 @@ impl CfnRuntimeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::Runtime").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::Runtime").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::Runtime");
+        resource
     }
 }
 
@@ -17937,7 +17973,9 @@ impl CfnRuntimeEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::RuntimeEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::RuntimeEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::RuntimeEndpoint");
+        resource
     }
 }
 
@@ -18090,7 +18128,9 @@ impl CfnWorkloadIdentityProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BedrockAgentCore::WorkloadIdentity").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BedrockAgentCore::WorkloadIdentity").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BedrockAgentCore::WorkloadIdentity");
+        resource
     }
 }
 

@@ -103,7 +103,9 @@ impl CfnBillingViewProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Billing::BillingView").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Billing::BillingView").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Billing::BillingView");
+        resource
     }
 }
 

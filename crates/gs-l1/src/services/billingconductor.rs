@@ -161,7 +161,9 @@ impl CfnBillingGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BillingConductor::BillingGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BillingConductor::BillingGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BillingConductor::BillingGroup");
+        resource
     }
 }
 
@@ -437,7 +439,9 @@ impl CfnCustomLineItemProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BillingConductor::CustomLineItem").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BillingConductor::CustomLineItem").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BillingConductor::CustomLineItem");
+        resource
     }
 }
 
@@ -854,7 +858,9 @@ impl CfnPricingPlanProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BillingConductor::PricingPlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BillingConductor::PricingPlan").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BillingConductor::PricingPlan");
+        resource
     }
 }
 
@@ -1028,7 +1034,9 @@ impl CfnPricingRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::BillingConductor::PricingRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::BillingConductor::PricingRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::BillingConductor::PricingRule");
+        resource
     }
 }
 

@@ -1075,7 +1075,9 @@ impl CfnBudgetsActionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Budgets::BudgetsAction").properties(self.into_properties()).tagging(gs_core::Tagging::List("ResourceTags"))
+        let mut resource = gs_core::Resource::new("AWS::Budgets::BudgetsAction").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Budgets::BudgetsAction");
+        resource
     }
 }
 

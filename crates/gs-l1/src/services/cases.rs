@@ -199,7 +199,9 @@ impl CfnCaseProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cases::Case").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Cases::Case").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cases::Case");
+        resource
     }
 }
 
@@ -305,7 +307,9 @@ impl CfnCaseRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cases::CaseRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Cases::CaseRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cases::CaseRule");
+        resource
     }
 }
 
@@ -759,7 +763,9 @@ impl CfnDomainProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cases::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Cases::Domain").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cases::Domain");
+        resource
     }
 }
 
@@ -890,7 +896,9 @@ impl CfnFieldProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cases::Field").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Cases::Field").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cases::Field");
+        resource
     }
 }
 
@@ -1094,7 +1102,9 @@ impl CfnLayoutProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cases::Layout").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Cases::Layout").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cases::Layout");
+        resource
     }
 }
 
@@ -1453,7 +1463,9 @@ impl CfnRelatedItemProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cases::RelatedItem").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Cases::RelatedItem").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cases::RelatedItem");
+        resource
     }
 }
 
@@ -1668,7 +1680,9 @@ impl CfnTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cases::Template").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Cases::Template").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cases::Template");
+        resource
     }
 }
 

@@ -142,7 +142,9 @@ impl CfnKeyspaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cassandra::Keyspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Cassandra::Keyspace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cassandra::Keyspace");
+        resource
     }
 }
 
@@ -372,7 +374,9 @@ impl CfnTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cassandra::Table").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Cassandra::Table").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cassandra::Table");
+        resource
     }
 }
 

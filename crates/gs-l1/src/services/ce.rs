@@ -146,7 +146,9 @@ impl CfnAnomalyMonitorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CE::AnomalyMonitor").properties(self.into_properties()).tagging(gs_core::Tagging::List("ResourceTags"))
+        let mut resource = gs_core::Resource::new("AWS::CE::AnomalyMonitor").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CE::AnomalyMonitor");
+        resource
     }
 }
 
@@ -357,7 +359,9 @@ impl CfnAnomalySubscriptionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CE::AnomalySubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("ResourceTags"))
+        let mut resource = gs_core::Resource::new("AWS::CE::AnomalySubscription").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CE::AnomalySubscription");
+        resource
     }
 }
 
@@ -569,7 +573,9 @@ impl CfnCostCategoryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CE::CostCategory").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CE::CostCategory").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CE::CostCategory");
+        resource
     }
 }
 

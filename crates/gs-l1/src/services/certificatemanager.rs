@@ -278,7 +278,9 @@ impl CfnAcmeDomainValidationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CertificateManager::AcmeDomainValidation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CertificateManager::AcmeDomainValidation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CertificateManager::AcmeDomainValidation");
+        resource
     }
 }
 
@@ -558,7 +560,9 @@ impl CfnAcmeEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CertificateManager::AcmeEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CertificateManager::AcmeEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CertificateManager::AcmeEndpoint");
+        resource
     }
 }
 
@@ -776,7 +780,9 @@ impl CfnAcmeExternalAccountBindingProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CertificateManager::AcmeExternalAccountBinding").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CertificateManager::AcmeExternalAccountBinding").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CertificateManager::AcmeExternalAccountBinding");
+        resource
     }
 }
 
@@ -1020,7 +1026,9 @@ impl CfnCertificateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CertificateManager::Certificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CertificateManager::Certificate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CertificateManager::Certificate");
+        resource
     }
 }
 

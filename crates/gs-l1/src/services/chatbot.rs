@@ -137,7 +137,9 @@ impl CfnCustomActionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chatbot::CustomAction").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chatbot::CustomAction").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chatbot::CustomAction");
+        resource
     }
 }
 
@@ -442,7 +444,9 @@ impl CfnMicrosoftTeamsChannelConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chatbot::MicrosoftTeamsChannelConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chatbot::MicrosoftTeamsChannelConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chatbot::MicrosoftTeamsChannelConfiguration");
+        resource
     }
 }
 
@@ -584,7 +588,9 @@ impl CfnSlackChannelConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chatbot::SlackChannelConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chatbot::SlackChannelConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chatbot::SlackChannelConfiguration");
+        resource
     }
 }
 

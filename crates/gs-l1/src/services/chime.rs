@@ -209,7 +209,9 @@ impl CfnAppInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chime::AppInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chime::AppInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chime::AppInstance");
+        resource
     }
 }
 
@@ -323,7 +325,9 @@ impl CfnAppInstanceBotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chime::AppInstanceBot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chime::AppInstanceBot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chime::AppInstanceBot");
+        resource
     }
 }
 
@@ -587,7 +591,9 @@ impl CfnAppInstanceUserProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chime::AppInstanceUser").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chime::AppInstanceUser").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chime::AppInstanceUser");
+        resource
     }
 }
 
@@ -793,7 +799,9 @@ impl CfnChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chime::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chime::Channel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chime::Channel");
+        resource
     }
 }
 
@@ -1027,7 +1035,9 @@ impl CfnChannelFlowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chime::ChannelFlow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chime::ChannelFlow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chime::ChannelFlow");
+        resource
     }
 }
 
@@ -1297,7 +1307,9 @@ impl CfnMediaInsightsPipelineConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chime::MediaInsightsPipelineConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chime::MediaInsightsPipelineConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chime::MediaInsightsPipelineConfiguration");
+        resource
     }
 }
 
@@ -2129,7 +2141,9 @@ impl CfnMediaPipelineKinesisVideoStreamPoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chime::MediaPipelineKinesisVideoStreamPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chime::MediaPipelineKinesisVideoStreamPool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chime::MediaPipelineKinesisVideoStreamPool");
+        resource
     }
 }
 
@@ -2344,7 +2358,9 @@ impl CfnSipMediaApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chime::SipMediaApplication").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chime::SipMediaApplication").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chime::SipMediaApplication");
+        resource
     }
 }
 
@@ -2508,7 +2524,9 @@ impl CfnVoiceConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Chime::VoiceConnector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Chime::VoiceConnector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Chime::VoiceConnector");
+        resource
     }
 }
 

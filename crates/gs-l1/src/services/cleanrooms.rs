@@ -275,7 +275,9 @@ impl CfnAnalysisTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRooms::AnalysisTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRooms::AnalysisTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRooms::AnalysisTemplate");
+        resource
     }
 }
 
@@ -1096,7 +1098,9 @@ impl CfnCollaborationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRooms::Collaboration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRooms::Collaboration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRooms::Collaboration");
+        resource
     }
 }
 
@@ -1672,7 +1676,9 @@ impl CfnConfiguredTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRooms::ConfiguredTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRooms::ConfiguredTable").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRooms::ConfiguredTable");
+        resource
     }
 }
 
@@ -2801,7 +2807,9 @@ impl CfnConfiguredTableAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRooms::ConfiguredTableAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRooms::ConfiguredTableAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRooms::ConfiguredTableAssociation");
+        resource
     }
 }
 
@@ -3200,7 +3208,9 @@ impl CfnIdMappingTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRooms::IdMappingTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRooms::IdMappingTable").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRooms::IdMappingTable");
+        resource
     }
 }
 
@@ -3399,7 +3409,9 @@ impl CfnIdNamespaceAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRooms::IdNamespaceAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRooms::IdNamespaceAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRooms::IdNamespaceAssociation");
+        resource
     }
 }
 
@@ -3639,7 +3651,9 @@ impl CfnIntermediateTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRooms::IntermediateTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRooms::IntermediateTable").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRooms::IntermediateTable");
+        resource
     }
 }
 
@@ -4296,7 +4310,9 @@ impl CfnMembershipProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRooms::Membership").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRooms::Membership").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRooms::Membership");
+        resource
     }
 }
 
@@ -4951,7 +4967,9 @@ impl CfnPrivacyBudgetTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRooms::PrivacyBudgetTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRooms::PrivacyBudgetTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRooms::PrivacyBudgetTemplate");
+        resource
     }
 }
 

@@ -151,7 +151,9 @@ impl CfnConfiguredModelAlgorithmProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRoomsML::ConfiguredModelAlgorithm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRoomsML::ConfiguredModelAlgorithm").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRoomsML::ConfiguredModelAlgorithm");
+        resource
     }
 }
 
@@ -392,7 +394,9 @@ impl CfnConfiguredModelAlgorithmAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRoomsML::ConfiguredModelAlgorithmAssociation");
+        resource
     }
 }
 
@@ -1030,7 +1034,9 @@ impl CfnTrainingDatasetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CleanRoomsML::TrainingDataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CleanRoomsML::TrainingDataset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CleanRoomsML::TrainingDataset");
+        resource
     }
 }
 

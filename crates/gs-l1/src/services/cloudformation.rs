@@ -507,7 +507,9 @@ impl CfnChangeSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFormation::ChangeSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFormation::ChangeSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFormation::ChangeSet");
+        resource
     }
 }
 
@@ -3019,7 +3021,9 @@ impl CfnStackProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFormation::Stack").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFormation::Stack").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFormation::Stack");
+        resource
     }
 }
 
@@ -3276,7 +3280,9 @@ impl CfnStackSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFormation::StackSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFormation::StackSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFormation::StackSet");
+        resource
     }
 }
 

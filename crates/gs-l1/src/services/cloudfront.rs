@@ -429,7 +429,9 @@ impl CfnAnycastIpListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFront::AnycastIpList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFront::AnycastIpList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFront::AnycastIpList");
+        resource
     }
 }
 
@@ -1130,7 +1132,9 @@ impl CfnConnectionFunctionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFront::ConnectionFunction").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFront::ConnectionFunction").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFront::ConnectionFunction");
+        resource
     }
 }
 
@@ -1366,7 +1370,9 @@ impl CfnConnectionGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFront::ConnectionGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFront::ConnectionGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFront::ConnectionGroup");
+        resource
     }
 }
 
@@ -1924,7 +1930,9 @@ impl CfnDistributionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFront::Distribution").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFront::Distribution").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFront::Distribution");
+        resource
     }
 }
 
@@ -4508,7 +4516,9 @@ impl CfnDistributionTenantProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFront::DistributionTenant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFront::DistributionTenant").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFront::DistributionTenant");
+        resource
     }
 }
 
@@ -5172,7 +5182,9 @@ impl CfnFunctionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFront::Function").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFront::Function").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFront::Function");
+        resource
     }
 }
 
@@ -5534,7 +5546,9 @@ impl CfnKeyValueStoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFront::KeyValueStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFront::KeyValueStore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFront::KeyValueStore");
+        resource
     }
 }
 
@@ -7533,7 +7547,9 @@ impl CfnStreamingDistributionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFront::StreamingDistribution").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFront::StreamingDistribution").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFront::StreamingDistribution");
+        resource
     }
 }
 
@@ -7868,7 +7884,9 @@ impl CfnTrustStoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFront::TrustStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFront::TrustStore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFront::TrustStore");
+        resource
     }
 }
 
@@ -8082,7 +8100,9 @@ impl CfnVpcOriginProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudFront::VpcOrigin").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudFront::VpcOrigin").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudFront::VpcOrigin");
+        resource
     }
 }
 

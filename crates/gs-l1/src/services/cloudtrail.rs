@@ -163,7 +163,9 @@ impl CfnChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudTrail::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudTrail::Channel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudTrail::Channel");
+        resource
     }
 }
 
@@ -320,7 +322,9 @@ impl CfnDashboardProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudTrail::Dashboard").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudTrail::Dashboard").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudTrail::Dashboard");
+        resource
     }
 }
 
@@ -709,7 +713,9 @@ impl CfnEventDataStoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudTrail::EventDataStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudTrail::EventDataStore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudTrail::EventDataStore");
+        resource
     }
 }
 
@@ -1251,7 +1257,9 @@ impl CfnTrailProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudTrail::Trail").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudTrail::Trail").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudTrail::Trail");
+        resource
     }
 }
 

@@ -442,7 +442,9 @@ impl CfnAlarmProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudWatch::Alarm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudWatch::Alarm").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudWatch::Alarm");
+        resource
     }
 }
 
@@ -1082,7 +1084,9 @@ impl CfnAlarmMuteRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudWatch::AlarmMuteRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudWatch::AlarmMuteRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudWatch::AlarmMuteRule");
+        resource
     }
 }
 
@@ -2052,7 +2056,9 @@ impl CfnCompositeAlarmProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudWatch::CompositeAlarm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudWatch::CompositeAlarm").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudWatch::CompositeAlarm");
+        resource
     }
 }
 
@@ -2138,7 +2144,9 @@ impl CfnDashboardProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudWatch::Dashboard").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudWatch::Dashboard").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudWatch::Dashboard");
+        resource
     }
 }
 
@@ -2231,7 +2239,9 @@ impl CfnInsightRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudWatch::InsightRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudWatch::InsightRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudWatch::InsightRule");
+        resource
     }
 }
 
@@ -2428,7 +2438,9 @@ impl CfnLogAlarmProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudWatch::LogAlarm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudWatch::LogAlarm").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudWatch::LogAlarm");
+        resource
     }
 }
 
@@ -2761,7 +2773,9 @@ impl CfnMetricStreamProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CloudWatch::MetricStream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CloudWatch::MetricStream").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CloudWatch::MetricStream");
+        resource
     }
 }
 

@@ -139,7 +139,9 @@ impl CfnDomainProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeArtifact::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeArtifact::Domain").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeArtifact::Domain");
+        resource
     }
 }
 
@@ -281,7 +283,9 @@ impl CfnPackageGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeArtifact::PackageGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeArtifact::PackageGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeArtifact::PackageGroup");
+        resource
     }
 }
 
@@ -541,7 +545,9 @@ impl CfnRepositoryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeArtifact::Repository").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeArtifact::Repository").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeArtifact::Repository");
+        resource
     }
 }
 

@@ -213,7 +213,9 @@ impl CfnFleetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeBuild::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeBuild::Fleet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeBuild::Fleet");
+        resource
     }
 }
 
@@ -802,7 +804,9 @@ impl CfnProjectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeBuild::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeBuild::Project").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeBuild::Project");
+        resource
     }
 }
 
@@ -2295,7 +2299,9 @@ impl CfnReportGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeBuild::ReportGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeBuild::ReportGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeBuild::ReportGroup");
+        resource
     }
 }
 

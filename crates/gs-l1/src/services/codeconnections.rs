@@ -110,7 +110,9 @@ impl CfnConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeConnections::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeConnections::Connection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeConnections::Connection");
+        resource
     }
 }
 
@@ -227,7 +229,9 @@ impl CfnHostProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeConnections::Host").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeConnections::Host").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeConnections::Host");
+        resource
     }
 }
 

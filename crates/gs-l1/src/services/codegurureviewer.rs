@@ -120,7 +120,9 @@ impl CfnRepositoryAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeGuruReviewer::RepositoryAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeGuruReviewer::RepositoryAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeGuruReviewer::RepositoryAssociation");
+        resource
     }
 }
 

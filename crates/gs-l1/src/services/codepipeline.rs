@@ -168,7 +168,9 @@ impl CfnCustomActionTypeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodePipeline::CustomActionType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodePipeline::CustomActionType").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodePipeline::CustomActionType");
+        resource
     }
 }
 
@@ -527,7 +529,9 @@ impl CfnPipelineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodePipeline::Pipeline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodePipeline::Pipeline").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodePipeline::Pipeline");
+        resource
     }
 }
 
@@ -2123,7 +2127,9 @@ impl CfnWebhookProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodePipeline::Webhook").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodePipeline::Webhook").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodePipeline::Webhook");
+        resource
     }
 }
 

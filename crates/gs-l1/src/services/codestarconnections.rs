@@ -127,7 +127,9 @@ impl CfnConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeStarConnections::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeStarConnections::Connection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeStarConnections::Connection");
+        resource
     }
 }
 
@@ -248,7 +250,9 @@ impl CfnRepositoryLinkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeStarConnections::RepositoryLink").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeStarConnections::RepositoryLink").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeStarConnections::RepositoryLink");
+        resource
     }
 }
 

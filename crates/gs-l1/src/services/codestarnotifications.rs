@@ -154,7 +154,9 @@ impl CfnNotificationRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CodeStarNotifications::NotificationRule").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CodeStarNotifications::NotificationRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CodeStarNotifications::NotificationRule");
+        resource
     }
 }
 

@@ -431,7 +431,9 @@ impl CfnIdentityPoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cognito::IdentityPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("IdentityPoolTags"))
+        let mut resource = gs_core::Resource::new("AWS::Cognito::IdentityPool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cognito::IdentityPool");
+        resource
     }
 }
 
@@ -1867,7 +1869,9 @@ impl CfnUserPoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cognito::UserPool").properties(self.into_properties()).tagging(gs_core::Tagging::Map("UserPoolTags"))
+        let mut resource = gs_core::Resource::new("AWS::Cognito::UserPool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cognito::UserPool");
+        resource
     }
 }
 
@@ -4575,7 +4579,9 @@ impl CfnUserPoolRegionalConfigurationAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cognito::UserPoolRegionalConfigurationAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("UserPoolTags"))
+        let mut resource = gs_core::Resource::new("AWS::Cognito::UserPoolRegionalConfigurationAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cognito::UserPoolRegionalConfigurationAttachment");
+        resource
     }
 }
 
@@ -5186,7 +5192,9 @@ impl CfnUserPoolReplicaProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Cognito::UserPoolReplica").properties(self.into_properties()).tagging(gs_core::Tagging::Map("UserPoolTagsAtCreate"))
+        let mut resource = gs_core::Resource::new("AWS::Cognito::UserPoolReplica").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Cognito::UserPoolReplica");
+        resource
     }
 }
 

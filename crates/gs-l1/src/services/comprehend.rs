@@ -228,7 +228,9 @@ impl CfnDocumentClassifierProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Comprehend::DocumentClassifier").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Comprehend::DocumentClassifier").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Comprehend::DocumentClassifier");
+        resource
     }
 }
 
@@ -687,7 +689,9 @@ impl CfnDocumentClassifierEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Comprehend::DocumentClassifierEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Comprehend::DocumentClassifierEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Comprehend::DocumentClassifierEndpoint");
+        resource
     }
 }
 
@@ -855,7 +859,9 @@ impl CfnEntityRecognizerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Comprehend::EntityRecognizer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Comprehend::EntityRecognizer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Comprehend::EntityRecognizer");
+        resource
     }
 }
 
@@ -1318,7 +1324,9 @@ impl CfnFlywheelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Comprehend::Flywheel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Comprehend::Flywheel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Comprehend::Flywheel");
+        resource
     }
 }
 

@@ -254,7 +254,9 @@ impl CfnAggregationAuthorizationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Config::AggregationAuthorization").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Config::AggregationAuthorization").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Config::AggregationAuthorization");
+        resource
     }
 }
 
@@ -835,7 +837,9 @@ impl CfnConfigurationAggregatorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Config::ConfigurationAggregator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Config::ConfigurationAggregator").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Config::ConfigurationAggregator");
+        resource
     }
 }
 
@@ -1415,7 +1419,9 @@ impl CfnConformancePackProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Config::ConformancePack").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Config::ConformancePack").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Config::ConformancePack");
+        resource
     }
 }
 
@@ -1592,7 +1598,9 @@ impl CfnConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Config::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Config::Connector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Config::Connector");
+        resource
     }
 }
 
@@ -2373,7 +2381,9 @@ impl CfnOrganizationConformancePackProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Config::OrganizationConformancePack").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Config::OrganizationConformancePack").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Config::OrganizationConformancePack");
+        resource
     }
 }
 
@@ -2869,7 +2879,9 @@ impl CfnStoredQueryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Config::StoredQuery").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Config::StoredQuery").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Config::StoredQuery");
+        resource
     }
 }
 

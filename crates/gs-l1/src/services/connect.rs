@@ -682,7 +682,9 @@ impl CfnAgentStatusProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::AgentStatus").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::AgentStatus").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::AgentStatus");
+        resource
     }
 }
 
@@ -883,7 +885,9 @@ impl CfnContactFlowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::ContactFlow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::ContactFlow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::ContactFlow");
+        resource
     }
 }
 
@@ -1004,7 +1008,9 @@ impl CfnContactFlowModuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::ContactFlowModule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::ContactFlowModule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::ContactFlowModule");
+        resource
     }
 }
 
@@ -1541,7 +1547,9 @@ impl CfnDataTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::DataTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::DataTable").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::DataTable");
+        resource
     }
 }
 
@@ -2166,7 +2174,9 @@ impl CfnEmailAddressProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::EmailAddress").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::EmailAddress").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::EmailAddress");
+        resource
     }
 }
 
@@ -2357,7 +2367,9 @@ impl CfnEvaluationFormProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::EvaluationForm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::EvaluationForm").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::EvaluationForm");
+        resource
     }
 }
 
@@ -4451,7 +4463,9 @@ impl CfnHoursOfOperationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::HoursOfOperation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::HoursOfOperation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::HoursOfOperation");
+        resource
     }
 }
 
@@ -4963,7 +4977,9 @@ impl CfnInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::Instance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::Instance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::Instance");
+        resource
     }
 }
 
@@ -5542,7 +5558,9 @@ impl CfnIntegrationAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::IntegrationAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::IntegrationAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::IntegrationAssociation");
+        resource
     }
 }
 
@@ -5662,7 +5680,9 @@ impl CfnMetricProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::Metric").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::Metric").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::Metric");
+        resource
     }
 }
 
@@ -6203,7 +6223,9 @@ impl CfnNotificationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::Notification").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::Notification").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::Notification");
+        resource
     }
 }
 
@@ -6455,7 +6477,9 @@ impl CfnPhoneNumberProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::PhoneNumber").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::PhoneNumber").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::PhoneNumber");
+        resource
     }
 }
 
@@ -6763,7 +6787,9 @@ impl CfnPromptProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::Prompt").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::Prompt").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::Prompt");
+        resource
     }
 }
 
@@ -6907,7 +6933,9 @@ impl CfnQueueProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::Queue").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::Queue").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::Queue");
+        resource
     }
 }
 
@@ -7166,7 +7194,9 @@ impl CfnQuickConnectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::QuickConnect").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::QuickConnect").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::QuickConnect");
+        resource
     }
 }
 
@@ -7530,7 +7560,9 @@ impl CfnRoutingProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::RoutingProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::RoutingProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::RoutingProfile");
+        resource
     }
 }
 
@@ -7866,7 +7898,9 @@ impl CfnRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::Rule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::Rule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::Rule");
+        resource
     }
 }
 
@@ -8857,7 +8891,9 @@ impl CfnSecurityProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::SecurityProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::SecurityProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::SecurityProfile");
+        resource
     }
 }
 
@@ -9294,7 +9330,9 @@ impl CfnTaskTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::TaskTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::TaskTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::TaskTemplate");
+        resource
     }
 }
 
@@ -9701,7 +9739,9 @@ impl CfnTestCaseProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::TestCase").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::TestCase").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::TestCase");
+        resource
     }
 }
 
@@ -9961,7 +10001,9 @@ impl CfnTrafficDistributionGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::TrafficDistributionGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::TrafficDistributionGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::TrafficDistributionGroup");
+        resource
     }
 }
 
@@ -10155,7 +10197,9 @@ impl CfnUserProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::User").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::User").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::User");
+        resource
     }
 }
 
@@ -10724,7 +10768,9 @@ impl CfnUserHierarchyGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::UserHierarchyGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::UserHierarchyGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::UserHierarchyGroup");
+        resource
     }
 }
 
@@ -11211,7 +11257,9 @@ impl CfnViewProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::View").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::View").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::View");
+        resource
     }
 }
 
@@ -11419,7 +11467,9 @@ impl CfnVocabularyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::Vocabulary").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::Vocabulary").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::Vocabulary");
+        resource
     }
 }
 
@@ -11578,7 +11628,9 @@ impl CfnWorkspaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Connect::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Connect::Workspace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Connect::Workspace");
+        resource
     }
 }
 

@@ -134,7 +134,9 @@ impl CfnEnabledBaselineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ControlTower::EnabledBaseline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ControlTower::EnabledBaseline").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ControlTower::EnabledBaseline");
+        resource
     }
 }
 
@@ -280,7 +282,9 @@ impl CfnEnabledControlProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ControlTower::EnabledControl").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ControlTower::EnabledControl").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ControlTower::EnabledControl");
+        resource
     }
 }
 
@@ -411,7 +415,9 @@ impl CfnLandingZoneProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ControlTower::LandingZone").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ControlTower::LandingZone").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ControlTower::LandingZone");
+        resource
     }
 }
 

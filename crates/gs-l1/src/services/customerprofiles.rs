@@ -268,7 +268,9 @@ impl CfnCalculatedAttributeDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CustomerProfiles::CalculatedAttributeDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CustomerProfiles::CalculatedAttributeDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CustomerProfiles::CalculatedAttributeDefinition");
+        resource
     }
 }
 
@@ -720,7 +722,9 @@ impl CfnDomainProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CustomerProfiles::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CustomerProfiles::Domain").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CustomerProfiles::Domain");
+        resource
     }
 }
 
@@ -1469,7 +1473,9 @@ impl CfnDomainObjectTypeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CustomerProfiles::DomainObjectType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CustomerProfiles::DomainObjectType").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CustomerProfiles::DomainObjectType");
+        resource
     }
 }
 
@@ -1630,7 +1636,9 @@ impl CfnEventStreamProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CustomerProfiles::EventStream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CustomerProfiles::EventStream").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CustomerProfiles::EventStream");
+        resource
     }
 }
 
@@ -1796,7 +1804,9 @@ impl CfnEventTriggerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CustomerProfiles::EventTrigger").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CustomerProfiles::EventTrigger").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CustomerProfiles::EventTrigger");
+        resource
     }
 }
 
@@ -2161,7 +2171,9 @@ impl CfnIntegrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CustomerProfiles::Integration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CustomerProfiles::Integration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CustomerProfiles::Integration");
+        resource
     }
 }
 
@@ -3142,7 +3154,9 @@ impl CfnObjectTypeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CustomerProfiles::ObjectType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CustomerProfiles::ObjectType").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CustomerProfiles::ObjectType");
+        resource
     }
 }
 
@@ -3471,7 +3485,9 @@ impl CfnRecommenderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CustomerProfiles::Recommender").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CustomerProfiles::Recommender").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CustomerProfiles::Recommender");
+        resource
     }
 }
 
@@ -3734,7 +3750,9 @@ impl CfnRecommenderSchemaProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CustomerProfiles::RecommenderSchema").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CustomerProfiles::RecommenderSchema").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CustomerProfiles::RecommenderSchema");
+        resource
     }
 }
 
@@ -3966,7 +3984,9 @@ impl CfnSegmentDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::CustomerProfiles::SegmentDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::CustomerProfiles::SegmentDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::CustomerProfiles::SegmentDefinition");
+        resource
     }
 }
 

@@ -187,7 +187,9 @@ impl CfnDatasetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataBrew::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataBrew::Dataset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataBrew::Dataset");
+        resource
     }
 }
 
@@ -1212,7 +1214,9 @@ impl CfnJobProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataBrew::Job").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataBrew::Job").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataBrew::Job");
+        resource
     }
 }
 
@@ -2229,7 +2233,9 @@ impl CfnProjectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataBrew::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataBrew::Project").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataBrew::Project");
+        resource
     }
 }
 
@@ -2357,7 +2363,9 @@ impl CfnRecipeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataBrew::Recipe").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataBrew::Recipe").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataBrew::Recipe");
+        resource
     }
 }
 
@@ -2582,7 +2590,9 @@ impl CfnRulesetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataBrew::Ruleset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataBrew::Ruleset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataBrew::Ruleset");
+        resource
     }
 }
 
@@ -2896,7 +2906,9 @@ impl CfnScheduleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataBrew::Schedule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataBrew::Schedule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataBrew::Schedule");
+        resource
     }
 }
 

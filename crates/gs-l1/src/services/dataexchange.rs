@@ -110,7 +110,9 @@ impl CfnDataSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataExchange::DataSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataExchange::DataSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataExchange::DataSet");
+        resource
     }
 }
 
@@ -229,7 +231,9 @@ impl CfnEventActionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataExchange::EventAction").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataExchange::EventAction").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataExchange::EventAction");
+        resource
     }
 }
 

@@ -328,7 +328,9 @@ impl CfnAgentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::Agent").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::Agent").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::Agent");
+        resource
     }
 }
 
@@ -495,7 +497,9 @@ impl CfnLocationAzureBlobProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationAzureBlob").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationAzureBlob").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationAzureBlob");
+        resource
     }
 }
 
@@ -879,7 +883,9 @@ impl CfnLocationEFSProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationEFS").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationEFS").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationEFS");
+        resource
     }
 }
 
@@ -1031,7 +1037,9 @@ impl CfnLocationFSxLustreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationFSxLustre").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationFSxLustre").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationFSxLustre");
+        resource
     }
 }
 
@@ -1143,7 +1151,9 @@ impl CfnLocationFSxONTAPProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationFSxONTAP").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationFSxONTAP").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationFSxONTAP");
+        resource
     }
 }
 
@@ -1679,7 +1689,9 @@ impl CfnLocationFSxOpenZFSProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationFSxOpenZFS").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationFSxOpenZFS").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationFSxOpenZFS");
+        resource
     }
 }
 
@@ -1952,7 +1964,9 @@ impl CfnLocationFSxWindowsProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationFSxWindows").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationFSxWindows").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationFSxWindows");
+        resource
     }
 }
 
@@ -2266,7 +2280,9 @@ impl CfnLocationHDFSProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationHDFS").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationHDFS").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationHDFS");
+        resource
     }
 }
 
@@ -2594,7 +2610,9 @@ impl CfnLocationNFSProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationNFS").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationNFS").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationNFS");
+        resource
     }
 }
 
@@ -2866,7 +2884,9 @@ impl CfnLocationObjectStorageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationObjectStorage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationObjectStorage").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationObjectStorage");
+        resource
     }
 }
 
@@ -3255,7 +3275,9 @@ impl CfnLocationS3Props {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationS3").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationS3").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationS3");
+        resource
     }
 }
 
@@ -3502,7 +3524,9 @@ impl CfnLocationSMBProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::LocationSMB").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::LocationSMB").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::LocationSMB");
+        resource
     }
 }
 
@@ -3844,7 +3868,9 @@ impl CfnTaskProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DataSync::Task").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DataSync::Task").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DataSync::Task");
+        resource
     }
 }
 

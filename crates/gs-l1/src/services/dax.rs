@@ -218,7 +218,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DAX::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DAX::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DAX::Cluster");
+        resource
     }
 }
 

@@ -312,7 +312,9 @@ impl CfnBudgetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Deadline::Budget").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Deadline::Budget").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Deadline::Budget");
+        resource
     }
 }
 
@@ -588,7 +590,9 @@ impl CfnFarmProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Deadline::Farm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Deadline::Farm").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Deadline::Farm");
+        resource
     }
 }
 
@@ -726,7 +730,9 @@ impl CfnFleetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Deadline::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Deadline::Fleet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Deadline::Fleet");
+        resource
     }
 }
 
@@ -1908,7 +1914,9 @@ impl CfnLicenseEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Deadline::LicenseEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Deadline::LicenseEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Deadline::LicenseEndpoint");
+        resource
     }
 }
 
@@ -2268,7 +2276,9 @@ impl CfnMonitorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Deadline::Monitor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Deadline::Monitor").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Deadline::Monitor");
+        resource
     }
 }
 
@@ -2438,7 +2448,9 @@ impl CfnQueueProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Deadline::Queue").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Deadline::Queue").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Deadline::Queue");
+        resource
     }
 }
 
@@ -3342,7 +3354,9 @@ impl CfnWorkerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Deadline::Worker").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Deadline::Worker").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Deadline::Worker");
+        resource
     }
 }
 

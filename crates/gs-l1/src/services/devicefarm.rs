@@ -200,7 +200,9 @@ impl CfnDevicePoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DeviceFarm::DevicePool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DeviceFarm::DevicePool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DeviceFarm::DevicePool");
+        resource
     }
 }
 
@@ -367,7 +369,9 @@ impl CfnInstanceProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DeviceFarm::InstanceProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DeviceFarm::InstanceProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DeviceFarm::InstanceProfile");
+        resource
     }
 }
 
@@ -514,7 +518,9 @@ impl CfnNetworkProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DeviceFarm::NetworkProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DeviceFarm::NetworkProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DeviceFarm::NetworkProfile");
+        resource
     }
 }
 
@@ -621,7 +627,9 @@ impl CfnProjectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DeviceFarm::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DeviceFarm::Project").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DeviceFarm::Project");
+        resource
     }
 }
 
@@ -811,7 +819,9 @@ impl CfnTestGridProjectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DeviceFarm::TestGridProject").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DeviceFarm::TestGridProject").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DeviceFarm::TestGridProject");
+        resource
     }
 }
 
@@ -1081,7 +1091,9 @@ impl CfnVPCEConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DeviceFarm::VPCEConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DeviceFarm::VPCEConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DeviceFarm::VPCEConfiguration");
+        resource
     }
 }
 

@@ -198,7 +198,9 @@ impl CfnAgentSpaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DevOpsAgent::AgentSpace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DevOpsAgent::AgentSpace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DevOpsAgent::AgentSpace");
+        resource
     }
 }
 
@@ -2036,7 +2038,9 @@ impl CfnPrivateConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DevOpsAgent::PrivateConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DevOpsAgent::PrivateConnection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DevOpsAgent::PrivateConnection");
+        resource
     }
 }
 
@@ -2340,7 +2344,9 @@ impl CfnServiceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DevOpsAgent::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DevOpsAgent::Service").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DevOpsAgent::Service");
+        resource
     }
 }
 

@@ -209,7 +209,9 @@ impl CfnConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DirectConnect::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DirectConnect::Connection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DirectConnect::Connection");
+        resource
     }
 }
 
@@ -309,7 +311,9 @@ impl CfnDirectConnectGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DirectConnect::DirectConnectGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DirectConnect::DirectConnectGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DirectConnect::DirectConnectGateway");
+        resource
     }
 }
 
@@ -524,7 +528,9 @@ impl CfnLagProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DirectConnect::Lag").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DirectConnect::Lag").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DirectConnect::Lag");
+        resource
     }
 }
 
@@ -693,7 +699,9 @@ impl CfnPrivateVirtualInterfaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DirectConnect::PrivateVirtualInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DirectConnect::PrivateVirtualInterface").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DirectConnect::PrivateVirtualInterface");
+        resource
     }
 }
 
@@ -903,7 +911,9 @@ impl CfnPublicVirtualInterfaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DirectConnect::PublicVirtualInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DirectConnect::PublicVirtualInterface").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DirectConnect::PublicVirtualInterface");
+        resource
     }
 }
 
@@ -1131,7 +1141,9 @@ impl CfnTransitVirtualInterfaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DirectConnect::TransitVirtualInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DirectConnect::TransitVirtualInterface").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DirectConnect::TransitVirtualInterface");
+        resource
     }
 }
 

@@ -373,7 +373,9 @@ impl CfnDataMigrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DMS::DataMigration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DMS::DataMigration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DMS::DataMigration");
+        resource
     }
 }
 
@@ -623,7 +625,9 @@ impl CfnDataProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DMS::DataProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DMS::DataProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DMS::DataProvider");
+        resource
     }
 }
 
@@ -1854,7 +1858,9 @@ impl CfnEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DMS::Endpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DMS::Endpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DMS::Endpoint");
+        resource
     }
 }
 
@@ -4669,7 +4675,9 @@ impl CfnEventSubscriptionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DMS::EventSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DMS::EventSubscription").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DMS::EventSubscription");
+        resource
     }
 }
 
@@ -4809,7 +4817,9 @@ impl CfnInstanceProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DMS::InstanceProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DMS::InstanceProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DMS::InstanceProfile");
+        resource
     }
 }
 
@@ -4979,7 +4989,9 @@ impl CfnMigrationProjectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DMS::MigrationProject").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DMS::MigrationProject").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DMS::MigrationProject");
+        resource
     }
 }
 
@@ -5259,7 +5271,9 @@ impl CfnReplicationConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DMS::ReplicationConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DMS::ReplicationConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DMS::ReplicationConfig");
+        resource
     }
 }
 
@@ -5581,7 +5595,9 @@ impl CfnReplicationInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DMS::ReplicationInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DMS::ReplicationInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DMS::ReplicationInstance");
+        resource
     }
 }
 
@@ -5690,7 +5706,9 @@ impl CfnReplicationSubnetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DMS::ReplicationSubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DMS::ReplicationSubnetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DMS::ReplicationSubnetGroup");
+        resource
     }
 }
 
@@ -5853,7 +5871,9 @@ impl CfnReplicationTaskProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DMS::ReplicationTask").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DMS::ReplicationTask").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DMS::ReplicationTask");
+        resource
     }
 }
 

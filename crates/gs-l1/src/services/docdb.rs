@@ -400,7 +400,9 @@ impl CfnDBClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DocDB::DBCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DocDB::DBCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DocDB::DBCluster");
+        resource
     }
 }
 
@@ -589,7 +591,9 @@ impl CfnDBClusterParameterGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DocDB::DBClusterParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DocDB::DBClusterParameterGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DocDB::DBClusterParameterGroup");
+        resource
     }
 }
 
@@ -719,7 +723,9 @@ impl CfnDBInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DocDB::DBInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DocDB::DBInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DocDB::DBInstance");
+        resource
     }
 }
 
@@ -828,7 +834,9 @@ impl CfnDBSubnetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DocDB::DBSubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DocDB::DBSubnetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DocDB::DBSubnetGroup");
+        resource
     }
 }
 
@@ -1034,7 +1042,9 @@ impl CfnGlobalClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DocDB::GlobalCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DocDB::GlobalCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DocDB::GlobalCluster");
+        resource
     }
 }
 

@@ -195,7 +195,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DocDBElastic::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DocDBElastic::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DocDBElastic::Cluster");
+        resource
     }
 }
 
@@ -286,7 +288,9 @@ impl CfnClusterSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DocDBElastic::ClusterSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DocDBElastic::ClusterSnapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DocDBElastic::ClusterSnapshot");
+        resource
     }
 }
 

@@ -168,7 +168,9 @@ impl CfnLaunchConfigurationTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DRS::LaunchConfigurationTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DRS::LaunchConfigurationTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DRS::LaunchConfigurationTemplate");
+        resource
     }
 }
 
@@ -402,7 +404,9 @@ impl CfnReplicationConfigurationTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DRS::ReplicationConfigurationTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DRS::ReplicationConfigurationTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DRS::ReplicationConfigurationTemplate");
+        resource
     }
 }
 
@@ -571,7 +575,9 @@ impl CfnSourceNetworkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::DRS::SourceNetwork").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::DRS::SourceNetwork").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::DRS::SourceNetwork");
+        resource
     }
 }
 

@@ -2127,7 +2127,9 @@ impl CfnApplicationStatusCheckProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::ApplicationStatusCheck").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::ApplicationStatusCheck").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::ApplicationStatusCheck");
+        resource
     }
 }
 
@@ -2387,7 +2389,9 @@ impl CfnCapacityManagerDataExportProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::CapacityManagerDataExport").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::CapacityManagerDataExport").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::CapacityManagerDataExport");
+        resource
     }
 }
 
@@ -3155,7 +3159,9 @@ impl CfnCarrierGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::CarrierGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::CarrierGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::CarrierGateway");
+        resource
     }
 }
 
@@ -4240,7 +4246,9 @@ impl CfnCustomerGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::CustomerGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::CustomerGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::CustomerGateway");
+        resource
     }
 }
 
@@ -4374,7 +4382,9 @@ impl CfnDHCPOptionsProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::DHCPOptions").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::DHCPOptions").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::DHCPOptions");
+        resource
     }
 }
 
@@ -7057,7 +7067,9 @@ impl CfnEIPProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::EIP").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::EIP").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::EIP");
+        resource
     }
 }
 
@@ -7261,7 +7273,9 @@ impl CfnEgressOnlyInternetGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::EgressOnlyInternetGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::EgressOnlyInternetGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::EgressOnlyInternetGateway");
+        resource
     }
 }
 
@@ -7536,7 +7550,9 @@ impl CfnFlowLogProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::FlowLog").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::FlowLog").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::FlowLog");
+        resource
     }
 }
 
@@ -7738,7 +7754,9 @@ impl CfnFpgaImageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::FpgaImage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::FpgaImage").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::FpgaImage");
+        resource
     }
 }
 
@@ -8072,7 +8090,9 @@ impl CfnHostProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::Host").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::Host").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::Host");
+        resource
     }
 }
 
@@ -8204,7 +8224,9 @@ impl CfnIPAMProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::IPAM").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::IPAM").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::IPAM");
+        resource
     }
 }
 
@@ -8644,7 +8666,9 @@ impl CfnIPAMPoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::IPAMPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::IPAMPool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::IPAMPool");
+        resource
     }
 }
 
@@ -8997,7 +9021,9 @@ impl CfnIPAMPrefixListResolverProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::IPAMPrefixListResolver").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::IPAMPrefixListResolver").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::IPAMPrefixListResolver");
+        resource
     }
 }
 
@@ -9279,7 +9305,9 @@ impl CfnIPAMPrefixListResolverTargetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::IPAMPrefixListResolverTarget").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::IPAMPrefixListResolverTarget").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::IPAMPrefixListResolverTarget");
+        resource
     }
 }
 
@@ -9392,7 +9420,9 @@ impl CfnIPAMResourceDiscoveryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::IPAMResourceDiscovery").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::IPAMResourceDiscovery").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::IPAMResourceDiscovery");
+        resource
     }
 }
 
@@ -9604,7 +9634,9 @@ impl CfnIPAMResourceDiscoveryAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::IPAMResourceDiscoveryAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::IPAMResourceDiscoveryAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::IPAMResourceDiscoveryAssociation");
+        resource
     }
 }
 
@@ -9762,7 +9794,9 @@ impl CfnIPAMScopeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::IPAMScope").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::IPAMScope").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::IPAMScope");
+        resource
     }
 }
 
@@ -9933,7 +9967,9 @@ impl CfnIPv4PoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::IPv4Pool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::IPv4Pool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::IPv4Pool");
+        resource
     }
 }
 
@@ -10449,7 +10485,9 @@ impl CfnInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::Instance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::Instance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::Instance");
+        resource
     }
 }
 
@@ -11694,7 +11732,9 @@ impl CfnInstanceConnectEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::InstanceConnectEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::InstanceConnectEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::InstanceConnectEndpoint");
+        resource
     }
 }
 
@@ -11883,7 +11923,9 @@ impl CfnInstanceEventWindowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::InstanceEventWindow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::InstanceEventWindow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::InstanceEventWindow");
+        resource
     }
 }
 
@@ -12042,7 +12084,9 @@ impl CfnInternetGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::InternetGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::InternetGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::InternetGateway");
+        resource
     }
 }
 
@@ -12188,7 +12232,9 @@ impl CfnIpamExternalResourceVerificationTokenProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::IpamExternalResourceVerificationToken").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::IpamExternalResourceVerificationToken").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::IpamExternalResourceVerificationToken");
+        resource
     }
 }
 
@@ -12360,7 +12406,9 @@ impl CfnKeyPairProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::KeyPair").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::KeyPair").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::KeyPair");
+        resource
     }
 }
 
@@ -15514,7 +15562,9 @@ impl CfnLocalGatewayRouteTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::LocalGatewayRouteTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::LocalGatewayRouteTable").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::LocalGatewayRouteTable");
+        resource
     }
 }
 
@@ -15634,7 +15684,9 @@ impl CfnLocalGatewayRouteTableVPCAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::LocalGatewayRouteTableVPCAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::LocalGatewayRouteTableVPCAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::LocalGatewayRouteTableVPCAssociation");
+        resource
     }
 }
 
@@ -15734,7 +15786,9 @@ impl CfnLocalGatewayRouteTableVirtualInterfaceGroupAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::LocalGatewayRouteTableVirtualInterfaceGroupAssociation");
+        resource
     }
 }
 
@@ -15893,7 +15947,9 @@ impl CfnLocalGatewayVirtualInterfaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::LocalGatewayVirtualInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::LocalGatewayVirtualInterface").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::LocalGatewayVirtualInterface");
+        resource
     }
 }
 
@@ -16019,7 +16075,9 @@ impl CfnLocalGatewayVirtualInterfaceGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::LocalGatewayVirtualInterfaceGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::LocalGatewayVirtualInterfaceGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::LocalGatewayVirtualInterfaceGroup");
+        resource
     }
 }
 
@@ -16236,7 +16294,9 @@ impl CfnNatGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::NatGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::NatGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::NatGateway");
+        resource
     }
 }
 
@@ -16414,7 +16474,9 @@ impl CfnNetworkAclProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::NetworkAcl").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::NetworkAcl").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::NetworkAcl");
+        resource
     }
 }
 
@@ -16739,7 +16801,9 @@ impl CfnNetworkInsightsAccessScopeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::NetworkInsightsAccessScope").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::NetworkInsightsAccessScope").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::NetworkInsightsAccessScope");
+        resource
     }
 }
 
@@ -17126,7 +17190,9 @@ impl CfnNetworkInsightsAccessScopeAnalysisProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::NetworkInsightsAccessScopeAnalysis").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::NetworkInsightsAccessScopeAnalysis").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::NetworkInsightsAccessScopeAnalysis");
+        resource
     }
 }
 
@@ -17286,7 +17352,9 @@ impl CfnNetworkInsightsAnalysisProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::NetworkInsightsAnalysis").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::NetworkInsightsAnalysis").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::NetworkInsightsAnalysis");
+        resource
     }
 }
 
@@ -17511,7 +17579,9 @@ impl CfnNetworkInsightsPathProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::NetworkInsightsPath").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::NetworkInsightsPath").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::NetworkInsightsPath");
+        resource
     }
 }
 
@@ -17889,7 +17959,9 @@ impl CfnNetworkInterfaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::NetworkInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::NetworkInterface").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::NetworkInterface");
+        resource
     }
 }
 
@@ -18620,7 +18692,9 @@ impl CfnPlacementGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::PlacementGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::PlacementGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::PlacementGroup");
+        resource
     }
 }
 
@@ -18726,7 +18800,9 @@ impl CfnPrefixListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::PrefixList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::PrefixList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::PrefixList");
+        resource
     }
 }
 
@@ -19097,7 +19173,9 @@ impl CfnRouteServerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::RouteServer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::RouteServer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::RouteServer");
+        resource
     }
 }
 
@@ -19251,7 +19329,9 @@ impl CfnRouteServerEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::RouteServerEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::RouteServerEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::RouteServerEndpoint");
+        resource
     }
 }
 
@@ -19378,7 +19458,9 @@ impl CfnRouteServerPeerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::RouteServerPeer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::RouteServerPeer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::RouteServerPeer");
+        resource
     }
 }
 
@@ -19626,7 +19708,9 @@ impl CfnRouteTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::RouteTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::RouteTable").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::RouteTable");
+        resource
     }
 }
 
@@ -19735,7 +19819,9 @@ impl CfnSecurityGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::SecurityGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::SecurityGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::SecurityGroup");
+        resource
     }
 }
 
@@ -23205,7 +23291,9 @@ impl CfnSubnetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::Subnet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::Subnet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::Subnet");
+        resource
     }
 }
 
@@ -23554,7 +23642,9 @@ impl CfnSubnetCidrReservationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::SubnetCidrReservation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::SubnetCidrReservation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::SubnetCidrReservation");
+        resource
     }
 }
 
@@ -23817,7 +23907,9 @@ impl CfnTrafficMirrorFilterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TrafficMirrorFilter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TrafficMirrorFilter").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TrafficMirrorFilter");
+        resource
     }
 }
 
@@ -23960,7 +24052,9 @@ impl CfnTrafficMirrorFilterRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TrafficMirrorFilterRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TrafficMirrorFilterRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TrafficMirrorFilterRule");
+        resource
     }
 }
 
@@ -24141,7 +24235,9 @@ impl CfnTrafficMirrorSessionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TrafficMirrorSession").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TrafficMirrorSession").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TrafficMirrorSession");
+        resource
     }
 }
 
@@ -24248,7 +24344,9 @@ impl CfnTrafficMirrorTargetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TrafficMirrorTarget").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TrafficMirrorTarget").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TrafficMirrorTarget");
+        resource
     }
 }
 
@@ -24425,7 +24523,9 @@ impl CfnTransitGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TransitGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TransitGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TransitGateway");
+        resource
     }
 }
 
@@ -24550,7 +24650,9 @@ impl CfnTransitGatewayAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TransitGatewayAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TransitGatewayAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TransitGatewayAttachment");
+        resource
     }
 }
 
@@ -24706,7 +24808,9 @@ impl CfnTransitGatewayConnectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TransitGatewayConnect").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TransitGatewayConnect").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TransitGatewayConnect");
+        resource
     }
 }
 
@@ -24861,7 +24965,9 @@ impl CfnTransitGatewayConnectPeerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TransitGatewayConnectPeer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TransitGatewayConnectPeer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TransitGatewayConnectPeer");
+        resource
     }
 }
 
@@ -25115,7 +25221,9 @@ impl CfnTransitGatewayMeteringPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TransitGatewayMeteringPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TransitGatewayMeteringPolicy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TransitGatewayMeteringPolicy");
+        resource
     }
 }
 
@@ -25375,7 +25483,9 @@ impl CfnTransitGatewayMulticastDomainProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TransitGatewayMulticastDomain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TransitGatewayMulticastDomain").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TransitGatewayMulticastDomain");
+        resource
     }
 }
 
@@ -25951,7 +26061,9 @@ impl CfnTransitGatewayPeeringAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TransitGatewayPeeringAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TransitGatewayPeeringAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TransitGatewayPeeringAttachment");
+        resource
     }
 }
 
@@ -26071,7 +26183,9 @@ impl CfnTransitGatewayPolicyTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TransitGatewayPolicyTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TransitGatewayPolicyTable").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TransitGatewayPolicyTable");
+        resource
     }
 }
 
@@ -26482,7 +26596,9 @@ impl CfnTransitGatewayRouteTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TransitGatewayRouteTable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TransitGatewayRouteTable").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TransitGatewayRouteTable");
+        resource
     }
 }
 
@@ -26735,7 +26851,9 @@ impl CfnTransitGatewayVpcAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::TransitGatewayVpcAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::TransitGatewayVpcAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::TransitGatewayVpcAttachment");
+        resource
     }
 }
 
@@ -26953,7 +27071,9 @@ impl CfnVPCProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VPC").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VPC").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VPC");
+        resource
     }
 }
 
@@ -27683,7 +27803,9 @@ impl CfnVPCBlockPublicAccessExclusionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VPCBlockPublicAccessExclusion").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VPCBlockPublicAccessExclusion").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VPCBlockPublicAccessExclusion");
+        resource
     }
 }
 
@@ -28146,7 +28268,9 @@ impl CfnVPCEncryptionControlProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VPCEncryptionControl").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VPCEncryptionControl").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VPCEncryptionControl");
+        resource
     }
 }
 
@@ -28573,7 +28697,9 @@ impl CfnVPCEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VPCEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VPCEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VPCEndpoint");
+        resource
     }
 }
 
@@ -28918,7 +29044,9 @@ impl CfnVPCEndpointServiceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VPCEndpointService").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VPCEndpointService").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VPCEndpointService");
+        resource
     }
 }
 
@@ -29296,7 +29424,9 @@ impl CfnVPCPeeringConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VPCPeeringConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VPCPeeringConnection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VPCPeeringConnection");
+        resource
     }
 }
 
@@ -29378,7 +29508,9 @@ impl CfnVPNConcentratorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VPNConcentrator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VPNConcentrator").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VPNConcentrator");
+        resource
     }
 }
 
@@ -29602,7 +29734,9 @@ impl CfnVPNConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VPNConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VPNConnection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VPNConnection");
+        resource
     }
 }
 
@@ -30331,7 +30465,9 @@ impl CfnVPNGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VPNGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VPNGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VPNGateway");
+        resource
     }
 }
 
@@ -30586,7 +30722,9 @@ impl CfnVerifiedAccessEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VerifiedAccessEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VerifiedAccessEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VerifiedAccessEndpoint");
+        resource
     }
 }
 
@@ -31121,7 +31259,9 @@ impl CfnVerifiedAccessGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VerifiedAccessGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VerifiedAccessGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VerifiedAccessGroup");
+        resource
     }
 }
 
@@ -31328,7 +31468,9 @@ impl CfnVerifiedAccessInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VerifiedAccessInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VerifiedAccessInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VerifiedAccessInstance");
+        resource
     }
 }
 
@@ -31784,7 +31926,9 @@ impl CfnVerifiedAccessTrustProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::VerifiedAccessTrustProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::VerifiedAccessTrustProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::VerifiedAccessTrustProvider");
+        resource
     }
 }
 
@@ -32262,7 +32406,9 @@ impl CfnVolumeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EC2::Volume").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EC2::Volume").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EC2::Volume");
+        resource
     }
 }
 

@@ -249,7 +249,9 @@ impl CfnPublicRepositoryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ECR::PublicRepository").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ECR::PublicRepository").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ECR::PublicRepository");
+        resource
     }
 }
 
@@ -1107,7 +1109,9 @@ impl CfnRepositoryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ECR::Repository").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ECR::Repository").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ECR::Repository");
+        resource
     }
 }
 

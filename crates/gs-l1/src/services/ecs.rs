@@ -267,7 +267,9 @@ impl CfnCapacityProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ECS::CapacityProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ECS::CapacityProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ECS::CapacityProvider");
+        resource
     }
 }
 
@@ -1637,7 +1639,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ECS::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ECS::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ECS::Cluster");
+        resource
     }
 }
 
@@ -2304,7 +2308,9 @@ impl CfnDaemonProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ECS::Daemon").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ECS::Daemon").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ECS::Daemon");
+        resource
     }
 }
 
@@ -2608,7 +2614,9 @@ impl CfnDaemonTaskDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ECS::DaemonTaskDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ECS::DaemonTaskDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ECS::DaemonTaskDefinition");
+        resource
     }
 }
 
@@ -4398,7 +4406,9 @@ impl CfnExpressGatewayServiceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ECS::ExpressGatewayService").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ECS::ExpressGatewayService").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ECS::ExpressGatewayService");
+        resource
     }
 }
 
@@ -5324,7 +5334,9 @@ impl CfnServiceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ECS::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ECS::Service").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ECS::Service");
+        resource
     }
 }
 
@@ -7718,7 +7730,9 @@ impl CfnTaskDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ECS::TaskDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ECS::TaskDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ECS::TaskDefinition");
+        resource
     }
 }
 
@@ -10323,7 +10337,9 @@ impl CfnTaskSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ECS::TaskSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ECS::TaskSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ECS::TaskSet");
+        resource
     }
 }
 

@@ -149,7 +149,9 @@ impl CfnAccessPointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EFS::AccessPoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("AccessPointTags"))
+        let mut resource = gs_core::Resource::new("AWS::EFS::AccessPoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EFS::AccessPoint");
+        resource
     }
 }
 
@@ -582,7 +584,9 @@ impl CfnFileSystemProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EFS::FileSystem").properties(self.into_properties()).tagging(gs_core::Tagging::List("FileSystemTags"))
+        let mut resource = gs_core::Resource::new("AWS::EFS::FileSystem").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EFS::FileSystem");
+        resource
     }
 }
 

@@ -247,7 +247,9 @@ impl CfnAccessEntryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EKS::AccessEntry").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EKS::AccessEntry").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EKS::AccessEntry");
+        resource
     }
 }
 
@@ -491,7 +493,9 @@ impl CfnAddonProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EKS::Addon").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EKS::Addon").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EKS::Addon");
+        resource
     }
 }
 
@@ -695,7 +699,9 @@ impl CfnCapabilityProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EKS::Capability").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EKS::Capability").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EKS::Capability");
+        resource
     }
 }
 
@@ -1570,7 +1576,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EKS::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EKS::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EKS::Cluster");
+        resource
     }
 }
 
@@ -3366,7 +3374,9 @@ impl CfnFargateProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EKS::FargateProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EKS::FargateProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EKS::FargateProfile");
+        resource
     }
 }
 
@@ -3557,7 +3567,9 @@ impl CfnIdentityProviderConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EKS::IdentityProviderConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EKS::IdentityProviderConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EKS::IdentityProviderConfig");
+        resource
     }
 }
 
@@ -3978,7 +3990,9 @@ impl CfnNodegroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EKS::Nodegroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EKS::Nodegroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EKS::Nodegroup");
+        resource
     }
 }
 
@@ -4657,7 +4671,9 @@ impl CfnPodIdentityAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EKS::PodIdentityAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EKS::PodIdentityAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EKS::PodIdentityAssociation");
+        resource
     }
 }
 

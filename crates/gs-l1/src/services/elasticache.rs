@@ -451,7 +451,9 @@ impl CfnCacheClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElastiCache::CacheCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElastiCache::CacheCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElastiCache::CacheCluster");
+        resource
     }
 }
 
@@ -819,7 +821,9 @@ impl CfnGlobalReplicationGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElastiCache::GlobalReplicationGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElastiCache::GlobalReplicationGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElastiCache::GlobalReplicationGroup");
+        resource
     }
 }
 
@@ -1094,7 +1098,9 @@ impl CfnParameterGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElastiCache::ParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElastiCache::ParameterGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElastiCache::ParameterGroup");
+        resource
     }
 }
 
@@ -1503,7 +1509,9 @@ impl CfnReplicationGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElastiCache::ReplicationGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElastiCache::ReplicationGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElastiCache::ReplicationGroup");
+        resource
     }
 }
 
@@ -1971,7 +1979,9 @@ impl CfnSecurityGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElastiCache::SecurityGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElastiCache::SecurityGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElastiCache::SecurityGroup");
+        resource
     }
 }
 
@@ -2255,7 +2265,9 @@ impl CfnServerlessCacheProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElastiCache::ServerlessCache").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElastiCache::ServerlessCache").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElastiCache::ServerlessCache");
+        resource
     }
 }
 
@@ -2606,7 +2618,9 @@ impl CfnServerlessCacheSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElastiCache::ServerlessCacheSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElastiCache::ServerlessCacheSnapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElastiCache::ServerlessCacheSnapshot");
+        resource
     }
 }
 
@@ -2747,7 +2761,9 @@ impl CfnSubnetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElastiCache::SubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElastiCache::SubnetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElastiCache::SubnetGroup");
+        resource
     }
 }
 
@@ -2856,7 +2872,9 @@ impl CfnUserProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElastiCache::User").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElastiCache::User").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElastiCache::User");
+        resource
     }
 }
 
@@ -3002,7 +3020,9 @@ impl CfnUserGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElastiCache::UserGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElastiCache::UserGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElastiCache::UserGroup");
+        resource
     }
 }
 

@@ -245,7 +245,9 @@ impl CfnListenerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElasticLoadBalancingV2::Listener").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElasticLoadBalancingV2::Listener").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElasticLoadBalancingV2::Listener");
+        resource
     }
 }
 
@@ -1301,7 +1303,9 @@ impl CfnListenerRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElasticLoadBalancingV2::ListenerRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElasticLoadBalancingV2::ListenerRule");
+        resource
     }
 }
 
@@ -2743,7 +2747,9 @@ impl CfnLoadBalancerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElasticLoadBalancingV2::LoadBalancer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElasticLoadBalancingV2::LoadBalancer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElasticLoadBalancingV2::LoadBalancer");
+        resource
     }
 }
 
@@ -3198,7 +3204,9 @@ impl CfnTargetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElasticLoadBalancingV2::TargetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElasticLoadBalancingV2::TargetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElasticLoadBalancingV2::TargetGroup");
+        resource
     }
 }
 
@@ -3496,7 +3504,9 @@ impl CfnTrustStoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElasticLoadBalancingV2::TrustStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElasticLoadBalancingV2::TrustStore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElasticLoadBalancingV2::TrustStore");
+        resource
     }
 }
 

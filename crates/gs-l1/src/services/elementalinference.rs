@@ -108,7 +108,9 @@ impl CfnDictionaryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElementalInference::Dictionary").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElementalInference::Dictionary").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElementalInference::Dictionary");
+        resource
     }
 }
 
@@ -206,7 +208,9 @@ impl CfnFeedProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ElementalInference::Feed").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ElementalInference::Feed").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ElementalInference::Feed");
+        resource
     }
 }
 

@@ -442,7 +442,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EMR::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EMR::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EMR::Cluster");
+        resource
     }
 }
 
@@ -4822,7 +4824,9 @@ impl CfnStudioProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EMR::Studio").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EMR::Studio").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EMR::Studio");
+        resource
     }
 }
 
@@ -5017,7 +5021,9 @@ impl CfnWALWorkspaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EMR::WALWorkspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EMR::WALWorkspace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EMR::WALWorkspace");
+        resource
     }
 }
 

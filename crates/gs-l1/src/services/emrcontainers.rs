@@ -178,7 +178,9 @@ impl CfnEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EMRContainers::Endpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EMRContainers::Endpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EMRContainers::Endpoint");
+        resource
     }
 }
 
@@ -615,7 +617,9 @@ impl CfnJobTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EMRContainers::JobTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EMRContainers::JobTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EMRContainers::JobTemplate");
+        resource
     }
 }
 
@@ -1236,7 +1240,9 @@ impl CfnSecurityConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EMRContainers::SecurityConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EMRContainers::SecurityConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EMRContainers::SecurityConfiguration");
+        resource
     }
 }
 
@@ -2087,7 +2093,9 @@ impl CfnVirtualClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EMRContainers::VirtualCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EMRContainers::VirtualCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EMRContainers::VirtualCluster");
+        resource
     }
 }
 

@@ -193,7 +193,9 @@ impl CfnIdMappingWorkflowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EntityResolution::IdMappingWorkflow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EntityResolution::IdMappingWorkflow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EntityResolution::IdMappingWorkflow");
+        resource
     }
 }
 
@@ -698,7 +700,9 @@ impl CfnIdNamespaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EntityResolution::IdNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EntityResolution::IdNamespace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EntityResolution::IdNamespace");
+        resource
     }
 }
 
@@ -1079,7 +1083,9 @@ impl CfnMatchingWorkflowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EntityResolution::MatchingWorkflow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EntityResolution::MatchingWorkflow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EntityResolution::MatchingWorkflow");
+        resource
     }
 }
 
@@ -1898,7 +1904,9 @@ impl CfnSchemaMappingProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EntityResolution::SchemaMapping").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EntityResolution::SchemaMapping").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EntityResolution::SchemaMapping");
+        resource
     }
 }
 

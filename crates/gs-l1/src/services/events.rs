@@ -1423,7 +1423,9 @@ impl CfnEventBusProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Events::EventBus").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Events::EventBus").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Events::EventBus");
+        resource
     }
 }
 
@@ -1848,7 +1850,9 @@ impl CfnRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Events::Rule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Events::Rule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Events::Rule");
+        resource
     }
 }
 

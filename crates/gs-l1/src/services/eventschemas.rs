@@ -145,7 +145,9 @@ impl CfnDiscovererProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EventSchemas::Discoverer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EventSchemas::Discoverer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EventSchemas::Discoverer");
+        resource
     }
 }
 
@@ -311,7 +313,9 @@ impl CfnRegistryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EventSchemas::Registry").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EventSchemas::Registry").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EventSchemas::Registry");
+        resource
     }
 }
 
@@ -551,7 +555,9 @@ impl CfnSchemaProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EventSchemas::Schema").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EventSchemas::Schema").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EventSchemas::Schema");
+        resource
     }
 }
 

@@ -158,7 +158,9 @@ impl CfnEventBusProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EventsV2::EventBus").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EventsV2::EventBus").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EventsV2::EventBus");
+        resource
     }
 }
 
@@ -371,7 +373,9 @@ impl CfnEventSourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EventsV2::EventSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EventsV2::EventSource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EventsV2::EventSource");
+        resource
     }
 }
 
@@ -891,7 +895,9 @@ impl CfnSubscriberProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::EventsV2::Subscriber").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::EventsV2::Subscriber").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::EventsV2::Subscriber");
+        resource
     }
 }
 

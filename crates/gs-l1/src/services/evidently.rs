@@ -230,7 +230,9 @@ impl CfnExperimentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Evidently::Experiment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Evidently::Experiment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Evidently::Experiment");
+        resource
     }
 }
 
@@ -650,7 +652,9 @@ impl CfnFeatureProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Evidently::Feature").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Evidently::Feature").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Evidently::Feature");
+        resource
     }
 }
 
@@ -903,7 +907,9 @@ impl CfnLaunchProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Evidently::Launch").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Evidently::Launch").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Evidently::Launch");
+        resource
     }
 }
 
@@ -1338,7 +1344,9 @@ impl CfnProjectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Evidently::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Evidently::Project").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Evidently::Project");
+        resource
     }
 }
 
@@ -1577,7 +1585,9 @@ impl CfnSegmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Evidently::Segment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Evidently::Segment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Evidently::Segment");
+        resource
     }
 }
 

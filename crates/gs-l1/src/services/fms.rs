@@ -146,7 +146,9 @@ impl CfnApplicationsListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FMS::ApplicationsList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FMS::ApplicationsList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FMS::ApplicationsList");
+        resource
     }
 }
 
@@ -486,7 +488,9 @@ impl CfnPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FMS::Policy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FMS::Policy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FMS::Policy");
+        resource
     }
 }
 
@@ -1159,7 +1163,9 @@ impl CfnProtocolsListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FMS::ProtocolsList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FMS::ProtocolsList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FMS::ProtocolsList");
+        resource
     }
 }
 
@@ -1285,7 +1291,9 @@ impl CfnResourceSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FMS::ResourceSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FMS::ResourceSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FMS::ResourceSet");
+        resource
     }
 }
 

@@ -222,7 +222,9 @@ impl CfnDetectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FraudDetector::Detector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FraudDetector::Detector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FraudDetector::Detector");
+        resource
     }
 }
 
@@ -991,7 +993,9 @@ impl CfnEntityTypeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FraudDetector::EntityType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FraudDetector::EntityType").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FraudDetector::EntityType");
+        resource
     }
 }
 
@@ -1114,7 +1118,9 @@ impl CfnEventTypeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FraudDetector::EventType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FraudDetector::EventType").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FraudDetector::EventType");
+        resource
     }
 }
 
@@ -1504,7 +1510,9 @@ impl CfnLabelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FraudDetector::Label").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FraudDetector::Label").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FraudDetector::Label");
+        resource
     }
 }
 
@@ -1618,7 +1626,9 @@ impl CfnListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FraudDetector::List").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FraudDetector::List").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FraudDetector::List");
+        resource
     }
 }
 
@@ -1717,7 +1727,9 @@ impl CfnOutcomeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FraudDetector::Outcome").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FraudDetector::Outcome").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FraudDetector::Outcome");
+        resource
     }
 }
 
@@ -1849,7 +1861,9 @@ impl CfnVariableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FraudDetector::Variable").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FraudDetector::Variable").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FraudDetector::Variable");
+        resource
     }
 }
 

@@ -185,7 +185,9 @@ impl CfnBackupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FSx::Backup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FSx::Backup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FSx::Backup");
+        resource
     }
 }
 
@@ -349,7 +351,9 @@ impl CfnDataRepositoryAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FSx::DataRepositoryAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FSx::DataRepositoryAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FSx::DataRepositoryAssociation");
+        resource
     }
 }
 
@@ -631,7 +635,9 @@ impl CfnFileCacheProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FSx::FileCache").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FSx::FileCache").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FSx::FileCache");
+        resource
     }
 }
 
@@ -1097,7 +1103,9 @@ impl CfnFileSystemProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FSx::FileSystem").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FSx::FileSystem").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FSx::FileSystem");
+        resource
     }
 }
 
@@ -3121,7 +3129,9 @@ impl CfnSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FSx::Snapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FSx::Snapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FSx::Snapshot");
+        resource
     }
 }
 
@@ -3241,7 +3251,9 @@ impl CfnStorageVirtualMachineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FSx::StorageVirtualMachine").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FSx::StorageVirtualMachine").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FSx::StorageVirtualMachine");
+        resource
     }
 }
 
@@ -3518,7 +3530,9 @@ impl CfnVolumeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::FSx::Volume").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::FSx::Volume").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::FSx::Volume");
+        resource
     }
 }
 

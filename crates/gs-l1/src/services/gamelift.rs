@@ -266,7 +266,9 @@ impl CfnAliasProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::Alias").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::Alias").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::Alias");
+        resource
     }
 }
 
@@ -460,7 +462,9 @@ impl CfnBuildProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::Build").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::Build").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::Build");
+        resource
     }
 }
 
@@ -751,7 +755,9 @@ impl CfnContainerFleetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::ContainerFleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::ContainerFleet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::ContainerFleet");
+        resource
     }
 }
 
@@ -1555,7 +1561,9 @@ impl CfnContainerGroupDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::ContainerGroupDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::ContainerGroupDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::ContainerGroupDefinition");
+        resource
     }
 }
 
@@ -2542,7 +2550,9 @@ impl CfnFleetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::Fleet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::Fleet");
+        resource
     }
 }
 
@@ -3410,7 +3420,9 @@ impl CfnGameServerGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::GameServerGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::GameServerGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::GameServerGroup");
+        resource
     }
 }
 
@@ -3751,7 +3763,9 @@ impl CfnGameSessionQueueProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::GameSessionQueue").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::GameSessionQueue").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::GameSessionQueue");
+        resource
     }
 }
 
@@ -4034,7 +4048,9 @@ impl CfnLocationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::Location").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::Location").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::Location");
+        resource
     }
 }
 
@@ -4261,7 +4277,9 @@ impl CfnMatchmakingConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::MatchmakingConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::MatchmakingConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::MatchmakingConfiguration");
+        resource
     }
 }
 
@@ -4410,7 +4428,9 @@ impl CfnMatchmakingRuleSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::MatchmakingRuleSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::MatchmakingRuleSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::MatchmakingRuleSet");
+        resource
     }
 }
 
@@ -4538,7 +4558,9 @@ impl CfnScriptProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLift::Script").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLift::Script").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLift::Script");
+        resource
     }
 }
 

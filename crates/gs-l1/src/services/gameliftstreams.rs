@@ -159,7 +159,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLiftStreams::Application").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLiftStreams::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLiftStreams::Application");
+        resource
     }
 }
 
@@ -326,7 +328,9 @@ impl CfnStreamGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GameLiftStreams::StreamGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GameLiftStreams::StreamGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GameLiftStreams::StreamGroup");
+        resource
     }
 }
 

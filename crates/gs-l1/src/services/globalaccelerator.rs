@@ -183,7 +183,9 @@ impl CfnAcceleratorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GlobalAccelerator::Accelerator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GlobalAccelerator::Accelerator").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GlobalAccelerator::Accelerator");
+        resource
     }
 }
 
@@ -312,7 +314,9 @@ impl CfnCrossAccountAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GlobalAccelerator::CrossAccountAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GlobalAccelerator::CrossAccountAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GlobalAccelerator::CrossAccountAttachment");
+        resource
     }
 }
 

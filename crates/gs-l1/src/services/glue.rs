@@ -569,7 +569,9 @@ impl CfnBlueprintProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Blueprint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Blueprint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Blueprint");
+        resource
     }
 }
 
@@ -743,7 +745,9 @@ impl CfnCatalogProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Catalog").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Catalog").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Catalog");
+        resource
     }
 }
 
@@ -1551,7 +1555,9 @@ impl CfnConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Connection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Connection");
+        resource
     }
 }
 
@@ -2181,7 +2187,9 @@ impl CfnConnectionTypeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::ConnectionType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::ConnectionType").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::ConnectionType");
+        resource
     }
 }
 
@@ -3819,7 +3827,9 @@ impl CfnCrawlerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Crawler").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Crawler").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Crawler");
+        resource
     }
 }
 
@@ -5012,7 +5022,9 @@ impl CfnDataQualityRulesetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::DataQualityRuleset").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::DataQualityRuleset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::DataQualityRuleset");
+        resource
     }
 }
 
@@ -5575,7 +5587,9 @@ impl CfnDevEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::DevEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::DevEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::DevEndpoint");
+        resource
     }
 }
 
@@ -5797,7 +5811,9 @@ impl CfnIntegrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Integration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Integration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Integration");
+        resource
     }
 }
 
@@ -5969,7 +5985,9 @@ impl CfnIntegrationResourcePropertyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::IntegrationResourceProperty").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::IntegrationResourceProperty").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::IntegrationResourceProperty");
+        resource
     }
 }
 
@@ -6296,7 +6314,9 @@ impl CfnJobProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Job").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Job").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Job");
+        resource
     }
 }
 
@@ -6653,7 +6673,9 @@ impl CfnMLTransformProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::MLTransform").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::MLTransform").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::MLTransform");
+        resource
     }
 }
 
@@ -7603,7 +7625,9 @@ impl CfnRegistryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Registry").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Registry").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Registry");
+        resource
     }
 }
 
@@ -7725,7 +7749,9 @@ impl CfnSchemaProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Schema").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Schema").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Schema");
+        resource
     }
 }
 
@@ -8491,7 +8517,9 @@ impl CfnSessionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Session").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Session").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Session");
+        resource
     }
 }
 
@@ -10543,7 +10571,9 @@ impl CfnTriggerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Trigger").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Trigger").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Trigger");
+        resource
     }
 }
 
@@ -10904,7 +10934,9 @@ impl CfnUsageProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::UsageProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::UsageProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::UsageProfile");
+        resource
     }
 }
 
@@ -11283,7 +11315,9 @@ impl CfnWorkflowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Glue::Workflow").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Glue::Workflow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Glue::Workflow");
+        resource
     }
 }
 

@@ -350,7 +350,9 @@ impl CfnConnectorDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Greengrass::ConnectorDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Greengrass::ConnectorDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Greengrass::ConnectorDefinition");
+        resource
     }
 }
 
@@ -699,7 +701,9 @@ impl CfnCoreDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Greengrass::CoreDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Greengrass::CoreDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Greengrass::CoreDefinition");
+        resource
     }
 }
 
@@ -1066,7 +1070,9 @@ impl CfnDeviceDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Greengrass::DeviceDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Greengrass::DeviceDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Greengrass::DeviceDefinition");
+        resource
     }
 }
 
@@ -1431,7 +1437,9 @@ impl CfnFunctionDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Greengrass::FunctionDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Greengrass::FunctionDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Greengrass::FunctionDefinition");
+        resource
     }
 }
 
@@ -2511,7 +2519,9 @@ impl CfnGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Greengrass::Group").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Greengrass::Group").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Greengrass::Group");
+        resource
     }
 }
 
@@ -2881,7 +2891,9 @@ impl CfnLoggerDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Greengrass::LoggerDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Greengrass::LoggerDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Greengrass::LoggerDefinition");
+        resource
     }
 }
 
@@ -3274,7 +3286,9 @@ impl CfnResourceDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Greengrass::ResourceDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Greengrass::ResourceDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Greengrass::ResourceDefinition");
+        resource
     }
 }
 
@@ -4496,7 +4510,9 @@ impl CfnSubscriptionDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Greengrass::SubscriptionDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Greengrass::SubscriptionDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Greengrass::SubscriptionDefinition");
+        resource
     }
 }
 

@@ -119,7 +119,9 @@ impl CfnComponentVersionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GreengrassV2::ComponentVersion").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GreengrassV2::ComponentVersion").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GreengrassV2::ComponentVersion");
+        resource
     }
 }
 
@@ -862,7 +864,9 @@ impl CfnDeploymentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GreengrassV2::Deployment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GreengrassV2::Deployment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GreengrassV2::Deployment");
+        resource
     }
 }
 

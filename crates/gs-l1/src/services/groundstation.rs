@@ -134,7 +134,9 @@ impl CfnConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GroundStation::Config").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GroundStation::Config").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GroundStation::Config");
+        resource
     }
 }
 
@@ -1150,7 +1152,9 @@ impl CfnDataflowEndpointGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GroundStation::DataflowEndpointGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GroundStation::DataflowEndpointGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GroundStation::DataflowEndpointGroup");
+        resource
     }
 }
 
@@ -1727,7 +1731,9 @@ impl CfnDataflowEndpointGroupV2Props {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GroundStation::DataflowEndpointGroupV2").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GroundStation::DataflowEndpointGroupV2").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GroundStation::DataflowEndpointGroupV2");
+        resource
     }
 }
 
@@ -2372,7 +2378,9 @@ impl CfnMissionProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GroundStation::MissionProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GroundStation::MissionProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GroundStation::MissionProfile");
+        resource
     }
 }
 

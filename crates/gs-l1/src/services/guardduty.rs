@@ -263,7 +263,9 @@ impl CfnCustomDetectionRuleAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GuardDuty::CustomDetectionRuleAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GuardDuty::CustomDetectionRuleAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GuardDuty::CustomDetectionRuleAssociation");
+        resource
     }
 }
 
@@ -443,7 +445,9 @@ impl CfnDetectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GuardDuty::Detector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GuardDuty::Detector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GuardDuty::Detector");
+        resource
     }
 }
 
@@ -937,7 +941,9 @@ impl CfnFilterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GuardDuty::Filter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GuardDuty::Filter").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GuardDuty::Filter");
+        resource
     }
 }
 
@@ -1281,7 +1287,9 @@ impl CfnIPSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GuardDuty::IPSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GuardDuty::IPSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GuardDuty::IPSet");
+        resource
     }
 }
 
@@ -1420,7 +1428,9 @@ impl CfnMalwareProtectionPlanProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GuardDuty::MalwareProtectionPlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GuardDuty::MalwareProtectionPlan").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GuardDuty::MalwareProtectionPlan");
+        resource
     }
 }
 
@@ -1927,7 +1937,9 @@ impl CfnPublishingDestinationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GuardDuty::PublishingDestination").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GuardDuty::PublishingDestination").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GuardDuty::PublishingDestination");
+        resource
     }
 }
 
@@ -2160,7 +2172,9 @@ impl CfnThreatEntitySetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GuardDuty::ThreatEntitySet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GuardDuty::ThreatEntitySet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GuardDuty::ThreatEntitySet");
+        resource
     }
 }
 
@@ -2366,7 +2380,9 @@ impl CfnThreatIntelSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GuardDuty::ThreatIntelSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GuardDuty::ThreatIntelSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GuardDuty::ThreatIntelSet");
+        resource
     }
 }
 
@@ -2532,7 +2548,9 @@ impl CfnTrustedEntitySetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::GuardDuty::TrustedEntitySet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::GuardDuty::TrustedEntitySet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::GuardDuty::TrustedEntitySet");
+        resource
     }
 }
 

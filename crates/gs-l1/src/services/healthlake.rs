@@ -131,7 +131,9 @@ impl CfnDataTransformationProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::HealthLake::DataTransformationProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::HealthLake::DataTransformationProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::HealthLake::DataTransformationProfile");
+        resource
     }
 }
 
@@ -425,7 +427,9 @@ impl CfnFHIRDatastoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::HealthLake::FHIRDatastore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::HealthLake::FHIRDatastore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::HealthLake::FHIRDatastore");
+        resource
     }
 }
 

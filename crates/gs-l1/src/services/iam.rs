@@ -933,7 +933,9 @@ impl CfnOIDCProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IAM::OIDCProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IAM::OIDCProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IAM::OIDCProvider");
+        resource
     }
 }
 
@@ -1174,7 +1176,9 @@ impl CfnRoleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IAM::Role").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IAM::Role").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IAM::Role");
+        resource
     }
 }
 
@@ -1431,7 +1435,9 @@ impl CfnSAMLProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IAM::SAMLProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IAM::SAMLProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IAM::SAMLProvider");
+        resource
     }
 }
 
@@ -1608,7 +1614,9 @@ impl CfnServerCertificateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IAM::ServerCertificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IAM::ServerCertificate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IAM::ServerCertificate");
+        resource
     }
 }
 
@@ -1846,7 +1854,9 @@ impl CfnUserProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IAM::User").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IAM::User").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IAM::User");
+        resource
     }
 }
 
@@ -2181,7 +2191,9 @@ impl CfnVirtualMFADeviceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IAM::VirtualMFADevice").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IAM::VirtualMFADevice").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IAM::VirtualMFADevice");
+        resource
     }
 }
 

@@ -289,7 +289,9 @@ impl CfnComponentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ImageBuilder::Component").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ImageBuilder::Component").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ImageBuilder::Component");
+        resource
     }
 }
 
@@ -560,7 +562,9 @@ impl CfnContainerRecipeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ImageBuilder::ContainerRecipe").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ImageBuilder::ContainerRecipe").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ImageBuilder::ContainerRecipe");
+        resource
     }
 }
 
@@ -1072,7 +1076,9 @@ impl CfnDistributionConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ImageBuilder::DistributionConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ImageBuilder::DistributionConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ImageBuilder::DistributionConfiguration");
+        resource
     }
 }
 
@@ -1888,7 +1894,9 @@ impl CfnImageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ImageBuilder::Image").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ImageBuilder::Image").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ImageBuilder::Image");
+        resource
     }
 }
 
@@ -2555,7 +2563,9 @@ impl CfnImagePipelineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ImageBuilder::ImagePipeline").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ImageBuilder::ImagePipeline").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ImageBuilder::ImagePipeline");
+        resource
     }
 }
 
@@ -3151,7 +3161,9 @@ impl CfnImageRecipeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ImageBuilder::ImageRecipe").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ImageBuilder::ImageRecipe").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ImageBuilder::ImageRecipe");
+        resource
     }
 }
 
@@ -3739,7 +3751,9 @@ impl CfnInfrastructureConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ImageBuilder::InfrastructureConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ImageBuilder::InfrastructureConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ImageBuilder::InfrastructureConfiguration");
+        resource
     }
 }
 
@@ -4094,7 +4108,9 @@ impl CfnLifecyclePolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ImageBuilder::LifecyclePolicy").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ImageBuilder::LifecyclePolicy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ImageBuilder::LifecyclePolicy");
+        resource
     }
 }
 
@@ -4690,7 +4706,9 @@ impl CfnWorkflowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ImageBuilder::Workflow").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ImageBuilder::Workflow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ImageBuilder::Workflow");
+        resource
     }
 }
 

@@ -162,7 +162,9 @@ impl CfnCisScanConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::InspectorV2::CisScanConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::InspectorV2::CisScanConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::InspectorV2::CisScanConfiguration");
+        resource
     }
 }
 
@@ -530,7 +532,9 @@ impl CfnCodeSecurityIntegrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::InspectorV2::CodeSecurityIntegration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::InspectorV2::CodeSecurityIntegration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::InspectorV2::CodeSecurityIntegration");
+        resource
     }
 }
 
@@ -883,7 +887,9 @@ impl CfnCodeSecurityScanConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::InspectorV2::CodeSecurityScanConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::InspectorV2::CodeSecurityScanConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::InspectorV2::CodeSecurityScanConfiguration");
+        resource
     }
 }
 
@@ -1160,7 +1166,9 @@ impl CfnConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::InspectorV2::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::InspectorV2::Connector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::InspectorV2::Connector");
+        resource
     }
 }
 
@@ -1558,7 +1566,9 @@ impl CfnFilterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::InspectorV2::Filter").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::InspectorV2::Filter").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::InspectorV2::Filter");
+        resource
     }
 }
 

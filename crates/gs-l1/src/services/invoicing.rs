@@ -126,7 +126,9 @@ impl CfnInvoiceUnitProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Invoicing::InvoiceUnit").properties(self.into_properties()).tagging(gs_core::Tagging::List("ResourceTags"))
+        let mut resource = gs_core::Resource::new("AWS::Invoicing::InvoiceUnit").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Invoicing::InvoiceUnit");
+        resource
     }
 }
 
@@ -385,7 +387,9 @@ impl CfnProcurementPortalPreferenceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Invoicing::ProcurementPortalPreference").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Invoicing::ProcurementPortalPreference").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Invoicing::ProcurementPortalPreference");
+        resource
     }
 }
 

@@ -1197,7 +1197,9 @@ impl CfnAuthorizerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::Authorizer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::Authorizer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::Authorizer");
+        resource
     }
 }
 
@@ -1286,7 +1288,9 @@ impl CfnBillingGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::BillingGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::BillingGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::BillingGroup");
+        resource
     }
 }
 
@@ -1460,7 +1464,9 @@ impl CfnCACertificateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::CACertificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::CACertificate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::CACertificate");
+        resource
     }
 }
 
@@ -1728,7 +1734,9 @@ impl CfnCertificateProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::CertificateProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::CertificateProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::CertificateProvider");
+        resource
     }
 }
 
@@ -1888,7 +1896,9 @@ impl CfnCommandProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::Command").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::Command").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::Command");
+        resource
     }
 }
 
@@ -2404,7 +2414,9 @@ impl CfnCustomMetricProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::CustomMetric").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::CustomMetric").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::CustomMetric");
+        resource
     }
 }
 
@@ -2496,7 +2508,9 @@ impl CfnDimensionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::Dimension").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::Dimension").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::Dimension");
+        resource
     }
 }
 
@@ -2663,7 +2677,9 @@ impl CfnDomainConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::DomainConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::DomainConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::DomainConfiguration");
+        resource
     }
 }
 
@@ -3112,7 +3128,9 @@ impl CfnFleetMetricProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::FleetMetric").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::FleetMetric").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::FleetMetric");
+        resource
     }
 }
 
@@ -3374,7 +3392,9 @@ impl CfnJobProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::Job").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::Job").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::Job");
+        resource
     }
 }
 
@@ -4067,7 +4087,9 @@ impl CfnJobTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::JobTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::JobTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::JobTemplate");
+        resource
     }
 }
 
@@ -4764,7 +4786,9 @@ impl CfnMitigationActionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::MitigationAction").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::MitigationAction").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::MitigationAction");
+        resource
     }
 }
 
@@ -5161,7 +5185,9 @@ impl CfnPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::Policy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::Policy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::Policy");
+        resource
     }
 }
 
@@ -5367,7 +5393,9 @@ impl CfnProvisioningTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::ProvisioningTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::ProvisioningTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::ProvisioningTemplate");
+        resource
     }
 }
 
@@ -5596,7 +5624,9 @@ impl CfnRoleAliasProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::RoleAlias").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::RoleAlias").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::RoleAlias");
+        resource
     }
 }
 
@@ -5706,7 +5736,9 @@ impl CfnScheduledAuditProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::ScheduledAudit").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::ScheduledAudit").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::ScheduledAudit");
+        resource
     }
 }
 
@@ -5833,7 +5865,9 @@ impl CfnSecurityProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::SecurityProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::SecurityProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::SecurityProfile");
+        resource
     }
 }
 
@@ -6422,7 +6456,9 @@ impl CfnSoftwarePackageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::SoftwarePackage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::SoftwarePackage").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::SoftwarePackage");
+        resource
     }
 }
 
@@ -6541,7 +6577,9 @@ impl CfnSoftwarePackageVersionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::SoftwarePackageVersion").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::SoftwarePackageVersion").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::SoftwarePackageVersion");
+        resource
     }
 }
 
@@ -6788,7 +6826,9 @@ impl CfnStreamProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::Stream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::Stream").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::Stream");
+        resource
     }
 }
 
@@ -7162,7 +7202,9 @@ impl CfnThingGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::ThingGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::ThingGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::ThingGroup");
+        resource
     }
 }
 
@@ -7434,7 +7476,9 @@ impl CfnThingTypeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::ThingType").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::ThingType").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::ThingType");
+        resource
     }
 }
 
@@ -7675,7 +7719,9 @@ impl CfnTopicRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoT::TopicRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoT::TopicRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoT::TopicRule");
+        resource
     }
 }
 

@@ -162,7 +162,9 @@ impl CfnChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTAnalytics::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTAnalytics::Channel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTAnalytics::Channel");
+        resource
     }
 }
 
@@ -440,7 +442,9 @@ impl CfnDatasetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTAnalytics::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTAnalytics::Dataset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTAnalytics::Dataset");
+        resource
     }
 }
 
@@ -1538,7 +1542,9 @@ impl CfnDatastoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTAnalytics::Datastore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTAnalytics::Datastore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTAnalytics::Datastore");
+        resource
     }
 }
 
@@ -2198,7 +2204,9 @@ impl CfnPipelineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTAnalytics::Pipeline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTAnalytics::Pipeline").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTAnalytics::Pipeline");
+        resource
     }
 }
 

@@ -183,7 +183,9 @@ impl CfnAlarmModelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTEvents::AlarmModel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTEvents::AlarmModel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTEvents::AlarmModel");
+        resource
     }
 }
 
@@ -1355,7 +1357,9 @@ impl CfnDetectorModelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTEvents::DetectorModel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTEvents::DetectorModel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTEvents::DetectorModel");
+        resource
     }
 }
 
@@ -2759,7 +2763,9 @@ impl CfnInputProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTEvents::Input").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTEvents::Input").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTEvents::Input");
+        resource
     }
 }
 

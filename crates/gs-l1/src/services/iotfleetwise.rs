@@ -321,7 +321,9 @@ impl CfnCampaignProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTFleetWise::Campaign").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTFleetWise::Campaign").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTFleetWise::Campaign");
+        resource
     }
 }
 
@@ -1290,7 +1292,9 @@ impl CfnDecoderManifestProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTFleetWise::DecoderManifest").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTFleetWise::DecoderManifest").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTFleetWise::DecoderManifest");
+        resource
     }
 }
 
@@ -1965,7 +1969,9 @@ impl CfnFleetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTFleetWise::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTFleetWise::Fleet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTFleetWise::Fleet");
+        resource
     }
 }
 
@@ -2089,7 +2095,9 @@ impl CfnModelManifestProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTFleetWise::ModelManifest").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTFleetWise::ModelManifest").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTFleetWise::ModelManifest");
+        resource
     }
 }
 
@@ -2212,7 +2220,9 @@ impl CfnSignalCatalogProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTFleetWise::SignalCatalog").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTFleetWise::SignalCatalog").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTFleetWise::SignalCatalog");
+        resource
     }
 }
 
@@ -2822,7 +2832,9 @@ impl CfnStateTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTFleetWise::StateTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTFleetWise::StateTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTFleetWise::StateTemplate");
+        resource
     }
 }
 
@@ -2966,7 +2978,9 @@ impl CfnVehicleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTFleetWise::Vehicle").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTFleetWise::Vehicle").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTFleetWise::Vehicle");
+        resource
     }
 }
 

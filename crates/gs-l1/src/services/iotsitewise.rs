@@ -715,7 +715,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::Application");
+        resource
     }
 }
 
@@ -893,7 +895,9 @@ impl CfnAssetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::Asset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::Asset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::Asset");
+        resource
     }
 }
 
@@ -1189,7 +1193,9 @@ impl CfnAssetModelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::AssetModel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::AssetModel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::AssetModel");
+        resource
     }
 }
 
@@ -2125,7 +2131,9 @@ impl CfnComputationModelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::ComputationModel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::ComputationModel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::ComputationModel");
+        resource
     }
 }
 
@@ -2460,7 +2468,9 @@ impl CfnDashboardProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::Dashboard").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::Dashboard").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::Dashboard");
+        resource
     }
 }
 
@@ -2584,7 +2594,9 @@ impl CfnDatasetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::Dataset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::Dataset");
+        resource
     }
 }
 
@@ -2912,7 +2924,9 @@ impl CfnGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::Gateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::Gateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::Gateway");
+        resource
     }
 }
 
@@ -3236,7 +3250,9 @@ impl CfnPipelineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::Pipeline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::Pipeline").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::Pipeline");
+        resource
     }
 }
 
@@ -3453,7 +3469,9 @@ impl CfnPortalProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::Portal").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::Portal").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::Portal");
+        resource
     }
 }
 
@@ -3675,7 +3693,9 @@ impl CfnProjectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::Project").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::Project");
+        resource
     }
 }
 
@@ -3782,7 +3802,9 @@ impl CfnTaskProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::Task").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::Task").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::Task");
+        resource
     }
 }
 
@@ -4199,7 +4221,9 @@ impl CfnWorkspaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTSiteWise::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTSiteWise::Workspace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTSiteWise::Workspace");
+        resource
     }
 }
 

@@ -198,7 +198,9 @@ impl CfnComponentTypeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTTwinMaker::ComponentType").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTTwinMaker::ComponentType").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTTwinMaker::ComponentType");
+        resource
     }
 }
 
@@ -953,7 +955,9 @@ impl CfnEntityProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTTwinMaker::Entity").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTTwinMaker::Entity").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTTwinMaker::Entity");
+        resource
     }
 }
 
@@ -1847,7 +1851,9 @@ impl CfnSceneProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTTwinMaker::Scene").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTTwinMaker::Scene").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTTwinMaker::Scene");
+        resource
     }
 }
 
@@ -1966,7 +1972,9 @@ impl CfnSyncJobProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTTwinMaker::SyncJob").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTTwinMaker::SyncJob").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTTwinMaker::SyncJob");
+        resource
     }
 }
 
@@ -2096,7 +2104,9 @@ impl CfnWorkspaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTTwinMaker::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTTwinMaker::Workspace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTTwinMaker::Workspace");
+        resource
     }
 }
 

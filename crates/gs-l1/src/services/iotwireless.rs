@@ -263,7 +263,9 @@ impl CfnDestinationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::Destination").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::Destination").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::Destination");
+        resource
     }
 }
 
@@ -354,7 +356,9 @@ impl CfnDeviceProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::DeviceProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::DeviceProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::DeviceProfile");
+        resource
     }
 }
 
@@ -668,7 +672,9 @@ impl CfnFuotaTaskProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::FuotaTask").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::FuotaTask").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::FuotaTask");
+        resource
     }
 }
 
@@ -844,7 +850,9 @@ impl CfnMulticastGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::MulticastGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::MulticastGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::MulticastGroup");
+        resource
     }
 }
 
@@ -1047,7 +1055,9 @@ impl CfnNetworkAnalyzerConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::NetworkAnalyzerConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::NetworkAnalyzerConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::NetworkAnalyzerConfiguration");
+        resource
     }
 }
 
@@ -1221,7 +1231,9 @@ impl CfnPartnerAccountProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::PartnerAccount").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::PartnerAccount").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::PartnerAccount");
+        resource
     }
 }
 
@@ -1457,7 +1469,9 @@ impl CfnServiceProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::ServiceProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::ServiceProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::ServiceProfile");
+        resource
     }
 }
 
@@ -1896,7 +1910,9 @@ impl CfnTaskDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::TaskDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::TaskDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::TaskDefinition");
+        resource
     }
 }
 
@@ -2250,7 +2266,9 @@ impl CfnWirelessDeviceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::WirelessDevice").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::WirelessDevice").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::WirelessDevice");
+        resource
     }
 }
 
@@ -2835,7 +2853,9 @@ impl CfnWirelessDeviceImportTaskProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::WirelessDeviceImportTask").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::WirelessDeviceImportTask").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::WirelessDeviceImportTask");
+        resource
     }
 }
 
@@ -3098,7 +3118,9 @@ impl CfnWirelessGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IoTWireless::WirelessGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IoTWireless::WirelessGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IoTWireless::WirelessGateway");
+        resource
     }
 }
 

@@ -322,7 +322,9 @@ impl CfnChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVS::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVS::Channel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVS::Channel");
+        resource
     }
 }
 
@@ -496,7 +498,9 @@ impl CfnEncoderConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVS::EncoderConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVS::EncoderConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVS::EncoderConfiguration");
+        resource
     }
 }
 
@@ -685,7 +689,9 @@ impl CfnIngestConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVS::IngestConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVS::IngestConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVS::IngestConfiguration");
+        resource
     }
 }
 
@@ -805,7 +811,9 @@ impl CfnPlaybackKeyPairProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVS::PlaybackKeyPair").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVS::PlaybackKeyPair").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVS::PlaybackKeyPair");
+        resource
     }
 }
 
@@ -920,7 +928,9 @@ impl CfnPlaybackRestrictionPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVS::PlaybackRestrictionPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVS::PlaybackRestrictionPolicy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVS::PlaybackRestrictionPolicy");
+        resource
     }
 }
 
@@ -1012,7 +1022,9 @@ impl CfnPublicKeyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVS::PublicKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVS::PublicKey").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVS::PublicKey");
+        resource
     }
 }
 
@@ -1133,7 +1145,9 @@ impl CfnRecordingConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVS::RecordingConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVS::RecordingConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVS::RecordingConfiguration");
+        resource
     }
 }
 
@@ -1452,7 +1466,9 @@ impl CfnStageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVS::Stage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVS::Stage").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVS::Stage");
+        resource
     }
 }
 
@@ -1801,7 +1817,9 @@ impl CfnStorageConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVS::StorageConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVS::StorageConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVS::StorageConfiguration");
+        resource
     }
 }
 
@@ -1919,7 +1937,9 @@ impl CfnStreamKeyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVS::StreamKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVS::StreamKey").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVS::StreamKey");
+        resource
     }
 }
 

@@ -106,7 +106,9 @@ impl CfnLoggingConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVSChat::LoggingConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVSChat::LoggingConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVSChat::LoggingConfiguration");
+        resource
     }
 }
 
@@ -413,7 +415,9 @@ impl CfnRoomProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::IVSChat::Room").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::IVSChat::Room").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::IVSChat::Room");
+        resource
     }
 }
 

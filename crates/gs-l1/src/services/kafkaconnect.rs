@@ -210,7 +210,9 @@ impl CfnConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::KafkaConnect::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::KafkaConnect::Connector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::KafkaConnect::Connector");
+        resource
     }
 }
 
@@ -1064,7 +1066,9 @@ impl CfnCustomPluginProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::KafkaConnect::CustomPlugin").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::KafkaConnect::CustomPlugin").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::KafkaConnect::CustomPlugin");
+        resource
     }
 }
 
@@ -1260,7 +1264,9 @@ impl CfnWorkerConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::KafkaConnect::WorkerConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::KafkaConnect::WorkerConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::KafkaConnect::WorkerConfiguration");
+        resource
     }
 }
 

@@ -226,7 +226,9 @@ impl CfnDataSourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Kendra::DataSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Kendra::DataSource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Kendra::DataSource");
+        resource
     }
 }
 
@@ -3502,7 +3504,9 @@ impl CfnFaqProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Kendra::Faq").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Kendra::Faq").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Kendra::Faq");
+        resource
     }
 }
 
@@ -3670,7 +3674,9 @@ impl CfnFeaturedResultsSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Kendra::FeaturedResultsSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Kendra::FeaturedResultsSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Kendra::FeaturedResultsSet");
+        resource
     }
 }
 
@@ -3869,7 +3875,9 @@ impl CfnIndexProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Kendra::Index").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Kendra::Index").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Kendra::Index");
+        resource
     }
 }
 
@@ -4489,7 +4497,9 @@ impl CfnQuerySuggestionsBlockListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Kendra::QuerySuggestionsBlockList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Kendra::QuerySuggestionsBlockList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Kendra::QuerySuggestionsBlockList");
+        resource
     }
 }
 
@@ -4651,7 +4661,9 @@ impl CfnThesaurusProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Kendra::Thesaurus").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Kendra::Thesaurus").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Kendra::Thesaurus");
+        resource
     }
 }
 

@@ -187,7 +187,9 @@ impl CfnChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Kinesis::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Kinesis::Channel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Kinesis::Channel");
+        resource
     }
 }
 
@@ -1017,7 +1019,9 @@ impl CfnStreamProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Kinesis::Stream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Kinesis::Stream").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Kinesis::Stream");
+        resource
     }
 }
 
@@ -1201,7 +1205,9 @@ impl CfnStreamConsumerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Kinesis::StreamConsumer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Kinesis::StreamConsumer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Kinesis::StreamConsumer");
+        resource
     }
 }
 

@@ -117,7 +117,9 @@ impl CfnSignalingChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::KinesisVideo::SignalingChannel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::KinesisVideo::SignalingChannel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::KinesisVideo::SignalingChannel");
+        resource
     }
 }
 
@@ -237,7 +239,9 @@ impl CfnStreamProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::KinesisVideo::Stream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::KinesisVideo::Stream").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::KinesisVideo::Stream");
+        resource
     }
 }
 

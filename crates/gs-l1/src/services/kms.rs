@@ -284,7 +284,9 @@ impl CfnKeyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::KMS::Key").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::KMS::Key").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::KMS::Key");
+        resource
     }
 }
 
@@ -402,7 +404,9 @@ impl CfnReplicaKeyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::KMS::ReplicaKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::KMS::ReplicaKey").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::KMS::ReplicaKey");
+        resource
     }
 }
 

@@ -626,7 +626,9 @@ impl CfnCapacityProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lambda::CapacityProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lambda::CapacityProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lambda::CapacityProvider");
+        resource
     }
 }
 
@@ -1099,7 +1101,9 @@ impl CfnCodeSigningConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lambda::CodeSigningConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lambda::CodeSigningConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lambda::CodeSigningConfig");
+        resource
     }
 }
 
@@ -1697,7 +1701,9 @@ impl CfnEventSourceMappingProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lambda::EventSourceMapping").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lambda::EventSourceMapping").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lambda::EventSourceMapping");
+        resource
     }
 }
 
@@ -2858,7 +2864,9 @@ impl CfnFunctionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lambda::Function").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lambda::Function").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lambda::Function");
+        resource
     }
 }
 
@@ -4178,7 +4186,9 @@ impl CfnMicrovmImageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lambda::MicrovmImage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lambda::MicrovmImage").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lambda::MicrovmImage");
+        resource
     }
 }
 
@@ -4756,7 +4766,9 @@ impl CfnNetworkConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lambda::NetworkConnector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lambda::NetworkConnector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lambda::NetworkConnector");
+        resource
     }
 }
 

@@ -230,7 +230,9 @@ impl CfnBotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lex::Bot").properties(self.into_properties()).tagging(gs_core::Tagging::List("BotTags"))
+        let mut resource = gs_core::Resource::new("AWS::Lex::Bot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lex::Bot");
+        resource
     }
 }
 
@@ -6250,7 +6252,9 @@ impl CfnBotAliasProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lex::BotAlias").properties(self.into_properties()).tagging(gs_core::Tagging::List("BotAliasTags"))
+        let mut resource = gs_core::Resource::new("AWS::Lex::BotAlias").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lex::BotAlias");
+        resource
     }
 }
 

@@ -164,7 +164,9 @@ impl CfnGrantProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::LicenseManager::Grant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::LicenseManager::Grant").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::LicenseManager::Grant");
+        resource
     }
 }
 
@@ -326,7 +328,9 @@ impl CfnLicenseProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::LicenseManager::License").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::LicenseManager::License").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::LicenseManager::License");
+        resource
     }
 }
 
@@ -764,7 +768,9 @@ impl CfnLicenseAssetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::LicenseManager::LicenseAssetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::LicenseManager::LicenseAssetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::LicenseManager::LicenseAssetGroup");
+        resource
     }
 }
 
@@ -944,7 +950,9 @@ impl CfnLicenseAssetRuleSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::LicenseManager::LicenseAssetRuleSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::LicenseManager::LicenseAssetRuleSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::LicenseManager::LicenseAssetRuleSet");
+        resource
     }
 }
 

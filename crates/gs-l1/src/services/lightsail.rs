@@ -505,7 +505,9 @@ impl CfnBucketProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::Bucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::Bucket").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::Bucket");
+        resource
     }
 }
 
@@ -670,7 +672,9 @@ impl CfnCertificateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::Certificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::Certificate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::Certificate");
+        resource
     }
 }
 
@@ -916,7 +920,9 @@ impl CfnContainerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::Container").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::Container").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::Container");
+        resource
     }
 }
 
@@ -1621,7 +1627,9 @@ impl CfnDatabaseProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::Database").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::Database").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::Database");
+        resource
     }
 }
 
@@ -1801,7 +1809,9 @@ impl CfnDatabaseSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::DatabaseSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::DatabaseSnapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::DatabaseSnapshot");
+        resource
     }
 }
 
@@ -2025,7 +2035,9 @@ impl CfnDiskProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::Disk").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::Disk").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::Disk");
+        resource
     }
 }
 
@@ -2342,7 +2354,9 @@ impl CfnDiskSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::DiskSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::DiskSnapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::DiskSnapshot");
+        resource
     }
 }
 
@@ -2560,7 +2574,9 @@ impl CfnDistributionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::Distribution").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::Distribution").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::Distribution");
+        resource
     }
 }
 
@@ -3065,7 +3081,9 @@ impl CfnDomainProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::Domain").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::Domain");
+        resource
     }
 }
 
@@ -3327,7 +3345,9 @@ impl CfnInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::Instance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::Instance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::Instance");
+        resource
     }
 }
 
@@ -4069,7 +4089,9 @@ impl CfnInstanceSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::InstanceSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::InstanceSnapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::InstanceSnapshot");
+        resource
     }
 }
 
@@ -4220,7 +4242,9 @@ impl CfnKeyPairProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::KeyPair").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::KeyPair").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::KeyPair");
+        resource
     }
 }
 
@@ -4396,7 +4420,9 @@ impl CfnLoadBalancerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Lightsail::LoadBalancer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Lightsail::LoadBalancer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Lightsail::LoadBalancer");
+        resource
     }
 }
 

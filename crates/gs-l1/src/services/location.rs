@@ -225,7 +225,9 @@ impl CfnAPIKeyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Location::APIKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Location::APIKey").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Location::APIKey");
+        resource
     }
 }
 
@@ -512,7 +514,9 @@ impl CfnGeofenceCollectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Location::GeofenceCollection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Location::GeofenceCollection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Location::GeofenceCollection");
+        resource
     }
 }
 
@@ -643,7 +647,9 @@ impl CfnMapProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Location::Map").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Location::Map").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Location::Map");
+        resource
     }
 }
 
@@ -844,7 +850,9 @@ impl CfnPlaceIndexProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Location::PlaceIndex").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Location::PlaceIndex").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Location::PlaceIndex");
+        resource
     }
 }
 
@@ -1019,7 +1027,9 @@ impl CfnRouteCalculatorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Location::RouteCalculator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Location::RouteCalculator").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Location::RouteCalculator");
+        resource
     }
 }
 
@@ -1182,7 +1192,9 @@ impl CfnTrackerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Location::Tracker").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Location::Tracker").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Location::Tracker");
+        resource
     }
 }
 

@@ -470,7 +470,9 @@ impl CfnDeliveryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Logs::Delivery").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Logs::Delivery").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Logs::Delivery");
+        resource
     }
 }
 
@@ -600,7 +602,9 @@ impl CfnDeliveryDestinationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Logs::DeliveryDestination").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Logs::DeliveryDestination").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Logs::DeliveryDestination");
+        resource
     }
 }
 
@@ -754,7 +758,9 @@ impl CfnDeliverySourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Logs::DeliverySource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Logs::DeliverySource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Logs::DeliverySource");
+        resource
     }
 }
 
@@ -894,7 +900,9 @@ impl CfnDestinationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Logs::Destination").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Logs::Destination").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Logs::Destination");
+        resource
     }
 }
 
@@ -1408,7 +1416,9 @@ impl CfnLogGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Logs::LogGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Logs::LogGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Logs::LogGroup");
+        resource
     }
 }
 
@@ -2105,7 +2115,9 @@ impl CfnScheduledQueryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Logs::ScheduledQuery").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Logs::ScheduledQuery").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Logs::ScheduledQuery");
+        resource
     }
 }
 

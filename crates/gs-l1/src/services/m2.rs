@@ -152,7 +152,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::M2::Application").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::M2::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::M2::Application");
+        resource
     }
 }
 
@@ -488,7 +490,9 @@ impl CfnEnvironmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::M2::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::M2::Environment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::M2::Environment");
+        resource
     }
 }
 

@@ -175,7 +175,9 @@ impl CfnAllowListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Macie::AllowList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Macie::AllowList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Macie::AllowList");
+        resource
     }
 }
 
@@ -419,7 +421,9 @@ impl CfnCustomDataIdentifierProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Macie::CustomDataIdentifier").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Macie::CustomDataIdentifier").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Macie::CustomDataIdentifier");
+        resource
     }
 }
 
@@ -534,7 +538,9 @@ impl CfnFindingsFilterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Macie::FindingsFilter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Macie::FindingsFilter").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Macie::FindingsFilter");
+        resource
     }
 }
 
@@ -771,7 +777,9 @@ impl CfnMemberProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Macie::Member").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Macie::Member").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Macie::Member");
+        resource
     }
 }
 

@@ -1425,7 +1425,9 @@ impl CfnFlowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConnect::Flow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConnect::Flow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConnect::Flow");
+        resource
     }
 }
 
@@ -3203,7 +3205,9 @@ impl CfnFlowEntitlementProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConnect::FlowEntitlement").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConnect::FlowEntitlement").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConnect::FlowEntitlement");
+        resource
     }
 }
 
@@ -3441,7 +3445,9 @@ impl CfnFlowMediaStreamProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConnect::FlowMediaStream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConnect::FlowMediaStream").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConnect::FlowMediaStream");
+        resource
     }
 }
 
@@ -3812,7 +3818,9 @@ impl CfnFlowOutputProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConnect::FlowOutput").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConnect::FlowOutput").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConnect::FlowOutput");
+        resource
     }
 }
 
@@ -4457,7 +4465,9 @@ impl CfnFlowSourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConnect::FlowSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConnect::FlowSource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConnect::FlowSource");
+        resource
     }
 }
 
@@ -4775,7 +4785,9 @@ impl CfnFlowVpcInterfaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConnect::FlowVpcInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConnect::FlowVpcInterface").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConnect::FlowVpcInterface");
+        resource
     }
 }
 
@@ -5061,7 +5073,9 @@ impl CfnRouterInputProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConnect::RouterInput").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConnect::RouterInput").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConnect::RouterInput");
+        resource
     }
 }
 
@@ -6603,7 +6617,9 @@ impl CfnRouterNetworkInterfaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConnect::RouterNetworkInterface").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConnect::RouterNetworkInterface").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConnect::RouterNetworkInterface");
+        resource
     }
 }
 
@@ -6966,7 +6982,9 @@ impl CfnRouterOutputProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConnect::RouterOutput").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConnect::RouterOutput").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConnect::RouterOutput");
+        resource
     }
 }
 

@@ -190,7 +190,9 @@ impl CfnJobTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConvert::JobTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConvert::JobTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConvert::JobTemplate");
+        resource
     }
 }
 
@@ -405,7 +407,9 @@ impl CfnPresetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConvert::Preset").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConvert::Preset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConvert::Preset");
+        resource
     }
 }
 
@@ -539,7 +543,9 @@ impl CfnQueueProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaConvert::Queue").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaConvert::Queue").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaConvert::Queue");
+        resource
     }
 }
 

@@ -409,7 +409,9 @@ impl CfnChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::Channel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::Channel");
+        resource
     }
 }
 
@@ -13180,7 +13182,9 @@ impl CfnChannelPlacementGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::ChannelPlacementGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::ChannelPlacementGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::ChannelPlacementGroup");
+        resource
     }
 }
 
@@ -13371,7 +13375,9 @@ impl CfnCloudWatchAlarmTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::CloudWatchAlarmTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::CloudWatchAlarmTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::CloudWatchAlarmTemplate");
+        resource
     }
 }
 
@@ -13501,7 +13507,9 @@ impl CfnCloudWatchAlarmTemplateGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::CloudWatchAlarmTemplateGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::CloudWatchAlarmTemplateGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::CloudWatchAlarmTemplateGroup");
+        resource
     }
 }
 
@@ -13643,7 +13651,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::Cluster");
+        resource
     }
 }
 
@@ -13874,7 +13884,9 @@ impl CfnEventBridgeRuleTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::EventBridgeRuleTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::EventBridgeRuleTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::EventBridgeRuleTemplate");
+        resource
     }
 }
 
@@ -14043,7 +14055,9 @@ impl CfnEventBridgeRuleTemplateGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::EventBridgeRuleTemplateGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::EventBridgeRuleTemplateGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::EventBridgeRuleTemplateGroup");
+        resource
     }
 }
 
@@ -14265,7 +14279,9 @@ impl CfnInputProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::Input").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::Input").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::Input");
+        resource
     }
 }
 
@@ -15288,7 +15304,9 @@ impl CfnInputSecurityGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::InputSecurityGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::InputSecurityGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::InputSecurityGroup");
+        resource
     }
 }
 
@@ -15440,7 +15458,9 @@ impl CfnMultiplexProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::Multiplex").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::Multiplex").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::Multiplex");
+        resource
     }
 }
 
@@ -16195,7 +16215,9 @@ impl CfnNetworkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::Network").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::Network").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::Network");
+        resource
     }
 }
 
@@ -16417,7 +16439,9 @@ impl CfnNodeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::Node").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::Node").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::Node");
+        resource
     }
 }
 
@@ -16664,7 +16688,9 @@ impl CfnSdiSourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::SdiSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::SdiSource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::SdiSource");
+        resource
     }
 }
 
@@ -16804,7 +16830,9 @@ impl CfnSignalMapProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaLive::SignalMap").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaLive::SignalMap").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaLive::SignalMap");
+        resource
     }
 }
 

@@ -178,7 +178,9 @@ impl CfnAssetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaPackage::Asset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaPackage::Asset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaPackage::Asset");
+        resource
     }
 }
 
@@ -339,7 +341,9 @@ impl CfnChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaPackage::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaPackage::Channel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaPackage::Channel");
+        resource
     }
 }
 
@@ -647,7 +651,9 @@ impl CfnOriginEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaPackage::OriginEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaPackage::OriginEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaPackage::OriginEndpoint");
+        resource
     }
 }
 
@@ -1720,7 +1726,9 @@ impl CfnPackagingConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaPackage::PackagingConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaPackage::PackagingConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaPackage::PackagingConfiguration");
+        resource
     }
 }
 
@@ -2597,7 +2605,9 @@ impl CfnPackagingGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaPackage::PackagingGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaPackage::PackagingGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaPackage::PackagingGroup");
+        resource
     }
 }
 

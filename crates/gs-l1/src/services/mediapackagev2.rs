@@ -199,7 +199,9 @@ impl CfnChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaPackageV2::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaPackageV2::Channel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaPackageV2::Channel");
+        resource
     }
 }
 
@@ -476,7 +478,9 @@ impl CfnChannelGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaPackageV2::ChannelGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaPackageV2::ChannelGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaPackageV2::ChannelGroup");
+        resource
     }
 }
 
@@ -746,7 +750,9 @@ impl CfnOriginEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaPackageV2::OriginEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaPackageV2::OriginEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaPackageV2::OriginEndpoint");
+        resource
     }
 }
 

@@ -247,7 +247,9 @@ impl CfnChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaTailor::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaTailor::Channel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaTailor::Channel");
+        resource
     }
 }
 
@@ -729,7 +731,9 @@ impl CfnFunctionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaTailor::Function").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaTailor::Function").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaTailor::Function");
+        resource
     }
 }
 
@@ -1158,7 +1162,9 @@ impl CfnLiveSourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaTailor::LiveSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaTailor::LiveSource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaTailor::LiveSource");
+        resource
     }
 }
 
@@ -1466,7 +1472,9 @@ impl CfnPlaybackConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaTailor::PlaybackConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaTailor::PlaybackConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaTailor::PlaybackConfiguration");
+        resource
     }
 }
 
@@ -2592,7 +2600,9 @@ impl CfnPrefetchScheduleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaTailor::PrefetchSchedule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaTailor::PrefetchSchedule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaTailor::PrefetchSchedule");
+        resource
     }
 }
 
@@ -3126,7 +3136,9 @@ impl CfnSourceLocationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaTailor::SourceLocation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaTailor::SourceLocation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaTailor::SourceLocation");
+        resource
     }
 }
 
@@ -3462,7 +3474,9 @@ impl CfnVodSourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MediaTailor::VodSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MediaTailor::VodSource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MediaTailor::VodSource");
+        resource
     }
 }
 

@@ -185,7 +185,9 @@ impl CfnACLProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MemoryDB::ACL").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MemoryDB::ACL").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MemoryDB::ACL");
+        resource
     }
 }
 
@@ -490,7 +492,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MemoryDB::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MemoryDB::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MemoryDB::Cluster");
+        resource
     }
 }
 
@@ -720,7 +724,9 @@ impl CfnMultiRegionClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MemoryDB::MultiRegionCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MemoryDB::MultiRegionCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MemoryDB::MultiRegionCluster");
+        resource
     }
 }
 
@@ -835,7 +841,9 @@ impl CfnParameterGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MemoryDB::ParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MemoryDB::ParameterGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MemoryDB::ParameterGroup");
+        resource
     }
 }
 
@@ -927,7 +935,9 @@ impl CfnSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MemoryDB::Snapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MemoryDB::Snapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MemoryDB::Snapshot");
+        resource
     }
 }
 
@@ -1057,7 +1067,9 @@ impl CfnSubnetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MemoryDB::SubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MemoryDB::SubnetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MemoryDB::SubnetGroup");
+        resource
     }
 }
 
@@ -1158,7 +1170,9 @@ impl CfnUserProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MemoryDB::User").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MemoryDB::User").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MemoryDB::User");
+        resource
     }
 }
 

@@ -123,7 +123,9 @@ impl CfnConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MGN::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MGN::Connector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MGN::Connector");
+        resource
     }
 }
 
@@ -375,7 +377,9 @@ impl CfnLaunchConfigurationTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MGN::LaunchConfigurationTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MGN::LaunchConfigurationTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MGN::LaunchConfigurationTemplate");
+        resource
     }
 }
 
@@ -821,7 +825,9 @@ impl CfnNetworkMigrationDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MGN::NetworkMigrationDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MGN::NetworkMigrationDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MGN::NetworkMigrationDefinition");
+        resource
     }
 }
 

@@ -130,7 +130,9 @@ impl CfnApprovalTeamProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MPA::ApprovalTeam").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MPA::ApprovalTeam").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MPA::ApprovalTeam");
+        resource
     }
 }
 
@@ -451,7 +453,9 @@ impl CfnIdentitySourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MPA::IdentitySource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MPA::IdentitySource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MPA::IdentitySource");
+        resource
     }
 }
 

@@ -304,7 +304,9 @@ impl CfnChannelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MSK::Channel").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MSK::Channel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MSK::Channel");
+        resource
     }
 }
 
@@ -1344,7 +1346,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MSK::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MSK::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MSK::Cluster");
+        resource
     }
 }
 
@@ -3202,7 +3206,9 @@ impl CfnReplicatorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MSK::Replicator").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MSK::Replicator").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MSK::Replicator");
+        resource
     }
 }
 
@@ -4395,7 +4401,9 @@ impl CfnServerlessClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MSK::ServerlessCluster").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MSK::ServerlessCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MSK::ServerlessCluster");
+        resource
     }
 }
 
@@ -4754,7 +4762,9 @@ impl CfnVpcConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MSK::VpcConnection").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MSK::VpcConnection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MSK::VpcConnection");
+        resource
     }
 }
 

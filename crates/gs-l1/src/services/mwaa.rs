@@ -324,7 +324,9 @@ impl CfnEnvironmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MWAA::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MWAA::Environment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MWAA::Environment");
+        resource
     }
 }
 

@@ -138,7 +138,9 @@ impl CfnWorkflowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::MWAAServerless::Workflow").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::MWAAServerless::Workflow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::MWAAServerless::Workflow");
+        resource
     }
 }
 

@@ -392,7 +392,9 @@ impl CfnDBClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Neptune::DBCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Neptune::DBCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Neptune::DBCluster");
+        resource
     }
 }
 
@@ -621,7 +623,9 @@ impl CfnDBClusterParameterGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Neptune::DBClusterParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Neptune::DBClusterParameterGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Neptune::DBClusterParameterGroup");
+        resource
     }
 }
 
@@ -774,7 +778,9 @@ impl CfnDBInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Neptune::DBInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Neptune::DBInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Neptune::DBInstance");
+        resource
     }
 }
 
@@ -884,7 +890,9 @@ impl CfnDBParameterGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Neptune::DBParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Neptune::DBParameterGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Neptune::DBParameterGroup");
+        resource
     }
 }
 
@@ -965,7 +973,9 @@ impl CfnDBSubnetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Neptune::DBSubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Neptune::DBSubnetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Neptune::DBSubnetGroup");
+        resource
     }
 }
 
@@ -1072,7 +1082,9 @@ impl CfnEventSubscriptionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Neptune::EventSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Neptune::EventSubscription").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Neptune::EventSubscription");
+        resource
     }
 }
 
@@ -1184,7 +1196,9 @@ impl CfnGlobalClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Neptune::GlobalCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Neptune::GlobalCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Neptune::GlobalCluster");
+        resource
     }
 }
 

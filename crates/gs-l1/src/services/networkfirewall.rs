@@ -203,7 +203,9 @@ impl CfnContainerAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkFirewall::ContainerAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkFirewall::ContainerAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkFirewall::ContainerAssociation");
+        resource
     }
 }
 
@@ -491,7 +493,9 @@ impl CfnFirewallProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkFirewall::Firewall").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkFirewall::Firewall").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkFirewall::Firewall");
+        resource
     }
 }
 
@@ -702,7 +706,9 @@ impl CfnFirewallPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkFirewall::FirewallPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkFirewall::FirewallPolicy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkFirewall::FirewallPolicy");
+        resource
     }
 }
 
@@ -1620,7 +1626,9 @@ impl CfnRuleGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkFirewall::RuleGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkFirewall::RuleGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkFirewall::RuleGroup");
+        resource
     }
 }
 
@@ -2897,7 +2905,9 @@ impl CfnTLSInspectionConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkFirewall::TLSInspectionConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkFirewall::TLSInspectionConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkFirewall::TLSInspectionConfiguration");
+        resource
     }
 }
 
@@ -3401,7 +3411,9 @@ impl CfnVpcEndpointAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkFirewall::VpcEndpointAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkFirewall::VpcEndpointAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkFirewall::VpcEndpointAssociation");
+        resource
     }
 }
 

@@ -118,7 +118,9 @@ impl CfnMonitorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkFlowMonitor::Monitor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkFlowMonitor::Monitor").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkFlowMonitor::Monitor");
+        resource
     }
 }
 
@@ -307,7 +309,9 @@ impl CfnScopeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkFlowMonitor::Scope").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkFlowMonitor::Scope").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkFlowMonitor::Scope");
+        resource
     }
 }
 

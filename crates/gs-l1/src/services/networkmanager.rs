@@ -375,7 +375,9 @@ impl CfnConnectAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::ConnectAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::ConnectAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::ConnectAttachment");
+        resource
     }
 }
 
@@ -699,7 +701,9 @@ impl CfnConnectPeerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::ConnectPeer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::ConnectPeer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::ConnectPeer");
+        resource
     }
 }
 
@@ -957,7 +961,9 @@ impl CfnConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::Connection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::Connection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::Connection");
+        resource
     }
 }
 
@@ -1074,7 +1080,9 @@ impl CfnCoreNetworkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::CoreNetwork").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::CoreNetwork").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::CoreNetwork");
+        resource
     }
 }
 
@@ -1418,7 +1426,9 @@ impl CfnDeviceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::Device").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::Device").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::Device");
+        resource
     }
 }
 
@@ -1650,7 +1660,9 @@ impl CfnDirectConnectGatewayAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::DirectConnectGatewayAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::DirectConnectGatewayAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::DirectConnectGatewayAttachment");
+        resource
     }
 }
 
@@ -1862,7 +1874,9 @@ impl CfnGlobalNetworkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::GlobalNetwork").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::GlobalNetwork").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::GlobalNetwork");
+        resource
     }
 }
 
@@ -1983,7 +1997,9 @@ impl CfnLinkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::Link").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::Link").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::Link");
+        resource
     }
 }
 
@@ -2225,7 +2241,9 @@ impl CfnSiteProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::Site").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::Site").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::Site");
+        resource
     }
 }
 
@@ -2417,7 +2435,9 @@ impl CfnSiteToSiteVpnAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::SiteToSiteVpnAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::SiteToSiteVpnAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::SiteToSiteVpnAttachment");
+        resource
     }
 }
 
@@ -2678,7 +2698,9 @@ impl CfnTransitGatewayPeeringProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::TransitGatewayPeering").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::TransitGatewayPeering").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::TransitGatewayPeering");
+        resource
     }
 }
 
@@ -2931,7 +2953,9 @@ impl CfnTransitGatewayRouteTableAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::TransitGatewayRouteTableAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::TransitGatewayRouteTableAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::TransitGatewayRouteTableAttachment");
+        resource
     }
 }
 
@@ -3232,7 +3256,9 @@ impl CfnVpcAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::NetworkManager::VpcAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::NetworkManager::VpcAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::NetworkManager::VpcAttachment");
+        resource
     }
 }
 

@@ -124,7 +124,9 @@ impl CfnLinkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Oam::Link").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Oam::Link").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Oam::Link");
+        resource
     }
 }
 
@@ -307,7 +309,9 @@ impl CfnSinkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Oam::Sink").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Oam::Sink").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Oam::Sink");
+        resource
     }
 }
 

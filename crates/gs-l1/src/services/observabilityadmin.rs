@@ -175,7 +175,9 @@ impl CfnOrganizationCentralizationRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ObservabilityAdmin::OrganizationCentralizationRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ObservabilityAdmin::OrganizationCentralizationRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ObservabilityAdmin::OrganizationCentralizationRule");
+        resource
     }
 }
 
@@ -828,7 +830,9 @@ impl CfnOrganizationTelemetryRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ObservabilityAdmin::OrganizationTelemetryRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ObservabilityAdmin::OrganizationTelemetryRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ObservabilityAdmin::OrganizationTelemetryRule");
+        resource
     }
 }
 
@@ -1864,7 +1868,9 @@ impl CfnS3TableIntegrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ObservabilityAdmin::S3TableIntegration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ObservabilityAdmin::S3TableIntegration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ObservabilityAdmin::S3TableIntegration");
+        resource
     }
 }
 
@@ -2110,7 +2116,9 @@ impl CfnTelemetryPipelinesProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ObservabilityAdmin::TelemetryPipelines").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ObservabilityAdmin::TelemetryPipelines").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ObservabilityAdmin::TelemetryPipelines");
+        resource
     }
 }
 
@@ -2272,7 +2280,9 @@ impl CfnTelemetryRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ObservabilityAdmin::TelemetryRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ObservabilityAdmin::TelemetryRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ObservabilityAdmin::TelemetryRule");
+        resource
     }
 }
 

@@ -276,7 +276,9 @@ impl CfnCloudAutonomousVmClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ODB::CloudAutonomousVmCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ODB::CloudAutonomousVmCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ODB::CloudAutonomousVmCluster");
+        resource
     }
 }
 
@@ -815,7 +817,9 @@ impl CfnCloudExadataInfrastructureProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ODB::CloudExadataInfrastructure").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ODB::CloudExadataInfrastructure").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ODB::CloudExadataInfrastructure");
+        resource
     }
 }
 
@@ -1384,7 +1388,9 @@ impl CfnCloudVmClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ODB::CloudVmCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ODB::CloudVmCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ODB::CloudVmCluster");
+        resource
     }
 }
 
@@ -1964,7 +1970,9 @@ impl CfnOdbNetworkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ODB::OdbNetwork").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ODB::OdbNetwork").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ODB::OdbNetwork");
+        resource
     }
 }
 
@@ -2131,7 +2139,9 @@ impl CfnOdbPeeringConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ODB::OdbPeeringConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ODB::OdbPeeringConnection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ODB::OdbPeeringConnection");
+        resource
     }
 }
 

@@ -242,7 +242,9 @@ impl CfnAnnotationStoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Omics::AnnotationStore").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Omics::AnnotationStore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Omics::AnnotationStore");
+        resource
     }
 }
 
@@ -554,7 +556,9 @@ impl CfnConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Omics::Configuration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Omics::Configuration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Omics::Configuration");
+        resource
     }
 }
 
@@ -763,7 +767,9 @@ impl CfnReferenceStoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Omics::ReferenceStore").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Omics::ReferenceStore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Omics::ReferenceStore");
+        resource
     }
 }
 
@@ -939,7 +945,9 @@ impl CfnRunCacheProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Omics::RunCache").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Omics::RunCache").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Omics::RunCache");
+        resource
     }
 }
 
@@ -1075,7 +1083,9 @@ impl CfnRunGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Omics::RunGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Omics::RunGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Omics::RunGroup");
+        resource
     }
 }
 
@@ -1222,7 +1232,9 @@ impl CfnSequenceStoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Omics::SequenceStore").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Omics::SequenceStore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Omics::SequenceStore");
+        resource
     }
 }
 
@@ -1430,7 +1442,9 @@ impl CfnVariantStoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Omics::VariantStore").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Omics::VariantStore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Omics::VariantStore");
+        resource
     }
 }
 
@@ -1782,7 +1796,9 @@ impl CfnWorkflowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Omics::Workflow").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Omics::Workflow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Omics::Workflow");
+        resource
     }
 }
 
@@ -2368,7 +2384,9 @@ impl CfnWorkflowVersionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Omics::WorkflowVersion").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Omics::WorkflowVersion").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Omics::WorkflowVersion");
+        resource
     }
 }
 

@@ -354,7 +354,9 @@ impl CfnCollectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::OpenSearchServerless::Collection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::OpenSearchServerless::Collection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::OpenSearchServerless::Collection");
+        resource
     }
 }
 
@@ -599,7 +601,9 @@ impl CfnCollectionGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::OpenSearchServerless::CollectionGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::OpenSearchServerless::CollectionGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::OpenSearchServerless::CollectionGroup");
+        resource
     }
 }
 

@@ -135,7 +135,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::OpenSearchService::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::OpenSearchService::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::OpenSearchService::Application");
+        resource
     }
 }
 
@@ -582,7 +584,9 @@ impl CfnDomainProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::OpenSearchService::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::OpenSearchService::Domain").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::OpenSearchService::Domain");
+        resource
     }
 }
 

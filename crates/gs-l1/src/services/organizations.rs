@@ -181,7 +181,9 @@ impl CfnAccountProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Organizations::Account").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Organizations::Account").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Organizations::Account");
+        resource
     }
 }
 
@@ -447,7 +449,9 @@ impl CfnOrganizationalUnitProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Organizations::OrganizationalUnit").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Organizations::OrganizationalUnit").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Organizations::OrganizationalUnit");
+        resource
     }
 }
 
@@ -585,7 +589,9 @@ impl CfnPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Organizations::Policy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Organizations::Policy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Organizations::Policy");
+        resource
     }
 }
 
@@ -687,7 +693,9 @@ impl CfnResourcePolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Organizations::ResourcePolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Organizations::ResourcePolicy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Organizations::ResourcePolicy");
+        resource
     }
 }
 

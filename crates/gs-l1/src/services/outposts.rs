@@ -129,7 +129,9 @@ impl CfnOutpostProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Outposts::Outpost").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Outposts::Outpost").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Outposts::Outpost");
+        resource
     }
 }
 
@@ -276,7 +278,9 @@ impl CfnSiteProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Outposts::Site").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Outposts::Site").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Outposts::Site");
+        resource
     }
 }
 

@@ -164,7 +164,9 @@ impl CfnApplicationInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Panorama::ApplicationInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Panorama::ApplicationInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Panorama::ApplicationInstance");
+        resource
     }
 }
 
@@ -399,7 +401,9 @@ impl CfnPackageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Panorama::Package").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Panorama::Package").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Panorama::Package");
+        resource
     }
 }
 

@@ -208,7 +208,9 @@ impl CfnKeyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PaymentCryptography::Key").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PaymentCryptography::Key").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PaymentCryptography::Key");
+        resource
     }
 }
 

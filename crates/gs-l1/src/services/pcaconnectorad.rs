@@ -160,7 +160,9 @@ impl CfnConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PCAConnectorAD::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PCAConnectorAD::Connector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PCAConnectorAD::Connector");
+        resource
     }
 }
 
@@ -283,7 +285,9 @@ impl CfnDirectoryRegistrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PCAConnectorAD::DirectoryRegistration").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PCAConnectorAD::DirectoryRegistration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PCAConnectorAD::DirectoryRegistration");
+        resource
     }
 }
 
@@ -455,7 +459,9 @@ impl CfnTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PCAConnectorAD::Template").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PCAConnectorAD::Template").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PCAConnectorAD::Template");
+        resource
     }
 }
 

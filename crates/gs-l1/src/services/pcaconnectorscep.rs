@@ -102,7 +102,9 @@ impl CfnChallengeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PCAConnectorSCEP::Challenge").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PCAConnectorSCEP::Challenge").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PCAConnectorSCEP::Challenge");
+        resource
     }
 }
 
@@ -194,7 +196,9 @@ impl CfnConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PCAConnectorSCEP::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PCAConnectorSCEP::Connector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PCAConnectorSCEP::Connector");
+        resource
     }
 }
 

@@ -146,7 +146,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PCS::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PCS::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PCS::Cluster");
+        resource
     }
 }
 
@@ -876,7 +878,9 @@ impl CfnComputeNodeGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PCS::ComputeNodeGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PCS::ComputeNodeGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PCS::ComputeNodeGroup");
+        resource
     }
 }
 
@@ -1471,7 +1475,9 @@ impl CfnQueueProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PCS::Queue").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PCS::Queue").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PCS::Queue");
+        resource
     }
 }
 

@@ -216,7 +216,9 @@ impl CfnDatasetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Personalize::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Personalize::Dataset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Personalize::Dataset");
+        resource
     }
 }
 
@@ -434,7 +436,9 @@ impl CfnDatasetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Personalize::DatasetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Personalize::DatasetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Personalize::DatasetGroup");
+        resource
     }
 }
 
@@ -516,7 +520,9 @@ impl CfnEventTrackerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Personalize::EventTracker").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Personalize::EventTracker").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Personalize::EventTracker");
+        resource
     }
 }
 
@@ -616,7 +622,9 @@ impl CfnFilterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Personalize::Filter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Personalize::Filter").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Personalize::Filter");
+        resource
     }
 }
 
@@ -966,7 +974,9 @@ impl CfnSchemaProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Personalize::Schema").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Personalize::Schema").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Personalize::Schema");
+        resource
     }
 }
 
@@ -1095,7 +1105,9 @@ impl CfnSolutionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Personalize::Solution").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Personalize::Solution").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Personalize::Solution");
+        resource
     }
 }
 

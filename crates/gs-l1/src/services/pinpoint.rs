@@ -989,7 +989,9 @@ impl CfnAppProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Pinpoint::App").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Pinpoint::App").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Pinpoint::App");
+        resource
     }
 }
 
@@ -1558,7 +1560,9 @@ impl CfnCampaignProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Pinpoint::Campaign").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Pinpoint::Campaign").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Pinpoint::Campaign");
+        resource
     }
 }
 
@@ -3331,7 +3335,9 @@ impl CfnEmailTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Pinpoint::EmailTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Pinpoint::EmailTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Pinpoint::EmailTemplate");
+        resource
     }
 }
 
@@ -3626,7 +3632,9 @@ impl CfnInAppTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Pinpoint::InAppTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Pinpoint::InAppTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Pinpoint::InAppTemplate");
+        resource
     }
 }
 
@@ -4146,7 +4154,9 @@ impl CfnPushTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Pinpoint::PushTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Pinpoint::PushTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Pinpoint::PushTemplate");
+        resource
     }
 }
 
@@ -4604,7 +4614,9 @@ impl CfnSegmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Pinpoint::Segment").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Pinpoint::Segment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Pinpoint::Segment");
+        resource
     }
 }
 
@@ -5292,7 +5304,9 @@ impl CfnSmsTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Pinpoint::SmsTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Pinpoint::SmsTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Pinpoint::SmsTemplate");
+        resource
     }
 }
 

@@ -168,7 +168,9 @@ impl CfnConfigurationSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PinpointEmail::ConfigurationSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PinpointEmail::ConfigurationSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PinpointEmail::ConfigurationSet");
+        resource
     }
 }
 
@@ -811,7 +813,9 @@ impl CfnDedicatedIpPoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PinpointEmail::DedicatedIpPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PinpointEmail::DedicatedIpPool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PinpointEmail::DedicatedIpPool");
+        resource
     }
 }
 
@@ -910,7 +914,9 @@ impl CfnIdentityProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::PinpointEmail::Identity").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::PinpointEmail::Identity").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::PinpointEmail::Identity");
+        resource
     }
 }
 

@@ -164,7 +164,9 @@ impl CfnEnvironmentAccountConnectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Proton::EnvironmentAccountConnection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Proton::EnvironmentAccountConnection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Proton::EnvironmentAccountConnection");
+        resource
     }
 }
 
@@ -296,7 +298,9 @@ impl CfnEnvironmentTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Proton::EnvironmentTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Proton::EnvironmentTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Proton::EnvironmentTemplate");
+        resource
     }
 }
 
@@ -410,7 +414,9 @@ impl CfnServiceTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Proton::ServiceTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Proton::ServiceTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Proton::ServiceTemplate");
+        resource
     }
 }
 

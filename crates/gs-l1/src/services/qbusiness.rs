@@ -294,7 +294,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::QBusiness::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::QBusiness::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::QBusiness::Application");
+        resource
     }
 }
 
@@ -684,7 +686,9 @@ impl CfnDataAccessorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::QBusiness::DataAccessor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::QBusiness::DataAccessor").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::QBusiness::DataAccessor");
+        resource
     }
 }
 
@@ -1294,7 +1298,9 @@ impl CfnDataSourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::QBusiness::DataSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::QBusiness::DataSource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::QBusiness::DataSource");
+        resource
     }
 }
 
@@ -2020,7 +2026,9 @@ impl CfnIndexProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::QBusiness::Index").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::QBusiness::Index").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::QBusiness::Index");
+        resource
     }
 }
 
@@ -2431,7 +2439,9 @@ impl CfnPluginProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::QBusiness::Plugin").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::QBusiness::Plugin").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::QBusiness::Plugin");
+        resource
     }
 }
 
@@ -2879,7 +2889,9 @@ impl CfnRetrieverProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::QBusiness::Retriever").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::QBusiness::Retriever").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::QBusiness::Retriever");
+        resource
     }
 }
 
@@ -3180,7 +3192,9 @@ impl CfnWebExperienceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::QBusiness::WebExperience").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::QBusiness::WebExperience").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::QBusiness::WebExperience");
+        resource
     }
 }
 

@@ -126,7 +126,9 @@ impl CfnLedgerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::QLDB::Ledger").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::QLDB::Ledger").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::QLDB::Ledger");
+        resource
     }
 }
 
@@ -248,7 +250,9 @@ impl CfnStreamProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::QLDB::Stream").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::QLDB::Stream").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::QLDB::Stream");
+        resource
     }
 }
 

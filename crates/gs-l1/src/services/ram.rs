@@ -113,7 +113,9 @@ impl CfnPermissionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RAM::Permission").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RAM::Permission").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RAM::Permission");
+        resource
     }
 }
 
@@ -267,7 +269,9 @@ impl CfnResourceShareProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RAM::ResourceShare").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RAM::ResourceShare").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RAM::ResourceShare");
+        resource
     }
 }
 

@@ -359,7 +359,9 @@ impl CfnClusterSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::ClusterSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::ClusterSnapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::ClusterSnapshot");
+        resource
     }
 }
 
@@ -688,7 +690,9 @@ impl CfnCustomDBEngineVersionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::CustomDBEngineVersion").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::CustomDBEngineVersion").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::CustomDBEngineVersion");
+        resource
     }
 }
 
@@ -1276,7 +1280,9 @@ impl CfnDBClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::DBCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::DBCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::DBCluster");
+        resource
     }
 }
 
@@ -1723,7 +1729,9 @@ impl CfnDBClusterParameterGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::DBClusterParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::DBClusterParameterGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::DBClusterParameterGroup");
+        resource
     }
 }
 
@@ -2533,7 +2541,9 @@ impl CfnDBInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::DBInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::DBInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::DBInstance");
+        resource
     }
 }
 
@@ -3144,7 +3154,9 @@ impl CfnDBParameterGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::DBParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::DBParameterGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::DBParameterGroup");
+        resource
     }
 }
 
@@ -3338,7 +3350,9 @@ impl CfnDBProxyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::DBProxy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::DBProxy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::DBProxy");
+        resource
     }
 }
 
@@ -3617,7 +3631,9 @@ impl CfnDBProxyEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::DBProxyEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::DBProxyEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::DBProxyEndpoint");
+        resource
     }
 }
 
@@ -3986,7 +4002,9 @@ impl CfnDBSecurityGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::DBSecurityGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::DBSecurityGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::DBSecurityGroup");
+        resource
     }
 }
 
@@ -4278,7 +4296,9 @@ impl CfnDBShardGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::DBShardGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::DBShardGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::DBShardGroup");
+        resource
     }
 }
 
@@ -4372,7 +4392,9 @@ impl CfnDBSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::DBSnapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::DBSnapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::DBSnapshot");
+        resource
     }
 }
 
@@ -4656,7 +4678,9 @@ impl CfnDBSubnetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::DBSubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::DBSubnetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::DBSubnetGroup");
+        resource
     }
 }
 
@@ -4782,7 +4806,9 @@ impl CfnEventSubscriptionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::EventSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::EventSubscription").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::EventSubscription");
+        resource
     }
 }
 
@@ -4905,7 +4931,9 @@ impl CfnGlobalClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::GlobalCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::GlobalCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::GlobalCluster");
+        resource
     }
 }
 
@@ -5029,7 +5057,9 @@ impl CfnIntegrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::Integration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::Integration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::Integration");
+        resource
     }
 }
 
@@ -5143,7 +5173,9 @@ impl CfnOptionGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RDS::OptionGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RDS::OptionGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RDS::OptionGroup");
+        resource
     }
 }
 

@@ -726,7 +726,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::Cluster");
+        resource
     }
 }
 
@@ -992,7 +994,9 @@ impl CfnClusterParameterGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::ClusterParameterGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::ClusterParameterGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::ClusterParameterGroup");
+        resource
     }
 }
 
@@ -1106,7 +1110,9 @@ impl CfnClusterSecurityGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::ClusterSecurityGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::ClusterSecurityGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::ClusterSecurityGroup");
+        resource
     }
 }
 
@@ -1281,7 +1287,9 @@ impl CfnClusterSubnetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::ClusterSubnetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::ClusterSubnetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::ClusterSubnetGroup");
+        resource
     }
 }
 
@@ -1738,7 +1746,9 @@ impl CfnEventSubscriptionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::EventSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::EventSubscription").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::EventSubscription");
+        resource
     }
 }
 
@@ -1893,7 +1903,9 @@ impl CfnIntegrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::Integration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::Integration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::Integration");
+        resource
     }
 }
 
@@ -1995,7 +2007,9 @@ impl CfnQEV2IdcApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::QEV2IdcApplication").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::QEV2IdcApplication").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::QEV2IdcApplication");
+        resource
     }
 }
 
@@ -2433,7 +2447,9 @@ impl CfnSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::Snapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::Snapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::Snapshot");
+        resource
     }
 }
 
@@ -2696,7 +2712,9 @@ impl CfnSnapshotCopyGrantProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::SnapshotCopyGrant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::SnapshotCopyGrant").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::SnapshotCopyGrant");
+        resource
     }
 }
 
@@ -2787,7 +2805,9 @@ impl CfnSnapshotScheduleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::SnapshotSchedule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::SnapshotSchedule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::SnapshotSchedule");
+        resource
     }
 }
 
@@ -2914,7 +2934,9 @@ impl CfnUsageLimitProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Redshift::UsageLimit").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Redshift::UsageLimit").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Redshift::UsageLimit");
+        resource
     }
 }
 

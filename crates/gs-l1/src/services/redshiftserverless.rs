@@ -224,7 +224,9 @@ impl CfnNamespaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RedshiftServerless::Namespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RedshiftServerless::Namespace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RedshiftServerless::Namespace");
+        resource
     }
 }
 
@@ -473,7 +475,9 @@ impl CfnSnapshotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RedshiftServerless::Snapshot").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RedshiftServerless::Snapshot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RedshiftServerless::Snapshot");
+        resource
     }
 }
 
@@ -775,7 +779,9 @@ impl CfnWorkgroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RedshiftServerless::Workgroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RedshiftServerless::Workgroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RedshiftServerless::Workgroup");
+        resource
     }
 }
 

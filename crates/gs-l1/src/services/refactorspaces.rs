@@ -168,7 +168,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RefactorSpaces::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RefactorSpaces::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RefactorSpaces::Application");
+        resource
     }
 }
 
@@ -384,7 +386,9 @@ impl CfnEnvironmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RefactorSpaces::Environment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RefactorSpaces::Environment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RefactorSpaces::Environment");
+        resource
     }
 }
 
@@ -523,7 +527,9 @@ impl CfnRouteProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RefactorSpaces::Route").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RefactorSpaces::Route").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RefactorSpaces::Route");
+        resource
     }
 }
 
@@ -791,7 +797,9 @@ impl CfnServiceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RefactorSpaces::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RefactorSpaces::Service").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RefactorSpaces::Service");
+        resource
     }
 }
 

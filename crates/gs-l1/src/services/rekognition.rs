@@ -131,7 +131,9 @@ impl CfnCollectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Rekognition::Collection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Rekognition::Collection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Rekognition::Collection");
+        resource
     }
 }
 
@@ -214,7 +216,9 @@ impl CfnDatasetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Rekognition::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Rekognition::Dataset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Rekognition::Dataset");
+        resource
     }
 }
 
@@ -288,7 +292,9 @@ impl CfnProjectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Rekognition::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Rekognition::Project").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Rekognition::Project");
+        resource
     }
 }
 
@@ -509,7 +515,9 @@ impl CfnStreamProcessorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Rekognition::StreamProcessor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Rekognition::StreamProcessor").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Rekognition::StreamProcessor");
+        resource
     }
 }
 

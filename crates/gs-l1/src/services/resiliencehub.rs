@@ -159,7 +159,9 @@ impl CfnAppProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ResilienceHub::App").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ResilienceHub::App").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ResilienceHub::App");
+        resource
     }
 }
 
@@ -518,7 +520,9 @@ impl CfnResiliencyPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ResilienceHub::ResiliencyPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ResilienceHub::ResiliencyPolicy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ResilienceHub::ResiliencyPolicy");
+        resource
     }
 }
 

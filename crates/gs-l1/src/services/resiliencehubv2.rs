@@ -190,7 +190,9 @@ impl CfnPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ResilienceHubV2::Policy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ResilienceHubV2::Policy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ResilienceHubV2::Policy");
+        resource
     }
 }
 
@@ -553,7 +555,9 @@ impl CfnServiceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ResilienceHubV2::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ResilienceHubV2::Service").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ResilienceHubV2::Service");
+        resource
     }
 }
 
@@ -1358,7 +1362,9 @@ impl CfnSystemProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ResilienceHubV2::System").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ResilienceHubV2::System").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ResilienceHubV2::System");
+        resource
     }
 }
 

@@ -188,7 +188,9 @@ impl CfnIndexProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ResourceExplorer2::Index").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ResourceExplorer2::Index").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ResourceExplorer2::Index");
+        resource
     }
 }
 
@@ -298,7 +300,9 @@ impl CfnViewProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ResourceExplorer2::View").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ResourceExplorer2::View").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ResourceExplorer2::View");
+        resource
     }
 }
 

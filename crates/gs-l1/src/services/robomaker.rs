@@ -170,7 +170,9 @@ impl CfnFleetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RoboMaker::Fleet").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RoboMaker::Fleet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RoboMaker::Fleet");
+        resource
     }
 }
 
@@ -272,7 +274,9 @@ impl CfnRobotProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RoboMaker::Robot").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RoboMaker::Robot").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RoboMaker::Robot");
+        resource
     }
 }
 
@@ -375,7 +379,9 @@ impl CfnRobotApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RoboMaker::RobotApplication").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RoboMaker::RobotApplication").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RoboMaker::RobotApplication");
+        resource
     }
 }
 
@@ -682,7 +688,9 @@ impl CfnSimulationApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RoboMaker::SimulationApplication").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RoboMaker::SimulationApplication").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RoboMaker::SimulationApplication");
+        resource
     }
 }
 

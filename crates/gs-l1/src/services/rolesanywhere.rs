@@ -130,7 +130,9 @@ impl CfnCRLProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RolesAnywhere::CRL").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RolesAnywhere::CRL").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RolesAnywhere::CRL");
+        resource
     }
 }
 
@@ -269,7 +271,9 @@ impl CfnProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RolesAnywhere::Profile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RolesAnywhere::Profile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RolesAnywhere::Profile");
+        resource
     }
 }
 
@@ -454,7 +458,9 @@ impl CfnTrustAnchorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RolesAnywhere::TrustAnchor").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RolesAnywhere::TrustAnchor").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RolesAnywhere::TrustAnchor");
+        resource
     }
 }
 

@@ -515,7 +515,9 @@ impl CfnHealthCheckProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53::HealthCheck").properties(self.into_properties()).tagging(gs_core::Tagging::List("HealthCheckTags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53::HealthCheck").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53::HealthCheck");
+        resource
     }
 }
 
@@ -915,7 +917,9 @@ impl CfnHostedZoneProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53::HostedZone").properties(self.into_properties()).tagging(gs_core::Tagging::List("HostedZoneTags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53::HostedZone").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53::HostedZone");
+        resource
     }
 }
 

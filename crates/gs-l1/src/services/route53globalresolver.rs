@@ -206,7 +206,9 @@ impl CfnAccessSourceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53GlobalResolver::AccessSource").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53GlobalResolver::AccessSource").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53GlobalResolver::AccessSource");
+        resource
     }
 }
 
@@ -339,7 +341,9 @@ impl CfnAccessTokenProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53GlobalResolver::AccessToken").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53GlobalResolver::AccessToken").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53GlobalResolver::AccessToken");
+        resource
     }
 }
 
@@ -511,7 +515,9 @@ impl CfnDnsViewProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53GlobalResolver::DnsView").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53GlobalResolver::DnsView").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53GlobalResolver::DnsView");
+        resource
     }
 }
 
@@ -659,7 +665,9 @@ impl CfnFirewallDomainListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53GlobalResolver::FirewallDomainList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53GlobalResolver::FirewallDomainList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53GlobalResolver::FirewallDomainList");
+        resource
     }
 }
 
@@ -1021,7 +1029,9 @@ impl CfnGlobalResolverProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53GlobalResolver::GlobalResolver").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53GlobalResolver::GlobalResolver").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53GlobalResolver::GlobalResolver");
+        resource
     }
 }
 

@@ -108,7 +108,9 @@ impl CfnProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53Profiles::Profile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53Profiles::Profile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53Profiles::Profile");
+        resource
     }
 }
 
@@ -232,7 +234,9 @@ impl CfnProfileAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53Profiles::ProfileAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53Profiles::ProfileAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53Profiles::ProfileAssociation");
+        resource
     }
 }
 

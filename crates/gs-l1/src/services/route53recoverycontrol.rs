@@ -143,7 +143,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53RecoveryControl::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53RecoveryControl::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53RecoveryControl::Cluster");
+        resource
     }
 }
 
@@ -249,7 +251,9 @@ impl CfnControlPanelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53RecoveryControl::ControlPanel").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53RecoveryControl::ControlPanel").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53RecoveryControl::ControlPanel");
+        resource
     }
 }
 
@@ -493,7 +497,9 @@ impl CfnSafetyRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53RecoveryControl::SafetyRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53RecoveryControl::SafetyRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53RecoveryControl::SafetyRule");
+        resource
     }
 }
 

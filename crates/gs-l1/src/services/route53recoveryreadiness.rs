@@ -153,7 +153,9 @@ impl CfnCellProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53RecoveryReadiness::Cell").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53RecoveryReadiness::Cell").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53RecoveryReadiness::Cell");
+        resource
     }
 }
 
@@ -253,7 +255,9 @@ impl CfnReadinessCheckProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53RecoveryReadiness::ReadinessCheck").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53RecoveryReadiness::ReadinessCheck").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53RecoveryReadiness::ReadinessCheck");
+        resource
     }
 }
 
@@ -342,7 +346,9 @@ impl CfnRecoveryGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53RecoveryReadiness::RecoveryGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53RecoveryReadiness::RecoveryGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53RecoveryReadiness::RecoveryGroup");
+        resource
     }
 }
 
@@ -433,7 +439,9 @@ impl CfnResourceSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53RecoveryReadiness::ResourceSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53RecoveryReadiness::ResourceSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53RecoveryReadiness::ResourceSet");
+        resource
     }
 }
 

@@ -276,7 +276,9 @@ impl CfnFirewallDomainListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53Resolver::FirewallDomainList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53Resolver::FirewallDomainList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53Resolver::FirewallDomainList");
+        resource
     }
 }
 
@@ -443,7 +445,9 @@ impl CfnFirewallRuleGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53Resolver::FirewallRuleGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53Resolver::FirewallRuleGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53Resolver::FirewallRuleGroup");
+        resource
     }
 }
 
@@ -942,7 +946,9 @@ impl CfnFirewallRuleGroupAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53Resolver::FirewallRuleGroupAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53Resolver::FirewallRuleGroupAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53Resolver::FirewallRuleGroupAssociation");
+        resource
     }
 }
 
@@ -1109,7 +1115,9 @@ impl CfnOutpostResolverProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53Resolver::OutpostResolver").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53Resolver::OutpostResolver").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53Resolver::OutpostResolver");
+        resource
     }
 }
 
@@ -1526,7 +1534,9 @@ impl CfnResolverEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53Resolver::ResolverEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53Resolver::ResolverEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53Resolver::ResolverEndpoint");
+        resource
     }
 }
 
@@ -1749,7 +1759,9 @@ impl CfnResolverQueryLoggingConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53Resolver::ResolverQueryLoggingConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53Resolver::ResolverQueryLoggingConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53Resolver::ResolverQueryLoggingConfig");
+        resource
     }
 }
 
@@ -2060,7 +2072,9 @@ impl CfnResolverRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Route53Resolver::ResolverRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Route53Resolver::ResolverRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Route53Resolver::ResolverRule");
+        resource
     }
 }
 

@@ -169,7 +169,9 @@ impl CfnInboundExternalLinkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RTBFabric::InboundExternalLink").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RTBFabric::InboundExternalLink").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RTBFabric::InboundExternalLink");
+        resource
     }
 }
 
@@ -540,7 +542,9 @@ impl CfnLinkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RTBFabric::Link").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RTBFabric::Link").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RTBFabric::Link");
+        resource
     }
 }
 
@@ -1305,7 +1309,9 @@ impl CfnLinkRoutingRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RTBFabric::LinkRoutingRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RTBFabric::LinkRoutingRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RTBFabric::LinkRoutingRule");
+        resource
     }
 }
 
@@ -1564,7 +1570,9 @@ impl CfnOutboundExternalLinkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RTBFabric::OutboundExternalLink").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RTBFabric::OutboundExternalLink").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RTBFabric::OutboundExternalLink");
+        resource
     }
 }
 
@@ -1920,7 +1928,9 @@ impl CfnRequesterGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RTBFabric::RequesterGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RTBFabric::RequesterGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RTBFabric::RequesterGateway");
+        resource
     }
 }
 
@@ -2149,7 +2159,9 @@ impl CfnResponderGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::RTBFabric::ResponderGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::RTBFabric::ResponderGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::RTBFabric::ResponderGateway");
+        resource
     }
 }
 

@@ -291,7 +291,9 @@ impl CfnAccessGrantProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3::AccessGrant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3::AccessGrant").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3::AccessGrant");
+        resource
     }
 }
 
@@ -496,7 +498,9 @@ impl CfnAccessGrantsInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3::AccessGrantsInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3::AccessGrantsInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3::AccessGrantsInstance");
+        resource
     }
 }
 
@@ -597,7 +601,9 @@ impl CfnAccessGrantsLocationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3::AccessGrantsLocation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3::AccessGrantsLocation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3::AccessGrantsLocation");
+        resource
     }
 }
 
@@ -733,7 +739,9 @@ impl CfnAccessPointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3::AccessPoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3::AccessPoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3::AccessPoint");
+        resource
     }
 }
 
@@ -1176,7 +1184,9 @@ impl CfnBucketProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3::Bucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3::Bucket").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3::Bucket");
+        resource
     }
 }
 
@@ -5451,7 +5461,9 @@ impl CfnStorageLensProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3::StorageLens").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3::StorageLens").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3::StorageLens");
+        resource
     }
 }
 
@@ -6677,7 +6689,9 @@ impl CfnStorageLensGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3::StorageLensGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3::StorageLensGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3::StorageLensGroup");
+        resource
     }
 }
 

@@ -170,7 +170,9 @@ impl CfnAccessPointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3Express::AccessPoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3Express::AccessPoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3Express::AccessPoint");
+        resource
     }
 }
 
@@ -544,7 +546,9 @@ impl CfnDirectoryBucketProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3Express::DirectoryBucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3Express::DirectoryBucket").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3Express::DirectoryBucket");
+        resource
     }
 }
 

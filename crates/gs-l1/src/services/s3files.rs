@@ -148,7 +148,9 @@ impl CfnAccessPointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3Files::AccessPoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3Files::AccessPoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3Files::AccessPoint");
+        resource
     }
 }
 
@@ -500,7 +502,9 @@ impl CfnFileSystemProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3Files::FileSystem").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3Files::FileSystem").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3Files::FileSystem");
+        resource
     }
 }
 

@@ -279,7 +279,9 @@ impl CfnTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3Tables::Table").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3Tables::Table").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3Tables::Table");
+        resource
     }
 }
 
@@ -1040,7 +1042,9 @@ impl CfnTableBucketProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3Tables::TableBucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3Tables::TableBucket").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3Tables::TableBucket");
+        resource
     }
 }
 

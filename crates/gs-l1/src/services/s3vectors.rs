@@ -174,7 +174,9 @@ impl CfnIndexProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3Vectors::Index").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3Vectors::Index").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3Vectors::Index");
+        resource
     }
 }
 
@@ -379,7 +381,9 @@ impl CfnVectorBucketProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::S3Vectors::VectorBucket").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::S3Vectors::VectorBucket").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::S3Vectors::VectorBucket");
+        resource
     }
 }
 

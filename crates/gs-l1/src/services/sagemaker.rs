@@ -865,7 +865,9 @@ impl CfnAIWorkloadConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::AIWorkloadConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::AIWorkloadConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::AIWorkloadConfig");
+        resource
     }
 }
 
@@ -1216,7 +1218,9 @@ impl CfnActionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Action").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Action").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Action");
+        resource
     }
 }
 
@@ -1453,7 +1457,9 @@ impl CfnAlgorithmProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Algorithm").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Algorithm").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Algorithm");
+        resource
     }
 }
 
@@ -2246,7 +2252,9 @@ impl CfnAppProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::App").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::App").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::App");
+        resource
     }
 }
 
@@ -2426,7 +2434,9 @@ impl CfnAppImageConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::AppImageConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::AppImageConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::AppImageConfig");
+        resource
     }
 }
 
@@ -2846,7 +2856,9 @@ impl CfnArtifactProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Artifact").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Artifact").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Artifact");
+        resource
     }
 }
 
@@ -3175,7 +3187,9 @@ impl CfnClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Cluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Cluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Cluster");
+        resource
     }
 }
 
@@ -4893,7 +4907,9 @@ impl CfnClusterSchedulerConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::ClusterSchedulerConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::ClusterSchedulerConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::ClusterSchedulerConfig");
+        resource
     }
 }
 
@@ -5113,7 +5129,9 @@ impl CfnCodeRepositoryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::CodeRepository").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::CodeRepository").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::CodeRepository");
+        resource
     }
 }
 
@@ -5282,7 +5300,9 @@ impl CfnContextProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Context").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Context").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Context");
+        resource
     }
 }
 
@@ -5546,7 +5566,9 @@ impl CfnDataQualityJobDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::DataQualityJobDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::DataQualityJobDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::DataQualityJobDefinition");
+        resource
     }
 }
 
@@ -6551,7 +6573,9 @@ impl CfnDeviceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Device").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Device").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Device");
+        resource
     }
 }
 
@@ -6696,7 +6720,9 @@ impl CfnDeviceFleetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::DeviceFleet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::DeviceFleet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::DeviceFleet");
+        resource
     }
 }
 
@@ -6906,7 +6932,9 @@ impl CfnDomainProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Domain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Domain").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Domain");
+        resource
     }
 }
 
@@ -8691,7 +8719,9 @@ impl CfnEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Endpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Endpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Endpoint");
+        resource
     }
 }
 
@@ -9256,7 +9286,9 @@ impl CfnEndpointConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::EndpointConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::EndpointConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::EndpointConfig");
+        resource
     }
 }
 
@@ -10886,7 +10918,9 @@ impl CfnExperimentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Experiment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Experiment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Experiment");
+        resource
     }
 }
 
@@ -11061,7 +11095,9 @@ impl CfnExperimentTrialComponentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::ExperimentTrialComponent").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::ExperimentTrialComponent").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::ExperimentTrialComponent");
+        resource
     }
 }
 
@@ -11399,7 +11435,9 @@ impl CfnFeatureGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::FeatureGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::FeatureGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::FeatureGroup");
+        resource
     }
 }
 
@@ -11930,7 +11968,9 @@ impl CfnHubProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Hub").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Hub").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Hub");
+        resource
     }
 }
 
@@ -12085,7 +12125,9 @@ impl CfnHumanTaskUiProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::HumanTaskUi").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::HumanTaskUi").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::HumanTaskUi");
+        resource
     }
 }
 
@@ -12230,7 +12272,9 @@ impl CfnImageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Image").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Image").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Image");
+        resource
     }
 }
 
@@ -12520,7 +12564,9 @@ impl CfnInferenceComponentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::InferenceComponent").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::InferenceComponent").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::InferenceComponent");
+        resource
     }
 }
 
@@ -13783,7 +13829,9 @@ impl CfnInferenceExperimentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::InferenceExperiment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::InferenceExperiment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::InferenceExperiment");
+        resource
     }
 }
 
@@ -14321,7 +14369,9 @@ impl CfnMlflowAppProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::MlflowApp").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::MlflowApp").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::MlflowApp");
+        resource
     }
 }
 
@@ -14485,7 +14535,9 @@ impl CfnMlflowTrackingServerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::MlflowTrackingServer").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::MlflowTrackingServer").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::MlflowTrackingServer");
+        resource
     }
 }
 
@@ -14627,7 +14679,9 @@ impl CfnModelProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Model").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Model").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Model");
+        resource
     }
 }
 
@@ -15309,7 +15363,9 @@ impl CfnModelBiasJobDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::ModelBiasJobDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::ModelBiasJobDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::ModelBiasJobDefinition");
+        resource
     }
 }
 
@@ -16400,7 +16456,9 @@ impl CfnModelCardProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::ModelCard").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::ModelCard").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::ModelCard");
+        resource
     }
 }
 
@@ -17981,7 +18039,9 @@ impl CfnModelExplainabilityJobDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::ModelExplainabilityJobDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::ModelExplainabilityJobDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::ModelExplainabilityJobDefinition");
+        resource
     }
 }
 
@@ -19162,7 +19222,9 @@ impl CfnModelPackageProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::ModelPackage").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::ModelPackage").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::ModelPackage");
+        resource
     }
 }
 
@@ -21078,7 +21140,9 @@ impl CfnModelPackageGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::ModelPackageGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::ModelPackageGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::ModelPackageGroup");
+        resource
     }
 }
 
@@ -21247,7 +21311,9 @@ impl CfnModelQualityJobDefinitionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::ModelQualityJobDefinition").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::ModelQualityJobDefinition").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::ModelQualityJobDefinition");
+        resource
     }
 }
 
@@ -22352,7 +22418,9 @@ impl CfnMonitoringScheduleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::MonitoringSchedule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::MonitoringSchedule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::MonitoringSchedule");
+        resource
     }
 }
 
@@ -23765,7 +23833,9 @@ impl CfnNotebookInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::NotebookInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::NotebookInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::NotebookInstance");
+        resource
     }
 }
 
@@ -23914,7 +23984,9 @@ impl CfnNotebookInstanceLifecycleConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::NotebookInstanceLifecycleConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::NotebookInstanceLifecycleConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::NotebookInstanceLifecycleConfig");
+        resource
     }
 }
 
@@ -24131,7 +24203,9 @@ impl CfnPartnerAppProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::PartnerApp").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::PartnerApp").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::PartnerApp");
+        resource
     }
 }
 
@@ -24348,7 +24422,9 @@ impl CfnPipelineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Pipeline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Pipeline").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Pipeline");
+        resource
     }
 }
 
@@ -24641,7 +24717,9 @@ impl CfnProcessingJobProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::ProcessingJob").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::ProcessingJob").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::ProcessingJob");
+        resource
     }
 }
 
@@ -25785,7 +25863,9 @@ impl CfnProjectProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Project").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Project").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Project");
+        resource
     }
 }
 
@@ -26212,7 +26292,9 @@ impl CfnSpaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Space").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Space").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Space");
+        resource
     }
 }
 
@@ -27165,7 +27247,9 @@ impl CfnStudioLifecycleConfigProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::StudioLifecycleConfig").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::StudioLifecycleConfig").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::StudioLifecycleConfig");
+        resource
     }
 }
 
@@ -27284,7 +27368,9 @@ impl CfnTrialComponentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::TrialComponent").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::TrialComponent").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::TrialComponent");
+        resource
     }
 }
 
@@ -27663,7 +27749,9 @@ impl CfnUserProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::UserProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::UserProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::UserProfile");
+        resource
     }
 }
 
@@ -29025,7 +29113,9 @@ impl CfnWorkforceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Workforce").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Workforce").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Workforce");
+        resource
     }
 }
 
@@ -29378,7 +29468,9 @@ impl CfnWorkteamProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SageMaker::Workteam").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SageMaker::Workteam").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SageMaker::Workteam");
+        resource
     }
 }
 

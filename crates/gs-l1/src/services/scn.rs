@@ -138,7 +138,9 @@ impl CfnDataIntegrationFlowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SCN::DataIntegrationFlow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SCN::DataIntegrationFlow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SCN::DataIntegrationFlow");
+        resource
     }
 }
 
@@ -777,7 +779,9 @@ impl CfnDatasetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SCN::Dataset").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SCN::Dataset").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SCN::Dataset");
+        resource
     }
 }
 
@@ -1127,7 +1131,9 @@ impl CfnNamespaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SCN::Namespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SCN::Namespace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SCN::Namespace");
+        resource
     }
 }
 

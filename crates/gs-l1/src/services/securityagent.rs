@@ -198,7 +198,9 @@ impl CfnAgentSpaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityAgent::AgentSpace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityAgent::AgentSpace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityAgent::AgentSpace");
+        resource
     }
 }
 
@@ -519,7 +521,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityAgent::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityAgent::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityAgent::Application");
+        resource
     }
 }
 
@@ -1665,7 +1669,9 @@ impl CfnSecurityRequirementPackProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityAgent::SecurityRequirementPack").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityAgent::SecurityRequirementPack").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityAgent::SecurityRequirementPack");
+        resource
     }
 }
 
@@ -1817,7 +1823,9 @@ impl CfnTargetDomainProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityAgent::TargetDomain").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityAgent::TargetDomain").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityAgent::TargetDomain");
+        resource
     }
 }
 

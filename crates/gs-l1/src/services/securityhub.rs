@@ -368,7 +368,9 @@ impl CfnAggregatorV2Props {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityHub::AggregatorV2").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityHub::AggregatorV2").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityHub::AggregatorV2");
+        resource
     }
 }
 
@@ -510,7 +512,9 @@ impl CfnAutomationRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityHub::AutomationRule").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityHub::AutomationRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityHub::AutomationRule");
+        resource
     }
 }
 
@@ -1521,7 +1525,9 @@ impl CfnAutomationRuleV2Props {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityHub::AutomationRuleV2").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityHub::AutomationRuleV2").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityHub::AutomationRuleV2");
+        resource
     }
 }
 
@@ -2434,7 +2440,9 @@ impl CfnConfigurationPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityHub::ConfigurationPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityHub::ConfigurationPolicy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityHub::ConfigurationPolicy");
+        resource
     }
 }
 
@@ -2908,7 +2916,9 @@ impl CfnConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityHub::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityHub::Connector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityHub::Connector");
+        resource
     }
 }
 
@@ -3215,7 +3225,9 @@ impl CfnConnectorV2Props {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityHub::ConnectorV2").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityHub::ConnectorV2").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityHub::ConnectorV2");
+        resource
     }
 }
 
@@ -3785,7 +3797,9 @@ impl CfnHubProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityHub::Hub").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityHub::Hub").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityHub::Hub");
+        resource
     }
 }
 
@@ -3881,7 +3895,9 @@ impl CfnHubV2Props {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityHub::HubV2").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityHub::HubV2").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityHub::HubV2");
+        resource
     }
 }
 

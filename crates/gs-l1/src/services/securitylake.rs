@@ -256,7 +256,9 @@ impl CfnDataLakeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityLake::DataLake").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityLake::DataLake").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityLake::DataLake");
+        resource
     }
 }
 
@@ -640,7 +642,9 @@ impl CfnSubscriberProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SecurityLake::Subscriber").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SecurityLake::Subscriber").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SecurityLake::Subscriber");
+        resource
     }
 }
 

@@ -343,7 +343,9 @@ impl CfnApiProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Serverless::Api").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Serverless::Api").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Serverless::Api");
+        resource
     }
 }
 
@@ -978,7 +980,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Serverless::Application").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Serverless::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Serverless::Application");
+        resource
     }
 }
 
@@ -1363,7 +1367,9 @@ impl CfnFunctionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Serverless::Function").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Serverless::Function").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Serverless::Function");
+        resource
     }
 }
 
@@ -4500,7 +4506,9 @@ impl CfnHttpApiProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Serverless::HttpApi").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Serverless::HttpApi").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Serverless::HttpApi");
+        resource
     }
 }
 
@@ -5260,7 +5268,9 @@ impl CfnSimpleTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Serverless::SimpleTable").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Serverless::SimpleTable").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Serverless::SimpleTable");
+        resource
     }
 }
 
@@ -5542,7 +5552,9 @@ impl CfnStateMachineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Serverless::StateMachine").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Serverless::StateMachine").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Serverless::StateMachine");
+        resource
     }
 }
 

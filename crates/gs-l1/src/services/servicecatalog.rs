@@ -464,7 +464,9 @@ impl CfnCloudFormationProductProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ServiceCatalog::CloudFormationProduct").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ServiceCatalog::CloudFormationProduct").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ServiceCatalog::CloudFormationProduct");
+        resource
     }
 }
 
@@ -917,7 +919,9 @@ impl CfnCloudFormationProvisionedProductProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ServiceCatalog::CloudFormationProvisionedProduct").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ServiceCatalog::CloudFormationProvisionedProduct").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ServiceCatalog::CloudFormationProvisionedProduct");
+        resource
     }
 }
 
@@ -1467,7 +1471,9 @@ impl CfnPortfolioProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ServiceCatalog::Portfolio").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ServiceCatalog::Portfolio").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ServiceCatalog::Portfolio");
+        resource
     }
 }
 

@@ -138,7 +138,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ServiceCatalogAppRegistry::Application").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ServiceCatalogAppRegistry::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ServiceCatalogAppRegistry::Application");
+        resource
     }
 }
 
@@ -268,7 +270,9 @@ impl CfnAttributeGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ServiceCatalogAppRegistry::AttributeGroup").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ServiceCatalogAppRegistry::AttributeGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ServiceCatalogAppRegistry::AttributeGroup");
+        resource
     }
 }
 

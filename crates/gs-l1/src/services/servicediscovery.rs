@@ -164,7 +164,9 @@ impl CfnHttpNamespaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ServiceDiscovery::HttpNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ServiceDiscovery::HttpNamespace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ServiceDiscovery::HttpNamespace");
+        resource
     }
 }
 
@@ -350,7 +352,9 @@ impl CfnPrivateDnsNamespaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ServiceDiscovery::PrivateDnsNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ServiceDiscovery::PrivateDnsNamespace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ServiceDiscovery::PrivateDnsNamespace");
+        resource
     }
 }
 
@@ -582,7 +586,9 @@ impl CfnPublicDnsNamespaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ServiceDiscovery::PublicDnsNamespace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ServiceDiscovery::PublicDnsNamespace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ServiceDiscovery::PublicDnsNamespace");
+        resource
     }
 }
 
@@ -869,7 +875,9 @@ impl CfnServiceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::ServiceDiscovery::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::ServiceDiscovery::Service").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::ServiceDiscovery::Service");
+        resource
     }
 }
 

@@ -483,7 +483,9 @@ impl CfnConfigurationSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::ConfigurationSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::ConfigurationSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::ConfigurationSet");
+        resource
     }
 }
 
@@ -1471,7 +1473,9 @@ impl CfnContactListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::ContactList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::ContactList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::ContactList");
+        resource
     }
 }
 
@@ -1642,7 +1646,9 @@ impl CfnCustomVerificationEmailTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::CustomVerificationEmailTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::CustomVerificationEmailTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::CustomVerificationEmailTemplate");
+        resource
     }
 }
 
@@ -1723,7 +1729,9 @@ impl CfnDedicatedIpPoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::DedicatedIpPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::DedicatedIpPool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::DedicatedIpPool");
+        resource
     }
 }
 
@@ -1826,7 +1834,9 @@ impl CfnEmailIdentityProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::EmailIdentity").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::EmailIdentity").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::EmailIdentity");
+        resource
     }
 }
 
@@ -2258,7 +2268,9 @@ impl CfnMailManagerAddonInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::MailManagerAddonInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::MailManagerAddonInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::MailManagerAddonInstance");
+        resource
     }
 }
 
@@ -2352,7 +2364,9 @@ impl CfnMailManagerAddonSubscriptionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::MailManagerAddonSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::MailManagerAddonSubscription").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::MailManagerAddonSubscription");
+        resource
     }
 }
 
@@ -2444,7 +2458,9 @@ impl CfnMailManagerAddressListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::MailManagerAddressList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::MailManagerAddressList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::MailManagerAddressList");
+        resource
     }
 }
 
@@ -2550,7 +2566,9 @@ impl CfnMailManagerArchiveProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::MailManagerArchive").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::MailManagerArchive").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::MailManagerArchive");
+        resource
     }
 }
 
@@ -2736,7 +2754,9 @@ impl CfnMailManagerIngressPointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::MailManagerIngressPoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::MailManagerIngressPoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::MailManagerIngressPoint");
+        resource
     }
 }
 
@@ -3114,7 +3134,9 @@ impl CfnMailManagerRelayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::MailManagerRelay").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::MailManagerRelay").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::MailManagerRelay");
+        resource
     }
 }
 
@@ -3261,7 +3283,9 @@ impl CfnMailManagerRuleSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::MailManagerRuleSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::MailManagerRuleSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::MailManagerRuleSet");
+        resource
     }
 }
 
@@ -4845,7 +4869,9 @@ impl CfnMailManagerTrafficPolicyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::MailManagerTrafficPolicy").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::MailManagerTrafficPolicy").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::MailManagerTrafficPolicy");
+        resource
     }
 }
 
@@ -5572,7 +5598,9 @@ impl CfnMultiRegionEndpointProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::MultiRegionEndpoint").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::MultiRegionEndpoint").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::MultiRegionEndpoint");
+        resource
     }
 }
 
@@ -6643,7 +6671,9 @@ impl CfnTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::Template").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::Template").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::Template");
+        resource
     }
 }
 
@@ -6792,7 +6822,9 @@ impl CfnTenantProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SES::Tenant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SES::Tenant").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SES::Tenant");
+        resource
     }
 }
 

@@ -365,7 +365,9 @@ impl CfnProtectionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Shield::Protection").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Shield::Protection").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Shield::Protection");
+        resource
     }
 }
 
@@ -597,7 +599,9 @@ impl CfnProtectionGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Shield::ProtectionGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Shield::ProtectionGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Shield::ProtectionGroup");
+        resource
     }
 }
 

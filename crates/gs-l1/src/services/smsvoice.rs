@@ -261,7 +261,9 @@ impl CfnConfigurationSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SMSVOICE::ConfigurationSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SMSVOICE::ConfigurationSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SMSVOICE::ConfigurationSet");
+        resource
     }
 }
 
@@ -541,7 +543,9 @@ impl CfnOptOutListProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SMSVOICE::OptOutList").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SMSVOICE::OptOutList").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SMSVOICE::OptOutList");
+        resource
     }
 }
 
@@ -691,7 +695,9 @@ impl CfnPhoneNumberProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SMSVOICE::PhoneNumber").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SMSVOICE::PhoneNumber").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SMSVOICE::PhoneNumber");
+        resource
     }
 }
 
@@ -1039,7 +1045,9 @@ impl CfnPoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SMSVOICE::Pool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SMSVOICE::Pool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SMSVOICE::Pool");
+        resource
     }
 }
 
@@ -1326,7 +1334,9 @@ impl CfnProtectConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SMSVOICE::ProtectConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SMSVOICE::ProtectConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SMSVOICE::ProtectConfiguration");
+        resource
     }
 }
 
@@ -1513,7 +1523,9 @@ impl CfnRegistrationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SMSVOICE::Registration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SMSVOICE::Registration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SMSVOICE::Registration");
+        resource
     }
 }
 
@@ -1640,7 +1652,9 @@ impl CfnRegistrationAttachmentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SMSVOICE::RegistrationAttachment").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SMSVOICE::RegistrationAttachment").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SMSVOICE::RegistrationAttachment");
+        resource
     }
 }
 
@@ -1830,7 +1844,9 @@ impl CfnSenderIdProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SMSVOICE::SenderId").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SMSVOICE::SenderId").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SMSVOICE::SenderId");
+        resource
     }
 }
 
@@ -1904,7 +1920,9 @@ impl CfnVerifiedDestinationNumberProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SMSVOICE::VerifiedDestinationNumber").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SMSVOICE::VerifiedDestinationNumber").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SMSVOICE::VerifiedDestinationNumber");
+        resource
     }
 }
 

@@ -258,7 +258,9 @@ impl CfnQueueProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SQS::Queue").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SQS::Queue").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SQS::Queue");
+        resource
     }
 }
 

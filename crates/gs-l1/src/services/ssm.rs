@@ -435,7 +435,9 @@ impl CfnAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSM::Association").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSM::Association").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSM::Association");
+        resource
     }
 }
 
@@ -698,7 +700,9 @@ impl CfnCloudConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSM::CloudConnector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSM::CloudConnector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSM::CloudConnector");
+        resource
     }
 }
 
@@ -1059,7 +1063,9 @@ impl CfnDocumentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSM::Document").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSM::Document").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSM::Document");
+        resource
     }
 }
 
@@ -1315,7 +1321,9 @@ impl CfnMaintenanceWindowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSM::MaintenanceWindow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSM::MaintenanceWindow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSM::MaintenanceWindow");
+        resource
     }
 }
 
@@ -2305,7 +2313,9 @@ impl CfnOpsItemProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSM::OpsItem").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSM::OpsItem").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSM::OpsItem");
+        resource
     }
 }
 
@@ -2507,7 +2517,9 @@ impl CfnParameterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSM::Parameter").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSM::Parameter").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSM::Parameter");
+        resource
     }
 }
 
@@ -2702,7 +2714,9 @@ impl CfnPatchBaselineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSM::PatchBaseline").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSM::PatchBaseline").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSM::PatchBaseline");
+        resource
     }
 }
 

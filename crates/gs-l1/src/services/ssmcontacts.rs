@@ -150,7 +150,9 @@ impl CfnContactProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSMContacts::Contact").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSMContacts::Contact").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSMContacts::Contact");
+        resource
     }
 }
 
@@ -808,7 +810,9 @@ impl CfnRotationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSMContacts::Rotation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSMContacts::Rotation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSMContacts::Rotation");
+        resource
     }
 }
 

@@ -104,7 +104,9 @@ impl CfnReplicationSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSMIncidents::ReplicationSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSMIncidents::ReplicationSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSMIncidents::ReplicationSet");
+        resource
     }
 }
 
@@ -309,7 +311,9 @@ impl CfnResponsePlanProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSMIncidents::ResponsePlan").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSMIncidents::ResponsePlan").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSMIncidents::ResponsePlan");
+        resource
     }
 }
 

@@ -111,7 +111,9 @@ impl CfnConfigurationManagerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSMQuickSetup::ConfigurationManager").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSMQuickSetup::ConfigurationManager").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSMQuickSetup::ConfigurationManager");
+        resource
     }
 }
 
@@ -314,7 +316,9 @@ impl CfnLifecycleAutomationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSMQuickSetup::LifecycleAutomation").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSMQuickSetup::LifecycleAutomation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSMQuickSetup::LifecycleAutomation");
+        resource
     }
 }
 

@@ -197,7 +197,9 @@ impl CfnApplicationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSO::Application").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSO::Application").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSO::Application");
+        resource
     }
 }
 
@@ -554,7 +556,9 @@ impl CfnInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSO::Instance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSO::Instance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSO::Instance");
+        resource
     }
 }
 
@@ -923,7 +927,9 @@ impl CfnPermissionSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::SSO::PermissionSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::SSO::PermissionSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::SSO::PermissionSet");
+        resource
     }
 }
 

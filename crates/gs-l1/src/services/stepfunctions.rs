@@ -145,7 +145,9 @@ impl CfnActivityProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::StepFunctions::Activity").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::StepFunctions::Activity").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::StepFunctions::Activity");
+        resource
     }
 }
 
@@ -410,7 +412,9 @@ impl CfnStateMachineProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::StepFunctions::StateMachine").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::StepFunctions::StateMachine").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::StepFunctions::StateMachine");
+        resource
     }
 }
 

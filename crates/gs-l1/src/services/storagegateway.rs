@@ -161,7 +161,9 @@ impl CfnTapeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::StorageGateway::Tape").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::StorageGateway::Tape").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::StorageGateway::Tape");
+        resource
     }
 }
 
@@ -287,7 +289,9 @@ impl CfnTapePoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::StorageGateway::TapePool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::StorageGateway::TapePool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::StorageGateway::TapePool");
+        resource
     }
 }
 
@@ -430,7 +434,9 @@ impl CfnVolumeProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::StorageGateway::Volume").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::StorageGateway::Volume").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::StorageGateway::Volume");
+        resource
     }
 }
 

@@ -283,7 +283,9 @@ impl CfnCanaryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Synthetics::Canary").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Synthetics::Canary").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Synthetics::Canary");
+        resource
     }
 }
 
@@ -1118,7 +1120,9 @@ impl CfnGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Synthetics::Group").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Synthetics::Group").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Synthetics::Group");
+        resource
     }
 }
 

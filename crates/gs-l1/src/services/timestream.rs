@@ -178,7 +178,9 @@ impl CfnDatabaseProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Timestream::Database").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Timestream::Database").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Timestream::Database");
+        resource
     }
 }
 
@@ -390,7 +392,9 @@ impl CfnInfluxDBClusterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Timestream::InfluxDBCluster").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Timestream::InfluxDBCluster").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Timestream::InfluxDBCluster");
+        resource
     }
 }
 
@@ -793,7 +797,9 @@ impl CfnInfluxDBInstanceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Timestream::InfluxDBInstance").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Timestream::InfluxDBInstance").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Timestream::InfluxDBInstance");
+        resource
     }
 }
 
@@ -1131,7 +1137,9 @@ impl CfnScheduledQueryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Timestream::ScheduledQuery").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Timestream::ScheduledQuery").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Timestream::ScheduledQuery");
+        resource
     }
 }
 
@@ -1833,7 +1841,9 @@ impl CfnTableProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Timestream::Table").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Timestream::Table").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Timestream::Table");
+        resource
     }
 }
 

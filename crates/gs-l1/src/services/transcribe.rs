@@ -141,7 +141,9 @@ impl CfnCallAnalyticsCategoryProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transcribe::CallAnalyticsCategory").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transcribe::CallAnalyticsCategory").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transcribe::CallAnalyticsCategory");
+        resource
     }
 }
 
@@ -691,7 +693,9 @@ impl CfnMedicalVocabularyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transcribe::MedicalVocabulary").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transcribe::MedicalVocabulary").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transcribe::MedicalVocabulary");
+        resource
     }
 }
 
@@ -801,7 +805,9 @@ impl CfnVocabularyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transcribe::Vocabulary").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transcribe::Vocabulary").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transcribe::Vocabulary");
+        resource
     }
 }
 
@@ -925,7 +931,9 @@ impl CfnVocabularyFilterProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transcribe::VocabularyFilter").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transcribe::VocabularyFilter").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transcribe::VocabularyFilter");
+        resource
     }
 }
 

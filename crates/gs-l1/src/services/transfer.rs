@@ -288,7 +288,9 @@ impl CfnAgreementProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transfer::Agreement").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transfer::Agreement").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transfer::Agreement");
+        resource
     }
 }
 
@@ -490,7 +492,9 @@ impl CfnCertificateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transfer::Certificate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transfer::Certificate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transfer::Certificate");
+        resource
     }
 }
 
@@ -684,7 +688,9 @@ impl CfnConnectorProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transfer::Connector").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transfer::Connector").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transfer::Connector");
+        resource
     }
 }
 
@@ -1123,7 +1129,9 @@ impl CfnHostKeyProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transfer::HostKey").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transfer::HostKey").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transfer::HostKey");
+        resource
     }
 }
 
@@ -1254,7 +1262,9 @@ impl CfnProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transfer::Profile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transfer::Profile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transfer::Profile");
+        resource
     }
 }
 
@@ -1475,7 +1485,9 @@ impl CfnServerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transfer::Server").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transfer::Server").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transfer::Server");
+        resource
     }
 }
 
@@ -2062,7 +2074,9 @@ impl CfnUserProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transfer::User").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transfer::User").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transfer::User");
+        resource
     }
 }
 
@@ -2303,7 +2317,9 @@ impl CfnWebAppProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transfer::WebApp").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transfer::WebApp").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transfer::WebApp");
+        resource
     }
 }
 
@@ -2677,7 +2693,9 @@ impl CfnWorkflowProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Transfer::Workflow").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Transfer::Workflow").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Transfer::Workflow");
+        resource
     }
 }
 

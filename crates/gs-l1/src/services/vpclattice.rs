@@ -322,7 +322,9 @@ impl CfnAccessLogSubscriptionProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::AccessLogSubscription").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::AccessLogSubscription").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::AccessLogSubscription");
+        resource
     }
 }
 
@@ -498,7 +500,9 @@ impl CfnDomainVerificationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::DomainVerification").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::DomainVerification").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::DomainVerification");
+        resource
     }
 }
 
@@ -635,7 +639,9 @@ impl CfnListenerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::Listener").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::Listener").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::Listener");
+        resource
     }
 }
 
@@ -996,7 +1002,9 @@ impl CfnResourceConfigurationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::ResourceConfiguration").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::ResourceConfiguration").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::ResourceConfiguration");
+        resource
     }
 }
 
@@ -1271,7 +1279,9 @@ impl CfnResourceGatewayProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::ResourceGateway").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::ResourceGateway").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::ResourceGateway");
+        resource
     }
 }
 
@@ -1460,7 +1470,9 @@ impl CfnRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::Rule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::Rule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::Rule");
+        resource
     }
 }
 
@@ -2033,7 +2045,9 @@ impl CfnServiceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::Service").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::Service").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::Service");
+        resource
     }
 }
 
@@ -2238,7 +2252,9 @@ impl CfnServiceNetworkProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::ServiceNetwork").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::ServiceNetwork").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::ServiceNetwork");
+        resource
     }
 }
 
@@ -2402,7 +2418,9 @@ impl CfnServiceNetworkResourceAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::ServiceNetworkResourceAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::ServiceNetworkResourceAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::ServiceNetworkResourceAssociation");
+        resource
     }
 }
 
@@ -2509,7 +2527,9 @@ impl CfnServiceNetworkServiceAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::ServiceNetworkServiceAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::ServiceNetworkServiceAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::ServiceNetworkServiceAssociation");
+        resource
     }
 }
 
@@ -2779,7 +2799,9 @@ impl CfnServiceNetworkVpcAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::ServiceNetworkVpcAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::ServiceNetworkVpcAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::ServiceNetworkVpcAssociation");
+        resource
     }
 }
 
@@ -2997,7 +3019,9 @@ impl CfnTargetGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::VpcLattice::TargetGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::VpcLattice::TargetGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::VpcLattice::TargetGroup");
+        resource
     }
 }
 

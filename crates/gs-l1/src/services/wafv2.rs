@@ -208,7 +208,9 @@ impl CfnIPSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WAFv2::IPSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WAFv2::IPSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WAFv2::IPSet");
+        resource
     }
 }
 
@@ -739,7 +741,9 @@ impl CfnRegexPatternSetProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WAFv2::RegexPatternSet").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WAFv2::RegexPatternSet").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WAFv2::RegexPatternSet");
+        resource
     }
 }
 
@@ -902,7 +906,9 @@ impl CfnRuleGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WAFv2::RuleGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WAFv2::RuleGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WAFv2::RuleGroup");
+        resource
     }
 }
 
@@ -4445,7 +4451,9 @@ impl CfnWebACLProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WAFv2::WebACL").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WAFv2::WebACL").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WAFv2::WebACL");
+        resource
     }
 }
 

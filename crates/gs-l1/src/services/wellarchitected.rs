@@ -519,7 +519,9 @@ impl CfnAgentProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WellArchitected::AgentProfile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WellArchitected::AgentProfile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WellArchitected::AgentProfile");
+        resource
     }
 }
 
@@ -701,7 +703,9 @@ impl CfnLensProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WellArchitected::Lens").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WellArchitected::Lens").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WellArchitected::Lens");
+        resource
     }
 }
 
@@ -874,7 +878,9 @@ impl CfnProfileProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WellArchitected::Profile").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WellArchitected::Profile").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WellArchitected::Profile");
+        resource
     }
 }
 
@@ -1059,7 +1065,9 @@ impl CfnReviewTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WellArchitected::ReviewTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WellArchitected::ReviewTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WellArchitected::ReviewTemplate");
+        resource
     }
 }
 
@@ -1294,7 +1302,9 @@ impl CfnWorkloadProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WellArchitected::Workload").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WellArchitected::Workload").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WellArchitected::Workload");
+        resource
     }
 }
 

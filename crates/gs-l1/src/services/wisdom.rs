@@ -286,7 +286,9 @@ impl CfnAIAgentProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Wisdom::AIAgent").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Wisdom::AIAgent").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Wisdom::AIAgent");
+        resource
     }
 }
 
@@ -1895,7 +1897,9 @@ impl CfnAIGuardrailProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Wisdom::AIGuardrail").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Wisdom::AIGuardrail").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Wisdom::AIGuardrail");
+        resource
     }
 }
 
@@ -2666,7 +2670,9 @@ impl CfnAIPromptProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Wisdom::AIPrompt").properties(self.into_properties()).tagging(gs_core::Tagging::Map("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Wisdom::AIPrompt").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Wisdom::AIPrompt");
+        resource
     }
 }
 
@@ -2980,7 +2986,9 @@ impl CfnAssistantProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Wisdom::Assistant").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Wisdom::Assistant").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Wisdom::Assistant");
+        resource
     }
 }
 
@@ -3135,7 +3143,9 @@ impl CfnAssistantAssociationProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Wisdom::AssistantAssociation").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Wisdom::AssistantAssociation").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Wisdom::AssistantAssociation");
+        resource
     }
 }
 
@@ -3379,7 +3389,9 @@ impl CfnKnowledgeBaseProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Wisdom::KnowledgeBase").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Wisdom::KnowledgeBase").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Wisdom::KnowledgeBase");
+        resource
     }
 }
 
@@ -4319,7 +4331,9 @@ impl CfnMessageTemplateProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Wisdom::MessageTemplate").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Wisdom::MessageTemplate").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Wisdom::MessageTemplate");
+        resource
     }
 }
 
@@ -5604,7 +5618,9 @@ impl CfnQuickResponseProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::Wisdom::QuickResponse").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::Wisdom::QuickResponse").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::Wisdom::QuickResponse");
+        resource
     }
 }
 

@@ -129,7 +129,9 @@ impl CfnConnectionAliasProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpaces::ConnectionAlias").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpaces::ConnectionAlias").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpaces::ConnectionAlias");
+        resource
     }
 }
 
@@ -270,7 +272,9 @@ impl CfnWorkspaceProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpaces::Workspace").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpaces::Workspace").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpaces::Workspace");
+        resource
     }
 }
 
@@ -450,7 +454,9 @@ impl CfnWorkspaceIpGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpaces::WorkspaceIpGroup").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpaces::WorkspaceIpGroup").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpaces::WorkspaceIpGroup");
+        resource
     }
 }
 
@@ -636,7 +642,9 @@ impl CfnWorkspacesPoolProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpaces::WorkspacesPool").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpaces::WorkspacesPool").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpaces::WorkspacesPool");
+        resource
     }
 }
 

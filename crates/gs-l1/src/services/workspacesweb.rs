@@ -264,7 +264,9 @@ impl CfnBrowserSettingsProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpacesWeb::BrowserSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpacesWeb::BrowserSettings").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpacesWeb::BrowserSettings");
+        resource
     }
 }
 
@@ -445,7 +447,9 @@ impl CfnDataProtectionSettingsProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpacesWeb::DataProtectionSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpacesWeb::DataProtectionSettings").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpacesWeb::DataProtectionSettings");
+        resource
     }
 }
 
@@ -816,7 +820,9 @@ impl CfnIdentityProviderProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpacesWeb::IdentityProvider").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpacesWeb::IdentityProvider").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpacesWeb::IdentityProvider");
+        resource
     }
 }
 
@@ -920,7 +926,9 @@ impl CfnIpAccessSettingsProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpacesWeb::IpAccessSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpacesWeb::IpAccessSettings").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpacesWeb::IpAccessSettings");
+        resource
     }
 }
 
@@ -1076,7 +1084,9 @@ impl CfnNetworkSettingsProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpacesWeb::NetworkSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpacesWeb::NetworkSettings").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpacesWeb::NetworkSettings");
+        resource
     }
 }
 
@@ -1267,7 +1277,9 @@ impl CfnPortalProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpacesWeb::Portal").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpacesWeb::Portal").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpacesWeb::Portal");
+        resource
     }
 }
 
@@ -1435,7 +1447,9 @@ impl CfnSessionLoggerProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpacesWeb::SessionLogger").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpacesWeb::SessionLogger").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpacesWeb::SessionLogger");
+        resource
     }
 }
 
@@ -1685,7 +1699,9 @@ impl CfnTrustStoreProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpacesWeb::TrustStore").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpacesWeb::TrustStore").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpacesWeb::TrustStore");
+        resource
     }
 }
 
@@ -1768,7 +1784,9 @@ impl CfnUserAccessLoggingSettingsProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpacesWeb::UserAccessLoggingSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpacesWeb::UserAccessLoggingSettings").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpacesWeb::UserAccessLoggingSettings");
+        resource
     }
 }
 
@@ -1958,7 +1976,9 @@ impl CfnUserSettingsProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::WorkSpacesWeb::UserSettings").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::WorkSpacesWeb::UserSettings").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::WorkSpacesWeb::UserSettings");
+        resource
     }
 }
 

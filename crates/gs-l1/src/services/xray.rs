@@ -143,7 +143,9 @@ impl CfnGroupProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::XRay::Group").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::XRay::Group").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::XRay::Group");
+        resource
     }
 }
 
@@ -374,7 +376,9 @@ impl CfnSamplingRuleProps {
     /// policy, logical ID, condition) before [`Cfn::add`](crate::Cfn::add) adds it.
     #[inline]
     pub fn into_resource(self) -> gs_core::Resource {
-        gs_core::Resource::new("AWS::XRay::SamplingRule").properties(self.into_properties()).tagging(gs_core::Tagging::List("Tags"))
+        let mut resource = gs_core::Resource::new("AWS::XRay::SamplingRule").properties(self.into_properties());
+        resource.tagging = crate::schema::tagging("AWS::XRay::SamplingRule");
+        resource
     }
 }
 
