@@ -8,6 +8,8 @@
 
 mod stack;
 
+use gs_constructs::prelude::*;
+
 fn main() -> std::process::ExitCode {
-    gs_constructs::cli::run(stack::build)
+    stack::build().run()
 }
