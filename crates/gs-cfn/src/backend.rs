@@ -37,7 +37,7 @@ pub struct CfnBackend {
 #[derive(Serialize)]
 struct Manifest<'t> {
     version: &'static str,
-    artifacts: IndexMap<&'t str, ArtifactEntry<'t>>,
+    artifacts: IndexMap<std::borrow::Cow<'t, str>, ArtifactEntry<'t>>,
 }
 
 #[derive(Serialize)]
@@ -45,6 +45,7 @@ struct Manifest<'t> {
 enum ArtifactEntry<'t> {
     Stack(StackArtifact<'t>),
     Tree(TreeArtifact),
+    Assets(crate::assets::emit::AssetManifestArtifact),
 }
 
 /// The `cdk:tree` artifact: where `tree.json` is.
@@ -82,7 +83,7 @@ struct StackArtifact<'t> {
     environment: String,
     properties: StackArtifactProperties,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    dependencies: Vec<&'t str>,
+    dependencies: Vec<std::borrow::Cow<'t, str>>,
     /// By absolute construct path (`/Stack/Queue/Resource`), as CDK writes it.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     metadata: IndexMap<String, Vec<MetadataEntry<'t>>>,
@@ -96,6 +97,9 @@ struct StackArtifactProperties {
     template_file: String,
     #[serde(rename = "validateOnSynth")]
     validate_on_synth: bool,
+    /// Under the bootstrap conventions ([`crate::assets`]): roles, template asset, version.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    bootstrap: Option<Box<crate::assets::emit::StackBootstrap>>,
 }
 
 /// The file name of a stack's template.
@@ -119,6 +123,10 @@ impl Backend for CfnBackend {
             version: ASSEMBLY_VERSION,
             artifacts: IndexMap::new(),
         };
+        let by_stack = crate::assets::emit::ByStack::of(tree);
+        // Asset files written so far (two constructs or stacks may share one).
+        let mut asset_files = std::collections::HashSet::new();
+        let mut asset_artifacts = Vec::new();
         for &stack in tree.stacks() {
             let node = tree.node(stack);
             let name = node.id();
@@ -141,8 +149,46 @@ impl Backend for CfnBackend {
             } else {
                 logical_id_metadata(tree, stack)
             };
+            let mut dependencies: Vec<std::borrow::Cow<'_, str>> = tree
+                .stack_dependencies(stack)
+                .iter()
+                .map(|s| tree.node(*s).id().into())
+                .collect();
+            let bootstrap = if self.templates_only
+                || tree
+                    .app()
+                    .attached::<crate::assets::Bootstrapped>(stack)
+                    .is_none()
+            {
+                None
+            } else {
+                let assets = crate::assets::emit::stack_assets(
+                    tree,
+                    stack,
+                    name,
+                    &file_name,
+                    &bytes,
+                    &by_stack,
+                    ASSEMBLY_VERSION,
+                );
+                for &(_, a) in by_stack.files(stack) {
+                    if asset_files.insert(a.file_name()) {
+                        asset_artifacts.push(Artifact {
+                            file_name: a.file_name(),
+                            bytes: a.bytes.to_vec(),
+                        });
+                    }
+                }
+                asset_artifacts.push(assets.manifest);
+                dependencies.push(assets.id.clone().into());
+                manifest.artifacts.insert(
+                    assets.id.clone().into(),
+                    ArtifactEntry::Assets(assets.artifact),
+                );
+                Some(Box::new(assets.stack))
+            };
             manifest.artifacts.insert(
-                name,
+                name.into(),
                 ArtifactEntry::Stack(StackArtifact {
                     kind: "aws:cloudformation:stack",
                     environment: format!(
@@ -153,12 +199,9 @@ impl Backend for CfnBackend {
                     properties: StackArtifactProperties {
                         template_file: file_name.clone(),
                         validate_on_synth: false,
+                        bootstrap,
                     },
-                    dependencies: tree
-                        .stack_dependencies(stack)
-                        .iter()
-                        .map(|s| tree.node(*s).id())
-                        .collect(),
+                    dependencies,
                     metadata,
                     display_name: name,
                 }),
@@ -168,6 +211,7 @@ impl Backend for CfnBackend {
             }
             artifacts.push(Artifact { file_name, bytes });
         }
+        artifacts.extend(asset_artifacts);
         if !self.templates_only {
             let written: Vec<crate::tree_json::Written<'_, '_, '_>> = templates
                 .iter()
@@ -193,7 +237,7 @@ impl Backend for CfnBackend {
                 TREE_ARTIFACT_ID
             };
             manifest.artifacts.insert(
-                tree_id,
+                tree_id.into(),
                 ArtifactEntry::Tree(TreeArtifact {
                     kind: "cdk:tree",
                     properties: TreeArtifactProperties {
@@ -241,6 +285,11 @@ fn logical_id_metadata<'t>(
         }
     }
     metadata
+}
+
+/// Pretty JSON of plain data, with a final newline, as every assembly file is written.
+pub(crate) fn json_bytes<T: Serialize>(value: &T) -> Vec<u8> {
+    erased::Json::bytes(value)
 }
 
 #[derive(Serialize)]

@@ -12,6 +12,8 @@
 //! - [`pretty_json`] — pretty JSON as serde_json writes it, with fewer writes.
 //! - [`passes`] — CloudFormation's limits as a validation pass (`cfn/limits`).
 //! - [`tree_json`] — `tree.json`, the construct tree in CDK's `tree-0.1` format.
+//! - [`assets`] — files and images `cdk deploy` uploads, under CDK's bootstrap conventions.
+//! - [`zip`] — the deterministic zip of an asset directory, and its SHA-256.
 //! - [`backend`] — [`CfnBackend`], the `gs_core::Backend` for CloudFormation.
 
 #![deny(missing_docs)]
@@ -21,6 +23,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod assets;
 pub mod backend;
 pub mod exports;
 pub mod intrinsic;
@@ -30,6 +33,7 @@ pub mod passes;
 mod size;
 pub mod template;
 pub mod tree_json;
+pub mod zip;
 
 pub use backend::{
     template_file_name, CfnBackend, ASSEMBLY_VERSION, LOGICAL_ID_METADATA, TREE_ARTIFACT_ID,

@@ -11,6 +11,7 @@
 //! - [`ec2`] — VPC, subnets, security groups and connections, interface endpoints.
 //! - [`iam`] — roles and policy statements.
 //! - [`kms`] — keys.
+//! - [`lambda`] — function code: zip assets, inline, in a bucket, images.
 //! - [`logs`] — log groups and log-delivery facts.
 //! - [`secretsmanager`] — secrets.
 //! - [`efs`] — file systems, mount targets, access points.
@@ -77,6 +78,7 @@ pub mod error;
 pub mod iam;
 pub mod kinesis;
 pub mod kms;
+pub mod lambda;
 mod lifecycle;
 pub mod logs;
 mod names;
@@ -116,8 +118,8 @@ pub mod prelude {
     pub use crate::error::{ConstructError, Result};
     pub use crate::CfnBackend;
     pub use crate::{
-        apigateway, backup, codepipeline, dr, ec2, ecs, efs, elasticache, iam, kinesis, kms, logs,
-        rds, rules, s3, secretsmanager,
+        apigateway, backup, codepipeline, dr, ec2, ecs, efs, elasticache, iam, kinesis, kms,
+        lambda, logs, rds, rules, s3, secretsmanager,
     };
     pub use gs_core::{
         App, Diagnostic, Handle, Import, NodeId, Output, Parameter, Pseudo, RawResource,

@@ -8,7 +8,8 @@
 //!   template it lists is from the same run.
 //! - [`App::synth_to`] removes the cloud assembly of the folder when synthesis is refused, so last
 //!   run's templates never sit beside this run's findings as if they were current.
-//! - Only files gs writes are removed: `*.template.json`, `manifest.json`, `cdk.out` and gs's own
+//! - Only files gs writes are removed: `*.template.json`, `*.assets.json`, `asset.<hash>.*`,
+//!   `manifest.json`, `cdk.out` and gs's own
 //!   temporary files. Anything else in the folder is left alone.
 
 use std::io;
@@ -23,6 +24,7 @@ use crate::tree::Tree;
 const INDEX_FILES: [&str; 2] = ["manifest.json", "cdk.out"];
 
 /// Whether `file_name` is a cloud-assembly file gs writes: a template (`<Stack>.template.json`),
+/// an asset manifest (`<Stack>.assets.json`), an asset file (`asset.<SHA-256>.<extension>`),
 /// `tree.json`, `manifest.json` or `cdk.out`.
 ///
 /// ```
@@ -33,9 +35,17 @@ const INDEX_FILES: [&str; 2] = ["manifest.json", "cdk.out"];
 pub fn is_assembly_file(file_name: &str) -> bool {
     INDEX_FILES.contains(&file_name)
         || file_name == "tree.json"
+        || [".template.json", ".assets.json"].iter().any(|suffix| {
+            file_name
+                .strip_suffix(suffix)
+                .is_some_and(|stack| !stack.is_empty())
+        })
         || file_name
-            .strip_suffix(".template.json")
-            .is_some_and(|stack| !stack.is_empty())
+            .strip_prefix("asset.")
+            .and_then(|rest| rest.split_once('.'))
+            .is_some_and(|(hash, _)| {
+                hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            })
 }
 
 /// The temporary name `file_name` is written under by process `pid`.

@@ -172,3 +172,14 @@ fn assembly_files_are_recognised_by_name() {
         assert!(!is_assembly_file(name), "{name}");
     }
 }
+
+#[test]
+fn asset_manifests_and_asset_files_are_assembly_files_so_stale_ones_are_removed() {
+    let hash = "a".repeat(64);
+    for name in ["A.assets.json".to_owned(), format!("asset.{hash}.zip")] {
+        assert!(is_assembly_file(&name), "{name}");
+    }
+    for name in [".assets.json", "asset.zip", "asset.x.zip", "assets.json"] {
+        assert!(!is_assembly_file(name), "{name}");
+    }
+}

@@ -482,7 +482,27 @@ mod input {
             r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#,
         )
         .unwrap();
-        let d = against(&dir, &two_stacks(), None, &no_replacement).unwrap();
+        // B is only in the app: the command refuses it and names the stack both sides have.
+        let e = against(&dir, &two_stacks(), None, &no_replacement).unwrap_err();
+        assert!(matches!(e, DiffError::OneSided { .. }), "{e}");
+        assert!(
+            e.to_string().contains("stack `B` is only in the app"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("both have: A"), "{e}");
+        let d = against(&dir, &two_stacks(), Some("A"), &no_replacement).unwrap();
+        let names: Vec<(&str, bool)> = d
+            .stacks
+            .iter()
+            .map(|s| (s.stack.as_str(), s.is_empty()))
+            .collect();
+        assert_eq!(names, [("A", true)]);
+        // The library's diff() still compares a one-sided stack with an empty template.
+        let old = match Earlier::read(&dir).unwrap() {
+            Earlier::Assembly(a) => a,
+            other => panic!("{other:?}"),
+        };
+        let d = diff(&old, &two_stacks(), &no_replacement);
         let names: Vec<(&str, bool)> = d
             .stacks
             .iter()
