@@ -12,6 +12,38 @@ use serde::Deserialize;
 /// The version of `@aws-cdk/aws-service-spec` vendored in `spec/aws-service-spec/`.
 pub const SERVICE_SPEC_VERSION: &str = "0.1.216";
 
+/// `relationshipRefs` of the vendored spec that would make gs render a wrong value, so they are
+/// dropped and the field takes a plain string (or token): (resource type or nested type name,
+/// property, why).
+const WRONG_RELATIONSHIPS: &[(&str, &str, &str)] = &[
+    (
+        "AWS::ApiGatewayV2::Route",
+        "Target",
+        "API Gateway wants `integrations/<IntegrationId>`, not the bare id a Ref gives",
+    ),
+    (
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "ResourceId",
+        "the id's format depends on the service (`service/<cluster>/<service>` for ECS); the spec names only MSK clusters",
+    ),
+    (
+        "Origin",
+        "Id",
+        "a CloudFront origin id is a name chosen in the distribution, not a load balancer ARN",
+    ),
+    (
+        "DefaultCacheBehavior",
+        "TargetOriginId",
+        "names an origin of the same distribution, not a load balancer ARN",
+    ),
+];
+
+fn is_wrong_relationship(owner: &str, property: &str) -> bool {
+    WRONG_RELATIONSHIPS
+        .iter()
+        .any(|(o, p, _)| *o == owner && *p == property)
+}
+
 /// The resource types and the nested property types they use.
 pub struct Spec {
     /// Every resource type, sorted by CloudFormation type name.
@@ -241,16 +273,56 @@ impl Spec {
             .filter(|r| r.cloud_formation_type.starts_with("AWS::"))
             .collect();
         resources.sort_by(|a, b| a.cloud_formation_type.cmp(&b.cloud_formation_type));
+        for r in &mut resources {
+            for (name, p) in &mut r.properties {
+                if is_wrong_relationship(&r.cloud_formation_type, name) {
+                    p.relationship_refs.clear();
+                }
+            }
+        }
         let type_defs = db
             .schema
             .type_definition
             .entities
             .into_iter()
-            .map(|t| (t.id, t.def))
+            .map(|mut t| {
+                for (name, p) in &mut t.def.properties {
+                    if is_wrong_relationship(&t.def.name, name) {
+                        p.relationship_refs.clear();
+                    }
+                }
+                (t.id, t.def)
+            })
             .collect();
         Ok(Spec {
             resources,
             type_defs,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relationships_that_would_render_wrong_values_are_dropped() {
+        let root =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../spec/aws-service-spec/db.json.gz");
+        let spec = Spec::load(&root).unwrap();
+        let route = spec.resource("AWS::ApiGatewayV2::Route").unwrap();
+        assert!(route.properties["Target"].relationship_refs.is_empty());
+        let origin = spec
+            .type_defs
+            .values()
+            .find(|t| t.name == "Origin" && t.properties.contains_key("DomainName"))
+            .unwrap();
+        assert!(origin.properties["Id"].relationship_refs.is_empty());
+        // Other relationships are kept.
+        let mount = spec.resource("AWS::EFS::MountTarget").unwrap();
+        assert_eq!(
+            mount.properties["FileSystemId"].relationship_refs[0].cloud_formation_type,
+            "AWS::EFS::FileSystem"
+        );
     }
 }

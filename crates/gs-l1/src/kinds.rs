@@ -134,6 +134,35 @@ value_kind!(
     f64 => Value::Float,
 );
 
+/// A list of typed items (structs of the spec, tags, kinds): a union property that may be a
+/// list of a property type, e.g. DynamoDB's `KeySchema`
+/// (`CfnTableProps::new(vec![table::KeySchema::new("pk", "HASH")])`).
+impl<T: IntoValue> From<Vec<T>> for Union {
+    fn from(items: Vec<T>) -> Union {
+        Union(Value::List(
+            items.into_iter().map(IntoValue::into_value).collect(),
+        ))
+    }
+}
+
+/// A list of typed items, as for `Vec<T>`.
+impl<T: IntoValue, const N: usize> From<[T; N]> for Union {
+    fn from(items: [T; N]) -> Union {
+        Union(Value::List(
+            items.into_iter().map(IntoValue::into_value).collect(),
+        ))
+    }
+}
+
+/// A resource's handle where a string property takes its identifier but the spec names no
+/// type for it (`AWS::ApiGatewayV2::Stage`'s `ApiId`, `AWS::SQS::QueuePolicy`'s `Queues`,
+/// `AWS::Lambda::Permission`'s `FunctionName`): its `Ref`.
+impl<R> From<crate::Cfn<R>> for Str {
+    fn from(h: crate::Cfn<R>) -> Str {
+        Str(h.reference())
+    }
+}
+
 /// One `{Key, Value}` tag.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tag {

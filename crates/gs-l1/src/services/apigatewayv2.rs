@@ -2541,10 +2541,7 @@ pub struct CfnRouteProps {
     ///
     /// CloudFormation property
     /// [`Target`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-apigatewayv2-route.html#cfn-apigatewayv2-route-target).
-    ///
-    /// Takes a [`CfnIntegration`](crate::apigatewayv2::CfnIntegration) handle (written as its
-    /// `Ref`), or a string or token.
-    pub target: Option<Id<crate::apigatewayv2::CfnIntegration>>,
+    pub target: Option<Str>,
 }
 
 #[cfg(feature = "apigatewayv2")]
@@ -2586,7 +2583,7 @@ impl CfnRouteProps {
         set(&mut m, "RequestParameters", self.request_parameters);
         m.insert("RouteKey", self.route_key.into_value());
         set(&mut m, "RouteResponseSelectionExpression", self.route_response_selection_expression);
-        if let Some(v) = self.target { m.insert("Target", v.into_ref()); }
+        set(&mut m, "Target", self.target);
         m
     }
 

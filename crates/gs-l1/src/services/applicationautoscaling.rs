@@ -75,10 +75,7 @@ pub struct CfnScalableTargetProps {
     /// CloudFormation property
     /// [`ResourceId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-applicationautoscaling-scalabletarget.html#cfn-applicationautoscaling-scalabletarget-resourceid),
     /// required; changing it replaces the resource.
-    ///
-    /// Takes a [`CfnCluster`](crate::msk::CfnCluster) handle (written as its `Ref`), or a string or
-    /// token.
-    pub resource_id: Id<crate::msk::CfnCluster>,
+    pub resource_id: Str,
     /// Specify the Amazon Resource Name (ARN) of an Identity and Access Management (IAM) role that
     /// allows Application Auto Scaling to modify the scalable target on your behalf. This can be
     /// either an IAM service role that Application Auto Scaling can assume to make calls to other
@@ -133,7 +130,7 @@ pub struct CfnScalableTargetProps {
 impl CfnScalableTargetProps {
     /// The required properties as given, every other one unset.
     #[inline]
-    pub fn new(max_capacity: impl Into<Int>, min_capacity: impl Into<Int>, resource_id: impl Into<Id<crate::msk::CfnCluster>>, scalable_dimension: impl Into<Str>, service_namespace: impl Into<Str>) -> CfnScalableTargetProps {
+    pub fn new(max_capacity: impl Into<Int>, min_capacity: impl Into<Int>, resource_id: impl Into<Str>, scalable_dimension: impl Into<Str>, service_namespace: impl Into<Str>) -> CfnScalableTargetProps {
         CfnScalableTargetProps {
             max_capacity: max_capacity.into(),
             min_capacity: min_capacity.into(),
@@ -156,7 +153,7 @@ impl CfnScalableTargetProps {
         let mut m = gs_core::ValueMap::new();
         m.insert("MaxCapacity", self.max_capacity.into_value());
         m.insert("MinCapacity", self.min_capacity.into_value());
-        m.insert("ResourceId", self.resource_id.into_ref());
+        m.insert("ResourceId", self.resource_id.into_value());
         if let Some(v) = self.role_arn { m.insert("RoleARN", v.into_get_att("Arn")); }
         m.insert("ScalableDimension", self.scalable_dimension.into_value());
         set(&mut m, "ScheduledActions", self.scheduled_actions);

@@ -2801,10 +2801,7 @@ pub mod distribution {
         /// CloudFormation property
         /// [`Id`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-origin.html#cfn-cloudfront-distribution-origin-id),
         /// required.
-        ///
-        /// Takes a [`CfnLoadBalancer`](crate::elasticloadbalancingv2::CfnLoadBalancer) handle (written
-        /// as its `Ref`), or a string or token.
-        pub id: Id<crate::elasticloadbalancingv2::CfnLoadBalancer>,
+        pub id: Str,
         /// The unique identifier of an origin access control for this origin.
         ///
         /// CloudFormation property
@@ -2854,7 +2851,7 @@ pub mod distribution {
     impl Origin {
         /// The required properties as given, every other one unset.
         #[inline]
-        pub fn new(domain_name: impl Into<Str>, id: impl Into<Id<crate::elasticloadbalancingv2::CfnLoadBalancer>>) -> Origin {
+        pub fn new(domain_name: impl Into<Str>, id: impl Into<Str>) -> Origin {
             Origin {
                 connection_attempts: None,
                 connection_timeout: None,
@@ -2880,7 +2877,7 @@ pub mod distribution {
             set(&mut m, "ConnectionTimeout", self.connection_timeout);
             set(&mut m, "CustomOriginConfig", self.custom_origin_config);
             m.insert("DomainName", self.domain_name.into_value());
-            m.insert("Id", self.id.into_ref());
+            m.insert("Id", self.id.into_value());
             if let Some(v) = self.origin_access_control_id { m.insert("OriginAccessControlId", v.into_ref()); }
             set(&mut m, "OriginCustomHeaders", self.origin_custom_headers);
             set(&mut m, "OriginPath", self.origin_path);
@@ -3466,10 +3463,7 @@ pub mod distribution {
         /// CloudFormation property
         /// [`TargetOriginId`](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-cloudfront-distribution-defaultcachebehavior.html#cfn-cloudfront-distribution-defaultcachebehavior-targetoriginid),
         /// required.
-        ///
-        /// Takes a [`CfnLoadBalancer`](crate::elasticloadbalancingv2::CfnLoadBalancer) handle (written
-        /// as its `Ref`), or a string or token.
-        pub target_origin_id: Id<crate::elasticloadbalancingv2::CfnLoadBalancer>,
+        pub target_origin_id: Str,
         /// A list of key groups that CloudFront can use to validate signed URLs or signed cookies.
         ///
         /// CloudFormation property
@@ -3500,7 +3494,7 @@ pub mod distribution {
     impl DefaultCacheBehavior {
         /// The required properties as given, every other one unset.
         #[inline]
-        pub fn new(target_origin_id: impl Into<Id<crate::elasticloadbalancingv2::CfnLoadBalancer>>, viewer_protocol_policy: impl Into<Str>) -> DefaultCacheBehavior {
+        pub fn new(target_origin_id: impl Into<Str>, viewer_protocol_policy: impl Into<Str>) -> DefaultCacheBehavior {
             DefaultCacheBehavior {
                 allowed_methods: None,
                 cache_policy_id: None,
@@ -3546,7 +3540,7 @@ pub mod distribution {
             if let Some(v) = self.realtime_log_config_arn { m.insert("RealtimeLogConfigArn", v.into_ref()); }
             if let Some(v) = self.response_headers_policy_id { m.insert("ResponseHeadersPolicyId", v.into_ref()); }
             set(&mut m, "SmoothStreaming", self.smooth_streaming);
-            m.insert("TargetOriginId", self.target_origin_id.into_ref());
+            m.insert("TargetOriginId", self.target_origin_id.into_value());
             if let Some(v) = self.trusted_key_groups { m.insert("TrustedKeyGroups", v.into_refs()); }
             set(&mut m, "TrustedSigners", self.trusted_signers);
             m.insert("ViewerProtocolPolicy", self.viewer_protocol_policy.into_value());
