@@ -24,7 +24,7 @@
 //!
 //! Compile time: a service's code is type-checked only when its feature is on, and every
 //! generated function is `#[inline]`, so that code is generated only for what a program calls
-//! (the 16 services gs-constructs enables cost about 2 s of CPU in a release build instead of
+//! (the services gs-constructs enables cost about 2 s of CPU in a release build instead of
 //! about 35 s).
 
 #![cfg_attr(
