@@ -16,6 +16,7 @@
 //! - [`secretsmanager`] — secrets.
 //! - [`efs`] — file systems, mount targets, access points.
 //! - [`ecs`] — clusters, Fargate task definitions and services, with wiring derived from use.
+//! - [`elbv2`] — Application Load Balancers, listeners, target groups; Fargate services as targets.
 //! - [`rds`] — Aurora PostgreSQL Serverless v2 clusters.
 //! - [`elasticache`] — Redis replication groups.
 //! - [`kinesis`] — streams and enhanced fan-out consumers.
@@ -74,6 +75,7 @@ pub mod ec2;
 pub mod ecs;
 pub mod efs;
 pub mod elasticache;
+pub mod elbv2;
 pub mod error;
 pub mod iam;
 pub mod kinesis;
@@ -118,7 +120,7 @@ pub mod prelude {
     pub use crate::error::{ConstructError, Result};
     pub use crate::CfnBackend;
     pub use crate::{
-        apigateway, backup, codepipeline, dr, ec2, ecs, efs, elasticache, iam, kinesis, kms,
+        apigateway, backup, codepipeline, dr, ec2, ecs, efs, elasticache, elbv2, iam, kinesis, kms,
         lambda, logs, rds, rules, s3, secretsmanager,
     };
     pub use gs_core::{
