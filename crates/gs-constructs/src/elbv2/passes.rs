@@ -53,9 +53,12 @@ struct Model {
     forwards: Vec<(NodeId, NodeId)>,
     /// By target group: its health check port.
     health: HashMap<NodeId, HealthPort>,
-    /// (service, its security groups, its target group entries (target group, container port)).
-    services: Vec<(NodeId, Option<Vec<NodeId>>, Vec<(NodeId, u16)>)>,
+    services: Vec<ServiceUse>,
 }
+
+/// A service with load balancer entries: (service, its security groups (`None`: unreadable),
+/// its entries (target group, container port)).
+type ServiceUse = (NodeId, Option<Vec<NodeId>>, Vec<(NodeId, u16)>);
 
 /// Appends this service's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
