@@ -17,6 +17,7 @@
 //! - [`secretsmanager`] — secrets.
 //! - [`efs`] — file systems, mount targets, access points.
 //! - [`ecs`] — clusters, Fargate task definitions and services, with wiring derived from use.
+//! - [`elbv2`] — Application Load Balancers, listeners, target groups; Fargate services as targets.
 //! - [`rds`] — Aurora PostgreSQL Serverless v2 clusters.
 //! - [`elasticache`] — Redis replication groups.
 //! - [`kinesis`] — streams and enhanced fan-out consumers.
@@ -79,6 +80,7 @@ pub mod ec2;
 pub mod ecs;
 pub mod efs;
 pub mod elasticache;
+pub mod elbv2;
 pub mod error;
 pub mod events;
 pub mod iam;
@@ -126,8 +128,8 @@ pub mod prelude {
     pub use crate::error::{ConstructError, Result};
     pub use crate::CfnBackend;
     pub use crate::{
-        apigateway, backup, codepipeline, dr, dynamodb, ec2, ecs, efs, elasticache, events, iam,
-        kinesis, kms, lambda, logs, rds, rules, s3, secretsmanager, sns, sqs,
+        apigateway, backup, codepipeline, dr, dynamodb, ec2, ecs, efs, elasticache, elbv2, events,
+        iam, kinesis, kms, lambda, logs, rds, rules, s3, secretsmanager, sns, sqs,
     };
     pub use gs_core::{
         App, Diagnostic, Handle, Import, NodeId, Output, Parameter, Pseudo, RawResource,

@@ -25,6 +25,11 @@ pub const ALL: &[Pass] = &[
         run: crate::ecs::passes::check,
     },
     Pass {
+        name: "gs-constructs/elbv2",
+        rules: crate::elbv2::passes::RULES,
+        run: crate::elbv2::passes::check,
+    },
+    Pass {
         name: "gs-constructs/elasticache",
         rules: crate::elasticache::passes::RULES,
         run: crate::elasticache::passes::check,
@@ -99,6 +104,7 @@ pub fn catalog() -> Vec<Rule> {
         crate::lifecycle::RULES,
         crate::efs::passes::RULES,
         crate::ecs::passes::RULES,
+        crate::elbv2::passes::RULES,
         crate::elasticache::passes::RULES,
         crate::apigateway::passes::RULES,
         crate::s3::passes::RULES,
