@@ -1,6 +1,6 @@
 //! Amazon DynamoDB: [`Table`] (on-demand and point-in-time recovery by default, typed keys,
 //! streams, global secondary indexes, global table replicas as `AWS::DynamoDB::GlobalTable`,
-//! grants). The pass [`passes`] refuses a Lambda event source mapping on the stream of a table
+//! grants). The pass `dynamodb::passes` refuses a Lambda event source mapping on the stream of a table
 //! that has none, which [`Table::grant_stream_read`] and [`Table::stream_arn`] make unwritable
 //! for typed tables.
 

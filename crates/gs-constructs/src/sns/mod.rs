@@ -1,7 +1,7 @@
 //! Amazon SNS: [`Topic`] (encrypted by default, `grant_publish`) and its subscriptions
 //! ([`Subscription`]: an SQS queue, with the queue policy that lets the topic send; a Lambda
 //! function, with the permission that lets the topic invoke it; an email address). The pass
-//! [`passes`] refuses an SQS subscription, typed or raw, whose queue does not let SNS send.
+//! `sns::passes` refuses an SQS subscription, typed or raw, whose queue does not let SNS send.
 
 pub(crate) mod passes;
 mod subscription;
