@@ -2,7 +2,7 @@
 //! reserved concurrency, a dead-letter queue or on-failure destination, event sources), the
 //! code it runs ([`Code`]: a directory zipped as an asset, inline source, an object in a
 //! bucket, or a container image built from a directory), and the rules that refuse what Lambda
-//! would refuse at deploy time or fail at run time ([`passes`]).
+//! would refuse at deploy time or fail at run time (`lambda/*` in the rule catalog, docs/rules.md).
 //!
 //! ```text
 //! Function::new(scope, id, runtime, handler, code, props)
