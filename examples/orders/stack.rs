@@ -291,7 +291,15 @@ pub fn build_with(config: &Config) -> Result<App> {
     }
 
     let outputs: [(&str, Value, &str); 3] = [
-        ("ApiUrl", api.attr_api_endpoint(), "the HTTP API's URL"),
+        // The `$default` stage's URL, spelt as CDK's `HttpApi.url` spells it.
+        (
+            "ApiUrl",
+            Value::sub_with(
+                "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/",
+                ValueMap::new().with("Api", api),
+            ),
+            "the HTTP API's URL",
+        ),
         ("TableName", table.table_name(), "the orders table"),
         (
             "DeadLetterQueueUrl",
