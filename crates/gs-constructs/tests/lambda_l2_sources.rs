@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use gs_constructs::dynamodb::{Attribute, StreamViewType, Table, TableProps};
 use gs_constructs::events::{Rule, Schedule, Target, Trigger};
-use gs_constructs::lambda::{Code, EventSource, Function, FunctionProps, Runtime, StartingPosition};
+use gs_constructs::lambda::{
+    Code, EventSource, Function, FunctionProps, Runtime, StartingPosition,
+};
 use gs_constructs::prelude::*;
 use gs_constructs::sqs::{Queue, QueueProps};
 use support::*;
@@ -65,7 +67,11 @@ fn an_l2_queue_feeds_a_function_and_receives_a_rules_events_through_its_own_poli
         },
     )?;
     f.add_event_source(&mut s, EventSource::sqs(short))?;
-    assert_refused(&app, "lambda/sqs-visibility-timeout", "Srv/Worker/SQSEventSource:SrvShort");
+    assert_refused(
+        &app,
+        "lambda/sqs-visibility-timeout",
+        "Srv/Worker/SQSEventSource:SrvShort",
+    );
     Ok(())
 }
 
@@ -85,12 +91,21 @@ fn a_table_stream_is_an_event_source_and_a_table_without_one_is_refused() -> R {
     )?;
     let plain = Table::new(&mut s, "Plain", Attribute::string("pk"), Default::default())?;
     let f = function(&mut s, "Reader", 10);
-    f.add_event_source(&mut s, EventSource::dynamodb(orders, StartingPosition::Latest))?;
+    f.add_event_source(
+        &mut s,
+        EventSource::dynamodb(orders, StartingPosition::Latest),
+    )?;
     let e = f
-        .add_event_source(&mut s, EventSource::dynamodb(plain, StartingPosition::Latest))
+        .add_event_source(
+            &mut s,
+            EventSource::dynamodb(plain, StartingPosition::Latest),
+        )
         .unwrap_err()
         .to_string();
-    assert!(e.starts_with("Srv/Reader/DynamoDBEventSource:SrvPlain: "), "{e}");
+    assert!(
+        e.starts_with("Srv/Reader/DynamoDBEventSource:SrvPlain: "),
+        "{e}"
+    );
     assert!(e.contains("no stream"), "{e}");
     let t = synth(&app, "lambda_l2_table");
     let (_, policy) = resource_at(&t, "Srv/Reader/ServiceRole/DefaultPolicy/Resource");
