@@ -16,16 +16,18 @@
 
 mod support;
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output as ProcessOutput, Stdio};
-use std::time::{Duration, Instant};
+#[path = "support/moto.rs"]
+mod moto;
+
+use std::path::Path;
+use std::time::Instant;
 
 use gs_constructs::prelude::*;
 use serde_json::Value as Json;
 
+use moto::{cdk_cli, root, Host, Moto, REGION};
+
 const STACK: &str = "GsDeploy";
-const REGION: &str = "us-east-1";
 
 /// The app: a queue, a topic, a bucket, a log group and a role. `second` changes the queue's
 /// visibility timeout and adds a second queue.
@@ -118,135 +120,24 @@ fn app(second: bool) -> App {
     app
 }
 
-/// Kills and reaps the moto server however the test ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// The workspace's root.
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The CDK CLI, or a failure that says how to install it.
-fn cdk_cli() -> PathBuf {
-    let cli = std::env::var_os("GS_CDK_CLI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/cdk-cli/node_modules/.bin/cdk"));
-    if !cli.exists() {
-        panic!(
-            "the AWS CDK CLI is not installed at {}: install it with \
-             `npm install --prefix target/cdk-cli aws-cdk@2.1148.1` from the workspace root \
-             (or set GS_CDK_CLI to a cdk 2.x executable); .ci/run does this",
-            cli.display()
-        );
-    }
-    cli
-}
-
-/// How to start moto's server: `moto_server`, else `python3 -m moto.server`; or a failure that
-/// says how to install it.
-fn moto_command() -> Command {
-    let has = |program: &str, args: &[&str]| {
-        Command::new(program)
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !has("python3", &["-c", "import boto3"]) {
-        panic!(
-            "python3 cannot import boto3, which this test reads moto with: install moto's server \
-             and boto3 with `python3 -m pip install \"moto[server]\"`; .ci/run does this"
-        );
-    }
-    if has("moto_server", &["--help"]) {
-        Command::new("moto_server")
-    } else if has("python3", &["-c", "import moto.server"]) {
-        let mut c = Command::new("python3");
-        c.args(["-m", "moto.server"]);
-        c
-    } else {
-        panic!(
-            "moto's server is not installed: install it with \
-             `python3 -m pip install \"moto[server]\"`; .ci/run does this"
-        );
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port on 127.0.0.1")
-}
-
-fn start_moto(port: u16, log: &Path) -> Server {
-    let log = std::fs::File::create(log).expect("moto log file");
-    let child = moto_command()
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(log.try_clone().expect("moto log file"))
-        .stderr(log)
-        .spawn()
-        .expect("start moto's server");
-    let server = Server(child);
-    let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let start = Instant::now();
-    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "moto's server did not listen on {addr} within 30 s"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    server
-}
-
-/// The environment that points the CLI and boto3 at moto, with dummy credentials.
-fn aws_env(c: &mut Command, port: u16) -> &mut Command {
-    c.env("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}"))
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env_remove("AWS_SESSION_TOKEN")
-        .env_remove("AWS_PROFILE")
-        .env("AWS_REGION", REGION)
-        .env("AWS_DEFAULT_REGION", REGION)
-        // No config or credentials file of the machine is read.
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("CDK_DISABLE_CLI_TELEMETRY", "true")
-}
-
 /// Runs the CDK CLI on the assembly in `dir`; fails with its output unless it succeeds.
-fn cdk(cli: &Path, port: u16, dir: &Path, args: &[&str]) -> String {
-    let mut c = Command::new(cli);
-    c.args(args)
-        .arg("--app")
-        .arg(dir)
-        .args(["--no-notices", "--no-version-reporting", "--ci"]);
-    let out = aws_env(&mut c, port).output().expect("run the CDK CLI");
-    let text = text(&out);
-    assert!(out.status.success(), "cdk {args:?} failed:\n{text}");
-    text
+fn cdk(moto: &Moto, cli: &Path, dir: &Path, args: &[&str]) -> String {
+    let (ok, out) = moto.cdk(cli, Some(dir), args);
+    assert!(ok, "cdk {args:?} failed:\n{out}");
+    out
 }
 
-fn text(out: &ProcessOutput) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+/// `cdk deploy` of the stack from the assembly in `dir`; fails with its output unless it
+/// succeeds.
+fn deploy(moto: &Moto, cli: &Path, dir: &Path) -> String {
+    let (ok, out) = moto.deploy(cli, dir, STACK);
+    assert!(ok, "cdk deploy failed:\n{out}");
+    out
 }
 
 /// What moto holds now: the stacks that are not deleted, with their status, the stack's
 /// resources, and the queues' visibility timeouts, read with boto3.
-fn observe(port: u16) -> Json {
+fn observe(moto: &Moto) -> Json {
     const SCRIPT: &str = r#"
 import json, boto3
 cfn = boto3.client("cloudformation")
@@ -262,11 +153,7 @@ queues = {u.rsplit("/", 1)[-1]: sqs.get_queue_attributes(QueueUrl=u,
           for u in sqs.list_queues().get("QueueUrls", [])}
 print(json.dumps({"stacks": stacks, "resources": resources, "queues": queues}))
 "#;
-    let mut c = Command::new("python3");
-    c.args(["-c", SCRIPT]);
-    let out = aws_env(&mut c, port).output().expect("run python3");
-    assert!(out.status.success(), "boto3 query failed:\n{}", text(&out));
-    serde_json::from_slice(&out.stdout).expect("boto3 query printed JSON")
+    moto.boto3(SCRIPT, &[])
 }
 
 /// Synthesizes `app` into `dir` (the templates also go to target/cfn-templates for cfn-lint).
@@ -285,25 +172,13 @@ fn a_gs_assembly_deploys_updates_and_destroys_with_the_cdk_cli() {
     let work = root().join(format!("target/tmp/deploy-moto-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).expect("work dir");
-    let port = free_port();
-    let _server = start_moto(port, &work.join("moto.log"));
+    let moto = Moto::start(&work.join("moto.log"), Host::Loopback);
 
     // Create.
     let v1 = work.join("v1");
     assembly(&app(false), &v1, "deploy_moto_v1");
-    let out = cdk(
-        &cli,
-        port,
-        &v1,
-        &[
-            "deploy",
-            "--require-approval",
-            "never",
-            "--method=direct",
-            STACK,
-        ],
-    );
-    let seen = observe(port);
+    let out = deploy(&moto, &cli, &v1);
+    let seen = observe(&moto);
     assert_eq!(seen["stacks"][STACK], "CREATE_COMPLETE", "{out}\n{seen}");
     let resources = seen["resources"].as_object().expect("resources");
     assert_eq!(resources.len(), 5, "{seen}");
@@ -327,19 +202,8 @@ fn a_gs_assembly_deploys_updates_and_destroys_with_the_cdk_cli() {
     // Update: a changed property and an added resource.
     let v2 = work.join("v2");
     assembly(&app(true), &v2, "deploy_moto_v2");
-    let out = cdk(
-        &cli,
-        port,
-        &v2,
-        &[
-            "deploy",
-            "--require-approval",
-            "never",
-            "--method=direct",
-            STACK,
-        ],
-    );
-    let seen = observe(port);
+    let out = deploy(&moto, &cli, &v2);
+    let seen = observe(&moto);
     assert_eq!(seen["stacks"][STACK], "UPDATE_COMPLETE", "{out}\n{seen}");
     assert_eq!(seen["resources"].as_object().unwrap().len(), 6, "{seen}");
     assert!(
@@ -360,8 +224,8 @@ fn a_gs_assembly_deploys_updates_and_destroys_with_the_cdk_cli() {
     assert_eq!(timeouts, ["30", "60"], "{seen}");
 
     // Destroy.
-    let out = cdk(&cli, port, &v2, &["destroy", "--force", STACK]);
-    let seen = observe(port);
+    let out = cdk(&moto, &cli, &v2, &["destroy", "--force", STACK]);
+    let seen = observe(&moto);
     assert!(
         seen["stacks"].as_object().unwrap().is_empty(),
         "{out}\n{seen}"

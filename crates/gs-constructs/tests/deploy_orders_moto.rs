@@ -40,7 +40,7 @@ use std::time::Instant;
 use gs_constructs::prelude::*;
 use serde_json::{json, Value as Json};
 
-use moto::{boto3, cdk_cli, cdk_run, free_port, root, start_moto, ACCOUNT, REGION};
+use moto::{cdk_cli, root, Host, Moto, ACCOUNT, REGION};
 
 /// The types moto 5.2's CloudFormation has no model for: a stack accepts them and creates
 /// nothing.
@@ -168,21 +168,6 @@ fn ids(template: &Json) -> Json {
     })
 }
 
-fn deploy(cli: &Path, port: u16, assembly: &Path) -> (bool, String) {
-    cdk_run(
-        cli,
-        port,
-        Some(assembly),
-        &[
-            "deploy",
-            "--require-approval",
-            "never",
-            "--method=direct",
-            stack::STACK,
-        ],
-    )
-}
-
 #[test]
 fn the_orders_example_deploys_into_moto_as_far_as_moto_emulates_it() {
     let started = Instant::now();
@@ -190,8 +175,8 @@ fn the_orders_example_deploys_into_moto_as_far_as_moto_emulates_it() {
     let work = root().join(format!("target/tmp/deploy-orders-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).expect("work dir");
-    let port = free_port();
-    let _server = start_moto(port, &work.join("moto.log"));
+    // `localhost`: the stack has assets (see `Host::Localhost`).
+    let moto = Moto::start(&work.join("moto.log"), Host::Localhost);
 
     let replicated = stack::Config::default();
     let single = stack::Config {
@@ -206,24 +191,22 @@ fn the_orders_example_deploys_into_moto_as_far_as_moto_emulates_it() {
         .expect("the asset's zip")
         .len();
     let observe = |template: &Json| {
-        boto3(
-            port,
+        moto.boto3(
             OBSERVE,
             &[ACCOUNT, REGION, stack::STACK, &ids(template).to_string()],
         )
     };
 
     // 1. cdk bootstrap.
-    let (ok, out) = cdk_run(
+    let (ok, out) = moto.cdk(
         &cli,
-        port,
         None,
         &["bootstrap", &format!("aws://{ACCOUNT}/{REGION}")],
     );
     assert!(ok, "cdk bootstrap failed:\n{out}");
 
     // 2. The default configuration: assets published, then moto refuses the global table.
-    let (ok, out) = deploy(&cli, port, &work.join("replicated.out"));
+    let (ok, out) = moto.deploy(&cli, &work.join("replicated.out"), stack::STACK);
     let seen = observe(&replicated_template);
     let table = ids(&replicated_template)["table"]
         .as_str()
@@ -239,10 +222,10 @@ fn the_orders_example_deploys_into_moto_as_far_as_moto_emulates_it() {
     // it back); it is deleted before the next deploy, which would otherwise wait on it.
     assert_eq!(seen["stacks"][stack::STACK], "CREATE_IN_PROGRESS", "{seen}");
     assert_eq!(seen["objects"][format!("{hash}.zip")], zip_len, "{seen}");
-    boto3(port, DELETE, &[stack::STACK]);
+    moto.boto3(DELETE, &[stack::STACK]);
 
     // 3. The single-Region configuration deploys.
-    let (ok, out) = deploy(&cli, port, &work.join("single.out"));
+    let (ok, out) = moto.deploy(&cli, &work.join("single.out"), stack::STACK);
     let seen = observe(&template);
     assert!(ok, "cdk deploy failed:\n{out}\nmoto holds {seen}");
     assert_eq!(seen["stacks"][stack::STACK], "CREATE_COMPLETE", "{seen}");

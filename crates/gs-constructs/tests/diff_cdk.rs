@@ -24,12 +24,15 @@
 
 mod support;
 
+#[path = "support/cdk_cli.rs"]
+mod cdk_cli;
+
 #[allow(dead_code)]
 #[path = "../../../examples/globalstream/stack.rs"]
 mod stack;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Instant;
 
@@ -38,26 +41,7 @@ use gs_constructs::diff::{self, Assembly, Change};
 use gs_constructs::prelude::*;
 use serde_json::Value as Json;
 
-/// The workspace's root.
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The CDK CLI, or a failure that says how to install it.
-fn cdk_cli() -> PathBuf {
-    let cli = std::env::var_os("GS_CDK_CLI")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("target/cdk-cli/node_modules/.bin/cdk"));
-    if !cli.exists() {
-        panic!(
-            "the AWS CDK CLI is not installed at {}: install it with \
-             `npm install --prefix target/cdk-cli aws-cdk@2.1148.1` from the workspace root \
-             (or set GS_CDK_CLI to a cdk 2.x executable); scripts/test-tools does this",
-            cli.display()
-        );
-    }
-    cli
-}
+use cdk_cli::cdk_cli;
 
 /// One variant of the GlobalStream app.
 fn globalstream(suffix: &str, change: impl FnOnce(&mut stack::GlobalStream)) -> Synthesis {
