@@ -60,6 +60,66 @@ impl<'a> NameRule<'a> {
     }
 }
 
+/// The name rule SNS topics and SQS queues share: 1 to `max` characters (the suffix included)
+/// of letters, digits, `-` and `_`, with the suffix `.fifo` exactly when the topic or queue is
+/// FIFO.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FifoNameRule {
+    /// What is named: `topic` or `queue`.
+    pub what: &'static str,
+    /// Most characters.
+    pub max: usize,
+}
+
+impl FifoNameRule {
+    /// Why `name` breaks the rule for a FIFO (`fifo`) or standard topic or queue, or `None`.
+    pub(crate) fn problem(&self, name: &str, fifo: bool) -> Option<String> {
+        let (what, max) = (self.what, self.max);
+        let base = match (fifo, name.strip_suffix(".fifo")) {
+            (true, Some(base)) => base,
+            (true, None) => {
+                return Some(format!(
+                    "`{name}` is a FIFO {what}'s name without the suffix `.fifo`"
+                ))
+            }
+            (false, Some(_)) => {
+                return Some(format!(
+                    "`{name}` ends with `.fifo`, which only a FIFO {what}'s name may"
+                ))
+            }
+            (false, None) => name,
+        };
+        if name.is_empty() || name.len() > max {
+            return Some(format!(
+                "`{name}` is {} characters, not 1 to {max}",
+                name.len()
+            ));
+        }
+        base.chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+            .map(|c| {
+                format!("`{name}` contains `{c}`; only letters, digits, `-` and `_` are allowed")
+            })
+    }
+
+    /// `Ok` when `name` keeps the rule, else an error naming the construct at `path`, with the
+    /// rule as the fix.
+    pub(crate) fn check(&self, path: &str, name: &str, fifo: bool) -> Result<()> {
+        match self.problem(name, fifo) {
+            None => Ok(()),
+            Some(reason) => Err(ConstructError::invalid(
+                path,
+                format!("the {} name {reason}", self.what),
+                format!(
+                    "use 1 to {} letters, digits, `-` or `_`, ending with `.fifo` exactly when \
+                     `fifo` is set",
+                    self.max
+                ),
+            )),
+        }
+    }
+}
+
 /// Why `id` is not an AWS-style identifier: 1 to `max` letters (lowercase only when
 /// `lowercase` is set), digits and single hyphens, a letter first and no hyphen last. RDS
 /// cluster identifiers (63, any case) and ElastiCache replication group ids (40, lowercase)

@@ -469,3 +469,65 @@ fn a_raw_sqs_subscription_with_a_queue_policy_for_sns_passes() -> R {
     synth(&app, "sns_raw_subscription_allowed");
     Ok(())
 }
+
+/// The refusal of a topic or queue named `name` (FIFO when `fifo`).
+fn name_refusal(topic: bool, name: &str, fifo: bool) -> String {
+    let (mut app, stack) = app();
+    let mut s = app.at(stack).expect("scope");
+    let name = Some(name.to_string());
+    let refused = if topic {
+        Topic::new(
+            &mut s,
+            "Named",
+            TopicProps {
+                topic_name: name,
+                fifo,
+                ..Default::default()
+            },
+        )
+        .err()
+    } else {
+        Queue::new(
+            &mut s,
+            "Named",
+            QueueProps {
+                queue_name: name,
+                fifo,
+                ..Default::default()
+            },
+        )
+        .err()
+    };
+    refused.map(|e| e.to_string()).unwrap_or_default()
+}
+
+#[test]
+fn topic_and_queue_names_are_refused_for_the_fifo_suffix_the_length_and_the_characters() {
+    for (topic, what, max) in [(true, "topic", 256), (false, "queue", 80)] {
+        let fix = format!(
+            "fix: use 1 to {max} letters, digits, `-` or `_`, ending with `.fifo` exactly when `fifo` is set"
+        );
+        assert_eq!(
+            name_refusal(topic, "orders", true),
+            format!("Messaging/Named: the {what} name `orders` is a FIFO {what}'s name without the suffix `.fifo`; {fix}")
+        );
+        assert_eq!(
+            name_refusal(topic, "orders.fifo", false),
+            format!("Messaging/Named: the {what} name `orders.fifo` ends with `.fifo`, which only a FIFO {what}'s name may; {fix}")
+        );
+        let long = "a".repeat(max + 1);
+        assert_eq!(
+            name_refusal(topic, &long, false),
+            format!(
+                "Messaging/Named: the {what} name `{long}` is {} characters, not 1 to {max}; {fix}",
+                max + 1
+            )
+        );
+        assert_eq!(
+            name_refusal(topic, "or.ders.fifo", true),
+            format!("Messaging/Named: the {what} name `or.ders.fifo` contains `.`; only letters, digits, `-` and `_` are allowed; {fix}")
+        );
+        assert_eq!(name_refusal(topic, &"a".repeat(max), false), "");
+        assert_eq!(name_refusal(topic, "orders-1_b.fifo", true), "");
+    }
+}

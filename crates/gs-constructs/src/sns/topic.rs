@@ -8,6 +8,7 @@ use super::subscription::Subscription;
 use crate::error::{ConstructError, Result};
 use crate::iam::{PolicyStatement, Role};
 use crate::kms::Key;
+use crate::names::FifoNameRule;
 
 /// How a topic encrypts messages at rest.
 ///
@@ -78,31 +79,11 @@ pub struct Topic {
     pub key: Option<Key>,
 }
 
-fn invalid_name(name: &str, fifo: bool) -> Option<String> {
-    let base = match (fifo, name.strip_suffix(".fifo")) {
-        (true, Some(base)) => base,
-        (true, None) => {
-            return Some(format!(
-                "`{name}` is a FIFO topic's name without the suffix `.fifo`"
-            ))
-        }
-        (false, Some(_)) => {
-            return Some(format!(
-                "`{name}` ends with `.fifo`, which only a FIFO topic's name may"
-            ))
-        }
-        (false, None) => name,
-    };
-    if name.is_empty() || name.len() > 256 {
-        return Some(format!(
-            "`{name}` is {} characters, not 1 to 256",
-            name.len()
-        ));
-    }
-    base.chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-        .map(|c| format!("`{name}` contains `{c}`; only letters, digits, `-` and `_` are allowed"))
-}
+/// The rule of topics names.
+const NAME: FifoNameRule = FifoNameRule {
+    what: "topic",
+    max: 256,
+};
 
 impl Topic {
     /// A topic, encrypted with `alias/aws/sns` unless `props` say otherwise.
@@ -112,16 +93,8 @@ impl Topic {
 
     fn build(scope: &mut Scope<'_>, id: &str, props: TopicProps) -> Result<Topic> {
         let path = scope.child_path(id);
-        if let Some(reason) = props
-            .topic_name
-            .as_deref()
-            .and_then(|n| invalid_name(n, props.fifo))
-        {
-            return Err(ConstructError::invalid(
-                path,
-                format!("the topic name {reason}"),
-                "use 1 to 256 letters, digits, `-` or `_`, ending with `.fifo` exactly when `fifo` is set",
-            ));
+        if let Some(name) = &props.topic_name {
+            NAME.check(&path, name, props.fifo)?;
         }
         if props.content_based_deduplication && !props.fifo {
             return Err(ConstructError::invalid(

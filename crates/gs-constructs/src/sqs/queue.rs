@@ -9,6 +9,7 @@ use gs_l1::Cfn;
 use crate::error::{ConstructError, Result};
 use crate::iam::{PolicyStatement, Role};
 use crate::kms::Key;
+use crate::names::FifoNameRule;
 
 /// How a queue encrypts its messages at rest. There is no unencrypted choice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -124,32 +125,11 @@ pub struct Queue {
     pub key: Option<Key>,
 }
 
-/// Why `name` is not a valid queue name, or `None`.
-fn invalid_name(name: &str, fifo: bool) -> Option<String> {
-    let base = match (fifo, name.strip_suffix(".fifo")) {
-        (true, Some(base)) => base,
-        (true, None) => {
-            return Some(format!(
-                "`{name}` is a FIFO queue's name without the suffix `.fifo`"
-            ))
-        }
-        (false, Some(_)) => {
-            return Some(format!(
-                "`{name}` ends with `.fifo`, which only a FIFO queue's name may"
-            ))
-        }
-        (false, None) => name,
-    };
-    if name.is_empty() || name.len() > 80 {
-        return Some(format!(
-            "`{name}` is {} characters, not 1 to 80",
-            name.len()
-        ));
-    }
-    base.chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-        .map(|c| format!("`{name}` contains `{c}`; only letters, digits, `-` and `_` are allowed"))
-}
+/// The rule of queues names.
+const NAME: FifoNameRule = FifoNameRule {
+    what: "queue",
+    max: 80,
+};
 
 impl Queue {
     /// A queue encrypted at rest.
@@ -160,15 +140,8 @@ impl Queue {
     fn build(scope: &mut Scope<'_>, id: &str, props: QueueProps) -> Result<Queue> {
         let path = scope.child_path(id);
         let bad = |message: String, fix: &str| ConstructError::invalid(path.clone(), message, fix);
-        if let Some(reason) = props
-            .queue_name
-            .as_deref()
-            .and_then(|n| invalid_name(n, props.fifo))
-        {
-            return Err(bad(
-                format!("the queue name {reason}"),
-                "use 1 to 80 letters, digits, `-` or `_`, ending with `.fifo` exactly when `fifo` is set",
-            ));
+        if let Some(name) = &props.queue_name {
+            NAME.check(&path, name, props.fifo)?;
         }
         let visibility = props.visibility_timeout.as_secs();
         if visibility > 43_200 || props.visibility_timeout.subsec_nanos() != 0 {
