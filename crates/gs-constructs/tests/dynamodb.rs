@@ -4,7 +4,7 @@ mod support;
 
 use std::time::Duration;
 
-use gs_constructs::dr::{self, DrReport, FailureScope, Objectives, Verdict};
+use gs_constructs::dr::{self, DrReport, DrRow, FailureScope, Objectives, Verdict};
 use gs_constructs::dynamodb::{
     Attribute, Billing, GlobalSecondaryIndex, Projection, StreamViewType, Table, TableProps,
 };
@@ -29,6 +29,22 @@ fn app(region: &str) -> (App, gs_core::Handle<gs_core::Stack>) {
         )
         .expect("stack");
     (app, stack)
+}
+
+/// An app whose stack (`Data`, in us-east-1) declares a 15-minute RPO and a 1-hour RTO.
+fn dr_app() -> (App, gs_core::Handle<gs_core::Stack>) {
+    let (mut app, stack) = app("us-east-1");
+    dr::declare(&mut app, stack, Objectives::all(MIN15, HOUR)).expect("objectives");
+    (app, stack)
+}
+
+/// The DR report's row for the construct at `path` and `scope`.
+fn row<'r>(report: &'r DrReport, path: &str, scope: FailureScope) -> &'r DrRow {
+    report
+        .rows
+        .iter()
+        .find(|r| r.path == path && r.scope == scope)
+        .unwrap_or_else(|| panic!("no {scope:?} row for {path} in {report:#?}"))
 }
 
 #[test]
@@ -272,8 +288,7 @@ fn a_raw_event_source_on_a_table_with_a_stream_passes() -> R {
 
 #[test]
 fn a_table_without_pitr_in_a_stack_with_a_15_minute_rpo_is_rpo_not_met_for_corruption() -> R {
-    let (mut app, stack) = app("us-east-1");
-    dr::declare(&mut app, stack, Objectives::all(MIN15, HOUR))?;
+    let (mut app, stack) = dr_app();
     let mut s = app.at(stack)?;
     Table::new(
         &mut s,
@@ -296,8 +311,7 @@ fn a_table_without_pitr_in_a_stack_with_a_15_minute_rpo_is_rpo_not_met_for_corru
 
 #[test]
 fn pitr_meets_a_15_minute_corruption_rpo_and_az_loss_is_met_by_dynamodb_itself() -> R {
-    let (mut app, stack) = app("us-east-1");
-    dr::declare(&mut app, stack, Objectives::all(MIN15, HOUR))?;
+    let (mut app, stack) = dr_app();
     let mut s = app.at(stack)?;
     Table::new(
         &mut s,
@@ -306,14 +320,8 @@ fn pitr_meets_a_15_minute_corruption_rpo_and_az_loss_is_met_by_dynamodb_itself()
         Default::default(),
     )?;
     let report = DrReport::of(&app);
-    let row = |scope| {
-        report
-            .rows
-            .iter()
-            .find(|r| r.path == "Data/Orders" && r.scope == scope)
-            .expect("row")
-    };
-    let corruption = row(FailureScope::Corruption);
+    let orders = |scope| row(&report, "Data/Orders", scope);
+    let corruption = orders(FailureScope::Corruption);
     assert_eq!(corruption.verdict, Verdict::Met);
     assert!(corruption
         .mechanism
@@ -321,9 +329,9 @@ fn pitr_meets_a_15_minute_corruption_rpo_and_az_loss_is_met_by_dynamodb_itself()
         .unwrap_or("")
         .contains("point-in-time recovery"));
     assert_eq!(corruption.rpo, Some(Duration::from_secs(300)));
-    assert_eq!(row(FailureScope::AzLoss).verdict, Verdict::Met);
+    assert_eq!(orders(FailureScope::AzLoss).verdict, Verdict::Met);
     // No replica: Region loss is not met, and the fix names replicas.
-    assert_eq!(row(FailureScope::RegionLoss).verdict, Verdict::RpoNotMet);
+    assert_eq!(orders(FailureScope::RegionLoss).verdict, Verdict::RpoNotMet);
     let found = refused(&app);
     let region = found
         .iter()
@@ -335,8 +343,7 @@ fn pitr_meets_a_15_minute_corruption_rpo_and_az_loss_is_met_by_dynamodb_itself()
 
 #[test]
 fn a_global_table_replica_in_another_region_covers_region_loss() -> R {
-    let (mut app, stack) = app("us-east-1");
-    dr::declare(&mut app, stack, Objectives::all(MIN15, HOUR))?;
+    let (mut app, stack) = dr_app();
     let mut s = app.at(stack)?;
     Table::new(
         &mut s,
@@ -348,22 +355,14 @@ fn a_global_table_replica_in_another_region_covers_region_loss() -> R {
         },
     )?;
     let report = DrReport::of(&app);
-    let region = report
-        .rows
-        .iter()
-        .find(|r| r.path == "Data/Orders" && r.scope == FailureScope::RegionLoss)
-        .expect("row");
+    let region = row(&report, "Data/Orders", FailureScope::RegionLoss);
     assert_eq!(region.verdict, Verdict::Met);
     assert!(region
         .mechanism
         .as_deref()
         .unwrap_or("")
         .contains("global table"));
-    let corruption = report
-        .rows
-        .iter()
-        .find(|r| r.path == "Data/Orders" && r.scope == FailureScope::Corruption)
-        .expect("row");
+    let corruption = row(&report, "Data/Orders", FailureScope::Corruption);
     assert_eq!(corruption.verdict, Verdict::Met);
     synth(&app, "dynamodb_global_dr");
     Ok(())
@@ -371,20 +370,13 @@ fn a_global_table_replica_in_another_region_covers_region_loss() -> R {
 
 #[test]
 fn a_queue_in_a_stack_with_objectives_loses_its_messages_with_the_region_unless_overridden() -> R {
-    let (mut app, stack) = app("us-east-1");
-    dr::declare(&mut app, stack, Objectives::all(MIN15, HOUR))?;
+    let (mut app, stack) = dr_app();
     let mut s = app.at(stack)?;
     let q = sqs::Queue::new(&mut s, "Jobs", Default::default())?;
     let report = DrReport::of(&app);
-    let row = |scope| {
-        report
-            .rows
-            .iter()
-            .find(|r| r.path == "Data/Jobs" && r.scope == scope)
-            .expect("row")
-    };
-    assert_eq!(row(FailureScope::AzLoss).verdict, Verdict::Met);
-    assert_eq!(row(FailureScope::RegionLoss).verdict, Verdict::RpoNotMet);
+    let jobs = |scope| row(&report, "Data/Jobs", scope);
+    assert_eq!(jobs(FailureScope::AzLoss).verdict, Verdict::Met);
+    assert_eq!(jobs(FailureScope::RegionLoss).verdict, Verdict::RpoNotMet);
     // The queue is Destroy by default (as CDK) and no lifecycle or dr/stateful-destroy rule
     // objects: its messages are in transit; the objectives say what they lose.
     let found = refused(&app);

@@ -36,6 +36,28 @@ fn hourly() -> Trigger {
     Trigger::Schedule(Schedule::rate(Duration::from_secs(3600)))
 }
 
+/// An L1 queue encrypted with SSE-SQS.
+fn encrypted_queue(s: &mut Scope<'_>, id: &str) -> CfnQueue {
+    let mut props = CfnQueueProps::new();
+    props.sqs_managed_sse_enabled = Some(true.into());
+    CfnQueue::new(s, id, props).expect("queue")
+}
+
+/// A raw `AWS::Events::Rule` that runs every hour with one target, `arn`.
+fn raw_hourly_rule(arn: Value) -> Resource {
+    Resource::new("AWS::Events::Rule").properties(
+        ValueMap::new()
+            .with("ScheduleExpression", "rate(1 hour)")
+            .with(
+                "Targets",
+                Value::List(vec![ValueMap::new()
+                    .with("Arn", arn)
+                    .with("Id", "Target0")
+                    .into()]),
+            ),
+    )
+}
+
 #[test]
 fn a_lambda_target_writes_the_permission_for_events_from_this_rule() -> TestResult {
     let (mut app, stack) = stack();
@@ -74,9 +96,7 @@ fn a_lambda_target_writes_the_permission_for_events_from_this_rule() -> TestResu
 fn sqs_and_sns_targets_share_one_policy_per_queue_or_topic_across_rules() -> TestResult {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
-    let mut qp = CfnQueueProps::new();
-    qp.sqs_managed_sse_enabled = Some(true.into());
-    let q = CfnQueue::new(&mut s, "Jobs", qp)?;
+    let q = encrypted_queue(&mut s, "Jobs");
     let mut tp = CfnTopicProps::new();
     tp.kms_master_key_id = Some("alias/aws/sns".into());
     let topic = CfnTopic::new(&mut s, "Alerts", tp)?;
@@ -204,20 +224,7 @@ fn a_raw_rule_targeting_a_function_without_a_permission_is_refused() -> TestResu
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let f = function(&mut s, "Handler");
-    s.resource::<()>(
-        "RawRule",
-        Resource::new("AWS::Events::Rule").properties(
-            ValueMap::new()
-                .with("ScheduleExpression", "rate(1 hour)")
-                .with(
-                    "Targets",
-                    Value::List(vec![ValueMap::new()
-                        .with("Arn", f.arn())
-                        .with("Id", "Target0")
-                        .into()]),
-                ),
-        ),
-    )?;
+    s.resource::<()>("RawRule", raw_hourly_rule(f.arn()))?;
     assert_refused(&app, "events/target-without-permission", "Ev/RawRule");
     Ok(())
 }
@@ -227,20 +234,7 @@ fn a_raw_rule_with_its_permission_passes_and_a_raw_queue_target_needs_a_policy()
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;
     let f = function(&mut s, "Handler");
-    let raw = s.resource::<()>(
-        "RawRule",
-        Resource::new("AWS::Events::Rule").properties(
-            ValueMap::new()
-                .with("ScheduleExpression", "rate(1 hour)")
-                .with(
-                    "Targets",
-                    Value::List(vec![ValueMap::new()
-                        .with("Arn", f.arn())
-                        .with("Id", "Target0")
-                        .into()]),
-                ),
-        ),
-    )?;
+    let raw = s.resource::<()>("RawRule", raw_hourly_rule(f.arn()))?;
     f.add_permission(
         &mut s,
         "AllowRaw",
@@ -249,23 +243,8 @@ fn a_raw_rule_with_its_permission_passes_and_a_raw_queue_target_needs_a_policy()
     )?;
     synth(&app, "events_raw_permitted");
     let mut s = app.at(stack)?;
-    let mut qp = CfnQueueProps::new();
-    qp.sqs_managed_sse_enabled = Some(true.into());
-    let q = CfnQueue::new(&mut s, "Jobs", qp)?;
-    s.resource::<()>(
-        "RawQueueRule",
-        Resource::new("AWS::Events::Rule").properties(
-            ValueMap::new()
-                .with("ScheduleExpression", "rate(1 hour)")
-                .with(
-                    "Targets",
-                    Value::List(vec![ValueMap::new()
-                        .with("Arn", q.attr_arn())
-                        .with("Id", "Target0")
-                        .into()]),
-                ),
-        ),
-    )?;
+    let q = encrypted_queue(&mut s, "Jobs");
+    s.resource::<()>("RawQueueRule", raw_hourly_rule(q.attr_arn()))?;
     assert_refused(&app, "events/target-without-permission", "Ev/RawQueueRule");
     Ok(())
 }
