@@ -180,15 +180,63 @@ pub(crate) fn type_names() -> impl Iterator<Item = &'static str> {
     TYPES.iter().map(|(n, _, _)| *n)
 }
 
+/// The fields of a tab-separated record (`str::split('\t')`), split on bytes: the records are
+/// short, and a byte loop costs a fraction of the searcher's set-up per field.
+struct Fields(Option<&'static str>);
+
+impl Iterator for Fields {
+    type Item = &'static str;
+
+    fn next(&mut self) -> Option<&'static str> {
+        let rest = self.0?;
+        match rest.bytes().position(|b| b == b'\t') {
+            Some(i) => {
+                // A tab is one byte: `i` and `i + 1` are character boundaries.
+                self.0 = rest.get(i + 1..);
+                rest.get(..i)
+            }
+            None => {
+                self.0 = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+/// Splits `line` into its tag and its fields.
+fn fields(line: &'static str) -> (&'static str, Fields) {
+    let mut f = Fields(Some(line));
+    let tag = f.next().unwrap_or("");
+    (tag, f)
+}
+
+/// The lines of `block` (`str::lines`), split on bytes.
+fn lines(block: &'static str) -> impl Iterator<Item = &'static str> {
+    let mut rest = block;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let line = match rest.bytes().position(|b| b == b'\n') {
+            Some(i) => {
+                let line = rest.get(..i).unwrap_or("");
+                rest = rest.get(i + 1..).unwrap_or("");
+                line
+            }
+            None => std::mem::take(&mut rest),
+        };
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
 fn parse(name: &'static str, block: &'static str) -> TypeSchema {
     let mut ty = TypeSchema {
         name,
         owners: vec![Owner::default()],
         ..Default::default()
     };
-    for line in block.lines() {
-        let mut fields = line.split('\t');
-        let tag = fields.next().unwrap_or("");
+    for line in lines(block) {
+        let (tag, mut fields) = fields(line);
         match tag {
             "A" => ty.attributes.extend(fields),
             "G" => {
@@ -221,18 +269,18 @@ fn parse(name: &'static str, block: &'static str) -> TypeSchema {
     ty
 }
 
-fn parse_prop(mut fields: std::str::Split<'static, char>) -> Option<Prop> {
+fn parse_prop(mut fields: Fields) -> Option<Prop> {
     let name = fields.next()?;
     let mut kind_text = fields.next()?.as_bytes();
     let kind = parse_kind(&mut kind_text, 0);
-    let flags = fields.next().unwrap_or("");
+    let flags = fields.next().unwrap_or("").as_bytes();
     let mut prop = Prop {
         name,
         kind,
-        required: flags.contains('r'),
-        replacement: if flags.contains('R') {
+        required: flags.contains(&b'r'),
+        replacement: if flags.contains(&b'R') {
             Replacement::Always
-        } else if flags.contains('M') {
+        } else if flags.contains(&b'M') {
             Replacement::Maybe
         } else {
             Replacement::Never
@@ -244,20 +292,20 @@ fn parse_prop(mut fields: std::str::Split<'static, char>) -> Option<Prop> {
         range: (None, None),
     };
     for f in fields {
-        let (Some(c), rest) = (f.chars().next(), f.get(1..).unwrap_or("")) else {
+        let (Some(c), rest) = (f.as_bytes().first(), f.get(1..).unwrap_or("")) else {
             continue;
         };
         match c {
-            'e' => prop.allowed = rest.split('\x1f').collect(),
-            'p' => prop.pattern = Some(rest),
-            'l' => {
+            b'e' => prop.allowed = rest.split('\x1f').collect(),
+            b'p' => prop.pattern = Some(rest),
+            b'l' => {
                 let (a, b) = rest.split_once(',').unwrap_or((rest, ""));
                 prop.length = (
                     parse_num(a).map(|x| x as u64),
                     parse_num(b).map(|x| x as u64),
                 );
             }
-            'n' => {
+            b'n' => {
                 let (a, b) = rest.split_once(',').unwrap_or((rest, ""));
                 prop.range = (parse_num(a), parse_num(b));
             }
