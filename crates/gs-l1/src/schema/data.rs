@@ -119,9 +119,28 @@ impl Prop {
     /// classes, look-around): such a pattern is not checked rather than checked wrongly.
     pub(crate) fn regex(&self) -> Option<&regex_lite::Regex> {
         self.regex
-            .get_or_init(|| self.pattern.and_then(|p| regex_lite::Regex::new(p).ok()))
+            .get_or_init(|| self.pattern.and_then(compiled))
             .as_ref()
     }
+}
+
+/// `pattern` compiled, once per process whatever the number of properties that share it (the
+/// same name or ARN pattern recurs across properties and types, and a bounded repetition such
+/// as `{0,62}` costs a compilation tens of thousands of instructions).
+fn compiled(pattern: &'static str) -> Option<regex_lite::Regex> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static COMPILED: Mutex<Option<HashMap<&'static str, Option<regex_lite::Regex>>>> =
+        Mutex::new(None);
+    // A poisoned lock only means another thread panicked while compiling: compile here.
+    let Ok(mut guard) = COMPILED.lock() else {
+        return regex_lite::Regex::new(pattern).ok();
+    };
+    guard
+        .get_or_insert_with(HashMap::new)
+        .entry(pattern)
+        .or_insert_with(|| regex_lite::Regex::new(pattern).ok())
+        .clone()
 }
 
 /// The resource type itself (number 0) or one of its nested types.
