@@ -451,7 +451,7 @@ impl<'a> Walk<'_, 'a> {
                 Value::Map(_) => self.children(v, Expect::Search, at),
                 _ => self.wrong_kind(v, kind, at),
             },
-            Kind::Nested(n) => match (v, self.ty.owners.get(*n)) {
+            Kind::Nested(n) => match (v, self.ty.owner(*n)) {
                 (Value::Map(m), _) if is_intrinsic_map(m) => self.children(v, Expect::Search, at),
                 (Value::Map(m), Some(owner)) => self.object(m, owner, at),
                 (Value::Map(_), None) => self.children(v, Expect::Search, at),

@@ -2,13 +2,18 @@
 //!
 //! The file is embedded with `include_str!` (1.7 MB of text costs the compiler nothing to speak
 //! of, where 60,000 `static` structs would cost seconds); a type's block is parsed the first time
-//! a lookup or a synthesis asks for it, then kept for the life of the process.
+//! a lookup or a synthesis asks for it, then kept for the life of the process; within a type,
+//! only its header (attributes, tagging) and where each nested type starts are read then, and
+//! each nested type's properties the first time a check or a lookup reaches it (a synthesis
+//! reaches few of them).
 //!
 //! Format: one block per type (its byte range is in `index.rs`), one record per line, fields
 //! separated by tabs:
 //!
 //! - `A\t<attr>\t<attr>...`: the attributes `Fn::GetAtt` can read.
 //! - `G\t<property>\t<variant>`: how the type takes tags (`standard`, `map`, `asg`).
+//!
+//!   `A` and `G` come first in a block (gs-codegen writes them before any other record).
 //! - `N\t<name>`: starts the next nested type (numbered from 1; 0 is the resource itself).
 //! - `P\t<name>\t<kind>\t<flags>[\t<constraint>...]`: a property of the current owner. The kind
 //!   is in prefix notation: `s` string, `i` integer, `n` number, `b` boolean, `j` JSON, `a` any,
@@ -62,7 +67,7 @@ impl Kind {
             Kind::List(k) => format!("a list of {}", k.plural(ty)),
             Kind::Map(k) => format!("a map of {}", k.plural(ty)),
             Kind::Nested(n) => match ty.owners.get(*n) {
-                Some(o) => format!("an object ({})", o.name),
+                Some(o) => format!("an object ({})", o.name()),
                 None => "an object".into(),
             },
             Kind::Union(ks) => ks
@@ -87,7 +92,7 @@ impl Kind {
             Kind::List(_) => "lists".into(),
             Kind::Map(_) => "maps".into(),
             Kind::Nested(n) => match ty.owners.get(*n) {
-                Some(o) => format!("objects ({})", o.name),
+                Some(o) => format!("objects ({})", o.name()),
                 None => "objects".into(),
             },
             Kind::Any | Kind::Null | Kind::Union(_) => "values".into(),
@@ -114,9 +119,28 @@ impl Prop {
     /// classes, look-around): such a pattern is not checked rather than checked wrongly.
     pub(crate) fn regex(&self) -> Option<&regex_lite::Regex> {
         self.regex
-            .get_or_init(|| self.pattern.and_then(|p| regex_lite::Regex::new(p).ok()))
+            .get_or_init(|| self.pattern.and_then(compiled))
             .as_ref()
     }
+}
+
+/// `pattern` compiled, once per process whatever the number of properties that share it (the
+/// same name or ARN pattern recurs across properties and types, and a bounded repetition such
+/// as `{0,62}` costs a compilation tens of thousands of instructions).
+fn compiled(pattern: &'static str) -> Option<regex_lite::Regex> {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static COMPILED: Mutex<Option<HashMap<&'static str, Option<regex_lite::Regex>>>> =
+        Mutex::new(None);
+    // A poisoned lock only means another thread panicked while compiling: compile here.
+    let Ok(mut guard) = COMPILED.lock() else {
+        return regex_lite::Regex::new(pattern).ok();
+    };
+    guard
+        .get_or_insert_with(HashMap::new)
+        .entry(pattern)
+        .or_insert_with(|| regex_lite::Regex::new(pattern).ok())
+        .clone()
 }
 
 /// The resource type itself (number 0) or one of its nested types.
@@ -142,18 +166,54 @@ impl Owner {
     }
 }
 
+/// An owner's name and records, parsed the first time it is asked for.
+#[derive(Debug)]
+pub(crate) struct LazyOwner {
+    name: &'static str,
+    /// Its `P` and `X` records.
+    records: &'static str,
+    parsed: OnceLock<Owner>,
+}
+
+impl LazyOwner {
+    fn new(name: &'static str, records: &'static str) -> Self {
+        LazyOwner {
+            name,
+            records,
+            parsed: OnceLock::new(),
+        }
+    }
+
+    /// The owner's name (empty for the resource itself), without parsing its records.
+    pub(crate) fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The owner, parsed on first use.
+    pub(crate) fn get(&'static self) -> &'static Owner {
+        self.parsed
+            .get_or_init(|| parse_owner(self.name, self.records))
+    }
+}
+
 /// One resource type, parsed.
 #[derive(Debug, Default)]
 pub(crate) struct TypeSchema {
     pub(crate) name: &'static str,
     pub(crate) attributes: Vec<&'static str>,
     pub(crate) tagging: Option<(&'static str, &'static str)>,
-    pub(crate) owners: Vec<Owner>,
+    /// The resource itself (0), then its nested types by number.
+    pub(crate) owners: Vec<LazyOwner>,
 }
 
 impl TypeSchema {
-    pub(crate) fn root(&self) -> Option<&Owner> {
-        self.owners.first()
+    pub(crate) fn root(&'static self) -> Option<&'static Owner> {
+        self.owner(0)
+    }
+
+    /// Owner number `n` (0: the resource itself), parsed on first use.
+    pub(crate) fn owner(&'static self, n: usize) -> Option<&'static Owner> {
+        self.owners.get(n).map(LazyOwner::get)
     }
 }
 
@@ -180,59 +240,130 @@ pub(crate) fn type_names() -> impl Iterator<Item = &'static str> {
     TYPES.iter().map(|(n, _, _)| *n)
 }
 
+/// The fields of a tab-separated record (`str::split('\t')`), split on bytes: the records are
+/// short, and a byte loop costs a fraction of the searcher's set-up per field.
+struct Fields(Option<&'static str>);
+
+impl Iterator for Fields {
+    type Item = &'static str;
+
+    fn next(&mut self) -> Option<&'static str> {
+        let rest = self.0?;
+        match rest.bytes().position(|b| b == b'\t') {
+            Some(i) => {
+                // A tab is one byte: `i` and `i + 1` are character boundaries.
+                self.0 = rest.get(i + 1..);
+                rest.get(..i)
+            }
+            None => {
+                self.0 = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+/// Splits `line` into its tag and its fields.
+fn fields(line: &'static str) -> (&'static str, Fields) {
+    let mut f = Fields(Some(line));
+    let tag = f.next().unwrap_or("");
+    (tag, f)
+}
+
+/// The lines of `block` (`str::lines`), split on bytes.
+fn lines(block: &'static str) -> impl Iterator<Item = &'static str> {
+    let mut rest = block;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let line = match rest.bytes().position(|b| b == b'\n') {
+            Some(i) => {
+                let line = rest.get(..i).unwrap_or("");
+                rest = rest.get(i + 1..).unwrap_or("");
+                line
+            }
+            None => std::mem::take(&mut rest),
+        };
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
+/// Reads a type's header (`A` and `G` records) and splits the rest of its block at each `N`
+/// record; the owners' records are parsed when asked for.
 fn parse(name: &'static str, block: &'static str) -> TypeSchema {
     let mut ty = TypeSchema {
         name,
-        owners: vec![Owner::default()],
         ..Default::default()
     };
-    for line in block.lines() {
-        let mut fields = line.split('\t');
-        let tag = fields.next().unwrap_or("");
-        match tag {
-            "A" => ty.attributes.extend(fields),
-            "G" => {
-                if let (Some(p), Some(v)) = (fields.next(), fields.next()) {
-                    ty.tagging = Some((p, v));
-                }
-            }
-            "N" => ty.owners.push(Owner {
-                name: fields.next().unwrap_or(""),
-                ..Default::default()
-            }),
-            "X" => {
-                if let Some(o) = ty.owners.last_mut() {
-                    o.read_only.extend(fields);
-                }
-            }
-            "P" => {
-                if let (Some(o), Some(p)) = (ty.owners.last_mut(), parse_prop(fields)) {
-                    o.props.push(p);
-                }
-            }
-            _ => {}
+    let mut rest = block;
+    while let Some(tag @ ("A" | "G")) = rest.get(..1) {
+        let end = rest.bytes().position(|b| b == b'\n').unwrap_or(rest.len());
+        let line = rest.get(..end).unwrap_or("");
+        rest = rest.get(end + 1..).unwrap_or("");
+        let (_, mut fields) = fields(line.strip_suffix('\r').unwrap_or(line));
+        if tag == "A" {
+            ty.attributes.extend(fields);
+        } else if let (Some(p), Some(v)) = (fields.next(), fields.next()) {
+            ty.tagging = Some((p, v));
         }
     }
     ty.attributes.sort_unstable();
-    for o in &mut ty.owners {
-        o.props.sort_by(|a, b| a.name.cmp(b.name));
-        o.read_only.sort_unstable();
+    // The owners: the resource's records up to the first `N` record, then one per `N`.
+    let mut owner_name = "";
+    loop {
+        let split = if rest.starts_with("N\t") {
+            Some(0)
+        } else {
+            rest.find("\nN\t").map(|i| i + 1)
+        };
+        let (records, next) = match split {
+            Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..)),
+            None => (rest, None),
+        };
+        ty.owners.push(LazyOwner::new(owner_name, records));
+        let Some(next) = next else { break };
+        // `next` starts with the `N` record: the next owner's name, then its records.
+        let end = next.bytes().position(|b| b == b'\n').unwrap_or(next.len());
+        let line = next.get(..end).unwrap_or("");
+        let (_, mut f) = fields(line.strip_suffix('\r').unwrap_or(line));
+        owner_name = f.next().unwrap_or("");
+        rest = next.get(end + 1..).unwrap_or("");
     }
     ty
 }
 
-fn parse_prop(mut fields: std::str::Split<'static, char>) -> Option<Prop> {
+/// Parses an owner's `P` and `X` records.
+fn parse_owner(name: &'static str, records: &'static str) -> Owner {
+    let mut o = Owner {
+        name,
+        ..Default::default()
+    };
+    for line in lines(records) {
+        let (tag, fields) = fields(line);
+        match tag {
+            "X" => o.read_only.extend(fields),
+            "P" => o.props.extend(parse_prop(fields)),
+            _ => {}
+        }
+    }
+    o.props.sort_by(|a, b| a.name.cmp(b.name));
+    o.read_only.sort_unstable();
+    o
+}
+
+fn parse_prop(mut fields: Fields) -> Option<Prop> {
     let name = fields.next()?;
     let mut kind_text = fields.next()?.as_bytes();
     let kind = parse_kind(&mut kind_text, 0);
-    let flags = fields.next().unwrap_or("");
+    let flags = fields.next().unwrap_or("").as_bytes();
     let mut prop = Prop {
         name,
         kind,
-        required: flags.contains('r'),
-        replacement: if flags.contains('R') {
+        required: flags.contains(&b'r'),
+        replacement: if flags.contains(&b'R') {
             Replacement::Always
-        } else if flags.contains('M') {
+        } else if flags.contains(&b'M') {
             Replacement::Maybe
         } else {
             Replacement::Never
@@ -244,20 +375,20 @@ fn parse_prop(mut fields: std::str::Split<'static, char>) -> Option<Prop> {
         range: (None, None),
     };
     for f in fields {
-        let (Some(c), rest) = (f.chars().next(), f.get(1..).unwrap_or("")) else {
+        let (Some(c), rest) = (f.as_bytes().first(), f.get(1..).unwrap_or("")) else {
             continue;
         };
         match c {
-            'e' => prop.allowed = rest.split('\x1f').collect(),
-            'p' => prop.pattern = Some(rest),
-            'l' => {
+            b'e' => prop.allowed = rest.split('\x1f').collect(),
+            b'p' => prop.pattern = Some(rest),
+            b'l' => {
                 let (a, b) = rest.split_once(',').unwrap_or((rest, ""));
                 prop.length = (
                     parse_num(a).map(|x| x as u64),
                     parse_num(b).map(|x| x as u64),
                 );
             }
-            'n' => {
+            b'n' => {
                 let (a, b) = rest.split_once(',').unwrap_or((rest, ""));
                 prop.range = (parse_num(a), parse_num(b));
             }

@@ -80,7 +80,7 @@ pub fn replacement(type_name: &str, path: &[&str]) -> Option<Replacement> {
             kind = k;
         }
         match kind {
-            Kind::Nested(n) => owner = ty.owners.get(*n)?,
+            Kind::Nested(n) => owner = ty.owner(*n)?,
             _ => {
                 if segments.peek().is_some() {
                     // Below a JSON or scalar value: the schema says no more.
@@ -136,7 +136,7 @@ pub fn is_read_only(type_name: &str, path: &[&str]) -> Option<bool> {
             kind = k;
         }
         match kind {
-            Kind::Nested(n) => owner = ty.owners.get(*n)?,
+            Kind::Nested(n) => owner = ty.owner(*n)?,
             _ => return None,
         }
     }

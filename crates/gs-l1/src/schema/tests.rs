@@ -110,7 +110,7 @@ fn every_type_parses_and_lookups_are_cached() {
         assert_eq!(ty.name, name);
         assert!(ty.root().is_some());
         // Every nested reference points at a nested type of the same resource.
-        for o in &ty.owners {
+        for o in (0..ty.owners.len()).filter_map(|i| ty.owner(i)) {
             for p in &o.props {
                 let mut stack = vec![&p.kind];
                 while let Some(k) = stack.pop() {
