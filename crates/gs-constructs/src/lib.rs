@@ -122,11 +122,25 @@ pub mod cfn {
     pub use gs_cfn::*;
 }
 
-/// What construct code and user code need in scope.
+/// What construct code and user code need in scope: the service modules of the L2s, the
+/// generated L1 layer as `l1`, the core types and the backend.
+///
+/// ```
+/// use gs_constructs::prelude::*;
+/// let mut app = App::new();
+/// let stack = app.stack("Demo", StackProps::default())?;
+/// let mut s = app.at(stack)?;
+/// let dlq = l1::sqs::CfnQueue::new(&mut s, "Dead", Default::default())?;
+/// assert_eq!(s.app().path(dlq.node())?, "Demo/Dead");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub mod prelude {
     pub use crate::cli::Cli;
     pub use crate::error::{ConstructError, Result};
     pub use crate::CfnBackend;
+    // The generated L1 layer: `l1::sqs::CfnQueue` beside the `sqs::Queue` L2, as aws-cdk-lib's
+    // `aws_sqs` module holds both `CfnQueue` and `Queue`.
+    pub use crate::l1;
     pub use crate::{
         apigateway, backup, codepipeline, dr, dynamodb, ec2, ecs, efs, elasticache, elbv2, events,
         iam, kinesis, kms, lambda, logs, rds, rules, s3, secretsmanager, sns, sqs,
