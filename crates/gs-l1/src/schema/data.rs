@@ -27,6 +27,7 @@
 
 use std::sync::OnceLock;
 
+use super::class_pattern::ClassPattern;
 use super::index::TYPES;
 use super::Replacement;
 
@@ -109,7 +110,7 @@ pub(crate) struct Prop {
     pub(crate) replacement: Replacement,
     pub(crate) allowed: Vec<&'static str>,
     pub(crate) pattern: Option<&'static str>,
-    regex: OnceLock<Option<regex_lite::Regex>>,
+    regex: OnceLock<Option<Matcher>>,
     pub(crate) length: (Option<u64>, Option<u64>),
     pub(crate) range: (Option<f64>, Option<f64>),
 }
@@ -117,10 +118,34 @@ pub(crate) struct Prop {
 impl Prop {
     /// The compiled pattern; `None` when there is none or regex-lite cannot compile it (Unicode
     /// classes, look-around): such a pattern is not checked rather than checked wrongly.
-    pub(crate) fn regex(&self) -> Option<&regex_lite::Regex> {
+    pub(crate) fn regex(&self) -> Option<&Matcher> {
         self.regex
-            .get_or_init(|| self.pattern.and_then(compiled))
+            .get_or_init(|| {
+                let pattern = self.pattern?;
+                match ClassPattern::parse(pattern) {
+                    Some(c) => Some(Matcher::Class(c)),
+                    None => compiled(pattern).map(Matcher::Regex),
+                }
+            })
             .as_ref()
+    }
+}
+
+/// A compiled pattern: one repeated character class read directly, or anything else through
+/// regex-lite.
+#[derive(Debug)]
+pub(crate) enum Matcher {
+    Class(ClassPattern),
+    Regex(regex_lite::Regex),
+}
+
+impl Matcher {
+    /// Whether `s` matches the pattern.
+    pub(crate) fn is_match(&self, s: &str) -> bool {
+        match self {
+            Matcher::Class(c) => c.is_match(s),
+            Matcher::Regex(r) => r.is_match(s),
+        }
     }
 }
 
