@@ -4,10 +4,10 @@
 //! compiling it with regex-lite costs tens of thousands (a bounded count unrolls into as many
 //! states), and matching it is one table look-up per byte.
 //!
-//! It reads the pattern as regex-lite does (same literal `-` rules, same `\d`, `\w`, `\s`) and
-//! declines anything else (negated or nested classes, set operations, non-ASCII members,
-//! other escapes, whitespace, lazy quantifiers), which then goes to regex-lite. A test runs
-//! both on every such pattern in `data.txt` over generated strings.
+//! It reads the pattern as regex-lite does (same literal `-` rules, same `\d`, `\w`, `\s`, same
+//! escaped punctuation) and declines anything else (negated or nested classes, set operations,
+//! non-ASCII members, other escapes, whitespace, lazy quantifiers), which then goes to
+//! regex-lite. A test runs both on every such pattern in `data.txt` over generated strings.
 
 /// `^[class]{min,max}$` with an all-ASCII class.
 #[derive(Debug, Clone)]
@@ -101,8 +101,8 @@ fn item(body: &[u8], i: usize) -> Option<(Item, usize)> {
                 (b'a', b'z'),
             ])),
             b's' => Item::Set(ranges(&[(b'\t', b'\r'), (b' ', b' ')])),
-            b'\\' | b'.' | b'+' | b'*' | b'?' | b'(' | b')' | b'|' | b'[' | b']' | b'{' | b'}'
-            | b'^' | b'$' | b'#' | b'&' | b'-' | b'~' | b'/' => Item::Char(e),
+            // regex-lite takes any ASCII punctuation escaped as itself, but `\<` and `\>`.
+            _ if e.is_ascii_punctuation() && e != b'<' && e != b'>' => Item::Char(e),
             _ => return None,
         };
         return Some((it, i + 2));
@@ -235,6 +235,8 @@ mod tests {
     #[test]
     fn reads_regex_lite_syntax_and_declines_the_rest() {
         let p = ClassPattern::parse(r"^[-a-z\d_.]{2,4}$").expect("class pattern");
+        let q = ClassPattern::parse(r"^[a-z\-\_\.\:]+$").expect("escaped punctuation");
+        assert!(q.is_match("a-_.:") && !q.is_match("a\\"));
         assert!(p.is_match("a-9_") && p.is_match("..") && !p.is_match("a") && !p.is_match("abcde"));
         assert!(!p.is_match("AB") && !p.is_match("é1"));
         for declined in [
@@ -250,6 +252,8 @@ mod tests {
             r"^[a-z]{4,2}$",
             r"^[a-z]{ 1,2}$",
             r"^[]a]+$",
+            r"^[\<a]+$",
+            r"^[\ta]+$",
         ] {
             assert!(ClassPattern::parse(declined).is_none(), "{declined}");
         }
