@@ -76,7 +76,7 @@ impl ClassPattern {
     pub(crate) fn is_match(&self, s: &str) -> bool {
         let n = s.len();
         n >= self.min
-            && self.max.is_none_or(|m| n <= m)
+            && self.max.map_or(true, |m| n <= m)
             && s.bytes().all(|b| b < 128 && self.set & (1 << b) != 0)
     }
 }
@@ -190,14 +190,14 @@ mod tests {
             .chain(['é', 'ß', '\u{2028}', '😀', '\u{10FFFF}']);
         let mut out = Vec::new();
         for &n in &lengths {
-            out.push(std::iter::repeat_n(member, n).collect());
+            out.push(std::iter::repeat(member).take(n).collect());
             if n == 0 {
                 continue;
             }
             for c in others.clone() {
                 // The odd character first, last and in the middle.
                 for at in [0, n / 2, n - 1] {
-                    let mut s: Vec<char> = std::iter::repeat_n(member, n).collect();
+                    let mut s: Vec<char> = std::iter::repeat(member).take(n).collect();
                     s[at] = c;
                     out.push(s.into_iter().collect());
                 }
