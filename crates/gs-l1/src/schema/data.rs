@@ -27,6 +27,7 @@
 
 use std::sync::OnceLock;
 
+use super::class_pattern::ClassPattern;
 use super::index::TYPES;
 use super::Replacement;
 
@@ -109,7 +110,7 @@ pub(crate) struct Prop {
     pub(crate) replacement: Replacement,
     pub(crate) allowed: Vec<&'static str>,
     pub(crate) pattern: Option<&'static str>,
-    regex: OnceLock<Option<regex_lite::Regex>>,
+    regex: OnceLock<Option<Matcher>>,
     pub(crate) length: (Option<u64>, Option<u64>),
     pub(crate) range: (Option<f64>, Option<f64>),
 }
@@ -117,10 +118,34 @@ pub(crate) struct Prop {
 impl Prop {
     /// The compiled pattern; `None` when there is none or regex-lite cannot compile it (Unicode
     /// classes, look-around): such a pattern is not checked rather than checked wrongly.
-    pub(crate) fn regex(&self) -> Option<&regex_lite::Regex> {
+    pub(crate) fn regex(&self) -> Option<&Matcher> {
         self.regex
-            .get_or_init(|| self.pattern.and_then(compiled))
+            .get_or_init(|| {
+                let pattern = self.pattern?;
+                match ClassPattern::parse(pattern) {
+                    Some(c) => Some(Matcher::Class(c)),
+                    None => compiled(pattern).map(Matcher::Regex),
+                }
+            })
             .as_ref()
+    }
+}
+
+/// A compiled pattern: one repeated character class read directly, or anything else through
+/// regex-lite.
+#[derive(Debug)]
+pub(crate) enum Matcher {
+    Class(ClassPattern),
+    Regex(regex_lite::Regex),
+}
+
+impl Matcher {
+    /// Whether `s` matches the pattern.
+    pub(crate) fn is_match(&self, s: &str) -> bool {
+        match self {
+            Matcher::Class(c) => c.is_match(s),
+            Matcher::Regex(r) => r.is_match(s),
+        }
     }
 }
 
@@ -249,7 +274,7 @@ impl Iterator for Fields {
 
     fn next(&mut self) -> Option<&'static str> {
         let rest = self.0?;
-        match rest.bytes().position(|b| b == b'\t') {
+        match find_byte(rest.as_bytes(), b'\t') {
             Some(i) => {
                 // A tab is one byte: `i` and `i + 1` are character boundaries.
                 self.0 = rest.get(i + 1..);
@@ -270,6 +295,45 @@ fn fields(line: &'static str) -> (&'static str, Fields) {
     (tag, f)
 }
 
+/// The index of the first `needle` in `bytes`, eight bytes at a time (a record line is tens to
+/// hundreds of bytes long, and a byte loop spends about four instructions on each).
+fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    let needles = u64::from_ne_bytes([needle; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_ne_bytes(word) ^ needles;
+        // Some byte of `x` is zero (a `needle` in the chunk): find which one.
+        if x.wrapping_sub(ONES) & !x & HIGHS != 0 {
+            if let Some(i) = chunk.iter().position(|&b| b == needle) {
+                return Some(at + i);
+            }
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|i| at + i)
+}
+
+/// Where the first line starting with `N\t` after the first line of `bytes` starts.
+fn owner_start(bytes: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let line = from + find_byte(bytes.get(from..)?, b'\n')? + 1;
+        if bytes.get(line..)?.starts_with(b"N\t") {
+            return Some(line);
+        }
+        from = line;
+    }
+}
+
 /// The lines of `block` (`str::lines`), split on bytes.
 fn lines(block: &'static str) -> impl Iterator<Item = &'static str> {
     let mut rest = block;
@@ -277,7 +341,7 @@ fn lines(block: &'static str) -> impl Iterator<Item = &'static str> {
         if rest.is_empty() {
             return None;
         }
-        let line = match rest.bytes().position(|b| b == b'\n') {
+        let line = match find_byte(rest.as_bytes(), b'\n') {
             Some(i) => {
                 let line = rest.get(..i).unwrap_or("");
                 rest = rest.get(i + 1..).unwrap_or("");
@@ -298,7 +362,7 @@ fn parse(name: &'static str, block: &'static str) -> TypeSchema {
     };
     let mut rest = block;
     while let Some(tag @ ("A" | "G")) = rest.get(..1) {
-        let end = rest.bytes().position(|b| b == b'\n').unwrap_or(rest.len());
+        let end = find_byte(rest.as_bytes(), b'\n').unwrap_or(rest.len());
         let line = rest.get(..end).unwrap_or("");
         rest = rest.get(end + 1..).unwrap_or("");
         let (_, mut fields) = fields(line.strip_suffix('\r').unwrap_or(line));
@@ -315,7 +379,7 @@ fn parse(name: &'static str, block: &'static str) -> TypeSchema {
         let split = if rest.starts_with("N\t") {
             Some(0)
         } else {
-            rest.find("\nN\t").map(|i| i + 1)
+            owner_start(rest.as_bytes())
         };
         let (records, next) = match split {
             Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..)),
@@ -324,7 +388,7 @@ fn parse(name: &'static str, block: &'static str) -> TypeSchema {
         ty.owners.push(LazyOwner::new(owner_name, records));
         let Some(next) = next else { break };
         // `next` starts with the `N` record: the next owner's name, then its records.
-        let end = next.bytes().position(|b| b == b'\n').unwrap_or(next.len());
+        let end = find_byte(next.as_bytes(), b'\n').unwrap_or(next.len());
         let line = next.get(..end).unwrap_or("");
         let (_, mut f) = fields(line.strip_suffix('\r').unwrap_or(line));
         owner_name = f.next().unwrap_or("");
@@ -448,4 +512,41 @@ fn take_number(text: &mut &[u8]) -> usize {
         *text = rest;
     }
     n
+}
+
+#[cfg(test)]
+mod scan_tests {
+    use super::{find_byte, owner_start};
+
+    #[test]
+    fn find_byte_agrees_with_a_byte_loop_at_every_position_and_length() {
+        for len in 0..40 {
+            for at in 0..=len {
+                // The needle at `at` (or nowhere when `at == len`), look-alikes elsewhere: bytes
+                // that differ from `\n` by one bit, and a high byte.
+                let mut bytes: Vec<u8> = (0..len)
+                    .map(|i| [b'\x0b', b'\x8a', b'N', 0xff][i % 4])
+                    .collect();
+                if let Some(b) = bytes.get_mut(at) {
+                    *b = b'\n';
+                }
+                if at + 3 < len {
+                    bytes[at + 3] = b'\n';
+                }
+                let want = bytes.iter().position(|&b| b == b'\n');
+                assert_eq!(find_byte(&bytes, b'\n'), want, "{bytes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn owner_start_finds_the_first_nested_type_record_after_the_first_line() {
+        let block = "N\tFirst\nP\tA\ts\t\nP\tNb\ts\t\nN\tSecond\nP\tB\ts\t\n";
+        assert_eq!(
+            owner_start(block.as_bytes()),
+            block.find("\nN\t").map(|i| i + 1)
+        );
+        assert_eq!(owner_start(b"P\tA\ts\t\nX\tNa\n"), None);
+        assert_eq!(owner_start(b"P\tA\ts\t\nN"), None);
+    }
 }

@@ -16,6 +16,7 @@
 //! ```
 
 mod check;
+mod class_pattern;
 mod data;
 mod index;
 
