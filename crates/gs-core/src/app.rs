@@ -349,17 +349,23 @@ impl App {
         to: impl Into<NodeId>,
         reason: impl Into<String>,
     ) -> Result<(), TreeError> {
-        let (from, to) = (from.into(), to.into());
+        self.add_dependency_between(from.into(), to.into(), reason.into())
+    }
+
+    /// [`App::add_dependency`] on plain ids: one copy, whatever handles the callers pass.
+    fn add_dependency_between(
+        &mut self,
+        from: NodeId,
+        to: NodeId,
+        reason: String,
+    ) -> Result<(), TreeError> {
         self.check_in(from, || "App::add_dependency (the dependent)".into())?;
         self.check_in(to, || {
             format!("{}: App::add_dependency (the target)", self.path_of(from))
         })?;
         let node = self.node_mut_unjournalled(from)?;
         if !node.dependencies.iter().any(|d| d.target == to) {
-            node.dependencies.push(Dependency {
-                target: to,
-                reason: reason.into(),
-            });
+            node.dependencies.push(Dependency { target: to, reason });
             self.journal_dependency_pushed(from);
         }
         Ok(())

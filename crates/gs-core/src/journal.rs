@@ -140,6 +140,29 @@ impl App {
         &mut self,
         f: impl FnOnce(&mut App) -> Result<T, E>,
     ) -> Result<T, E> {
+        // The generic part is only the call of `f`: opening and closing the level are plain
+        // functions, so each of the many callers instantiates a few lines, not the whole journal.
+        let depth = self.open_level();
+        // A call that panics is undone too, and its level closed, before the panic goes on: a
+        // caller that catches it finds the tree as it was and the journal idle, not a level left
+        // open that would record every later change. `AssertUnwindSafe` holds because the
+        // roll-back restores every change the journal recorded.
+        let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self))) {
+            Ok(result) => result,
+            Err(panic) => {
+                // Undoing cannot fail; the check it could report runs only for a kept call.
+                let _ = self.close_level(depth, false);
+                std::panic::resume_unwind(panic)
+            }
+        };
+        match self.close_level(depth, result.is_ok()) {
+            Ok(()) => result,
+            Err(e) => Err(E::from(e)),
+        }
+    }
+
+    /// Opens a journal level; returns its depth, for [`App::close_level`].
+    fn open_level(&mut self) -> usize {
         let depth = self.journal.levels.len();
         self.journal.levels.push(Level {
             entries: self.journal.entries.len(),
@@ -149,43 +172,30 @@ impl App {
             touched: HashSet::default(),
             changed_resources: Vec::new(),
         });
-        // A call that panics is undone too, and its level closed, before the panic goes on: a
-        // caller that catches it finds the tree as it was and the journal idle, not a level left
-        // open that would record every later change. `AssertUnwindSafe` holds because the
-        // roll-back below restores every change the journal recorded.
-        let result = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(self))) {
-            Ok(result) => result,
-            Err(panic) => {
-                self.journal.levels.truncate(depth + 1);
-                if let Some(level) = self.journal.levels.pop() {
-                    self.roll_back(level);
-                }
-                if self.journal.levels.is_empty() {
-                    self.journal.entries.clear();
-                }
-                std::panic::resume_unwind(panic)
-            }
-        };
+        depth
+    }
+
+    /// Closes the level opened at `depth` (and any a panic left open above it). With `keep`,
+    /// the resources the call changed are checked, and the changes are kept if they pass;
+    /// otherwise, or when the check fails, every change of the level is undone. The error is the
+    /// check's.
+    fn close_level(&mut self, depth: usize, keep: bool) -> Result<(), TreeError> {
         self.journal.levels.truncate(depth + 1);
-        let result = result.and_then(|t| match self.check_changed_resources() {
-            Ok(()) => Ok(t),
-            Err(e) => Err(E::from(e)),
-        });
-        let Some(level) = self.journal.levels.pop() else {
-            return result;
+        let checked = if keep {
+            self.check_changed_resources()
+        } else {
+            Ok(())
         };
-        match result {
-            Ok(t) => {
-                if self.journal.levels.is_empty() {
-                    self.journal.entries.clear();
-                }
-                Ok(t)
-            }
-            Err(e) => {
-                self.roll_back(level);
-                Err(e)
-            }
+        let Some(level) = self.journal.levels.pop() else {
+            return checked;
+        };
+        if !(keep && checked.is_ok()) {
+            self.roll_back(level);
         }
+        if self.journal.levels.is_empty() {
+            self.journal.entries.clear();
+        }
+        checked
     }
 
     fn check_changed_resources(&self) -> Result<(), TreeError> {

@@ -89,13 +89,17 @@ impl<'a> Scope<'a> {
     ///
     /// Every reference inside the properties must be to a node of this app.
     pub fn resource<T>(&mut self, id: &str, resource: Resource) -> Result<Handle<T>, TreeError> {
+        self.resource_node(id, resource).map(Handle::new)
+    }
+
+    /// [`Scope::resource`] without the marker: one copy for every handle type.
+    fn resource_node(&mut self, id: &str, resource: Resource) -> Result<NodeId, TreeError> {
         self.app.check_references(
             || self.child_path(id),
             resource.properties.iter().map(|(_, v)| v),
         )?;
         self.app.check_child_has_logical_id(self.node, id)?;
-        let node = self.app.push(self.node, id, NodeKind::Resource(resource))?;
-        Ok(Handle::new(node))
+        self.app.push(self.node, id, NodeKind::Resource(resource))
     }
 
     /// Adds a template parameter. Every reference in its default and allowed values must be to

@@ -139,18 +139,14 @@ value_kind!(
 /// (`CfnTableProps::new(vec![table::KeySchema::new("pk", "HASH")])`).
 impl<T: IntoValue> From<Vec<T>> for Union {
     fn from(items: Vec<T>) -> Union {
-        Union(Value::List(
-            items.into_iter().map(IntoValue::into_value).collect(),
-        ))
+        Union(Value::List(map_items(items, IntoValue::into_value)))
     }
 }
 
 /// A list of typed items, as for `Vec<T>`.
 impl<T: IntoValue, const N: usize> From<[T; N]> for Union {
     fn from(items: [T; N]) -> Union {
-        Union(Value::List(
-            items.into_iter().map(IntoValue::into_value).collect(),
-        ))
+        Union(Value::List(map_items(items, IntoValue::into_value)))
     }
 }
 
@@ -204,13 +200,13 @@ pub enum List<T> {
 
 impl<T, U: Into<T>> From<Vec<U>> for List<T> {
     fn from(items: Vec<U>) -> List<T> {
-        List::Items(items.into_iter().map(Into::into).collect())
+        List::Items(map_items(items, Into::into))
     }
 }
 
 impl<T, U: Into<T>, const N: usize> From<[U; N]> for List<T> {
     fn from(items: [U; N]) -> List<T> {
-        List::Items(items.into_iter().map(Into::into).collect())
+        List::Items(map_items(items, Into::into))
     }
 }
 
@@ -223,15 +219,15 @@ impl<T> From<Value> for List<T> {
 
 impl<T, U: Into<T>> FromIterator<U> for List<T> {
     fn from_iter<I: IntoIterator<Item = U>>(iter: I) -> List<T> {
-        List::Items(iter.into_iter().map(Into::into).collect())
+        List::Items(map_items(iter, Into::into))
     }
 }
 
 impl<T> List<T> {
     /// The value, each item written by `f`.
-    fn render(self, f: impl Fn(T) -> Value) -> Value {
+    fn render(self, f: impl FnMut(T) -> Value) -> Value {
         match self {
-            List::Items(items) => Value::List(items.into_iter().map(f).collect()),
+            List::Items(items) => Value::List(map_items(items, f)),
             List::Token(v) => v,
         }
     }
@@ -241,6 +237,18 @@ impl<T: IntoValue> IntoValue for List<T> {
     fn into_value(self) -> Value {
         self.render(IntoValue::into_value)
     }
+}
+
+/// `items` mapped one by one. A plain loop rather than `into_iter().map(f).collect()`: the
+/// standard library's in-place collect is many times the code, and it would be instantiated
+/// for each of the hundreds of item types a user's stacks name.
+fn map_items<T, U>(items: impl IntoIterator<Item = T>, mut f: impl FnMut(T) -> U) -> Vec<U> {
+    let items = items.into_iter();
+    let mut out = Vec::with_capacity(items.size_hint().0);
+    for item in items {
+        out.push(f(item));
+    }
+    out
 }
 
 /// A map property with string keys: entries of its kind (in the order given), or a token.
