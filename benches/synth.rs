@@ -4,7 +4,7 @@
 //!
 //! The GlobalStream stacks are benchmarked too: built and synthesized in-process.
 //!
-//! Run: `cargo bench -p gs-constructs --bench synth`
+//! Run: `cargo bench -p gs-benches --bench synth`
 
 #[path = "../examples/globalstream/stack.rs"]
 #[allow(dead_code)]
@@ -111,7 +111,7 @@ fn schema_checks_only(bencher: Bencher, n: usize) {
         .counter(divan::counter::ItemsCount::new(n))
         .bench(|| {
             let mut out = Vec::new();
-            (gs_l1::schema::PASS.run)(&tree, &mut out);
+            (gs_constructs::l1::schema::PASS.run)(&tree, &mut out);
             assert!(out.is_empty());
             out
         });

@@ -1,0 +1,2 @@
+//! The benchmarks of gs are in `synth.rs` (`cargo bench -p gs-benches --bench synth`); this
+//! package has no library code.
