@@ -118,7 +118,7 @@ fn synth_is_the_default_and_writes_the_assembly_the_reports_and_the_graph() {
     assert!(
         lines[0].starts_with("TapStackdev ")
             && lines[0].contains("us-east-1")
-            && lines[0].contains(" 91 resources, 3 warning(s) -> ")
+            && lines[0].contains(" 91 resource(s), 3 warning(s) -> ")
             && lines[0].ends_with("TapStackdev.template.json"),
         "{}",
         lines[0]

@@ -249,7 +249,7 @@ fn summary(
         let region = ls::environment(tree, stack).0.unwrap_or("-");
         let _ = writeln!(
             s,
-            "{name:<width$}  {region:<14} {resources:>4} resources, {warnings} warning(s) -> {}",
+            "{name:<width$}  {region:<14} {resources:>4} resource(s), {warnings} warning(s) -> {}",
             out_dir.join(template_file_name(name)).display()
         );
     }
