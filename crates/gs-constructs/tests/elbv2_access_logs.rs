@@ -693,3 +693,53 @@ fn a_bucket_named_literally_is_matched_by_its_name() -> R {
     assert_eq!(d[0].path, "Raw/LB");
     Ok(())
 }
+
+#[test]
+fn a_log_bucket_in_another_stack_of_the_region_is_exported_and_ordered_before() -> R {
+    let mut w = web(Some("us-east-1"), false)?;
+    let logs = w.app.stack(
+        "Logs",
+        StackProps {
+            region: Some("us-east-1".into()),
+            ..Default::default()
+        },
+    )?;
+    let shared = s3::Bucket::new(&mut w.app.at(logs)?, "Shared", Default::default())?;
+    w.lb.log_access_logs(&mut w.app, shared, Some("web"))?;
+    let found = findings(&w.app);
+    assert!(found.is_empty(), "{found:#?}");
+    let out = w.app.synth(&CfnBackend {
+        templates_only: true,
+    })?;
+    let dir = template_dir();
+    std::fs::create_dir_all(&dir)?;
+    let mut web_template = None;
+    for a in &out.artifacts {
+        std::fs::write(
+            dir.join(format!("elbv2_access_logs_cross_stack.{}", a.file_name)),
+            &a.bytes,
+        )?;
+        if a.file_name.starts_with("Web.") {
+            web_template = Some(serde_json::from_slice::<Json>(&a.bytes)?);
+        }
+    }
+    let t = web_template.ok_or("no Web template")?;
+    let bucket = attribute(&t, "Web/LB/Resource", "access_logs.s3.bucket").ok_or("no bucket")?;
+    assert!(bucket.get("Fn::ImportValue").is_some(), "{bucket}");
+    // Across stacks the order is the stacks': Web deploys after Logs (the policy is in Logs).
+    let full = w.app.synth(&CfnBackend::default())?;
+    let manifest = full
+        .artifacts
+        .iter()
+        .find(|a| a.file_name == "manifest.json")
+        .ok_or("no manifest")?;
+    let manifest: Json = serde_json::from_slice(&manifest.bytes)?;
+    assert!(
+        manifest["artifacts"]["Web"]["dependencies"]
+            .as_array()
+            .is_some_and(|d| d.contains(&json!("Logs"))),
+        "{}",
+        manifest["artifacts"]["Web"]
+    );
+    Ok(())
+}
