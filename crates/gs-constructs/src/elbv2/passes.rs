@@ -1,7 +1,7 @@
 //! Validation passes of Elastic Load Balancing, read from the resources (typed or raw): does the
 //! security group of each ECS service behind a target group admit the load balancer on the
 //! port the target group health-checks? One scan builds maps; each service entry is checked
-//! against them.
+//! against them. The access log rules are in `access_log_passes`.
 
 use std::collections::HashMap;
 
@@ -19,7 +19,11 @@ pub const HEALTH_CHECK_PORT_NOT_ADMITTED: Rule = Rule {
 };
 
 /// The rules these passes apply.
-pub(crate) const RULES: &[Rule] = &[HEALTH_CHECK_PORT_NOT_ADMITTED];
+pub(crate) const RULES: &[Rule] = &[
+    HEALTH_CHECK_PORT_NOT_ADMITTED,
+    super::access_log_passes::ACCESS_LOGS_BUCKET_KMS_ENCRYPTED,
+    super::access_log_passes::ACCESS_LOGS_NOT_DELIVERABLE,
+];
 
 /// The port a target group health-checks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +66,7 @@ type ServiceUse = (NodeId, Option<Vec<NodeId>>, Vec<(NodeId, u16)>);
 
 /// Appends this service's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    super::access_log_passes::check(tree, out);
     let m = Model::build(tree);
     if m.services.is_empty() {
         return;
