@@ -275,7 +275,7 @@ fn raw_api(s: &mut Scope<'_>, f: &Function, verb: &str) -> Result<NodeId, Constr
 
 fn execute_api(api: NodeId, tail: &str) -> Value {
     Value::sub_with(
-        &format!("arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{Api}}{tail}"),
+        format!("arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{Api}}{tail}"),
         ValueMap::new().with("Api", Value::Ref(api)),
     )
 }
