@@ -143,8 +143,9 @@ impl Integration {
     /// let api = RestApi::new(&mut s, "Api", Default::default())?;
     /// let items = api.add_resource(&mut s, api.root(), "items")?;
     /// let get = api.add_method(&mut s, items, "GET", Integration::lambda(f))?;
-    /// assert_eq!(get.permissions.len(), 1);
-    /// assert!(s.app().path(get.permissions[0])?.starts_with("Demo/Api/Default/items/GET/ApiPermission."));
+    /// let permission = get.permission.expect("a permission for API Gateway");
+    /// assert!(s.app().path(permission)?.starts_with("Demo/Api/Default/items/GET/ApiPermission."));
+    /// assert!(get.test_permission.is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn lambda(function: Function) -> Integration {
