@@ -1,4 +1,4 @@
-//! An orders service on gs's L2s (`stack.rs`): an HTTP API, three Lambda functions whose code is
+//! An orders service on gs's L2s (`stack.rs`): a REST API, three Lambda functions whose code is
 //! the directory `handler/` (a zip asset), a DynamoDB table, an SNS topic feeding an SQS queue
 //! with a dead-letter queue, and an EventBridge schedule, with DR objectives; as a gs command
 //! line (`gs_constructs::cli`).

@@ -1,4 +1,4 @@
-//! An orders service on gs's L2s: an HTTP API in front of a Lambda function that stores each
+//! An orders service on gs's L2s: a REST API in front of a Lambda function that stores each
 //! order in a DynamoDB table and publishes it to an SNS topic; the topic feeds an SQS queue (with
 //! a dead-letter queue) that a second function consumes; an EventBridge schedule runs a third
 //! function that republishes orders left pending. The three functions run the Python handlers of
@@ -6,12 +6,8 @@
 //!
 //! What the L2s derive from use: each function's role, log group and the statements of its grants
 //! (`grant_read_write_data`, `grant_publish`), the queue policy letting the topic send, the
-//! event source mapping and the role's right to poll, the Lambda permissions of the rule and the
-//! API.
-//!
-//! The HTTP API is written with generated L1s (`gs_constructs::l1::apigatewayv2`): the REST API
-//! L2 (`apigateway::RestApi`) integrates mock responses and Kinesis `PutRecord` only, and has no
-//! Lambda proxy integration.
+//! event source mapping and the role's right to poll, the Lambda permissions of the rule and of
+//! each API method (`Integration::lambda`), scoped to that method.
 //!
 //! DR: the stack declares RPO 15 minutes and RTO 4 hours for every failure scope. The table
 //! meets them (point-in-time recovery for corruption, a global-table replica in the DR Region for
@@ -23,10 +19,10 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use gs_constructs::apigateway::{Integration, RestApi, RestApiProps};
 use gs_constructs::dr::{self, FailureScope, Objectives};
 use gs_constructs::dynamodb::{Attribute, GlobalSecondaryIndex, Projection, Table, TableProps};
 use gs_constructs::events::{Rule, RuleProps, Schedule, Target, Trigger};
-use gs_constructs::l1::apigatewayv2;
 use gs_constructs::lambda::{Code, EventSource, Function, FunctionProps, Runtime};
 use gs_constructs::prelude::*;
 use gs_constructs::sns::{Subscription, Topic};
@@ -119,7 +115,7 @@ pub fn build_with(config: &Config) -> Result<App> {
         STACK,
         StackProps {
             region: Some(config.region.clone()),
-            description: Some("Orders service: HTTP API, Lambda, DynamoDB, SNS, SQS".into()),
+            description: Some("Orders service: REST API, Lambda, DynamoDB, SNS, SQS".into()),
             ..Default::default()
         },
     )?;
@@ -218,57 +214,21 @@ pub fn build_with(config: &Config) -> Result<App> {
     )?;
     every_5_minutes.add_target(&mut s, Target::Lambda(sweeper))?;
 
-    // The HTTP API (generated L1s: see the module's documentation): two routes to the API
-    // function through one proxy integration, and the permission for the API to invoke it.
-    let api = apigatewayv2::CfnApi::new(
+    // The REST API: two methods calling the API function as a Lambda proxy; each gets the
+    // permission for API Gateway to invoke the function for that method only. Callers sign their
+    // requests (IAM, the L2's default); the stage logs every request to a log group of its own.
+    let rest = RestApi::new(
         &mut s,
-        "HttpApi",
-        apigatewayv2::CfnApiProps {
-            name: Some(Value::sub("${AWS::StackName}-orders").into()),
-            protocol_type: Some("HTTP".into()),
+        "OrdersApi",
+        RestApiProps {
+            description: Some("Orders: POST /orders, GET /orders/{orderId}".into()),
             ..Default::default()
         },
     )?;
-    let integration = apigatewayv2::CfnIntegration::new(
-        &mut s,
-        "ApiIntegration",
-        apigatewayv2::CfnIntegrationProps {
-            integration_uri: Some(api_fn.arn().into()),
-            payload_format_version: Some("2.0".into()),
-            ..apigatewayv2::CfnIntegrationProps::new(api, "AWS_PROXY")
-        },
-    )?;
-    let target = Value::join("/", [Value::from("integrations"), integration.reference()]);
-    for (id, route) in [
-        ("PostOrder", "POST /orders"),
-        ("GetOrder", "GET /orders/{orderId}"),
-    ] {
-        apigatewayv2::CfnRoute::new(
-            &mut s,
-            id,
-            apigatewayv2::CfnRouteProps {
-                target: Some(target.clone().into()),
-                ..apigatewayv2::CfnRouteProps::new(api, route)
-            },
-        )?;
-    }
-    apigatewayv2::CfnStage::new(
-        &mut s,
-        "DefaultStage",
-        apigatewayv2::CfnStageProps {
-            auto_deploy: Some(true.into()),
-            ..apigatewayv2::CfnStageProps::new(api, "$default")
-        },
-    )?;
-    api_fn.add_permission(
-        &mut s,
-        "AllowHttpApi",
-        "apigateway.amazonaws.com",
-        Value::sub_with(
-            "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${Api}/*",
-            ValueMap::new().with("Api", api),
-        ),
-    )?;
+    let orders = rest.add_resource(&mut s, rest.root(), "orders")?;
+    rest.add_method(&mut s, orders, "POST", Integration::lambda(api_fn))?;
+    let order = rest.add_resource(&mut s, orders, "{orderId}")?;
+    rest.add_method(&mut s, order, "GET", Integration::lambda(api_fn))?;
 
     // Where the stack's objectives do not apply, say why on the construct.
     for q in [queue, dead_letters] {
@@ -291,15 +251,7 @@ pub fn build_with(config: &Config) -> Result<App> {
     }
 
     let outputs: [(&str, Value, &str); 3] = [
-        // The `$default` stage's URL, spelt as CDK's `HttpApi.url` spells it.
-        (
-            "ApiUrl",
-            Value::sub_with(
-                "https://${Api}.execute-api.${AWS::Region}.${AWS::URLSuffix}/",
-                ValueMap::new().with("Api", api),
-            ),
-            "the HTTP API's URL",
-        ),
+        ("ApiUrl", rest.url(), "the REST API's stage URL"),
         ("TableName", table.table_name(), "the orders table"),
         (
             "DeadLetterQueueUrl",

@@ -116,6 +116,8 @@ impl AssetError {
 pub struct AssetLocation {
     /// The asset id (SHA-256).
     pub hash: String,
+    /// The file in the cloud assembly, relative to the templates: `asset.<hash>.zip`.
+    pub file_name: String,
     /// The assets bucket: `cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}`, with the
     /// stack's account and Region where they are known.
     pub bucket_name: Value,
@@ -251,6 +253,7 @@ pub fn add_dir_asset(
     let (account, region) = environment(scope.app(), stack);
     let location = AssetLocation {
         hash: asset.hash.clone(),
+        file_name: asset.file_name(),
         bucket_name: sub_or_string(specialize(BUCKET, account.as_deref(), region.as_deref())),
         object_key: asset.object_key(),
     };
@@ -322,6 +325,70 @@ pub fn add_image_asset(
         },
     )?;
     Ok(location)
+}
+
+/// Attached to a resource node: the `aws:asset:*` entries of its `Metadata`, which tell tools
+/// such as SAM CLI that a property of the resource is a local asset of the cloud assembly.
+///
+/// aws-cdk-lib writes them (`aws-s3-assets` `Asset.addResourceMetadata`) when the context
+/// `aws:cdk:enable-asset-metadata` is on, which the CDK CLI sets by default; gs always writes
+/// them. `sam local invoke` replaces the property with the path (`aws:asset:path`, relative to
+/// the template) and runs the code found there; `aws:asset:is-bundled` tells `sam build` to
+/// leave the asset as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssetMetadata {
+    /// The asset's file or directory in the cloud assembly (`asset.<hash>.zip` for gs's zipped
+    /// directories; CDK stages a directory as the folder `asset.<hash>`).
+    pub path: String,
+    /// Whether the asset was produced by a bundling step (`false` for a directory zipped as it
+    /// is, as CDK writes it for `Code.fromAsset` without bundling options).
+    pub is_bundled: bool,
+    /// The property that holds the asset (`Code` for `AWS::Lambda::Function`).
+    pub property: &'static str,
+}
+
+/// Writes CDK's `aws:asset:path`, `aws:asset:is-bundled` and `aws:asset:property` into the
+/// `Metadata` of `resource`: `property` of it is the file asset at `location`.
+///
+/// ```
+/// use gs_cfn::{assets, CfnBackend};
+/// use gs_core::{App, RawResource, Resource, StackProps};
+/// let dir = std::env::temp_dir().join(format!("gs-asset-metadata-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// std::fs::write(dir.join("index.py"), "def handler(e, c): return 'ok'\n")?;
+/// let mut app = App::new();
+/// let stack = app.stack("Fn", StackProps::default())?;
+/// let code = assets::add_dir_asset(&mut app.at(stack)?, "Code", &dir)?;
+/// let f = app.at(stack)?.resource::<RawResource>("Fn", Resource::new("AWS::Lambda::Function"))?;
+/// assets::add_resource_metadata(&mut app, f.node(), &code, "Code")?;
+/// let out = app.synth(&CfnBackend { templates_only: true })?;
+/// let t: serde_json::Value = serde_json::from_slice(&out.artifact("Fn.template.json").unwrap().bytes)?;
+/// assert_eq!(t["Resources"]["Fn"]["Metadata"]["aws:asset:path"], format!("asset.{}.zip", code.hash));
+/// assert_eq!(t["Resources"]["Fn"]["Metadata"]["aws:asset:property"], "Code");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn add_resource_metadata(
+    app: &mut App,
+    resource: NodeId,
+    location: &AssetLocation,
+    property: &'static str,
+) -> Result<(), TreeError> {
+    if app.node(resource)?.as_resource().is_none() {
+        return Err(TreeError::WrongKind {
+            path: app.path(resource)?,
+            expected: "a resource (asset metadata goes into a resource's Metadata)",
+            fix: "pass the resource node of the construct (e.g. its `resource` handle)",
+        });
+    }
+    app.attach(
+        resource,
+        AssetMetadata {
+            path: location.file_name.clone(),
+            is_bundled: false,
+            property,
+        },
+    )
 }
 
 /// Adds the asset's group node with `data` attached, and the bootstrap conventions to its stack.

@@ -131,6 +131,10 @@ fn around(m: &Measure<'_, '_>, e: NodeId) -> usize {
         }
         at = node.parent();
     }
+    if let Some(a) = m.tree.app().attached::<crate::assets::AssetMetadata>(e) {
+        // `aws:asset:path`, `aws:asset:is-bundled` and `aws:asset:property` with their values.
+        bytes += 3 * line(4) + 80 + (m.string)(&a.path) + (m.string)(a.property);
+    }
     bytes
 }
 

@@ -431,6 +431,12 @@ impl Serialize for Metadata<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("aws:cdk:path", &PathValue(self.0))?;
+        let app = self.0.tree.app();
+        if let Some(asset) = app.attached::<crate::assets::AssetMetadata>(self.0.node) {
+            m.serialize_entry("aws:asset:path", &asset.path)?;
+            m.serialize_entry("aws:asset:is-bundled", &asset.is_bundled)?;
+            m.serialize_entry("aws:asset:property", asset.property)?;
+        }
         if !self.0.acknowledged.is_empty() {
             m.serialize_entry("gs:acknowledged", &Acks(&self.0.acknowledged))?;
         }

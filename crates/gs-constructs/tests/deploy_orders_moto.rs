@@ -15,9 +15,10 @@
 //!   event source mapping, schedule rule (with its target) and Lambda permissions exist in moto
 //!   as the template says. The table's point-in-time recovery does not: moto's table model
 //!   ignores `PointInTimeRecoverySpecification` (`describe_continuous_backups` says
-//!   `DISABLED`), which the test asserts. Six types moto's CloudFormation does not
-//!   emulate are accepted and not created (moto lists them with an empty logical ID): the HTTP
-//!   API's four (`AWS::ApiGatewayV2::Api`, `Integration`, `Route`, `Stage`),
+//!   `DISABLED`), which the test asserts. The REST API, its resources, its two Lambda proxy
+//!   methods and deployment, and the two method-scoped permissions on the API function exist.
+//!   Four types moto's CloudFormation does not emulate are accepted and not created (moto lists
+//!   them with an empty logical ID): `AWS::ApiGateway::Stage`, `AWS::ApiGateway::Account`,
 //!   `AWS::SNS::Subscription` and `AWS::SQS::QueuePolicy`. The test asserts exactly those are
 //!   missing, and that the topic has no subscription in moto.
 //!
@@ -45,10 +46,8 @@ use moto::{cdk_cli, root, Host, Moto, ACCOUNT, REGION};
 /// The types moto 5.2's CloudFormation has no model for: a stack accepts them and creates
 /// nothing.
 const NOT_EMULATED: &[&str] = &[
-    "AWS::ApiGatewayV2::Api",
-    "AWS::ApiGatewayV2::Integration",
-    "AWS::ApiGatewayV2::Route",
-    "AWS::ApiGatewayV2::Stage",
+    "AWS::ApiGateway::Stage",
+    "AWS::ApiGateway::Account",
     "AWS::SNS::Subscription",
     "AWS::SQS::QueuePolicy",
 ];
@@ -132,6 +131,17 @@ if stacks.get(stack) == "CREATE_COMPLETE":
     rule = events.describe_rule(Name=phys[ids["rule"]])
     out["rule"] = {"arn": rule["Arn"], "schedule": rule.get("ScheduleExpression"), "state": rule["State"],
                    "targets": [t["Arn"] for t in events.list_targets_by_rule(Rule=phys[ids["rule"]])["Targets"]]}
+    apigw = boto3.client("apigateway")
+    resources = apigw.get_resources(restApiId=phys[ids["rest_api"]], embed=["methods"])["items"]
+    out["rest_api"] = sorted(
+        [r["path"], verb, m.get("methodIntegration", {}).get("type"), m.get("methodIntegration", {}).get("uri", "")]
+        for r in resources for verb, m in r.get("resourceMethods", {}).items()
+    )
+    policy = json.loads(lam.get_policy(FunctionName=phys[ids["api"]])["Policy"])
+    out["api_permissions"] = sorted(
+        s.get("Condition", {}).get("ArnLike", {}).get("AWS:SourceArn", "") for s in policy["Statement"]
+        if s["Principal"] == {"Service": "apigateway.amazonaws.com"}
+    )
     sns = boto3.client("sns")
     out["subscriptions"] = sns.list_subscriptions_by_topic(TopicArn=phys[ids["topic"]])["Subscriptions"]
 print(json.dumps(out))
@@ -165,6 +175,7 @@ fn ids(template: &Json) -> Json {
         "dlq": at("OrdersApp/OrderDeadLetters/Resource"),
         "rule": at("OrdersApp/SweepSchedule/Resource"),
         "topic": at("OrdersApp/OrderEvents/Resource"),
+        "rest_api": at("OrdersApp/OrdersApi/Resource"),
     })
 }
 
@@ -240,7 +251,7 @@ fn the_orders_example_deploys_into_moto_as_far_as_moto_emulates_it() {
         .values()
         .filter(|t| NOT_EMULATED.contains(t))
         .count();
-    assert_eq!(skipped, 7, "{by_type:#?}");
+    assert_eq!(skipped, 4, "{by_type:#?}");
     assert_eq!(seen["unnamed"], skipped, "{seen}");
     for (id, type_name) in &by_type {
         let listed = seen["resources"].get(*id).is_some();
@@ -311,6 +322,34 @@ fn the_orders_example_deploys_into_moto_as_far_as_moto_emulates_it() {
                 && s["source"] == seen["rule"]["arn"])),
         "{seen}"
     );
+    // The REST API: both methods call the API function as a Lambda proxy, which lets API
+    // Gateway invoke it for each. Not emulated: the stage (so the deployment serves no stage in
+    // moto) and the account's CloudWatch role setting.
+    let api_arn = seen["functions"]["api"]["arn"].as_str().unwrap_or_default();
+    let uri = format!(
+        "arn:aws:apigateway:{REGION}:lambda:path/2015-03-31/functions/{api_arn}/invocations"
+    );
+    assert_eq!(
+        seen["rest_api"],
+        json!([
+            ["/orders", "POST", "AWS_PROXY", uri],
+            ["/orders/{orderId}", "GET", "AWS_PROXY", uri]
+        ]),
+        "{seen}"
+    );
+    let permissions = seen["api_permissions"].as_array().expect("permissions");
+    assert_eq!(permissions.len(), 2, "{seen}");
+    let rest_api_id = &seen["resources"][ids(&template)["rest_api"].as_str().unwrap_or_default()];
+    for (p, tail) in permissions.iter().zip(["/GET/orders/*", "/POST/orders"]) {
+        let p = p.as_str().unwrap_or_default();
+        assert!(
+            p.starts_with(&format!(
+                "arn:aws:execute-api:{REGION}:{ACCOUNT}:{}/",
+                rest_api_id.as_str().unwrap_or_default()
+            )) && p.ends_with(tail),
+            "{p}: {seen}"
+        );
+    }
     // Not emulated: the topic's subscription (and the queue policy) are not created.
     assert_eq!(seen["subscriptions"], json!([]), "{seen}");
 

@@ -64,14 +64,19 @@ fn get_att(id: &str, attr: &str) -> Json {
 fn every_part_is_there() -> Result<(), Box<dyn std::error::Error>> {
     let t = template();
     for (type_name, count) in [
-        ("AWS::ApiGatewayV2::Api", 1),
-        ("AWS::ApiGatewayV2::Integration", 1),
-        ("AWS::ApiGatewayV2::Route", 2),
-        ("AWS::ApiGatewayV2::Stage", 1),
+        ("AWS::ApiGateway::RestApi", 1),
+        ("AWS::ApiGateway::Resource", 2),
+        ("AWS::ApiGateway::Method", 2),
+        ("AWS::ApiGateway::Deployment", 1),
+        ("AWS::ApiGateway::Stage", 1),
+        ("AWS::ApiGateway::Account", 1),
         ("AWS::Lambda::Function", 3),
-        ("AWS::IAM::Role", 3),
-        ("AWS::Logs::LogGroup", 3),
-        ("AWS::Lambda::Permission", 2),
+        // The functions' and the API's CloudWatch role.
+        ("AWS::IAM::Role", 4),
+        // The functions' and the stage's access logs.
+        ("AWS::Logs::LogGroup", 4),
+        // The rule's and one per API method.
+        ("AWS::Lambda::Permission", 3),
         ("AWS::Lambda::EventSourceMapping", 1),
         ("AWS::DynamoDB::GlobalTable", 1),
         ("AWS::DynamoDB::Table", 0),
@@ -320,35 +325,44 @@ fn the_schedule_and_the_api_invoke_the_functions_they_are_allowed_to(
             "SourceArn": get_att(&rule, "Arn"),
         }),
     )?;
-    t.has_resource_properties(
-        "AWS::ApiGatewayV2::Integration",
-        json!({
-            "ApiId": {"Ref": "HttpApi"},
-            "IntegrationType": "AWS_PROXY",
-            "IntegrationUri": get_att(&api_fn, "Arn"),
-            "PayloadFormatVersion": "2.0",
-        }),
-    )?;
-    for route in ["POST /orders", "GET /orders/{orderId}"] {
+    // Each method calls the API function as a Lambda proxy, and may: one permission per
+    // method, scoped to the stage, the verb and the path.
+    let api = logical_id(&t, "OrdersApp/OrdersApi/Resource");
+    let stage = logical_id(&t, "OrdersApp/OrdersApi/DeploymentStage.prod/Resource");
+    for (method, tail) in [
+        (
+            "OrdersApp/OrdersApi/Default/orders/POST/Resource",
+            "/POST/orders",
+        ),
+        (
+            "OrdersApp/OrdersApi/Default/orders/{orderId}/GET/Resource",
+            "/GET/orders/*",
+        ),
+    ] {
+        let id = logical_id(&t, method);
+        let m = &t.to_json()["Resources"][&id]["Properties"];
+        assert_eq!(m["AuthorizationType"], "AWS_IAM");
+        assert_eq!(m["Integration"]["Type"], "AWS_PROXY");
+        assert_eq!(
+            m["Integration"]["Uri"]["Fn::Join"][1][5],
+            get_att(&api_fn, "Arn"),
+            "{m}"
+        );
         t.has_resource_properties(
-            "AWS::ApiGatewayV2::Route",
+            "AWS::Lambda::Permission",
             json!({
-                "RouteKey": route,
-                "Target": {"Fn::Join": ["/", ["integrations", {"Ref": "ApiIntegration"}]]},
+                "FunctionName": get_att(&api_fn, "Arn"),
+                "Principal": "apigateway.amazonaws.com",
+                "SourceArn": {"Fn::Join": ["", [
+                    "arn:", {"Ref": "AWS::Partition"}, ":execute-api:", {"Ref": "AWS::Region"}, ":",
+                    {"Ref": "AWS::AccountId"}, ":", {"Ref": api}, "/", {"Ref": stage}, tail
+                ]]},
             }),
         )?;
     }
-    t.has_resource_properties(
-        "AWS::Lambda::Permission",
-        json!({
-            "FunctionName": get_att(&api_fn, "Arn"),
-            "Principal": "apigateway.amazonaws.com",
-            "SourceArn": {"Fn::Sub": [Match::string_like_regexp(":execute-api:"), {"Api": {"Ref": "HttpApi"}}]},
-        }),
-    )?;
     t.has_output(
         "ApiUrl",
-        json!({"Value": {"Fn::Sub": [Match::string_like_regexp("^https://\\$\\{Api\\}\\.execute-api\\."), {"Api": {"Ref": "HttpApi"}}]}}),
+        json!({"Value": {"Fn::Join": ["", ["https://", {"Ref": api}, ".execute-api.", {"Ref": "AWS::Region"}, ".", {"Ref": "AWS::URLSuffix"}, "/", {"Ref": stage}, "/"]]}}),
     )?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 """The orders service's Lambda handlers (Python 3.12, boto3 from the runtime).
 
-- ``api``: the HTTP API (payload format 2.0). ``POST /orders`` stores a new order as PENDING in
+- ``api``: the REST API's Lambda proxy (payload format 1.0). ``POST /orders`` stores a new order as PENDING in
   the table, then publishes it to the topic; ``GET /orders/{orderId}`` reads one back.
 - ``worker``: the queue's consumer (the topic delivers to the queue). It confirms each PENDING
   order and reports the messages it could not handle, which SQS retries and then moves to the
@@ -36,7 +36,7 @@ def _publish(order):
 
 
 def api(event, context):
-    route = event.get("routeKey", "")
+    route = f'{event.get("httpMethod", "")} {event.get("resource", "")}'
     if route == "POST /orders":
         try:
             request = json.loads(event.get("body") or "{}")

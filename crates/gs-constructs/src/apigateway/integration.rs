@@ -1,9 +1,10 @@
-//! [`Integration`]: what a method calls (a mock response, Kinesis `PutRecord`), and the
-//! [`KinesisTarget`] a Kinesis integration writes to.
+//! [`Integration`]: what a method calls (a mock response, Kinesis `PutRecord`, a Lambda function
+//! as a proxy), and the [`KinesisTarget`] a Kinesis integration writes to.
 
-use gs_core::{Value, ValueMap};
+use gs_core::{Pseudo, Value, ValueMap};
 
 use super::cors::CorsOptions;
+use crate::lambda::Function;
 
 /// The stream a Kinesis integration writes to: its ARN (the integration's role may put records
 /// on it and nothing else) and its name (what `PutRecord` is called with), plus the customer
@@ -62,6 +63,10 @@ enum Kind {
         partition_key: String,
     },
     Preflight(CorsOptions),
+    LambdaProxy {
+        function: Function,
+        test_invoke: bool,
+    },
 }
 
 /// What a method calls.
@@ -115,19 +120,79 @@ impl Integration {
         }
     }
 
+    /// A Lambda proxy integration (`AWS_PROXY`, as CDK's `LambdaIntegration`): API Gateway
+    /// passes the whole request to `function` and returns what it answers (`statusCode`,
+    /// `headers`, `body`), so the function sets its own response headers, CORS ones included.
+    ///
+    /// Adding it to a method also writes the `AWS::Lambda::Permission` that lets
+    /// `apigateway.amazonaws.com` invoke the function for that method of the API's stage only
+    /// (`<Method>/ApiPermission.<function>.<api>.<VERB>.<path>`, CDK's id and `SourceArn`). The
+    /// permission for the console's *Test* button (CDK's `allowTestInvoke`, on by default there)
+    /// is written only with [`Integration::with_test_invoke`].
+    ///
+    /// ```
+    /// use gs_constructs::prelude::*;
+    /// use gs_constructs::apigateway::{Integration, RestApi};
+    /// use gs_constructs::lambda::{Code, Function, Runtime};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// let mut s = app.at(stack)?;
+    /// let f = Function::new(&mut s, "Handler", Runtime::Python3_12, "index.handler",
+    ///     Code::from_inline("def handler(event, context):\n    return {'statusCode': 200}\n"),
+    ///     Default::default())?;
+    /// let api = RestApi::new(&mut s, "Api", Default::default())?;
+    /// let items = api.add_resource(&mut s, api.root(), "items")?;
+    /// let get = api.add_method(&mut s, items, "GET", Integration::lambda(f))?;
+    /// let permission = get.permission.expect("a permission for API Gateway");
+    /// assert!(s.app().path(permission)?.starts_with("Demo/Api/Default/items/GET/ApiPermission."));
+    /// assert!(get.test_permission.is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn lambda(function: Function) -> Integration {
+        Integration {
+            kind: Kind::LambdaProxy {
+                function,
+                test_invoke: false,
+            },
+        }
+    }
+
+    /// The same Lambda integration, also letting the API's `test-invoke-stage` (the console's
+    /// *Test* button) invoke the function: a second permission per method. No effect on other
+    /// integrations.
+    #[must_use]
+    pub fn with_test_invoke(mut self) -> Integration {
+        if let Kind::LambdaProxy { test_invoke, .. } = &mut self.kind {
+            *test_invoke = true;
+        }
+        self
+    }
+
+    /// The function a Lambda integration invokes, and whether the console may test it.
+    pub fn lambda_function(&self) -> Option<(Function, bool)> {
+        match &self.kind {
+            Kind::LambdaProxy {
+                function,
+                test_invoke,
+            } => Some((*function, *test_invoke)),
+            _ => None,
+        }
+    }
+
     pub(crate) fn preflight(cors: CorsOptions) -> Integration {
         Integration {
             kind: Kind::Preflight(cors),
         }
     }
 
-    /// The method's `Integration` and `MethodResponses` properties. `credentials` is the role
-    /// ARN of an AWS integration; `cors` adds `Access-Control-Allow-Origin` to every response.
+    /// The method's `Integration` and `MethodResponses` properties (none for a proxy, which
+    /// returns what the function answers). `credentials` is the role ARN of an AWS integration;
+    /// `cors` adds `Access-Control-Allow-Origin` to every response.
     pub(crate) fn render(
         &self,
         credentials: Option<Value>,
         cors: Option<&CorsOptions>,
-    ) -> (Value, Value) {
+    ) -> (Value, Option<Value>) {
         let json = |template: String| ValueMap::new().with("application/json", template);
         match &self.kind {
             Kind::Mock => {
@@ -139,7 +204,7 @@ impl Integration {
                     .with("PassthroughBehavior", "NEVER")
                     .with("RequestTemplates", json("{\"statusCode\": 200}".into()))
                     .with("Type", "MOCK");
-                (integration.into(), method_responses(&["200"], cors))
+                (integration.into(), Some(method_responses(&["200"], cors)))
             }
             Kind::KinesisPutRecord {
                 target,
@@ -186,7 +251,7 @@ impl Integration {
                     );
                 (
                     integration.into(),
-                    method_responses(&["200", "400", "500"], cors),
+                    Some(method_responses(&["200", "400", "500"], cors)),
                 )
             }
             Kind::Preflight(cors) => {
@@ -234,7 +299,14 @@ impl Integration {
                     .with("ResponseParameters", declared)
                     .with("StatusCode", "204")
                     .into()]);
-                (integration.into(), responses)
+                (integration.into(), Some(responses))
+            }
+            Kind::LambdaProxy { function, .. } => {
+                let integration = ValueMap::new()
+                    .with("IntegrationHttpMethod", "POST")
+                    .with("Type", "AWS_PROXY")
+                    .with("Uri", invocation_uri(function.arn()));
+                (integration.into(), None)
             }
         }
     }
@@ -295,5 +367,22 @@ fn method_responses(statuses: &[&str], cors: Option<&CorsOptions>) -> Value {
                     .into()
             })
             .collect(),
+    )
+}
+
+/// `arn:<partition>:apigateway:<Region>:lambda:path/2015-03-31/functions/<arn>/invocations`: the
+/// Lambda `Invoke` action as an API Gateway integration URI, written as CDK writes it.
+pub(crate) fn invocation_uri(function_arn: Value) -> Value {
+    Value::join(
+        "",
+        [
+            Value::from("arn:"),
+            Value::Pseudo(Pseudo::Partition),
+            Value::from(":apigateway:"),
+            Value::Pseudo(Pseudo::Region),
+            Value::from(":lambda:path/2015-03-31/functions/"),
+            function_arn,
+            Value::from("/invocations"),
+        ],
     )
 }

@@ -5,6 +5,7 @@ use gs_core::{App, Handle, NodeId, Resource, ValueMap};
 
 use super::deployment::{register_method, ApiState};
 use super::integration::Integration;
+use super::lambda_integration::{check_function, follow_named_function, permit};
 use super::resource::ApiResource;
 use super::rest_api::RestApi;
 use crate::error::{ConstructError, Result};
@@ -48,12 +49,20 @@ pub struct Method {
     pub resource: Handle<CfnMethod>,
     /// The role the integration uses, for an AWS integration.
     pub role: Option<Role>,
+    /// For a Lambda integration, the `AWS::Lambda::Permission` that lets API Gateway invoke the
+    /// function for this method of the API's stage.
+    pub permission: Option<NodeId>,
+    /// For a Lambda integration [with test invoke](Integration::with_test_invoke), the
+    /// permission for the console's `test-invoke-stage`.
+    pub test_permission: Option<NodeId>,
 }
 
 impl RestApi {
     /// Adds `http_method` (`GET`, `POST`, ..., `ANY`) to `resource`, calling `integration`, at
     /// `<resource>/<VERB>/Resource` (CDK's path). The API's deployment depends on it; a Kinesis
-    /// integration gets a role of its own allowed `kinesis:PutRecord` on its stream only.
+    /// integration gets a role of its own allowed `kinesis:PutRecord` on its stream only; a
+    /// Lambda integration gets the permission for API Gateway to invoke its function for this
+    /// method (see [`Integration::lambda`]), and a function of another app is refused.
     pub fn add_method(
         &self,
         app: &mut impl AsMut<App>,
@@ -117,6 +126,10 @@ impl RestApi {
             app.attached::<ApiState>(self.node)
                 .and_then(|s| s.cors.clone())
         };
+        let lambda = integration.lambda_function();
+        if let Some((function, _)) = &lambda {
+            check_function(app, &path, function)?;
+        }
         let mut g = app.at(resource.node)?;
         let mut m = g.group(http_method)?;
         let node = m.node();
@@ -154,7 +167,7 @@ impl RestApi {
                     .with("AuthorizationType", authorization.as_str())
                     .with("HttpMethod", http_method)
                     .with("Integration", integration_value)
-                    .with("MethodResponses", responses)
+                    .with_opt("MethodResponses", responses)
                     .with("ResourceId", resource.resource_id())
                     .with("RestApiId", self.rest_api_id()),
             ),
@@ -167,10 +180,27 @@ impl RestApi {
             )?;
         }
         register_method(app, self.node, method.node())?;
+        let (mut permission, mut test_permission) = (None, None);
+        if let Some((function, test_invoke)) = lambda {
+            let written = permit(
+                app,
+                self,
+                node,
+                resource,
+                http_method,
+                &function,
+                test_invoke,
+            )?;
+            permission = Some(written.stage);
+            test_permission = written.test;
+            follow_named_function(app, self.deployment, &function)?;
+        }
         Ok(Method {
             node,
             resource: method,
             role,
+            permission,
+            test_permission,
         })
     }
 }

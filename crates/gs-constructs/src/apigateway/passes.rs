@@ -1,4 +1,5 @@
-//! Validation passes of API Gateway: a deployment that does not wait for its API's methods.
+//! Validation passes of API Gateway: a deployment that does not wait for its API's methods, and
+//! a Lambda integration API Gateway has no permission to invoke (`lambda_permission.rs`).
 
 use std::collections::{HashMap, HashSet};
 
@@ -20,10 +21,14 @@ pub const DEPLOYMENT_WITHOUT_METHODS: Rule = Rule {
 };
 
 /// The rules these passes apply.
-pub(crate) const RULES: &[Rule] = &[DEPLOYMENT_WITHOUT_METHODS];
+pub(crate) const RULES: &[Rule] = &[
+    DEPLOYMENT_WITHOUT_METHODS,
+    super::lambda_permission::LAMBDA_WITHOUT_PERMISSION,
+];
 
 /// Appends this service's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    super::lambda_permission::check(tree, out);
     // One walk to index methods by API, then one look at each deployment's dependencies.
     let mut methods: HashMap<NodeId, HashSet<NodeId>> = HashMap::new();
     let mut deployments: Vec<(NodeId, NodeId)> = Vec::new();

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use gs_cfn::assets::{self, AssetError};
-use gs_core::{Scope, Value};
+use gs_cfn::assets::{self, AssetError, AssetLocation};
+use gs_core::{App, NodeId, Scope, Value};
 use gs_l1::lambda::function;
 use gs_l1::{Id, IntoValue};
 
@@ -48,6 +48,30 @@ pub struct BoundCode {
     pub package_type: Option<&'static str>,
     /// The asset id (SHA-256) of an asset, for messages and tests.
     pub asset_hash: Option<String>,
+    /// Where a directory's zip is, in the cloud assembly and after upload.
+    pub asset: Option<AssetLocation>,
+}
+
+impl BoundCode {
+    /// Tells tools such as SAM CLI where the code of `function` (an `AWS::Lambda::Function`
+    /// resource node) is in the cloud assembly, as CDK does: `aws:asset:path` (the zip,
+    /// `asset.<hash>.zip`), `aws:asset:is-bundled` and `aws:asset:property` (`Code`) in its
+    /// `Metadata` (see [`gs_cfn::assets::AssetMetadata`]). Nothing for code that is not a file
+    /// asset. `lambda::Function` does this itself.
+    pub fn add_asset_metadata(&self, app: &mut App, function: NodeId) -> Result<()> {
+        if let Some(at) = &self.asset {
+            assets::add_resource_metadata(app, function, at, "Code")?;
+        }
+        Ok(())
+    }
+}
+
+/// [`Code::bind`]'s result as the generated L1's `Code` property.
+pub(crate) struct BoundL1 {
+    pub(crate) code: function::Code,
+    pub(crate) package_type: Option<&'static str>,
+    pub(crate) asset_hash: Option<String>,
+    pub(crate) asset: Option<AssetLocation>,
 }
 
 impl Code {
@@ -111,26 +135,35 @@ impl Code {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn bind(&self, scope: &mut Scope<'_>) -> Result<BoundCode> {
-        let (code, package_type, asset_hash) = self.bind_l1(scope)?;
+        let bound = self.bind_l1(scope)?;
         Ok(BoundCode {
-            code: code.into_value(),
-            package_type,
-            asset_hash,
+            code: bound.code.into_value(),
+            package_type: bound.package_type,
+            asset_hash: bound.asset_hash,
+            asset: bound.asset,
         })
     }
 
     /// [`Code::bind`], as the generated L1's `Code` property (what `lambda::Function` writes).
-    pub(crate) fn bind_l1(
-        &self,
-        scope: &mut Scope<'_>,
-    ) -> Result<(function::Code, Option<&'static str>, Option<String>)> {
+    pub(crate) fn bind_l1(&self, scope: &mut Scope<'_>) -> Result<BoundL1> {
         let mut code = function::Code::new();
+        let plain = |code| BoundL1 {
+            code,
+            package_type: None,
+            asset_hash: None,
+            asset: None,
+        };
         match self {
             Code::Dir(dir) => {
                 let at = assets::add_dir_asset(scope, "Code", dir).map_err(asset_error)?;
-                code.s3_bucket = Some(Id::Value(at.bucket_name));
-                code.s3_key = Some(at.object_key.into());
-                Ok((code, None, Some(at.hash)))
+                code.s3_bucket = Some(Id::Value(at.bucket_name.clone()));
+                code.s3_key = Some(at.object_key.as_str().into());
+                Ok(BoundL1 {
+                    code,
+                    package_type: None,
+                    asset_hash: Some(at.hash.clone()),
+                    asset: Some(at),
+                })
             }
             Code::Inline(source) => {
                 if source.trim().is_empty() {
@@ -141,7 +174,7 @@ impl Code {
                     ));
                 }
                 code.zip_file = Some(source.as_str().into());
-                Ok((code, None, None))
+                Ok(plain(code))
             }
             Code::Bucket {
                 bucket,
@@ -158,13 +191,18 @@ impl Code {
                 code.s3_bucket = Some(Id::Value(bucket.clone()));
                 code.s3_key = Some(key.as_str().into());
                 code.s3_object_version = version.as_deref().map(Into::into);
-                Ok((code, None, None))
+                Ok(plain(code))
             }
             Code::ImageDir { dir, dockerfile } => {
                 let at = assets::add_image_asset(scope, "AssetImage", dir, dockerfile.as_deref())
                     .map_err(asset_error)?;
                 code.image_uri = Some(at.image_uri.into());
-                Ok((code, Some("Image"), Some(at.hash)))
+                Ok(BoundL1 {
+                    code,
+                    package_type: Some("Image"),
+                    asset_hash: Some(at.hash),
+                    asset: None,
+                })
             }
         }
     }

@@ -397,7 +397,8 @@ impl Function {
 
         let mut g = scope.group(id)?;
         let node = g.node();
-        let (l1_code, package_type, _hash) = code.bind_l1(&mut g)?;
+        let bound = code.bind_l1(&mut g)?;
+        let (l1_code, package_type, asset) = (bound.code, bound.package_type, bound.asset);
         let managed = match props.vpc {
             Some(_) => vec![Value::sub(
                 "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
@@ -469,6 +470,10 @@ impl Function {
             architecture: props.architecture,
         };
         let resource = CfnFunction::new(&mut g, "Resource", spec.props())?;
+        if let Some(at) = &asset {
+            // Where SAM CLI finds the code in the cloud assembly, as CDK writes it.
+            gs_cfn::assets::add_resource_metadata(g.app_mut(), resource.node(), at, "Code")?;
+        }
         // As CDK: the function is created after its role and the role's policy, so that what
         // Lambda checks at creation (VPC access, the dead-letter queue) is allowed by then.
         g.app_mut().add_dependency(
