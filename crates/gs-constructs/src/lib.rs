@@ -101,6 +101,7 @@ pub mod security;
 pub mod sns;
 pub mod sqs;
 mod stateful;
+mod wildcard;
 
 pub use backend::CfnBackend;
 

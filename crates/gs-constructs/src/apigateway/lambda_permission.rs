@@ -303,33 +303,9 @@ fn resource_path(tree: &Tree<'_>, resource_id: &Value) -> Option<String> {
     None
 }
 
-/// `ArnLike` matching: `*` any run of characters, `?` one; iterative, with one backtrack point.
+/// `ArnLike` matching: `*` any run of characters, `?` one.
 fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == '?' || c == t[ti] => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|c| *c == '*')
+    crate::wildcard::matches(pattern, text, '*', |_| true)
 }
 
 #[cfg(test)]

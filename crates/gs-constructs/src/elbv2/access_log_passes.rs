@@ -385,34 +385,10 @@ fn account_of(principal: &str) -> Option<&str> {
     (id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())).then_some(id)
 }
 
-/// Whether `text` matches `pattern`, where [`ANY`] matches any run of characters (greedy
-/// matching with backtracking to the last wildcard: linear in practice, quadratic at worst).
+/// Whether `text` matches `pattern`, where [`ANY`] matches any run of characters and `?` one
+/// known character (not [`NONE`]).
 fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(&c) if c == ANY => {
-                star = Some((pi, ti));
-                pi += 1;
-            }
-            Some(&c) if c == t[ti] || (c == '?' && t[ti] != NONE) => {
-                pi += 1;
-                ti += 1;
-            }
-            _ => match star {
-                Some((sp, st)) => {
-                    pi = sp + 1;
-                    ti = st + 1;
-                    star = Some((sp, st + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|c| *c == ANY)
+    crate::wildcard::matches(pattern, text, ANY, |c| c != NONE)
 }
 
 #[cfg(test)]
