@@ -284,24 +284,10 @@ impl RestApi {
     }
 
     /// The ARN callers need `execute-api:Invoke` on to call `method` on `path` (e.g. `POST`,
-    /// `/events`) of this stage.
+    /// `/events`) of this stage: [`RestApi::arn_for_execute_api`] at the stage (`ANY` and each
+    /// `{parameter}` become `*`).
     pub fn execute_api_arn(&self, method: &str, path: &str) -> Value {
-        Value::join(
-            "",
-            [
-                Value::from("arn:"),
-                Value::Pseudo(Pseudo::Partition),
-                Value::from(":execute-api:"),
-                Value::Pseudo(Pseudo::Region),
-                Value::from(":"),
-                Value::Pseudo(Pseudo::AccountId),
-                Value::from(":"),
-                self.rest_api_id(),
-                Value::from("/"),
-                self.stage_name(),
-                Value::from(format!("/{method}{path}")),
-            ],
-        )
+        self.arn_for_execute_api(method, path, self.stage_name())
     }
 }
 
