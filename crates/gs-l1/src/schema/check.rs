@@ -293,7 +293,7 @@ impl<'a> Walk<'_, 'a> {
                         format!(" in {}", owner.name)
                     }
                 );
-                let close = closest(key, owner.props.iter().map(|p| p.name));
+                let close = closest(key, owner.names());
                 let fix = match close {
                     Some(c) => {
                         msg.push_str(&format!("; did you mean `{c}`?"));
@@ -301,7 +301,7 @@ impl<'a> Walk<'_, 'a> {
                     }
                     None => format!(
                         "remove `{key}`; the properties are: {}",
-                        list(owner.props.iter().map(|p| p.name), 30)
+                        list(owner.names(), 30)
                     ),
                 };
                 self.report(&UNKNOWN_PROPERTY, child, msg, Some(fix));
@@ -313,7 +313,7 @@ impl<'a> Walk<'_, 'a> {
 
     /// Reports the properties `owner` requires that `map` lacks.
     fn required(&mut self, map: &'a ValueMap, owner: &'static Owner, at: usize) {
-        for p in owner.props.iter().filter(|p| p.required) {
+        for p in owner.required() {
             let present = map
                 .get(p.name)
                 .is_some_and(|v| !matches!(v, Value::Pseudo(gs_core::Pseudo::NoValue)));
