@@ -32,6 +32,7 @@ use std::sync::OnceLock;
 
 use super::class_pattern::ClassPattern;
 use super::index::{COUNT, NAMES, TYPES};
+use super::seq_pattern::SeqPattern;
 use super::Replacement;
 
 static DATA: &str = include_str!("data.txt");
@@ -124,20 +125,25 @@ impl Prop {
         self.regex
             .get_or_init(|| {
                 let pattern = self.pattern?;
-                match ClassPattern::parse(pattern) {
-                    Some(c) => Some(Matcher::Class(c)),
-                    None => compiled(pattern).map(Matcher::Regex),
+                if let Some(c) = ClassPattern::parse(pattern) {
+                    return Some(Matcher::Class(c));
                 }
+                if let Some(p) = SeqPattern::parse(pattern) {
+                    return Some(Matcher::Seq(p, pattern));
+                }
+                compiled(pattern).map(Matcher::Regex)
             })
             .as_ref()
     }
 }
 
-/// A compiled pattern: one repeated character class read directly, or anything else through
-/// regex-lite.
+/// A compiled pattern: one repeated character class or an anchored sequence read directly, or
+/// anything else through regex-lite.
 #[derive(Debug)]
 pub(crate) enum Matcher {
     Class(ClassPattern),
+    /// With the pattern, for the values it leaves to regex-lite.
+    Seq(SeqPattern, &'static str),
     Regex(regex_lite::Regex),
 }
 
@@ -146,6 +152,9 @@ impl Matcher {
     pub(crate) fn is_match(&self, s: &str) -> bool {
         match self {
             Matcher::Class(c) => c.is_match(s),
+            Matcher::Seq(p, pattern) => p
+                .is_match(s)
+                .unwrap_or_else(|| compiled(pattern).map_or(true, |r| r.is_match(s))),
             Matcher::Regex(r) => r.is_match(s),
         }
     }
