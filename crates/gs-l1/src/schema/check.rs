@@ -491,15 +491,12 @@ impl<'a> Walk<'_, 'a> {
         if !has_constraints(p) {
             return;
         }
-        if !p.allowed.is_empty() && !p.allowed.contains(&s) {
+        if p.has_allowed() && !p.allowed().any(|a| a == s) {
             self.report(
                 &INVALID_VALUE,
                 at,
                 format!("`{}` is not an allowed value", short(s)),
-                Some(format!(
-                    "use one of: {}",
-                    list(p.allowed.iter().copied(), 20)
-                )),
+                Some(format!("use one of: {}", list(p.allowed(), 20))),
             );
             return;
         }
@@ -534,15 +531,12 @@ impl<'a> Walk<'_, 'a> {
         if !has_constraints(p) {
             return;
         }
-        if !p.allowed.is_empty() && !p.allowed.iter().any(|a| a.parse::<f64>().ok() == Some(n)) {
+        if p.has_allowed() && !p.allowed().any(|a| a.parse::<f64>().ok() == Some(n)) {
             self.report(
                 &INVALID_VALUE,
                 at,
                 format!("{n} is not an allowed value"),
-                Some(format!(
-                    "use one of: {}",
-                    list(p.allowed.iter().copied(), 20)
-                )),
+                Some(format!("use one of: {}", list(p.allowed(), 20))),
             );
             return;
         }
@@ -623,10 +617,7 @@ impl<'a> Walk<'_, 'a> {
 }
 
 fn has_constraints(p: &Prop) -> bool {
-    !p.allowed.is_empty()
-        || p.pattern.is_some()
-        || p.length != (None, None)
-        || p.range != (None, None)
+    p.has_allowed() || p.pattern.is_some() || p.length != (None, None) || p.range != (None, None)
 }
 
 /// A map written as an intrinsic function by hand (`{"Ref": ...}`, `{"Fn::...": ...}`).

@@ -111,7 +111,9 @@ pub(crate) struct Prop {
     pub(crate) name: &'static str,
     pub(crate) kind: Kind,
     pub(crate) replacement: Replacement,
-    pub(crate) allowed: Vec<&'static str>,
+    /// The enum's values as the record holds them (separated by `\x1f`): split when a check
+    /// reads them rather than into a list at parse.
+    allowed: Option<&'static str>,
     pub(crate) pattern: Option<&'static str>,
     regex: OnceLock<Option<Matcher>>,
     pub(crate) length: (Option<u64>, Option<u64>),
@@ -119,6 +121,16 @@ pub(crate) struct Prop {
 }
 
 impl Prop {
+    /// Whether the property has an enum of allowed values.
+    pub(crate) fn has_allowed(&self) -> bool {
+        self.allowed.is_some()
+    }
+
+    /// The allowed values, in the schema's order (none without an enum).
+    pub(crate) fn allowed(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.allowed.into_iter().flat_map(|a| a.split('\x1f'))
+    }
+
     /// The compiled pattern; `None` when there is none or regex-lite cannot compile it (Unicode
     /// classes, look-around): such a pattern is not checked rather than checked wrongly.
     pub(crate) fn regex(&self) -> Option<&Matcher> {
@@ -561,7 +573,7 @@ fn parse_prop(name: &'static str, rest: &'static str) -> Prop {
         } else {
             Replacement::Never
         },
-        allowed: Vec::new(),
+        allowed: None,
         pattern: None,
         regex: OnceLock::new(),
         length: (None, None),
@@ -572,7 +584,7 @@ fn parse_prop(name: &'static str, rest: &'static str) -> Prop {
             continue;
         };
         match c {
-            b'e' => prop.allowed = rest.split('\x1f').collect(),
+            b'e' => prop.allowed = Some(rest),
             b'p' => prop.pattern = Some(rest),
             b'l' => {
                 let (a, b) = rest.split_once(',').unwrap_or((rest, ""));
