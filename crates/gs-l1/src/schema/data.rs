@@ -115,7 +115,8 @@ pub(crate) struct Prop {
     /// reads them rather than into a list at parse.
     allowed: Option<&'static str>,
     pub(crate) pattern: Option<&'static str>,
-    regex: OnceLock<Option<Matcher>>,
+    /// Boxed: most properties have no pattern, and a matcher is larger than the rest of them.
+    regex: OnceLock<Option<Box<Matcher>>>,
     pub(crate) length: (Option<u64>, Option<u64>),
     pub(crate) range: (Option<f64>, Option<f64>),
 }
@@ -138,14 +139,14 @@ impl Prop {
             .get_or_init(|| {
                 let pattern = self.pattern?;
                 if let Some(c) = ClassPattern::parse(pattern) {
-                    return Some(Matcher::Class(c));
+                    return Some(Box::new(Matcher::Class(c)));
                 }
                 if let Some(p) = SeqPattern::parse(pattern) {
-                    return Some(Matcher::Seq(p, pattern));
+                    return Some(Box::new(Matcher::Seq(p, pattern)));
                 }
-                compiled(pattern).map(Matcher::Regex)
+                compiled(pattern).map(|r| Box::new(Matcher::Regex(r)))
             })
-            .as_ref()
+            .as_deref()
     }
 }
 
