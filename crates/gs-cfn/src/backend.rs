@@ -272,11 +272,16 @@ fn logical_id_metadata<'t>(
     tree: &'t Tree<'_>,
     stack: gs_core::NodeId,
 ) -> IndexMap<String, Vec<MetadataEntry<'t>>> {
-    let mut metadata = IndexMap::new();
+    let mut metadata = IndexMap::with_capacity(tree.elements(stack).len());
     for &e in tree.elements(stack) {
         if let Some(id) = tree.logical_id(e) {
+            // `/` and the path, without the formatting machinery (a path per resource).
+            let path = tree.path(e);
+            let mut key = String::with_capacity(path.len() + 1);
+            key.push('/');
+            key.push_str(&path);
             metadata.insert(
-                format!("/{}", tree.display_path(e)),
+                key,
                 vec![MetadataEntry {
                     kind: LOGICAL_ID_METADATA,
                     data: id,

@@ -16,8 +16,6 @@
 //! The writer walks the tree with an explicit stack, so however deeply groups nest, it never
 //! recurses; property values nest at most [`gs_core::MAX_VALUE_DEPTH`] levels.
 
-use std::collections::HashMap;
-
 use gs_core::{NodeId, Tree};
 
 use crate::json_writer::Span;
@@ -77,7 +75,9 @@ pub(crate) fn tree_json(
     tree: &Tree<'_>,
     templates: &[Written<'_, '_, '_>],
 ) -> Result<Vec<u8>, serde_json::Error> {
-    let mut resources: HashMap<NodeId, Entry<'_, '_, '_>> = HashMap::new();
+    // By node, sorted: a binary search costs less than hashing for the hundred-odd resources.
+    let count = templates.iter().map(|w| w.template.resources.len()).sum();
+    let mut resources: Vec<(NodeId, Entry<'_, '_, '_>)> = Vec::with_capacity(count);
     for w in templates {
         let with_props = w
             .template
@@ -99,15 +99,16 @@ pub(crate) fn tree_json(
             } else {
                 None
             };
-            resources.insert(
+            resources.push((
                 r.node,
                 Entry {
                     resource: r,
                     written,
                 },
-            );
+            ));
         }
     }
+    resources.sort_unstable_by_key(|(n, _)| *n);
     // The props take about twice their bytes in the template (deeper, wider indentation).
     let props: usize = templates
         .iter()
@@ -144,7 +145,7 @@ pub(crate) fn tree_json(
 
 struct Walk<'w, 't, 'a> {
     tree: &'w Tree<'a>,
-    resources: &'w HashMap<NodeId, Entry<'w, 't, 'a>>,
+    resources: &'w [(NodeId, Entry<'w, 't, 'a>)],
     out: &'w mut Vec<u8>,
     paths: Vec<String>,
 }
@@ -197,8 +198,10 @@ impl Walk<'_, '_, '_> {
                     string(self.out, id);
                     self.out.extend_from_slice(b": {\n");
                     fields(self.out, depth, id, &path);
-                    if let Some(r) = self.resources.get(&node) {
-                        attributes(self.out, depth, r)?;
+                    if let Ok(i) = self.resources.binary_search_by_key(&node, |(n, _)| *n) {
+                        if let Some((_, r)) = self.resources.get(i) {
+                            attributes(self.out, depth, r)?;
+                        }
                     }
                     let children = n.children();
                     if children.is_empty() {
@@ -368,6 +371,7 @@ mod tests {
     use gs_core::{App, Output, RawResource, Resource, StackProps, Value, ValueMap};
     use serde::ser::{SerializeMap, Serializer};
     use serde::Serialize;
+    use std::collections::HashMap;
 
     /// The same file written the plain way: a recursive `Serialize` through `pretty_json`.
     struct Reference<'x, 't, 'a> {

@@ -194,6 +194,10 @@ fn is_ancestor(tree: &Tree<'_>, ancestor: NodeId, node: NodeId) -> bool {
 
 /// Appends `s` to `out` as the inside of a DOT quoted string: `"` and `\` escaped.
 fn push_escaped(out: &mut String, s: &str) {
+    if !crate::scan::quote_or_backslash(s.as_bytes()) {
+        out.push_str(s);
+        return;
+    }
     let mut rest = s;
     while let Some(i) = rest.bytes().position(|b| b == b'"' || b == b'\\') {
         out.push_str(&rest[..i]);

@@ -71,6 +71,14 @@ fn resource_types<'a>(tree: &Tree<'a>, stack: gs_core::NodeId) -> BTreeMap<&'a s
     per_type
 }
 
+/// How many resources `stack` writes: the sum of [`resource_types`], without the map.
+fn resource_count(tree: &Tree<'_>, stack: gs_core::NodeId) -> usize {
+    tree.elements(stack)
+        .iter()
+        .filter(|&&e| tree.node(e).as_resource().is_some() && tree.logical_id(e).is_some())
+        .count()
+}
+
 /// Per stack: `<Stack>.sarif` with its findings, and `<Stack>.dr.json` when it has DR rows.
 fn reports(
     stacks: &[&str],
@@ -241,7 +249,7 @@ fn summary(
     let mut s = String::new();
     let width = stacks.iter().map(|n| n.len()).max().unwrap_or(0);
     for (&stack, &name) in tree.stacks().iter().zip(stacks) {
-        let resources: usize = resource_types(tree, stack).values().sum();
+        let resources = resource_count(tree, stack);
         let warnings = diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Warning && in_stack(&d.path, name))

@@ -293,7 +293,7 @@ impl<'a> Walk<'_, 'a> {
                         format!(" in {}", owner.name)
                     }
                 );
-                let close = closest(key, owner.props.iter().map(|p| p.name));
+                let close = closest(key, owner.names());
                 let fix = match close {
                     Some(c) => {
                         msg.push_str(&format!("; did you mean `{c}`?"));
@@ -301,7 +301,7 @@ impl<'a> Walk<'_, 'a> {
                     }
                     None => format!(
                         "remove `{key}`; the properties are: {}",
-                        list(owner.props.iter().map(|p| p.name), 30)
+                        list(owner.names(), 30)
                     ),
                 };
                 self.report(&UNKNOWN_PROPERTY, child, msg, Some(fix));
@@ -313,7 +313,7 @@ impl<'a> Walk<'_, 'a> {
 
     /// Reports the properties `owner` requires that `map` lacks.
     fn required(&mut self, map: &'a ValueMap, owner: &'static Owner, at: usize) {
-        for p in owner.props.iter().filter(|p| p.required) {
+        for p in owner.required() {
             let present = map
                 .get(p.name)
                 .is_some_and(|v| !matches!(v, Value::Pseudo(gs_core::Pseudo::NoValue)));
@@ -491,15 +491,12 @@ impl<'a> Walk<'_, 'a> {
         if !has_constraints(p) {
             return;
         }
-        if !p.allowed.is_empty() && !p.allowed.contains(&s) {
+        if p.has_allowed() && !p.allowed().any(|a| a == s) {
             self.report(
                 &INVALID_VALUE,
                 at,
                 format!("`{}` is not an allowed value", short(s)),
-                Some(format!(
-                    "use one of: {}",
-                    list(p.allowed.iter().copied(), 20)
-                )),
+                Some(format!("use one of: {}", list(p.allowed(), 20))),
             );
             return;
         }
@@ -534,15 +531,12 @@ impl<'a> Walk<'_, 'a> {
         if !has_constraints(p) {
             return;
         }
-        if !p.allowed.is_empty() && !p.allowed.iter().any(|a| a.parse::<f64>().ok() == Some(n)) {
+        if p.has_allowed() && !p.allowed().any(|a| a.parse::<f64>().ok() == Some(n)) {
             self.report(
                 &INVALID_VALUE,
                 at,
                 format!("{n} is not an allowed value"),
-                Some(format!(
-                    "use one of: {}",
-                    list(p.allowed.iter().copied(), 20)
-                )),
+                Some(format!("use one of: {}", list(p.allowed(), 20))),
             );
             return;
         }
@@ -623,10 +617,7 @@ impl<'a> Walk<'_, 'a> {
 }
 
 fn has_constraints(p: &Prop) -> bool {
-    !p.allowed.is_empty()
-        || p.pattern.is_some()
-        || p.length != (None, None)
-        || p.range != (None, None)
+    p.has_allowed() || p.pattern.is_some() || p.length != (None, None) || p.range != (None, None)
 }
 
 /// A map written as an intrinsic function by hand (`{"Ref": ...}`, `{"Fn::...": ...}`).

@@ -23,51 +23,7 @@ impl ClassPattern {
     /// The pattern read as one repeated class, or `None` when it has another shape.
     pub(crate) fn parse(pattern: &str) -> Option<ClassPattern> {
         let body = pattern.strip_prefix("^[")?.strip_suffix('$')?.as_bytes();
-        let mut set = 0u128;
-        let mut i = 0;
-        // Leading `-`s are literal; a leading `]` (literal in regex-lite) or `^` (negation)
-        // is declined.
-        while body.get(i) == Some(&b'-') {
-            set |= 1 << b'-';
-            i += 1;
-        }
-        if matches!(body.get(i), Some(b']' | b'^')) {
-            return None;
-        }
-        loop {
-            let c = *body.get(i)?;
-            match c {
-                b']' => {
-                    i += 1;
-                    break;
-                }
-                b'[' => return None,
-                b'&' | b'-' | b'~' if body.get(i + 1) == Some(&c) => return None,
-                _ => {}
-            }
-            let (first, next) = item(body, i)?;
-            i = next;
-            let dash_range =
-                body.get(i) == Some(&b'-') && !matches!(body.get(i + 1), Some(b']' | b'-') | None);
-            if !dash_range {
-                set |= match first {
-                    Item::Char(c) => 1 << c,
-                    Item::Set(s) => s,
-                };
-                continue;
-            }
-            let (last, next) = item(body, i + 1)?;
-            i = next;
-            let (Item::Char(lo), Item::Char(hi)) = (first, last) else {
-                return None;
-            };
-            if lo > hi {
-                return None;
-            }
-            for c in lo..=hi {
-                set |= 1 << c;
-            }
-        }
+        let (set, i) = class_body(body, 0)?;
         let (min, max) = count(body.get(i..)?)?;
         Some(ClassPattern { set, min, max })
     }
@@ -81,14 +37,61 @@ impl ClassPattern {
     }
 }
 
+/// The members of the class whose body (after its `[`) starts at `i` in `body`, and the index
+/// after its `]`; `None` for a class regex-lite reads otherwise or this matcher cannot hold.
+pub(super) fn class_body(body: &[u8], mut i: usize) -> Option<(u128, usize)> {
+    let mut set = 0u128;
+    // Leading `-`s are literal; a leading `]` (literal in regex-lite) or `^` (negation)
+    // is declined.
+    while body.get(i) == Some(&b'-') {
+        set |= 1 << b'-';
+        i += 1;
+    }
+    if matches!(body.get(i), Some(b']' | b'^')) {
+        return None;
+    }
+    loop {
+        let c = *body.get(i)?;
+        match c {
+            b']' => return Some((set, i + 1)),
+            b'[' => return None,
+            b'&' | b'-' | b'~' if body.get(i + 1) == Some(&c) => return None,
+            _ => {}
+        }
+        let (first, next) = item(body, i)?;
+        i = next;
+        let dash_range =
+            body.get(i) == Some(&b'-') && !matches!(body.get(i + 1), Some(b']' | b'-') | None);
+        if !dash_range {
+            set |= match first {
+                Item::Char(c) => 1 << c,
+                Item::Set(s) => s,
+            };
+            continue;
+        }
+        let (last, next) = item(body, i + 1)?;
+        i = next;
+        let (Item::Char(lo), Item::Char(hi)) = (first, last) else {
+            return None;
+        };
+        if lo > hi {
+            return None;
+        }
+        for c in lo..=hi {
+            set |= 1 << c;
+        }
+    }
+}
+
+/// One character of a class, or an escape standing for several.
 #[derive(Clone, Copy)]
-enum Item {
+pub(super) enum Item {
     Char(u8),
     Set(u128),
 }
 
 /// The class item at `i` and the index after it.
-fn item(body: &[u8], i: usize) -> Option<(Item, usize)> {
+pub(super) fn item(body: &[u8], i: usize) -> Option<(Item, usize)> {
     let c = *body.get(i)?;
     if c == b'\\' {
         let e = *body.get(i + 1)?;

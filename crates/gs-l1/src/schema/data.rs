@@ -3,19 +3,22 @@
 //! The file is embedded with `include_str!` (1.7 MB of text costs the compiler nothing to speak
 //! of, where 60,000 `static` structs would cost seconds); a type's block is parsed the first time
 //! a lookup or a synthesis asks for it, then kept for the life of the process; within a type,
-//! only its header (attributes, tagging) and where each nested type starts are read then, and
-//! each nested type's properties the first time a check or a lookup reaches it (a synthesis
-//! reaches few of them).
+//! only its header (attributes, tagging, where each nested type starts) is read then; an owner's
+//! records are split into names the first time a check or a lookup reaches it, and a property's
+//! record is parsed the first time it is looked up (a synthesis reaches few of them).
 //!
 //! Format: one block per type (its byte range is in `index.rs`), one record per line, fields
 //! separated by tabs:
 //!
-//! - `A\t<attr>\t<attr>...`: the attributes `Fn::GetAtt` can read.
+//! - `A\t<attr>\t<attr>...`: the attributes `Fn::GetAtt` can read, sorted.
 //! - `G\t<property>\t<variant>`: how the type takes tags (`standard`, `map`, `asg`).
+//! - `O\t<offset>\t<offset>...`: where each nested type's `N` record starts, in bytes from the
+//!   end of this record (absent when the type has no nested types).
 //!
-//!   `A` and `G` come first in a block (gs-codegen writes them before any other record).
+//!   `A`, `G` and `O` come first in a block (gs-codegen writes them before any other record).
 //! - `N\t<name>`: starts the next nested type (numbered from 1; 0 is the resource itself).
-//! - `P\t<name>\t<kind>\t<flags>[\t<constraint>...]`: a property of the current owner. The kind
+//! - `P\t<name>\t<kind>\t<flags>[\t<constraint>...]`: a property of the current owner, sorted
+//!   by name within the owner (the reader looks them up by binary search). The kind
 //!   is in prefix notation: `s` string, `i` integer, `n` number, `b` boolean, `j` JSON, `a` any,
 //!   `T` tag, `z` null, `L<kind>` list, `M<kind>` map of strings to kind, `@<n>;` nested type n,
 //!   `U<count><kind>...` one of several. Flags: `r` required, `R` replaces the resource when
@@ -28,7 +31,8 @@
 use std::sync::OnceLock;
 
 use super::class_pattern::ClassPattern;
-use super::index::TYPES;
+use super::index::{COUNT, NAMES, TYPES};
+use super::seq_pattern::SeqPattern;
 use super::Replacement;
 
 static DATA: &str = include_str!("data.txt");
@@ -106,36 +110,53 @@ impl Kind {
 pub(crate) struct Prop {
     pub(crate) name: &'static str,
     pub(crate) kind: Kind,
-    pub(crate) required: bool,
     pub(crate) replacement: Replacement,
-    pub(crate) allowed: Vec<&'static str>,
+    /// The enum's values as the record holds them (separated by `\x1f`): split when a check
+    /// reads them rather than into a list at parse.
+    allowed: Option<&'static str>,
     pub(crate) pattern: Option<&'static str>,
-    regex: OnceLock<Option<Matcher>>,
+    /// Boxed: most properties have no pattern, and a matcher is larger than the rest of them.
+    regex: OnceLock<Option<Box<Matcher>>>,
     pub(crate) length: (Option<u64>, Option<u64>),
     pub(crate) range: (Option<f64>, Option<f64>),
 }
 
 impl Prop {
+    /// Whether the property has an enum of allowed values.
+    pub(crate) fn has_allowed(&self) -> bool {
+        self.allowed.is_some()
+    }
+
+    /// The allowed values, in the schema's order (none without an enum).
+    pub(crate) fn allowed(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.allowed.into_iter().flat_map(|a| a.split('\x1f'))
+    }
+
     /// The compiled pattern; `None` when there is none or regex-lite cannot compile it (Unicode
     /// classes, look-around): such a pattern is not checked rather than checked wrongly.
     pub(crate) fn regex(&self) -> Option<&Matcher> {
         self.regex
             .get_or_init(|| {
                 let pattern = self.pattern?;
-                match ClassPattern::parse(pattern) {
-                    Some(c) => Some(Matcher::Class(c)),
-                    None => compiled(pattern).map(Matcher::Regex),
+                if let Some(c) = ClassPattern::parse(pattern) {
+                    return Some(Box::new(Matcher::Class(c)));
                 }
+                if let Some(p) = SeqPattern::parse(pattern) {
+                    return Some(Box::new(Matcher::Seq(p, pattern)));
+                }
+                compiled(pattern).map(|r| Box::new(Matcher::Regex(r)))
             })
-            .as_ref()
+            .as_deref()
     }
 }
 
-/// A compiled pattern: one repeated character class read directly, or anything else through
-/// regex-lite.
+/// A compiled pattern: one repeated character class or an anchored sequence read directly, or
+/// anything else through regex-lite.
 #[derive(Debug)]
 pub(crate) enum Matcher {
     Class(ClassPattern),
+    /// With the pattern, for the values it leaves to regex-lite.
+    Seq(SeqPattern, &'static str),
     Regex(regex_lite::Regex),
 }
 
@@ -144,6 +165,9 @@ impl Matcher {
     pub(crate) fn is_match(&self, s: &str) -> bool {
         match self {
             Matcher::Class(c) => c.is_match(s),
+            Matcher::Seq(p, pattern) => p
+                .is_match(s)
+                .unwrap_or_else(|| compiled(pattern).map_or(true, |r| r.is_match(s))),
             Matcher::Regex(r) => r.is_match(s),
         }
     }
@@ -168,42 +192,76 @@ fn compiled(pattern: &'static str) -> Option<regex_lite::Regex> {
         .clone()
 }
 
+/// One `P` record of an owner: its name and flags read when the owner is first reached, the rest
+/// parsed when the property is first looked up.
+#[derive(Debug)]
+struct Entry {
+    name: &'static str,
+    /// The record after the name: kind, flags, constraints.
+    rest: &'static str,
+    required: bool,
+    parsed: OnceLock<Box<Prop>>,
+}
+
+impl Entry {
+    fn prop(&self) -> &Prop {
+        self.parsed
+            .get_or_init(|| Box::new(parse_prop(self.name, self.rest)))
+    }
+}
+
 /// The resource type itself (number 0) or one of its nested types.
 #[derive(Debug, Default)]
 pub(crate) struct Owner {
     pub(crate) name: &'static str,
     /// Sorted by name.
-    pub(crate) props: Vec<Prop>,
-    /// Sorted.
-    pub(crate) read_only: Vec<&'static str>,
+    entries: Vec<Entry>,
+    /// The `X` record's names (sorted, tab-separated; empty for none).
+    read_only: &'static str,
 }
 
 impl Owner {
+    /// The property `name`, parsed on first use.
     pub(crate) fn prop(&self, name: &str) -> Option<&Prop> {
-        self.props
-            .binary_search_by(|p| p.name.cmp(name))
+        self.entries
+            .binary_search_by(|e| e.name.cmp(name))
             .ok()
-            .and_then(|i| self.props.get(i))
+            .and_then(|i| self.entries.get(i))
+            .map(Entry::prop)
+    }
+
+    /// The names of its properties, sorted.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.entries.iter().map(|e| e.name)
+    }
+
+    /// The properties it requires, sorted by name.
+    pub(crate) fn required(&self) -> impl Iterator<Item = &Prop> {
+        self.entries.iter().filter(|e| e.required).map(Entry::prop)
+    }
+
+    /// Every property, sorted by name (each parsed).
+    #[cfg(test)]
+    pub(crate) fn props(&self) -> impl Iterator<Item = &Prop> {
+        self.entries.iter().map(Entry::prop)
     }
 
     pub(crate) fn is_read_only(&self, name: &str) -> bool {
-        self.read_only.binary_search(&name).is_ok()
+        !self.read_only.is_empty() && Fields(Some(self.read_only)).any(|n| n == name)
     }
 }
 
-/// An owner's name and records, parsed the first time it is asked for.
+/// An owner's records, parsed the first time it is asked for.
 #[derive(Debug)]
 pub(crate) struct LazyOwner {
-    name: &'static str,
-    /// Its `P` and `X` records.
+    /// Its records: its `N` record (but for the resource itself), then its `P` and `X` records.
     records: &'static str,
     parsed: OnceLock<Owner>,
 }
 
 impl LazyOwner {
-    fn new(name: &'static str, records: &'static str) -> Self {
+    fn new(records: &'static str) -> Self {
         LazyOwner {
-            name,
             records,
             parsed: OnceLock::new(),
         }
@@ -211,14 +269,29 @@ impl LazyOwner {
 
     /// The owner's name (empty for the resource itself), without parsing its records.
     pub(crate) fn name(&self) -> &'static str {
-        self.name
+        split_name(self.records).0
     }
 
     /// The owner, parsed on first use.
     pub(crate) fn get(&'static self) -> &'static Owner {
-        self.parsed
-            .get_or_init(|| parse_owner(self.name, self.records))
+        self.parsed.get_or_init(|| {
+            let (name, records) = split_name(self.records);
+            parse_owner(name, records)
+        })
     }
+}
+
+/// An owner's name (from its `N` record, empty when there is none) and its other records.
+fn split_name(records: &'static str) -> (&'static str, &'static str) {
+    let Some(after) = records.strip_prefix("N\t") else {
+        return ("", records);
+    };
+    let end = find_byte(after.as_bytes(), b'\n').unwrap_or(after.len());
+    let name = after.get(..end).unwrap_or("");
+    (
+        name.strip_suffix('\r').unwrap_or(name),
+        after.get(end + 1..).unwrap_or(""),
+    )
 }
 
 /// One resource type, parsed.
@@ -242,27 +315,61 @@ impl TypeSchema {
     }
 }
 
-fn cache() -> &'static [OnceLock<TypeSchema>] {
-    static CACHE: OnceLock<Box<[OnceLock<TypeSchema>]>> = OnceLock::new();
-    CACHE.get_or_init(|| TYPES.iter().map(|_| OnceLock::new()).collect())
+/// The types parsed so far, by their number in `index.rs`. A static array of empty cells costs
+/// nothing until a cell is used (it is zero pages); a type is parsed into a box of its own.
+static CACHE: [OnceLock<&'static TypeSchema>; COUNT] = [const { OnceLock::new() }; COUNT];
+
+/// Type `i`'s name.
+fn type_name(i: usize) -> Option<&'static str> {
+    let [a, b, _, _] = *TYPES.get(i)?;
+    NAMES.get(a as usize..b as usize)
 }
 
 /// The schema of `type_name`, parsed on first use; `None` for a type the data does not know.
 pub(crate) fn lookup(type_name: &str) -> Option<&'static TypeSchema> {
-    let i = TYPES
-        .binary_search_by(|(n, _, _)| (*n).cmp(type_name))
-        .ok()?;
-    let (name, start, end) = *TYPES.get(i)?;
-    let slot = cache().get(i)?;
+    let i = index_of(type_name)?;
+    let [a, b, start, end] = *TYPES.get(i)?;
+    let slot = CACHE.get(i)?;
     Some(slot.get_or_init(|| {
+        let name = NAMES.get(a as usize..b as usize).unwrap_or("");
         let block = DATA.get(start as usize..end as usize).unwrap_or("");
-        parse(name, block)
+        Box::leak(Box::new(parse(name, block)))
     }))
+}
+
+/// `type_name`'s number in `index.rs`: from a small table of the names found before (a
+/// synthesis asks for the same few dozen types hundreds of times), else by binary search.
+fn index_of(type_name: &str) -> Option<usize> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    /// Slot `hash % 256`: the number, plus one, of the last type found with that hash.
+    static FOUND: [AtomicU32; 256] = [const { AtomicU32::new(0) }; 256];
+    // FNV-1a.
+    let hash = type_name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
+    let slot = FOUND.get((hash % 256) as usize)?;
+    let seen = slot.load(Ordering::Relaxed) as usize;
+    if let Some(i) = seen.checked_sub(1) {
+        if self::type_name(i) == Some(type_name) {
+            return Some(i);
+        }
+    }
+    let i = TYPES
+        .binary_search_by(|[a, b, _, _]| {
+            NAMES
+                .as_bytes()
+                .get(*a as usize..*b as usize)
+                .unwrap_or(b"")
+                .cmp(type_name.as_bytes())
+        })
+        .ok()?;
+    slot.store(i as u32 + 1, Ordering::Relaxed);
+    Some(i)
 }
 
 /// Every type name the data knows, sorted.
 pub(crate) fn type_names() -> impl Iterator<Item = &'static str> {
-    TYPES.iter().map(|(n, _, _)| *n)
+    (0..COUNT).filter_map(type_name)
 }
 
 /// The fields of a tab-separated record (`str::split('\t')`), split on bytes: the records are
@@ -322,18 +429,6 @@ fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
         .map(|i| at + i)
 }
 
-/// Where the first line starting with `N\t` after the first line of `bytes` starts.
-fn owner_start(bytes: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    loop {
-        let line = from + find_byte(bytes.get(from..)?, b'\n')? + 1;
-        if bytes.get(line..)?.starts_with(b"N\t") {
-            return Some(line);
-        }
-        from = line;
-    }
-}
-
 /// The lines of `block` (`str::lines`), split on bytes.
 fn lines(block: &'static str) -> impl Iterator<Item = &'static str> {
     let mut rest = block;
@@ -353,78 +448,125 @@ fn lines(block: &'static str) -> impl Iterator<Item = &'static str> {
     })
 }
 
-/// Reads a type's header (`A` and `G` records) and splits the rest of its block at each `N`
-/// record; the owners' records are parsed when asked for.
+/// Reads a type's header (`A`, `G` and `O` records) and splits the rest of its block into its
+/// owners where the `O` record says; the owners' records are parsed when asked for.
 fn parse(name: &'static str, block: &'static str) -> TypeSchema {
     let mut ty = TypeSchema {
         name,
         ..Default::default()
     };
     let mut rest = block;
-    while let Some(tag @ ("A" | "G")) = rest.get(..1) {
+    let mut offsets = None;
+    while let Some(tag @ ("A" | "G" | "O")) = rest.get(..1) {
         let end = find_byte(rest.as_bytes(), b'\n').unwrap_or(rest.len());
         let line = rest.get(..end).unwrap_or("");
         rest = rest.get(end + 1..).unwrap_or("");
         let (_, mut fields) = fields(line.strip_suffix('\r').unwrap_or(line));
-        if tag == "A" {
-            ty.attributes.extend(fields);
-        } else if let (Some(p), Some(v)) = (fields.next(), fields.next()) {
-            ty.tagging = Some((p, v));
+        match tag {
+            "A" => ty.attributes.extend(fields),
+            "G" => {
+                if let (Some(p), Some(v)) = (fields.next(), fields.next()) {
+                    ty.tagging = Some((p, v));
+                }
+            }
+            _ => offsets = Some(fields),
         }
     }
-    ty.attributes.sort_unstable();
-    // The owners: the resource's records up to the first `N` record, then one per `N`.
-    let mut owner_name = "";
-    loop {
-        let split = if rest.starts_with("N\t") {
-            Some(0)
-        } else {
-            owner_start(rest.as_bytes())
-        };
-        let (records, next) = match split {
-            Some(i) => (rest.get(..i).unwrap_or(""), rest.get(i..)),
-            None => (rest, None),
-        };
-        ty.owners.push(LazyOwner::new(owner_name, records));
-        let Some(next) = next else { break };
-        // `next` starts with the `N` record: the next owner's name, then its records.
-        let end = find_byte(next.as_bytes(), b'\n').unwrap_or(next.len());
-        let line = next.get(..end).unwrap_or("");
-        let (_, mut f) = fields(line.strip_suffix('\r').unwrap_or(line));
-        owner_name = f.next().unwrap_or("");
-        rest = next.get(end + 1..).unwrap_or("");
+    if !ty.attributes.windows(2).all(|w| w[0] < w[1]) {
+        ty.attributes.sort_unstable();
     }
+    // The owners: the resource's records up to the first offset, then one per offset.
+    let Some(offsets) = offsets else {
+        ty.owners.push(LazyOwner::new(rest));
+        return ty;
+    };
+    ty.owners
+        .reserve_exact(offsets.0.map_or(0, |o| count_byte(o.as_bytes(), b'\t')) + 2);
+    let mut from = 0;
+    for offset in offsets {
+        let mut digits = offset.as_bytes();
+        let to = if digits.is_empty() {
+            rest.len()
+        } else {
+            take_number(&mut digits)
+        }
+        .max(from);
+        ty.owners
+            .push(LazyOwner::new(rest.get(from..to).unwrap_or("")));
+        from = to;
+    }
+    ty.owners
+        .push(LazyOwner::new(rest.get(from..).unwrap_or("")));
     ty
 }
 
-/// Parses an owner's `P` and `X` records.
+/// Reads an owner's `P` records (names and flags; the rest when a property is looked up) and its
+/// `X` record.
 fn parse_owner(name: &'static str, records: &'static str) -> Owner {
     let mut o = Owner {
         name,
-        ..Default::default()
+        entries: Vec::with_capacity(count_byte(records.as_bytes(), b'\n') + 1),
+        read_only: "",
     };
     for line in lines(records) {
-        let (tag, fields) = fields(line);
-        match tag {
-            "X" => o.read_only.extend(fields),
-            "P" => o.props.extend(parse_prop(fields)),
-            _ => {}
+        if let Some(record) = line.strip_prefix("P\t") {
+            let bytes = record.as_bytes();
+            let end = find_byte(bytes, b'\t').unwrap_or(bytes.len());
+            let rest = record.get(end + 1..).unwrap_or("");
+            // The flags: the field after the kind (a kind is a few bytes: a byte loop).
+            let flags = rest
+                .as_bytes()
+                .iter()
+                .position(|&b| b == b'\t')
+                .and_then(|k| rest.as_bytes().get(k + 1..))
+                .unwrap_or(b"");
+            let required = flags
+                .iter()
+                .take_while(|&&b| b != b'\t')
+                .any(|&b| b == b'r');
+            o.entries.push(Entry {
+                name: record.get(..end).unwrap_or(""),
+                rest,
+                required,
+                parsed: OnceLock::new(),
+            });
+        } else if let Some(names) = line.strip_prefix("X\t") {
+            o.read_only = names;
         }
     }
-    o.props.sort_by(|a, b| a.name.cmp(b.name));
-    o.read_only.sort_unstable();
+    // gs-codegen writes them sorted; should the data ever not be, sort here rather than miss.
+    if !o.entries.windows(2).all(|w| w[0].name < w[1].name) {
+        o.entries.sort_by(|a, b| a.name.cmp(b.name));
+    }
     o
 }
 
-fn parse_prop(mut fields: Fields) -> Option<Prop> {
-    let name = fields.next()?;
-    let mut kind_text = fields.next()?.as_bytes();
+/// How many times `needle` occurs in `bytes`, eight bytes at a time.
+fn count_byte(bytes: &[u8], needle: u8) -> usize {
+    const LOWS: u64 = u64::from_ne_bytes([0x7f; 8]);
+    let needles = u64::from_ne_bytes([needle; 8]);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut n = 0;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_ne_bytes(word) ^ needles;
+        // The high bit of each byte of `t` is set exactly where `x` has a zero byte.
+        let t = !(((x & LOWS).wrapping_add(LOWS)) | x | LOWS);
+        n += t.count_ones() as usize;
+    }
+    n + chunks.remainder().iter().filter(|&&b| b == needle).count()
+}
+
+/// Parses a property's record after its name.
+fn parse_prop(name: &'static str, rest: &'static str) -> Prop {
+    let mut fields = Fields(Some(rest));
+    let mut kind_text = fields.next().unwrap_or("").as_bytes();
     let kind = parse_kind(&mut kind_text, 0);
     let flags = fields.next().unwrap_or("").as_bytes();
     let mut prop = Prop {
         name,
         kind,
-        required: flags.contains(&b'r'),
         replacement: if flags.contains(&b'R') {
             Replacement::Always
         } else if flags.contains(&b'M') {
@@ -432,7 +574,7 @@ fn parse_prop(mut fields: Fields) -> Option<Prop> {
         } else {
             Replacement::Never
         },
-        allowed: Vec::new(),
+        allowed: None,
         pattern: None,
         regex: OnceLock::new(),
         length: (None, None),
@@ -443,7 +585,7 @@ fn parse_prop(mut fields: Fields) -> Option<Prop> {
             continue;
         };
         match c {
-            b'e' => prop.allowed = rest.split('\x1f').collect(),
+            b'e' => prop.allowed = Some(rest),
             b'p' => prop.pattern = Some(rest),
             b'l' => {
                 let (a, b) = rest.split_once(',').unwrap_or((rest, ""));
@@ -459,7 +601,7 @@ fn parse_prop(mut fields: Fields) -> Option<Prop> {
             _ => {}
         }
     }
-    Some(prop)
+    prop
 }
 
 fn parse_num(s: &str) -> Option<f64> {
@@ -516,7 +658,79 @@ fn take_number(text: &mut &[u8]) -> usize {
 
 #[cfg(test)]
 mod scan_tests {
-    use super::{find_byte, owner_start};
+    use super::{count_byte, find_byte, index_of, lines, lookup, type_names, DATA, TYPES};
+
+    #[test]
+    fn every_name_finds_its_own_number_twice_and_others_none() {
+        for round in 0..2 {
+            for (i, name) in type_names().enumerate() {
+                assert_eq!(index_of(name), Some(i), "{name}, round {round}");
+            }
+        }
+        for name in [
+            "",
+            "AWS::",
+            "AWS::EFS::FileSystemX",
+            "aws::efs::filesystem",
+            "Z",
+        ] {
+            assert_eq!(index_of(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn count_byte_agrees_with_a_byte_loop() {
+        for len in 0..40 {
+            for step in 1..5 {
+                let bytes: Vec<u8> = (0..len)
+                    .map(|i| {
+                        if i % step == 0 {
+                            b'\n'
+                        } else {
+                            [b'\x0b', b'\x8a', 0x8a ^ 0x80, 0xff, 0x00][i % 5]
+                        }
+                    })
+                    .collect();
+                let want = bytes.iter().filter(|&&b| b == b'\n').count();
+                assert_eq!(count_byte(&bytes, b'\n'), want, "{bytes:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_data_is_written_in_the_order_the_reader_relies_on() {
+        for (name, [_, _, start, end]) in type_names().zip(TYPES.iter()) {
+            let block = &DATA[*start as usize..*end as usize];
+            let ty = lookup(name).expect("known");
+            // The `O` record points at each nested type's `N` record.
+            for (n, owner) in ty.owners.iter().enumerate().skip(1) {
+                assert!(owner.records.starts_with("N\t"), "{name} owner {n}");
+                assert!(!owner.name().is_empty(), "{name} owner {n}");
+            }
+            // Within each owner, the `P` records are sorted by name, with no duplicates.
+            for owner in &ty.owners {
+                let names: Vec<&str> = lines(owner.records)
+                    .filter_map(|l| l.strip_prefix("P\t"))
+                    .map(|l| l.split('\t').next().unwrap_or(""))
+                    .collect();
+                assert!(
+                    names.windows(2).all(|w| w[0] < w[1]),
+                    "{name} {}: {names:?}",
+                    owner.name()
+                );
+            }
+            // Every record of the block belongs to one owner (none is lost between them).
+            let covered: usize = ty.owners.iter().map(|o| o.records.len()).sum();
+            assert!(block.ends_with(ty.owners.last().map_or("", |o| o.records)));
+            let header = &block[..block.len() - covered];
+            assert!(
+                lines(header).all(|l| ["A\t", "G\t", "O\t"].iter().any(|t| l.starts_with(t))),
+                "{name}: {header:?}"
+            );
+            let attrs = &ty.attributes;
+            assert!(attrs.windows(2).all(|w| w[0] < w[1]), "{name}: {attrs:?}");
+        }
+    }
 
     #[test]
     fn find_byte_agrees_with_a_byte_loop_at_every_position_and_length() {
@@ -537,16 +751,5 @@ mod scan_tests {
                 assert_eq!(find_byte(&bytes, b'\n'), want, "{bytes:?}");
             }
         }
-    }
-
-    #[test]
-    fn owner_start_finds_the_first_nested_type_record_after_the_first_line() {
-        let block = "N\tFirst\nP\tA\ts\t\nP\tNb\ts\t\nN\tSecond\nP\tB\ts\t\n";
-        assert_eq!(
-            owner_start(block.as_bytes()),
-            block.find("\nN\t").map(|i| i + 1)
-        );
-        assert_eq!(owner_start(b"P\tA\ts\t\nX\tNa\n"), None);
-        assert_eq!(owner_start(b"P\tA\ts\t\nN"), None);
     }
 }

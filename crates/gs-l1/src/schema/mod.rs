@@ -19,6 +19,7 @@ mod check;
 mod class_pattern;
 mod data;
 mod index;
+mod seq_pattern;
 
 pub use check::{
     INVALID_VALUE, MISSING_REQUIRED, PASS, READ_ONLY_PROPERTY, RULES, UNKNOWN_ATTRIBUTE,

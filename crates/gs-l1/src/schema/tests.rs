@@ -111,7 +111,7 @@ fn every_type_parses_and_lookups_are_cached() {
         assert!(ty.root().is_some());
         // Every nested reference points at a nested type of the same resource.
         for o in (0..ty.owners.len()).filter_map(|i| ty.owner(i)) {
-            for p in &o.props {
+            for p in o.props() {
                 let mut stack = vec![&p.kind];
                 while let Some(k) = stack.pop() {
                     match k {
