@@ -246,15 +246,6 @@ impl CfnBackend {
                 sink.file(&a.file_name, &a.bytes)?;
             }
         }
-        let streaming = sink.is_some();
-        // Hands `a` to the sink and drops it, or keeps it.
-        let mut put = |artifacts: &mut Vec<Artifact>, a: Artifact| match sink.as_deref_mut() {
-            Some(sink) => sink.file(&a.file_name, &a.bytes),
-            None => {
-                artifacts.push(a);
-                Ok(())
-            }
-        };
         if !self.templates_only {
             let written: Vec<crate::tree_json::Written<'_, '_, '_>> = templates
                 .iter()
@@ -267,13 +258,37 @@ impl CfnBackend {
                     },
                 )
                 .collect();
-            let tree_bytes =
-                crate::tree_json::tree_json(tree, &written).map_err(|e| BackendError {
-                    backend: self.name().into(),
-                    path: String::new(),
-                    message: format!("tree.json could not be written: {e}"),
-                    fix: "a value the validation passes cannot see went wrong: a number that is not finite (use a finite number)".into(),
-                })?;
+            let tree_error = |e: serde_json::Error| {
+                BackendError {
+                backend: self.name().into(),
+                path: String::new(),
+                message: format!("tree.json could not be written: {e}"),
+                fix: "a value the validation passes cannot see went wrong: a number that is not finite (use a finite number)".into(),
+            }
+            };
+            // Written in parts from one buffer when there is a sink, else whole.
+            let tree_bytes = match sink.as_deref_mut() {
+                Some(sink) => {
+                    let mut refused = None;
+                    sink.file_in_parts(crate::tree_json::TREE_FILE, &mut |part| {
+                        match crate::tree_json::tree_json_parts(tree, &written, Some(part)) {
+                            Ok(_) => Ok(()),
+                            Err(e) if e.is_io() => Err(e.into()),
+                            Err(e) => {
+                                let message = e.to_string();
+                                refused = Some(e);
+                                Err(std::io::Error::other(message))
+                            }
+                        }
+                    })
+                    .map_err(|e| match refused.take() {
+                        Some(refused) => EmitError::Backend(tree_error(refused)),
+                        None => EmitError::Sink(e),
+                    })?;
+                    None
+                }
+                None => Some(crate::tree_json::tree_json(tree, &written).map_err(tree_error)?),
+            };
             let tree_id = if manifest.artifacts.contains_key(TREE_ARTIFACT_ID) {
                 "gs.Tree"
             } else {
@@ -288,19 +303,30 @@ impl CfnBackend {
                     },
                 }),
             );
+            let streaming = sink.is_some();
+            // Hands `a` to the sink and drops it, or keeps it.
+            let mut put = |artifacts: &mut Vec<Artifact>, a: Artifact| match sink.as_deref_mut() {
+                Some(sink) => sink.file(&a.file_name, &a.bytes),
+                None => {
+                    artifacts.push(a);
+                    Ok(())
+                }
+            };
             drop(written);
             if streaming {
                 // Handed over: the memory of the templates is free for what follows.
                 artifacts = Vec::new();
             }
             drop(templates);
-            put(
-                &mut artifacts,
-                Artifact {
-                    file_name: crate::tree_json::TREE_FILE.into(),
-                    bytes: tree_bytes,
-                },
-            )?;
+            if let Some(bytes) = tree_bytes {
+                put(
+                    &mut artifacts,
+                    Artifact {
+                        file_name: crate::tree_json::TREE_FILE.into(),
+                        bytes,
+                    },
+                )?;
+            }
             let json = |v: &dyn erased::Json| v.bytes();
             put(
                 &mut artifacts,
@@ -319,7 +345,11 @@ impl CfnBackend {
                 },
             )?;
         }
-        Ok(if streaming { Vec::new() } else { artifacts })
+        Ok(if sink.is_some() {
+            Vec::new()
+        } else {
+            artifacts
+        })
     }
 }
 

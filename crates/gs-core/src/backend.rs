@@ -85,7 +85,22 @@ pub trait Backend {
 pub trait Sink {
     /// Takes the whole file `file_name`.
     fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Takes the file `file_name` in parts: `write` hands each part, in order, to the function it
+    /// is given, so that a large file need not be held whole. The default joins the parts and
+    /// calls [`Sink::file`]; an error from `write` drops what it wrote.
+    fn file_in_parts(&mut self, file_name: &str, write: &mut Parts<'_>) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut |part| {
+            bytes.extend_from_slice(part);
+            Ok(())
+        })?;
+        self.file(file_name, &bytes)
+    }
 }
+
+/// What [`Sink::file_in_parts`] calls: it writes a file by handing each part to its argument.
+pub type Parts<'a> = dyn FnMut(&mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> + 'a;
 
 /// Collects the files in memory, as [`Backend::emit`] returns them.
 impl Sink for Vec<Artifact> {

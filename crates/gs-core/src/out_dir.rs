@@ -16,7 +16,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
-use crate::backend::{Backend, EmitError, Sink};
+use crate::backend::{Backend, EmitError, Parts, Sink};
 use crate::diagnostic::Diagnostic;
 use crate::synth::{SynthError, Synthesis};
 use crate::tree::Tree;
@@ -234,6 +234,37 @@ impl Sink for OutDir {
             return Ok(());
         }
         write_one(&self.dir, file_name, bytes)?;
+        self.written.push(file_name.to_owned());
+        Ok(())
+    }
+
+    /// Each part is written to the temporary file as it comes, then the file renamed; an index
+    /// file is joined and kept for [`OutDir::finish`].
+    fn file_in_parts(&mut self, file_name: &str, write: &mut Parts<'_>) -> io::Result<()> {
+        if INDEX_FILES.contains(&file_name) {
+            let mut bytes = Vec::new();
+            write(&mut |part| {
+                bytes.extend_from_slice(part);
+                Ok(())
+            })?;
+            return self.file(file_name, &bytes);
+        }
+        if !self.assembly && is_assembly_file(file_name) {
+            self.assembly = true;
+            for name in INDEX_FILES {
+                remove(&self.dir, name)?;
+            }
+        }
+        let target = self.dir.join(file_name);
+        let tmp = self.dir.join(temp_name(file_name, std::process::id()));
+        let written = std::fs::File::create(&tmp).and_then(|mut f| {
+            use std::io::Write as _;
+            write(&mut |part| f.write_all(part))
+        });
+        if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &target)) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
         self.written.push(file_name.to_owned());
         Ok(())
     }
