@@ -78,6 +78,9 @@ pub(crate) fn tree_json(
     tree_json_parts(tree, templates, None)
 }
 
+/// Where [`tree_json_parts`] hands each part of the file.
+type Part<'p> = dyn FnMut(&[u8]) -> std::io::Result<()> + 'p;
+
 /// How much of `tree.json` [`tree_json_parts`] gathers before handing it over.
 const PART: usize = 32 * 1024;
 
@@ -86,7 +89,7 @@ const PART: usize = 32 * 1024;
 pub(crate) fn tree_json_parts(
     tree: &Tree<'_>,
     templates: &[Written<'_, '_, '_>],
-    mut part: Option<&mut dyn FnMut(&[u8]) -> std::io::Result<()>>,
+    mut part: Option<&mut Part<'_>>,
 ) -> Result<Vec<u8>, serde_json::Error> {
     // By node, sorted: a binary search costs less than hashing for the hundred-odd resources.
     let count = templates.iter().map(|w| w.template.resources.len()).sum();
@@ -178,7 +181,7 @@ impl Walk<'_, '_, '_> {
     fn run<'p>(
         &mut self,
         stacks: &[NodeId],
-        mut part: Option<&mut (dyn FnMut(&[u8]) -> std::io::Result<()> + 'p)>,
+        mut part: Option<&mut Part<'p>>,
     ) -> Result<(), serde_json::Error> {
         // Each step holds the index in `paths` of its parent's path (the root's is empty).
         let mut steps: Vec<(Step, usize)> = vec![(Step::Close { depth: 2 }, 0)];
