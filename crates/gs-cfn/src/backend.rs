@@ -1,7 +1,7 @@
 //! The CloudFormation backend: one template per stack, plus the cloud-assembly manifest that
 //! the AWS CDK CLI reads (`cdk deploy --app cdk.out`).
 
-use gs_core::{Artifact, Backend, BackendError, NodeKind, Pass, Tree};
+use gs_core::{Artifact, Backend, BackendError, EmitError, NodeKind, Pass, Sink, Tree};
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -117,6 +117,35 @@ impl Backend for CfnBackend {
     }
 
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
+        match self.emit_to(tree, None) {
+            Ok(artifacts) => Ok(artifacts),
+            Err(EmitError::Backend(e)) => Err(e),
+            // Without a sink, nothing is written.
+            Err(EmitError::Sink(e)) => Err(BackendError {
+                backend: self.name().into(),
+                path: String::new(),
+                message: e.to_string(),
+                fix: "report this as a bug of gs".into(),
+            }),
+        }
+    }
+
+    /// Each template as soon as they are all written (`tree.json` copies their properties),
+    /// then `tree.json`, `manifest.json` and `cdk.out` each as soon as it is written; none is
+    /// kept.
+    fn emit_into(&self, tree: &Tree<'_>, sink: &mut dyn Sink) -> Result<(), EmitError> {
+        self.emit_to(tree, Some(sink)).map(drop)
+    }
+}
+
+impl CfnBackend {
+    /// [`Backend::emit`] (`sink` `None`: every artifact returned) or [`Backend::emit_into`]
+    /// (every artifact handed to `sink` and dropped, none returned).
+    fn emit_to(
+        &self,
+        tree: &Tree<'_>,
+        mut sink: Option<&mut dyn Sink>,
+    ) -> Result<Vec<Artifact>, EmitError> {
         let mut artifacts = Vec::with_capacity(tree.stacks().len() + 3);
         let mut templates = Vec::new();
         let mut manifest = Manifest {
@@ -212,6 +241,11 @@ impl Backend for CfnBackend {
             artifacts.push(Artifact { file_name, bytes });
         }
         artifacts.extend(asset_artifacts);
+        if let Some(sink) = sink.as_deref_mut() {
+            for a in &artifacts {
+                sink.file(&a.file_name, &a.bytes)?;
+            }
+        }
         if !self.templates_only {
             let written: Vec<crate::tree_json::Written<'_, '_, '_>> = templates
                 .iter()
@@ -224,13 +258,37 @@ impl Backend for CfnBackend {
                     },
                 )
                 .collect();
-            let tree_bytes =
-                crate::tree_json::tree_json(tree, &written).map_err(|e| BackendError {
-                    backend: self.name().into(),
-                    path: String::new(),
-                    message: format!("tree.json could not be written: {e}"),
-                    fix: "a value the validation passes cannot see went wrong: a number that is not finite (use a finite number)".into(),
-                })?;
+            let tree_error = |e: serde_json::Error| {
+                BackendError {
+                backend: self.name().into(),
+                path: String::new(),
+                message: format!("tree.json could not be written: {e}"),
+                fix: "a value the validation passes cannot see went wrong: a number that is not finite (use a finite number)".into(),
+            }
+            };
+            // Written in parts from one buffer when there is a sink, else whole.
+            let tree_bytes = match sink.as_deref_mut() {
+                Some(sink) => {
+                    let mut refused = None;
+                    sink.file_in_parts(crate::tree_json::TREE_FILE, &mut |part| {
+                        match crate::tree_json::tree_json_parts(tree, &written, Some(part)) {
+                            Ok(_) => Ok(()),
+                            Err(e) if e.is_io() => Err(e.into()),
+                            Err(e) => {
+                                let message = e.to_string();
+                                refused = Some(e);
+                                Err(std::io::Error::other(message))
+                            }
+                        }
+                    })
+                    .map_err(|e| match refused.take() {
+                        Some(refused) => EmitError::Backend(tree_error(refused)),
+                        None => EmitError::Sink(e),
+                    })?;
+                    None
+                }
+                None => Some(crate::tree_json::tree_json(tree, &written).map_err(tree_error)?),
+            };
             let tree_id = if manifest.artifacts.contains_key(TREE_ARTIFACT_ID) {
                 "gs.Tree"
             } else {
@@ -245,23 +303,53 @@ impl Backend for CfnBackend {
                     },
                 }),
             );
-            artifacts.push(Artifact {
-                file_name: crate::tree_json::TREE_FILE.into(),
-                bytes: tree_bytes,
-            });
+            let streaming = sink.is_some();
+            // Hands `a` to the sink and drops it, or keeps it.
+            let mut put = |artifacts: &mut Vec<Artifact>, a: Artifact| match sink.as_deref_mut() {
+                Some(sink) => sink.file(&a.file_name, &a.bytes),
+                None => {
+                    artifacts.push(a);
+                    Ok(())
+                }
+            };
+            drop(written);
+            if streaming {
+                // Handed over: the memory of the templates is free for what follows.
+                artifacts = Vec::new();
+            }
+            drop(templates);
+            if let Some(bytes) = tree_bytes {
+                put(
+                    &mut artifacts,
+                    Artifact {
+                        file_name: crate::tree_json::TREE_FILE.into(),
+                        bytes,
+                    },
+                )?;
+            }
             let json = |v: &dyn erased::Json| v.bytes();
-            artifacts.push(Artifact {
-                file_name: "manifest.json".into(),
-                bytes: json(&manifest),
-            });
-            artifacts.push(Artifact {
-                file_name: "cdk.out".into(),
-                bytes: json(&Version {
-                    version: ASSEMBLY_VERSION,
-                }),
-            });
+            put(
+                &mut artifacts,
+                Artifact {
+                    file_name: "manifest.json".into(),
+                    bytes: json(&manifest),
+                },
+            )?;
+            put(
+                &mut artifacts,
+                Artifact {
+                    file_name: "cdk.out".into(),
+                    bytes: json(&Version {
+                        version: ASSEMBLY_VERSION,
+                    }),
+                },
+            )?;
         }
-        Ok(artifacts)
+        Ok(if sink.is_some() {
+            Vec::new()
+        } else {
+            artifacts
+        })
     }
 }
 

@@ -75,6 +75,22 @@ pub(crate) fn tree_json(
     tree: &Tree<'_>,
     templates: &[Written<'_, '_, '_>],
 ) -> Result<Vec<u8>, serde_json::Error> {
+    tree_json_parts(tree, templates, None)
+}
+
+/// Where [`tree_json_parts`] hands each part of the file.
+type Part<'p> = dyn FnMut(&[u8]) -> std::io::Result<()> + 'p;
+
+/// How much of `tree.json` [`tree_json_parts`] gathers before handing it over.
+const PART: usize = 32 * 1024;
+
+/// [`tree_json`], handed to `part` a node at a time, in parts of about [`PART`] bytes, from one
+/// buffer (what is returned is then empty); or, without `part`, returned whole.
+pub(crate) fn tree_json_parts(
+    tree: &Tree<'_>,
+    templates: &[Written<'_, '_, '_>],
+    mut part: Option<&mut Part<'_>>,
+) -> Result<Vec<u8>, serde_json::Error> {
     // By node, sorted: a binary search costs less than hashing for the hundred-odd resources.
     let count = templates.iter().map(|w| w.template.resources.len()).sum();
     let mut resources: Vec<(NodeId, Entry<'_, '_, '_>)> = Vec::with_capacity(count);
@@ -115,7 +131,11 @@ pub(crate) fn tree_json(
         .flat_map(|w| w.properties)
         .map(|s| s.end.saturating_sub(s.start))
         .sum();
-    let mut out = Vec::with_capacity(512 * (resources.len() + 1) + 2 * props);
+    let mut out = Vec::with_capacity(if part.is_some() {
+        2 * PART
+    } else {
+        512 * (resources.len() + 1) + 2 * props
+    });
     out.extend_from_slice(b"{\n");
     indent(&mut out, 1);
     out.extend_from_slice(b"\"version\": ");
@@ -137,9 +157,13 @@ pub(crate) fn tree_json(
             out: &mut out,
             paths: Vec::new(),
         };
-        walk.run(stacks)?;
+        walk.run(stacks, part.as_deref_mut())?;
     }
     out.extend_from_slice(b"\n}\n");
+    if let Some(part) = part {
+        part(&out).map_err(serde_json::Error::io)?;
+        out.clear();
+    }
     Ok(out)
 }
 
@@ -152,8 +176,13 @@ struct Walk<'w, 't, 'a> {
 
 impl Walk<'_, '_, '_> {
     /// Writes the stacks (children of the root, whose fields are at depth 2) and everything
-    /// below them, then closes the root.
-    fn run(&mut self, stacks: &[NodeId]) -> Result<(), serde_json::Error> {
+    /// below them, then closes the root; hands the output to `part` whenever it holds [`PART`]
+    /// bytes, if there is one.
+    fn run<'p>(
+        &mut self,
+        stacks: &[NodeId],
+        mut part: Option<&mut Part<'p>>,
+    ) -> Result<(), serde_json::Error> {
         // Each step holds the index in `paths` of its parent's path (the root's is empty).
         let mut steps: Vec<(Step, usize)> = vec![(Step::Close { depth: 2 }, 0)];
         self.paths.push(String::new());
@@ -168,6 +197,12 @@ impl Walk<'_, '_, '_> {
             ));
         }
         while let Some((step, parent)) = steps.pop() {
+            if self.out.len() >= PART {
+                if let Some(part) = part.as_deref_mut() {
+                    part(self.out).map_err(serde_json::Error::io)?;
+                    self.out.clear();
+                }
+            }
             match step {
                 Step::Close { depth } => {
                     self.out.push(b'\n');

@@ -48,4 +48,15 @@ impl Backend for CfnBackend {
         }
         .emit(tree)
     }
+
+    fn emit_into(
+        &self,
+        tree: &Tree<'_>,
+        sink: &mut dyn gs_core::Sink,
+    ) -> Result<(), gs_core::EmitError> {
+        gs_cfn::CfnBackend {
+            templates_only: self.templates_only,
+        }
+        .emit_into(tree, sink)
+    }
 }

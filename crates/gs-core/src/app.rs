@@ -104,13 +104,19 @@ impl AsMut<App> for App {
     }
 }
 
+/// How many nodes [`App::new`] makes room for.
+const NODES_RESERVED: usize = 512;
+
 impl App {
     /// An empty app. Synthesis runs gs-core's passes ([`crate::passes::CORE`]), the passes
     /// of the backend ([`crate::Backend::passes`]) and those added with [`App::add_pass`].
     pub fn new() -> App {
         App {
             id: AppId::fresh(),
-            nodes: Vec::new(),
+            // Room for a few hundred nodes at once: growing by doubling copies every node into
+            // fresh memory each time (a node is about 300 bytes), and memory reserved but not
+            // written costs nothing.
+            nodes: Vec::with_capacity(NODES_RESERVED),
             stacks: Vec::new(),
             passes: Vec::new(),
             child_ids: HashMap::default(),

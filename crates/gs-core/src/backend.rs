@@ -59,6 +59,17 @@ pub trait Backend {
     /// The artifacts for the whole tree.
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError>;
 
+    /// The artifacts of [`emit`](Backend::emit), in the same order and byte for byte, each
+    /// handed to `sink` as soon as it is produced, so that it need not be kept (the default
+    /// emits them all, then hands them over). [`Tree::synth_into`](crate::Tree::synth_into)
+    /// writes a synthesis this way.
+    fn emit_into(&self, tree: &Tree<'_>, sink: &mut dyn Sink) -> Result<(), EmitError> {
+        for a in self.emit(tree)? {
+            sink.file(&a.file_name, &a.bytes)?;
+        }
+        Ok(())
+    }
+
     /// How the target tags a resource of `type_name` whose constructor did not say
     /// ([`Resource::tagging`](crate::Resource::tagging) `None`, as for raw resources): gs-core
     /// knows no service, a backend may (gs-constructs' answers from the resource schema). The
@@ -67,6 +78,50 @@ pub trait Backend {
         let _ = type_name;
         None
     }
+}
+
+/// Where [`Backend::emit_into`] puts each file as it is produced: [`OutDir`](crate::OutDir)
+/// writes it into a folder.
+pub trait Sink {
+    /// Takes the whole file `file_name`.
+    fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Takes the file `file_name` in parts: `write` hands each part, in order, to the function it
+    /// is given, so that a large file need not be held whole. The default joins the parts and
+    /// calls [`Sink::file`]; an error from `write` drops what it wrote.
+    fn file_in_parts(&mut self, file_name: &str, write: &mut Parts<'_>) -> io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut |part| {
+            bytes.extend_from_slice(part);
+            Ok(())
+        })?;
+        self.file(file_name, &bytes)
+    }
+}
+
+/// What [`Sink::file_in_parts`] calls: it writes a file by handing each part to its argument.
+pub type Parts<'a> = dyn FnMut(&mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> + 'a;
+
+/// Collects the files in memory, as [`Backend::emit`] returns them.
+impl Sink for Vec<Artifact> {
+    fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()> {
+        self.push(Artifact {
+            file_name: file_name.to_owned(),
+            bytes: bytes.to_vec(),
+        });
+        Ok(())
+    }
+}
+
+/// Why [`Backend::emit_into`] stopped: the backend failed, or the sink could not take a file.
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    /// The backend could not emit.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    /// The sink could not take a file.
+    #[error(transparent)]
+    Sink(#[from] io::Error),
 }
 
 /// Writes `artifacts` into `dir` (created if missing). Each file is written to a temporary name
@@ -80,5 +135,9 @@ pub trait Backend {
 /// (so `manifest.json` is present only beside a complete set of this run's templates). See
 /// [`App::synth_to`](crate::App::synth_to) for the refused case.
 pub fn write_artifacts(dir: &Path, artifacts: &[Artifact]) -> io::Result<()> {
-    crate::out_dir::write(dir, artifacts)
+    let mut out = crate::OutDir::open(dir)?;
+    for a in artifacts {
+        out.file(&a.file_name, &a.bytes)?;
+    }
+    out.finish()
 }

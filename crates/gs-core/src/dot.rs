@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use crate::backend::{Artifact, Backend, BackendError};
+use crate::backend::{Artifact, Backend, BackendError, EmitError, Sink};
 use crate::node::NodeKind;
 use crate::tree::Tree;
 use crate::NodeId;
@@ -48,6 +48,17 @@ impl Backend for DotBackend {
             });
         }
         Ok(artifacts)
+    }
+
+    /// Each stack's picture as soon as it is drawn.
+    fn emit_into(&self, tree: &Tree<'_>, sink: &mut dyn Sink) -> Result<(), EmitError> {
+        let paths = Paths::of(tree);
+        for &stack in tree.stacks() {
+            let name = tree.node(stack).id();
+            let out = picture(tree, &paths, stack, name);
+            sink.file(&format!("{name}.dot"), out.as_bytes())?;
+        }
+        Ok(())
     }
 }
 

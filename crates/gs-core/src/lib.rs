@@ -75,7 +75,7 @@ mod value_map;
 mod values;
 
 pub use app::{App, PassFn, StackProps, MAX_VALUE_DEPTH};
-pub use backend::{write_artifacts, Artifact, Backend, BackendError};
+pub use backend::{write_artifacts, Artifact, Backend, BackendError, EmitError, Parts, Sink};
 pub use diagnostic::{Diagnostic, Report, Rule, Severity};
 pub use dot::DotBackend;
 pub use error::TreeError;
@@ -85,7 +85,7 @@ pub use node::{
     Acknowledgement, Dependency, Group, Import, Node, NodeKind, Output, Parameter, RemovalPolicy,
     Resource, Stack, Tagging,
 };
-pub use out_dir::{is_assembly_file, remove_assembly};
+pub use out_dir::{is_assembly_file, remove_assembly, OutDir};
 pub use passes::Pass;
 pub use scope::Scope;
 pub use sections::{Assertion, TemplateRule};

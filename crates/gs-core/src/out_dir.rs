@@ -13,10 +13,11 @@
 //!   temporary files. Anything else in the folder is left alone.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::app::App;
-use crate::backend::{Artifact, Backend};
+use crate::backend::{Backend, EmitError, Parts, Sink};
+use crate::diagnostic::Diagnostic;
 use crate::synth::{SynthError, Synthesis};
 use crate::tree::Tree;
 
@@ -134,10 +135,10 @@ pub fn remove_assembly(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-fn write_one(dir: &Path, a: &Artifact) -> io::Result<()> {
-    let target = dir.join(&a.file_name);
-    let tmp = dir.join(temp_name(&a.file_name, std::process::id()));
-    std::fs::write(&tmp, &a.bytes)?;
+fn write_one(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<()> {
+    let target = dir.join(file_name);
+    let tmp = dir.join(temp_name(file_name, std::process::id()));
+    std::fs::write(&tmp, bytes)?;
     if let Err(e) = std::fs::rename(&tmp, &target) {
         let _ = std::fs::remove_file(&tmp);
         return Err(e);
@@ -145,31 +146,128 @@ fn write_one(dir: &Path, a: &Artifact) -> io::Result<()> {
     Ok(())
 }
 
-/// See [`write_artifacts`](crate::write_artifacts).
-pub(crate) fn write(dir: &Path, artifacts: &[Artifact]) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    let names = file_names(dir)?;
-    remove_left_behind(dir, &names)?;
-    let assembly = artifacts.iter().any(|a| is_assembly_file(&a.file_name));
-    if !assembly {
-        return artifacts.iter().try_for_each(|a| write_one(dir, a));
+/// The output folder, written one file at a time ([`Sink`]): what [`write_artifacts`]
+/// (crate::write_artifacts) does with a list of files, for files handed over as they are
+/// produced ([`Tree::synth_into`], [`Backend::emit_into`]), so that none need be kept.
+///
+/// [`OutDir::open`] creates the folder and removes the temporary files killed writers left. Each
+/// file is written under a temporary name and renamed. The first cloud-assembly file
+/// ([`is_assembly_file`]) removes `manifest.json` and `cdk.out`; those two are kept in memory
+/// and written by [`OutDir::finish`], after it removed the assembly files of the folder this
+/// writer did not write (stale templates). A writer dropped without `finish` leaves the folder
+/// without `manifest.json`: not an assembly.
+///
+/// ```
+/// use gs_core::{OutDir, Sink};
+/// let dir = std::env::temp_dir().join(format!("gs-doc-out-dir-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// std::fs::write(dir.join("Old.template.json"), "{}")?;
+/// let mut out = OutDir::open(&dir)?;
+/// out.file("New.template.json", b"{}")?;
+/// out.file("manifest.json", b"{}")?;
+/// assert!(!dir.join("manifest.json").exists()); // written last
+/// out.finish()?;
+/// assert!(dir.join("manifest.json").exists() && !dir.join("Old.template.json").exists());
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok::<(), std::io::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct OutDir {
+    dir: PathBuf,
+    /// The files in the folder when it was opened.
+    names: Vec<String>,
+    /// The files written so far.
+    written: Vec<String>,
+    /// Whether an assembly file was handed over (the index files are then removed).
+    assembly: bool,
+    /// `manifest.json` and `cdk.out`, written by `finish`.
+    index: Vec<(&'static str, Vec<u8>)>,
+}
+
+impl OutDir {
+    /// Opens `dir` (created if missing) and removes the temporary files of writers that are
+    /// gone.
+    pub fn open(dir: impl AsRef<Path>) -> io::Result<OutDir> {
+        let dir = dir.as_ref();
+        std::fs::create_dir_all(dir)?;
+        let names = file_names(dir)?;
+        remove_left_behind(dir, &names)?;
+        Ok(OutDir {
+            dir: dir.to_path_buf(),
+            names,
+            written: Vec::new(),
+            assembly: false,
+            index: Vec::new(),
+        })
     }
-    let is_index = |a: &&Artifact| INDEX_FILES.contains(&a.file_name.as_str());
-    for name in INDEX_FILES {
-        remove(dir, name)?;
-    }
-    for a in artifacts.iter().filter(|a| !is_index(a)) {
-        write_one(dir, a)?;
-    }
-    for name in names.iter().filter(|n| is_assembly_file(n)) {
-        if !artifacts.iter().any(|a| a.file_name == *name) {
-            remove(dir, name)?;
+
+    /// Removes the assembly files this writer did not write, then writes `manifest.json` and
+    /// `cdk.out`.
+    pub fn finish(self) -> io::Result<()> {
+        if self.assembly {
+            for name in self.names.iter().filter(|n| is_assembly_file(n)) {
+                if !self.written.contains(name)
+                    && !self.index.iter().any(|(index, _)| *index == name.as_str())
+                {
+                    remove(&self.dir, name)?;
+                }
+            }
         }
+        for (name, bytes) in &self.index {
+            write_one(&self.dir, name, bytes)?;
+        }
+        Ok(())
     }
-    artifacts
-        .iter()
-        .filter(is_index)
-        .try_for_each(|a| write_one(dir, a))
+}
+
+impl Sink for OutDir {
+    fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()> {
+        if !self.assembly && is_assembly_file(file_name) {
+            self.assembly = true;
+            for name in INDEX_FILES {
+                remove(&self.dir, name)?;
+            }
+        }
+        if let Some(name) = INDEX_FILES.iter().find(|n| **n == file_name) {
+            self.index.retain(|(n, _)| n != name);
+            self.index.push((name, bytes.to_vec()));
+            return Ok(());
+        }
+        write_one(&self.dir, file_name, bytes)?;
+        self.written.push(file_name.to_owned());
+        Ok(())
+    }
+
+    /// Each part is written to the temporary file as it comes, then the file renamed; an index
+    /// file is joined and kept for [`OutDir::finish`].
+    fn file_in_parts(&mut self, file_name: &str, write: &mut Parts<'_>) -> io::Result<()> {
+        if INDEX_FILES.contains(&file_name) {
+            let mut bytes = Vec::new();
+            write(&mut |part| {
+                bytes.extend_from_slice(part);
+                Ok(())
+            })?;
+            return self.file(file_name, &bytes);
+        }
+        if !self.assembly && is_assembly_file(file_name) {
+            self.assembly = true;
+            for name in INDEX_FILES {
+                remove(&self.dir, name)?;
+            }
+        }
+        let target = self.dir.join(file_name);
+        let tmp = self.dir.join(temp_name(file_name, std::process::id()));
+        let written = std::fs::File::create(&tmp).and_then(|mut f| {
+            use std::io::Write as _;
+            write(&mut |part| f.write_all(part))
+        });
+        if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &target)) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e);
+        }
+        self.written.push(file_name.to_owned());
+        Ok(())
+    }
 }
 
 impl App {
@@ -222,5 +320,47 @@ impl Tree<'_> {
                 Err(e)
             }
         }
+    }
+}
+
+impl Tree<'_> {
+    /// [`Tree::synth_to`] without keeping the files: each is written into `dir` as soon as the
+    /// backend produces it ([`Backend::emit_into`], through an [`OutDir`]) and then dropped, so a
+    /// process that only writes them holds one at a time. Returns the non-blocking findings.
+    /// The folder ends as after [`Tree::synth_to`]; when the backend fails midway, the cloud
+    /// assembly of `dir` is removed, as when synthesis is refused.
+    pub fn synth_into(
+        &self,
+        backend: &dyn Backend,
+        dir: impl AsRef<Path>,
+    ) -> Result<Vec<Diagnostic>, SynthError> {
+        if !self.for_backend {
+            return self.app().freeze_for(backend).synth_into(backend, dir);
+        }
+        let dir = dir.as_ref();
+        let write_error = |e: io::Error| SynthError::Write {
+            dir: dir.display().to_string(),
+            message: e.to_string(),
+        };
+        let diagnostics = match self.validated(backend) {
+            Ok(d) => d,
+            Err(e) => {
+                remove_assembly(dir).map_err(write_error)?;
+                return Err(e);
+            }
+        };
+        let mut out = OutDir::open(dir).map_err(write_error)?;
+        match backend.emit_into(self, &mut out) {
+            Ok(()) => out.finish().map_err(write_error)?,
+            Err(e) => {
+                drop(out);
+                remove_assembly(dir).map_err(write_error)?;
+                return Err(match e {
+                    EmitError::Backend(e) => SynthError::Backend(e),
+                    EmitError::Sink(e) => write_error(e),
+                });
+            }
+        }
+        Ok(diagnostics)
     }
 }

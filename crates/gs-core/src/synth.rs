@@ -109,17 +109,23 @@ impl Tree<'_> {
         if !self.for_backend {
             return self.app().freeze_for(backend).synth(backend);
         }
+        let diagnostics = self.validated(backend)?;
+        let artifacts = backend.emit(self)?;
+        Ok(Synthesis {
+            artifacts,
+            diagnostics,
+        })
+    }
+
+    /// The findings of every pass over this tree, or the refusal when one blocks.
+    pub(crate) fn validated(&self, backend: &dyn Backend) -> Result<Vec<Diagnostic>, SynthError> {
         let diagnostics = validate(self, self.app(), backend);
         if diagnostics.iter().any(Diagnostic::is_blocking) {
             return Err(SynthError::Invalid {
                 report: Report(diagnostics),
             });
         }
-        let artifacts = backend.emit(self)?;
-        Ok(Synthesis {
-            artifacts,
-            diagnostics,
-        })
+        Ok(diagnostics)
     }
 }
 

@@ -183,3 +183,109 @@ fn asset_manifests_and_asset_files_are_assembly_files_so_stale_ones_are_removed(
         assert!(!is_assembly_file(name), "{name}");
     }
 }
+
+/// A backend that hands its files over one by one, the index first, and can fail after its
+/// first template.
+struct Streaming {
+    fail_after_first: bool,
+}
+impl Backend for Streaming {
+    fn name(&self) -> &str {
+        "streaming"
+    }
+    fn passes(&self) -> &'static [Pass] {
+        &[]
+    }
+    fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
+        let mut out = Vec::new();
+        self.emit_into(tree, &mut out).map_err(|e| BackendError {
+            backend: "streaming".into(),
+            path: String::new(),
+            message: e.to_string(),
+            fix: "none".into(),
+        })?;
+        Ok(out)
+    }
+    fn emit_into(&self, tree: &Tree<'_>, sink: &mut dyn Sink) -> Result<(), EmitError> {
+        sink.file("manifest.json", b"{\"run\": 3}")?;
+        for (i, s) in tree.stacks().iter().enumerate() {
+            if self.fail_after_first && i == 1 {
+                return Err(EmitError::Backend(BackendError {
+                    backend: "streaming".into(),
+                    path: tree.node(*s).id().into(),
+                    message: "cannot".into(),
+                    fix: "none".into(),
+                }));
+            }
+            let name = format!("{}.template.json", tree.node(*s).id());
+            sink.file(&name, b"{}")?;
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn synth_into_writes_the_index_last_and_removes_stale_templates() {
+    let dir = fresh_dir("into");
+    touch(&dir, &["Old.template.json", "manifest.json"]);
+    touch(&dir, &USER_FILES);
+    let diagnostics = app(&["A", "B"])
+        .freeze()
+        .synth_into(
+            &Streaming {
+                fail_after_first: false,
+            },
+            &dir,
+        )
+        .unwrap();
+    assert!(diagnostics.is_empty());
+    let mut expected: Vec<String> = USER_FILES.iter().map(|s| s.to_string()).collect();
+    expected.extend([
+        "A.template.json".into(),
+        "B.template.json".into(),
+        "manifest.json".into(),
+    ]);
+    expected.sort();
+    assert_eq!(files(&dir), expected);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("manifest.json")).unwrap(),
+        "{\"run\": 3}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn synth_into_a_backend_failing_midway_leaves_no_assembly() {
+    let dir = fresh_dir("into-fails");
+    touch(&dir, &["Old.template.json", "manifest.json"]);
+    touch(&dir, &USER_FILES);
+    let err = app(&["A", "B"])
+        .freeze()
+        .synth_into(
+            &Streaming {
+                fail_after_first: true,
+            },
+            &dir,
+        )
+        .unwrap_err();
+    assert!(matches!(err, SynthError::Backend(_)), "{err}");
+    let mut expected: Vec<String> = USER_FILES.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(files(&dir), expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn synth_into_a_refused_synthesis_removes_last_runs_assembly() {
+    let dir = fresh_dir("into-refused");
+    touch(&dir, &["Demo.template.json", "manifest.json", "cdk.out"]);
+    let mut bad = app(&["Demo"]);
+    bad.add_pass("test/refuse", &[], |_, out| {
+        out.push(Diagnostic::error("test/refuse", "Demo", "no", "none"))
+    })
+    .unwrap();
+    let err = bad.freeze().synth_into(&Assembly, &dir).unwrap_err();
+    assert!(err.report().is_some());
+    assert!(files(&dir).is_empty(), "{:?}", files(&dir));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

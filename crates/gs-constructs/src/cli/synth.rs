@@ -8,8 +8,7 @@ use std::time::Instant;
 
 use gs_cfn::{pretty_json, template_file_name};
 use gs_core::{
-    write_artifacts, Artifact, Backend, Diagnostic, DotBackend, NodeKind, Severity, SynthError,
-    Tree,
+    Backend, Diagnostic, DotBackend, EmitError, NodeKind, OutDir, Severity, Sink, SynthError, Tree,
 };
 use serde::Serialize;
 
@@ -79,42 +78,42 @@ fn resource_count(tree: &Tree<'_>, stack: gs_core::NodeId) -> usize {
         .count()
 }
 
-/// Per stack: `<Stack>.sarif` with its findings, and `<Stack>.dr.json` when it has DR rows.
+/// Per stack: `<Stack>.sarif` with its findings, and `<Stack>.dr.json` when it has DR rows,
+/// each written into `out` as soon as it is made.
 fn reports(
     stacks: &[&str],
     diagnostics: &[Diagnostic],
     dr: &DrReport,
-) -> Result<Vec<Artifact>, Failure> {
+    out: &mut OutDir,
+    dir: &Path,
+) -> Result<(), Failure> {
     let catalog = passes::catalog();
     let json_error = |e: serde_json::Error| Failure::refused(format!("writing a report: {e}"));
-    let mut reports = Vec::new();
     for name in stacks {
         let mine: Vec<Diagnostic> = diagnostics
             .iter()
             .filter(|d| in_stack(&d.path, name))
             .cloned()
             .collect();
-        reports.push(Artifact {
-            file_name: format!("{name}.sarif"),
-            bytes: pretty_json(&report::sarif(&mine, &catalog), "  ").map_err(json_error)?,
-        });
+        let sarif = pretty_json(&report::sarif(&mine, &catalog), "  ").map_err(json_error)?;
+        drop(mine);
+        out.file(&format!("{name}.sarif"), &sarif)
+            .map_err(|e| write_failure(dir, e))?;
+        drop(sarif);
         if dr.for_stack(name).next().is_some() {
-            reports.push(Artifact {
-                file_name: format!("{name}.dr.json"),
-                bytes: pretty_json(&dr.to_json(name), "  ").map_err(json_error)?,
-            });
+            let bytes = pretty_json(&dr.to_json(name), "  ").map_err(json_error)?;
+            out.file(&format!("{name}.dr.json"), &bytes)
+                .map_err(|e| write_failure(dir, e))?;
         }
     }
-    Ok(reports)
+    Ok(())
 }
 
-fn write(dir: &Path, artifacts: &[Artifact]) -> Result<(), Failure> {
-    write_artifacts(dir, artifacts).map_err(|e| {
-        Failure::refused(format!(
-            "writing into {}: {e}; fix: check that the folder can be written",
-            dir.display()
-        ))
-    })
+fn write_failure(dir: &Path, e: std::io::Error) -> Failure {
+    Failure::refused(format!(
+        "writing into {}: {e}; fix: check that the folder can be written",
+        dir.display()
+    ))
 }
 
 impl Command for Synth {
@@ -129,17 +128,17 @@ impl Command for Synth {
         let stacks: Vec<&str> = tree.stacks().iter().map(|s| tree.node(*s).id()).collect();
         // Writes the templates and manifest on success; on a refusal removes last run's, so they
         // are never read beside this run's SARIF as if current.
-        let result = tree.synth_to(&backend, &out_dir);
-        let diagnostics = match &result {
-            Ok(out) => out.diagnostics.clone(),
-            Err(SynthError::Invalid { report }) => report.0.clone(),
+        // Each file is written as soon as it is made, and dropped.
+        let (diagnostics, refused) = match tree.synth_into(&backend, &out_dir) {
+            Ok(diagnostics) => (diagnostics, false),
+            Err(SynthError::Invalid { report }) => (report.0, true),
             Err(e) => return Err(Failure::refused(e)),
         };
         // The reports are written whatever the verdict; templates and pictures only when
         // synthesis succeeds.
         let dr = DrReport::of_tree(&tree);
-        let mut artifacts = reports(&stacks, &diagnostics, &dr)?;
-        let refused = result.is_err();
+        let mut out = OutDir::open(&out_dir).map_err(|e| write_failure(&out_dir, e))?;
+        reports(&stacks, &diagnostics, &dr, &mut out, &out_dir)?;
         if refused {
             // Last run's pictures would sit beside this run's findings as if current.
             for name in &stacks {
@@ -148,13 +147,12 @@ impl Command for Synth {
         } else {
             // The same tree through a second backend: a Graphviz picture per stack. Synthesis
             // ran every pass (the DOT backend adds none) and refused nothing.
-            artifacts.extend(
-                DotBackend
-                    .emit(&tree)
-                    .map_err(|e| Failure::refused(format!("drawing the graph: {e}")))?,
-            );
+            DotBackend.emit_into(&tree, &mut out).map_err(|e| match e {
+                EmitError::Sink(e) => write_failure(&out_dir, e),
+                EmitError::Backend(e) => Failure::refused(format!("drawing the graph: {e}")),
+            })?;
         }
-        write(&out_dir, &artifacts)?;
+        out.finish().map_err(|e| write_failure(&out_dir, e))?;
         let elapsed = start.elapsed();
 
         let count = |f: &dyn Fn(&Diagnostic) -> bool| diagnostics.iter().filter(|d| f(d)).count();
@@ -229,7 +227,7 @@ impl Command for Synth {
         if cx.leak {
             // The process ends after this: the OS takes back the memory of the tree, the reports
             // and the synthesis at once, faster than freeing them value by value.
-            std::mem::forget((result, artifacts, dr, diagnostics, stacks));
+            std::mem::forget((dr, diagnostics, stacks));
             std::mem::forget(tree);
         }
         Ok(if refused { Exit::Refused } else { Exit::Ok })
