@@ -146,8 +146,8 @@ fn write_one(dir: &Path, file_name: &str, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// The output folder, written one file at a time ([`Sink`]): what [`write_artifacts`]
-/// (crate::write_artifacts) does with a list of files, for files handed over as they are
+/// The output folder, written one file at a time ([`Sink`]): what
+/// [`write_artifacts`](crate::write_artifacts) does with a list of files, for files handed over as they are
 /// produced ([`Tree::synth_into`], [`Backend::emit_into`]), so that none need be kept.
 ///
 /// [`OutDir::open`] creates the folder and removes the temporary files killed writers left. Each
