@@ -58,24 +58,7 @@ fn function_app(stack_name: &str, region: Option<&str>, code: &Code) -> (App, Op
         .unwrap();
     let mut s = app.at(stack).unwrap();
     let role = s
-        .resource::<RawResource>(
-            "Role",
-            Resource::new("AWS::IAM::Role").property(
-                "AssumeRolePolicyDocument",
-                ValueMap::new().with("Version", "2012-10-17").with(
-                    "Statement",
-                    Value::List(vec![Value::Map(
-                        ValueMap::new()
-                            .with("Effect", "Allow")
-                            .with("Action", "sts:AssumeRole")
-                            .with(
-                                "Principal",
-                                ValueMap::new().with("Service", "lambda.amazonaws.com"),
-                            ),
-                    )]),
-                ),
-            ),
-        )
+        .resource::<RawResource>("Role", support::raw_lambda_role())
         .unwrap();
     let mut f = s.group("Fn").unwrap();
     let bound = code.bind(&mut f).unwrap();

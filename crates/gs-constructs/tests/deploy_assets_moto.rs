@@ -34,24 +34,7 @@ fn app(handler: &Path) -> (App, String) {
         .unwrap();
     let mut s = app.at(stack).unwrap();
     let role = s
-        .resource::<RawResource>(
-            "Role",
-            Resource::new("AWS::IAM::Role").property(
-                "AssumeRolePolicyDocument",
-                ValueMap::new().with("Version", "2012-10-17").with(
-                    "Statement",
-                    Value::List(vec![Value::Map(
-                        ValueMap::new()
-                            .with("Effect", "Allow")
-                            .with("Action", "sts:AssumeRole")
-                            .with(
-                                "Principal",
-                                ValueMap::new().with("Service", "lambda.amazonaws.com"),
-                            ),
-                    )]),
-                ),
-            ),
-        )
+        .resource::<RawResource>("Role", support::raw_lambda_role())
         .unwrap();
     let mut f = s.group("Handler").unwrap();
     let code = Code::from_dir(handler).bind(&mut f).unwrap();

@@ -89,25 +89,7 @@ fn app(second: bool) -> App {
             .property("RetentionInDays", 7)
             .removal_policy(RemovalPolicy::Destroy),
     );
-    raw(
-        &mut s,
-        "Role",
-        Resource::new("AWS::IAM::Role").property(
-            "AssumeRolePolicyDocument",
-            ValueMap::new().with("Version", "2012-10-17").with(
-                "Statement",
-                Value::List(vec![Value::Map(
-                    ValueMap::new()
-                        .with("Effect", "Allow")
-                        .with("Action", "sts:AssumeRole")
-                        .with(
-                            "Principal",
-                            ValueMap::new().with("Service", "lambda.amazonaws.com"),
-                        ),
-                )]),
-            ),
-        ),
-    );
+    raw(&mut s, "Role", support::raw_lambda_role());
     if second {
         raw(
             &mut s,

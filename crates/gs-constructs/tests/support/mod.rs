@@ -137,3 +137,23 @@ pub fn raw_cache_logging_to(log_group: Value) -> Resource {
             ),
     )
 }
+
+/// A raw IAM role Lambda may assume, with no policy: the execution role of a raw
+/// `AWS::Lambda::Function`.
+pub fn raw_lambda_role() -> Resource {
+    Resource::new("AWS::IAM::Role").property(
+        "AssumeRolePolicyDocument",
+        ValueMap::new().with("Version", "2012-10-17").with(
+            "Statement",
+            Value::List(vec![Value::Map(
+                ValueMap::new()
+                    .with("Effect", "Allow")
+                    .with("Action", "sts:AssumeRole")
+                    .with(
+                        "Principal",
+                        ValueMap::new().with("Service", "lambda.amazonaws.com"),
+                    ),
+            )]),
+        ),
+    )
+}
