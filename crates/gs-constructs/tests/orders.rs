@@ -20,22 +20,7 @@ use stack::Config;
 /// `orders<suffix>_OrdersApp.template.json` for cfn-lint.
 fn synth(config: &Config, suffix: &str) -> (App, Template) {
     let app = stack::build_with(config).expect("the example builds");
-    let out = match app.synth(&CfnBackend::default()) {
-        Ok(out) => out,
-        Err(e) => panic!("synthesis failed:\n{e}"),
-    };
-    let unacknowledged: Vec<_> = out
-        .diagnostics
-        .iter()
-        .filter(|d| d.acknowledged.is_none())
-        .collect();
-    assert!(unacknowledged.is_empty(), "{unacknowledged:#?}");
-    let file = format!("{}.template.json", stack::STACK);
-    let bytes = &out.artifact(&file).expect("the stack's template").bytes;
-    let dir = support::template_dir();
-    std::fs::create_dir_all(&dir).expect("template dir");
-    std::fs::write(dir.join(format!("orders{suffix}_{file}")), bytes).expect("write template");
-    let template = Template::from_synthesis(&out, stack::STACK).expect("the template");
+    let template = support::synth_clean(&app, stack::STACK, &format!("orders{suffix}"));
     (app, template)
 }
 

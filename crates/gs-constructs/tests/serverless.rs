@@ -15,22 +15,7 @@ use serde_json::json;
 /// The example's template; written to `target/cfn-templates` for cfn-lint.
 fn template() -> Template {
     let app = stack::build().expect("the example builds");
-    let out = match app.synth(&CfnBackend::default()) {
-        Ok(out) => out,
-        Err(e) => panic!("synthesis failed:\n{e}"),
-    };
-    let unacknowledged: Vec<_> = out
-        .diagnostics
-        .iter()
-        .filter(|d| d.acknowledged.is_none())
-        .collect();
-    assert!(unacknowledged.is_empty(), "{unacknowledged:#?}");
-    let file = format!("{}.template.json", stack::STACK);
-    let bytes = &out.artifact(&file).expect("the stack's template").bytes;
-    let dir = support::template_dir();
-    std::fs::create_dir_all(&dir).expect("template dir");
-    std::fs::write(dir.join(format!("serverless_{file}")), bytes).expect("write template");
-    Template::from_synthesis(&out, stack::STACK).expect("the template")
+    support::synth_clean(&app, stack::STACK, "serverless")
 }
 
 #[test]

@@ -157,3 +157,25 @@ pub fn raw_lambda_role() -> Resource {
         ),
     )
 }
+
+/// `app` synthesized with every finding acknowledged (else the test fails, listing them), the
+/// template of `stack` written to [`template_dir`] as `<prefix>_<stack>.template.json` for
+/// cfn-lint, and read back for assertions.
+pub fn synth_clean(app: &App, stack: &str, prefix: &str) -> gs_constructs::assertions::Template {
+    let out = match app.synth(&CfnBackend::default()) {
+        Ok(out) => out,
+        Err(e) => panic!("synthesis failed:\n{e}"),
+    };
+    let unacknowledged: Vec<_> = out
+        .diagnostics
+        .iter()
+        .filter(|d| d.acknowledged.is_none())
+        .collect();
+    assert!(unacknowledged.is_empty(), "{unacknowledged:#?}");
+    let file = format!("{stack}.template.json");
+    let bytes = &out.artifact(&file).expect("the stack's template").bytes;
+    let dir = template_dir();
+    std::fs::create_dir_all(&dir).expect("template dir");
+    std::fs::write(dir.join(format!("{prefix}_{file}")), bytes).expect("write template");
+    gs_constructs::assertions::Template::from_synthesis(&out, stack).expect("the template")
+}
