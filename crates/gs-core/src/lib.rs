@@ -92,7 +92,7 @@ pub use scope::Scope;
 pub use sections::{Assertion, TemplateRule};
 pub use synth::{SynthError, Synthesis};
 pub use tree::{DisplayPath, Export, StackDependencyCause, Tree};
-pub use value::{Pseudo, Value, ValueMap};
+pub use value::{Pseudo, Value, ValueMap, ValueMapIntoIter};
 
 /// Marker for a handle to a resource built through the escape hatch (any type, free-form
 /// properties).
