@@ -365,10 +365,10 @@ fn logical_id_metadata<'t>(
     for &e in tree.elements(stack) {
         if let Some(id) = tree.logical_id(e) {
             // `/` and the path, without the formatting machinery (a path per resource).
-            let path = tree.path(e);
+            let path = tree.path_str(e);
             let mut key = String::with_capacity(path.len() + 1);
             key.push('/');
-            key.push_str(&path);
+            key.push_str(path);
             metadata.insert(
                 key,
                 vec![MetadataEntry {

@@ -448,12 +448,12 @@ impl Serialize for Metadata<'_, '_, '_> {
     }
 }
 
-/// The path, built as one `String` and written as one string: cheaper than writing it piece by
+/// The path, borrowed from the tree and written as one string: cheaper than writing it piece by
 /// piece through `collect_str`, where each piece is escaped and written on its own.
 struct PathValue<'x, 't, 'a>(&'x TemplateResource<'t, 'a>);
 impl Serialize for PathValue<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.tree.path(self.0.node))
+        s.serialize_str(self.0.tree.path_str(self.0.node))
     }
 }
 

@@ -426,7 +426,7 @@ mod tests {
                 }
                 Some(n) => {
                     m.serialize_entry("id", self.tree.node(n).id())?;
-                    m.serialize_entry("path", &self.tree.path(n))?;
+                    m.serialize_entry("path", self.tree.path_str(n))?;
                     if let Some(r) = self.resources.get(&n) {
                         let mut a = indexmap::IndexMap::new();
                         a.insert(
