@@ -356,6 +356,11 @@ impl<'a> Tree<'a> {
         self.path_str(id).to_owned()
     }
 
+    /// Every node's path, one after the other (see [`Paths`]).
+    pub(crate) fn all_paths(&self) -> &str {
+        &self.paths.get_or_init(|| Paths::of(self.app)).text
+    }
+
     /// [`Tree::path`] borrowed from the tree: every node's path is built once, at the first call.
     ///
     /// ```
