@@ -65,7 +65,9 @@ impl Backend for DotBackend {
 /// One stack's picture, written with `push_str` into one buffer: paths come escaped from
 /// [`Paths`], other text is escaped as it is copied.
 fn picture(tree: &Tree<'_>, paths: &Paths, stack: NodeId, name: &str) -> String {
-    let mut out = String::with_capacity(4096);
+    // About 430 bytes an element in a typical stack: room for that, so the picture is not
+    // copied as it grows (untouched room costs no page).
+    let mut out = String::with_capacity(4096 + 512 * tree.elements(stack).len());
     out.push_str("digraph \"");
     push_escaped(&mut out, name);
     out.push_str("\" {\n  rankdir=LR;\n  node [shape=box];\n");
