@@ -86,7 +86,7 @@ struct StackArtifact<'t> {
     dependencies: Vec<std::borrow::Cow<'t, str>>,
     /// By absolute construct path (`/Stack/Queue/Resource`), as CDK writes it.
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    metadata: IndexMap<String, Vec<MetadataEntry<'t>>>,
+    metadata: IndexMap<String, Vec<MetadataEntry<'t>>, gs_core::FastState>,
     #[serde(rename = "displayName")]
     display_name: &'t str,
 }
@@ -174,7 +174,7 @@ impl CfnBackend {
                 _ => (None, None),
             };
             let metadata = if self.templates_only {
-                IndexMap::new()
+                IndexMap::default()
             } else {
                 logical_id_metadata(tree, stack)
             };
@@ -359,15 +359,16 @@ impl CfnBackend {
 fn logical_id_metadata<'t>(
     tree: &'t Tree<'_>,
     stack: gs_core::NodeId,
-) -> IndexMap<String, Vec<MetadataEntry<'t>>> {
-    let mut metadata = IndexMap::with_capacity(tree.elements(stack).len());
+) -> IndexMap<String, Vec<MetadataEntry<'t>>, gs_core::FastState> {
+    let mut metadata =
+        IndexMap::with_capacity_and_hasher(tree.elements(stack).len(), Default::default());
     for &e in tree.elements(stack) {
         if let Some(id) = tree.logical_id(e) {
             // `/` and the path, without the formatting machinery (a path per resource).
-            let path = tree.path(e);
+            let path = tree.path_str(e);
             let mut key = String::with_capacity(path.len() + 1);
             key.push('/');
-            key.push_str(&path);
+            key.push_str(path);
             metadata.insert(
                 key,
                 vec![MetadataEntry {

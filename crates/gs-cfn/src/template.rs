@@ -1,6 +1,7 @@
 //! The template model: one CloudFormation template, borrowed from a frozen tree, serialized in
 //! CloudFormation's section order and CDK's key order within a resource.
 
+use gs_core::FastState;
 use gs_core::{NodeId, NodeKind, RemovalPolicy, Resource, Tagging, Tree, Value, ValueMap};
 use indexmap::IndexMap;
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
@@ -23,7 +24,7 @@ pub struct Template<'t, 'a> {
     /// `Description`.
     pub description: Option<&'t str>,
     /// `Parameters`, by logical ID.
-    pub parameters: IndexMap<&'t str, TemplateParameter<'t, 'a>>,
+    pub parameters: IndexMap<&'t str, TemplateParameter<'t, 'a>, FastState>,
     /// `Rules`, by name.
     pub rules: &'t [(String, gs_core::TemplateRule)],
     /// `Mappings`.
@@ -31,12 +32,12 @@ pub struct Template<'t, 'a> {
     /// `Conditions`.
     pub conditions: Option<RenderedMap<'t, 'a>>,
     /// `Resources`, by logical ID.
-    pub resources: IndexMap<&'t str, TemplateResource<'t, 'a>>,
+    pub resources: IndexMap<&'t str, TemplateResource<'t, 'a>, FastState>,
     /// `Outputs`, by logical ID.
-    pub outputs: IndexMap<&'t str, TemplateOutput<'t, 'a>>,
+    pub outputs: IndexMap<&'t str, TemplateOutput<'t, 'a>, FastState>,
     /// The outputs that export values other stacks of the account and Region read (written after
     /// `outputs`, as CDK adds them last), by logical ID.
-    pub exports: IndexMap<String, TemplateExport<'t, 'a>>,
+    pub exports: IndexMap<String, TemplateExport<'t, 'a>, FastState>,
     /// The stack.
     pub stack: NodeId,
     tree: &'t Tree<'a>,
@@ -101,14 +102,17 @@ impl<'t, 'a> Template<'t, 'a> {
         };
         let mut template = Template {
             description,
-            parameters: IndexMap::new(),
+            parameters: IndexMap::default(),
             rules,
             mappings,
             conditions,
             // Room for every element: most are resources.
-            resources: IndexMap::with_capacity(tree.elements(stack).len()),
-            outputs: IndexMap::new(),
-            exports: IndexMap::new(),
+            resources: IndexMap::with_capacity_and_hasher(
+                tree.elements(stack).len(),
+                FastState::default(),
+            ),
+            outputs: IndexMap::default(),
+            exports: IndexMap::default(),
             stack,
             tree,
         };
@@ -444,12 +448,12 @@ impl Serialize for Metadata<'_, '_, '_> {
     }
 }
 
-/// The path, built as one `String` and written as one string: cheaper than writing it piece by
+/// The path, borrowed from the tree and written as one string: cheaper than writing it piece by
 /// piece through `collect_str`, where each piece is escaped and written on its own.
 struct PathValue<'x, 't, 'a>(&'x TemplateResource<'t, 'a>);
 impl Serialize for PathValue<'_, '_, '_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.tree.path(self.0.node))
+        s.serialize_str(self.0.tree.path_str(self.0.node))
     }
 }
 

@@ -155,7 +155,6 @@ pub(crate) fn tree_json_parts(
             tree,
             resources: &resources,
             out: &mut out,
-            paths: Vec::new(),
         };
         walk.run(stacks, part.as_deref_mut())?;
     }
@@ -171,7 +170,6 @@ struct Walk<'w, 't, 'a> {
     tree: &'w Tree<'a>,
     resources: &'w [(NodeId, Entry<'w, 't, 'a>)],
     out: &'w mut Vec<u8>,
-    paths: Vec<String>,
 }
 
 impl Walk<'_, '_, '_> {
@@ -183,20 +181,15 @@ impl Walk<'_, '_, '_> {
         stacks: &[NodeId],
         mut part: Option<&mut Part<'p>>,
     ) -> Result<(), serde_json::Error> {
-        // Each step holds the index in `paths` of its parent's path (the root's is empty).
-        let mut steps: Vec<(Step, usize)> = vec![(Step::Close { depth: 2 }, 0)];
-        self.paths.push(String::new());
+        let mut steps: Vec<Step> = vec![Step::Close { depth: 2 }];
         for (i, &s) in stacks.iter().enumerate().rev() {
-            steps.push((
-                Step::Open {
-                    node: s,
-                    depth: 4,
-                    first: i == 0,
-                },
-                0,
-            ));
+            steps.push(Step::Open {
+                node: s,
+                depth: 4,
+                first: i == 0,
+            });
         }
-        while let Some((step, parent)) = steps.pop() {
+        while let Some(step) = steps.pop() {
             if self.out.len() >= PART {
                 if let Some(part) = part.as_deref_mut() {
                     part(self.out).map_err(serde_json::Error::io)?;
@@ -214,16 +207,8 @@ impl Walk<'_, '_, '_> {
                 Step::Open { node, depth, first } => {
                     let n = self.tree.node(node);
                     let id = n.id();
-                    let path = match self.paths.get(parent) {
-                        Some(p) if !p.is_empty() => {
-                            let mut path = String::with_capacity(p.len() + 1 + id.len());
-                            path.push_str(p);
-                            path.push('/');
-                            path.push_str(id);
-                            path
-                        }
-                        _ => id.to_owned(),
-                    };
+                    // The ids from the stack down: the tree built every path once.
+                    let path = self.tree.path_str(node);
                     if !first {
                         self.out.push(b',');
                     }
@@ -232,7 +217,7 @@ impl Walk<'_, '_, '_> {
                     indent(self.out, depth.saturating_sub(1));
                     string(self.out, id);
                     self.out.extend_from_slice(b": {\n");
-                    fields(self.out, depth, id, &path);
+                    fields(self.out, depth, id, path);
                     if let Ok(i) = self.resources.binary_search_by_key(&node, |(n, _)| *n) {
                         if let Some((_, r)) = self.resources.get(i) {
                             attributes(self.out, depth, r)?;
@@ -245,18 +230,13 @@ impl Walk<'_, '_, '_> {
                         self.out.push(b'}');
                     } else {
                         open_children(self.out, depth);
-                        let me = self.paths.len();
-                        self.paths.push(path);
-                        steps.push((Step::Close { depth }, me));
+                        steps.push(Step::Close { depth });
                         for (i, &c) in children.iter().enumerate().rev() {
-                            steps.push((
-                                Step::Open {
-                                    node: c,
-                                    depth: depth + 2,
-                                    first: i == 0,
-                                },
-                                me,
-                            ));
+                            steps.push(Step::Open {
+                                node: c,
+                                depth: depth + 2,
+                                first: i == 0,
+                            });
                         }
                     }
                 }
@@ -426,7 +406,7 @@ mod tests {
                 }
                 Some(n) => {
                     m.serialize_entry("id", self.tree.node(n).id())?;
-                    m.serialize_entry("path", &self.tree.path(n))?;
+                    m.serialize_entry("path", self.tree.path_str(n))?;
                     if let Some(r) = self.resources.get(&n) {
                         let mut a = indexmap::IndexMap::new();
                         a.insert(

@@ -65,7 +65,9 @@ impl Backend for DotBackend {
 /// One stack's picture, written with `push_str` into one buffer: paths come escaped from
 /// [`Paths`], other text is escaped as it is copied.
 fn picture(tree: &Tree<'_>, paths: &Paths, stack: NodeId, name: &str) -> String {
-    let mut out = String::with_capacity(4096);
+    // About 430 bytes an element in a typical stack: room for that, so the picture is not
+    // copied as it grows (untouched room costs no page).
+    let mut out = String::with_capacity(4096 + 512 * tree.elements(stack).len());
     out.push_str("digraph \"");
     push_escaped(&mut out, name);
     out.push_str("\" {\n  rankdir=LR;\n  node [shape=box];\n");
@@ -134,18 +136,25 @@ fn picture(tree: &Tree<'_>, paths: &Paths, stack: NodeId, name: &str) -> String 
 }
 
 /// Every node's path, escaped for DOT once: `spans` holds each node's range of `text`, by node
-/// index. Built in one depth-first walk per stack, keeping the path of the current branch.
-struct Paths {
-    text: String,
-    spans: Vec<Option<Range<usize>>>,
+/// index. Built in one depth-first walk per stack, keeping the path of the current branch. When
+/// no path has a character to escape (`"` or `\\`), the tree's own paths serve as they are.
+enum Paths {
+    /// Nothing to escape: [`Tree::path_str`].
+    Tree,
+    /// The paths escaped.
+    Escaped {
+        text: String,
+        spans: Vec<Option<Range<usize>>>,
+    },
 }
 
 impl Paths {
     fn of(tree: &Tree<'_>) -> Paths {
-        let mut paths = Paths {
-            text: String::with_capacity(64 * tree.app().nodes.len()),
-            spans: vec![None; tree.app().nodes.len()],
-        };
+        if !crate::scan::quote_or_backslash(tree.all_paths().as_bytes()) {
+            return Paths::Tree;
+        }
+        let mut text = String::with_capacity(64 * tree.app().nodes.len());
+        let mut spans = vec![None; tree.app().nodes.len()];
         // The escaped path of the node last visited, and the nodes on it with the length of
         // `branch` up to each: a node's parent is on it, as the walk is depth first.
         let mut branch = String::new();
@@ -168,26 +177,29 @@ impl Paths {
                 }
                 push_escaped(&mut branch, node.id());
                 on_branch.push((id, branch.len()));
-                let start = paths.text.len();
-                paths.text.push_str(&branch);
-                if let Some(slot) = paths.spans.get_mut(id.index()) {
-                    *slot = Some(start..paths.text.len());
+                let start = text.len();
+                text.push_str(&branch);
+                if let Some(slot) = spans.get_mut(id.index()) {
+                    *slot = Some(start..text.len());
                 }
             });
         }
-        paths
-    }
-
-    fn span(&self, id: NodeId) -> Option<Range<usize>> {
-        self.spans.get(id.index()).cloned().flatten()
+        Paths::Escaped { text, spans }
     }
 
     /// Appends the escaped path of `id` to `out`; a node no stack holds (or of another app) is
     /// written as [`Tree::display_path`] writes it.
     fn push(&self, out: &mut String, tree: &Tree<'_>, id: NodeId) {
-        match self.span(id).filter(|_| tree.contains(id)) {
-            Some(span) => out.push_str(&self.text[span]),
-            None => push_escaped(out, &tree.display_path(id).to_string()),
+        match self {
+            // Of another app: `path_str` says so, as `display_path` does.
+            Paths::Tree => out.push_str(tree.path_str(id)),
+            Paths::Escaped { text, spans } => {
+                let span = spans.get(id.index()).cloned().flatten();
+                match span.filter(|_| tree.contains(id)).and_then(|s| text.get(s)) {
+                    Some(path) => out.push_str(path),
+                    None => push_escaped(out, &tree.display_path(id).to_string()),
+                }
+            }
         }
     }
 }

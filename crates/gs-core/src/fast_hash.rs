@@ -4,12 +4,12 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
-/// The `BuildHasher` of gs's maps.
-pub(crate) type FastState = BuildHasherDefault<FastHasher>;
+/// The `BuildHasher` of gs's maps (and of gs-cfn's maps keyed by logical ID or path).
+pub type FastState = BuildHasherDefault<FastHasher>;
 
 /// FxHash: each word rotated into the state and multiplied by a large odd constant.
 #[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct FastHasher(u64);
+pub struct FastHasher(u64);
 
 impl FastHasher {
     fn add(&mut self, word: u64) {

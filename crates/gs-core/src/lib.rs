@@ -79,6 +79,7 @@ pub use backend::{write_artifacts, Artifact, Backend, BackendError, EmitError, P
 pub use diagnostic::{Diagnostic, Report, Rule, Severity};
 pub use dot::DotBackend;
 pub use error::TreeError;
+pub use fast_hash::{FastHasher, FastState};
 pub use handle::{AppId, Handle, NodeId};
 pub use logical_id::{logical_id_of, MAX_LOGICAL_ID_LEN};
 pub use node::{
@@ -91,7 +92,7 @@ pub use scope::Scope;
 pub use sections::{Assertion, TemplateRule};
 pub use synth::{SynthError, Synthesis};
 pub use tree::{DisplayPath, Export, StackDependencyCause, Tree};
-pub use value::{Pseudo, Value, ValueMap};
+pub use value::{Pseudo, Value, ValueMap, ValueMapIntoIter};
 
 /// Marker for a handle to a resource built through the escape hatch (any type, free-form
 /// properties).

@@ -46,6 +46,55 @@ pub struct Tree<'a> {
     /// Whether `tagging` asked a backend ([`App::freeze_for`]); [`Tree::synth`] of a tree that
     /// did not freezes again for its backend, so both ways write the same templates.
     pub(crate) for_backend: bool,
+    /// Every node's path, built at the first [`Tree::path`] (see [`Paths`]).
+    paths: std::sync::OnceLock<Paths>,
+}
+
+/// Every node's path in one string, each after the one of the node before it: a node's path is
+/// its parent's, copied from earlier in the same string, then `/` and its id. Backends read a
+/// path per resource several times (the template's `aws:cdk:path`, the manifest, `tree.json`);
+/// walking the ids up each time cost about 480 instructions and an allocation a path.
+struct Paths {
+    text: String,
+    /// By node index: one past the end of its path in `text` (it starts where the one before
+    /// ends).
+    ends: Vec<usize>,
+}
+
+impl Paths {
+    fn of(app: &App) -> Paths {
+        let mut text: Vec<u8> = Vec::with_capacity(app.nodes.len() * 48);
+        let mut ends: Vec<usize> = Vec::with_capacity(app.nodes.len());
+        for (i, node) in app.nodes.iter().enumerate() {
+            match node.parent.map(NodeId::index) {
+                // The parent's path is already in `text`.
+                Some(p) if p < i => {
+                    let parent_start = p.checked_sub(1).and_then(|q| ends.get(q)).copied();
+                    if let Some(&parent_end) = ends.get(p) {
+                        text.extend_from_within(parent_start.unwrap_or(0)..parent_end);
+                        text.push(b'/');
+                    }
+                    text.extend_from_slice(node.id.as_bytes());
+                }
+                // Not the order an app builds in: walked up as before.
+                Some(_) => text.extend_from_slice(app.path_of(NodeId::new(app.id, i)).as_bytes()),
+                None => text.extend_from_slice(node.id.as_bytes()),
+            }
+            ends.push(text.len());
+        }
+        // Whole ids (UTF-8) joined by `/`: always UTF-8.
+        let text = String::from_utf8(text).unwrap_or_default();
+        Paths { text, ends }
+    }
+
+    fn get(&self, index: usize) -> Option<&str> {
+        let end = *self.ends.get(index)?;
+        let start = match index.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
 }
 
 /// A value of one stack (a `Ref` or `Fn::GetAtt` of one of its resources or parameters) that
@@ -117,6 +166,7 @@ impl<'a> Tree<'a> {
                 })
                 .collect(),
             for_backend: true,
+            paths: std::sync::OnceLock::new(),
         };
         // The passes, the picture and the export search read each element's references several
         // times: its values are walked for them once, here.
@@ -303,11 +353,33 @@ impl<'a> Tree<'a> {
 
     /// The node's path, e.g. `TapStackdev/Storage/ContentFileSystem/Resource`.
     pub fn path(&self, id: NodeId) -> String {
-        if self.contains(id) {
-            self.app.path_of(id)
-        } else {
-            "(a node of another app)".into()
+        self.path_str(id).to_owned()
+    }
+
+    /// Every node's path, one after the other (see [`Paths`]).
+    pub(crate) fn all_paths(&self) -> &str {
+        &self.paths.get_or_init(|| Paths::of(self.app)).text
+    }
+
+    /// [`Tree::path`] borrowed from the tree: every node's path is built once, at the first call.
+    ///
+    /// ```
+    /// use gs_core::{App, RawResource, Resource, StackProps};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// let t = app.at(stack)?.group("Files")?.resource::<RawResource>("Resource", Resource::new("AWS::SNS::Topic"))?;
+    /// let tree = app.freeze();
+    /// assert_eq!(tree.path_str(t.node()), "Demo/Files/Resource");
+    /// # Ok::<(), gs_core::TreeError>(())
+    /// ```
+    pub fn path_str(&self, id: NodeId) -> &str {
+        if !self.contains(id) {
+            return "(a node of another app)";
         }
+        self.paths
+            .get_or_init(|| Paths::of(self.app))
+            .get(id.index())
+            .unwrap_or("(a node of another app)")
     }
 
     /// The node's path as a `Display` value that writes the ids straight to the formatter (no

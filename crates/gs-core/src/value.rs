@@ -102,7 +102,7 @@ impl Pseudo {
     }
 }
 
-pub use crate::value_map::ValueMap;
+pub use crate::value_map::{ValueMap, ValueMapIntoIter};
 
 impl Value {
     /// `Fn::Join` of the parts.

@@ -198,6 +198,45 @@ impl fmt::Debug for ValueMap {
     }
 }
 
+/// The entries of either form, taken out of the map in order.
+pub struct ValueMapIntoIter(IntoIterInner);
+
+enum IntoIterInner {
+    Listed(std::vec::IntoIter<(Key, Value)>),
+    Indexed(indexmap::map::IntoIter<Key, Value>),
+}
+
+impl Iterator for ValueMapIntoIter {
+    type Item = (Cow<'static, str>, Value);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match &mut self.0 {
+            IntoIterInner::Listed(entries) => entries.next(),
+            IntoIterInner::Indexed(entries) => entries.next(),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match &self.0 {
+            IntoIterInner::Listed(entries) => entries.size_hint(),
+            IntoIterInner::Indexed(entries) => entries.size_hint(),
+        }
+    }
+}
+
+impl IntoIterator for ValueMap {
+    type Item = (Cow<'static, str>, Value);
+    type IntoIter = ValueMapIntoIter;
+
+    /// The entries in insertion order, moved out (no value copied).
+    fn into_iter(self) -> ValueMapIntoIter {
+        ValueMapIntoIter(match self.0 {
+            Entries::Listed(entries) => IntoIterInner::Listed(entries.into_iter()),
+            Entries::Indexed(entries) => IntoIterInner::Indexed(entries.into_iter()),
+        })
+    }
+}
+
 impl<K: Into<Cow<'static, str>>, V: Into<Value>> FromIterator<(K, V)> for ValueMap {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
         let mut map = ValueMap::new();
@@ -242,6 +281,26 @@ mod tests {
             assert!(m.keys().eq(keys[1..].iter().map(String::as_str)), "{n}");
             assert!(!m.contains_key("k0"));
             assert_eq!(m.contains_key("k1"), n > 1);
+        }
+    }
+
+    #[test]
+    fn into_iter_moves_the_entries_out_in_insertion_order_in_either_form() {
+        for n in [0, 3, INDEXED_FROM + 5] {
+            // Inserted backwards, so that insertion order is not the keys' order.
+            let m: ValueMap = (0..n).rev().map(|i| (format!("k{i}"), i as i64)).collect();
+            let iter = m.clone().into_iter();
+            assert_eq!(iter.size_hint(), (n, Some(n)));
+            let entries: Vec<(Cow<'static, str>, Value)> = iter.collect();
+            let expected: Vec<(Cow<'static, str>, Value)> = m
+                .iter()
+                .map(|(k, v)| (Cow::Owned(k.to_owned()), v.clone()))
+                .collect();
+            assert_eq!(entries, expected, "{n}");
+            assert_eq!(
+                entries.first().map(|(k, _)| k.as_ref()),
+                (n > 0).then(|| format!("k{}", n - 1)).as_deref()
+            );
         }
     }
 

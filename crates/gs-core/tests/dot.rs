@@ -78,3 +78,31 @@ fn the_picture_is_written_byte_for_byte() -> Result<(), Box<dyn std::error::Erro
     );
     Ok(())
 }
+
+/// With nothing to escape in any path, the tree's own paths are written (the fast way): the
+/// same picture as the escaping way would draw.
+#[test]
+fn a_picture_without_anything_to_escape_names_every_path_in_full(
+) -> Result<(), Box<dyn std::error::Error>> {
+    let mut app = App::new();
+    let stack = app.stack("Plain", StackProps::default())?;
+    let mut s = app.at(stack)?;
+    let topic = s
+        .group("Files")?
+        .group("Inner")?
+        .resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))?;
+    s.resource::<RawResource>(
+        "Queue",
+        Resource::new("AWS::SQS::Queue").property("A", Value::Ref(topic.node())),
+    )?;
+    let files = dot(&app);
+    assert_eq!(
+        files,
+        [(
+            "Plain.dot".to_owned(),
+            "digraph \"Plain\" {\n  rankdir=LR;\n  node [shape=box];\n  subgraph \"cluster_Plain/Files\" {\n  label=\"Files\";\n  subgraph \"cluster_Plain/Files/Inner\" {\n  label=\"Inner\";\n  \"Plain/Files/Inner/Topic\" [label=\"Topic\\nAWS::SNS::Topic\"];\n  }\n  }\n  \"Plain/Queue\" [label=\"Queue\\nAWS::SQS::Queue\"];\n  \"Plain/Queue\" -> \"Plain/Files/Inner/Topic\";\n}\n"
+                .to_owned()
+        )]
+    );
+    Ok(())
+}

@@ -29,3 +29,38 @@ fn paths_join_the_ids_from_the_stack_down() -> Result<(), TreeError> {
     );
     Ok(())
 }
+
+#[test]
+fn a_frozen_trees_paths_are_the_apps_for_every_node_of_every_stack() -> Result<(), TreeError> {
+    let mut app = App::new();
+    let mut nodes = Vec::new();
+    for stack in ["One", "Two"] {
+        let stack = app.stack(stack, StackProps::default())?;
+        nodes.push(stack.node());
+        // A deep chain and a few siblings at each level, interleaved across the stacks.
+        let mut at = stack.node();
+        for depth in 0..20 {
+            let sibling = app.at(at)?.group(&format!("s{depth}é"))?.node();
+            nodes.push(sibling);
+            at = app.at(at)?.group(&format!("g{depth}"))?.node();
+            nodes.push(at);
+        }
+        let topic = app
+            .at(at)?
+            .resource::<RawResource>("T", Resource::new("AWS::SNS::Topic"))?;
+        nodes.push(topic.node());
+    }
+    let expected: Vec<String> = nodes
+        .iter()
+        .map(|&n| app.path(n))
+        .collect::<Result<_, _>>()?;
+    assert!(expected.iter().any(|p| p.matches('/').count() == 21));
+    let other = App::new().stack("Other", StackProps::default())?;
+    let tree = app.freeze();
+    for (n, path) in nodes.iter().zip(&expected) {
+        assert_eq!(tree.path_str(*n), path);
+        assert_eq!(&tree.path(*n), path);
+    }
+    assert_eq!(tree.path_str(other.node()), "(a node of another app)");
+    Ok(())
+}

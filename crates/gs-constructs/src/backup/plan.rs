@@ -125,8 +125,8 @@ impl BackupPlan {
         rules.rules.push(rule);
         // Rewrites what the L1 writes, keeping anything set since through the escape hatch.
         let resource = app.resource_mut(self.resource)?;
-        for (key, value) in l1_props(&rules, self.vault).into_properties().iter() {
-            resource.properties.insert(key.to_owned(), value.clone());
+        for (key, value) in l1_props(&rules, self.vault).into_properties() {
+            resource.properties.insert(key, value);
         }
         app.attach(self.node, rules)?;
         Ok(())

@@ -208,8 +208,9 @@ impl FargateTaskDefinition {
         }
         .into_properties();
         let r = app.resource_mut(self.resource)?;
-        for (key, value) in rendered.iter() {
-            r.properties.insert(key.to_owned(), value.clone());
+        // Moved, not copied: the rendered containers are not needed again.
+        for (key, value) in rendered {
+            r.properties.insert(key, value);
         }
         app.attach(self.node, state)?;
         Ok(())

@@ -323,12 +323,12 @@ impl ApplicationTargetGroup {
         }
         .into_properties();
         let r = app.resource_mut(service.resource)?;
-        for (key, value) in rendered.iter() {
-            r.properties.insert(key.to_owned(), value.clone());
+        for (key, value) in rendered {
+            r.properties.insert(key, value);
         }
-        for (key, value) in grace.iter() {
-            if r.properties.get(key).is_none() {
-                r.properties.insert(key.to_owned(), value.clone());
+        for (key, value) in grace {
+            if r.properties.get(&key).is_none() {
+                r.properties.insert(key, value);
             }
         }
         app.attach(service.node, targets)?;

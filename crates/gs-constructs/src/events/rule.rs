@@ -370,8 +370,8 @@ impl Rule {
         spec.targets.push(target_spec);
         let fresh = spec.props().into_properties();
         let properties = &mut app.resource_mut(self.resource)?.properties;
-        for (k, v) in fresh.iter() {
-            properties.insert(k.to_string(), v.clone());
+        for (k, v) in fresh {
+            properties.insert(k, v);
         }
         // Delivery must be allowed before the rule fires: the rule waits for the role's grants.
         // A queue or topic policy names the rule's ARN, so it comes after the rule (as in CDK).

@@ -566,8 +566,8 @@ impl Function {
         // Only the keys the construct writes are written again: what the escape hatch set on
         // other keys stays.
         let properties = &mut app.resource_mut(self.resource)?.properties;
-        for (k, v) in fresh.iter() {
-            properties.insert(k.to_string(), v.clone());
+        for (k, v) in fresh {
+            properties.insert(k, v);
         }
         Ok(())
     }
