@@ -164,19 +164,6 @@ fn count(q: &[u8]) -> Option<(usize, Option<usize>)> {
 mod tests {
     use super::*;
 
-    /// Every pattern of `data.txt`.
-    fn patterns() -> Vec<&'static str> {
-        let mut out: Vec<&str> = include_str!("data.txt")
-            .split('\n')
-            .filter(|l| l.starts_with("P\t"))
-            .flat_map(|l| l.split('\t').skip(4))
-            .filter_map(|f| f.strip_prefix('p'))
-            .collect();
-        out.sort_unstable();
-        out.dedup();
-        out
-    }
-
     /// Strings around the pattern's bounds, made of each ASCII character and a few others.
     fn samples(p: &ClassPattern) -> Vec<String> {
         let member = (0u8..128)
@@ -214,7 +201,7 @@ mod tests {
     #[test]
     fn agrees_with_regex_lite_on_every_class_pattern_of_the_data() {
         let mut recognised = 0;
-        for pat in patterns() {
+        for pat in crate::schema::data::distinct_patterns() {
             let Some(p) = ClassPattern::parse(pat) else {
                 continue;
             };

@@ -37,6 +37,21 @@ use super::Replacement;
 
 static DATA: &str = include_str!("data.txt");
 
+/// Every distinct pattern of the data, sorted: what the pattern matchers' tests compare with
+/// regex-lite.
+#[cfg(test)]
+pub(crate) fn distinct_patterns() -> Vec<&'static str> {
+    let mut out: Vec<&str> = DATA
+        .split('\n')
+        .filter(|l| l.starts_with("P\t"))
+        .flat_map(|l| l.split('\t').skip(4))
+        .filter_map(|f| f.strip_prefix('p'))
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// The kind of JSON a property takes.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Kind {

@@ -1,18 +1,5 @@
 use super::*;
 
-/// Every distinct pattern of `data.txt`.
-fn patterns() -> Vec<&'static str> {
-    let mut out: Vec<&str> = include_str!("../data.txt")
-        .split('\n')
-        .filter(|l| l.starts_with("P\t"))
-        .flat_map(|l| l.split('\t').skip(4))
-        .filter_map(|f| f.strip_prefix('p'))
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
-
 /// A small deterministic generator (xorshift).
 struct Rng(u64);
 
@@ -87,7 +74,7 @@ fn samples(p: &SeqPattern, rng: &mut Rng) -> Vec<String> {
 fn agrees_with_regex_lite_on_every_sequence_pattern_of_the_data() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let (mut recognised, mut matched, mut samples_run, mut left) = (0, 0, 0, 0);
-    for pat in patterns() {
+    for pat in crate::schema::data::distinct_patterns() {
         let Some(p) = SeqPattern::parse(pat) else {
             continue;
         };
