@@ -5,8 +5,6 @@ use gs_core::{Artifact, Backend, BackendError, EmitError, NodeKind, Pass, Sink, 
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::template::Template;
-
 /// The cloud-assembly schema version the manifest declares.
 pub const ASSEMBLY_VERSION: &str = "36.0.0";
 
@@ -147,7 +145,6 @@ impl CfnBackend {
         mut sink: Option<&mut dyn Sink>,
     ) -> Result<Vec<Artifact>, EmitError> {
         let mut artifacts = Vec::with_capacity(tree.stacks().len() + 3);
-        let mut templates = Vec::new();
         let mut manifest = Manifest {
             version: ASSEMBLY_VERSION,
             artifacts: IndexMap::new(),
@@ -156,12 +153,16 @@ impl CfnBackend {
         // Asset files written so far (two constructs or stacks may share one).
         let mut asset_files = std::collections::HashSet::new();
         let mut asset_artifacts = Vec::new();
+        // With a sink, one buffer for every file in turn: its pages, once touched, serve the
+        // next file.
+        let mut buffer = Vec::new();
         for &stack in tree.stacks() {
             let node = tree.node(stack);
             let name = node.id();
-            let template = Template::of_stack(tree, stack);
-            let (bytes, properties) = template
-                .to_json_with_properties()
+            let mut bytes = std::mem::take(&mut buffer);
+            bytes.clear();
+            bytes.reserve(1024 * (tree.elements(stack).len() + 1));
+            crate::direct::template(&mut bytes, tree, stack)
                 .map_err(|e| BackendError {
                     backend: self.name().into(),
                     path: name.into(),
@@ -235,29 +236,23 @@ impl CfnBackend {
                     display_name: name,
                 }),
             );
-            if !self.templates_only {
-                templates.push((template, artifacts.len(), properties));
+            // Handed over at once: tree.json writes the props anew, from the tree.
+            match sink.as_deref_mut() {
+                Some(sink) => {
+                    sink.file(&file_name, &bytes)?;
+                    buffer = bytes;
+                }
+                None => artifacts.push(Artifact { file_name, bytes }),
             }
-            artifacts.push(Artifact { file_name, bytes });
         }
-        artifacts.extend(asset_artifacts);
         if let Some(sink) = sink.as_deref_mut() {
-            for a in &artifacts {
+            for a in &asset_artifacts {
                 sink.file(&a.file_name, &a.bytes)?;
             }
+        } else {
+            artifacts.extend(asset_artifacts);
         }
         if !self.templates_only {
-            let written: Vec<crate::tree_json::Written<'_, '_, '_>> = templates
-                .iter()
-                .map(
-                    |(template, artifact, properties)| crate::tree_json::Written {
-                        template,
-                        // Its own artifact (without it, tree.json writes the props anew).
-                        json: artifacts.get(*artifact).map_or(&[][..], |a| &a.bytes),
-                        properties,
-                    },
-                )
-                .collect();
             let tree_error = |e: serde_json::Error| {
                 BackendError {
                 backend: self.name().into(),
@@ -270,9 +265,10 @@ impl CfnBackend {
             let tree_bytes = match sink.as_deref_mut() {
                 Some(sink) => {
                     let mut refused = None;
+                    buffer.clear();
                     sink.file_in_parts(crate::tree_json::TREE_FILE, &mut |part| {
-                        match crate::tree_json::tree_json_parts(tree, &written, Some(part)) {
-                            Ok(_) => Ok(()),
+                        match crate::tree_json::tree_json_parts(tree, &mut buffer, Some(part)) {
+                            Ok(()) => Ok(()),
                             Err(e) if e.is_io() => Err(e.into()),
                             Err(e) => {
                                 let message = e.to_string();
@@ -287,7 +283,7 @@ impl CfnBackend {
                     })?;
                     None
                 }
-                None => Some(crate::tree_json::tree_json(tree, &written).map_err(tree_error)?),
+                None => Some(crate::tree_json::tree_json(tree).map_err(tree_error)?),
             };
             let tree_id = if manifest.artifacts.contains_key(TREE_ARTIFACT_ID) {
                 "gs.Tree"
@@ -303,7 +299,6 @@ impl CfnBackend {
                     },
                 }),
             );
-            let streaming = sink.is_some();
             // Hands `a` to the sink and drops it, or keeps it.
             let mut put = |artifacts: &mut Vec<Artifact>, a: Artifact| match sink.as_deref_mut() {
                 Some(sink) => sink.file(&a.file_name, &a.bytes),
@@ -312,12 +307,6 @@ impl CfnBackend {
                     Ok(())
                 }
             };
-            drop(written);
-            if streaming {
-                // Handed over: the memory of the templates is free for what follows.
-                artifacts = Vec::new();
-            }
-            drop(templates);
             if let Some(bytes) = tree_bytes {
                 put(
                     &mut artifacts,

@@ -25,6 +25,7 @@
 
 pub mod assets;
 pub mod backend;
+mod direct;
 pub mod exports;
 pub mod intrinsic;
 mod json;
