@@ -485,10 +485,11 @@ impl<'a> Walk<'_, 'a> {
         }
     }
 
-    fn string_bounds(&mut self, p: Constraints, s: &str, at: usize) {
-        if !p.any() {
+    fn string_bounds(&mut self, c: Constraints, s: &str, at: usize) {
+        if !c.any() {
             return;
         }
+        let p = c.read();
         if p.has_allowed() && !p.allowed().any(|a| a == s) {
             self.report(
                 &INVALID_VALUE,
@@ -499,7 +500,7 @@ impl<'a> Walk<'_, 'a> {
             return;
         }
         let n = s.chars().count() as u64;
-        let (min, max) = p.length();
+        let (min, max) = p.length;
         if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
             self.report(
                 &INVALID_VALUE,
@@ -513,7 +514,7 @@ impl<'a> Walk<'_, 'a> {
             );
             return;
         }
-        if let (Some(re), Some(pat)) = (p.matcher(), p.pattern()) {
+        if let (Some(re), Some(pat)) = (p.matcher(), p.pattern) {
             if !re.is_match(s) {
                 self.report(
                     &INVALID_VALUE,
@@ -525,10 +526,11 @@ impl<'a> Walk<'_, 'a> {
         }
     }
 
-    fn range(&mut self, p: Constraints, n: f64, at: usize) {
-        if !p.any() {
+    fn range(&mut self, c: Constraints, n: f64, at: usize) {
+        if !c.any() {
             return;
         }
+        let p = c.read();
         if p.has_allowed() && !p.allowed().any(|a| a.parse::<f64>().ok() == Some(n)) {
             self.report(
                 &INVALID_VALUE,
@@ -538,7 +540,7 @@ impl<'a> Walk<'_, 'a> {
             );
             return;
         }
-        let (min, max) = p.range();
+        let (min, max) = p.range;
         if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
             let bound = |b: Option<f64>| b.map_or("unbounded".to_owned(), |b| b.to_string());
             self.report(

@@ -247,79 +247,85 @@ pub(crate) struct Prop {
 pub(crate) struct Constraints(&'static str);
 
 impl Constraints {
-    /// The field tagged `tag`, without its tag.
-    fn field(self, tag: u8) -> Option<&'static str> {
+    /// Reads the fields, in one pass.
+    pub(crate) fn read(self) -> Bounds {
+        let mut b = Bounds::default();
         let mut rest = self.0;
         while let Some(&c) = rest.as_bytes().first() {
-            let b = rest.as_bytes();
-            let end = find_either(b, b'\t', b'\n').unwrap_or(b.len());
-            let field = rest.get(..end).unwrap_or("");
-            if c == tag {
-                return field.get(1..).map(|f| f.strip_suffix('\r').unwrap_or(f));
+            let bytes = rest.as_bytes();
+            let end = find_either(bytes, b'\t', b'\n').unwrap_or(bytes.len());
+            let field = rest.get(1..end).unwrap_or("");
+            let field = field.strip_suffix('\r').unwrap_or(field);
+            match c {
+                b'e' => b.allowed = Some(field),
+                b'p' => b.pattern = Some(field),
+                b'l' => {
+                    let (min, max) = bounds(field);
+                    b.length = (min.map(|x| x as u64), max.map(|x| x as u64));
+                }
+                b'n' => b.range = bounds(field),
+                _ => {}
             }
-            if b.get(end) != Some(&b'\t') {
-                return None;
+            if bytes.get(end) != Some(&b'\t') {
+                break;
             }
             rest = rest.get(end + 1..).unwrap_or("");
         }
-        None
-    }
-
-    /// Whether the property has an enum of allowed values.
-    pub(crate) fn has_allowed(self) -> bool {
-        self.field(b'e').is_some()
-    }
-
-    /// The allowed values, in the schema's order (none without an enum).
-    pub(crate) fn allowed(self) -> impl Iterator<Item = &'static str> {
-        self.field(b'e').into_iter().flat_map(|a| a.split('\x1f'))
-    }
-
-    /// The pattern, as the schema writes it.
-    pub(crate) fn pattern(self) -> Option<&'static str> {
-        self.field(b'p')
-    }
-
-    /// The length bounds.
-    pub(crate) fn length(self) -> (Option<u64>, Option<u64>) {
-        let (a, b) = bounds(self.field(b'l'));
-        (a.map(|x| x as u64), b.map(|x| x as u64))
-    }
-
-    /// The range bounds.
-    pub(crate) fn range(self) -> (Option<f64>, Option<f64>) {
-        bounds(self.field(b'n'))
+        b
     }
 
     /// Whether the property has any constraint a literal value is checked against.
     pub(crate) fn any(self) -> bool {
-        if matches!(self.0.as_bytes().first(), Some(b'e' | b'p')) {
+        match self.0.as_bytes().first() {
+            None => false,
             // An enum or a pattern: no need to read further.
-            return true;
+            Some(b'e' | b'p') => true,
+            Some(_) => self.read().any(),
         }
-        !self.0.is_empty()
-            && (self.has_allowed()
-                || self.pattern().is_some()
-                || self.length() != (None, None)
-                || self.range() != (None, None))
+    }
+}
+
+/// A property's constraints, read.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Bounds {
+    /// The enum's values as the record holds them (separated by `\x1f`).
+    allowed: Option<&'static str>,
+    pub(crate) pattern: Option<&'static str>,
+    pub(crate) length: (Option<u64>, Option<u64>),
+    pub(crate) range: (Option<f64>, Option<f64>),
+}
+
+impl Bounds {
+    /// Whether the property has an enum of allowed values.
+    pub(crate) fn has_allowed(&self) -> bool {
+        self.allowed.is_some()
+    }
+
+    /// The allowed values, in the schema's order (none without an enum).
+    pub(crate) fn allowed(&self) -> impl Iterator<Item = &'static str> {
+        self.allowed.into_iter().flat_map(|a| a.split('\x1f'))
+    }
+
+    /// Whether there is any constraint a literal value is checked against.
+    pub(crate) fn any(&self) -> bool {
+        self.allowed.is_some()
+            || self.pattern.is_some()
+            || self.length != (None, None)
+            || self.range != (None, None)
     }
 
     /// The compiled pattern; `None` when there is none or regex-lite cannot compile it (Unicode
     /// classes, look-around): such a pattern is not checked rather than checked wrongly.
-    pub(crate) fn matcher(self) -> Option<&'static Matcher> {
-        matcher(self.pattern()?)
+    pub(crate) fn matcher(&self) -> Option<&'static Matcher> {
+        matcher(self.pattern?)
     }
 }
 
 /// `<min>,<max>`, either bound possibly empty.
-fn bounds(field: Option<&str>) -> (Option<f64>, Option<f64>) {
-    let Some(f) = field else {
-        return (None, None);
-    };
+fn bounds(f: &str) -> (Option<f64>, Option<f64>) {
     let (a, b) = f.split_once(',').unwrap_or((f, ""));
     (parse_num(a), parse_num(b))
 }
-
 fn parse_num(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|x| x.is_finite())
 }
