@@ -469,12 +469,15 @@ impl Offsets {
 
     /// Offset number `i`.
     fn get(self, i: usize) -> Option<usize> {
-        if self.width == 0 {
+        // More digits than a `usize` holds are not an offset of the data.
+        if self.width == 0 || self.width > 18 {
             return None;
         }
         let from = i.checked_mul(self.width + 1)?;
-        let mut digits = self.text.get(from..from.checked_add(self.width)?)?;
-        Some(take_number(&mut digits))
+        let digits = self.text.get(from..from.checked_add(self.width)?)?;
+        digits.iter().try_fold(0usize, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + usize::from(d - b'0'))
+        })
     }
 }
 
@@ -518,7 +521,9 @@ impl Owner {
 
     /// The property `name`, read from its record.
     pub(crate) fn prop(&self, name: &str) -> Option<Prop> {
-        find_record(self.index, self.records, name).map(parse_prop)
+        let record = find_record(self.index, self.records, name)?;
+        // The record starts with `name` and a tab: read on from there.
+        Some(parse_after_name(record.get(name.len() + 1..).unwrap_or("")))
     }
 
     /// The names of its properties, sorted.
@@ -592,7 +597,7 @@ fn find_record(index: Offsets, records: &'static str, name: &str) -> Option<&'st
         };
         match order {
             // A name with a tab would match a record's name and kind.
-            std::cmp::Ordering::Equal if key.contains(&b'\t') => return None,
+            std::cmp::Ordering::Equal if find_byte(key, b'\t').is_some() => return None,
             std::cmp::Ordering::Equal => return records.get(start + 2..),
             std::cmp::Ordering::Less => lo = mid + 1,
             std::cmp::Ordering::Greater => hi = mid,
@@ -614,11 +619,18 @@ fn short_field(text: &'static str) -> (&'static str, bool) {
 }
 
 /// Reads a property's record (after `P\t`; the text may go on past the record's line).
+#[cfg(test)]
 fn parse_prop(record: &'static str) -> Prop {
-    let at = |from: usize| record.get(from..).unwrap_or("");
     let (name, _) = short_field(record);
-    let (kind, _) = short_field(at(name.len() + 1));
-    let from = name.len() + kind.len() + 2;
+    parse_after_name(record.get(name.len() + 1..).unwrap_or(""))
+}
+
+/// Reads a property's record after its name and tab (the text may go on past the record's
+/// line).
+fn parse_after_name(record: &'static str) -> Prop {
+    let at = |from: usize| record.get(from..).unwrap_or("");
+    let (kind, _) = short_field(record);
+    let from = kind.len() + 1;
     let (flags, more) = short_field(at(from));
     let flags = flags.as_bytes();
     Prop {
