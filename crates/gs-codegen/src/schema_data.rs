@@ -130,6 +130,7 @@ pub fn generate(spec: &Spec, root: &Path, out: &mut Output) -> Result<(), String
 fn write_registry_type(reg: &RegistryType, data: &mut String) {
     let ro: BTreeSet<&str> = reg.ro.iter().map(String::as_str).collect();
     let mut readonly = Vec::new();
+    let mut records = String::new();
     for (path, c) in &reg.p {
         if path.contains('/') {
             continue;
@@ -143,12 +144,72 @@ fn write_registry_type(reg: &RegistryType, data: &mut String) {
         } else {
             ""
         };
-        let _ = write!(data, "P\t{path}\ta\t{flags}");
-        write_constraints(Some(c), data);
-        data.push('\n');
+        let _ = write!(records, "P\t{path}\ta\t{flags}");
+        write_constraints(Some(c), &mut records);
+        records.push('\n');
+    }
+    let block = owner_block(None, &[], &readonly, &records);
+    write_block("", &[block], data);
+}
+
+/// An owner's records: its `N` record (nested types only), its `I` record, its `Q` and `X`
+/// records, then its `P` records (sorted by name, one per line). The `I` record says where each
+/// `P` record starts, from the end of the `I` record, so that a reader binary-searches the
+/// names without scanning the records (an enum can make one thousands of bytes long), and
+/// finds the `Q` and `X` records between the `I` record and the first `P` record.
+fn owner_block(name: Option<&str>, required: &[&str], readonly: &[&str], records: &str) -> String {
+    let mut block = String::new();
+    if let Some(name) = name {
+        let _ = writeln!(block, "N\t{name}");
+    }
+    let mut header = String::new();
+    if !required.is_empty() {
+        let _ = writeln!(header, "Q\t{}", required.join("\t"));
     }
     if !readonly.is_empty() {
-        let _ = writeln!(data, "X\t{}", readonly.join("\t"));
+        let _ = writeln!(header, "X\t{}", readonly.join("\t"));
+    }
+    let mut starts = Vec::new();
+    if !records.is_empty() {
+        starts.push(header.len());
+        starts.extend(
+            records
+                .match_indices('\n')
+                .map(|(i, _)| i + 1)
+                .filter(|&i| i < records.len())
+                .map(|i| header.len() + i),
+        );
+    }
+    write_offsets('I', &starts, &mut block);
+    block.push_str(&header);
+    block.push_str(records);
+    block
+}
+
+/// Writes a `<tag>\t<count>\t<offset>...` record, the offsets zero-padded to one width: a
+/// reader finds offset `i` at `i * (width + 1)` and the record's end without reading them.
+fn write_offsets(tag: char, offsets: &[usize], out: &mut String) {
+    let width = offsets.iter().max().map_or(1, |m| m.to_string().len());
+    let _ = write!(out, "{tag}\t{}", offsets.len());
+    for o in offsets {
+        let _ = write!(out, "\t{o:0width$}");
+    }
+    out.push('\n');
+}
+
+/// Writes a type's block: its `O` record (where each owner starts, from the end of the `O`
+/// record), its header records (`G`, `A`), then its owners' records.
+fn write_block(header: &str, owners: &[String], data: &mut String) {
+    let mut offsets = Vec::with_capacity(owners.len());
+    let mut at = header.len();
+    for o in owners {
+        offsets.push(at);
+        at += o.len();
+    }
+    write_offsets('O', &offsets, data);
+    data.push_str(header);
+    for o in owners {
+        data.push_str(o);
     }
 }
 
@@ -167,18 +228,19 @@ fn write_spec_type(
     reg: &RegistryType,
     data: &mut String,
 ) {
+    let mut header = String::new();
     let mut attrs: Vec<&str> = r.attributes.keys().map(String::as_str).collect();
     attrs.sort_unstable();
-    if !attrs.is_empty() {
-        let _ = writeln!(data, "A\t{}", attrs.join("\t"));
-    }
     // Tagging, unless the registry knows the type and not its tag property (the service spec
     // can be ahead of cfn-lint, the reference: `AWS::ApplicationAutoScaling::ScalableTarget`
     // has `Tags` in the one, not in the other).
     if let Some(t) = &r.tag_information {
         if reg.p.is_empty() || reg.p.contains_key(&t.tag_property_name) {
-            let _ = writeln!(data, "G\t{}\t{}", t.tag_property_name, t.variant);
+            let _ = writeln!(header, "G\t{}\t{}", t.tag_property_name, t.variant);
         }
+    }
+    if !attrs.is_empty() {
+        let _ = writeln!(header, "A\t{}", attrs.join("\t"));
     }
     // Nested types in the order first met, breadth first (so each gets its shortest path).
     let mut local: HashMap<&str, usize> = HashMap::new();
@@ -191,10 +253,6 @@ fn write_spec_type(
     let mut lines: Vec<String> = Vec::new();
     while let Some(o) = queue.pop_front() {
         let (prefix, props) = (owners[o].prefix.clone(), owners[o].properties);
-        let mut block = String::new();
-        if let Some(name) = owners[o].name {
-            let _ = writeln!(block, "N\t{name}");
-        }
         // The `P` records, sorted by name when written (the reader looks names up by binary
         // search without sorting).
         let mut records: Vec<(&str, String)> = Vec::new();
@@ -271,29 +329,18 @@ fn write_spec_type(
             records.push((rest, record));
         }
         records.sort_by(|a, b| a.0.cmp(b.0));
-        for (_, record) in records {
-            block.push_str(&record);
-        }
-        if !readonly.is_empty() {
-            readonly.sort_unstable();
-            let _ = writeln!(block, "X\t{}", readonly.join("\t"));
-        }
-        lines.push(block);
+        let required: Vec<&str> = props
+            .iter()
+            .filter(|(_, p)| p.required)
+            .map(|(n, _)| n.as_str())
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .collect();
+        readonly.sort_unstable();
+        let records: String = records.into_iter().map(|(_, r)| r).collect();
+        lines.push(owner_block(owners[o].name, &required, &readonly, &records));
     }
-    // Where each nested type's block starts, from the end of this record, so that a reader
-    // finds them without scanning the resource's records.
-    if lines.len() > 1 {
-        let mut at = 0;
-        let mut offsets = Vec::new();
-        for l in &lines[..lines.len() - 1] {
-            at += l.len();
-            offsets.push(at.to_string());
-        }
-        let _ = writeln!(data, "O\t{}", offsets.join("\t"));
-    }
-    for l in lines {
-        data.push_str(&l);
-    }
+    write_block(&header, &lines, data);
 }
 
 fn join(prefix: &str, name: &str) -> String {

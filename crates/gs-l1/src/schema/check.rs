@@ -14,7 +14,7 @@
 
 use gs_core::{Diagnostic, NodeId, Pass, Rule, Severity, Tree, Value, ValueMap};
 
-use super::data::{self, Kind, Owner, Prop, TypeSchema};
+use super::data::{self, Constraints, Kind, Owner, TypeSchema};
 
 /// The rule `schema/unknown-type`.
 pub const UNKNOWN_TYPE: Rule = Rule {
@@ -115,8 +115,8 @@ enum Seg<'v> {
 /// What a value is checked against.
 #[derive(Clone, Copy)]
 enum Expect {
-    /// A kind of the type's schema, and the property whose constraints apply.
-    Kind(&'static Kind, &'static Prop),
+    /// A kind of the type's schema, and the constraints of the property it belongs to.
+    Kind(Kind, Constraints),
     /// Nothing: an intrinsic's argument, searched only for `Fn::GetAtt`.
     Search,
 }
@@ -124,7 +124,7 @@ enum Expect {
 struct Walk<'t, 'a> {
     tree: &'t Tree<'a>,
     node: NodeId,
-    ty: &'static TypeSchema,
+    ty: TypeSchema,
     /// Path segments: `(parent, segment)`; index 0 is `Properties`.
     segs: Vec<(usize, Seg<'a>)>,
     pending: Vec<(&'a Value, Expect, usize)>,
@@ -170,13 +170,13 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                     // Custom resources take any property besides ServiceToken: only what is
                     // required is checked.
                     if let Some(root) = ty.root() {
-                        w.required(&r.properties, root, 0);
+                        w.required(&r.properties, &root, 0);
                     }
                     for (_, v) in r.properties.iter() {
                         w.pending.push((v, Expect::Search, 0));
                     }
                 } else if let Some(root) = ty.root() {
-                    w.object(&r.properties, root, 0);
+                    w.object(&r.properties, &root, 0);
                 }
                 w.run();
                 segs = w.segs;
@@ -205,16 +205,10 @@ fn search_get_atts<'a>(
     values: impl Iterator<Item = &'a Value>,
     out: &mut Vec<Diagnostic>,
 ) {
-    static NONE: TypeSchema = TypeSchema {
-        name: "",
-        attributes: Vec::new(),
-        tagging: None,
-        owners: Vec::new(),
-    };
     let mut w = Walk {
         tree,
         node: e,
-        ty: &NONE,
+        ty: TypeSchema::default(),
         segs: vec![(0, Seg::Name("Properties"))],
         pending: values.map(|v| (v, Expect::Search, 0)).collect(),
         out,
@@ -268,11 +262,12 @@ impl<'a> Walk<'_, 'a> {
     }
 
     /// Checks the properties of an object against `owner` and queues their values.
-    fn object(&mut self, map: &'a ValueMap, owner: &'static Owner, at: usize) {
+    fn object(&mut self, map: &'a ValueMap, owner: &Owner, at: usize) {
         for (key, value) in map.iter() {
             let child = self.seg(at, Seg::Name(key));
             if let Some(p) = owner.prop(key) {
-                self.pending.push((value, Expect::Kind(&p.kind, p), child));
+                self.pending
+                    .push((value, Expect::Kind(p.kind, p.constraints), child));
             } else if owner.is_read_only(key) {
                 self.report(
                     &READ_ONLY_PROPERTY,
@@ -312,12 +307,13 @@ impl<'a> Walk<'_, 'a> {
     }
 
     /// Reports the properties `owner` requires that `map` lacks.
-    fn required(&mut self, map: &'a ValueMap, owner: &'static Owner, at: usize) {
-        for p in owner.required() {
+    fn required(&mut self, map: &'a ValueMap, owner: &Owner, at: usize) {
+        for name in owner.required() {
             let present = map
-                .get(p.name)
+                .get(name)
                 .is_some_and(|v| !matches!(v, Value::Pseudo(gs_core::Pseudo::NoValue)));
             if !present {
+                let kind = owner.prop(name).map_or(Kind::Any, |p| p.kind);
                 self.report(
                     &MISSING_REQUIRED,
                     at,
@@ -329,10 +325,10 @@ impl<'a> Walk<'_, 'a> {
                         } else {
                             format!(" ({})", owner.name)
                         },
-                        p.name,
-                        p.kind.describe(self.ty)
+                        name,
+                        kind.describe(&self.ty)
                     ),
-                    Some(format!("set `{}`", p.name)),
+                    Some(format!("set `{name}`")),
                 );
             }
         }
@@ -371,10 +367,10 @@ impl<'a> Walk<'_, 'a> {
             | Value::And(_)
             | Value::Or(_) => {
                 // A constant string (a Join of literals) is checked like a literal.
-                if let Expect::Kind(Kind::String, p) = expect {
-                    if has_constraints(p) {
+                if let Expect::Kind(Kind::String, c) = expect {
+                    if c.any() {
                         if let Some(s) = v.literal_str() {
-                            self.string_bounds(p, &s, at);
+                            self.string_bounds(c, &s, at);
                         }
                     }
                 }
@@ -406,7 +402,7 @@ impl<'a> Walk<'_, 'a> {
                     Value::Float(x) => Some(*x),
                     Value::String(s) => {
                         let t = s.trim();
-                        if *kind == Kind::Integer {
+                        if kind == Kind::Integer {
                             t.parse::<i64>().ok().map(|i| i as f64)
                         } else {
                             t.parse::<f64>().ok()
@@ -430,6 +426,7 @@ impl<'a> Walk<'_, 'a> {
             },
             Kind::List(k) => match v {
                 Value::List(items) => {
+                    let k = k.get();
                     for (i, item) in items.iter().enumerate() {
                         let child = self.seg(at, Seg::Index(i));
                         self.pending.push((item, Expect::Kind(k, prop), child));
@@ -439,6 +436,7 @@ impl<'a> Walk<'_, 'a> {
             },
             Kind::Map(k) => match v {
                 Value::Map(m) if !is_intrinsic_map(m) => {
+                    let k = k.get();
                     for (key, item) in m.iter() {
                         let child = self.seg(at, Seg::Name(key));
                         self.pending.push((item, Expect::Kind(k, prop), child));
@@ -451,15 +449,15 @@ impl<'a> Walk<'_, 'a> {
                 Value::Map(_) => self.children(v, Expect::Search, at),
                 _ => self.wrong_kind(v, kind, at),
             },
-            Kind::Nested(n) => match (v, self.ty.owner(*n)) {
+            Kind::Nested(n) => match (v, self.ty.owner(n)) {
                 (Value::Map(m), _) if is_intrinsic_map(m) => self.children(v, Expect::Search, at),
-                (Value::Map(m), Some(owner)) => self.object(m, owner, at),
+                (Value::Map(m), Some(owner)) => self.object(m, &owner, at),
                 (Value::Map(_), None) => self.children(v, Expect::Search, at),
                 _ => self.wrong_kind(v, kind, at),
             },
             Kind::Union(ks) => {
                 // The first alternative of the value's shape, or a finding naming them all.
-                let fits = ks.iter().find(|k| shape_fits(v, k));
+                let fits = ks.iter().find(|k| shape_fits(v, *k));
                 match fits {
                     Some(k) => self.pending.push((v, Expect::Kind(k, prop), at)),
                     None => self.wrong_kind(v, kind, at),
@@ -487,10 +485,11 @@ impl<'a> Walk<'_, 'a> {
         }
     }
 
-    fn string_bounds(&mut self, p: &'static Prop, s: &str, at: usize) {
-        if !has_constraints(p) {
+    fn string_bounds(&mut self, c: Constraints, s: &str, at: usize) {
+        if !c.any() {
             return;
         }
+        let p = c.read();
         if p.has_allowed() && !p.allowed().any(|a| a == s) {
             self.report(
                 &INVALID_VALUE,
@@ -515,7 +514,7 @@ impl<'a> Walk<'_, 'a> {
             );
             return;
         }
-        if let (Some(re), Some(pat)) = (p.regex(), p.pattern) {
+        if let (Some(re), Some(pat)) = (p.matcher(), p.pattern) {
             if !re.is_match(s) {
                 self.report(
                     &INVALID_VALUE,
@@ -527,10 +526,11 @@ impl<'a> Walk<'_, 'a> {
         }
     }
 
-    fn range(&mut self, p: &'static Prop, n: f64, at: usize) {
-        if !has_constraints(p) {
+    fn range(&mut self, c: Constraints, n: f64, at: usize) {
+        if !c.any() {
             return;
         }
+        let p = c.read();
         if p.has_allowed() && !p.allowed().any(|a| a.parse::<f64>().ok() == Some(n)) {
             self.report(
                 &INVALID_VALUE,
@@ -552,7 +552,7 @@ impl<'a> Walk<'_, 'a> {
         }
     }
 
-    fn wrong_kind(&mut self, v: &Value, kind: &Kind, at: usize) {
+    fn wrong_kind(&mut self, v: &Value, kind: Kind, at: usize) {
         let got = match v {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
@@ -563,7 +563,7 @@ impl<'a> Walk<'_, 'a> {
             Value::Map(_) => "an object",
             _ => "an intrinsic function",
         };
-        let want = kind.describe(self.ty);
+        let want = kind.describe(&self.ty);
         self.report(
             &WRONG_KIND,
             at,
@@ -592,32 +592,23 @@ impl<'a> Walk<'_, 'a> {
         // cfn-lint (the reference) also accepts `Fn::GetAtt` of a property (`DelaySeconds`,
         // `RedrivePolicy.deadLetterTargetArn`): the registry lets templates read them.
         let property = attr.split('.').next().unwrap_or(attr);
-        if ty.attributes.binary_search(&attr).is_ok()
-            || ty.root().is_some_and(|r| r.prop(property).is_some())
-        {
+        if ty.has_attribute(attr) || ty.root().is_some_and(|r| r.prop(property).is_some()) {
             return;
         }
         let mut msg = format!(
             "Fn::GetAtt of `{attr}` on {} ({name}), which has no such attribute",
             self.tree.path(target)
         );
-        if let Some(c) = closest(attr, ty.attributes.iter().copied()) {
+        if let Some(c) = closest(attr, ty.attributes()) {
             msg.push_str(&format!("; did you mean `{c}`?"));
         }
-        let fix = if ty.attributes.is_empty() {
+        let fix = if ty.attributes().next().is_none() {
             format!("{name} has no attributes; use Ref")
         } else {
-            format!(
-                "use one of its attributes: {}",
-                list(ty.attributes.iter().copied(), 30)
-            )
+            format!("use one of its attributes: {}", list(ty.attributes(), 30))
         };
         self.report(&UNKNOWN_ATTRIBUTE, at, msg, Some(fix));
     }
-}
-
-fn has_constraints(p: &Prop) -> bool {
-    p.has_allowed() || p.pattern.is_some() || p.length != (None, None) || p.range != (None, None)
 }
 
 /// A map written as an intrinsic function by hand (`{"Ref": ...}`, `{"Fn::...": ...}`).
@@ -629,7 +620,7 @@ fn is_intrinsic_map(m: &ValueMap) -> bool {
 }
 
 /// Whether `v` has the JSON shape of `k` (scalar, list or object).
-fn shape_fits(v: &Value, k: &Kind) -> bool {
+fn shape_fits(v: &Value, k: Kind) -> bool {
     match k {
         Kind::Any | Kind::Json | Kind::Null => true,
         Kind::List(_) => matches!(v, Value::List(_)),

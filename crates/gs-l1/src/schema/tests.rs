@@ -103,21 +103,21 @@ fn attributes_and_read_only_properties() {
 }
 
 #[test]
-fn every_type_parses_and_lookups_are_cached() {
+fn every_type_parses_and_every_nested_kind_points_at_an_owner() {
     let mut n = 0;
     for name in data::type_names() {
         let ty = data::lookup(name).expect("every indexed type parses");
         assert_eq!(ty.name, name);
         assert!(ty.root().is_some());
         // Every nested reference points at a nested type of the same resource.
-        for o in (0..ty.owners.len()).filter_map(|i| ty.owner(i)) {
-            for p in o.props() {
-                let mut stack = vec![&p.kind];
+        for o in (0..ty.owner_count()).filter_map(|i| ty.owner(i)) {
+            for p in o.props_parsed() {
+                let mut stack = vec![p.kind];
                 while let Some(k) = stack.pop() {
                     match k {
-                        Kind::Nested(i) => assert!(*i < ty.owners.len(), "{name}.{}", p.name),
-                        Kind::List(k) | Kind::Map(k) => stack.push(k),
-                        Kind::Union(ks) => stack.extend(ks),
+                        Kind::Nested(i) => assert!(i < ty.owner_count(), "{name} {} #{i}", o.name),
+                        Kind::List(k) | Kind::Map(k) => stack.push(k.get()),
+                        Kind::Union(ks) => stack.extend(ks.iter()),
                         _ => {}
                     }
                 }
@@ -126,9 +126,16 @@ fn every_type_parses_and_lookups_are_cached() {
         n += 1;
     }
     assert!(n > 1800, "{n} types");
-    let a = data::lookup("AWS::EFS::FileSystem").unwrap() as *const _;
-    let b = data::lookup("AWS::EFS::FileSystem").unwrap() as *const _;
-    assert_eq!(a, b, "parsed once");
+    assert!(data::lookup("AWS::EFS::FileSystemX").is_none());
+}
+
+#[test]
+fn attributes_are_one_list_per_type_for_the_life_of_the_process() {
+    let a = attributes("AWS::EFS::FileSystem").unwrap();
+    let b = attributes("AWS::EFS::FileSystem").unwrap();
+    assert_eq!(a, ["Arn", "FileSystemId"]);
+    assert!(std::ptr::eq(a, b), "made once");
+    assert_eq!(attributes("AWS::EC2::TransitGatewayRoute"), Some(&[][..]));
 }
 
 #[test]

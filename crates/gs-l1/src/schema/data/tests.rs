@@ -1,0 +1,390 @@
+use super::*;
+
+/// Every owner of every type, with its records as the block holds them.
+fn owners() -> impl Iterator<Item = (&'static str, usize, Owner)> {
+    type_names().flat_map(|name| {
+        let ty = lookup(name).expect("known");
+        (0..ty.owner_count()).map(move |n| (name, n, ty.owner(n).expect("in range")))
+    })
+}
+
+/// The `P` records of an owner, split the plain way (`str::lines`, `str::split`).
+fn records(o: &Owner) -> Vec<(&'static str, &'static str)> {
+    o.props()
+        .lines()
+        .map(|l| {
+            let r = l
+                .strip_prefix("P\t")
+                .expect("only P records after the header");
+            (r.split('\t').next().unwrap(), r)
+        })
+        .collect()
+}
+
+#[test]
+fn every_name_finds_its_own_number_twice_and_others_none() {
+    for round in 0..2 {
+        for (i, name) in type_names().enumerate() {
+            assert_eq!(index_of(name), Some(i), "{name}, round {round}");
+        }
+    }
+    for name in [
+        "",
+        "AWS::",
+        "AWS::EFS::FileSystemX",
+        "aws::efs::filesystem",
+        "Z",
+    ] {
+        assert_eq!(index_of(name), None, "{name}");
+    }
+}
+
+/// The offsets of an `O` or `I` record, split the plain way; checks that they are of one width.
+fn offsets(record: &str, tag: &str) -> Vec<usize> {
+    let fields: Vec<&str> = record.strip_prefix(tag).expect(tag).split('\t').collect();
+    let count: usize = fields[0].parse().unwrap();
+    let offsets = &fields[1..];
+    assert_eq!(offsets.len(), count, "{record}");
+    assert!(
+        offsets.iter().all(|o| o.len() == offsets[0].len()),
+        "{record}"
+    );
+    offsets.iter().map(|o| o.parse().unwrap()).collect()
+}
+
+#[test]
+fn the_data_is_written_in_the_order_the_reader_relies_on() {
+    for (name, [_, _, start, end]) in type_names().zip(TYPES.iter()) {
+        let block = &DATA[*start as usize..*end as usize];
+        let ty = lookup(name).expect("known");
+        // The `O` record, then the header (`G`, `A`), then the owners where the offsets say.
+        let (o_record, body) = block.split_once('\n').unwrap();
+        assert_eq!(body, ty.body, "{name}");
+        let starts = offsets(o_record, "O\t");
+        assert!(!starts.is_empty(), "{name}");
+        assert_eq!(ty.owner_count(), starts.len(), "{name}");
+        let header = &body[..starts[0]];
+        let tags: Vec<&str> = header.lines().map(|l| &l[..2]).collect();
+        assert!(
+            ["G\t", "A\t"]
+                .iter()
+                .filter(|t| tags.contains(t))
+                .eq(tags.iter()),
+            "{name}: {header:?}"
+        );
+        let g = header.lines().find_map(|l| l.strip_prefix("G\t"));
+        assert_eq!(
+            ty.tagging(),
+            g.map(|g| g.split_once('\t').unwrap()),
+            "{name}"
+        );
+        let a = header.lines().find_map(|l| l.strip_prefix("A\t"));
+        let attrs: Vec<&str> = a.map_or(vec![], |a| a.split('\t').collect());
+        assert_eq!(ty.attributes().collect::<Vec<_>>(), attrs, "{name}");
+        assert!(attrs.windows(2).all(|w| w[0] < w[1]), "{name}: {attrs:?}");
+        for (n, &from) in starts.iter().enumerate() {
+            let to = starts.get(n + 1).copied().unwrap_or(body.len());
+            let own = &body[from..to];
+            let o = ty.owner(n).expect("in range");
+            // `N` (nested types only), `I`, `Q`, `X`, then the `P` records where `I` says.
+            let mut lines = own.split_inclusive('\n');
+            if n > 0 {
+                let line = lines.next().unwrap();
+                assert_eq!(line, format!("N\t{}\n", o.name), "{name} owner {n}");
+                assert!(!o.name.is_empty());
+            } else {
+                assert!(o.name.is_empty());
+            }
+            let i_record = lines.next().unwrap();
+            let after_i = &own[own.find(i_record).unwrap() + i_record.len()..];
+            assert_eq!(after_i, o.records, "{name} owner {n}");
+            let p_starts = offsets(i_record.trim_end_matches('\n'), "I\t");
+            let mut header = after_i;
+            if let Some(&first) = p_starts.first() {
+                header = &after_i[..first];
+                let mut at = first;
+                for &s in &p_starts {
+                    assert_eq!(s, at, "{name} owner {n}");
+                    assert!(after_i[s..].starts_with("P\t"), "{name} owner {n}");
+                    at += after_i[s..].find('\n').unwrap() + 1;
+                }
+                assert_eq!(at, after_i.len(), "{name} owner {n}");
+            }
+            let tags: Vec<&str> = header.lines().map(|l| &l[..2]).collect();
+            assert!(
+                ["Q\t", "X\t"]
+                    .iter()
+                    .filter(|t| tags.contains(t))
+                    .eq(tags.iter()),
+                "{name} owner {n}: {header:?}"
+            );
+            // Within each owner, the `P` records are sorted by name, with no duplicates; the
+            // `Q` record names the ones flagged `r`, and the `X` record is sorted.
+            let recs = records(&o);
+            assert_eq!(recs.len(), p_starts.len());
+            assert!(
+                recs.windows(2).all(|w| w[0].0 < w[1].0),
+                "{name} {}: {recs:?}",
+                o.name
+            );
+            let flagged: Vec<&str> = recs
+                .iter()
+                .filter(|(_, r)| r.split('\t').nth(2).unwrap_or("").contains('r'))
+                .map(|(n, _)| *n)
+                .collect();
+            assert_eq!(
+                o.required().collect::<Vec<_>>(),
+                flagged,
+                "{name} {}",
+                o.name
+            );
+            let x = header.lines().find_map(|l| l.strip_prefix("X\t"));
+            assert_eq!(o.read_only(), x.unwrap_or(""), "{name} owner {n}");
+            let ro: Vec<&str> = Fields(Some(o.read_only())).collect();
+            assert!(ro.windows(2).all(|w| w[0] < w[1]), "{name}: {ro:?}");
+        }
+        assert_eq!(ty.owner(ty.owner_count()).map(|o| o.name), None);
+    }
+}
+
+#[test]
+fn the_binary_search_over_the_text_agrees_with_a_linear_scan_on_every_owner() {
+    let mut found = 0;
+    for (name, n, o) in owners() {
+        let recs = records(&o);
+        let linear = |key: &str| recs.iter().find(|(k, _)| *k == key).map(|(_, r)| *r);
+        for (key, record) in &recs {
+            let hit = find_record(o.index, o.records, key).expect("found");
+            assert_eq!(hit.lines().next(), Some(*record), "{name} {n} {key}");
+            assert!(o.prop(key).is_some());
+            found += 1;
+            // Names between and around the records: before, after, prefixes, extensions.
+            for probe in [
+                format!("{key}0"),
+                format!("{key}~"),
+                key[..key.len() - 1].to_owned(),
+                format!("{}{}", &key[..key.len() - 1], '\u{7f}'),
+                key.to_lowercase(),
+                record.split('\t').take(2).collect::<Vec<_>>().join("\t"),
+            ] {
+                let found = find_record(o.index, o.records, &probe);
+                assert_eq!(
+                    found.and_then(|f| f.lines().next()),
+                    linear(&probe),
+                    "{name} {n} {probe}"
+                );
+            }
+        }
+        for probe in ["", "\t", "A", "~", "\u{10ffff}"] {
+            let found = find_record(o.index, o.records, probe);
+            assert_eq!(
+                found.and_then(|f| f.lines().next()),
+                linear(probe),
+                "{name} {n} {probe:?}"
+            );
+        }
+        assert_eq!(
+            o.names().collect::<Vec<_>>(),
+            recs.iter().map(|r| r.0).collect::<Vec<_>>()
+        );
+    }
+    assert!(found > 40_000, "{found} properties");
+}
+
+#[test]
+fn the_binary_search_reads_only_what_the_index_points_at() {
+    let mut rest = "I\t3\t00\t08\t17\r\nP\tA\ts\t\r\nP\tAB\ti\tr\nP\tB\tLs\t\n";
+    let index = Offsets::take(&mut rest, b'I').unwrap();
+    let records = rest;
+    assert_eq!((index.count, index.width), (3, 2));
+    let find = |name| find_record(index, records, name).map(|r| r.lines().next().unwrap());
+    assert_eq!(find("A"), Some("A\ts\t"));
+    assert_eq!(find("AB"), Some("AB\ti\tr"));
+    assert_eq!(find("B"), Some("B\tLs\t"));
+    for absent in ["", "0", "AA", "ABC", "A\ts", "B\tLs", "C", "\u{1}"] {
+        assert_eq!(find(absent), None, "{absent:?}");
+    }
+    // An index that points outside the records, or at something else, finds nothing.
+    for bad in [
+        "I\t0\n",
+        "I\t1\t99\n",
+        "I\t1\t01\n",
+        "I\t1\t\n",
+        "I\t9\t0\n",
+    ] {
+        let mut rest = bad;
+        let index = Offsets::take(&mut rest, b'I').unwrap();
+        assert_eq!(rest, "", "{bad:?}");
+        assert_eq!(find_record(index, records, "A"), None, "{bad:?}");
+    }
+    let mut rest = "X\tA\n";
+    assert!(Offsets::take(&mut rest, b'I').is_none());
+}
+
+#[test]
+fn a_record_s_fields_stop_at_its_line_s_end() {
+    let p = parse_prop("A\tLs\tR\te1\x1f2\tl1,3\r\nP\tB\ts\t\tpx\n");
+    assert_eq!(
+        p.kind,
+        Kind::List(Inner {
+            text: b"s",
+            depth: 1
+        })
+    );
+    assert_eq!(p.replacement, Replacement::Always);
+    let c = p.constraints.read();
+    assert_eq!(c.allowed().collect::<Vec<_>>(), ["1", "2"]);
+    assert_eq!(c.length, (Some(1), Some(3)));
+    assert_eq!(c.pattern, None);
+    let p = parse_prop("A\ts\t\nP\tB\ts\t\tpx\n");
+    assert_eq!(p.constraints, Constraints(""));
+    assert!(!p.constraints.any());
+    let p = parse_prop("A\ts\tM");
+    assert_eq!((p.kind, p.replacement), (Kind::String, Replacement::Maybe));
+    assert!(!p.constraints.any());
+}
+
+/// A kind written back in the data's notation.
+fn encode(k: Kind, out: &mut String) {
+    match k {
+        Kind::String => out.push('s'),
+        Kind::Integer => out.push('i'),
+        Kind::Number => out.push('n'),
+        Kind::Boolean => out.push('b'),
+        Kind::Json => out.push('j'),
+        Kind::Any => out.push('a'),
+        Kind::Tag => out.push('T'),
+        Kind::Null => out.push('z'),
+        Kind::List(k) => {
+            out.push('L');
+            encode(k.get(), out);
+        }
+        Kind::Map(k) => {
+            out.push('M');
+            encode(k.get(), out);
+        }
+        Kind::Nested(n) => out.push_str(&format!("@{n};")),
+        Kind::Union(ks) => {
+            out.push_str(&format!("U{}", ks.iter().count()));
+            for k in ks.iter() {
+                encode(k, out);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_kind_and_constraint_of_the_data_reads_back_as_written() {
+    let mut unions = 0;
+    for (name, _, o) in owners() {
+        for (key, record) in records(&o) {
+            let fields: Vec<&str> = record.split('\t').collect();
+            let p = parse_prop(record);
+            let mut text = String::new();
+            encode(p.kind, &mut text);
+            assert_eq!(text, fields[1], "{name}.{key}");
+            assert!(skip(fields[1].as_bytes(), 0).is_empty(), "{name}.{key}");
+            unions += usize::from(fields[1].contains('U'));
+            let flags = fields[2];
+            let want = if flags.contains('R') {
+                Replacement::Always
+            } else if flags.contains('M') {
+                Replacement::Maybe
+            } else {
+                Replacement::Never
+            };
+            assert_eq!(p.replacement, want, "{name}.{key}");
+            // The constraints, split the plain way.
+            let c = p.constraints.read();
+            let field = |tag: char| fields[3..].iter().find_map(|f| f.strip_prefix(tag));
+            assert_eq!(c.pattern, field('p'), "{name}.{key}");
+            assert_eq!(
+                c.allowed().collect::<Vec<_>>(),
+                field('e').map_or(vec![], |e| e.split('\x1f').collect()),
+                "{name}.{key}"
+            );
+            let num = |s: &str| s.parse::<f64>().ok();
+            let split = |f: Option<&str>| {
+                f.map_or((None, None), |f| {
+                    let (a, b) = f.split_once(',').unwrap();
+                    (num(a), num(b))
+                })
+            };
+            assert_eq!(c.range, split(field('n')), "{name}.{key}");
+            let (a, b) = split(field('l'));
+            assert_eq!(c.length, (a.map(|x| x as u64), b.map(|x| x as u64)));
+            // The quick answer agrees with the fields read.
+            assert_eq!(p.constraints.any(), c.any(), "{name}.{key}");
+            assert_eq!(c.any(), c != Bounds::default(), "{name}.{key}");
+        }
+    }
+    assert!(unions > 0);
+}
+
+#[test]
+fn kinds_nested_past_the_limit_read_as_any_and_are_skipped_whole() {
+    let deep: &'static str = Box::leak("L".repeat(40).into_boxed_str());
+    let mut k = decode(deep.as_bytes(), 0);
+    let mut levels = 0;
+    while let Kind::List(inner) = k {
+        k = inner.get();
+        levels += 1;
+    }
+    assert_eq!(k, Kind::Any);
+    assert_eq!(levels, MAX_KIND_DEPTH + 1);
+    let union = decode(b"U2LsM@3;i", 0);
+    let Kind::Union(ks) = union else {
+        panic!("{union:?}")
+    };
+    let alts: Vec<Kind> = ks.iter().collect();
+    assert!(
+        matches!(alts[..], [Kind::List(_), Kind::Map(_)]),
+        "{alts:?}"
+    );
+    assert_eq!(skip(b"U2LsM@3;i", 0), b"i");
+    // A union that promises more alternatives than it has reads the missing ones as "any".
+    let Kind::Union(ks) = decode(b"U3s", 0) else {
+        panic!()
+    };
+    assert_eq!(
+        ks.iter().collect::<Vec<_>>(),
+        [Kind::String, Kind::Any, Kind::Any]
+    );
+}
+
+#[test]
+fn a_pattern_is_compiled_once_per_record() {
+    let root = lookup("AWS::Kinesis::StreamConsumer")
+        .unwrap()
+        .root()
+        .unwrap();
+    let bounds = |o: Owner, name: &str| o.prop(name).unwrap().constraints.read();
+    let a = bounds(root, "ConsumerName").matcher().expect("a pattern");
+    let b = bounds(root, "ConsumerName").matcher().unwrap();
+    assert!(std::ptr::eq(a, b));
+    assert!(a.is_match("good-name") && !a.is_match("bad^name"));
+    assert!(bounds(root, "StreamARN").matcher().is_some());
+    let topic = lookup("AWS::SNS::Topic").unwrap().root().unwrap();
+    assert!(bounds(topic, "Tags").matcher().is_none());
+}
+
+#[test]
+fn find_byte_agrees_with_a_byte_loop_at_every_position_and_length() {
+    for len in 0..40 {
+        for at in 0..=len {
+            // The needle at `at` (or nowhere when `at == len`), look-alikes elsewhere: bytes
+            // that differ from `\n` by one bit, and a high byte.
+            let mut bytes: Vec<u8> = (0..len)
+                .map(|i| [b'\x0b', b'\x8a', b'N', 0xff][i % 4])
+                .collect();
+            if let Some(b) = bytes.get_mut(at) {
+                *b = b'\n';
+            }
+            if at + 3 < len {
+                bytes[at + 3] = b'\n';
+            }
+            let want = bytes.iter().position(|&b| b == b'\n');
+            assert_eq!(find_byte(&bytes, b'\n'), want, "{bytes:?}");
+        }
+    }
+}
