@@ -158,6 +158,8 @@ impl App {
             tags: Vec::new(),
             dependencies: Vec::new(),
             acknowledgements: Vec::new(),
+            // Conditions and mappings are checked when the tree is frozen.
+            values_checked: false,
         });
         self.stacks.push(node);
         Ok(Handle::new(node))
@@ -213,10 +215,15 @@ impl App {
 
     /// The one door to change an existing node: it records the node in the undo journal of a
     /// call in progress (see [`App::atomically`]).
+    ///
+    /// The node's values may change through it: they are checked again when the tree is frozen
+    /// (or at the end of the [`App::atomically`] call in progress, for a resource).
     pub(crate) fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, TreeError> {
         self.check(node)?;
         self.journal_node(node);
-        self.node_mut_unjournalled(node)
+        let n = self.node_mut_unjournalled(node)?;
+        n.values_checked = false;
+        Ok(n)
     }
 
     /// [`App::node_mut`] for a change the caller journals itself, with a cheaper undo entry than
@@ -258,7 +265,15 @@ impl App {
         let value = value.into();
         let path = self.path(node)?;
         self.check_references(|| path, std::iter::once(&value))?;
+        let checked = self
+            .nodes
+            .get(node.index())
+            .is_some_and(|n| n.values_checked);
         self.resource_mut(node)?.properties.insert(name, value);
+        // The new value was checked above; the others were, if they were before.
+        if let Some(n) = self.nodes.get_mut(node.index()) {
+            n.values_checked = checked;
+        }
         Ok(())
     }
 
@@ -689,6 +704,8 @@ impl App {
         })
     }
 
+    /// Adds a child of `parent`. The caller has checked the values of `kind` (see
+    /// [`App::check_references`]), so the node starts with `values_checked`.
     pub(crate) fn push(
         &mut self,
         parent: NodeId,
@@ -731,6 +748,7 @@ impl App {
             tags: Vec::new(),
             dependencies: Vec::new(),
             acknowledgements: Vec::new(),
+            values_checked: true,
         });
         self.nodes[parent.index()].children.push(node);
         if let Some(ids) = self.child_ids.get_mut(&parent) {

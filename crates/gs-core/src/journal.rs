@@ -56,6 +56,11 @@ struct NodeData {
     tags: Vec<(String, String)>,
     dependencies: Vec<Dependency>,
     acknowledgements: Vec<Acknowledgement>,
+    /// Whether its values were checked (see [`Node::values_checked`]): put back with them, so a
+    /// value a failed call checked and then undid is checked again when the tree is frozen.
+    ///
+    /// [`Node::values_checked`]: crate::node::Node
+    values_checked: bool,
 }
 
 /// One call in progress (calls nest: a constructor calls others).
@@ -198,13 +203,25 @@ impl App {
         checked
     }
 
-    fn check_changed_resources(&self) -> Result<(), TreeError> {
+    /// Checks the resources the level changed; those that pass are marked checked, so that
+    /// freezing does not walk them again.
+    fn check_changed_resources(&mut self) -> Result<(), TreeError> {
         let Some(level) = self.journal.levels.last() else {
             return Ok(());
         };
         for &node in &level.changed_resources {
             if let Some(NodeKind::Resource(r)) = self.nodes.get(node.index()).map(|n| &n.kind) {
                 self.check_references(|| self.path_of(node), r.properties.iter().map(|(_, v)| v))?;
+            }
+        }
+        let Some(level) = self.journal.levels.last() else {
+            return Ok(());
+        };
+        for &node in &level.changed_resources {
+            if let Some(n) = self.nodes.get_mut(node.index()) {
+                if matches!(n.kind, NodeKind::Resource(_)) {
+                    n.values_checked = true;
+                }
             }
         }
         Ok(())
@@ -223,7 +240,9 @@ impl App {
                             tags,
                             dependencies,
                             acknowledgements,
+                            values_checked,
                         } = *data;
+                        n.values_checked = values_checked;
                         n.kind = kind;
                         n.tags = tags;
                         n.dependencies = dependencies;
@@ -318,6 +337,7 @@ impl App {
             tags: n.tags.clone(),
             dependencies: n.dependencies.clone(),
             acknowledgements: n.acknowledgements.clone(),
+            values_checked: n.values_checked,
         };
         self.journal.entries.push(Entry::Node(node, Box::new(data)));
     }

@@ -15,6 +15,16 @@ pub struct Node {
     pub(crate) tags: Vec<(String, String)>,
     pub(crate) dependencies: Vec<Dependency>,
     pub(crate) acknowledgements: Vec<Acknowledgement>,
+    /// Whether the node's values were checked when they entered (at a door of [`Scope`] or at
+    /// the end of [`App::atomically`]) and have not been handed out to change since: the check
+    /// at freezing ([`Tree::invalid_values`]) skips them instead of walking them a second time.
+    /// Cleared by every mutable door ([`App::node_mut`]).
+    ///
+    /// [`Scope`]: crate::Scope
+    /// [`App::atomically`]: crate::App::atomically
+    /// [`App::node_mut`]: crate::App
+    /// [`Tree::invalid_values`]: crate::Tree::invalid_values
+    pub(crate) values_checked: bool,
 }
 
 impl Node {

@@ -634,6 +634,7 @@ static NO_NODE: Node = Node {
     tags: Vec::new(),
     dependencies: Vec::new(),
     acknowledgements: Vec::new(),
+    values_checked: true,
 };
 
 /// A stack's account and Region, as declared (`None` is the environment's default); two stacks

@@ -207,6 +207,11 @@ pub(crate) fn invalid_values(app: &App) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut pending = Vec::new();
     for (index, node) in app.nodes.iter().enumerate() {
+        // Checked when they entered, with at least this check's strictness (references to this
+        // app only), and not handed out to change since: nothing to find.
+        if node.values_checked {
+            continue;
+        }
         // Resources and outputs: the references pass names another app's construct.
         let problem = match &node.kind {
             NodeKind::Resource(r) => first_problem_with(
@@ -251,4 +256,100 @@ pub(crate) fn invalid_values(app: &App) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{RawResource, Resource, StackProps};
+
+    /// An app with one topic added through [`Scope::resource`](crate::Scope::resource).
+    fn topic() -> (App, NodeId) {
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let topic = app
+            .at(stack)
+            .unwrap()
+            .resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))
+            .unwrap()
+            .node();
+        (app, topic)
+    }
+
+    fn nan_in_place(app: &mut App, node: NodeId) {
+        // Behind every door's back (only a test can): the flag is left as it was.
+        if let NodeKind::Resource(r) = &mut app.nodes[node.index()].kind {
+            r.properties.insert("Bad", f64::NAN);
+        }
+    }
+
+    fn flagged(app: &App) -> Vec<String> {
+        invalid_values(app).into_iter().map(|d| d.path).collect()
+    }
+
+    #[test]
+    fn values_checked_at_the_door_are_not_walked_again_when_the_tree_is_frozen() {
+        let (mut app, topic) = topic();
+        assert!(app.nodes[topic.index()].values_checked);
+        nan_in_place(&mut app, topic);
+        assert!(flagged(&app).is_empty(), "a checked node is skipped");
+        // Handed out to change: walked again.
+        app.resource_mut(topic).unwrap();
+        assert!(!app.nodes[topic.index()].values_checked);
+        assert_eq!(flagged(&app), ["Demo/Topic"]);
+    }
+
+    #[test]
+    fn a_resource_changed_inside_a_call_is_checked_at_its_end_and_marked() {
+        let (mut app, topic) = topic();
+        app.atomically(|app| {
+            app.resource_mut(topic)?
+                .properties
+                .insert("DisplayName", "alerts");
+            Ok::<(), TreeError>(())
+        })
+        .unwrap();
+        assert!(app.nodes[topic.index()].values_checked);
+        // `set_property` checks its value and keeps the mark.
+        app.set_property(topic, "TopicName", "t").unwrap();
+        assert!(app.nodes[topic.index()].values_checked);
+        // Outside a call nothing checks the change before freezing.
+        app.resource_mut(topic).unwrap().properties.insert("X", 1);
+        assert!(!app.nodes[topic.index()].values_checked);
+        app.set_property(topic, "TopicName", "u").unwrap();
+        assert!(!app.nodes[topic.index()].values_checked);
+    }
+
+    #[test]
+    fn a_bad_value_that_a_failed_call_checked_and_undid_is_still_found_when_frozen() {
+        let (mut app, topic) = topic();
+        // A bad value put in outside any call: found only when the tree is frozen.
+        app.resource_mut(topic)
+            .unwrap()
+            .properties
+            .insert("Bad", f64::NAN);
+        let failed: Result<(), TreeError> = app.atomically(|app| {
+            // An inner call fixes it, is checked and kept ...
+            app.atomically(|app| {
+                app.resource_mut(topic)?.properties.remove("Bad");
+                Ok::<(), TreeError>(())
+            })?;
+            // ... but the outer call fails: the bad value, and its unchecked state, come back.
+            Err(TreeError::MissingReason {
+                path: "Demo".into(),
+                rule: "x".into(),
+            })
+        });
+        assert!(failed.is_err());
+        assert!(app
+            .node(topic)
+            .unwrap()
+            .as_resource()
+            .unwrap()
+            .properties
+            .contains_key("Bad"));
+        assert_eq!(flagged(&app), ["Demo/Topic"]);
+        let tree = app.freeze();
+        assert_eq!(tree.invalid_values().len(), 1);
+    }
 }
