@@ -237,46 +237,6 @@ impl App {
             })
     }
 
-    /// Sets one property of a resource through the escape hatch, checking the value at the call
-    /// as [`Scope::resource`](crate::Scope::resource) does (references to this app only, finite
-    /// numbers, depth): a bad value is refused here, with the resource's path, and the resource
-    /// is left as it was.
-    ///
-    /// ```
-    /// use gs_core::{App, RawResource, Resource, StackProps, Value};
-    /// let mut app = App::new();
-    /// let stack = app.stack("Demo", StackProps::default())?;
-    /// let topic = app.at(stack)?.resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))?;
-    /// app.set_property(topic, "DisplayName", "alerts")?;
-    /// let mut other = App::new();
-    /// let elsewhere = other.stack("Other", StackProps::default())?;
-    /// let foreign = other.at(elsewhere)?.resource::<RawResource>("Key", Resource::new("AWS::KMS::Key"))?;
-    /// assert!(app.set_property(topic, "KmsMasterKeyId", Value::Ref(foreign.node())).is_err());
-    /// assert!(app.node(topic)?.as_resource().unwrap().properties.get("KmsMasterKeyId").is_none());
-    /// # Ok::<(), gs_core::TreeError>(())
-    /// ```
-    pub fn set_property(
-        &mut self,
-        node: impl Into<NodeId>,
-        name: impl Into<std::borrow::Cow<'static, str>>,
-        value: impl Into<crate::value::Value>,
-    ) -> Result<(), TreeError> {
-        let node = node.into();
-        let value = value.into();
-        let path = self.path(node)?;
-        self.check_references(|| path, std::iter::once(&value))?;
-        let checked = self
-            .nodes
-            .get(node.index())
-            .is_some_and(|n| n.values_checked);
-        self.resource_mut(node)?.properties.insert(name, value);
-        // The new value was checked above; the others were, if they were before.
-        if let Some(n) = self.nodes.get_mut(node.index()) {
-            n.values_checked = checked;
-        }
-        Ok(())
-    }
-
     /// The resource behind a handle, to change through the escape hatch (add a property gs does
     /// not set, for example). What is written through it is checked at synthesis
     /// (`core/invalid-value`, `core/dangling-reference`); [`App::set_property`] checks a value

@@ -39,6 +39,16 @@ enum Entry {
         index: usize,
         before: Option<String>,
     },
+    /// A property of a resource older than the level set by [`App::set_property`]: `before` (moved
+    /// here, not copied) is put back, or the property removed when it had none.
+    PropertySet {
+        node: NodeId,
+        name: std::borrow::Cow<'static, str>,
+        before: Option<crate::value::Value>,
+    },
+    /// An item appended by [`App::append_to_list`] to the list at `path` in a resource older
+    /// than the level: popped.
+    ListAppended { node: NodeId, path: Vec<String> },
     /// One fact pushed onto the `Vec<F>` under `key`.
     Fact { key: TypeId, undo: fn(&mut Boxed) },
     /// Attached data of `node` in the `Attached<T>` (an `IndexMap<NodeId, T>`) under `key` was set (`before` is
@@ -272,6 +282,28 @@ impl App {
                         }
                     }
                 }
+                Entry::PropertySet { node, name, before } => {
+                    if let Some(NodeKind::Resource(r)) =
+                        self.nodes.get_mut(node.index()).map(|n| &mut n.kind)
+                    {
+                        match before {
+                            // An existing key keeps its position, as it did when it was set.
+                            Some(value) => r.properties.insert(name, value),
+                            None => {
+                                r.properties.remove(&name);
+                            }
+                        }
+                    }
+                }
+                Entry::ListAppended { node, path } => {
+                    let list = self
+                        .nodes
+                        .get_mut(node.index())
+                        .and_then(|n| crate::properties::list_at(&mut n.kind, &path));
+                    if let Some(list) = list {
+                        list.pop();
+                    }
+                }
                 Entry::Fact { key, undo } => {
                     if let Some(facts) = self.facts.get_mut(&key) {
                         undo(facts);
@@ -351,6 +383,31 @@ impl App {
             .is_some_and(|level| node.index() < level.nodes)
     }
 
+    /// Journal hook: the property `name` of the resource `node` was set; `before` is its old
+    /// value (moved, not copied). Undone in place, so the node is not snapshotted.
+    pub(crate) fn journal_property_set(
+        &mut self,
+        node: NodeId,
+        name: std::borrow::Cow<'static, str>,
+        before: Option<crate::value::Value>,
+    ) {
+        if self.older_than_call(node) {
+            self.journal
+                .entries
+                .push(Entry::PropertySet { node, name, before });
+        }
+    }
+
+    /// Journal hook: an item was appended to the list at `path` of the resource `node`.
+    pub(crate) fn journal_list_appended(&mut self, node: NodeId, path: &[&str]) {
+        if self.older_than_call(node) {
+            let path = path.iter().map(|k| (*k).to_owned()).collect();
+            self.journal
+                .entries
+                .push(Entry::ListAppended { node, path });
+        }
+    }
+
     /// Journal hook: a dependency was pushed onto the dependencies of `node`. An append is undone
     /// by a pop, so the node is not snapshotted.
     #[inline]
@@ -410,6 +467,18 @@ impl App {
                 undo: restore_attached::<T>,
             });
         }
+    }
+}
+
+#[cfg(test)]
+impl App {
+    /// How many nodes the calls in progress copied to undo their changes.
+    pub(crate) fn journal_snapshots(&self) -> usize {
+        self.journal
+            .entries
+            .iter()
+            .filter(|e| matches!(e, Entry::Node(..)))
+            .count()
     }
 }
 

@@ -137,8 +137,19 @@ fn first_problem_with<'p, 'a: 'p, 'v: 'p>(
     refs: Refs,
     pending: &mut Pending<'p>,
 ) -> Option<Problem> {
+    first_problem_below(app, values, 0, refs, pending)
+}
+
+/// [`first_problem_with`] for values written inside `base` containers.
+fn first_problem_below<'p, 'a: 'p, 'v: 'p>(
+    app: &'a App,
+    values: impl Iterator<Item = &'v Value>,
+    base: usize,
+    refs: Refs,
+    pending: &mut Pending<'p>,
+) -> Option<Problem> {
     pending.clear();
-    pending.extend(values.map(|v| (v, 0, false)));
+    pending.extend(values.map(|v| (v, base, false)));
     while let Some((v, base, in_import)) = pending.pop() {
         match v {
             Value::Float(x) if !x.is_finite() => return Some(Problem::NonFinite(*x)),
@@ -182,6 +193,20 @@ impl App {
         values: impl Iterator<Item = &'v Value>,
     ) -> Result<(), TreeError> {
         match first_problem(self, values, Refs::Local) {
+            Some(p) => Err(p.into_error(&context())),
+            None => Ok(()),
+        }
+    }
+
+    /// [`App::check_references`] for values written inside `base` containers (arrays and
+    /// objects) of a property: an item appended to a list nested in it.
+    pub(crate) fn check_references_below<'v>(
+        &self,
+        context: impl FnOnce() -> String,
+        base: usize,
+        values: impl Iterator<Item = &'v Value>,
+    ) -> Result<(), TreeError> {
+        match first_problem_below(self, values, base, Refs::Local, &mut Vec::new()) {
             Some(p) => Err(p.into_error(&context())),
             None => Ok(()),
         }
