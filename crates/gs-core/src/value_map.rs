@@ -139,7 +139,7 @@ impl ValueMap {
     }
 
     /// The entries, in insertion order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &Value)> + ExactSizeIterator {
         match &self.0 {
             Entries::Listed(entries) => Iter::Listed(entries.iter()),
             Entries::Indexed(map) => Iter::Indexed(map.iter()),
@@ -184,6 +184,18 @@ impl<'a> Iterator for Iter<'a> {
         }
     }
 }
+
+impl DoubleEndedIterator for Iter<'_> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Listed(entries) => entries.next_back().map(|(k, v)| (k.as_ref(), v)),
+            Iter::Indexed(entries) => entries.next_back().map(|(k, v)| (k.as_ref(), v)),
+        }
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
 
 impl PartialEq for ValueMap {
     /// The same entries, in whatever order (as maps compare).
