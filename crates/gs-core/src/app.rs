@@ -155,9 +155,7 @@ impl App {
                 description: props.description,
                 ..Stack::default()
             }),
-            tags: Vec::new(),
-            dependencies: Vec::new(),
-            acknowledgements: Vec::new(),
+            extras: None,
             // Conditions and mappings are checked when the tree is frozen.
             values_checked: false,
         });
@@ -345,8 +343,10 @@ impl App {
             format!("{}: App::add_dependency (the target)", self.path_of(from))
         })?;
         let node = self.node_mut_unjournalled(from)?;
-        if !node.dependencies.iter().any(|d| d.target == to) {
-            node.dependencies.push(Dependency { target: to, reason });
+        if !node.dependencies().iter().any(|d| d.target == to) {
+            node.extras_mut()
+                .dependencies
+                .push(Dependency { target: to, reason });
             self.journal_dependency_pushed(from);
         }
         Ok(())
@@ -390,7 +390,7 @@ impl App {
                 })
             }
         }
-        let tags = &mut self.node_mut_unjournalled(node)?.tags;
+        let tags = &mut self.node_mut_unjournalled(node)?.extras_mut().tags;
         let (index, before) = match tags.iter().position(|(k, _)| *k == key) {
             Some(index) => match tags.get_mut(index) {
                 Some(existing) => (index, Some(std::mem::replace(&mut existing.1, value))),
@@ -447,10 +447,13 @@ impl App {
                 rule: rule.id.into(),
             });
         }
-        self.node_mut(node)?.acknowledgements.push(Acknowledgement {
-            rule: *rule,
-            reason,
-        });
+        self.node_mut(node)?
+            .extras_mut()
+            .acknowledgements
+            .push(Acknowledgement {
+                rule: *rule,
+                reason,
+            });
         Ok(())
     }
 
@@ -705,9 +708,7 @@ impl App {
             stack,
             children: Vec::new(),
             kind,
-            tags: Vec::new(),
-            dependencies: Vec::new(),
-            acknowledgements: Vec::new(),
+            extras: None,
             values_checked: true,
         });
         self.nodes[parent.index()].children.push(node);

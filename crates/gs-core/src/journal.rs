@@ -20,7 +20,7 @@ use crate::app::{App, Attached};
 use crate::error::TreeError;
 use crate::fast_hash::FastState;
 use crate::handle::NodeId;
-use crate::node::{Acknowledgement, Dependency, NodeKind};
+use crate::node::{Extras, NodeKind};
 use crate::scope::Scope;
 
 type Boxed = Box<dyn Any + Send + Sync>;
@@ -63,9 +63,7 @@ enum Entry {
 
 struct NodeData {
     kind: NodeKind,
-    tags: Vec<(String, String)>,
-    dependencies: Vec<Dependency>,
-    acknowledgements: Vec<Acknowledgement>,
+    extras: Option<Box<Extras>>,
     /// Whether its values were checked (see [`Node::values_checked`]): put back with them, so a
     /// value a failed call checked and then undid is checked again when the tree is frozen.
     ///
@@ -247,21 +245,19 @@ impl App {
                     if let Some(n) = self.nodes.get_mut(node.index()) {
                         let NodeData {
                             kind,
-                            tags,
-                            dependencies,
-                            acknowledgements,
+                            extras,
                             values_checked,
                         } = *data;
                         n.values_checked = values_checked;
                         n.kind = kind;
-                        n.tags = tags;
-                        n.dependencies = dependencies;
-                        n.acknowledgements = acknowledgements;
+                        n.extras = extras;
                     }
                 }
                 Entry::DependencyPushed(node) => {
                     if let Some(n) = self.nodes.get_mut(node.index()) {
-                        n.dependencies.pop();
+                        if let Some(e) = n.extras.as_deref_mut() {
+                            e.dependencies.pop();
+                        }
                     }
                 }
                 Entry::TagSet {
@@ -272,12 +268,16 @@ impl App {
                     if let Some(n) = self.nodes.get_mut(node.index()) {
                         match before {
                             Some(value) => {
-                                if let Some(tag) = n.tags.get_mut(index) {
+                                if let Some(tag) =
+                                    n.extras.as_deref_mut().and_then(|e| e.tags.get_mut(index))
+                                {
                                     tag.1 = value;
                                 }
                             }
                             None => {
-                                n.tags.pop();
+                                if let Some(e) = n.extras.as_deref_mut() {
+                                    e.tags.pop();
+                                }
                             }
                         }
                     }
@@ -366,9 +366,7 @@ impl App {
         };
         let data = NodeData {
             kind: n.kind.clone(),
-            tags: n.tags.clone(),
-            dependencies: n.dependencies.clone(),
-            acknowledgements: n.acknowledgements.clone(),
+            extras: n.extras.clone(),
             values_checked: n.values_checked,
         };
         self.journal.entries.push(Entry::Node(node, Box::new(data)));

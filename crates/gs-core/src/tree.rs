@@ -271,12 +271,12 @@ impl<'a> Tree<'a> {
     fn expand_dependencies(&mut self) {
         let app = self.app;
         for (index, node) in app.nodes.iter().enumerate() {
-            if node.dependencies.is_empty() {
+            if node.dependencies().is_empty() {
                 continue;
             }
             let from = crate::handle::NodeId::new(app.id, index);
             let sources = self.resources_below(from);
-            for dep in &node.dependencies {
+            for dep in node.dependencies() {
                 let target_stack = self.node(dep.target).stack;
                 if target_stack != node.stack {
                     if let Some(pos) = self.stack_position(node.stack) {
@@ -552,7 +552,7 @@ impl<'a> Tree<'a> {
         }
         let mut tags: Vec<(&str, &str)> = Vec::new();
         for node in chain.iter().rev() {
-            for (k, v) in &node.tags {
+            for (k, v) in node.own_tags() {
                 match tags.iter_mut().find(|(key, _)| key == k) {
                     Some(t) => t.1 = v,
                     None => tags.push((k, v)),
@@ -569,7 +569,7 @@ impl<'a> Tree<'a> {
         let mut at = Some(id);
         while let Some(n) = at {
             let node = self.node(n);
-            out.extend(node.acknowledgements.iter());
+            out.extend(node.acknowledgements().iter());
             at = node.parent;
         }
         out
@@ -631,9 +631,7 @@ static NO_NODE: Node = Node {
     stack: NodeId { app: 0, index: 0 },
     children: Vec::new(),
     kind: NodeKind::Group,
-    tags: Vec::new(),
-    dependencies: Vec::new(),
-    acknowledgements: Vec::new(),
+    extras: None,
     values_checked: true,
 };
 
