@@ -201,7 +201,7 @@ impl<'a> Tree<'a> {
                         push_logical_id(below_stack, text)
                     }
                 };
-                tree.logical_ids[e.index()] = found.then(|| start..text.len());
+                tree.logical_ids[e.index()] = found.then_some(start..text.len());
             }
             tree.elements.push(elements);
         }
