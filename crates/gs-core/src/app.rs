@@ -155,9 +155,9 @@ impl App {
                 description: props.description,
                 ..Stack::default()
             }),
-            tags: Vec::new(),
-            dependencies: Vec::new(),
-            acknowledgements: Vec::new(),
+            extras: None,
+            // Conditions and mappings are checked when the tree is frozen.
+            values_checked: false,
         });
         self.stacks.push(node);
         Ok(Handle::new(node))
@@ -213,10 +213,15 @@ impl App {
 
     /// The one door to change an existing node: it records the node in the undo journal of a
     /// call in progress (see [`App::atomically`]).
+    ///
+    /// The node's values may change through it: they are checked again when the tree is frozen
+    /// (or at the end of the [`App::atomically`] call in progress, for a resource).
     pub(crate) fn node_mut(&mut self, node: NodeId) -> Result<&mut Node, TreeError> {
         self.check(node)?;
         self.journal_node(node);
-        self.node_mut_unjournalled(node)
+        let n = self.node_mut_unjournalled(node)?;
+        n.values_checked = false;
+        Ok(n)
     }
 
     /// [`App::node_mut`] for a change the caller journals itself, with a cheaper undo entry than
@@ -228,38 +233,6 @@ impl App {
             .ok_or_else(|| TreeError::ForeignHandle {
                 context: "App::node".into(),
             })
-    }
-
-    /// Sets one property of a resource through the escape hatch, checking the value at the call
-    /// as [`Scope::resource`](crate::Scope::resource) does (references to this app only, finite
-    /// numbers, depth): a bad value is refused here, with the resource's path, and the resource
-    /// is left as it was.
-    ///
-    /// ```
-    /// use gs_core::{App, RawResource, Resource, StackProps, Value};
-    /// let mut app = App::new();
-    /// let stack = app.stack("Demo", StackProps::default())?;
-    /// let topic = app.at(stack)?.resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))?;
-    /// app.set_property(topic, "DisplayName", "alerts")?;
-    /// let mut other = App::new();
-    /// let elsewhere = other.stack("Other", StackProps::default())?;
-    /// let foreign = other.at(elsewhere)?.resource::<RawResource>("Key", Resource::new("AWS::KMS::Key"))?;
-    /// assert!(app.set_property(topic, "KmsMasterKeyId", Value::Ref(foreign.node())).is_err());
-    /// assert!(app.node(topic)?.as_resource().unwrap().properties.get("KmsMasterKeyId").is_none());
-    /// # Ok::<(), gs_core::TreeError>(())
-    /// ```
-    pub fn set_property(
-        &mut self,
-        node: impl Into<NodeId>,
-        name: impl Into<std::borrow::Cow<'static, str>>,
-        value: impl Into<crate::value::Value>,
-    ) -> Result<(), TreeError> {
-        let node = node.into();
-        let value = value.into();
-        let path = self.path(node)?;
-        self.check_references(|| path, std::iter::once(&value))?;
-        self.resource_mut(node)?.properties.insert(name, value);
-        Ok(())
     }
 
     /// The resource behind a handle, to change through the escape hatch (add a property gs does
@@ -370,8 +343,10 @@ impl App {
             format!("{}: App::add_dependency (the target)", self.path_of(from))
         })?;
         let node = self.node_mut_unjournalled(from)?;
-        if !node.dependencies.iter().any(|d| d.target == to) {
-            node.dependencies.push(Dependency { target: to, reason });
+        if !node.dependencies().iter().any(|d| d.target == to) {
+            node.extras_mut()
+                .dependencies
+                .push(Dependency { target: to, reason });
             self.journal_dependency_pushed(from);
         }
         Ok(())
@@ -415,7 +390,7 @@ impl App {
                 })
             }
         }
-        let tags = &mut self.node_mut_unjournalled(node)?.tags;
+        let tags = &mut self.node_mut_unjournalled(node)?.extras_mut().tags;
         let (index, before) = match tags.iter().position(|(k, _)| *k == key) {
             Some(index) => match tags.get_mut(index) {
                 Some(existing) => (index, Some(std::mem::replace(&mut existing.1, value))),
@@ -472,10 +447,13 @@ impl App {
                 rule: rule.id.into(),
             });
         }
-        self.node_mut(node)?.acknowledgements.push(Acknowledgement {
-            rule: *rule,
-            reason,
-        });
+        self.node_mut(node)?
+            .extras_mut()
+            .acknowledgements
+            .push(Acknowledgement {
+                rule: *rule,
+                reason,
+            });
         Ok(())
     }
 
@@ -689,6 +667,8 @@ impl App {
         })
     }
 
+    /// Adds a child of `parent`. The caller has checked the values of `kind` (see
+    /// [`App::check_references`]), so the node starts with `values_checked`.
     pub(crate) fn push(
         &mut self,
         parent: NodeId,
@@ -728,9 +708,8 @@ impl App {
             stack,
             children: Vec::new(),
             kind,
-            tags: Vec::new(),
-            dependencies: Vec::new(),
-            acknowledgements: Vec::new(),
+            extras: None,
+            values_checked: true,
         });
         self.nodes[parent.index()].children.push(node);
         if let Some(ids) = self.child_ids.get_mut(&parent) {

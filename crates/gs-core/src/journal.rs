@@ -20,7 +20,7 @@ use crate::app::{App, Attached};
 use crate::error::TreeError;
 use crate::fast_hash::FastState;
 use crate::handle::NodeId;
-use crate::node::{Acknowledgement, Dependency, NodeKind};
+use crate::node::{Extras, NodeKind};
 use crate::scope::Scope;
 
 type Boxed = Box<dyn Any + Send + Sync>;
@@ -39,6 +39,16 @@ enum Entry {
         index: usize,
         before: Option<String>,
     },
+    /// A property of a resource older than the level set by [`App::set_property`]: `before` (moved
+    /// here, not copied) is put back, or the property removed when it had none.
+    PropertySet {
+        node: NodeId,
+        name: std::borrow::Cow<'static, str>,
+        before: Option<crate::value::Value>,
+    },
+    /// An item appended by [`App::append_to_list`] to the list at `path` in a resource older
+    /// than the level: popped.
+    ListAppended { node: NodeId, path: Vec<String> },
     /// One fact pushed onto the `Vec<F>` under `key`.
     Fact { key: TypeId, undo: fn(&mut Boxed) },
     /// Attached data of `node` in the `Attached<T>` (an `IndexMap<NodeId, T>`) under `key` was set (`before` is
@@ -53,9 +63,12 @@ enum Entry {
 
 struct NodeData {
     kind: NodeKind,
-    tags: Vec<(String, String)>,
-    dependencies: Vec<Dependency>,
-    acknowledgements: Vec<Acknowledgement>,
+    extras: Option<Box<Extras>>,
+    /// Whether its values were checked (see [`Node::values_checked`]): put back with them, so a
+    /// value a failed call checked and then undid is checked again when the tree is frozen.
+    ///
+    /// [`Node::values_checked`]: crate::node::Node
+    values_checked: bool,
 }
 
 /// One call in progress (calls nest: a constructor calls others).
@@ -198,13 +211,25 @@ impl App {
         checked
     }
 
-    fn check_changed_resources(&self) -> Result<(), TreeError> {
+    /// Checks the resources the level changed; those that pass are marked checked, so that
+    /// freezing does not walk them again.
+    fn check_changed_resources(&mut self) -> Result<(), TreeError> {
         let Some(level) = self.journal.levels.last() else {
             return Ok(());
         };
         for &node in &level.changed_resources {
             if let Some(NodeKind::Resource(r)) = self.nodes.get(node.index()).map(|n| &n.kind) {
                 self.check_references(|| self.path_of(node), r.properties.iter().map(|(_, v)| v))?;
+            }
+        }
+        let Some(level) = self.journal.levels.last() else {
+            return Ok(());
+        };
+        for &node in &level.changed_resources {
+            if let Some(n) = self.nodes.get_mut(node.index()) {
+                if matches!(n.kind, NodeKind::Resource(_)) {
+                    n.values_checked = true;
+                }
             }
         }
         Ok(())
@@ -220,19 +245,19 @@ impl App {
                     if let Some(n) = self.nodes.get_mut(node.index()) {
                         let NodeData {
                             kind,
-                            tags,
-                            dependencies,
-                            acknowledgements,
+                            extras,
+                            values_checked,
                         } = *data;
+                        n.values_checked = values_checked;
                         n.kind = kind;
-                        n.tags = tags;
-                        n.dependencies = dependencies;
-                        n.acknowledgements = acknowledgements;
+                        n.extras = extras;
                     }
                 }
                 Entry::DependencyPushed(node) => {
                     if let Some(n) = self.nodes.get_mut(node.index()) {
-                        n.dependencies.pop();
+                        if let Some(e) = n.extras.as_deref_mut() {
+                            e.dependencies.pop();
+                        }
                     }
                 }
                 Entry::TagSet {
@@ -243,14 +268,40 @@ impl App {
                     if let Some(n) = self.nodes.get_mut(node.index()) {
                         match before {
                             Some(value) => {
-                                if let Some(tag) = n.tags.get_mut(index) {
+                                if let Some(tag) =
+                                    n.extras.as_deref_mut().and_then(|e| e.tags.get_mut(index))
+                                {
                                     tag.1 = value;
                                 }
                             }
                             None => {
-                                n.tags.pop();
+                                if let Some(e) = n.extras.as_deref_mut() {
+                                    e.tags.pop();
+                                }
                             }
                         }
+                    }
+                }
+                Entry::PropertySet { node, name, before } => {
+                    if let Some(NodeKind::Resource(r)) =
+                        self.nodes.get_mut(node.index()).map(|n| &mut n.kind)
+                    {
+                        match before {
+                            // An existing key keeps its position, as it did when it was set.
+                            Some(value) => r.properties.insert(name, value),
+                            None => {
+                                r.properties.remove(&name);
+                            }
+                        }
+                    }
+                }
+                Entry::ListAppended { node, path } => {
+                    let list = self
+                        .nodes
+                        .get_mut(node.index())
+                        .and_then(|n| crate::properties::list_at(&mut n.kind, &path));
+                    if let Some(list) = list {
+                        list.pop();
                     }
                 }
                 Entry::Fact { key, undo } => {
@@ -315,9 +366,8 @@ impl App {
         };
         let data = NodeData {
             kind: n.kind.clone(),
-            tags: n.tags.clone(),
-            dependencies: n.dependencies.clone(),
-            acknowledgements: n.acknowledgements.clone(),
+            extras: n.extras.clone(),
+            values_checked: n.values_checked,
         };
         self.journal.entries.push(Entry::Node(node, Box::new(data)));
     }
@@ -329,6 +379,31 @@ impl App {
             .levels
             .last()
             .is_some_and(|level| node.index() < level.nodes)
+    }
+
+    /// Journal hook: the property `name` of the resource `node` was set; `before` is its old
+    /// value (moved, not copied). Undone in place, so the node is not snapshotted.
+    pub(crate) fn journal_property_set(
+        &mut self,
+        node: NodeId,
+        name: std::borrow::Cow<'static, str>,
+        before: Option<crate::value::Value>,
+    ) {
+        if self.older_than_call(node) {
+            self.journal
+                .entries
+                .push(Entry::PropertySet { node, name, before });
+        }
+    }
+
+    /// Journal hook: an item was appended to the list at `path` of the resource `node`.
+    pub(crate) fn journal_list_appended(&mut self, node: NodeId, path: &[&str]) {
+        if self.older_than_call(node) {
+            let path = path.iter().map(|k| (*k).to_owned()).collect();
+            self.journal
+                .entries
+                .push(Entry::ListAppended { node, path });
+        }
     }
 
     /// Journal hook: a dependency was pushed onto the dependencies of `node`. An append is undone
@@ -390,6 +465,18 @@ impl App {
                 undo: restore_attached::<T>,
             });
         }
+    }
+}
+
+#[cfg(test)]
+impl App {
+    /// How many nodes the calls in progress copied to undo their changes.
+    pub(crate) fn journal_snapshots(&self) -> usize {
+        self.journal
+            .entries
+            .iter()
+            .filter(|e| matches!(e, Entry::Node(..)))
+            .count()
     }
 }
 

@@ -64,6 +64,7 @@ mod model_hash;
 pub mod node;
 mod out_dir;
 pub mod passes;
+mod properties;
 mod scan;
 pub mod scope;
 pub mod sections;

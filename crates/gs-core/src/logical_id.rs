@@ -30,6 +30,13 @@ pub const MAX_LOGICAL_ID_LEN: usize = 255;
 /// assert_eq!(logical_id_of(&["Default"]), None);
 /// ```
 pub fn logical_id_of<S: AsRef<str>>(components: &[S]) -> Option<String> {
+    let mut id = String::with_capacity(64);
+    push_logical_id(components, &mut id).then_some(id)
+}
+
+/// [`logical_id_of`] appended to `out` (a frozen tree keeps every logical ID in one string);
+/// `false`, and `out` unchanged, when there is none.
+pub(crate) fn push_logical_id<S: AsRef<str>>(components: &[S], out: &mut String) -> bool {
     // The kept components, walked three times rather than collected (an ID per resource).
     let kept = || {
         components
@@ -37,15 +44,18 @@ pub fn logical_id_of<S: AsRef<str>>(components: &[S]) -> Option<String> {
             .map(AsRef::as_ref)
             .filter(|c| *c != HIDDEN_ID)
     };
+    let start = out.len();
     let mut first_two = kept();
-    let only = first_two.next()?;
+    let Some(only) = first_two.next() else {
+        return false;
+    };
     if first_two.next().is_none() {
-        let id = alphanumeric(only);
-        if id.len() <= MAX_LOGICAL_ID_LEN {
-            return Some(id);
+        push_alphanumeric(out, only);
+        if out.len() - start <= MAX_LOGICAL_ID_LEN {
+            return true;
         }
+        out.truncate(start);
     }
-    let mut human = String::with_capacity(64);
     let mut previous: Option<&str> = None;
     for c in kept() {
         if previous.is_some_and(|p| p.ends_with(c)) {
@@ -53,10 +63,11 @@ pub fn logical_id_of<S: AsRef<str>>(components: &[S]) -> Option<String> {
         }
         previous = Some(c);
         if c != HIDDEN_FROM_HUMAN_ID {
-            push_alphanumeric(&mut human, c);
+            push_alphanumeric(out, c);
         }
     }
-    human.truncate(MAX_HUMAN_LEN);
+    // ASCII letters and digits only: any length is a character boundary.
+    out.truncate(start + MAX_HUMAN_LEN);
     // The kept components joined by `/`, fed to MD5 in as few calls as a buffer allows.
     let mut md5 = Md5::new();
     let mut buf = [0u8; 192];
@@ -90,16 +101,10 @@ pub fn logical_id_of<S: AsRef<str>>(components: &[S]) -> Option<String> {
     md5.update(buf.get(..n).unwrap_or_default());
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in md5.finalize().iter().take(4) {
-        human.push(char::from(HEX[usize::from(b >> 4)]));
-        human.push(char::from(HEX[usize::from(b & 0xF)]));
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0xF)]));
     }
-    Some(human)
-}
-
-fn alphanumeric(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    push_alphanumeric(&mut out, s);
-    out
+    true
 }
 
 /// `s` without the characters that are not ASCII letters or digits, appended to `out`. Most
@@ -190,6 +195,30 @@ mod tests {
             248,
             "one component over 255 falls back to the hashed form"
         );
+    }
+
+    #[test]
+    fn ids_appended_after_others_are_the_ids_alone() {
+        let long = "A-".repeat(200);
+        let cases: [&[&str]; 5] = [
+            &["Networking", "Vpc", "Resource"],
+            &["My-Bucket_1"],
+            &[long.as_str()],
+            &[long.as_str(), "B"],
+            &["Default", "Default"],
+        ];
+        let mut text = String::from("Before");
+        for c in cases {
+            let start = text.len();
+            let pushed = push_logical_id(c, &mut text);
+            assert_eq!(pushed, logical_id_of(c).is_some(), "{c:?}");
+            assert_eq!(
+                text.get(start..),
+                logical_id_of(c).as_deref().or(Some("")),
+                "{c:?}"
+            );
+        }
+        assert!(text.starts_with("BeforeNetworkingVpc6B5E6F44MyBucket1"));
     }
 
     #[test]

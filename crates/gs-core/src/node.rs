@@ -12,9 +12,20 @@ pub struct Node {
     pub(crate) stack: NodeId,
     pub(crate) children: Vec<NodeId>,
     pub(crate) kind: NodeKind,
-    pub(crate) tags: Vec<(String, String)>,
-    pub(crate) dependencies: Vec<Dependency>,
-    pub(crate) acknowledgements: Vec<Acknowledgement>,
+    /// Tags, dependencies and acknowledgements set on this node, boxed: most nodes have none,
+    /// and three empty lists inline made every node 64 bytes larger (a node is copied into
+    /// the arena when added, and the arena is most of the heap an app touches).
+    pub(crate) extras: Option<Box<Extras>>,
+    /// Whether the node's values were checked when they entered (at a door of [`Scope`] or at
+    /// the end of [`App::atomically`]) and have not been handed out to change since: the check
+    /// at freezing ([`Tree::invalid_values`]) skips them instead of walking them a second time.
+    /// Cleared by every mutable door ([`App::node_mut`]).
+    ///
+    /// [`Scope`]: crate::Scope
+    /// [`App::atomically`]: crate::App::atomically
+    /// [`App::node_mut`]: crate::App
+    /// [`Tree::invalid_values`]: crate::Tree::invalid_values
+    pub(crate) values_checked: bool,
 }
 
 impl Node {
@@ -53,18 +64,31 @@ impl Node {
 
     /// Tags set on this node itself (not inherited ones), in the order they were set.
     pub fn own_tags(&self) -> &[(String, String)] {
-        &self.tags
+        self.extras.as_deref().map_or(&[], |e| &e.tags)
     }
 
     /// Dependencies declared on this node itself.
     pub fn dependencies(&self) -> &[Dependency] {
-        &self.dependencies
+        self.extras.as_deref().map_or(&[], |e| &e.dependencies)
     }
 
     /// Rules acknowledged on this node itself.
     pub fn acknowledgements(&self) -> &[Acknowledgement] {
-        &self.acknowledgements
+        self.extras.as_deref().map_or(&[], |e| &e.acknowledgements)
     }
+
+    /// The node's extras, to change (made on the first change).
+    pub(crate) fn extras_mut(&mut self) -> &mut Extras {
+        self.extras.get_or_insert_with(Box::default)
+    }
+}
+
+/// What few nodes carry (see [`Node`]'s `extras`).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Extras {
+    pub(crate) tags: Vec<(String, String)>,
+    pub(crate) dependencies: Vec<Dependency>,
+    pub(crate) acknowledgements: Vec<Acknowledgement>,
 }
 
 /// The kinds of node.
@@ -280,4 +304,36 @@ pub struct Acknowledgement {
     pub rule: crate::diagnostic::Rule,
     /// Why the finding is accepted here.
     pub reason: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_keeps_what_few_nodes_have_out_of_line() {
+        // Every node is copied into the arena when added, and the arena is most of the heap an
+        // app touches: the lists most nodes leave empty are one boxed pointer.
+        let word = std::mem::size_of::<usize>();
+        assert!(
+            std::mem::size_of::<Node>() <= 30 * word,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
+        let mut n = NO_TAGS.clone();
+        assert!(n.own_tags().is_empty() && n.dependencies().is_empty());
+        n.extras_mut().tags.push(("K".into(), "V".into()));
+        assert_eq!(n.own_tags(), [("K".to_string(), "V".to_string())]);
+        assert!(n.acknowledgements().is_empty());
+    }
+
+    static NO_TAGS: Node = Node {
+        id: String::new(),
+        parent: None,
+        stack: NodeId { app: 0, index: 0 },
+        children: Vec::new(),
+        kind: NodeKind::Group,
+        extras: None,
+        values_checked: false,
+    };
 }

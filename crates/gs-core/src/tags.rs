@@ -26,8 +26,37 @@ pub(crate) enum Refusal {
     Character(&'static str, char),
 }
 
+/// [`allowed`] for an ASCII byte, without the Unicode tables: a letter, a digit, the space
+/// (the one ASCII white space that is not a control character) or one of `_ . : / = + - @`.
+fn allowed_ascii(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b' ' | b'_' | b'.' | b':' | b'/' | b'=' | b'+' | b'-' | b'@'
+        )
+}
+
+/// Whether every character of `s` is ASCII and allowed: nearly every tag, checked byte by byte.
+fn all_allowed_ascii(s: &str) -> bool {
+    s.bytes().all(allowed_ascii)
+}
+
 /// The first reason AWS would refuse `key` = `value`.
 pub(crate) fn refusal(key: &str, value: &str) -> Option<Refusal> {
+    // ASCII throughout (nearly every tag): lengths in bytes are lengths in characters, and
+    // every character is allowed.
+    if all_allowed_ascii(key) && all_allowed_ascii(value) {
+        let reason = if key.is_empty() || key.len() > 128 {
+            Some("the key must have 1 to 128 characters")
+        } else if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
+            Some("keys starting with `aws:` (in any case) are reserved")
+        } else if value.len() > 256 {
+            Some("the value must have at most 256 characters")
+        } else {
+            None
+        };
+        return reason.map(Refusal::Reason);
+    }
     let reason = if key.is_empty() || key.chars().count() > 128 {
         Some("the key must have 1 to 128 characters")
     } else if key.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("aws:")) {
@@ -47,4 +76,60 @@ pub(crate) fn refusal(key: &str, value: &str) -> Option<Refusal> {
         .chars()
         .find(|c| !allowed(*c))
         .map(|c| Refusal::Character("value", c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ascii_check_allows_exactly_what_the_unicode_check_allows() {
+        for b in 0..=127u8 {
+            assert_eq!(allowed_ascii(b), allowed(char::from(b)), "{b}");
+        }
+    }
+
+    #[test]
+    fn ascii_tags_are_refused_for_the_same_reasons() {
+        let long_key = "k".repeat(129);
+        let long_value = "v".repeat(257);
+        let cases = [
+            ("Team", "media", None),
+            ("", "v", Some("the key must have 1 to 128 characters")),
+            (
+                long_key.as_str(),
+                "v",
+                Some("the key must have 1 to 128 characters"),
+            ),
+            (
+                "AWS:x",
+                "v",
+                Some("keys starting with `aws:` (in any case) are reserved"),
+            ),
+            (
+                "k",
+                long_value.as_str(),
+                Some("the value must have at most 256 characters"),
+            ),
+            ("k", &long_value[1..], None),
+        ];
+        for (key, value, want) in cases {
+            let got = match refusal(key, value) {
+                None => None,
+                Some(Refusal::Reason(r)) => Some(r),
+                Some(Refusal::Character(..)) => Some("character"),
+            };
+            assert_eq!(got, want, "{key:?}");
+        }
+        // Not all ASCII-allowed: the Unicode path decides.
+        assert!(matches!(
+            refusal("k", "a\tb"),
+            Some(Refusal::Character("value", '\t'))
+        ));
+        assert!(refusal("Équipe", "média").is_none());
+        assert!(matches!(
+            refusal("a#b", "v"),
+            Some(Refusal::Character("key", '#'))
+        ));
+    }
 }

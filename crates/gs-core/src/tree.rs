@@ -5,15 +5,18 @@
 use crate::app::App;
 use crate::fast_hash::FastState;
 use crate::handle::NodeId;
-use crate::logical_id::logical_id_of;
+use crate::logical_id::push_logical_id;
 use crate::node::{Acknowledgement, Node, NodeKind};
 use crate::value::Value;
 
 /// An app frozen for validation and emission. Passes and backends read it; nothing changes it.
 pub struct Tree<'a> {
     app: &'a App,
-    /// By node index: the logical ID of each resource, parameter and output.
-    logical_ids: Vec<Option<String>>,
+    /// Every logical ID, one after the other (one allocation rather than one per element).
+    logical_id_text: String,
+    /// By node index: where the logical ID of each resource, parameter and output lies in
+    /// `logical_id_text`.
+    logical_ids: Vec<Option<std::ops::Range<usize>>>,
     /// By node index: the resources an element depends on explicitly (expanded from groups).
     depends_on: Vec<Vec<NodeId>>,
     /// By stack position: the elements (resources, parameters, outputs) in tree order.
@@ -145,6 +148,7 @@ impl<'a> Tree<'a> {
         let n = app.nodes.len();
         let mut tree = Tree {
             app,
+            logical_id_text: String::new(),
             logical_ids: vec![None; n],
             depends_on: vec![Vec::new(); n],
             elements: Vec::with_capacity(app.stacks.len()),
@@ -179,15 +183,25 @@ impl<'a> Tree<'a> {
                 }
             });
             let mut components: Vec<&str> = Vec::new();
+            // Room for a typical ID (a readable part and an 8-digit hash) per element.
+            tree.logical_id_text.reserve(elements.len() * 32);
             for &e in &elements {
                 let node = tree.node(e);
-                let explicit = match &node.kind {
-                    NodeKind::Resource(r) => r.logical_id.clone(),
-                    _ => None,
+                let text = &mut tree.logical_id_text;
+                let start = text.len();
+                let found = match &node.kind {
+                    NodeKind::Resource(r) if r.logical_id.is_some() => {
+                        text.push_str(r.logical_id.as_deref().unwrap_or_default());
+                        true
+                    }
+                    _ => {
+                        app.components_into(e, &mut components);
+                        let below_stack =
+                            components.split_first().map_or(&[][..], |(_, rest)| rest);
+                        push_logical_id(below_stack, text)
+                    }
                 };
-                app.components_into(e, &mut components);
-                let below_stack = components.split_first().map_or(&[][..], |(_, rest)| rest);
-                tree.logical_ids[e.index()] = explicit.or_else(|| logical_id_of(below_stack));
+                tree.logical_ids[e.index()] = found.then_some(start..text.len());
             }
             tree.elements.push(elements);
         }
@@ -195,7 +209,9 @@ impl<'a> Tree<'a> {
         // above: computed first, assigned after, so no hash reads another's result.
         for (node, id) in crate::model_hash::hashed_ids(&tree) {
             if let Some(slot) = tree.logical_ids.get_mut(node.index()) {
-                *slot = Some(id);
+                let start = tree.logical_id_text.len();
+                tree.logical_id_text.push_str(&id);
+                *slot = Some(start..tree.logical_id_text.len());
             }
         }
         tree.expand_dependencies();
@@ -271,12 +287,12 @@ impl<'a> Tree<'a> {
     fn expand_dependencies(&mut self) {
         let app = self.app;
         for (index, node) in app.nodes.iter().enumerate() {
-            if node.dependencies.is_empty() {
+            if node.dependencies().is_empty() {
                 continue;
             }
             let from = crate::handle::NodeId::new(app.id, index);
             let sources = self.resources_below(from);
-            for dep in &node.dependencies {
+            for dep in node.dependencies() {
                 let target_stack = self.node(dep.target).stack;
                 if target_stack != node.stack {
                     if let Some(pos) = self.stack_position(node.stack) {
@@ -403,7 +419,8 @@ impl<'a> Tree<'a> {
         if !self.contains(id) {
             return None;
         }
-        self.logical_ids.get(id.index()).and_then(|l| l.as_deref())
+        let span = self.logical_ids.get(id.index())?.clone()?;
+        self.logical_id_text.get(span)
     }
 
     /// The stacks, in creation order.
@@ -552,7 +569,7 @@ impl<'a> Tree<'a> {
         }
         let mut tags: Vec<(&str, &str)> = Vec::new();
         for node in chain.iter().rev() {
-            for (k, v) in &node.tags {
+            for (k, v) in node.own_tags() {
                 match tags.iter_mut().find(|(key, _)| key == k) {
                     Some(t) => t.1 = v,
                     None => tags.push((k, v)),
@@ -569,7 +586,7 @@ impl<'a> Tree<'a> {
         let mut at = Some(id);
         while let Some(n) = at {
             let node = self.node(n);
-            out.extend(node.acknowledgements.iter());
+            out.extend(node.acknowledgements().iter());
             at = node.parent;
         }
         out
@@ -631,9 +648,8 @@ static NO_NODE: Node = Node {
     stack: NodeId { app: 0, index: 0 },
     children: Vec::new(),
     kind: NodeKind::Group,
-    tags: Vec::new(),
-    dependencies: Vec::new(),
-    acknowledgements: Vec::new(),
+    extras: None,
+    values_checked: true,
 };
 
 /// A stack's account and Region, as declared (`None` is the environment's default); two stacks

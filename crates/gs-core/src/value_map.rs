@@ -82,11 +82,11 @@ impl ValueMap {
                 if let Some(slot) = entries.iter_mut().find(|(k, _)| *k == key) {
                     slot.1 = value;
                 } else if entries.len() < INDEXED_FROM {
-                    if entries.capacity() == 0 {
-                        // Room for a typical resource's properties at once, rather than growing
-                        // from 4 to 8 to 16.
-                        entries.reserve_exact(8);
-                    }
+                    // Grown as a `Vec` grows (room for 4, then 8, then 16): most maps are a
+                    // tag, a statement or an intrinsic's arguments, of 1 to 4 entries, and room
+                    // for 8 from the start made every such map 640 bytes, about 10% of the
+                    // heap a whole app touched (measured on the GlobalStream example: 19 fewer
+                    // page faults, for 15,000 more instructions of reallocation).
                     entries.push((key, value));
                 } else {
                     let mut indexed: IndexMap<Key, Value, FastState> =
@@ -139,7 +139,7 @@ impl ValueMap {
     }
 
     /// The entries, in insertion order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &Value)> + ExactSizeIterator {
         match &self.0 {
             Entries::Listed(entries) => Iter::Listed(entries.iter()),
             Entries::Indexed(map) => Iter::Indexed(map.iter()),
@@ -184,6 +184,18 @@ impl<'a> Iterator for Iter<'a> {
         }
     }
 }
+
+impl DoubleEndedIterator for Iter<'_> {
+    #[inline]
+    fn next_back(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Listed(entries) => entries.next_back().map(|(k, v)| (k.as_ref(), v)),
+            Iter::Indexed(entries) => entries.next_back().map(|(k, v)| (k.as_ref(), v)),
+        }
+    }
+}
+
+impl ExactSizeIterator for Iter<'_> {}
 
 impl PartialEq for ValueMap {
     /// The same entries, in whatever order (as maps compare).
@@ -326,6 +338,20 @@ mod tests {
         let word = std::mem::size_of::<usize>();
         assert!(std::mem::size_of::<ValueMap>() <= 4 * word);
         assert!(std::mem::size_of::<Value>() <= 8 * word);
+    }
+
+    #[test]
+    fn a_small_map_takes_room_for_a_few_entries_only() {
+        // A tag ({"Key", "Value"}) and most intrinsics' arguments hold 1 to 4 entries: the
+        // first insert makes room for 4, not for a resource's worth of properties.
+        let tag = ValueMap::new().with("Key", "Team").with("Value", "media");
+        let Entries::Listed(entries) = &tag.0 else {
+            panic!("a map of 2 entries is listed");
+        };
+        assert!(entries.capacity() <= 4, "{}", entries.capacity());
+        // Growing keeps every entry, in order.
+        let grown = counted(INDEXED_FROM);
+        assert!(grown.keys().eq((0..INDEXED_FROM).map(|i| format!("k{i}"))));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Values checked wherever they enter: at the door ([`Scope::resource`](crate::Scope::resource),
 //! outputs, parameters, imports, and the end of [`App::atomically`]) and, whatever the door, once
-//! more at synthesis, before any pass or backend walks a value.
+//! more at synthesis, before any pass or backend walks a value (a node whose values were checked
+//! at the door and not handed out to change since is not walked again).
 //!
-//! Every walk here is iterative, so a value nested 10,000 levels deep (put in through
-//! [`App::resource_mut`], say) is refused with its path instead of overflowing the call stack.
+//! The walk stops at [`MAX_VALUE_DEPTH`] levels whatever the value, so a value nested 10,000
+//! levels deep (put in through [`App::resource_mut`], say) is refused with its path instead of
+//! overflowing the call stack.
 //! Depth is counted in the JSON containers (arrays and objects) the value writes in the template,
 //! intrinsic functions included (`Fn::Join` writes three: `{"Fn::Join": ["-", [...]]}`), so that
 //! the written template stays readable by JSON parsers with a nesting limit (see
@@ -116,29 +118,118 @@ fn wrap(v: &Value) -> usize {
     }
 }
 
-/// The first problem of `values`, walked iteratively. A reference to an import of this app counts
-/// as the attribute it is written as (the backend writes the import's attribute in its place).
-fn first_problem<'p, 'a: 'p, 'v: 'p>(
-    app: &'a App,
-    values: impl Iterator<Item = &'v Value>,
+/// The first problem of `values`, met in the order a work list would meet them (the last value
+/// first, each value before what it holds, a value's last child first). A reference to an import
+/// of this app counts as the attribute it is written as (the backend writes the import's
+/// attribute in its place).
+///
+/// Recursive, but bounded whatever the value: every value that holds others writes at least one
+/// container around them, so the walk stops with [`Problem::TooDeep`] at most
+/// [`MAX_VALUE_DEPTH`] + 1 calls down, and an import's attribute is entered at most once on a
+/// path (a reference inside it is a problem). No work list is allocated: most values are checked
+/// once, when they enter.
+fn first_problem<'v>(
+    app: &App,
+    values: impl DoubleEndedIterator<Item = &'v Value>,
     refs: Refs,
 ) -> Option<Problem> {
-    first_problem_with(app, values, refs, &mut Vec::new())
+    first_problem_below(app, values, 0, refs)
 }
 
-/// The value, the containers written around it, and whether it is an import's attribute written
-/// in place of a reference.
-type Pending<'p> = Vec<(&'p Value, usize, bool)>;
-
-/// [`first_problem`] with a work list the caller reuses (one allocation for a whole app).
-fn first_problem_with<'p, 'a: 'p, 'v: 'p>(
-    app: &'a App,
-    values: impl Iterator<Item = &'v Value>,
+/// [`first_problem`] for values written inside `base` containers.
+fn first_problem_below<'v>(
+    app: &App,
+    values: impl DoubleEndedIterator<Item = &'v Value>,
+    base: usize,
     refs: Refs,
-    pending: &mut Pending<'p>,
 ) -> Option<Problem> {
-    pending.clear();
-    pending.extend(values.map(|v| (v, 0, false)));
+    values
+        .rev()
+        .find_map(|v| problem_in(app, v, base, false, refs, 0))
+}
+
+/// How many values down [`problem_in`] recurses before it walks the rest with a work list: the
+/// values of templates nest a few levels (a policy's condition is about eight), and a thread
+/// with a small stack in a debug build must not overflow on a value the depth limit refuses.
+const RECURSION_FROM: usize = 12;
+
+/// The first problem of `v`, written inside `base` containers (see [`first_problem`]); `calls`
+/// is how many values down the recursion is.
+fn problem_in(
+    app: &App,
+    v: &Value,
+    base: usize,
+    in_import: bool,
+    refs: Refs,
+    calls: usize,
+) -> Option<Problem> {
+    if calls >= RECURSION_FROM {
+        return problem_in_list(app, v, base, in_import, refs);
+    }
+    match v {
+        Value::Float(x) if !x.is_finite() => return Some(Problem::NonFinite(*x)),
+        Value::Ref(n) | Value::GetAtt(n, _) => {
+            if refs == Refs::None || in_import {
+                return Some(Problem::Reference);
+            }
+            if app.check(*n).is_err() {
+                if refs == Refs::Local {
+                    return Some(Problem::Foreign);
+                }
+            } else if let Some(NodeKind::Import(i)) = app.nodes.get(n.index()).map(|n| &n.kind) {
+                let attribute = match v {
+                    Value::GetAtt(_, a) => a.as_str(),
+                    _ => "Ref",
+                };
+                if let Some(a) = i.attributes.get(attribute) {
+                    return problem_in(app, a, base, true, refs, calls + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+    let inner = base + wrap(v);
+    if inner > MAX_VALUE_DEPTH {
+        return Some(Problem::TooDeep);
+    }
+    let child = |c: &Value| problem_in(app, c, inner, in_import, refs, calls + 1);
+    match v {
+        Value::List(items) | Value::Join(_, items) | Value::And(items) | Value::Or(items) => {
+            items.iter().rev().find_map(child)
+        }
+        Value::Map(m) | Value::Sub(_, m) => m.iter().rev().find_map(|(_, c)| child(c)),
+        Value::Select(_, c)
+        | Value::Split(_, c)
+        | Value::GetAzs(c)
+        | Value::ImportValue(c)
+        | Value::Base64(c)
+        | Value::Cidr(c, _, _)
+        | Value::Not(c) => child(c),
+        Value::If(_, a, b) | Value::FindInMap(_, a, b) | Value::Equals(a, b) => {
+            child(b).or_else(|| child(a))
+        }
+        Value::Null
+        | Value::Bool(_)
+        | Value::Int(_)
+        | Value::Float(_)
+        | Value::String(_)
+        | Value::Ref(_)
+        | Value::GetAtt(_, _)
+        | Value::Pseudo(_)
+        | Value::Condition(_) => None,
+    }
+}
+
+/// [`problem_in`] with a work list, for what lies below [`RECURSION_FROM`] values: the same
+/// checks, met in the same order (the work list pops a value's last child first).
+fn problem_in_list(
+    app: &App,
+    v: &Value,
+    base: usize,
+    in_import: bool,
+    refs: Refs,
+) -> Option<Problem> {
+    let mut pending = vec![(v, base, in_import)];
     while let Some((v, base, in_import)) = pending.pop() {
         match v {
             Value::Float(x) if !x.is_finite() => return Some(Problem::NonFinite(*x)),
@@ -150,7 +241,8 @@ fn first_problem_with<'p, 'a: 'p, 'v: 'p>(
                     if refs == Refs::Local {
                         return Some(Problem::Foreign);
                     }
-                } else if let NodeKind::Import(i) = &app.nodes[n.index()].kind {
+                } else if let Some(NodeKind::Import(i)) = app.nodes.get(n.index()).map(|n| &n.kind)
+                {
                     let attribute = match v {
                         Value::GetAtt(_, a) => a.as_str(),
                         _ => "Ref",
@@ -179,9 +271,23 @@ impl App {
     pub(crate) fn check_references<'v>(
         &self,
         context: impl FnOnce() -> String,
-        values: impl Iterator<Item = &'v Value>,
+        values: impl DoubleEndedIterator<Item = &'v Value>,
     ) -> Result<(), TreeError> {
         match first_problem(self, values, Refs::Local) {
+            Some(p) => Err(p.into_error(&context())),
+            None => Ok(()),
+        }
+    }
+
+    /// [`App::check_references`] for values written inside `base` containers (arrays and
+    /// objects) of a property: an item appended to a list nested in it.
+    pub(crate) fn check_references_below<'v>(
+        &self,
+        context: impl FnOnce() -> String,
+        base: usize,
+        values: impl DoubleEndedIterator<Item = &'v Value>,
+    ) -> Result<(), TreeError> {
+        match first_problem_below(self, values, base, Refs::Local) {
             Some(p) => Err(p.into_error(&context())),
             None => Ok(()),
         }
@@ -192,7 +298,7 @@ impl App {
     pub(crate) fn check_import_attributes<'v>(
         &self,
         context: impl FnOnce() -> String,
-        values: impl Iterator<Item = &'v Value>,
+        values: impl DoubleEndedIterator<Item = &'v Value>,
     ) -> Result<(), TreeError> {
         match first_problem(self, values, Refs::None) {
             Some(p) => Err(p.into_error(&context())),
@@ -205,39 +311,34 @@ impl App {
 /// problem. Synthesis refuses on any before a pass or backend walks a value.
 pub(crate) fn invalid_values(app: &App) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let mut pending = Vec::new();
     for (index, node) in app.nodes.iter().enumerate() {
+        // Checked when they entered, with at least this check's strictness (references to this
+        // app only), and not handed out to change since: nothing to find.
+        if node.values_checked {
+            continue;
+        }
         // Resources and outputs: the references pass names another app's construct.
         let problem = match &node.kind {
-            NodeKind::Resource(r) => first_problem_with(
-                app,
-                r.properties.iter().map(|(_, v)| v),
-                Refs::Any,
-                &mut pending,
-            ),
-            NodeKind::Output(o) => first_problem_with(
+            NodeKind::Resource(r) => {
+                first_problem(app, r.properties.iter().map(|(_, v)| v), Refs::Any)
+            }
+            NodeKind::Output(o) => first_problem(
                 app,
                 std::iter::once(&o.value).chain(o.export_name.as_ref()),
                 Refs::Any,
-                &mut pending,
             ),
-            NodeKind::Parameter(p) => first_problem_with(
+            NodeKind::Parameter(p) => first_problem(
                 app,
                 p.default.iter().chain(p.allowed_values.iter()),
                 Refs::Local,
-                &mut pending,
             ),
-            NodeKind::Import(i) => first_problem_with(
-                app,
-                i.attributes.iter().map(|(_, v)| v),
-                Refs::None,
-                &mut pending,
-            ),
-            NodeKind::Stack(s) => first_problem_with(
+            NodeKind::Import(i) => {
+                first_problem(app, i.attributes.iter().map(|(_, v)| v), Refs::None)
+            }
+            NodeKind::Stack(s) => first_problem(
                 app,
                 s.conditions.iter().chain(s.mappings.iter()).map(|(_, v)| v),
                 Refs::Local,
-                &mut pending,
             ),
             NodeKind::Group => None,
         };
@@ -251,4 +352,163 @@ pub(crate) fn invalid_values(app: &App) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{RawResource, Resource, StackProps, ValueMap};
+
+    /// An app with one topic added through [`Scope::resource`](crate::Scope::resource).
+    fn topic() -> (App, NodeId) {
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let topic = app
+            .at(stack)
+            .unwrap()
+            .resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))
+            .unwrap()
+            .node();
+        (app, topic)
+    }
+
+    fn nan_in_place(app: &mut App, node: NodeId) {
+        // Behind every door's back (only a test can): the flag is left as it was.
+        if let NodeKind::Resource(r) = &mut app.nodes[node.index()].kind {
+            r.properties.insert("Bad", f64::NAN);
+        }
+    }
+
+    fn flagged(app: &App) -> Vec<String> {
+        invalid_values(app).into_iter().map(|d| d.path).collect()
+    }
+
+    #[test]
+    fn the_recursive_walk_meets_problems_in_the_order_of_the_work_list_at_any_depth() {
+        let (app, topic) = topic();
+        let mut other = App::new();
+        let s = other.stack("Other", StackProps::default()).unwrap();
+        let foreign = other.at(s).unwrap().add_group("G").unwrap().node();
+        let two =
+            |a: Value, b: Value| Value::List(vec![a, Value::Map(ValueMap::new().with("K", b))]);
+        for levels in [
+            0,
+            3,
+            RECURSION_FROM - 1,
+            RECURSION_FROM,
+            RECURSION_FROM + 5,
+            200,
+        ] {
+            for v in [
+                two(f64::NAN.into(), Value::Ref(foreign)),
+                two(Value::Ref(foreign), f64::INFINITY.into()),
+                two(
+                    Value::Ref(topic),
+                    Value::if_("c", Value::Ref(foreign), f64::NAN.into()),
+                ),
+            ] {
+                let mut v = v;
+                for _ in 0..levels {
+                    v = Value::List(vec![v, Value::Int(1)]);
+                }
+                for refs in [Refs::Local, Refs::Any, Refs::None] {
+                    let recursive = problem_in(&app, &v, 0, false, refs, 0);
+                    let listed = problem_in_list(&app, &v, 0, false, refs);
+                    assert!(recursive.is_some(), "{levels}");
+                    // Compared as text: NaN is not equal to itself.
+                    assert_eq!(format!("{recursive:?}"), format!("{listed:?}"), "{levels}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_value_ten_thousand_levels_deep_is_refused_on_a_small_stack() {
+        let mut v = Value::from("leaf");
+        for _ in 0..10_000 {
+            v = Value::List(vec![v]);
+        }
+        let (app, _) = topic();
+        let (problem, v, app) = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || {
+                (
+                    first_problem(&app, std::iter::once(&v), Refs::Local),
+                    v,
+                    app,
+                )
+            })
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert_eq!(problem, Some(Problem::TooDeep));
+        // Dropping the value recurses (Rust's drop glue); not what this test is about.
+        std::mem::forget((v, app));
+    }
+
+    #[test]
+    fn values_checked_at_the_door_are_not_walked_again_when_the_tree_is_frozen() {
+        let (mut app, topic) = topic();
+        assert!(app.nodes[topic.index()].values_checked);
+        nan_in_place(&mut app, topic);
+        assert!(flagged(&app).is_empty(), "a checked node is skipped");
+        // Handed out to change: walked again.
+        app.resource_mut(topic).unwrap();
+        assert!(!app.nodes[topic.index()].values_checked);
+        assert_eq!(flagged(&app), ["Demo/Topic"]);
+    }
+
+    #[test]
+    fn a_resource_changed_inside_a_call_is_checked_at_its_end_and_marked() {
+        let (mut app, topic) = topic();
+        app.atomically(|app| {
+            app.resource_mut(topic)?
+                .properties
+                .insert("DisplayName", "alerts");
+            Ok::<(), TreeError>(())
+        })
+        .unwrap();
+        assert!(app.nodes[topic.index()].values_checked);
+        // `set_property` checks its value and keeps the mark.
+        app.set_property(topic, "TopicName", "t").unwrap();
+        assert!(app.nodes[topic.index()].values_checked);
+        // Outside a call nothing checks the change before freezing.
+        app.resource_mut(topic).unwrap().properties.insert("X", 1);
+        assert!(!app.nodes[topic.index()].values_checked);
+        app.set_property(topic, "TopicName", "u").unwrap();
+        assert!(!app.nodes[topic.index()].values_checked);
+    }
+
+    #[test]
+    fn a_bad_value_that_a_failed_call_checked_and_undid_is_still_found_when_frozen() {
+        let (mut app, topic) = topic();
+        // A bad value put in outside any call: found only when the tree is frozen.
+        app.resource_mut(topic)
+            .unwrap()
+            .properties
+            .insert("Bad", f64::NAN);
+        let failed: Result<(), TreeError> = app.atomically(|app| {
+            // An inner call fixes it, is checked and kept ...
+            app.atomically(|app| {
+                app.resource_mut(topic)?.properties.remove("Bad");
+                Ok::<(), TreeError>(())
+            })?;
+            // ... but the outer call fails: the bad value, and its unchecked state, come back.
+            Err(TreeError::MissingReason {
+                path: "Demo".into(),
+                rule: "x".into(),
+            })
+        });
+        assert!(failed.is_err());
+        assert!(app
+            .node(topic)
+            .unwrap()
+            .as_resource()
+            .unwrap()
+            .properties
+            .contains_key("Bad"));
+        assert_eq!(flagged(&app), ["Demo/Topic"]);
+        let tree = app.freeze();
+        assert_eq!(tree.invalid_values().len(), 1);
+    }
 }

@@ -207,10 +207,10 @@ impl FargateTaskDefinition {
             ..CfnTaskDefinitionProps::new()
         }
         .into_properties();
-        let r = app.resource_mut(self.resource)?;
-        // Moved, not copied: the rendered containers are not needed again.
+        // Moved, not copied: the rendered containers are not needed again. Each property is
+        // journalled by the value it replaces, not by a copy of the whole resource.
         for (key, value) in rendered {
-            r.properties.insert(key, value);
+            app.set_property(self.resource, key, value)?;
         }
         app.attach(self.node, state)?;
         Ok(())

@@ -126,11 +126,11 @@ impl Role {
         let value = statement.to_value();
         let policy = match self.default_policy(app) {
             Some(p) => {
-                let properties = &mut app.resource_mut(p)?.properties;
-                match statement_list(properties) {
-                    Some(list) => list.push(value),
+                // Appended in place, undone by a pop: the policy is not copied for the journal.
+                match app.append_to_list(p, &["PolicyDocument", "Statement"], value)? {
+                    None => {}
                     // The escape hatch replaced the document: write it again from the grants.
-                    None => {
+                    Some(value) => {
                         let granted = self.statements(app).iter().map(PolicyStatement::to_value);
                         let doc =
                             document(granted.chain(std::iter::once(value)).collect::<Vec<_>>());
@@ -183,17 +183,6 @@ impl Role {
     /// grants in place when it starts depends on it.
     pub fn default_policy(&self, app: &App) -> Option<NodeId> {
         app.attached::<Grants>(self.node).and_then(|g| g.policy)
-    }
-}
-
-/// The `Statement` list of a policy's `PolicyDocument`, when it has the shape [`document`] gives.
-fn statement_list(properties: &mut ValueMap) -> Option<&mut Vec<Value>> {
-    match properties.get_mut("PolicyDocument")? {
-        Value::Map(doc) => match doc.get_mut("Statement")? {
-            Value::List(list) => Some(list),
-            _ => None,
-        },
-        _ => None,
     }
 }
 
