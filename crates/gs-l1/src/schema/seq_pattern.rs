@@ -116,7 +116,11 @@ fn parse_seq(
         let node = match c {
             b'|' | b')' | b'$' => return Some((seq, i)),
             b'[' => {
-                let (set, next) = class_body(b, i + 1)?;
+                let (set, wide, next) = class_body(b, i + 1)?;
+                // Non-ASCII members are left to regex-lite.
+                if !wide.is_empty() {
+                    return None;
+                }
                 i = next;
                 Node::Set(set)
             }
@@ -157,7 +161,9 @@ fn parse_seq(
                 let (it, next) = item(b, i)?;
                 i = next;
                 match it {
-                    Item::Char(c) => Node::Set(1 << c),
+                    Item::Char(c) if c < 128 => Node::Set(1 << c),
+                    // A non-ASCII character is left to regex-lite.
+                    Item::Char(_) => return None,
                     Item::Set(s) => Node::Set(s),
                 }
             }

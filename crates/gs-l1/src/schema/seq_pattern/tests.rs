@@ -123,6 +123,10 @@ fn reads_the_shapes_of_the_example_and_declines_the_rest() {
     assert_eq!(q.is_match("alias/x"), Some(true));
     assert_eq!(q.is_match("alias/"), Some(false));
     assert_eq!(q.is_match("alia/x"), Some(false));
+    let esc = SeqPattern::parse(r"^\u002F[\x21-\x7E]+\u002F\r?\n$").expect("escapes");
+    assert_eq!(esc.is_match("/a/\n"), Some(true));
+    assert_eq!(esc.is_match("/a/\r\n"), Some(true));
+    assert_eq!(esc.is_match("/ /\n"), Some(false));
     let any = SeqPattern::parse(r"^/.*$").expect("sequence");
     assert_eq!(any.is_match("/é😀"), Some(true));
     assert_eq!(any.is_match("/a\nb"), Some(false));
@@ -136,7 +140,9 @@ fn reads_the_shapes_of_the_example_and_declines_the_rest() {
         r"^(?=a)a$",
         r"^(?P<x>a)$",
         r"^\p{L}+$",
-        r"^[\u0009]$",
+        r"^[\u00E9]$",
+        r"^\u00E9$",
+        r"^[a-z\u00A1-\u00FF]+$",
         r"^a**$",
         r"^a{2,1}$",
         r"^a{1,5000}$",
