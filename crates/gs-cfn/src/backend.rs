@@ -1,8 +1,7 @@
 //! The CloudFormation backend: one template per stack, plus the cloud-assembly manifest that
 //! the AWS CDK CLI reads (`cdk deploy --app cdk.out`).
 
-use gs_core::{Artifact, Backend, BackendError, EmitError, NodeKind, Pass, Sink, Tree};
-use indexmap::IndexMap;
+use gs_core::{Artifact, Backend, BackendError, EmitError, Pass, Sink, Tree};
 use serde::Serialize;
 
 /// The cloud-assembly schema version the manifest declares.
@@ -32,73 +31,12 @@ pub struct CfnBackend {
     pub templates_only: bool,
 }
 
-#[derive(Serialize)]
-struct Manifest<'t> {
-    version: &'static str,
-    artifacts: IndexMap<std::borrow::Cow<'t, str>, ArtifactEntry<'t>>,
-}
-
-#[derive(Serialize)]
-#[serde(untagged)]
-enum ArtifactEntry<'t> {
-    Stack(StackArtifact<'t>),
-    Tree(TreeArtifact),
-    Assets(crate::assets::emit::AssetManifestArtifact),
-}
-
-/// The `cdk:tree` artifact: where `tree.json` is.
-#[derive(Serialize)]
-struct TreeArtifact {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    properties: TreeArtifactProperties,
-}
-
-#[derive(Serialize)]
-struct TreeArtifactProperties {
-    file: &'static str,
-}
-
-/// One entry of a stack artifact's metadata, as the cloud-assembly schema's `MetadataEntry`.
-#[derive(Serialize)]
-struct MetadataEntry<'t> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    data: &'t str,
-}
-
 /// The metadata entry type that maps a construct path to its logical ID.
 pub const LOGICAL_ID_METADATA: &str = "aws:cdk:logicalId";
 
 /// The artifact ID of the construct tree in the manifest, as CDK names it; `gs.Tree` when a
 /// stack already has that ID (a stack name cannot hold a dot).
 pub const TREE_ARTIFACT_ID: &str = "Tree";
-
-#[derive(Serialize)]
-struct StackArtifact<'t> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    environment: String,
-    properties: StackArtifactProperties,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    dependencies: Vec<std::borrow::Cow<'t, str>>,
-    /// By absolute construct path (`/Stack/Queue/Resource`), as CDK writes it.
-    #[serde(skip_serializing_if = "IndexMap::is_empty")]
-    metadata: IndexMap<String, Vec<MetadataEntry<'t>>, gs_core::FastState>,
-    #[serde(rename = "displayName")]
-    display_name: &'t str,
-}
-
-#[derive(Serialize)]
-struct StackArtifactProperties {
-    #[serde(rename = "templateFile")]
-    template_file: String,
-    #[serde(rename = "validateOnSynth")]
-    validate_on_synth: bool,
-    /// Under the bootstrap conventions ([`crate::assets`]): roles, template asset, version.
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    bootstrap: Option<Box<crate::assets::emit::StackBootstrap>>,
-}
 
 /// The file name of a stack's template.
 pub fn template_file_name(stack_name: &str) -> String {
@@ -145,10 +83,7 @@ impl CfnBackend {
         mut sink: Option<&mut dyn Sink>,
     ) -> Result<Vec<Artifact>, EmitError> {
         let mut artifacts = Vec::with_capacity(tree.stacks().len() + 3);
-        let mut manifest = Manifest {
-            version: ASSEMBLY_VERSION,
-            artifacts: IndexMap::new(),
-        };
+        let mut entries: Vec<crate::manifest::StackEntry> = Vec::with_capacity(tree.stacks().len());
         let by_stack = crate::assets::emit::ByStack::of(tree);
         // Asset files written so far (two constructs or stacks may share one).
         let mut asset_files = std::collections::HashSet::new();
@@ -170,20 +105,6 @@ impl CfnBackend {
                     fix: "a value the validation passes cannot see went wrong: a reference to an import without that attribute (import it with the attribute), or a number that is not finite (use a finite number)".into(),
                 })?;
             let file_name = template_file_name(name);
-            let (region, account) = match node.kind() {
-                NodeKind::Stack(s) => (s.region.as_deref(), s.account.as_deref()),
-                _ => (None, None),
-            };
-            let metadata = if self.templates_only {
-                IndexMap::default()
-            } else {
-                logical_id_metadata(tree, stack)
-            };
-            let mut dependencies: Vec<std::borrow::Cow<'_, str>> = tree
-                .stack_dependencies(stack)
-                .iter()
-                .map(|s| tree.node(*s).id().into())
-                .collect();
             let bootstrap = if self.templates_only
                 || tree
                     .app()
@@ -210,32 +131,13 @@ impl CfnBackend {
                     }
                 }
                 asset_artifacts.push(assets.manifest);
-                dependencies.push(assets.id.clone().into());
-                manifest.artifacts.insert(
-                    assets.id.clone().into(),
-                    ArtifactEntry::Assets(assets.artifact),
-                );
-                Some(Box::new(assets.stack))
+                Some(Box::new(crate::manifest::Bootstrap {
+                    id: assets.id,
+                    artifact: assets.artifact,
+                    stack: assets.stack,
+                }))
             };
-            manifest.artifacts.insert(
-                name.into(),
-                ArtifactEntry::Stack(StackArtifact {
-                    kind: "aws:cloudformation:stack",
-                    environment: format!(
-                        "aws://{}/{}",
-                        account.unwrap_or("unknown-account"),
-                        region.unwrap_or("unknown-region")
-                    ),
-                    properties: StackArtifactProperties {
-                        template_file: file_name.clone(),
-                        validate_on_synth: false,
-                        bootstrap,
-                    },
-                    dependencies,
-                    metadata,
-                    display_name: name,
-                }),
-            );
+            entries.push(crate::manifest::StackEntry { stack, bootstrap });
             // Handed over at once: tree.json writes the props anew, from the tree.
             match sink.as_deref_mut() {
                 Some(sink) => {
@@ -285,20 +187,6 @@ impl CfnBackend {
                 }
                 None => Some(crate::tree_json::tree_json(tree).map_err(tree_error)?),
             };
-            let tree_id = if manifest.artifacts.contains_key(TREE_ARTIFACT_ID) {
-                "gs.Tree"
-            } else {
-                TREE_ARTIFACT_ID
-            };
-            manifest.artifacts.insert(
-                tree_id.into(),
-                ArtifactEntry::Tree(TreeArtifact {
-                    kind: "cdk:tree",
-                    properties: TreeArtifactProperties {
-                        file: crate::tree_json::TREE_FILE,
-                    },
-                }),
-            );
             // Hands `a` to the sink and drops it, or keeps it.
             let mut put = |artifacts: &mut Vec<Artifact>, a: Artifact| match sink.as_deref_mut() {
                 Some(sink) => sink.file(&a.file_name, &a.bytes),
@@ -317,11 +205,14 @@ impl CfnBackend {
                 )?;
             }
             let json = |v: &dyn erased::Json| v.bytes();
+            let mut bytes = std::mem::take(&mut buffer);
+            bytes.clear();
+            crate::manifest::write(&mut bytes, tree, &entries);
             put(
                 &mut artifacts,
                 Artifact {
                     file_name: "manifest.json".into(),
-                    bytes: json(&manifest),
+                    bytes,
                 },
             )?;
             put(
@@ -340,34 +231,6 @@ impl CfnBackend {
             artifacts
         })
     }
-}
-
-/// `aws:cdk:logicalId` entries of the stack's resources, parameters and outputs, by absolute
-/// construct path in tree order, as CDK's `CfnElement` records them: the CDK CLI names the
-/// construct of a resource whose deployment failed from these.
-fn logical_id_metadata<'t>(
-    tree: &'t Tree<'_>,
-    stack: gs_core::NodeId,
-) -> IndexMap<String, Vec<MetadataEntry<'t>>, gs_core::FastState> {
-    let mut metadata =
-        IndexMap::with_capacity_and_hasher(tree.elements(stack).len(), Default::default());
-    for &e in tree.elements(stack) {
-        if let Some(id) = tree.logical_id(e) {
-            // `/` and the path, without the formatting machinery (a path per resource).
-            let path = tree.path_str(e);
-            let mut key = String::with_capacity(path.len() + 1);
-            key.push('/');
-            key.push_str(path);
-            metadata.insert(
-                key,
-                vec![MetadataEntry {
-                    kind: LOGICAL_ID_METADATA,
-                    data: id,
-                }],
-            );
-        }
-    }
-    metadata
 }
 
 /// Pretty JSON of plain data, with a final newline, as every assembly file is written.

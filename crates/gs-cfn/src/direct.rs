@@ -22,6 +22,7 @@ macro_rules! key {
         concat!("\"", $k, "\": ").as_bytes()
     };
 }
+pub(crate) use key;
 
 /// Pretty JSON appended to a buffer, written by hand: serde_json's pretty format with any
 /// indent.
@@ -51,19 +52,24 @@ impl<'o> Pretty<'o> {
         }
     }
 
+    /// Bytes appended as they are (a literal such as `true`, or JSON written elsewhere).
+    pub(crate) fn raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
     /// The current object already has an item written by the caller: the next one follows a
     /// comma.
     pub(crate) fn first_written(&mut self) {
         self.first = false;
     }
 
-    fn open(&mut self, bracket: u8) {
+    pub(crate) fn open(&mut self, bracket: u8) {
         self.out.push(bracket);
         self.line.extend_from_slice(self.indent);
         self.first = true;
     }
 
-    fn close(&mut self, bracket: u8) {
+    pub(crate) fn close(&mut self, bracket: u8) {
         let depth = self.line.len().saturating_sub(self.indent.len()).max(2);
         self.line.truncate(depth);
         if !self.first {
@@ -75,7 +81,7 @@ impl<'o> Pretty<'o> {
     }
 
     /// The line break and indentation before an item, and the comma before all but the first.
-    fn item(&mut self) {
+    pub(crate) fn item(&mut self) {
         let from = usize::from(self.first);
         self.first = false;
         self.out
@@ -83,22 +89,22 @@ impl<'o> Pretty<'o> {
     }
 
     /// A key the writer knows (from [`key!`]).
-    fn known(&mut self, key: &[u8]) {
+    pub(crate) fn known(&mut self, key: &[u8]) {
         self.item();
         self.out.extend_from_slice(key);
     }
 
-    fn key(&mut self, key: &str) {
+    pub(crate) fn key(&mut self, key: &str) {
         self.item();
         self.string(key);
         self.out.extend_from_slice(b": ");
     }
 
-    fn string(&mut self, s: &str) {
+    pub(crate) fn string(&mut self, s: &str) {
         string(self.out, s);
     }
 
-    fn scalar<T: serde::Serialize>(&mut self, value: T) -> Result {
+    pub(crate) fn scalar<T: serde::Serialize>(&mut self, value: T) -> Result {
         serde_json::to_writer(&mut *self.out, &value)
     }
 
