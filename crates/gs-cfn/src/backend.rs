@@ -1,7 +1,7 @@
 //! The CloudFormation backend: one template per stack, plus the cloud-assembly manifest that
 //! the AWS CDK CLI reads (`cdk deploy --app cdk.out`).
 
-use gs_core::{Artifact, Backend, BackendError, EmitError, Pass, Sink, Tree};
+use gs_core::{Artifact, Backend, BackendError, EmitError, PartSink, Pass, Sink, Tree};
 use serde::Serialize;
 
 /// The cloud-assembly schema version the manifest declares.
@@ -53,10 +53,11 @@ impl Backend for CfnBackend {
     }
 
     fn emit(&self, tree: &Tree<'_>) -> Result<Vec<Artifact>, BackendError> {
-        match self.emit_to(tree, None) {
-            Ok(artifacts) => Ok(artifacts),
+        let mut artifacts = Vec::with_capacity(tree.stacks().len() + 3);
+        match self.emit_into(tree, &mut artifacts) {
+            Ok(()) => Ok(artifacts),
             Err(EmitError::Backend(e)) => Err(e),
-            // Without a sink, nothing is written.
+            // Collecting in memory cannot fail.
             Err(EmitError::Sink(e)) => Err(BackendError {
                 backend: self.name().into(),
                 path: String::new(),
@@ -66,170 +67,171 @@ impl Backend for CfnBackend {
         }
     }
 
-    /// Each template as soon as they are all written (`tree.json` copies their properties),
-    /// then `tree.json`, `manifest.json` and `cdk.out` each as soon as it is written; none is
-    /// kept.
+    /// `tree.json` in parts, and each template handed over meanwhile as soon as its part of
+    /// `tree.json` (which copies its resources' properties) is written, then each asset file;
+    /// then `manifest.json` and `cdk.out`. None is kept.
     fn emit_into(&self, tree: &Tree<'_>, sink: &mut dyn Sink) -> Result<(), EmitError> {
-        self.emit_to(tree, Some(sink)).map(drop)
+        let mut stacks = Stacks {
+            backend: self,
+            tree,
+            by_stack: crate::assets::emit::ByStack::of(tree),
+            asset_files: std::collections::HashSet::new(),
+            asset_artifacts: Vec::new(),
+            entries: Vec::with_capacity(tree.stacks().len()),
+            template: Vec::new(),
+            spans: Vec::new(),
+        };
+        if self.templates_only {
+            for &stack in tree.stacks() {
+                let file_name = stacks.template(stack, false)?;
+                sink.file(&file_name, &stacks.template)?;
+            }
+            for a in &stacks.asset_artifacts {
+                sink.file(&a.file_name, &a.bytes)?;
+            }
+            return Ok(());
+        }
+        let mut refused = None;
+        sink.file_in_parts(crate::tree_json::TREE_FILE, &mut |parts| {
+            stacks.with_tree_json(parts).map_err(|e| match e {
+                EmitError::Sink(e) => e,
+                EmitError::Backend(e) => {
+                    let message = e.to_string();
+                    refused = Some(e);
+                    std::io::Error::other(message)
+                }
+            })
+        })
+        .map_err(|e| match refused.take() {
+            Some(refused) => EmitError::Backend(refused),
+            None => EmitError::Sink(e),
+        })?;
+        // The template's buffer serves the manifest: its pages are already touched.
+        let mut bytes = std::mem::take(&mut stacks.template);
+        bytes.clear();
+        crate::manifest::write(&mut bytes, tree, &stacks.entries);
+        sink.file("manifest.json", &bytes)?;
+        sink.file(
+            "cdk.out",
+            &json_bytes(&Version {
+                version: ASSEMBLY_VERSION,
+            }),
+        )?;
+        Ok(())
     }
 }
 
-impl CfnBackend {
-    /// [`Backend::emit`] (`sink` `None`: every artifact returned) or [`Backend::emit_into`]
-    /// (every artifact handed to `sink` and dropped, none returned).
-    fn emit_to(
-        &self,
-        tree: &Tree<'_>,
-        mut sink: Option<&mut dyn Sink>,
-    ) -> Result<Vec<Artifact>, EmitError> {
-        let mut artifacts = Vec::with_capacity(tree.stacks().len() + 3);
-        let mut entries: Vec<crate::manifest::StackEntry> = Vec::with_capacity(tree.stacks().len());
-        let by_stack = crate::assets::emit::ByStack::of(tree);
-        // Asset files written so far (two constructs or stacks may share one).
-        let mut asset_files = std::collections::HashSet::new();
-        let mut asset_artifacts = Vec::new();
-        // With a sink, one buffer for every file in turn: its pages, once touched, serve the
-        // next file.
-        let mut buffer = Vec::new();
-        for &stack in tree.stacks() {
-            let node = tree.node(stack);
-            let name = node.id();
-            let mut bytes = std::mem::take(&mut buffer);
-            bytes.clear();
-            bytes.reserve(1024 * (tree.elements(stack).len() + 1));
-            crate::direct::template(&mut bytes, tree, stack)
-                .map_err(|e| BackendError {
-                    backend: self.name().into(),
-                    path: name.into(),
-                    message: format!("the template could not be written: {e}"),
-                    fix: "a value the validation passes cannot see went wrong: a reference to an import without that attribute (import it with the attribute), or a number that is not finite (use a finite number)".into(),
-                })?;
-            let file_name = template_file_name(name);
-            let bootstrap = if self.templates_only
-                || tree
-                    .app()
-                    .attached::<crate::assets::Bootstrapped>(stack)
-                    .is_none()
-            {
-                None
-            } else {
-                let assets = crate::assets::emit::stack_assets(
-                    tree,
+/// The stacks' templates, written one at a time into one buffer, and what the manifest and
+/// asset files need of them.
+struct Stacks<'b, 't, 'a> {
+    backend: &'b CfnBackend,
+    tree: &'t Tree<'a>,
+    by_stack: crate::assets::emit::ByStack<'t>,
+    /// Asset files listed so far (two constructs or stacks may share one).
+    asset_files: std::collections::HashSet<String>,
+    asset_artifacts: Vec<Artifact>,
+    entries: Vec<crate::manifest::StackEntry>,
+    /// The last template written.
+    template: Vec<u8>,
+    /// Where its resources' properties are, when `tree.json` copies them.
+    spans: Vec<crate::direct::PropsSpan>,
+}
+
+impl Stacks<'_, '_, '_> {
+    /// Writes the template of `stack` into `self.template` (with the spans of its resources'
+    /// properties when `spans`), and lists its manifest entry and asset files; returns its file
+    /// name.
+    fn template(&mut self, stack: gs_core::NodeId, spans: bool) -> Result<String, EmitError> {
+        let tree = self.tree;
+        let name = tree.node(stack).id();
+        self.template.clear();
+        self.template
+            .reserve(1024 * (tree.elements(stack).len() + 1));
+        self.spans.clear();
+        let spans = spans.then_some(&mut self.spans);
+        crate::direct::template(&mut self.template, tree, stack, spans)
+            .map_err(|e| BackendError {
+                backend: self.backend.name().into(),
+                path: name.into(),
+                message: format!("the template could not be written: {e}"),
+                fix: "a value the validation passes cannot see went wrong: a reference to an import without that attribute (import it with the attribute), or a number that is not finite (use a finite number)".into(),
+            })?;
+        let file_name = template_file_name(name);
+        let bootstrap = if self.backend.templates_only
+            || tree
+                .app()
+                .attached::<crate::assets::Bootstrapped>(stack)
+                .is_none()
+        {
+            None
+        } else {
+            let assets = crate::assets::emit::stack_assets(
+                tree,
+                stack,
+                name,
+                &file_name,
+                &self.template,
+                &self.by_stack,
+                ASSEMBLY_VERSION,
+            );
+            for &(_, a) in self.by_stack.files(stack) {
+                if self.asset_files.insert(a.file_name()) {
+                    self.asset_artifacts.push(Artifact {
+                        file_name: a.file_name(),
+                        bytes: a.bytes.to_vec(),
+                    });
+                }
+            }
+            self.asset_artifacts.push(assets.manifest);
+            Some(Box::new(crate::manifest::Bootstrap {
+                id: assets.id,
+                artifact: assets.artifact,
+                stack: assets.stack,
+            }))
+        };
+        self.entries
+            .push(crate::manifest::StackEntry { stack, bootstrap });
+        Ok(file_name)
+    }
+
+    /// `tree.json` into `parts`, each stack's part written right after its template (copying
+    /// its properties), and the template handed over then; the asset files after the last.
+    fn with_tree_json(&mut self, parts: &mut dyn PartSink) -> Result<(), EmitError> {
+        let tree = self.tree;
+        let mut writer = crate::tree_json::TreeWriter::new(tree);
+        let mut out = Vec::with_capacity(crate::tree_json::PART + 8 * 1024);
+        writer.head(&mut out);
+        for (i, &stack) in tree.stacks().iter().enumerate() {
+            let file_name = self.template(stack, true)?;
+            let written = crate::tree_json::Written {
+                template: &self.template,
+                spans: &self.spans,
+            };
+            writer
+                .stack(
+                    &mut out,
                     stack,
-                    name,
-                    &file_name,
-                    &bytes,
-                    &by_stack,
-                    ASSEMBLY_VERSION,
-                );
-                for &(_, a) in by_stack.files(stack) {
-                    if asset_files.insert(a.file_name()) {
-                        asset_artifacts.push(Artifact {
-                            file_name: a.file_name(),
-                            bytes: a.bytes.to_vec(),
-                        });
-                    }
-                }
-                asset_artifacts.push(assets.manifest);
-                Some(Box::new(crate::manifest::Bootstrap {
-                    id: assets.id,
-                    artifact: assets.artifact,
-                    stack: assets.stack,
-                }))
-            };
-            entries.push(crate::manifest::StackEntry { stack, bootstrap });
-            // Handed over at once: tree.json writes the props anew, from the tree.
-            match sink.as_deref_mut() {
-                Some(sink) => {
-                    sink.file(&file_name, &bytes)?;
-                    buffer = bytes;
-                }
-                None => artifacts.push(Artifact { file_name, bytes }),
-            }
-        }
-        if let Some(sink) = sink.as_deref_mut() {
-            for a in &asset_artifacts {
-                sink.file(&a.file_name, &a.bytes)?;
-            }
-        } else {
-            artifacts.extend(asset_artifacts);
-        }
-        if !self.templates_only {
-            let tree_error = |e: serde_json::Error| {
-                BackendError {
-                backend: self.name().into(),
-                path: String::new(),
-                message: format!("tree.json could not be written: {e}"),
-                fix: "a value the validation passes cannot see went wrong: a number that is not finite (use a finite number)".into(),
-            }
-            };
-            // Written in parts from one buffer when there is a sink, else whole.
-            let tree_bytes = match sink.as_deref_mut() {
-                Some(sink) => {
-                    let mut refused = None;
-                    buffer.clear();
-                    sink.file_in_parts(crate::tree_json::TREE_FILE, &mut |part| {
-                        match crate::tree_json::tree_json_parts(tree, &mut buffer, Some(part)) {
-                            Ok(()) => Ok(()),
-                            Err(e) if e.is_io() => Err(e.into()),
-                            Err(e) => {
-                                let message = e.to_string();
-                                refused = Some(e);
-                                Err(std::io::Error::other(message))
-                            }
-                        }
-                    })
-                    .map_err(|e| match refused.take() {
-                        Some(refused) => EmitError::Backend(tree_error(refused)),
-                        None => EmitError::Sink(e),
-                    })?;
-                    None
-                }
-                None => Some(crate::tree_json::tree_json(tree).map_err(tree_error)?),
-            };
-            // Hands `a` to the sink and drops it, or keeps it.
-            let mut put = |artifacts: &mut Vec<Artifact>, a: Artifact| match sink.as_deref_mut() {
-                Some(sink) => sink.file(&a.file_name, &a.bytes),
-                None => {
-                    artifacts.push(a);
-                    Ok(())
-                }
-            };
-            if let Some(bytes) = tree_bytes {
-                put(
-                    &mut artifacts,
-                    Artifact {
-                        file_name: crate::tree_json::TREE_FILE.into(),
-                        bytes,
-                    },
-                )?;
-            }
-            let json = |v: &dyn erased::Json| v.bytes();
-            let mut bytes = std::mem::take(&mut buffer);
-            bytes.clear();
-            crate::manifest::write(&mut bytes, tree, &entries);
-            put(
-                &mut artifacts,
-                Artifact {
-                    file_name: "manifest.json".into(),
-                    bytes,
-                },
-            )?;
-            put(
-                &mut artifacts,
-                Artifact {
-                    file_name: "cdk.out".into(),
-                    bytes: json(&Version {
-                        version: ASSEMBLY_VERSION,
+                    i == 0,
+                    Some(written),
+                    Some(&mut |part: &[u8]| parts.part(part)),
+                )
+                .map_err(|e| match e.io_error_kind() {
+                    Some(kind) => EmitError::Sink(std::io::Error::new(kind, e.to_string())),
+                    None => EmitError::Backend(BackendError {
+                        backend: self.backend.name().into(),
+                        path: String::new(),
+                        message: format!("tree.json could not be written: {e}"),
+                        fix: "a value the validation passes cannot see went wrong: a number that is not finite (use a finite number)".into(),
                     }),
-                },
-            )?;
+                })?;
+            parts.file(&file_name, &self.template)?;
         }
-        Ok(if sink.is_some() {
-            Vec::new()
-        } else {
-            artifacts
-        })
+        for a in &self.asset_artifacts {
+            parts.file(&a.file_name, &a.bytes)?;
+        }
+        writer.tail(&mut out);
+        parts.part(&out)?;
+        Ok(())
     }
 }
 
