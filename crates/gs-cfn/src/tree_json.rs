@@ -382,13 +382,13 @@ const PROPS_KEY: &[u8] = b"\"aws:cdk:cloudformation:props\": ";
 
 fn indent(out: &mut Vec<u8>, depth: usize) {
     // INDENT is spaces: the indentation of a line is copied from here at once.
-    const SPACES: &[u8; 64] = &[b' '; 64];
+    static SPACES: [u8; 128] = [b' '; 128];
     let mut n = depth * INDENT.len();
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        out.extend_from_slice(&SPACES[..k]);
-        n -= k;
+    while n > SPACES.len() {
+        out.extend_from_slice(&SPACES);
+        n -= SPACES.len();
     }
+    out.extend_from_slice(SPACES.get(..n).unwrap_or_default());
 }
 
 #[cfg(test)]
