@@ -22,6 +22,7 @@ macro_rules! key {
         concat!("\"", $k, "\": ").as_bytes()
     };
 }
+pub(crate) use key;
 
 /// Pretty JSON appended to a buffer, written by hand: serde_json's pretty format with any
 /// indent.
@@ -51,19 +52,24 @@ impl<'o> Pretty<'o> {
         }
     }
 
+    /// Bytes appended as they are (a literal such as `true`, or JSON written elsewhere).
+    pub(crate) fn raw(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(bytes);
+    }
+
     /// The current object already has an item written by the caller: the next one follows a
     /// comma.
     pub(crate) fn first_written(&mut self) {
         self.first = false;
     }
 
-    fn open(&mut self, bracket: u8) {
+    pub(crate) fn open(&mut self, bracket: u8) {
         self.out.push(bracket);
         self.line.extend_from_slice(self.indent);
         self.first = true;
     }
 
-    fn close(&mut self, bracket: u8) {
+    pub(crate) fn close(&mut self, bracket: u8) {
         let depth = self.line.len().saturating_sub(self.indent.len()).max(2);
         self.line.truncate(depth);
         if !self.first {
@@ -75,7 +81,7 @@ impl<'o> Pretty<'o> {
     }
 
     /// The line break and indentation before an item, and the comma before all but the first.
-    fn item(&mut self) {
+    pub(crate) fn item(&mut self) {
         let from = usize::from(self.first);
         self.first = false;
         self.out
@@ -83,22 +89,22 @@ impl<'o> Pretty<'o> {
     }
 
     /// A key the writer knows (from [`key!`]).
-    fn known(&mut self, key: &[u8]) {
+    pub(crate) fn known(&mut self, key: &[u8]) {
         self.item();
         self.out.extend_from_slice(key);
     }
 
-    fn key(&mut self, key: &str) {
+    pub(crate) fn key(&mut self, key: &str) {
         self.item();
         self.string(key);
         self.out.extend_from_slice(b": ");
     }
 
-    fn string(&mut self, s: &str) {
+    pub(crate) fn string(&mut self, s: &str) {
         string(self.out, s);
     }
 
-    fn scalar<T: serde::Serialize>(&mut self, value: T) -> Result {
+    pub(crate) fn scalar<T: serde::Serialize>(&mut self, value: T) -> Result {
         serde_json::to_writer(&mut *self.out, &value)
     }
 
@@ -452,9 +458,33 @@ fn policy_name(p: RemovalPolicy) -> &'static str {
     }
 }
 
+/// Where a resource's `Properties` value sits in its template (`start == end` when the
+/// template leaves them out, being empty): `tree.json` copies them from there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct PropsSpan {
+    /// The resource.
+    pub node: NodeId,
+    /// The value's first byte (its `{`).
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+}
+
+/// How many levels deep a resource's `Properties` value sits in a template (root, Resources,
+/// the resource): its closing brace is indented by this many [`TEMPLATE_INDENT`]s.
+///
+/// [`TEMPLATE_INDENT`]: crate::template::TEMPLATE_INDENT
+pub(crate) const PROPS_DEPTH: usize = 3;
+
 /// The template of `stack`, as `Template::of_stack(tree, stack).to_json()` writes it (final
-/// newline included), appended to `out`.
-pub(crate) fn template(out: &mut Vec<u8>, tree: &Tree<'_>, stack: NodeId) -> Result {
+/// newline included), appended to `out`; with `spans`, where each resource's properties were
+/// written is added to it, in template order.
+pub(crate) fn template(
+    out: &mut Vec<u8>,
+    tree: &Tree<'_>,
+    stack: NodeId,
+    mut spans: Option<&mut Vec<PropsSpan>>,
+) -> Result {
     if let Some(d) = tree.invalid_values().first() {
         return Err(error(format!("{}: {}; fix: {}", d.path, d.message, d.fix)));
     }
@@ -562,6 +592,7 @@ pub(crate) fn template(out: &mut Vec<u8>, tree: &Tree<'_>, stack: NodeId) -> Res
         w.open(b'{');
         w.known(key!("Type"));
         w.string(&resource.type_name);
+        let before = w.out.len();
         properties(
             &mut w,
             cx,
@@ -571,6 +602,20 @@ pub(crate) fn template(out: &mut Vec<u8>, tree: &Tree<'_>, stack: NodeId) -> Res
             key!("Properties"),
             true,
         )?;
+        if let Some(spans) = spans.as_deref_mut() {
+            let end = w.out.len();
+            // After the line break, the indentation and the key, when anything was written.
+            let start = if end == before {
+                end
+            } else {
+                before + w.line.len() + key!("Properties").len()
+            };
+            spans.push(PropsSpan {
+                node: e,
+                start,
+                end,
+            });
+        }
         // A dependency that a Ref or Fn::GetAtt of the same resource already implies stays in
         // the tree (with its reason) but not in DependsOn (cfn-lint W3005).
         let explicit = tree.depends_on(e);
@@ -923,7 +968,7 @@ mod tests {
             for &stack in tree.stacks() {
                 let template = Template::of_stack(&tree, stack);
                 let mut direct = Vec::new();
-                let written = super::template(&mut direct, &tree, stack);
+                let written = super::template(&mut direct, &tree, stack, None);
                 match template.to_json() {
                     Ok(expected) => {
                         prop_assert!(written.is_ok());
@@ -942,6 +987,30 @@ mod tests {
                         Err(e.to_string())
                     ),
                 }
+            }
+            // tree.json with the props copied, re-indented, from the templates is tree.json
+            // with the props written anew.
+            if let Ok(expected) = crate::tree_json::tree_json(&tree) {
+                let mut writer = crate::tree_json::TreeWriter::new(&tree);
+                let mut copied = Vec::new();
+                writer.head(&mut copied);
+                for (i, &stack) in tree.stacks().iter().enumerate() {
+                    let (mut template, mut spans) = (Vec::new(), Vec::new());
+                    super::template(&mut template, &tree, stack, Some(&mut spans)).unwrap();
+                    let resources = tree
+                        .elements(stack)
+                        .iter()
+                        .filter(|e| matches!(tree.node(**e).kind(), NodeKind::Resource(_)))
+                        .count();
+                    prop_assert_eq!(spans.len(), resources);
+                    let written = crate::tree_json::Written { template: &template, spans: &spans };
+                    writer.stack(&mut copied, stack, i == 0, Some(written), None).unwrap();
+                }
+                writer.tail(&mut copied);
+                prop_assert_eq!(
+                    String::from_utf8_lossy(&copied),
+                    String::from_utf8_lossy(&expected)
+                );
             }
         }
     }

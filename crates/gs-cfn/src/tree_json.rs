@@ -18,7 +18,7 @@
 
 use gs_core::{NodeId, NodeKind, Tree};
 
-use crate::direct::{string, Cx, Pretty, Scratch};
+use crate::direct::{string, Cx, Pretty, PropsSpan, Scratch, PROPS_DEPTH};
 
 /// The file name of the construct tree in a cloud assembly.
 pub const TREE_FILE: &str = "tree.json";
@@ -39,6 +39,9 @@ const INDENT: &str = "  ";
 /// pretty-printed with a final newline.
 ///
 /// An error comes from a value the template writer refuses too (the template is written first).
+/// The backend writes the file with [`TreeWriter`], a stack at a time, copying the props from
+/// the templates; this writes them anew (the tests' reference of the copy).
+#[cfg(test)]
 pub(crate) fn tree_json(tree: &Tree<'_>) -> Result<Vec<u8>, serde_json::Error> {
     // About as large as the templates and the tree's paths together.
     let mut out = Vec::with_capacity(4096 + 1024 * tree.stacks().len());
@@ -49,45 +52,38 @@ pub(crate) fn tree_json(tree: &Tree<'_>) -> Result<Vec<u8>, serde_json::Error> {
 /// Where [`tree_json_parts`] hands each part of the file.
 pub(crate) type Part<'p> = dyn FnMut(&[u8]) -> std::io::Result<()> + 'p;
 
-/// How much of `tree.json` [`tree_json_parts`] gathers before handing it over.
-const PART: usize = 32 * 1024;
+/// How much of `tree.json` the writer gathers before handing it over.
+pub(crate) const PART: usize = 32 * 1024;
 
-/// [`tree_json`] appended to `out`; with `part`, handed to it a node at a time, in parts of
-/// about [`PART`] bytes (`out` is then left empty: a buffer that already holds its pages, such
-/// as a template's, costs no new page).
+/// [`tree_json`] appended to `out`, the props written anew from the tree; with `part`, handed
+/// to it a node at a time, in parts of about [`PART`] bytes (`out` is then left empty).
+#[cfg(test)]
 pub(crate) fn tree_json_parts(
     tree: &Tree<'_>,
     out: &mut Vec<u8>,
     mut part: Option<&mut Part<'_>>,
 ) -> Result<(), serde_json::Error> {
-    out.extend_from_slice(b"{\n");
-    indent(out, 1);
-    out.extend_from_slice(b"\"version\": ");
-    string(out, TREE_VERSION);
-    out.extend_from_slice(b",\n");
-    indent(out, 1);
-    out.extend_from_slice(b"\"tree\": {\n");
-    fields(out, 2, "App", "");
-    let stacks = tree.stacks();
-    if stacks.is_empty() {
-        out.push(b'\n');
-        indent(out, 1);
-        out.push(b'}');
-    } else {
-        open_children(out, 2);
-        let mut walk = Walk {
-            tree,
-            out: &mut *out,
-            scratch: Scratch::default(),
-        };
-        walk.run(stacks, part.as_deref_mut())?;
+    let mut writer = TreeWriter::new(tree);
+    writer.head(out);
+    for (i, &stack) in tree.stacks().iter().enumerate() {
+        writer.stack(out, stack, i == 0, None, part.as_deref_mut())?;
     }
-    out.extend_from_slice(b"\n}\n");
+    writer.tail(out);
     if let Some(part) = part {
         part(out).map_err(serde_json::Error::io)?;
         out.clear();
     }
     Ok(())
+}
+
+/// A stack's template as written, and where each resource's properties sit in it: `tree.json`
+/// copies them from there, re-indented, instead of writing them anew.
+#[derive(Clone, Copy)]
+pub(crate) struct Written<'b> {
+    /// The template's bytes.
+    pub template: &'b [u8],
+    /// Where the properties of its resources are, in template order.
+    pub spans: &'b [PropsSpan],
 }
 
 /// One step of the walk.
@@ -103,43 +99,94 @@ enum Step {
     Close { depth: usize },
 }
 
-struct Walk<'w, 'a> {
+/// `tree.json` written a stack at a time ([`TreeWriter::head`], [`TreeWriter::stack`] for
+/// each stack in order, [`TreeWriter::tail`]), so that each stack's template need be kept only
+/// while its part of the tree is written.
+pub(crate) struct TreeWriter<'w, 'a> {
     tree: &'w Tree<'a>,
-    out: &'w mut Vec<u8>,
     scratch: Scratch<'a>,
+    steps: Vec<Step>,
+    /// The span the next resource's props most likely are at (the template lists resources in
+    /// tree order, as the walk meets them).
+    next: usize,
 }
 
-impl Walk<'_, '_> {
-    /// Writes the stacks (children of the root, whose fields are at depth 2) and everything
-    /// below them, then closes the root; hands the output to `part` whenever it holds [`PART`]
-    /// bytes, if there is one.
-    fn run<'p>(
-        &mut self,
-        stacks: &[NodeId],
-        mut part: Option<&mut Part<'p>>,
-    ) -> Result<(), serde_json::Error> {
-        let mut steps: Vec<Step> = vec![Step::Close { depth: 2 }];
-        for (i, &s) in stacks.iter().enumerate().rev() {
-            steps.push(Step::Open {
-                node: s,
-                depth: 4,
-                first: i == 0,
-            });
+impl<'w, 'a> TreeWriter<'w, 'a> {
+    /// A writer of `tree`'s `tree.json`.
+    pub(crate) fn new(tree: &'w Tree<'a>) -> Self {
+        TreeWriter {
+            tree,
+            scratch: Scratch::default(),
+            steps: Vec::new(),
+            next: 0,
         }
-        while let Some(step) = steps.pop() {
-            if self.out.len() >= PART {
+    }
+
+    /// The file up to the root's children.
+    pub(crate) fn head(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\n");
+        indent(out, 1);
+        out.extend_from_slice(b"\"version\": ");
+        string(out, TREE_VERSION);
+        out.extend_from_slice(b",\n");
+        indent(out, 1);
+        out.extend_from_slice(b"\"tree\": {\n");
+        fields(out, 2, "App", "");
+        if self.tree.stacks().is_empty() {
+            out.push(b'\n');
+            indent(out, 1);
+            out.push(b'}');
+        } else {
+            open_children(out, 2);
+        }
+    }
+
+    /// The rest of the file, after the last stack.
+    pub(crate) fn tail(&self, out: &mut Vec<u8>) {
+        if !self.tree.stacks().is_empty() {
+            // The root's children, then the root.
+            out.push(b'\n');
+            indent(out, 2);
+            out.extend_from_slice(b"}\n");
+            indent(out, 1);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"\n}\n");
+    }
+
+    /// `stack` (a child of the root, whose fields are at depth 4) and everything below it;
+    /// `first` when it is the first stack. The props are copied from `written` when it holds
+    /// them, else written anew. With `part`, `out` is handed to it whenever it holds [`PART`]
+    /// bytes.
+    pub(crate) fn stack(
+        &mut self,
+        out: &mut Vec<u8>,
+        stack: NodeId,
+        first: bool,
+        written: Option<Written<'_>>,
+        mut part: Option<&mut Part<'_>>,
+    ) -> Result<(), serde_json::Error> {
+        self.next = 0;
+        self.steps.clear();
+        self.steps.push(Step::Open {
+            node: stack,
+            depth: 4,
+            first,
+        });
+        while let Some(step) = self.steps.pop() {
+            if out.len() >= PART {
                 if let Some(part) = part.as_deref_mut() {
-                    part(self.out).map_err(serde_json::Error::io)?;
-                    self.out.clear();
+                    part(out).map_err(serde_json::Error::io)?;
+                    out.clear();
                 }
             }
             match step {
                 Step::Close { depth } => {
-                    self.out.push(b'\n');
-                    indent(self.out, depth);
-                    self.out.extend_from_slice(b"}\n");
-                    indent(self.out, depth.saturating_sub(1));
-                    self.out.push(b'}');
+                    out.push(b'\n');
+                    indent(out, depth);
+                    out.extend_from_slice(b"}\n");
+                    indent(out, depth.saturating_sub(1));
+                    out.push(b'}');
                 }
                 Step::Open { node, depth, first } => {
                     let n = self.tree.node(node);
@@ -147,34 +194,30 @@ impl Walk<'_, '_> {
                     // The ids from the stack down: the tree built every path once.
                     let path = self.tree.path_str(node);
                     if !first {
-                        self.out.push(b',');
+                        out.push(b',');
                     }
-                    self.out.push(b'\n');
+                    out.push(b'\n');
                     // The key line is one level out from the fields.
-                    indent(self.out, depth.saturating_sub(1));
-                    string(self.out, id);
-                    self.out.extend_from_slice(b": {\n");
-                    fields(self.out, depth, id, path);
+                    indent(out, depth.saturating_sub(1));
+                    string(out, id);
+                    out.extend_from_slice(b": {\n");
+                    fields(out, depth, id, path);
                     // A resource of a template (one with a logical ID).
                     if let NodeKind::Resource(r) = n.kind() {
                         if self.tree.logical_id(node).is_some() {
-                            let cx = Cx {
-                                tree: self.tree,
-                                stack: n.stack(),
-                            };
-                            attributes(self.out, depth, cx, &mut self.scratch, node, r)?;
+                            self.attributes(out, depth, node, n.stack(), r, written)?;
                         }
                     }
                     let children = n.children();
                     if children.is_empty() {
-                        self.out.push(b'\n');
-                        indent(self.out, depth.saturating_sub(1));
-                        self.out.push(b'}');
+                        out.push(b'\n');
+                        indent(out, depth.saturating_sub(1));
+                        out.push(b'}');
                     } else {
-                        open_children(self.out, depth);
-                        steps.push(Step::Close { depth });
+                        open_children(out, depth);
+                        self.steps.push(Step::Close { depth });
                         for (i, &c) in children.iter().enumerate().rev() {
-                            steps.push(Step::Open {
+                            self.steps.push(Step::Open {
                                 node: c,
                                 depth: depth + 2,
                                 first: i == 0,
@@ -186,6 +229,134 @@ impl Walk<'_, '_> {
         }
         Ok(())
     }
+
+    /// Where the props of `node` sit in `written`, if they are there.
+    fn span(&mut self, written: Option<Written<'_>>, node: NodeId) -> Option<PropsSpan> {
+        let spans = written?.spans;
+        let at = match spans.get(self.next) {
+            Some(s) if s.node == node => self.next,
+            _ => spans.iter().position(|s| s.node == node)?,
+        };
+        self.next = at + 1;
+        spans.get(at).copied()
+    }
+
+    /// `, "attributes": {type, props}` at `depth`, the props as the template writes them:
+    /// copied from `written` when they are there, else written anew.
+    fn attributes(
+        &mut self,
+        out: &mut Vec<u8>,
+        depth: usize,
+        node: NodeId,
+        stack: NodeId,
+        resource: &gs_core::Resource,
+        written: Option<Written<'_>>,
+    ) -> Result<(), serde_json::Error> {
+        out.extend_from_slice(b",\n");
+        indent(out, depth);
+        out.extend_from_slice(b"\"attributes\": {\n");
+        indent(out, depth + 1);
+        string(out, TYPE_ATTRIBUTE);
+        out.extend_from_slice(b": ");
+        string(out, &resource.type_name);
+        let copied = self.span(written, node).and_then(|span| {
+            let bytes = written?.template.get(span.start..span.end)?;
+            out.extend_from_slice(b",\n");
+            indent(out, depth + 1);
+            out.extend_from_slice(PROPS_KEY);
+            if bytes.is_empty() {
+                out.extend_from_slice(b"{}");
+            } else {
+                reindent(out, bytes, depth + 1);
+            }
+            Some(())
+        });
+        if copied.is_none() {
+            // The props key and value, as the item of an object whose items are at
+            // `depth + 1`.
+            let cx = Cx {
+                tree: self.tree,
+                stack,
+            };
+            let mut w = Pretty::nested(out, INDENT, depth + 1);
+            w.first_written();
+            crate::direct::properties(
+                &mut w,
+                cx,
+                &mut self.scratch,
+                node,
+                resource,
+                PROPS_KEY,
+                false,
+            )?;
+        }
+        out.push(b'\n');
+        indent(out, depth);
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+/// `props` (a resource's `Properties` value as its template writes it, [`PROPS_DEPTH`] levels
+/// deep with [`TEMPLATE_INDENT`]) appended to `out` as the value of a key `depth` levels deep
+/// here: each line after the first indented anew. A line break in pretty JSON is always
+/// followed by the indentation and then something other than a space (strings hold no raw line
+/// break, and none starts a line unquoted), so each line's level is the count of its leading
+/// spaces.
+///
+/// [`TEMPLATE_INDENT`]: crate::template::TEMPLATE_INDENT
+fn reindent(out: &mut Vec<u8>, props: &[u8], depth: usize) {
+    let from = crate::template::TEMPLATE_INDENT.len().max(1);
+    let mut rest = props;
+    loop {
+        let Some(line) = line_end(rest) else {
+            out.extend_from_slice(rest);
+            return;
+        };
+        let (head, tail) = rest.split_at(line);
+        out.extend_from_slice(head);
+        let spaces = leading_spaces(tail);
+        let level = (spaces / from + depth).saturating_sub(PROPS_DEPTH);
+        indent(out, level);
+        rest = tail.get(spaces..).unwrap_or_default();
+    }
+}
+
+/// One past the first line break of `bytes` (eight bytes at a time), if it has one.
+fn line_end(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let w = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes) ^ (ONES * u64::from(b'\n'));
+        // The lowest set high bit marks the first line break exactly.
+        let found = w.wrapping_sub(ONES) & !w & HIGHS;
+        if found != 0 {
+            return Some(at + (found.trailing_zeros() / 8) as usize + 1);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map(|i| at + i + 1)
+}
+
+/// How many spaces `bytes` starts with (eight bytes at a time).
+fn leading_spaces(bytes: &[u8]) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut words = bytes.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let w = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes) ^ SPACES;
+        if w != 0 {
+            return at + (w.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + words.remainder().iter().take_while(|&&b| b == b' ').count()
 }
 
 /// `"id": ..., "path": ...` at `depth` (no line break after).
@@ -206,44 +377,18 @@ fn open_children(out: &mut Vec<u8>, depth: usize) {
     out.extend_from_slice(b"\"children\": {");
 }
 
-/// `, "attributes": {type, props}` at `depth`, the props as the template writes them.
-fn attributes<'a>(
-    out: &mut Vec<u8>,
-    depth: usize,
-    cx: Cx<'_, 'a>,
-    scratch: &mut Scratch<'a>,
-    node: NodeId,
-    resource: &gs_core::Resource,
-) -> Result<(), serde_json::Error> {
-    out.extend_from_slice(b",\n");
-    indent(out, depth);
-    out.extend_from_slice(b"\"attributes\": {\n");
-    indent(out, depth + 1);
-    string(out, TYPE_ATTRIBUTE);
-    out.extend_from_slice(b": ");
-    string(out, &resource.type_name);
-    // The props key and value, as the item of an object whose items are at `depth + 1`.
-    let mut w = Pretty::nested(out, INDENT, depth + 1);
-    w.first_written();
-    crate::direct::properties(&mut w, cx, scratch, node, resource, PROPS_KEY, false)?;
-    out.push(b'\n');
-    indent(out, depth);
-    out.push(b'}');
-    Ok(())
-}
-
 /// The props key, quoted, with its colon.
 const PROPS_KEY: &[u8] = b"\"aws:cdk:cloudformation:props\": ";
 
 fn indent(out: &mut Vec<u8>, depth: usize) {
     // INDENT is spaces: the indentation of a line is copied from here at once.
-    const SPACES: &[u8; 64] = &[b' '; 64];
+    static SPACES: [u8; 128] = [b' '; 128];
     let mut n = depth * INDENT.len();
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        out.extend_from_slice(&SPACES[..k]);
-        n -= k;
+    while n > SPACES.len() {
+        out.extend_from_slice(&SPACES);
+        n -= SPACES.len();
     }
+    out.extend_from_slice(SPACES.get(..n).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -452,5 +597,42 @@ mod tests {
         assert!(whole.len() > 2 * PART);
         assert_eq!(in_parts(&tree), whole);
         assert_eq!(whole, reference(&tree));
+    }
+}
+
+#[cfg(test)]
+mod reindent_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn line_ends_and_leading_spaces_are_found_as_a_byte_loop_finds_them(
+            bytes in prop::collection::vec(prop_oneof![Just(b' '), Just(b'\n'), any::<u8>()], 0..40),
+        ) {
+            prop_assert_eq!(
+                line_end(&bytes),
+                bytes.iter().position(|&b| b == b'\n').map(|i| i + 1)
+            );
+            prop_assert_eq!(
+                leading_spaces(&bytes),
+                bytes.iter().take_while(|&&b| b == b' ').count()
+            );
+        }
+
+        #[test]
+        fn reindented_props_are_the_props_written_at_that_depth(
+            value in prop::collection::vec(("[a-z ]{0,20}", prop::collection::vec("[a-z\n]{0,20}", 0..4)), 0..4),
+            depth in 0usize..12,
+        ) {
+            let v: indexmap::IndexMap<String, Vec<String>> = value.into_iter().collect();
+            let mut props = Vec::new();
+            crate::json::pretty_json_nested(&mut props, &v, crate::template::TEMPLATE_INDENT, PROPS_DEPTH).unwrap();
+            let mut out = Vec::new();
+            reindent(&mut out, &props, depth);
+            let mut expected = Vec::new();
+            crate::json::pretty_json_nested(&mut expected, &v, INDENT, depth).unwrap();
+            prop_assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected));
+        }
     }
 }

@@ -21,14 +21,33 @@ impl Sink for Record {
         file_name: &str,
         write: &mut gs_core::Parts<'_>,
     ) -> std::io::Result<()> {
-        let (mut bytes, mut parts) = (Vec::new(), 0);
-        write(&mut |part| {
-            bytes.extend_from_slice(part);
-            parts += 1;
-            Ok(())
-        })?;
+        let mut parts = Parts {
+            record: self,
+            bytes: Vec::new(),
+            parts: 0,
+        };
+        write(&mut parts)?;
+        let (bytes, parts) = (parts.bytes, parts.parts);
         self.files.push((file_name.into(), bytes, parts));
         Ok(())
+    }
+}
+
+/// A file being handed over in parts; other files are recorded meanwhile.
+struct Parts<'r> {
+    record: &'r mut Record,
+    bytes: Vec<u8>,
+    parts: usize,
+}
+
+impl gs_core::PartSink for Parts<'_> {
+    fn part(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.bytes.extend_from_slice(bytes);
+        self.parts += 1;
+        Ok(())
+    }
+    fn file(&mut self, file_name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.record.file(file_name, bytes)
     }
 }
 

@@ -86,21 +86,49 @@ pub trait Sink {
     /// Takes the whole file `file_name`.
     fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()>;
 
-    /// Takes the file `file_name` in parts: `write` hands each part, in order, to the function it
-    /// is given, so that a large file need not be held whole. The default joins the parts and
-    /// calls [`Sink::file`]; an error from `write` drops what it wrote.
+    /// Takes the file `file_name` in parts: `write` hands each part, in order, to the
+    /// [`PartSink`] it is given, so that a large file need not be held whole; meanwhile it may
+    /// hand over other files whole ([`PartSink::file`]), which count as produced before this
+    /// one. The default joins the parts and calls [`Sink::file`] (the other files are passed on
+    /// at once); an error from `write` drops what it wrote.
     fn file_in_parts(&mut self, file_name: &str, write: &mut Parts<'_>) -> io::Result<()> {
-        let mut bytes = Vec::new();
-        write(&mut |part| {
-            bytes.extend_from_slice(part);
-            Ok(())
-        })?;
+        let mut joined = Joined {
+            sink: &mut *self,
+            bytes: Vec::new(),
+        };
+        write(&mut joined)?;
+        let bytes = joined.bytes;
         self.file(file_name, &bytes)
     }
 }
 
+/// What [`Sink::file_in_parts`] hands its writer: where the next part of the file goes, and
+/// where other files go meanwhile.
+pub trait PartSink {
+    /// Takes the next part of the file being written.
+    fn part(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// Takes another whole file, produced while this one is written (as [`Sink::file`]).
+    fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()>;
+}
+
 /// What [`Sink::file_in_parts`] calls: it writes a file by handing each part to its argument.
-pub type Parts<'a> = dyn FnMut(&mut dyn FnMut(&[u8]) -> io::Result<()>) -> io::Result<()> + 'a;
+pub type Parts<'a> = dyn FnMut(&mut dyn PartSink) -> io::Result<()> + 'a;
+
+/// The parts of a file joined in memory; other files passed on to the sink at once.
+struct Joined<'s, S: ?Sized> {
+    sink: &'s mut S,
+    bytes: Vec<u8>,
+}
+
+impl<S: Sink + ?Sized> PartSink for Joined<'_, S> {
+    fn part(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+    fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()> {
+        self.sink.file(file_name, bytes)
+    }
+}
 
 /// Collects the files in memory, as [`Backend::emit`] returns them.
 impl Sink for Vec<Artifact> {

@@ -76,7 +76,9 @@ mod value_map;
 mod values;
 
 pub use app::{App, PassFn, StackProps, MAX_VALUE_DEPTH};
-pub use backend::{write_artifacts, Artifact, Backend, BackendError, EmitError, Parts, Sink};
+pub use backend::{
+    write_artifacts, Artifact, Backend, BackendError, EmitError, PartSink, Parts, Sink,
+};
 pub use diagnostic::{Diagnostic, Report, Rule, Severity};
 pub use dot::DotBackend;
 pub use error::TreeError;

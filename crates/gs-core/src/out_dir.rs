@@ -16,7 +16,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::app::App;
-use crate::backend::{Backend, EmitError, Parts, Sink};
+use crate::backend::{Backend, EmitError, PartSink, Parts, Sink};
 use crate::diagnostic::Diagnostic;
 use crate::synth::{SynthError, Synthesis};
 use crate::tree::Tree;
@@ -239,14 +239,16 @@ impl Sink for OutDir {
     }
 
     /// Each part is written to the temporary file as it comes, then the file renamed; an index
-    /// file is joined and kept for [`OutDir::finish`].
+    /// file is joined and kept for [`OutDir::finish`]. Files handed over meanwhile are written as
+    /// by [`Sink::file`].
     fn file_in_parts(&mut self, file_name: &str, write: &mut Parts<'_>) -> io::Result<()> {
         if INDEX_FILES.contains(&file_name) {
-            let mut bytes = Vec::new();
-            write(&mut |part| {
-                bytes.extend_from_slice(part);
-                Ok(())
-            })?;
+            let mut joined = Joined {
+                out: &mut *self,
+                bytes: Vec::new(),
+            };
+            write(&mut joined)?;
+            let bytes = joined.bytes;
             return self.file(file_name, &bytes);
         }
         if !self.assembly && is_assembly_file(file_name) {
@@ -257,9 +259,12 @@ impl Sink for OutDir {
         }
         let target = self.dir.join(file_name);
         let tmp = self.dir.join(temp_name(file_name, std::process::id()));
-        let written = std::fs::File::create(&tmp).and_then(|mut f| {
-            use std::io::Write as _;
-            write(&mut |part| f.write_all(part))
+        let written = std::fs::File::create(&tmp).and_then(|file| {
+            let mut open = Open {
+                out: &mut *self,
+                file,
+            };
+            write(&mut open)
         });
         if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &target)) {
             let _ = std::fs::remove_file(&tmp);
@@ -267,6 +272,38 @@ impl Sink for OutDir {
         }
         self.written.push(file_name.to_owned());
         Ok(())
+    }
+}
+
+/// An index file written in parts: joined, kept for [`OutDir::finish`].
+struct Joined<'o> {
+    out: &'o mut OutDir,
+    bytes: Vec<u8>,
+}
+
+impl PartSink for Joined<'_> {
+    fn part(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.bytes.extend_from_slice(bytes);
+        Ok(())
+    }
+    fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()> {
+        self.out.file(file_name, bytes)
+    }
+}
+
+/// A file written in parts into its temporary file.
+struct Open<'o> {
+    out: &'o mut OutDir,
+    file: std::fs::File,
+}
+
+impl PartSink for Open<'_> {
+    fn part(&mut self, bytes: &[u8]) -> io::Result<()> {
+        use std::io::Write as _;
+        self.file.write_all(bytes)
+    }
+    fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()> {
+        self.out.file(file_name, bytes)
     }
 }
 

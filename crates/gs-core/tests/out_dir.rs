@@ -289,3 +289,54 @@ fn synth_into_a_refused_synthesis_removes_last_runs_assembly() {
     assert!(files(&dir).is_empty(), "{:?}", files(&dir));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_file_in_parts_takes_other_files_meanwhile_in_a_folder_and_in_memory() {
+    // Writes `tree.json` in two parts, a template and the manifest handed over between them.
+    let mut write = |parts: &mut dyn PartSink| {
+        parts.part(b"{\"tree\": ")?;
+        parts.file("A.template.json", b"{}")?;
+        parts.file("manifest.json", b"{\"run\": 4}")?;
+        parts.part(b"1}")
+    };
+    let dir = fresh_dir("parts-meanwhile");
+    touch(&dir, &["Old.template.json"]);
+    let mut out = OutDir::open(&dir).unwrap();
+    out.file_in_parts("tree.json", &mut write).unwrap();
+    assert!(
+        !dir.join("manifest.json").exists(),
+        "the index is written last"
+    );
+    out.finish().unwrap();
+    assert_eq!(
+        files(&dir),
+        ["A.template.json", "manifest.json", "tree.json"]
+    );
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    assert_eq!(read("tree.json"), "{\"tree\": 1}");
+    assert_eq!(read("A.template.json"), "{}");
+    assert_eq!(read("manifest.json"), "{\"run\": 4}");
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    // The default: the other files first, then the file joined.
+    let mut artifacts: Vec<Artifact> = Vec::new();
+    artifacts.file_in_parts("tree.json", &mut write).unwrap();
+    let names: Vec<&str> = artifacts.iter().map(|a| a.file_name.as_str()).collect();
+    assert_eq!(names, ["A.template.json", "manifest.json", "tree.json"]);
+    assert_eq!(artifacts[2].bytes, b"{\"tree\": 1}");
+}
+
+#[test]
+fn a_file_in_parts_that_fails_leaves_no_temporary_file() {
+    let dir = fresh_dir("parts-fails");
+    let mut out = OutDir::open(&dir).unwrap();
+    let failed = out.file_in_parts("tree.json", &mut |parts| {
+        parts.part(b"{")?;
+        parts.file("A.template.json", b"{}")?;
+        Err(std::io::Error::other("refused"))
+    });
+    assert!(failed.is_err());
+    drop(out);
+    assert_eq!(files(&dir), ["A.template.json"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
