@@ -860,17 +860,18 @@ fn index_of(type_name: &str) -> Option<usize> {
     Some(i)
 }
 
-/// A hash of a type name from its length and its last 16 bytes (where type names differ: they
-/// share `AWS::` and often the service), read as two words; a slot's name is still compared
-/// whole.
+/// A hash of a type name from its length and its last 16 bytes (where type
+/// names differ: they share `AWS::` and often the service), read as two words; the name found
+/// in a slot is still compared whole.
 fn name_hash(name: &[u8]) -> u64 {
-    let word = |end: usize| {
-        let from = end.saturating_sub(8);
-        let mut w = [0u8; 8];
-        if let (Some(src), Some(dst)) = (name.get(from..end), w.get_mut(..end - from)) {
-            dst.copy_from_slice(src);
-        }
-        u64::from_le_bytes(w)
+    // The 8 bytes before `end` (fewer, zero-extended, when `end < 8`).
+    let word = |end: usize| match end.checked_sub(8).and_then(|from| name.get(from..end)) {
+        Some(w) => w.try_into().map_or(0, |w: [u8; 8]| u64::from_le_bytes(w)),
+        None => name
+            .get(..end)
+            .unwrap_or(&[])
+            .iter()
+            .fold(0u64, |h, &b| h << 8 | u64::from(b)),
     };
     let n = name.len();
     let h = (word(n) ^ (n as u64))

@@ -3,41 +3,35 @@
 //! and a binary search over the data costs a few hundred instructions where a probe of this
 //! table costs tens.
 //!
-//! The key is where the name is (its address and length), not its text: the names are the
-//! keys of the tree's maps, mostly `&'static str`s shared by every map that uses them, and
-//! while the memo lives (it borrows them) no other text can take their place. The table is
-//! small and direct-mapped (a slot holds the last pair that hashed to it), so that it costs
-//! few fresh pages; a miss only costs the search it would have cost anyway.
-
-use std::marker::PhantomData;
+//! The key is the owner (where its records are) and where the name is (its address and length),
+//! not its text: the names are the keys of the tree's maps, mostly `&'static str`s shared by
+//! every map that uses them (comparing the text as well was measured: it finds few more hits
+//! than it costs), and while the memo lives (it borrows them) no other text can take their
+//! place. The table is small and two-way set-associative (a pair
+//! lives in one of two neighbouring slots), so that it costs few fresh pages; a miss only costs
+//! the search it would have cost anyway.
 
 use super::data::{self, Owner, Prop};
 
-/// How many slots (a power of two): 24 bytes each.
+/// How many slots (a power of two): 32 bytes each.
 const SLOTS: usize = 256;
 
-/// One remembered search: `name` is 0 for an empty slot (no `&str` is at address 0).
+/// One remembered search: `name` is `None` for an empty slot.
 #[derive(Clone, Copy)]
-struct Slot {
-    name: usize,
+struct Slot<'a> {
+    name: Option<&'a str>,
     owner: usize,
-    len: u32,
     /// [`data::prop_at`]'s offset, or `u32::MAX` for "no such property".
     at: u32,
 }
 
-const EMPTY: Slot = Slot {
-    name: 0,
-    owner: 0,
-    len: 0,
-    at: 0,
-};
 const NONE: u32 = u32::MAX;
 
 /// The property searches of one run of the checks (the names borrowed for `'a`).
 pub(crate) struct PropMemo<'a> {
-    slots: Vec<Slot>,
-    names: PhantomData<&'a str>,
+    slots: Vec<Slot<'a>>,
+    /// Which way a miss replaces when both are taken.
+    turn: bool,
 }
 
 impl<'a> PropMemo<'a> {
@@ -45,43 +39,60 @@ impl<'a> PropMemo<'a> {
     pub(crate) fn new() -> PropMemo<'a> {
         PropMemo {
             slots: Vec::new(),
-            names: PhantomData,
+            turn: false,
         }
     }
 
     /// `owner.prop(name)`, remembered.
     pub(crate) fn prop(&mut self, owner: &Owner, name: &'a str) -> Option<Prop> {
-        let (Ok(len), key) = (u32::try_from(name.len()), name.as_ptr() as usize) else {
-            return owner.prop(name);
-        };
         let id = owner.identity();
-        let h = (key ^ id.rotate_left(23) ^ name.len()) as u64;
+        let h = (name.as_ptr() as usize ^ id.rotate_left(23) ^ name.len()) as u64;
         let h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let i = (h >> 56) as usize % SLOTS;
         if self.slots.is_empty() {
-            self.slots = vec![EMPTY; SLOTS];
+            let empty = Slot {
+                name: None,
+                owner: 0,
+                at: 0,
+            };
+            self.slots = vec![empty; SLOTS];
         }
-        let Some(slot) = self.slots.get_mut(i) else {
-            return owner.prop(name);
+        // Two ways: the pair is in slot `i` or its neighbour `i ^ 1`.
+        let hit = |s: &Slot| {
+            s.owner == id
+                && s.name
+                    .is_some_and(|n| n.len() == name.len() && n.as_ptr() == name.as_ptr())
         };
-        if slot.name == key && slot.len == len && slot.owner == id {
-            return (slot.at != NONE).then(|| data::prop_at(slot.at as usize));
+        for s in [i, i ^ 1] {
+            if let Some(slot) = self.slots.get(s).filter(|s| hit(s)) {
+                return (slot.at != NONE).then(|| data::prop_at(slot.at as usize));
+            }
         }
+        // A miss: fill the way that is empty, else take the neighbour's place in turn (the
+        // older of the two is not known; alternating keeps both ways in use).
+        let empty = |s: usize| self.slots.get(s).is_some_and(|s| s.name.is_none());
+        let way = if empty(i) {
+            i
+        } else if empty(i ^ 1) {
+            i ^ 1
+        } else {
+            i ^ usize::from(self.turn)
+        };
+        self.turn = !self.turn;
         let found = owner.prop_offset(name);
-        let at = match found {
+        let at = match found.map(u32::try_from) {
             None => NONE,
-            Some(at) => match u32::try_from(at) {
-                Ok(at) if at != NONE => at,
-                // Past what a slot holds (the data is far smaller): not remembered.
-                _ => return found.map(data::prop_at),
-            },
+            Some(Ok(at)) if at != NONE => at,
+            // Past what a slot holds (the data is far smaller): not remembered.
+            Some(_) => return found.map(data::prop_at),
         };
-        *slot = Slot {
-            name: key,
-            owner: id,
-            len,
-            at,
-        };
+        if let Some(slot) = self.slots.get_mut(way) {
+            *slot = Slot {
+                name: Some(name),
+                owner: id,
+                at,
+            };
+        }
         found.map(data::prop_at)
     }
 }
