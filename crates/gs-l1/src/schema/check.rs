@@ -15,6 +15,7 @@
 use gs_core::{Diagnostic, NodeId, Pass, Rule, Severity, Tree, Value, ValueMap};
 
 use super::data::{self, Constraints, Kind, Owner, TypeSchema};
+use super::prop_memo::PropMemo;
 
 /// The rule `schema/unknown-type`.
 pub const UNKNOWN_TYPE: Rule = Rule {
@@ -129,12 +130,15 @@ struct Walk<'t, 'a> {
     segs: Vec<(usize, Seg<'a>)>,
     pending: Vec<(&'a Value, Expect, usize)>,
     out: &'t mut Vec<Diagnostic>,
+    /// The property searches of this run of the checks.
+    memo: &'t mut PropMemo<'a>,
 }
 
 /// Appends the schema findings of every resource (and the `Fn::GetAtt`s of every output).
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let mut segs = Vec::new();
     let mut pending = Vec::new();
+    let mut memo = PropMemo::new();
     for e in tree.all_elements() {
         let node = tree.node(e);
         match node.kind() {
@@ -153,7 +157,8 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                     }
                     out.push(UNKNOWN_TYPE.at(e, tree.path(e), msg));
                     // Its values may still read attributes of other resources.
-                    search_get_atts(tree, e, r.properties.iter().map(|(_, v)| v), out);
+                    let values = r.properties.iter().map(|(_, v)| v);
+                    search_get_atts(tree, e, values, out, &mut memo);
                     continue;
                 };
                 let mut w = Walk {
@@ -163,6 +168,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                     segs: std::mem::take(&mut segs),
                     pending: std::mem::take(&mut pending),
                     out,
+                    memo: &mut memo,
                 };
                 w.segs.clear();
                 w.segs.push((0, Seg::Name("Properties")));
@@ -184,7 +190,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             }
             gs_core::NodeKind::Output(o) => {
                 let values = std::iter::once(&o.value).chain(o.export_name.as_ref());
-                search_get_atts(tree, e, values, out);
+                search_get_atts(tree, e, values, out, &mut memo);
             }
             _ => {}
         }
@@ -204,6 +210,7 @@ fn search_get_atts<'a>(
     e: NodeId,
     values: impl Iterator<Item = &'a Value>,
     out: &mut Vec<Diagnostic>,
+    memo: &mut PropMemo<'a>,
 ) {
     let mut w = Walk {
         tree,
@@ -212,6 +219,7 @@ fn search_get_atts<'a>(
         segs: vec![(0, Seg::Name("Properties"))],
         pending: values.map(|v| (v, Expect::Search, 0)).collect(),
         out,
+        memo,
     };
     w.run();
 }
@@ -265,7 +273,7 @@ impl<'a> Walk<'_, 'a> {
     fn object(&mut self, map: &'a ValueMap, owner: &Owner, at: usize) {
         for (key, value) in map.iter() {
             let child = self.seg(at, Seg::Name(key));
-            if let Some(p) = owner.prop(key) {
+            if let Some(p) = self.memo.prop(owner, key) {
                 self.pending
                     .push((value, Expect::Kind(p.kind, p.constraints), child));
             } else if owner.is_read_only(key) {
@@ -572,7 +580,7 @@ impl<'a> Walk<'_, 'a> {
         );
     }
 
-    fn get_att(&mut self, target: NodeId, attr: &str, at: usize) {
+    fn get_att(&mut self, target: NodeId, attr: &'a str, at: usize) {
         if !self.tree.contains(target) {
             return;
         }
@@ -592,7 +600,11 @@ impl<'a> Walk<'_, 'a> {
         // cfn-lint (the reference) also accepts `Fn::GetAtt` of a property (`DelaySeconds`,
         // `RedrivePolicy.deadLetterTargetArn`): the registry lets templates read them.
         let property = attr.split('.').next().unwrap_or(attr);
-        if ty.has_attribute(attr) || ty.root().is_some_and(|r| r.prop(property).is_some()) {
+        if ty.has_attribute(attr)
+            || ty
+                .root()
+                .is_some_and(|r| self.memo.prop(&r, property).is_some())
+        {
             return;
         }
         let mut msg = format!(

@@ -327,6 +327,18 @@ fn bounds(f: &str) -> (Option<f64>, Option<f64>) {
     (parse_num(a), parse_num(b))
 }
 fn parse_num(s: &str) -> Option<f64> {
+    // Most bounds are small integers: read them directly (exactly: 15 digits fit in an f64's
+    // mantissa), the rest through the float parser.
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    if (1..=15).contains(&digits.len()) && digits.bytes().all(|d| d.is_ascii_digit()) {
+        let n = digits
+            .bytes()
+            .fold(0u64, |n, d| n * 10 + u64::from(d - b'0')) as f64;
+        return Some(if negative { -n } else { n });
+    }
     s.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
@@ -412,6 +424,9 @@ fn compiled(pattern: &'static str) -> Option<regex_lite::Regex> {
     static COMPILED: Mutex<Option<HashMap<&'static str, Option<regex_lite::Regex>>>> =
         Mutex::new(None);
     // A poisoned lock only means another thread panicked while compiling: compile here.
+    if regex_lite_refuses(pattern) {
+        return None;
+    }
     let Ok(mut guard) = COMPILED.lock() else {
         return regex_lite::Regex::new(pattern).ok();
     };
@@ -420,6 +435,75 @@ fn compiled(pattern: &'static str) -> Option<regex_lite::Regex> {
         .entry(pattern)
         .or_insert_with(|| regex_lite::Regex::new(pattern).ok())
         .clone()
+}
+
+/// Whether `pattern` uses what regex-lite does not have (look-around `(?=`, `(?!`, `(?<=`,
+/// `(?<!`; Unicode classes `\p`, `\P`), so that its compilation would fail: found by a scan
+/// that knows escapes and brackets, where the failed attempt costs thousands of instructions.
+/// `false` leaves the pattern to regex-lite (which may still refuse it).
+fn regex_lite_refuses(pattern: &str) -> bool {
+    let b = pattern.as_bytes();
+    let mut in_class = false;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\\' => {
+                if matches!(b.get(i + 1), Some(b'p' | b'P')) {
+                    return true;
+                }
+                i += 2;
+                continue;
+            }
+            b'[' => in_class = true,
+            b']' => in_class = false,
+            b'(' if !in_class => {
+                let rest = b.get(i + 1..).unwrap_or(&[]);
+                if rest.starts_with(b"?=")
+                    || rest.starts_with(b"?!")
+                    || rest.starts_with(b"?<=")
+                    || rest.starts_with(b"?<!")
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Whether the sorted, tab-separated `record` has the field `name`: a binary search over the
+/// text (a probe finds the field around a byte and compares it in place).
+fn sorted_fields_contain(record: &str, name: &str) -> bool {
+    let b = record.as_bytes();
+    // `lo..hi` holds whole fields: `lo` starts one, `hi` ends one.
+    let (mut lo, mut hi) = (0, b.len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = b
+            .get(lo..mid)
+            .and_then(|s| s.iter().rposition(|&c| c == b'\t'))
+            .map_or(lo, |t| lo + t + 1);
+        let end = b
+            .get(mid..hi)
+            .and_then(|s| find_byte(s, b'\t'))
+            .map_or(hi, |t| mid + t);
+        let Some(field) = b.get(start..end) else {
+            return false;
+        };
+        match field.cmp(name.as_bytes()) {
+            std::cmp::Ordering::Equal => return true,
+            std::cmp::Ordering::Less => lo = end + 1,
+            std::cmp::Ordering::Greater => {
+                if start == 0 {
+                    return false;
+                }
+                hi = start - 1;
+            }
+        }
+    }
+    false
 }
 
 /// An offsets record (`O` or `I`): `count` numbers of `width` digits, separated by tabs.
@@ -526,6 +610,14 @@ impl Owner {
         Some(parse_after_name(record.get(name.len() + 1..).unwrap_or("")))
     }
 
+    /// Where the property `name`'s record goes on after its name, in bytes from the data's
+    /// start (for [`prop_at`]); `None` when it has no such property.
+    pub(crate) fn prop_offset(&self, name: &str) -> Option<usize> {
+        let record = find_record(self.index, self.records, name)?;
+        let after = record.get(name.len() + 1..).unwrap_or("");
+        Some(after.as_ptr() as usize - DATA.as_ptr() as usize)
+    }
+
     /// The names of its properties, sorted.
     pub(crate) fn names(&self) -> impl Iterator<Item = &'static str> {
         lines(self.props()).filter_map(|l| Fields(l.strip_prefix("P\t")).next())
@@ -554,8 +646,12 @@ impl Owner {
     }
 
     pub(crate) fn is_read_only(&self, name: &str) -> bool {
-        let read_only = self.read_only();
-        !read_only.is_empty() && Fields(Some(read_only)).any(|n| n == name)
+        sorted_fields_contain(self.read_only(), name)
+    }
+
+    /// Where its records start in the data: the same owner, whatever the lookup that found it.
+    pub(crate) fn identity(&self) -> usize {
+        self.records.as_ptr() as usize
     }
 }
 
@@ -646,6 +742,12 @@ fn parse_after_name(record: &'static str) -> Prop {
     }
 }
 
+/// The property whose record goes on at `offset` after its name (from
+/// [`Owner::prop_offset`]).
+pub(crate) fn prop_at(offset: usize) -> Prop {
+    parse_after_name(DATA.get(offset..).unwrap_or(""))
+}
+
 /// One resource type: its `O` record read, the rest found when asked for.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct TypeSchema {
@@ -690,7 +792,9 @@ impl TypeSchema {
 
     /// Whether it has the attribute `name`.
     pub(crate) fn has_attribute(&self, name: &str) -> bool {
-        self.attributes().any(|a| a == name)
+        let mut header = self.header();
+        take_record(&mut header, b'G');
+        sorted_fields_contain(take_record(&mut header, b'A'), name)
     }
 
     /// How many owners it has: the resource itself and its nested types.
@@ -735,10 +839,7 @@ fn index_of(type_name: &str) -> Option<usize> {
     use std::sync::atomic::{AtomicU32, Ordering};
     /// Slot `hash % 256`: the number, plus one, of the last type found with that hash.
     static FOUND: [AtomicU32; 256] = [const { AtomicU32::new(0) }; 256];
-    // FNV-1a.
-    let hash = type_name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    });
+    let hash = name_hash(type_name.as_bytes());
     let slot = FOUND.get((hash % 256) as usize)?;
     let seen = slot.load(Ordering::Relaxed) as usize;
     if let Some(i) = seen.checked_sub(1) {
@@ -757,6 +858,28 @@ fn index_of(type_name: &str) -> Option<usize> {
         .ok()?;
     slot.store(i as u32 + 1, Ordering::Relaxed);
     Some(i)
+}
+
+/// A hash of a type name from its length and its last 16 bytes (where type
+/// names differ: they share `AWS::` and often the service), read as two words; the name found
+/// in a slot is still compared whole.
+fn name_hash(name: &[u8]) -> u64 {
+    // The 8 bytes before `end` (fewer, zero-extended, when `end < 8`).
+    let word = |end: usize| match end.checked_sub(8).and_then(|from| name.get(from..end)) {
+        Some(w) => w.try_into().map_or(0, |w: [u8; 8]| u64::from_le_bytes(w)),
+        None => name
+            .get(..end)
+            .unwrap_or(&[])
+            .iter()
+            .fold(0u64, |h, &b| h << 8 | u64::from(b)),
+    };
+    let n = name.len();
+    let h = (word(n) ^ (n as u64))
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        .rotate_left(29)
+        ^ word(n.saturating_sub(8));
+    let h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h ^ (h >> 32)
 }
 
 /// Every type name the data knows, sorted.

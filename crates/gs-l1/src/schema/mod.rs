@@ -19,6 +19,7 @@ mod check;
 mod class_pattern;
 mod data;
 mod index;
+mod prop_memo;
 mod seq_pattern;
 
 pub use check::{

@@ -388,3 +388,124 @@ fn find_byte_agrees_with_a_byte_loop_at_every_position_and_length() {
         }
     }
 }
+
+#[test]
+fn attributes_and_read_only_names_are_found_by_binary_search_as_by_a_scan() {
+    let probes = ["", "Arn", "Id", "Zzz", "arn", "A", "Arn.X", "\t"];
+    for name in type_names() {
+        let ty = lookup(name).unwrap();
+        let attrs: Vec<&str> = ty.attributes().collect();
+        assert!(attrs.windows(2).all(|w| w[0] < w[1]), "{name}: {attrs:?}");
+        for a in attrs.iter().chain(&probes) {
+            assert_eq!(ty.has_attribute(a), attrs.contains(a), "{name}: {a}");
+        }
+        for n in 0..ty.owner_count() {
+            let o = ty.owner(n).unwrap();
+            let ro: Vec<&str> = Fields(Some(o.read_only()).filter(|r| !r.is_empty())).collect();
+            assert!(ro.windows(2).all(|w| w[0] < w[1]), "{name}: {ro:?}");
+            for r in ro.iter().chain(&probes) {
+                assert_eq!(o.is_read_only(r), ro.contains(r), "{name} {n}: {r}");
+            }
+        }
+    }
+}
+
+#[test]
+fn sorted_fields_contain_finds_every_field_and_nothing_else() {
+    let fields = ["a", "ab", "abc", "b", "ba", "c.d", "zz"];
+    for n in 0..=fields.len() {
+        let record = fields[..n].join("\t");
+        for f in fields.iter().chain(&["", "aa", "bb", "c", "zzz", "0", "~"]) {
+            assert_eq!(
+                sorted_fields_contain(&record, f),
+                fields[..n].contains(f),
+                "{record:?}: {f}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_type_name_hash_spreads_the_data_s_names() {
+    let mut slots = std::collections::HashMap::new();
+    for name in type_names() {
+        *slots.entry(name_hash(name.as_bytes()) % 256).or_insert(0) += 1;
+    }
+    // About COUNT / 256 per slot: no slot takes a crowd.
+    assert!(slots.len() > 200, "{}", slots.len());
+    assert!(slots.values().all(|&n| n < 25), "{slots:?}");
+    // Short names hash without reading outside them.
+    for name in ["", "A", "AWS::", "AWS::S3::B"] {
+        name_hash(name.as_bytes());
+        assert_eq!(index_of(name), None);
+    }
+}
+
+#[test]
+fn integer_bounds_read_as_the_float_parser_reads_them() {
+    for s in [
+        "0",
+        "7",
+        "-1",
+        "255",
+        "-0",
+        "123456789012345",
+        "1234567890123456",
+        "1.5",
+        "1e3",
+        "",
+        "-",
+        "+5",
+        "00012",
+        "inf",
+        "NaN",
+        "9".repeat(15).as_str(),
+        "1_0",
+    ] {
+        let want = s.parse::<f64>().ok().filter(|x| x.is_finite());
+        assert_eq!(
+            parse_num(s).map(f64::to_bits),
+            want.map(f64::to_bits),
+            "{s}"
+        );
+    }
+}
+
+#[test]
+fn patterns_regex_lite_refuses_are_known_before_compiling() {
+    let mut refused = 0;
+    for p in distinct_patterns() {
+        let compiles = regex_lite::Regex::new(p).is_ok();
+        if regex_lite_refuses(p) {
+            assert!(!compiles, "{p} compiles");
+            refused += 1;
+        } else if !compiles {
+            // What the scan leaves to regex-lite is not look-around or a Unicode class.
+            assert!(
+                !p.contains("(?=") && !p.contains("(?!") && !p.contains("\\p"),
+                "{p} should have been refused by the scan"
+            );
+        }
+    }
+    assert!(refused > 0);
+    for (p, refuses) in [
+        (r"^(?=a)a$", true),
+        (r"^(?!a)b$", true),
+        (r"(?<=a)b", true),
+        (r"(?<!a)b", true),
+        (r"\p{L}+", true),
+        (r"[\P{L}]", true),
+        (r"(?<name>a)", false),
+        (r"\(?=", false),
+        (r"[(?=]", false),
+        (r"\\p", false),
+        (r"a(?:b)", false),
+    ] {
+        assert_eq!(regex_lite_refuses(p), refuses, "{p}");
+        if refuses {
+            assert!(regex_lite::Regex::new(p).is_err(), "{p}");
+        } else {
+            assert!(regex_lite::Regex::new(p).is_ok(), "{p}");
+        }
+    }
+}
