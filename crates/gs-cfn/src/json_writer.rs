@@ -207,7 +207,7 @@ pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
 /// which is appended whole and cut back to length: a few stores instead of a copy of a varying
 /// length (a call) and its quotes pushed one by one, for the short strings most of a template
 /// is made of.
-#[inline]
+#[inline(always)]
 pub(crate) fn quoted_short(out: &mut Vec<u8>, s: &str, key: bool) -> bool {
     let bytes = s.as_bytes();
     let n = bytes.len();
