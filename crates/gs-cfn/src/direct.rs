@@ -8,7 +8,7 @@
 
 use gs_core::{NodeId, NodeKind, RemovalPolicy, Tagging, Tree, Value, ValueMap};
 
-use crate::json_writer::needs_escape;
+use crate::json_writer::{needs_escape, quoted_short};
 
 type Result<T = ()> = std::result::Result<T, serde_json::Error>;
 
@@ -96,8 +96,10 @@ impl<'o> Pretty<'o> {
 
     pub(crate) fn key(&mut self, key: &str) {
         self.item();
-        self.string(key);
-        self.out.extend_from_slice(b": ");
+        if !quoted_short(self.out, key, true) {
+            self.string(key);
+            self.out.extend_from_slice(b": ");
+        }
     }
 
     pub(crate) fn string(&mut self, s: &str) {
@@ -122,6 +124,9 @@ impl<'o> Pretty<'o> {
 /// (serializing a `&str` into a `Vec` cannot fail).
 #[inline]
 pub(crate) fn string(out: &mut Vec<u8>, s: &str) {
+    if quoted_short(out, s, false) {
+        return;
+    }
     if needs_escape(s.as_bytes()) {
         let _ = serde_json::to_writer(&mut *out, s);
     } else {

@@ -102,6 +102,9 @@ impl<'o> Writer<'o> {
     }
 
     fn string(&mut self, s: &str) -> Result {
+        if quoted_short(self.out, s, false) {
+            return Ok(());
+        }
         if needs_escape(s.as_bytes()) {
             return self.scalar(s);
         }
@@ -150,6 +153,17 @@ pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
             | special_bytes(word(n - 16))
             | special_bytes(word(n - 8)))
             != 0
+    } else if n > 32 && n <= 64 {
+        // Eight overlapping words: no loop either for the longer paths and ARNs.
+        (special_bytes(word(0))
+            | special_bytes(word(8))
+            | special_bytes(word(16))
+            | special_bytes(word(24))
+            | special_bytes(word(n - 32))
+            | special_bytes(word(n - 24))
+            | special_bytes(word(n - 16))
+            | special_bytes(word(n - 8)))
+            != 0
     } else if n > 16 {
         // Sixteen bytes a round, which the compiler turns into vector code.
         let mut found = 0;
@@ -185,6 +199,83 @@ pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
         false
     }
 }
+
+/// `s` quoted (with `": "` after it when `key`), appended to `out` when nothing in it needs an
+/// escape and it is at most [`SHORT`] bytes long; `false` (nothing appended) otherwise.
+///
+/// The words [`needs_escape`] reads are put, where they belong, into a buffer of a fixed size,
+/// which is appended whole and cut back to length: a few stores instead of a copy of a varying
+/// length (a call) and its quotes pushed one by one, for the short strings most of a template
+/// is made of.
+#[inline(always)]
+pub(crate) fn quoted_short(out: &mut Vec<u8>, s: &str, key: bool) -> bool {
+    let bytes = s.as_bytes();
+    let n = bytes.len();
+    let word = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map_or(0, u64::from_le_bytes)
+    };
+    let half = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .and_then(|b| <[u8; 4]>::try_from(b).ok())
+            .map_or(0, u32::from_le_bytes)
+    };
+    let mut buf = [0u8; SHORT + 8];
+    let mut put = |at: usize, bytes: &[u8]| {
+        if let Some(to) = buf.get_mut(at..at + bytes.len()) {
+            to.copy_from_slice(bytes);
+        }
+    };
+    let found = if n > SHORT {
+        return false;
+    } else if n > 16 {
+        let (a, b, c, d) = (word(0), word(8), word(n - 16), word(n - 8));
+        put(1, &a.to_le_bytes());
+        put(9, &b.to_le_bytes());
+        put(n - 15, &c.to_le_bytes());
+        put(n - 7, &d.to_le_bytes());
+        special_bytes(a) | special_bytes(b) | special_bytes(c) | special_bytes(d)
+    } else if n >= 8 {
+        let (a, b) = (word(0), word(n - 8));
+        put(1, &a.to_le_bytes());
+        put(n - 7, &b.to_le_bytes());
+        special_bytes(a) | special_bytes(b)
+    } else if n >= 4 {
+        let (a, b) = (half(0), half(n - 4));
+        put(1, &a.to_le_bytes());
+        put(n - 3, &b.to_le_bytes());
+        special_bytes(u64::from(a) | u64::from(b) << 32)
+    } else if n > 0 {
+        let byte = |at: usize| bytes.get(at).copied().unwrap_or(b' ');
+        let (a, b, c) = (byte(0), byte(n / 2), byte(n - 1));
+        put(1, &[a]);
+        put(1 + n / 2, &[b]);
+        put(n, &[c]);
+        special_bytes(u64::from_le_bytes([a, b, c, b' ', b' ', b' ', b' ', b' ']))
+    } else {
+        0
+    };
+    if found != 0 {
+        return false;
+    }
+    put(0, b"\"");
+    let len = if key {
+        put(n + 1, b"\": ");
+        n + 4
+    } else {
+        put(n + 1, b"\"");
+        n + 2
+    };
+    out.extend_from_slice(&buf);
+    out.truncate(out.len() - (buf.len() - len));
+    true
+}
+
+/// The longest string [`quoted_short`] writes.
+pub(crate) const SHORT: usize = 32;
 
 /// Non-zero when a byte of `word` is below 0x20, `"` or `\\` (the high bit of the lowest such
 /// byte is set; bits above it may be set falsely, which does not change the answer). The
@@ -437,11 +528,76 @@ impl ser::SerializeStruct for Compound<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use super::needs_escape;
+    use super::{needs_escape, quoted_short, SHORT};
+    use proptest::prelude::*;
+
+    /// What [`quoted_short`] must append to `out` (which holds `before`).
+    fn expected(before: &[u8], s: &str, key: bool) -> Option<Vec<u8>> {
+        if s.len() > SHORT || needs_escape(s.as_bytes()) {
+            return None;
+        }
+        let mut out = before.to_vec();
+        out.extend_from_slice(serde_json::to_string(s).unwrap().as_bytes());
+        if key {
+            out.extend_from_slice(b": ");
+        }
+        Some(out)
+    }
+
+    fn check(before: &[u8], s: &str, key: bool) -> Result<(), TestCaseError> {
+        let mut out = before.to_vec();
+        let written = quoted_short(&mut out, s, key);
+        match expected(before, s, key) {
+            Some(e) => {
+                prop_assert!(written);
+                prop_assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&e));
+            }
+            None => {
+                prop_assert!(!written);
+                prop_assert_eq!(out, before.to_vec());
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_short_string_is_quoted_as_serde_json_quotes_it_at_any_length_and_position() {
+        for len in 0..=SHORT + 4 {
+            for at in 0..len.max(1) {
+                for b in [b'a', b'"', b'\\', b'\n', 0x1f, b' ', b'~', 0x7f] {
+                    let mut bytes = vec![b'a'; len];
+                    if let Some(x) = bytes.get_mut(at) {
+                        *x = b;
+                    }
+                    // Each byte tells where it is, so that a misplaced copy shows.
+                    for (i, x) in bytes.iter_mut().enumerate() {
+                        if *x == b'a' {
+                            *x = b'A' + (i % 26) as u8;
+                        }
+                    }
+                    let s = String::from_utf8(bytes).unwrap();
+                    for key in [false, true] {
+                        check(b"prefix", &s, key).unwrap();
+                    }
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_string_is_quoted_short_as_serde_json_quotes_it(
+            s in "(\\PC|[\"\\\\\n\u{1}])*",
+            before in prop::collection::vec(any::<u8>(), 0..20),
+            key in any::<bool>(),
+        ) {
+            check(&before, &s, key)?;
+        }
+    }
 
     #[test]
     fn a_byte_needs_escape_exactly_when_serde_json_escapes_it_at_any_position() {
-        for len in 1..=40 {
+        for len in 1..=80 {
             for at in 0..len {
                 for b in 0..=255u8 {
                     let mut bytes = vec![b'a'; len];

@@ -307,41 +307,78 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
 /// [`TEMPLATE_INDENT`]: crate::template::TEMPLATE_INDENT
 fn reindent(out: &mut Vec<u8>, props: &[u8], depth: usize) {
     let from = crate::template::TEMPLATE_INDENT.len().max(1);
-    let mut rest = props;
+    // The start of the line being copied (after its indentation).
+    let mut at = 0;
     loop {
-        let Some(line) = line_end(rest) else {
-            out.extend_from_slice(rest);
-            return;
+        // The line, its break included, sixteen bytes at a time: each chunk is appended whole (a
+        // copy of a fixed size, with no call), and what follows the break is cut off again.
+        let next = loop {
+            let Some(chunk) = props
+                .get(at..at + 16)
+                .and_then(|c| <&[u8; 16]>::try_from(c).ok())
+            else {
+                // Fewer than sixteen bytes left.
+                let rest = props.get(at..).unwrap_or_default();
+                match rest.iter().position(|&b| b == b'\n') {
+                    Some(i) => {
+                        out.extend_from_slice(rest.get(..=i).unwrap_or_default());
+                        break at + i + 1;
+                    }
+                    None => {
+                        out.extend_from_slice(rest);
+                        return;
+                    }
+                }
+            };
+            out.extend_from_slice(chunk);
+            if let Some(kept) = line_break(chunk) {
+                out.truncate(out.len() - (16 - kept));
+                break at + kept;
+            }
+            at += 16;
         };
-        let (head, tail) = rest.split_at(line);
-        out.extend_from_slice(head);
-        let spaces = leading_spaces(tail);
+        let rest = props.get(next..).unwrap_or_default();
+        let spaces = leading_spaces(rest);
         let level = (spaces / from + depth).saturating_sub(PROPS_DEPTH);
-        indent(out, level);
-        rest = tail.get(spaces..).unwrap_or_default();
+        indent_short(out, level);
+        at = next + spaces;
     }
 }
 
-/// One past the first line break of `bytes` (eight bytes at a time), if it has one.
-fn line_end(bytes: &[u8]) -> Option<usize> {
+/// One past the first line break of `chunk`, if it has one: both halves tested at once (which
+/// the compiler turns into vector code), the exact place found only when there is one.
+#[inline]
+fn line_break(chunk: &[u8; 16]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut words = bytes.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let w = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes) ^ (ONES * u64::from(b'\n'));
+    let (lo, hi) = chunk.split_at(8);
+    let half = |h: &[u8]| {
+        let w = <[u8; 8]>::try_from(h).map_or(0, u64::from_le_bytes) ^ (ONES * u64::from(b'\n'));
         // The lowest set high bit marks the first line break exactly.
-        let found = w.wrapping_sub(ONES) & !w & HIGHS;
-        if found != 0 {
-            return Some(at + (found.trailing_zeros() / 8) as usize + 1);
-        }
-        at += 8;
+        w.wrapping_sub(ONES) & !w & HIGHS
+    };
+    let (lo, hi) = (half(lo), half(hi));
+    if lo | hi == 0 {
+        None
+    } else if lo != 0 {
+        Some((lo.trailing_zeros() / 8) as usize + 1)
+    } else {
+        Some((hi.trailing_zeros() / 8) as usize + 9)
     }
-    words
-        .remainder()
-        .iter()
-        .position(|&b| b == b'\n')
-        .map(|i| at + i + 1)
+}
+
+/// [`indent`] as fixed-size copies cut to length: cheaper than a copy of a varying length for
+/// the few levels a line is indented by.
+#[inline]
+fn indent_short(out: &mut Vec<u8>, depth: usize) {
+    const WIDE: [u8; 32] = [b' '; 32];
+    let mut n = depth * INDENT.len();
+    while n > WIDE.len() {
+        out.extend_from_slice(&WIDE);
+        n -= WIDE.len();
+    }
+    out.extend_from_slice(&WIDE);
+    out.truncate(out.len() - (WIDE.len() - n));
 }
 
 /// How many spaces `bytes` starts with (eight bytes at a time).
@@ -605,15 +642,31 @@ mod reindent_tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn short_indentation_is_the_indentation() {
+        for depth in 0..100 {
+            let (mut short, mut plain) = (b"x".to_vec(), b"x".to_vec());
+            indent_short(&mut short, depth);
+            indent(&mut plain, depth);
+            assert_eq!(short, plain, "depth {depth}");
+        }
+    }
+
     proptest! {
         #[test]
-        fn line_ends_and_leading_spaces_are_found_as_a_byte_loop_finds_them(
-            bytes in prop::collection::vec(prop_oneof![Just(b' '), Just(b'\n'), any::<u8>()], 0..40),
+        fn a_line_break_is_found_as_a_byte_loop_finds_it(
+            bytes in prop::array::uniform16(prop_oneof![Just(b'\n'), Just(b' '), any::<u8>()]),
         ) {
             prop_assert_eq!(
-                line_end(&bytes),
+                line_break(&bytes),
                 bytes.iter().position(|&b| b == b'\n').map(|i| i + 1)
             );
+        }
+
+        #[test]
+        fn leading_spaces_are_found_as_a_byte_loop_finds_them(
+            bytes in prop::collection::vec(prop_oneof![Just(b' '), Just(b'\n'), any::<u8>()], 0..40),
+        ) {
             prop_assert_eq!(
                 leading_spaces(&bytes),
                 bytes.iter().take_while(|&&b| b == b' ').count()
@@ -622,8 +675,8 @@ mod reindent_tests {
 
         #[test]
         fn reindented_props_are_the_props_written_at_that_depth(
-            value in prop::collection::vec(("[a-z ]{0,20}", prop::collection::vec("[a-z\n]{0,20}", 0..4)), 0..4),
-            depth in 0usize..12,
+            value in prop::collection::vec(("[a-z ]{0,40}", prop::collection::vec("[a-z\n ]{0,40}", 0..4)), 0..6),
+            depth in 0usize..40,
         ) {
             let v: indexmap::IndexMap<String, Vec<String>> = value.into_iter().collect();
             let mut props = Vec::new();
