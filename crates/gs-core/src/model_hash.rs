@@ -82,7 +82,8 @@ impl App {
     ) -> Result<(), TreeError> {
         let node = node.into();
         let source = source.into();
-        self.resource_mut(node)?;
+        // Only checked to be a resource: not handed out to change, so not copied for the journal.
+        self.resource_in_place(node)?;
         self.check_in(source, || {
             format!("{}: App::add_to_logical_id", self.path_of(node))
         })?;
@@ -776,6 +777,29 @@ mod tests {
         );
         let again = app.freeze();
         assert_eq!((again.logical_id(a), again.logical_id(b)), (ia, ib));
+    }
+
+    #[test]
+    fn hashing_into_an_older_resource_copies_no_node_for_the_journal() {
+        let (mut app, source, target) = app_with(ValueMap::new());
+        let mut snapshots = None;
+        app.atomically(|app| {
+            app.add_to_logical_id(target, source)?;
+            snapshots = Some(app.journal_snapshots());
+            Ok::<(), TreeError>(())
+        })
+        .expect("hash");
+        assert_eq!(snapshots, Some(0));
+        let failed = app.atomically(|app| {
+            app.add_to_logical_id(source, target)?;
+            Err::<(), TreeError>(TreeError::TooManyNodes(0))
+        });
+        assert!(failed.is_err());
+        assert!(
+            app.attached::<LogicalIdHash>(source).is_none(),
+            "rolled back"
+        );
+        assert!(app.attached::<LogicalIdHash>(target).is_some());
     }
 
     #[test]
