@@ -338,7 +338,13 @@ impl App {
                     }
                 }
                 if let Some(ids) = self.child_ids.get_mut(&parent) {
-                    ids.remove(&node.id);
+                    let hash = crate::app::child_id_hash(&node.id);
+                    if let Some(n) = ids.get_mut(&hash) {
+                        *n -= 1;
+                        if *n == 0 {
+                            ids.remove(&hash);
+                        }
+                    }
                 }
             }
         }
