@@ -52,6 +52,15 @@ pub(crate) struct AppPass {
 /// The number of children past which a parent keeps a set of their ids (see `App::child_ids`).
 const CHILD_ID_SET_FROM: usize = 16;
 
+/// The hashes of a parent's child ids, each with the number of children whose id has it.
+pub(crate) type ChildIds = HashMap<u64, u32, FastState>;
+
+/// The hash of a child id in [`ChildIds`].
+pub(crate) fn child_id_hash(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    FastState::default().hash_one(id)
+}
+
 /// The root of a construct tree: stacks, and everything in them, in one arena.
 ///
 /// ```
@@ -71,7 +80,10 @@ pub struct App {
     /// Ids of the children of each parent with more than [`CHILD_ID_SET_FROM`] children, so a
     /// duplicate is found without comparing with every sibling. A parent with fewer compares
     /// with its children's ids (no set to build and fill).
-    pub(crate) child_ids: HashMap<NodeId, std::collections::HashSet<String, FastState>, FastState>,
+    ///
+    /// The set holds the ids' hashes, each with the number of children whose id has it (no id is
+    /// copied); a hash found is confirmed against the children's ids.
+    pub(crate) child_ids: HashMap<NodeId, ChildIds, FastState>,
     pub(crate) facts: HashMap<TypeId, Box<dyn Any + Send + Sync>, FastState>,
     /// What a call in progress changed, to undo it if the call fails (see [`App::atomically`]).
     pub(crate) journal: crate::journal::Journal,
@@ -713,14 +725,13 @@ impl App {
         });
         self.nodes[parent.index()].children.push(node);
         if let Some(ids) = self.child_ids.get_mut(&parent) {
-            ids.insert(id.into());
+            *ids.entry(child_id_hash(id)).or_default() += 1;
         } else if self.nodes[parent.index()].children.len() > CHILD_ID_SET_FROM {
-            let ids = self.nodes[parent.index()]
-                .children
-                .iter()
-                .filter_map(|c| self.nodes.get(c.index()))
-                .map(|c| c.id.clone())
-                .collect();
+            let children = &self.nodes[parent.index()].children;
+            let mut ids = ChildIds::with_capacity_and_hasher(children.len(), FastState::default());
+            for c in children.iter().filter_map(|c| self.nodes.get(c.index())) {
+                *ids.entry(child_id_hash(&c.id)).or_default() += 1;
+            }
             self.child_ids.insert(parent, ids);
         }
         Ok(node)
@@ -729,7 +740,9 @@ impl App {
     /// Whether `parent` has a child with the id `id`.
     fn has_child(&self, parent: NodeId, id: &str) -> bool {
         if let Some(ids) = self.child_ids.get(&parent) {
-            return ids.contains(id);
+            if !ids.contains_key(&child_id_hash(id)) {
+                return false;
+            }
         }
         self.nodes.get(parent.index()).is_some_and(|p| {
             p.children

@@ -23,7 +23,7 @@ use crate::handle::NodeId;
 use crate::node::{Extras, NodeKind};
 use crate::scope::Scope;
 
-type Boxed = Box<dyn Any + Send + Sync>;
+pub(crate) type Boxed = Box<dyn Any + Send + Sync>;
 
 /// What one journal entry undoes.
 enum Entry {
@@ -52,7 +52,8 @@ enum Entry {
     /// One fact pushed onto the `Vec<F>` under `key`.
     Fact { key: TypeId, undo: fn(&mut Boxed) },
     /// Attached data of `node` in the `Attached<T>` (an `IndexMap<NodeId, T>`) under `key` was set (`before` is
-    /// `None` when there was none) or handed out to change (`before` is a copy).
+    /// `None` when there was none), handed out to change (`before` is a copy) or changed by
+    /// [`App::update_attached`] (`before` is what its undo needs).
     Attached {
         key: TypeId,
         node: NodeId,
@@ -337,7 +338,13 @@ impl App {
                     }
                 }
                 if let Some(ids) = self.child_ids.get_mut(&parent) {
-                    ids.remove(&node.id);
+                    let hash = crate::app::child_id_hash(&node.id);
+                    if let Some(n) = ids.get_mut(&hash) {
+                        *n -= 1;
+                        if *n == 0 {
+                            ids.remove(&hash);
+                        }
+                    }
                 }
             }
         }
@@ -465,6 +472,24 @@ impl App {
                 undo: restore_attached::<T>,
             });
         }
+    }
+}
+
+impl App {
+    /// Journal hook: the data of type `T` attached to `node` was changed in place; `undo` takes
+    /// the change back with `data` (see [`App::update_attached`]).
+    pub(crate) fn journal_attached_change<T: Any + Send + Sync>(
+        &mut self,
+        node: NodeId,
+        data: Boxed,
+        undo: fn(&mut Boxed, NodeId, Option<Boxed>),
+    ) {
+        self.journal.entries.push(Entry::Attached {
+            key: TypeId::of::<Attached<T>>(),
+            node,
+            before: Some(data),
+            undo,
+        });
     }
 }
 

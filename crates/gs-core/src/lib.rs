@@ -50,6 +50,7 @@
 )]
 
 pub mod app;
+mod attached_change;
 pub mod backend;
 mod derived;
 pub mod diagnostic;

@@ -23,7 +23,6 @@
 //! gs hashes the CloudFormation form of each source directly. So the hashes, and the IDs, are
 //! not byte-equal to CDK's; the scheme (what changes the ID, its shape) is the same.
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use md5::{Digest, Md5};
@@ -83,7 +82,8 @@ impl App {
     ) -> Result<(), TreeError> {
         let node = node.into();
         let source = source.into();
-        self.resource_mut(node)?;
+        // Only checked to be a resource: not handed out to change, so not copied for the journal.
+        self.resource_in_place(node)?;
         self.check_in(source, || {
             format!("{}: App::add_to_logical_id", self.path_of(node))
         })?;
@@ -129,8 +129,11 @@ pub(crate) fn hashed_ids(tree: &Tree<'_>) -> Vec<(NodeId, String)> {
         } else {
             base.to_string()
         };
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        id.reserve(HASH_LEN);
         for b in Md5::digest(text.as_bytes()) {
-            let _ = write!(id, "{b:02x}");
+            id.push(char::from(HEX[usize::from(b >> 4)]));
+            id.push(char::from(HEX[usize::from(b & 0xF)]));
         }
         out.push((node, id));
     }
@@ -185,82 +188,114 @@ fn write_model(tree: &Tree<'_>, source: NodeId, out: &mut String) {
     out.push('}');
 }
 
-/// One step of the iterative writer: text to copy, or a value to expand.
-enum Task<'v> {
-    Text(Cow<'static, str>),
-    Str(&'v str),
+/// One step of the iterative writer: a list or map being written (its remaining items), or text
+/// and values still to write after the current one (a stack: the last pushed is written first).
+enum Step<'v> {
+    /// The rest of a list, closed by `]`.
+    Items {
+        items: std::slice::Iter<'v, Value>,
+        first: bool,
+        in_import: bool,
+    },
+    /// The rest of a map, closed by `}`.
+    Entries {
+        entries: crate::value_map::Iter<'v>,
+        first: bool,
+        in_import: bool,
+    },
+    Text(&'static str),
+    Num(u32),
     Value(&'v Value, bool),
-    List(&'v [Value], bool),
-    Map(&'v ValueMap, bool),
 }
 
-fn write_entries(tree: &Tree<'_>, entries: &[(&str, &Value)], out: &mut String) {
-    let mut tasks = Vec::new();
-    push_entries(&mut tasks, entries.iter().copied(), false);
-    run(tree, tasks, out);
-}
-
-/// Pushes `{"k":v,...}` so that it pops in order (`tasks` is a stack).
-fn push_entries<'v>(
-    tasks: &mut Vec<Task<'v>>,
-    entries: impl DoubleEndedIterator<Item = (&'v str, &'v Value)> + ExactSizeIterator,
-    in_import: bool,
-) {
-    tasks.push(Task::Text("}".into()));
-    for (i, (k, v)) in entries.enumerate().rev() {
-        tasks.push(Task::Value(v, in_import));
-        tasks.push(Task::Text(":".into()));
-        tasks.push(Task::Str(k));
+/// `{"k":v,...}` for `entries`, in order.
+fn write_entries<'v>(tree: &'v Tree<'_>, entries: &[(&'v str, &'v Value)], out: &mut String) {
+    let mut steps = Vec::new();
+    out.push('{');
+    for (i, (k, v)) in entries.iter().enumerate() {
         if i > 0 {
-            tasks.push(Task::Text(",".into()));
+            out.push(',');
         }
+        write_string(out, k);
+        out.push(':');
+        write_value(tree, v, false, &mut steps, out);
     }
-    tasks.push(Task::Text("{".into()));
+    out.push('}');
 }
 
-/// Pushes `items` in order (the stack pops the first one first).
-fn push_seq<'v>(tasks: &mut Vec<Task<'v>>, items: Vec<Task<'v>>) {
-    tasks.extend(items.into_iter().rev());
-}
-
-/// Writes the tasks (a stack: the last pushed is written first) as JSON with an explicit stack, so a deeply nested value cannot overflow the
-/// call stack. `in_import` marks values read from an import's attributes: references there are
-/// written by path, so an import that names itself cannot loop.
-fn run<'v>(tree: &'v Tree<'_>, mut tasks: Vec<Task<'v>>, out: &mut String) {
-    while let Some(task) = tasks.pop() {
-        let (value, in_import) = match task {
-            Task::Text(t) => {
-                out.push_str(&t);
-                continue;
-            }
-            Task::Str(s) => {
-                write_string(out, s);
-                continue;
-            }
-            Task::List(items, in_import) => {
-                tasks.push(Task::Text("]".into()));
-                for (i, v) in items.iter().enumerate().rev() {
-                    tasks.push(Task::Value(v, in_import));
-                    if i > 0 {
-                        tasks.push(Task::Text(",".into()));
+/// Writes `value` as compact JSON straight into `out`, with an explicit stack (`steps`, empty on
+/// entry and on return), so a deeply nested value cannot overflow the call stack. `in_import`
+/// marks values read from an import's attributes: references there are written by path, so an
+/// import that names itself cannot loop.
+fn write_value<'v>(
+    tree: &'v Tree<'_>,
+    value: &'v Value,
+    in_import: bool,
+    steps: &mut Vec<Step<'v>>,
+    out: &mut String,
+) {
+    steps.push(Step::Value(value, in_import));
+    while let Some(step) = steps.last_mut() {
+        let (value, in_import) = match step {
+            Step::Items {
+                items,
+                first,
+                in_import,
+            } => match items.next() {
+                Some(v) => {
+                    if !*first {
+                        out.push(',');
                     }
+                    *first = false;
+                    (v, *in_import)
                 }
-                tasks.push(Task::Text("[".into()));
+                None => {
+                    out.push(']');
+                    steps.pop();
+                    continue;
+                }
+            },
+            Step::Entries {
+                entries,
+                first,
+                in_import,
+            } => match entries.next() {
+                Some((k, v)) => {
+                    if !*first {
+                        out.push(',');
+                    }
+                    *first = false;
+                    write_string(out, k);
+                    out.push(':');
+                    (v, *in_import)
+                }
+                None => {
+                    out.push('}');
+                    steps.pop();
+                    continue;
+                }
+            },
+            Step::Text(t) => {
+                out.push_str(t);
+                steps.pop();
                 continue;
             }
-            Task::Map(map, in_import) => {
-                let entries: Vec<(&str, &Value)> = map.iter().collect();
-                push_entries(&mut tasks, entries.into_iter(), in_import);
+            Step::Num(n) => {
+                let _ = write!(out, "{n}");
+                steps.pop();
                 continue;
             }
-            Task::Value(v, in_import) => (v, in_import),
+            Step::Value(v, in_import) => {
+                let next = (*v, *in_import);
+                steps.pop();
+                next
+            }
         };
-        let fun = |name: &'static str| Task::Text(Cow::Owned(format!("{{\"{name}\":")));
-        let end = || Task::Text("}".into());
-        let comma = || Task::Text(",".into());
-        let open = || Task::Text("[".into());
-        let close = || Task::Text("]".into());
-        let num = |n: u32| Task::Text(Cow::Owned(n.to_string()));
+        let items = |items: &'v [Value]| Step::Items {
+            items: items.iter(),
+            first: true,
+            in_import,
+        };
         match value {
             Value::Null => out.push_str("null"),
             Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -272,8 +307,18 @@ fn run<'v>(tree: &'v Tree<'_>, mut tasks: Vec<Task<'v>>, out: &mut String) {
             }
             Value::Float(_) => out.push_str("null"),
             Value::String(s) => write_string(out, s),
-            Value::List(items) => tasks.push(Task::List(items, in_import)),
-            Value::Map(map) => tasks.push(Task::Map(map, in_import)),
+            Value::List(list) => {
+                out.push('[');
+                steps.push(items(list));
+            }
+            Value::Map(map) => {
+                out.push('{');
+                steps.push(Step::Entries {
+                    entries: map.entries(),
+                    first: true,
+                    in_import,
+                });
+            }
             Value::Ref(n) | Value::GetAtt(n, _) => {
                 let attr = match value {
                     Value::GetAtt(_, a) => Some(a.as_str()),
@@ -285,34 +330,30 @@ fn run<'v>(tree: &'v Tree<'_>, mut tasks: Vec<Task<'v>>, out: &mut String) {
                 };
                 if let Some(v) = imported {
                     // The template shows what is known of the import, not a reference.
-                    tasks.push(Task::Value(v, true));
+                    steps.push(Step::Value(v, true));
                     continue;
                 }
+                let path;
                 let name = match tree.logical_id(*n) {
-                    Some(id) => id.to_string(),
-                    None => tree.path(*n),
+                    Some(id) => id,
+                    None => {
+                        path = tree.path(*n);
+                        path.as_str()
+                    }
                 };
                 match attr {
-                    None => push_seq(
-                        &mut tasks,
-                        vec![
-                            Task::Text("{\"Ref\":".into()),
-                            Task::Text(quoted(&name).into()),
-                            end(),
-                        ],
-                    ),
-                    Some(a) => push_seq(
-                        &mut tasks,
-                        vec![
-                            fun("Fn::GetAtt"),
-                            open(),
-                            Task::Text(quoted(&name).into()),
-                            comma(),
-                            Task::Str(a),
-                            close(),
-                            end(),
-                        ],
-                    ),
+                    None => {
+                        out.push_str("{\"Ref\":");
+                        write_string(out, name);
+                        out.push('}');
+                    }
+                    Some(a) => {
+                        out.push_str("{\"Fn::GetAtt\":[");
+                        write_string(out, name);
+                        out.push(',');
+                        write_string(out, a);
+                        out.push_str("]}");
+                    }
                 }
             }
             Value::Pseudo(p) => {
@@ -320,153 +361,112 @@ fn run<'v>(tree: &'v Tree<'_>, mut tasks: Vec<Task<'v>>, out: &mut String) {
                 write_string(out, p.name());
                 out.push('}');
             }
-            Value::Join(sep, parts) => push_seq(
-                &mut tasks,
-                vec![
-                    fun("Fn::Join"),
-                    open(),
-                    Task::Str(sep),
-                    comma(),
-                    Task::List(parts, in_import),
-                    close(),
-                    end(),
-                ],
-            ),
-            Value::Sub(template, vars) if vars.is_empty() => {
-                push_seq(&mut tasks, vec![fun("Fn::Sub"), Task::Str(template), end()])
+            Value::Join(sep, parts) => {
+                out.push_str("{\"Fn::Join\":[");
+                write_string(out, sep);
+                out.push_str(",[");
+                steps.push(Step::Text("]}"));
+                steps.push(items(parts));
             }
-            Value::Sub(template, vars) => push_seq(
-                &mut tasks,
-                vec![
-                    fun("Fn::Sub"),
-                    open(),
-                    Task::Str(template),
-                    comma(),
-                    Task::Map(vars, in_import),
-                    close(),
-                    end(),
-                ],
-            ),
-            Value::Select(i, list) => push_seq(
-                &mut tasks,
-                vec![
-                    fun("Fn::Select"),
-                    open(),
-                    num(*i),
-                    comma(),
-                    Task::Value(list, in_import),
-                    close(),
-                    end(),
-                ],
-            ),
-            Value::Split(d, src) => push_seq(
-                &mut tasks,
-                vec![
-                    fun("Fn::Split"),
-                    open(),
-                    Task::Str(d),
-                    comma(),
-                    Task::Value(src, in_import),
-                    close(),
-                    end(),
-                ],
-            ),
-            Value::GetAzs(v) => push_seq(
-                &mut tasks,
-                vec![fun("Fn::GetAZs"), Task::Value(v, in_import), end()],
-            ),
-            Value::If(c, a, b) => push_seq(
-                &mut tasks,
-                vec![
-                    fun("Fn::If"),
-                    open(),
-                    Task::Str(c),
-                    comma(),
-                    Task::Value(a, in_import),
-                    comma(),
-                    Task::Value(b, in_import),
-                    close(),
-                    end(),
-                ],
-            ),
-            Value::ImportValue(v) => push_seq(
-                &mut tasks,
-                vec![fun("Fn::ImportValue"), Task::Value(v, in_import), end()],
-            ),
-            Value::Base64(v) => push_seq(
-                &mut tasks,
-                vec![fun("Fn::Base64"), Task::Value(v, in_import), end()],
-            ),
-            Value::Cidr(block, count, bits) => push_seq(
-                &mut tasks,
-                vec![
-                    fun("Fn::Cidr"),
-                    open(),
-                    Task::Value(block, in_import),
-                    comma(),
-                    num(*count),
-                    comma(),
-                    num(*bits),
-                    close(),
-                    end(),
-                ],
-            ),
-            Value::FindInMap(name, k1, k2) => push_seq(
-                &mut tasks,
-                vec![
-                    fun("Fn::FindInMap"),
-                    open(),
-                    Task::Str(name),
-                    comma(),
-                    Task::Value(k1, in_import),
-                    comma(),
-                    Task::Value(k2, in_import),
-                    close(),
-                    end(),
-                ],
-            ),
-            Value::Equals(a, b) => push_seq(
-                &mut tasks,
-                vec![
-                    fun("Fn::Equals"),
-                    open(),
-                    Task::Value(a, in_import),
-                    comma(),
-                    Task::Value(b, in_import),
-                    close(),
-                    end(),
-                ],
-            ),
-            Value::Not(v) => push_seq(
-                &mut tasks,
-                vec![
-                    fun("Fn::Not"),
-                    open(),
-                    Task::Value(v, in_import),
-                    close(),
-                    end(),
-                ],
-            ),
-            Value::And(items) => push_seq(
-                &mut tasks,
-                vec![fun("Fn::And"), Task::List(items, in_import), end()],
-            ),
-            Value::Or(items) => push_seq(
-                &mut tasks,
-                vec![fun("Fn::Or"), Task::List(items, in_import), end()],
-            ),
-            Value::Condition(c) => push_seq(
-                &mut tasks,
-                vec![Task::Text("{\"Condition\":".into()), Task::Str(c), end()],
-            ),
+            Value::Sub(template, vars) if vars.is_empty() => {
+                out.push_str("{\"Fn::Sub\":");
+                write_string(out, template);
+                out.push('}');
+            }
+            Value::Sub(template, vars) => {
+                out.push_str("{\"Fn::Sub\":[");
+                write_string(out, template);
+                out.push_str(",{");
+                steps.push(Step::Text("]}"));
+                steps.push(Step::Entries {
+                    entries: vars.entries(),
+                    first: true,
+                    in_import,
+                });
+            }
+            Value::Select(i, list) => {
+                let _ = write!(out, "{{\"Fn::Select\":[{i},");
+                steps.push(Step::Text("]}"));
+                steps.push(Step::Value(list, in_import));
+            }
+            Value::Split(d, src) => {
+                out.push_str("{\"Fn::Split\":[");
+                write_string(out, d);
+                out.push(',');
+                steps.push(Step::Text("]}"));
+                steps.push(Step::Value(src, in_import));
+            }
+            Value::GetAzs(v) => {
+                out.push_str("{\"Fn::GetAZs\":");
+                steps.push(Step::Text("}"));
+                steps.push(Step::Value(v, in_import));
+            }
+            Value::If(c, a, b) => {
+                out.push_str("{\"Fn::If\":[");
+                write_string(out, c);
+                out.push(',');
+                steps.push(Step::Text("]}"));
+                steps.push(Step::Value(b, in_import));
+                steps.push(Step::Text(","));
+                steps.push(Step::Value(a, in_import));
+            }
+            Value::ImportValue(v) => {
+                out.push_str("{\"Fn::ImportValue\":");
+                steps.push(Step::Text("}"));
+                steps.push(Step::Value(v, in_import));
+            }
+            Value::Base64(v) => {
+                out.push_str("{\"Fn::Base64\":");
+                steps.push(Step::Text("}"));
+                steps.push(Step::Value(v, in_import));
+            }
+            Value::Cidr(block, count, bits) => {
+                out.push_str("{\"Fn::Cidr\":[");
+                steps.push(Step::Text("]}"));
+                steps.push(Step::Num(*bits));
+                steps.push(Step::Text(","));
+                steps.push(Step::Num(*count));
+                steps.push(Step::Text(","));
+                steps.push(Step::Value(block, in_import));
+            }
+            Value::FindInMap(name, k1, k2) => {
+                out.push_str("{\"Fn::FindInMap\":[");
+                write_string(out, name);
+                out.push(',');
+                steps.push(Step::Text("]}"));
+                steps.push(Step::Value(k2, in_import));
+                steps.push(Step::Text(","));
+                steps.push(Step::Value(k1, in_import));
+            }
+            Value::Equals(a, b) => {
+                out.push_str("{\"Fn::Equals\":[");
+                steps.push(Step::Text("]}"));
+                steps.push(Step::Value(b, in_import));
+                steps.push(Step::Text(","));
+                steps.push(Step::Value(a, in_import));
+            }
+            Value::Not(v) => {
+                out.push_str("{\"Fn::Not\":[");
+                steps.push(Step::Text("]}"));
+                steps.push(Step::Value(v, in_import));
+            }
+            Value::And(list) => {
+                out.push_str("{\"Fn::And\":[");
+                steps.push(Step::Text("}"));
+                steps.push(items(list));
+            }
+            Value::Or(list) => {
+                out.push_str("{\"Fn::Or\":[");
+                steps.push(Step::Text("}"));
+                steps.push(items(list));
+            }
+            Value::Condition(c) => {
+                out.push_str("{\"Condition\":");
+                write_string(out, c);
+                out.push('}');
+            }
         }
     }
-}
-
-fn quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    write_string(&mut out, s);
-    out
 }
 
 /// `s` as a JSON string, escaped as `JSON.stringify` escapes it. The runs between characters to
@@ -611,6 +611,32 @@ mod tests {
     }
 
     #[test]
+    fn large_maps_and_nested_containers_are_written_in_order() {
+        // Past 16 entries a map is hash-indexed; its entries are still written in insertion order.
+        let big: ValueMap = (0..20).map(|i| (format!("K{i}"), i)).collect();
+        let nested = Value::List(vec![
+            Value::List(vec![]),
+            Value::Map(ValueMap::new()),
+            Value::List(vec![Value::Map(
+                ValueMap::new().with("a", Value::List(vec![1.into()])),
+            )]),
+        ]);
+        let (mut app, source, _) = app_with(ValueMap::new());
+        app.resource_mut(source).expect("source").properties = ValueMap::new()
+            .with("Big", big.clone())
+            .with("Nested", nested);
+        let written = model(&app, source);
+        let big_json: Vec<String> = (0..20).map(|i| format!("\"K{i}\":{i}")).collect();
+        assert_eq!(
+            written,
+            format!(
+                r#"{{"Type":"AWS::X::Y","Properties":{{"Big":{{{}}},"Nested":[[],{{}},[{{"a":[1]}}]]}}}}"#,
+                big_json.join(",")
+            )
+        );
+    }
+
+    #[test]
     fn tags_and_the_condition_are_part_of_the_model() {
         let (mut app, source, _) = app_with(ValueMap::new().with("Name", "n"));
         app.resource_mut(source).expect("source").tagging = Some(Tagging::List("Tags"));
@@ -751,6 +777,29 @@ mod tests {
         );
         let again = app.freeze();
         assert_eq!((again.logical_id(a), again.logical_id(b)), (ia, ib));
+    }
+
+    #[test]
+    fn hashing_into_an_older_resource_copies_no_node_for_the_journal() {
+        let (mut app, source, target) = app_with(ValueMap::new());
+        let mut snapshots = None;
+        app.atomically(|app| {
+            app.add_to_logical_id(target, source)?;
+            snapshots = Some(app.journal_snapshots());
+            Ok::<(), TreeError>(())
+        })
+        .expect("hash");
+        assert_eq!(snapshots, Some(0));
+        let failed = app.atomically(|app| {
+            app.add_to_logical_id(source, target)?;
+            Err::<(), TreeError>(TreeError::TooManyNodes(0))
+        });
+        assert!(failed.is_err());
+        assert!(
+            app.attached::<LogicalIdHash>(source).is_none(),
+            "rolled back"
+        );
+        assert!(app.attached::<LogicalIdHash>(target).is_some());
     }
 
     #[test]

@@ -108,7 +108,7 @@ impl App {
 
     /// The resource `node`, to change in place without journalling (the caller journals the
     /// change itself); an error naming the node when it is not a resource.
-    fn resource_in_place(&mut self, node: NodeId) -> Result<&mut Resource, TreeError> {
+    pub(crate) fn resource_in_place(&mut self, node: NodeId) -> Result<&mut Resource, TreeError> {
         self.check(node)?;
         let path = match self.nodes.get(node.index()).map(|n| &n.kind) {
             Some(NodeKind::Resource(_)) => None,

@@ -140,6 +140,12 @@ impl ValueMap {
 
     /// The entries, in insertion order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&str, &Value)> + ExactSizeIterator {
+        self.entries()
+    }
+
+    /// The entries, in insertion order, as an iterator that can be named (kept on a writer's
+    /// stack).
+    pub(crate) fn entries(&self) -> Iter<'_> {
         match &self.0 {
             Entries::Listed(entries) => Iter::Listed(entries.iter()),
             Entries::Indexed(map) => Iter::Indexed(map.iter()),
@@ -161,7 +167,7 @@ impl ValueMap {
 }
 
 /// The entries of either form, as `(&str, &Value)`.
-enum Iter<'a> {
+pub(crate) enum Iter<'a> {
     Listed(std::slice::Iter<'a, (Key, Value)>),
     Indexed(indexmap::map::Iter<'a, Key, Value>),
 }

@@ -280,9 +280,13 @@ impl FargateService {
         };
         let app = g.app_mut();
         app.attach(node, ServiceState { subnets })?;
-        if let Some(s) = app.attached_mut::<super::task_definition::TaskState>(task.node) {
-            s.services.push(service);
-        }
+        app.update_attached(
+            task.node,
+            |s: &mut super::task_definition::TaskState| s.services.push(service),
+            |s, ()| {
+                s.services.pop();
+            },
+        );
         for v in &state.volumes {
             wiring::wire_mount(g.app_mut(), &service, task, &v.name, v.access_point)?;
         }

@@ -322,13 +322,17 @@ impl ApplicationTargetGroup {
             ..CfnServiceProps::new()
         }
         .into_properties();
-        let r = app.resource_mut(service.resource)?;
+        // Each key set in place, journalled by the value it replaces (not a copy of the service).
         for (key, value) in rendered {
-            r.properties.insert(key, value);
+            app.set_property(service.resource, key, value)?;
         }
         for (key, value) in grace {
-            if r.properties.get(&key).is_none() {
-                r.properties.insert(key, value);
+            let set = app
+                .node(service.resource)?
+                .as_resource()
+                .is_some_and(|r| r.properties.get(&key).is_some());
+            if !set {
+                app.set_property(service.resource, key, value)?;
             }
         }
         app.attach(service.node, targets)?;

@@ -369,9 +369,9 @@ impl Rule {
         };
         spec.targets.push(target_spec);
         let fresh = spec.props().into_properties();
-        let properties = &mut app.resource_mut(self.resource)?.properties;
+        // Each key set in place, journalled by the value it replaces (not a copy of the rule).
         for (k, v) in fresh {
-            properties.insert(k, v);
+            app.set_property(self.resource, k, v)?;
         }
         // Delivery must be allowed before the rule fires: the rule waits for the role's grants.
         // A queue or topic policy names the rule's ARN, so it comes after the rule (as in CDK).

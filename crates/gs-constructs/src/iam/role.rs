@@ -117,7 +117,7 @@ impl Role {
 
     /// Appends `statement`: to the role's list of grants and to the `Statement` list of the
     /// default policy's document, in place (the document is not rebuilt, so `n` grants cost `n`
-    /// appends). Both changes go through the journal (`attached_mut`, `resource_mut`), so a call
+    /// appends). Both changes go through the journal (`update_attached`, `append_to_list`), so a call
     /// that fails around the grant takes it back.
     fn grant_impl(&self, app: &mut App, statement: PolicyStatement) -> Result<()> {
         if self.statements(app).contains(&statement) {
@@ -157,18 +157,27 @@ impl Role {
                 p.node()
             }
         };
-        match app.attached_mut::<Grants>(self.node) {
-            Some(grants) => {
-                grants.statements.push(statement);
-                grants.policy = Some(policy);
-            }
-            None => app.attach(
+        // Pushed in place, undone by a pop: the grants are not copied for the journal.
+        let mut statement = Some(statement);
+        let changed = app.update_attached(
+            self.node,
+            |grants: &mut Grants| {
+                grants.statements.extend(statement.take());
+                grants.policy.replace(policy)
+            },
+            |grants, policy| {
+                grants.statements.pop();
+                grants.policy = policy;
+            },
+        );
+        if let (None, Some(statement)) = (changed, statement) {
+            app.attach(
                 self.node,
                 Grants {
                     policy: Some(policy),
                     statements: vec![statement],
                 },
-            )?,
+            )?;
         }
         Ok(())
     }

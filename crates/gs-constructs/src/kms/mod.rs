@@ -153,12 +153,7 @@ impl Key {
             )
             .with("Resource", "*")
             .into();
-        let properties = &mut app.resource_mut(self.resource.node())?.properties;
-        if let Some(list) = crate::sqs::statement_list(properties, "KeyPolicy") {
-            if !list.contains(&statement) {
-                list.push(statement);
-            }
-        }
+        crate::sqs::append_statement_once(app, self.resource.node(), "KeyPolicy", statement)?;
         Ok(())
     }
 }

@@ -551,23 +551,46 @@ impl Function {
                 "use a name of letters, digits and underscores that starts with a letter and is not one Lambda reserves",
             ));
         }
-        let Some(spec) = app.attached_mut::<Spec>(self.node) else {
-            return Err(ConstructError::invalid(
+        let not_built = |app: &App| -> Result<()> {
+            Err(ConstructError::invalid(
                 app.path(self.node)?,
                 "this handle's function was not built by lambda::Function::new",
                 "call add_environment on a function of this app",
-            ));
+            ))
         };
-        match spec.environment.iter_mut().find(|(k, _)| k == key) {
-            Some((_, v)) => *v = value,
-            None => spec.environment.push((key.to_string(), value)),
-        }
+        // Changed in place, undone by putting the old value back (or a pop): the function's
+        // spec is not copied for the journal.
+        let changed = app.update_attached(
+            self.node,
+            |spec: &mut Spec| match spec.environment.iter_mut().position(|(k, _)| k == key) {
+                Some(i) => spec
+                    .environment
+                    .get_mut(i)
+                    .map(|(_, v)| (i, std::mem::replace(v, value))),
+                None => {
+                    spec.environment.push((key.to_string(), value));
+                    None
+                }
+            },
+            |spec, before| match before {
+                Some((i, old)) => {
+                    if let Some((_, v)) = spec.environment.get_mut(i) {
+                        *v = old;
+                    }
+                }
+                None => {
+                    spec.environment.pop();
+                }
+            },
+        );
+        let Some(spec) = changed.and_then(|()| app.attached::<Spec>(self.node)) else {
+            return not_built(app);
+        };
         let fresh = spec.props().into_properties();
         // Only the keys the construct writes are written again: what the escape hatch set on
-        // other keys stays.
-        let properties = &mut app.resource_mut(self.resource)?.properties;
+        // other keys stays. Each is set in place, journalled by the value it replaces.
         for (k, v) in fresh {
-            properties.insert(k, v);
+            app.set_property(self.resource, k, v)?;
         }
         Ok(())
     }

@@ -3,7 +3,7 @@
 //! as CDK's `bucket.addToResourcePolicy` does. A bucket has one policy: a second
 //! `AWS::S3::BucketPolicy` on the same bucket would replace the first at deploy time.
 
-use gs_core::{App, Pseudo, Value, ValueMap};
+use gs_core::{App, Pseudo, TreeError, Value, ValueMap};
 
 use super::bucket::Bucket;
 use crate::error::{ConstructError, Result};
@@ -115,7 +115,14 @@ impl Bucket {
     /// Appends a rendered statement to the policy document (once).
     pub(crate) fn add_statement(&self, app: &mut App, statement: Value) -> Result<()> {
         let path = app.path(self.policy)?;
-        let resource = app.resource_mut(self.policy)?;
+        let Some(resource) = app.node(self.policy)?.as_resource() else {
+            return Err(TreeError::WrongKind {
+                path,
+                expected: "a resource",
+                fix: "pass the handle of a resource (an L2 construct's `resource()`)",
+            }
+            .into());
+        };
         if resource.type_name != "AWS::S3::BucketPolicy" {
             return Err(ConstructError::invalid(
                 path,
@@ -123,18 +130,15 @@ impl Bucket {
                 "pass the handle `s3::Bucket::new` returned",
             ));
         }
-        match crate::sqs::statement_list(&mut resource.properties, "PolicyDocument") {
-            Some(list) => {
-                if !list.contains(&statement) {
-                    list.push(statement);
-                }
-                Ok(())
-            }
-            None => Err(ConstructError::invalid(
+        // Appended in place, undone by a pop: the policy is not copied for the journal.
+        if crate::sqs::append_statement_once(app, self.policy, "PolicyDocument", statement)? {
+            Ok(())
+        } else {
+            Err(ConstructError::invalid(
                 path,
                 "the policy document has no `Statement` list to add to (it was replaced through the escape hatch)",
                 "keep `PolicyDocument` a map with a `Statement` list, or add the statement to the document you wrote",
-            )),
+            ))
         }
     }
 }

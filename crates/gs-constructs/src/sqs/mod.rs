@@ -6,5 +6,5 @@
 
 mod queue;
 
-pub(crate) use queue::statement_list;
+pub(crate) use queue::append_statement_once;
 pub use queue::{DeadLetterQueue, Queue, QueueEncryption, QueueInfo, QueueProps};

@@ -379,12 +379,7 @@ impl Queue {
             .into();
         let policy = match info.policy {
             Some(p) => {
-                let properties = &mut app.resource_mut(p)?.properties;
-                if let Some(list) = statement_list(properties, "PolicyDocument") {
-                    if !list.contains(&statement) {
-                        list.push(statement);
-                    }
-                }
+                append_statement_once(app, p, "PolicyDocument", statement)?;
                 p
             }
             None => {
@@ -401,9 +396,11 @@ impl Queue {
                 policy.node()
             }
         };
-        if let Some(info) = app.attached_mut::<QueueInfo>(self.node) {
-            info.policy = Some(policy);
-        }
+        app.update_attached(
+            self.node,
+            |info: &mut QueueInfo| info.policy.replace(policy),
+            |info, before| info.policy = before,
+        );
         if let Some(key) = self.key {
             key.allow_service(
                 app,
@@ -416,16 +413,28 @@ impl Queue {
     }
 }
 
-/// The `Statement` list of the policy document under `property`.
-pub(crate) fn statement_list<'a>(
-    properties: &'a mut ValueMap,
+/// Appends `statement` to the `Statement` list of the policy document under `property` of the
+/// resource `node`, unless the list holds it already. In place, and journalled as an append
+/// (undone by a pop) rather than by a copy of the resource. `false` when the document has no
+/// such list (the escape hatch replaced it).
+pub(crate) fn append_statement_once(
+    app: &mut App,
+    node: NodeId,
     property: &str,
-) -> Option<&'a mut Vec<Value>> {
-    match properties.get_mut(property)? {
-        Value::Map(doc) => match doc.get_mut("Statement")? {
-            Value::List(list) => Some(list),
-            _ => None,
-        },
-        _ => None,
+    statement: Value,
+) -> Result<bool> {
+    let list = app
+        .node(node)?
+        .as_resource()
+        .and_then(|r| r.properties.get(property))
+        .and_then(Value::as_map)
+        .and_then(|doc| doc.get("Statement"))
+        .and_then(Value::as_list);
+    match list {
+        None => Ok(false),
+        Some(list) if list.contains(&statement) => Ok(true),
+        Some(_) => Ok(app
+            .append_to_list(node, &[property, "Statement"], statement)?
+            .is_none()),
     }
 }
