@@ -10,7 +10,7 @@
 //! `@aws-cdk/core:stackRelativeExports` on, as in CDK v2). The consumer reads
 //! `{"Fn::ImportValue": <name>}`.
 
-use gs_core::{logical_id_of, Export, Tree};
+use gs_core::{logical_id_of, Export, NodeId, Tree};
 
 /// The longest export name CloudFormation accepts.
 pub const MAX_EXPORT_NAME_LEN: usize = 255;
@@ -45,6 +45,34 @@ fn resolved_json(tree: &Tree<'_>, export: Export<'_>) -> String {
 pub fn export_logical_id(tree: &Tree<'_>, export: Export<'_>) -> String {
     let id = format!("Output{}", resolved_json(tree, export));
     logical_id_of(&["Exports", id.as_str()]).unwrap_or_default()
+}
+
+/// The export name a value of `stack` imports to read `node` (its `Ref`, or `attribute` through
+/// `Fn::GetAtt`): `Some` when `node` is a resource or parameter of another stack.
+pub(crate) fn import_name(
+    tree: &Tree<'_>,
+    stack: NodeId,
+    node: NodeId,
+    attribute: Option<&str>,
+) -> Option<String> {
+    let elsewhere = tree.contains(node) && tree.node(node).stack() != stack;
+    elsewhere.then(|| {
+        export_name(
+            tree,
+            Export {
+                target: node,
+                attribute,
+            },
+        )
+    })
+}
+
+/// The import `node` is, if it is one (its attributes are written as their literal values).
+pub(crate) fn imported<'t>(tree: &'t Tree<'_>, node: NodeId) -> Option<&'t gs_core::Import> {
+    match tree.node(node).kind() {
+        gs_core::NodeKind::Import(i) => Some(i),
+        _ => None,
+    }
 }
 
 /// The export name of `export`: `<producing stack>:<output logical ID>`, at most 255

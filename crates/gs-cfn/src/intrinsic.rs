@@ -51,24 +51,11 @@ impl<'t, 'a> Rendered<'t, 'a> {
 
     /// The export name to import, when `node` is a resource or parameter of another stack.
     fn import_name(&self, node: NodeId, attribute: Option<&'t str>) -> Option<String> {
-        let tree = self.tree;
-        let elsewhere = tree.contains(node) && tree.node(node).stack() != self.stack;
-        elsewhere.then(|| {
-            crate::exports::export_name(
-                tree,
-                gs_core::Export {
-                    target: node,
-                    attribute,
-                },
-            )
-        })
+        crate::exports::import_name(self.tree, self.stack, node, attribute)
     }
 
     fn imported(&self, node: NodeId) -> Option<&'t gs_core::Import> {
-        match self.tree.node(node).kind() {
-            gs_core::NodeKind::Import(i) => Some(i),
-            _ => None,
-        }
+        crate::exports::imported(self.tree, node)
     }
 
     fn logical_id<E: serde::ser::Error>(&self, node: NodeId) -> Result<&'t str, E> {
