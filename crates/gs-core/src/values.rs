@@ -166,32 +166,11 @@ fn problem_in(
     if calls >= RECURSION_FROM {
         return problem_in_list(app, v, base, in_import, refs);
     }
-    match v {
-        Value::Float(x) if !x.is_finite() => return Some(Problem::NonFinite(*x)),
-        Value::Ref(n) | Value::GetAtt(n, _) => {
-            if refs == Refs::None || in_import {
-                return Some(Problem::Reference);
-            }
-            if app.check(*n).is_err() {
-                if refs == Refs::Local {
-                    return Some(Problem::Foreign);
-                }
-            } else if let Some(NodeKind::Import(i)) = app.nodes.get(n.index()).map(|n| &n.kind) {
-                let attribute = match v {
-                    Value::GetAtt(_, a) => a.as_str(),
-                    _ => "Ref",
-                };
-                if let Some(a) = i.attributes.get(attribute) {
-                    return problem_in(app, a, base, true, refs, calls + 1);
-                }
-            }
-        }
-        _ => {}
-    }
-    let inner = base + wrap(v);
-    if inner > MAX_VALUE_DEPTH {
-        return Some(Problem::TooDeep);
-    }
+    let inner = match step(app, v, base, in_import, refs) {
+        Err(p) => return Some(p),
+        Ok(Step::Instead(a)) => return problem_in(app, a, base, true, refs, calls + 1),
+        Ok(Step::Children(inner)) => inner,
+    };
     let child = |c: &Value| problem_in(app, c, inner, in_import, refs, calls + 1);
     match v {
         Value::List(items) | Value::Join(_, items) | Value::And(items) | Value::Or(items) => {
@@ -231,37 +210,63 @@ fn problem_in_list(
 ) -> Option<Problem> {
     let mut pending = vec![(v, base, in_import)];
     while let Some((v, base, in_import)) = pending.pop() {
-        match v {
-            Value::Float(x) if !x.is_finite() => return Some(Problem::NonFinite(*x)),
-            Value::Ref(n) | Value::GetAtt(n, _) => {
-                if refs == Refs::None || in_import {
-                    return Some(Problem::Reference);
-                }
-                if app.check(*n).is_err() {
-                    if refs == Refs::Local {
-                        return Some(Problem::Foreign);
-                    }
-                } else if let Some(NodeKind::Import(i)) = app.nodes.get(n.index()).map(|n| &n.kind)
-                {
-                    let attribute = match v {
-                        Value::GetAtt(_, a) => a.as_str(),
-                        _ => "Ref",
-                    };
-                    if let Some(a) = i.attributes.get(attribute) {
-                        pending.push((a, base, true));
-                        continue;
-                    }
-                }
+        match step(app, v, base, in_import, refs) {
+            Err(p) => return Some(p),
+            Ok(Step::Instead(a)) => pending.push((a, base, true)),
+            Ok(Step::Children(inner)) => {
+                v.for_each_child(&mut |c| pending.push((c, inner, in_import)))
             }
-            _ => {}
         }
-        let inner = base + wrap(v);
-        if inner > MAX_VALUE_DEPTH {
-            return Some(Problem::TooDeep);
-        }
-        v.for_each_child(&mut |c| pending.push((c, inner, in_import)));
     }
     None
+}
+
+/// What checking one value finds, before what it holds (see [`step`]).
+enum Step<'v> {
+    /// The import attribute written in its place: check it instead.
+    Instead(&'v Value),
+    /// Its children, each written inside this many containers.
+    Children(usize),
+}
+
+/// The checks of `v` itself, written inside `base` containers: a number that is not finite, a
+/// reference where none may be or to another app, a value too deep; a reference to an import
+/// of this app stands for the attribute it is written as. Shared by the recursive walk and the
+/// work list, so both meet the same problems.
+fn step<'v>(
+    app: &'v App,
+    v: &'v Value,
+    base: usize,
+    in_import: bool,
+    refs: Refs,
+) -> Result<Step<'v>, Problem> {
+    match v {
+        Value::Float(x) if !x.is_finite() => return Err(Problem::NonFinite(*x)),
+        Value::Ref(n) | Value::GetAtt(n, _) => {
+            if refs == Refs::None || in_import {
+                return Err(Problem::Reference);
+            }
+            if app.check(*n).is_err() {
+                if refs == Refs::Local {
+                    return Err(Problem::Foreign);
+                }
+            } else if let Some(NodeKind::Import(i)) = app.nodes.get(n.index()).map(|n| &n.kind) {
+                let attribute = match v {
+                    Value::GetAtt(_, a) => a.as_str(),
+                    _ => "Ref",
+                };
+                if let Some(a) = i.attributes.get(attribute) {
+                    return Ok(Step::Instead(a));
+                }
+            }
+        }
+        _ => {}
+    }
+    let inner = base + wrap(v);
+    if inner > MAX_VALUE_DEPTH {
+        return Err(Problem::TooDeep);
+    }
+    Ok(Step::Children(inner))
 }
 
 impl App {
