@@ -126,6 +126,24 @@ impl<'o> Writer<'o> {
     }
 }
 
+/// The eight bytes of `bytes` from `at`, as a little-endian word (0 past the end).
+#[inline(always)]
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    bytes
+        .get(at..at + 8)
+        .and_then(|b| <[u8; 8]>::try_from(b).ok())
+        .map_or(0, u64::from_le_bytes)
+}
+
+/// The four bytes of `bytes` from `at`, as a little-endian half word (0 past the end).
+#[inline(always)]
+fn half_at(bytes: &[u8], at: usize) -> u32 {
+    bytes
+        .get(at..at + 4)
+        .and_then(|b| <[u8; 4]>::try_from(b).ok())
+        .map_or(0, u32::from_le_bytes)
+}
+
 /// Whether serde_json escapes a byte of `bytes`: a control character, `"` or `\\`. Eight bytes
 /// at a time, as one word; the last word overlaps the one before it (a byte read twice does not
 /// change the answer), and a string shorter than a word is read as two overlapping halves, or
@@ -134,18 +152,8 @@ impl<'o> Writer<'o> {
 #[inline]
 pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
     let n = bytes.len();
-    let word = |at: usize| {
-        bytes
-            .get(at..at + 8)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map_or(0, u64::from_le_bytes)
-    };
-    let half = |at: usize| {
-        bytes
-            .get(at..at + 4)
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-            .map_or(0, u32::from_le_bytes)
-    };
+    let word = |at: usize| word_at(bytes, at);
+    let half = |at: usize| half_at(bytes, at);
     if n > 16 && n <= 32 {
         // Four overlapping words: no loop for the paths and names most strings are.
         (special_bytes(word(0))
@@ -211,18 +219,8 @@ pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
 pub(crate) fn quoted_short(out: &mut Vec<u8>, s: &str, key: bool) -> bool {
     let bytes = s.as_bytes();
     let n = bytes.len();
-    let word = |at: usize| {
-        bytes
-            .get(at..at + 8)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map_or(0, u64::from_le_bytes)
-    };
-    let half = |at: usize| {
-        bytes
-            .get(at..at + 4)
-            .and_then(|b| <[u8; 4]>::try_from(b).ok())
-            .map_or(0, u32::from_le_bytes)
-    };
+    let word = |at: usize| word_at(bytes, at);
+    let half = |at: usize| half_at(bytes, at);
     let mut buf = [0u8; SHORT + 8];
     let mut put = |at: usize, bytes: &[u8]| {
         if let Some(to) = buf.get_mut(at..at + bytes.len()) {
