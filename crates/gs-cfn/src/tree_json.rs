@@ -260,14 +260,15 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
         out.extend_from_slice(b": ");
         string(out, &resource.type_name);
         let copied = self.span(written, node).and_then(|span| {
-            let bytes = written?.template.get(span.start..span.end)?;
+            let template = written?.template;
+            template.get(span.start..span.end)?;
             out.extend_from_slice(b",\n");
             indent(out, depth + 1);
             out.extend_from_slice(PROPS_KEY);
-            if bytes.is_empty() {
+            if span.start == span.end {
                 out.extend_from_slice(b"{}");
             } else {
-                reindent(out, bytes, depth + 1);
+                reindent(out, template, span.start, span.end, depth + 1);
             }
             Some(())
         });
@@ -297,74 +298,93 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
     }
 }
 
-/// `props` (a resource's `Properties` value as its template writes it, [`PROPS_DEPTH`] levels
-/// deep with [`TEMPLATE_INDENT`]) appended to `out` as the value of a key `depth` levels deep
-/// here: each line after the first indented anew. A line break in pretty JSON is always
-/// followed by the indentation and then something other than a space (strings hold no raw line
-/// break, and none starts a line unquoted), so each line's level is the count of its leading
-/// spaces.
+/// `template[start..end]` (a resource's `Properties` value as its template writes it,
+/// [`PROPS_DEPTH`] levels deep with [`TEMPLATE_INDENT`]) appended to `out` as the value of a
+/// key `depth` levels deep here: each line after the first indented anew. A line break in pretty
+/// JSON is always followed by the indentation and then something other than a space (strings
+/// hold no raw line break, and none starts a line unquoted), so each line's level is the count
+/// of its leading spaces.
+///
+/// The bytes are read [`CHUNK`] at a time, each chunk appended whole (a copy of a fixed size,
+/// with no call) and cut back after its first line break. The bytes after `end` (the rest of the
+/// template) are read too, so that the last line of the props is a chunk like any other: only
+/// the end of the template is read byte by byte.
 ///
 /// [`TEMPLATE_INDENT`]: crate::template::TEMPLATE_INDENT
-fn reindent(out: &mut Vec<u8>, props: &[u8], depth: usize) {
+// Not inlined: in the tree walk its loop would share the walk's registers.
+#[inline(never)]
+fn reindent(out: &mut Vec<u8>, template: &[u8], start: usize, end: usize, depth: usize) {
     let from = crate::template::TEMPLATE_INDENT.len().max(1);
+    let end = end.min(template.len());
     // The start of the line being copied (after its indentation).
-    let mut at = 0;
-    loop {
-        // The line, its break included, sixteen bytes at a time: each chunk is appended whole (a
-        // copy of a fixed size, with no call), and what follows the break is cut off again.
-        let next = loop {
-            let Some(chunk) = props
-                .get(at..at + 16)
-                .and_then(|c| <&[u8; 16]>::try_from(c).ok())
-            else {
-                // Fewer than sixteen bytes left.
-                let rest = props.get(at..).unwrap_or_default();
+    let mut at = start;
+    while at < end {
+        let left = end - at;
+        let next = match template
+            .get(at..at + CHUNK)
+            .and_then(|c| <&[u8; CHUNK]>::try_from(c).ok())
+        {
+            Some(chunk) => {
+                out.extend_from_slice(chunk);
+                match line_break(chunk) {
+                    Some(kept) if kept <= left => {
+                        out.truncate(out.len() - (CHUNK - kept));
+                        at + kept
+                    }
+                    // The last line of the props (no line break before `end`).
+                    _ if left <= CHUNK => {
+                        out.truncate(out.len() - (CHUNK - left));
+                        break;
+                    }
+                    _ => {
+                        at += CHUNK;
+                        continue;
+                    }
+                }
+            }
+            None => {
+                // Near the end of the template: the rest of the line byte by byte.
+                let rest = template.get(at..end).unwrap_or_default();
                 match rest.iter().position(|&b| b == b'\n') {
                     Some(i) => {
                         out.extend_from_slice(rest.get(..=i).unwrap_or_default());
-                        break at + i + 1;
+                        at + i + 1
                     }
                     None => {
                         out.extend_from_slice(rest);
-                        return;
+                        break;
                     }
                 }
-            };
-            out.extend_from_slice(chunk);
-            if let Some(kept) = line_break(chunk) {
-                out.truncate(out.len() - (16 - kept));
-                break at + kept;
             }
-            at += 16;
         };
-        let rest = props.get(next..).unwrap_or_default();
-        let spaces = leading_spaces(rest);
+        let spaces = leading_spaces(template.get(next..end).unwrap_or_default());
         let level = (spaces / from + depth).saturating_sub(PROPS_DEPTH);
         indent_short(out, level);
         at = next + spaces;
     }
 }
 
-/// One past the first line break of `chunk`, if it has one: both halves tested at once (which
+/// How many bytes [`reindent`] reads at a time: most lines of a template fit in one.
+const CHUNK: usize = 32;
+
+/// One past the first line break of `chunk`, if it has one: every word tested at once (which
 /// the compiler turns into vector code), the exact place found only when there is one.
 #[inline]
-fn line_break(chunk: &[u8; 16]) -> Option<usize> {
+fn line_break(chunk: &[u8; CHUNK]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let (lo, hi) = chunk.split_at(8);
-    let half = |h: &[u8]| {
-        let w = <[u8; 8]>::try_from(h).map_or(0, u64::from_le_bytes) ^ (ONES * u64::from(b'\n'));
-        // The lowest set high bit marks the first line break exactly.
-        w.wrapping_sub(ONES) & !w & HIGHS
-    };
-    let (lo, hi) = (half(lo), half(hi));
-    if lo | hi == 0 {
-        None
-    } else if lo != 0 {
-        Some((lo.trailing_zeros() / 8) as usize + 1)
-    } else {
-        Some((hi.trailing_zeros() / 8) as usize + 9)
+    let mut words = [0u64; CHUNK / 8];
+    for (w, bytes) in words.iter_mut().zip(chunk.chunks_exact(8)) {
+        let x =
+            <[u8; 8]>::try_from(bytes).map_or(0, u64::from_le_bytes) ^ (ONES * u64::from(b'\n'));
+        // The lowest set high bit marks the first line break of the word exactly.
+        *w = x.wrapping_sub(ONES) & !x & HIGHS;
     }
+    if words.iter().fold(0, |a, w| a | w) == 0 {
+        return None;
+    }
+    let (i, w) = words.iter().enumerate().find(|(_, w)| **w != 0)?;
+    Some(8 * i + (w.trailing_zeros() / 8) as usize + 1)
 }
 
 /// [`indent`] as fixed-size copies cut to length: cheaper than a copy of a varying length for
@@ -652,10 +672,30 @@ mod reindent_tests {
         }
     }
 
+    #[test]
+    fn the_first_line_break_is_found_at_every_place_among_bytes_near_it() {
+        // Bytes that differ from a line break by one bit or by one, which a word trick could
+        // take for one, around a line break at every place (or none).
+        for filler in [b' ', b'a', b'\n' ^ 0x80, b'\n' + 1, b'\n' - 1, 0, 0xff] {
+            for at in 0..=CHUNK {
+                let mut chunk = [filler; CHUNK];
+                if let Some(b) = chunk.get_mut(at) {
+                    *b = b'\n';
+                }
+                // A second line break after the first changes nothing.
+                if let Some(b) = chunk.get_mut(at + 3) {
+                    *b = b'\n';
+                }
+                let expected = chunk.iter().position(|&b| b == b'\n').map(|i| i + 1);
+                assert_eq!(line_break(&chunk), expected, "filler {filler:#x}, at {at}");
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn a_line_break_is_found_as_a_byte_loop_finds_it(
-            bytes in prop::array::uniform16(prop_oneof![Just(b'\n'), Just(b' '), any::<u8>()]),
+            bytes in prop::array::uniform32(prop_oneof![Just(b'\n'), Just(b' '), any::<u8>()]),
         ) {
             prop_assert_eq!(
                 line_break(&bytes),
@@ -682,10 +722,32 @@ mod reindent_tests {
             let mut props = Vec::new();
             crate::json::pretty_json_nested(&mut props, &v, crate::template::TEMPLATE_INDENT, PROPS_DEPTH).unwrap();
             let mut out = Vec::new();
-            reindent(&mut out, &props, depth);
+            reindent(&mut out, &props, 0, props.len(), depth);
             let mut expected = Vec::new();
             crate::json::pretty_json_nested(&mut expected, &v, INDENT, depth).unwrap();
             prop_assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected));
+        }
+
+        #[test]
+        fn props_inside_a_template_are_copied_as_props_alone_are(
+            value in prop::collection::vec(("[a-z ]{0,40}", prop::collection::vec("[a-z\n ]{0,40}", 0..4)), 0..6),
+            before in prop::collection::vec(prop_oneof![Just(b'\n'), Just(b' '), any::<u8>()], 0..40),
+            after in prop::collection::vec(prop_oneof![Just(b'\n'), Just(b' '), any::<u8>()], 0..80),
+            depth in 0usize..40,
+        ) {
+            // What follows the props in the template is read but never copied, whatever it is
+            // and however long (shorter or longer than a chunk).
+            let v: indexmap::IndexMap<String, Vec<String>> = value.into_iter().collect();
+            let mut props = Vec::new();
+            crate::json::pretty_json_nested(&mut props, &v, crate::template::TEMPLATE_INDENT, PROPS_DEPTH).unwrap();
+            let mut alone = b"kept".to_vec();
+            reindent(&mut alone, &props, 0, props.len(), depth);
+            let mut template = before.clone();
+            template.extend_from_slice(&props);
+            template.extend_from_slice(&after);
+            let mut inside = b"kept".to_vec();
+            reindent(&mut inside, &template, before.len(), before.len() + props.len(), depth);
+            prop_assert_eq!(inside, alone);
         }
     }
 }
