@@ -41,7 +41,7 @@ fn line(depth: usize) -> usize {
 }
 
 /// An upper bound of `v` written at `depth` (as a map value or list element).
-fn value(m: &Measure<'_, '_>, v: &Value, depth: usize) -> usize {
+fn value<F: Strings>(m: &Measure<'_, '_, F>, v: &Value, depth: usize) -> usize {
     // A reference to an exported value may be written as `Fn::ImportValue` of its export name
     // (at most 255 characters) where another stack reads it.
     let id = |n: &NodeId| {
@@ -105,8 +105,8 @@ fn value(m: &Measure<'_, '_>, v: &Value, depth: usize) -> usize {
     }
 }
 
-fn map<'v>(
-    m: &Measure<'_, '_>,
+fn map<'v, F: Strings>(
+    m: &Measure<'_, '_, F>,
     entries: impl Iterator<Item = (&'v str, &'v Value)>,
     depth: usize,
 ) -> usize {
@@ -117,7 +117,7 @@ fn map<'v>(
 
 /// What the backend adds to element `e` from the tree around it: its path
 /// (`aws:cdk:path`), and the tags and acknowledgements set on it and on every node above it.
-fn around(m: &Measure<'_, '_>, e: NodeId) -> usize {
+fn around<F: Strings>(m: &Measure<'_, '_, F>, e: NodeId) -> usize {
     let mut bytes = 2 * line(4) + 32;
     let mut at = Some(e);
     while let Some(n) = at {
@@ -139,7 +139,7 @@ fn around(m: &Measure<'_, '_>, e: NodeId) -> usize {
 }
 
 /// The walk both bounds share, with `m.string` measuring each string.
-fn bound(m: &Measure<'_, '_>, stack: NodeId) -> usize {
+fn bound<F: Strings>(m: &Measure<'_, '_, F>, stack: NodeId) -> usize {
     if !m.tree.invalid_values().is_empty() {
         return usize::MAX;
     }
@@ -207,11 +207,16 @@ fn bound(m: &Measure<'_, '_>, stack: NodeId) -> usize {
     bytes
 }
 
-/// How a bound measures: the tree, and the bytes it counts for a string.
-struct Measure<'t, 'a> {
+/// How a bound measures: the tree, and the bytes it counts for a string (a closure, so that
+/// each bound has its own copy of the walk with the measure inlined, not a call per string).
+struct Measure<'t, 'a, F> {
     tree: &'t Tree<'a>,
-    string: fn(&str) -> usize,
+    string: F,
 }
+
+/// What measures a string.
+trait Strings: Fn(&str) -> usize + Copy {}
+impl<F: Fn(&str) -> usize + Copy> Strings for F {}
 
 /// An upper bound of the bytes `Template::of_stack(tree, stack).to_json()` writes.
 ///
@@ -240,7 +245,7 @@ pub(crate) fn quick_size_bound(tree: &Tree<'_>, stack: NodeId) -> usize {
     bound(
         &Measure {
             tree,
-            string: |s| 2 + 6 * s.len(),
+            string: |s: &str| 2 + 6 * s.len(),
         },
         stack,
     )
