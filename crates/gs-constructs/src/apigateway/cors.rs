@@ -113,10 +113,12 @@ impl CorsOptions {
     /// The static `Access-Control-Allow-Origin` value, quoted for a response parameter: the first
     /// origin (the others are echoed by [`CorsOptions::origin_vtl`]).
     pub(crate) fn origin_header(&self) -> String {
-        format!(
-            "'{}'",
-            self.allow_origins.first().map_or("*", String::as_str)
-        )
+        let origin = self.allow_origins.first().map_or("*", String::as_str);
+        let mut header = String::with_capacity(origin.len() + 2);
+        header.push('\'');
+        header.push_str(origin);
+        header.push('\'');
+        header
     }
 
     /// Whether the answer depends on the request's origin (caches must key on it).
@@ -153,15 +155,25 @@ impl RestApi {
         resource: ApiResource,
         cors: &CorsOptions,
     ) -> Result<Method> {
-        app.as_mut()
-            .atomically(|app| self.add_cors_preflight_impl(app, resource, cors))
+        self.add_cors_preflight_owned(app.as_mut(), resource, cors.clone())
+    }
+
+    /// [`RestApi::add_cors_preflight`] with options the caller hands over (the API's own, when
+    /// it adds a resource), so that they are not copied once more for the integration.
+    pub(crate) fn add_cors_preflight_owned(
+        &self,
+        app: &mut App,
+        resource: ApiResource,
+        cors: CorsOptions,
+    ) -> Result<Method> {
+        app.atomically(|app| self.add_cors_preflight_impl(app, resource, cors))
     }
 
     fn add_cors_preflight_impl(
         &self,
         app: &mut App,
         resource: ApiResource,
-        cors: &CorsOptions,
+        cors: CorsOptions,
     ) -> Result<Method> {
         let path = app.path(resource.node)?;
         cors.check(&path)?;
@@ -169,7 +181,7 @@ impl RestApi {
             app,
             resource,
             "OPTIONS",
-            Integration::preflight(cors.clone()),
+            Integration::preflight(cors),
             Authorization::None,
         )
     }

@@ -26,17 +26,23 @@ pub(crate) struct ApiState {
 /// Records `method` on the API at `api_node`: the deployment depends on it and its logical ID
 /// follows the method's model.
 pub(crate) fn register_method(app: &mut App, api_node: NodeId, method: NodeId) -> Result<()> {
-    let Some(mut state) = app.attached::<ApiState>(api_node).cloned() else {
+    let Some(deployment) = app.attached::<ApiState>(api_node).map(|s| s.deployment) else {
         return Ok(());
     };
-    state.methods.push(method);
     app.add_dependency(
-        state.deployment,
+        deployment,
         method,
         "a deployment snapshots the API's methods: it must come after every one of them",
     )?;
-    app.add_to_logical_id(state.deployment, method)?;
-    app.attach(api_node, state)?;
+    app.add_to_logical_id(deployment, method)?;
+    // Pushed in place, undone by a pop: the state (CORS options included) is not copied.
+    app.update_attached(
+        api_node,
+        |state: &mut ApiState| state.methods.push(method),
+        |state, ()| {
+            state.methods.pop();
+        },
+    );
     Ok(())
 }
 

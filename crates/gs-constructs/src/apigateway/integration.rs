@@ -255,35 +255,40 @@ impl Integration {
                 )
             }
             Kind::Preflight(cors) => {
-                let mut params = ValueMap::new()
-                    .with(
-                        "method.response.header.Access-Control-Allow-Headers",
-                        format!("'{}'", cors.allow_headers.join(",")),
-                    )
-                    .with(
-                        "method.response.header.Access-Control-Allow-Origin",
-                        cors.origin_header(),
-                    );
+                // Each header set on the integration response is declared on the method
+                // response: both maps are written together, under the same static keys.
+                let (mut params, mut declared) = (ValueMap::new(), ValueMap::new());
+                let mut header = |key: &'static str, value: Value| {
+                    params.insert(key, value);
+                    declared.insert(key, true);
+                };
+                header(
+                    "method.response.header.Access-Control-Allow-Headers",
+                    quoted_list(&cors.allow_headers).into(),
+                );
+                header(
+                    "method.response.header.Access-Control-Allow-Origin",
+                    cors.origin_header().into(),
+                );
                 if cors.varies_by_origin() {
-                    params.insert("method.response.header.Vary", "'Origin'");
+                    header("method.response.header.Vary", "'Origin'".into());
                 }
-                params.insert(
+                header(
                     "method.response.header.Access-Control-Allow-Methods",
-                    format!("'{}'", cors.allow_methods.join(",")),
+                    quoted_list(&cors.allow_methods).into(),
                 );
                 if cors.allow_credentials {
-                    params.insert(
+                    header(
                         "method.response.header.Access-Control-Allow-Credentials",
-                        "'true'",
+                        "'true'".into(),
                     );
                 }
                 if let Some(age) = cors.max_age_seconds {
-                    params.insert(
+                    header(
                         "method.response.header.Access-Control-Max-Age",
-                        format!("'{age}'"),
+                        format!("'{age}'").into(),
                     );
                 }
-                let declared: ValueMap = params.keys().map(|k| (k.to_string(), true)).collect();
                 let integration = ValueMap::new()
                     .with(
                         "IntegrationResponses",
@@ -310,6 +315,20 @@ impl Integration {
             }
         }
     }
+}
+
+/// `'a,b,c'`: the items joined by commas in single quotes, written into one buffer.
+fn quoted_list(items: &[String]) -> String {
+    let mut text = String::with_capacity(2 + items.iter().map(|i| i.len() + 1).sum::<usize>());
+    text.push('\'');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(item);
+    }
+    text.push('\'');
+    text
 }
 
 /// One integration response; with CORS it carries the allowed origin (echoed by a template when

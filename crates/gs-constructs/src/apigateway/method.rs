@@ -120,12 +120,6 @@ impl RestApi {
                 "use GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS or ANY, in capitals",
             ));
         }
-        let cors = if http_method == "OPTIONS" {
-            None
-        } else {
-            app.attached::<ApiState>(self.node)
-                .and_then(|s| s.cors.clone())
-        };
         let lambda = integration.lambda_function();
         if let Some((function, _)) = &lambda {
             check_function(app, &path, function)?;
@@ -158,8 +152,15 @@ impl RestApi {
             }
             None => None,
         };
-        let (integration_value, responses) =
-            integration.render(role.map(|r| r.arn()), cors.as_ref());
+        // The API's CORS options, read in place (not cloned) while the integration renders.
+        let cors = if http_method == "OPTIONS" {
+            None
+        } else {
+            m.app()
+                .attached::<ApiState>(self.node)
+                .and_then(|s| s.cors.as_ref())
+        };
+        let (integration_value, responses) = integration.render(role.map(|r| r.arn()), cors);
         let method = m.resource::<CfnMethod>(
             "Resource",
             Resource::new("AWS::ApiGateway::Method").properties(

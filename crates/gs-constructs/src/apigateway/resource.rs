@@ -93,7 +93,7 @@ impl RestApi {
             .attached::<ApiState>(self.node)
             .and_then(|s| s.cors.clone());
         if let Some(cors) = cors {
-            self.add_cors_preflight(app, added, &cors)?;
+            self.add_cors_preflight_owned(app, added, cors)?;
         }
         Ok(added)
     }

@@ -240,7 +240,7 @@ impl RestApi {
             root,
         };
         if let Some(cors) = props.default_cors {
-            api.add_cors_preflight(&mut g, root, &cors)?;
+            api.add_cors_preflight_owned(g.app_mut(), root, cors)?;
         }
         Ok(api)
     }

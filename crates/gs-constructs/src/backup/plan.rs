@@ -6,7 +6,7 @@ use gs_core::{App, NodeId, Scope, Value};
 use gs_l1::backup::backup_plan::BackupPlanResourceType;
 pub use gs_l1::backup::CfnBackupPlan;
 use gs_l1::backup::CfnBackupPlanProps;
-use gs_l1::List;
+use gs_l1::{IntoValue, List};
 
 use super::rule::BackupRule;
 use super::vault::BackupVault;
@@ -102,19 +102,20 @@ impl BackupPlan {
         app.as_mut().atomically(|app| self.add_rule_impl(app, rule))
     }
 
+    /// Appends the rule's L1 value to the plan's `BackupPlanRule` list and the rule to the side
+    /// table, both in place: the journal keeps a pop for each, not a copy of the plan (its
+    /// earlier rules are not rendered again). The rule's values are checked at the call, so a
+    /// rule naming another app's vault is refused here, not at synthesis.
     fn add_rule_impl(&self, app: &mut App, rule: BackupRule) -> Result<()> {
         let path = app.path(self.node)?;
         rule.validate(&path)?;
-        let mut rules = app
-            .attached::<PlanRules>(self.node)
-            .cloned()
-            .ok_or_else(|| {
-                ConstructError::invalid(
-                    &path,
-                    "this plan was not built by `BackupPlan::new`",
-                    "build plans with `BackupPlan::new`",
-                )
-            })?;
+        let Some(rules) = app.attached::<PlanRules>(self.node) else {
+            return Err(ConstructError::invalid(
+                &path,
+                "this plan was not built by `BackupPlan::new`",
+                "build plans with `BackupPlan::new`",
+            ));
+        };
         if rules.rules.iter().any(|r| r.name == rule.name) {
             return Err(ConstructError::invalid(
                 path,
@@ -122,13 +123,28 @@ impl BackupPlan {
                 "give each rule of a plan its own name",
             ));
         }
-        rules.rules.push(rule);
-        // Rewrites what the L1 writes, keeping anything set since through the escape hatch.
-        let resource = app.resource_mut(self.resource)?;
-        for (key, value) in l1_props(&rules, self.vault).into_properties() {
-            resource.properties.insert(key, value);
+        let item = rule.to_l1(self.vault).into_value();
+        let appended = app
+            .append_to_list(self.resource, &["BackupPlan", "BackupPlanRule"], item)?
+            .is_none();
+        let mut rule = Some(rule);
+        app.update_attached(
+            self.node,
+            |r: &mut PlanRules| r.rules.extend(rule.take()),
+            |r, ()| {
+                r.rules.pop();
+            },
+        );
+        if !appended {
+            // The escape hatch replaced the plan or its rule list: write the plan again from
+            // the rules (other properties set through the escape hatch stay as they are).
+            let rendered = app
+                .attached::<PlanRules>(self.node)
+                .map(|rules| l1_props(rules, self.vault).into_properties());
+            for (key, value) in rendered.into_iter().flatten() {
+                app.set_property(self.resource, key, value)?;
+            }
         }
-        app.attach(self.node, rules)?;
         Ok(())
     }
 

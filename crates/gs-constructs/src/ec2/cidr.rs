@@ -42,6 +42,27 @@ impl Ipv4Cidr {
         other.prefix >= self.prefix && (other.base & Ipv4Cidr::mask(self.prefix)) == self.base
     }
 
+    /// The block as text (`10.0.0.0/16`, as [`fmt::Display`] writes it), pushed digit by digit
+    /// into one buffer of the largest size it can need, without the formatting machinery.
+    ///
+    /// ```
+    /// use gs_constructs::ec2::Ipv4Cidr;
+    /// let block: Ipv4Cidr = "192.168.100.0/24".parse().unwrap();
+    /// assert_eq!(block.text(), "192.168.100.0/24");
+    /// ```
+    pub fn text(&self) -> String {
+        let mut text = String::with_capacity("255.255.255.255/32".len());
+        for (i, octet) in self.base.to_be_bytes().into_iter().enumerate() {
+            if i > 0 {
+                text.push('.');
+            }
+            push_decimal(&mut text, octet);
+        }
+        text.push('/');
+        push_decimal(&mut text, self.prefix);
+        text
+    }
+
     /// `count` equal subnets (count rounded up to a power of two), in address order; `None`
     /// when the block is too small.
     pub fn split(&self, count: u32) -> Option<Vec<Ipv4Cidr>> {
@@ -69,6 +90,17 @@ impl fmt::Display for Ipv4Cidr {
     }
 }
 
+/// Pushes `n` in decimal.
+fn push_decimal(text: &mut String, n: u8) {
+    if n >= 100 {
+        text.push(char::from(b'0' + n / 100));
+    }
+    if n >= 10 {
+        text.push(char::from(b'0' + n / 10 % 10));
+    }
+    text.push(char::from(b'0' + n % 10));
+}
+
 impl FromStr for Ipv4Cidr {
     type Err = String;
 
@@ -81,20 +113,73 @@ impl FromStr for Ipv4Cidr {
             .ok()
             .filter(|p| *p <= 32)
             .ok_or_else(|| format!("`{s}` has a prefix that is not 0 to 32"))?;
-        let octets: Vec<u8> = addr
-            .split('.')
-            .map(|o| o.parse::<u8>())
-            .collect::<Result<_, _>>()
-            .map_err(|_| format!("`{s}` is not four numbers 0-255 separated by dots"))?;
-        let [a, b, c, d] = octets[..] else {
+        // Every part is parsed before the count is checked, as a collected list would be (so
+        // the errors stay the same), into four bytes on the stack.
+        let mut octets = [0u8; 4];
+        let mut count = 0usize;
+        for part in addr.split('.') {
+            let octet = part
+                .parse::<u8>()
+                .map_err(|_| format!("`{s}` is not four numbers 0-255 separated by dots"))?;
+            if let Some(slot) = octets.get_mut(count) {
+                *slot = octet;
+            }
+            count += 1;
+        }
+        if count != 4 {
             return Err(format!("`{s}` is not four numbers separated by dots"));
-        };
-        let base = u32::from_be_bytes([a, b, c, d]);
+        }
+        let base = u32::from_be_bytes(octets);
         if base & !Ipv4Cidr::mask(prefix) != 0 {
             return Err(format!(
                 "`{s}` has host bits set below the /{prefix} prefix"
             ));
         }
         Ok(Ipv4Cidr { base, prefix })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ipv4Cidr;
+
+    #[test]
+    fn text_writes_what_display_writes() {
+        for (base, prefix) in [
+            (0u32, 0u8),
+            (0x0A00_0000, 8),
+            (0xC0A8_6400, 24),
+            (0xFFFF_FFFF, 32),
+            (0x6409_0A00, 23),
+            (0x0102_0300, 24),
+        ] {
+            let block = Ipv4Cidr { base, prefix };
+            assert_eq!(block.text(), block.to_string());
+        }
+    }
+
+    #[test]
+    fn a_block_parses_to_four_octets_and_a_prefix_or_says_what_is_wrong() {
+        let parsed: Result<Ipv4Cidr, String> = "10.1.2.0/24".parse();
+        assert_eq!(
+            parsed.map(|c| (c.base(), c.prefix())),
+            Ok((0x0A01_0200, 24))
+        );
+        for (text, error) in [
+            ("10.1.2/24", "is not four numbers separated by dots"),
+            ("10.1.2.0.0/24", "is not four numbers separated by dots"),
+            ("10.1.x.0/24", "is not four numbers 0-255 separated by dots"),
+            (
+                "10.1.2.0.256/24",
+                "is not four numbers 0-255 separated by dots",
+            ),
+            ("10.1.2.1/24", "has host bits set below the /24 prefix"),
+            ("10.1.2.0/33", "has a prefix that is not 0 to 32"),
+        ] {
+            match text.parse::<Ipv4Cidr>() {
+                Err(e) => assert_eq!(e, format!("`{text}` {error}")),
+                Ok(c) => panic!("{text} parsed to {c}"),
+            }
+        }
     }
 }

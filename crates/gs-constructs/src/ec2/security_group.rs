@@ -1,7 +1,7 @@
 //! [`SecurityGroup`] and the connections vocabulary: [`Peer`], [`Port`],
 //! [`SecurityGroup::allow_from`]. Every rule is also recorded as an [`Ingress`] fact for passes.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use gs_core::{App, Handle, NodeId, Resource, Scope, Value, ValueMap};
 
@@ -348,18 +348,38 @@ impl SecurityGroup {
         {
             return Ok(*rule);
         }
-        let (label, source) = match peer {
-            Peer::SecurityGroup(sg) => (
-                app.path(sg.node)?.replace('/', ""),
-                ("SourceSecurityGroupId", sg.group_id()),
-            ),
-            Peer::Ipv4(c) => (
-                c.to_string().replace('/', "_"),
-                ("CidrIp", Value::from(c.to_string())),
-            ),
-            Peer::AnyIpv4 => ("0.0.0.0_0".into(), ("CidrIp", Value::from("0.0.0.0/0"))),
-            Peer::AnyIpv6 => ("::_0".into(), ("CidrIpv6", Value::from("::/0"))),
+        // The rule's id, `from <peer>:<port>`, written into one buffer.
+        let mut id = String::with_capacity(48);
+        id.push_str("from ");
+        let source = match peer {
+            Peer::SecurityGroup(sg) => {
+                for part in app.path(sg.node)?.split('/') {
+                    id.push_str(part);
+                }
+                ("SourceSecurityGroupId", sg.group_id())
+            }
+            Peer::Ipv4(c) => {
+                let text = c.text();
+                for (i, part) in text.split('/').enumerate() {
+                    if i > 0 {
+                        id.push('_');
+                    }
+                    id.push_str(part);
+                }
+                ("CidrIp", Value::String(text))
+            }
+            Peer::AnyIpv4 => {
+                id.push_str("0.0.0.0_0");
+                ("CidrIp", Value::from("0.0.0.0/0"))
+            }
+            Peer::AnyIpv6 => {
+                id.push_str("::_0");
+                ("CidrIpv6", Value::from("::/0"))
+            }
         };
+        id.push(':');
+        // Writing into a `String` cannot fail.
+        let _ = write!(id, "{port}");
         let mut props = ValueMap::new()
             .with("GroupId", self.group_id())
             .with("IpProtocol", port.ip_protocol())
@@ -371,7 +391,7 @@ impl SecurityGroup {
         }
         let mut g = app.at(self.node)?;
         let rule = g.resource::<()>(
-            &format!("from {label}:{port}"),
+            &id,
             Resource::new("AWS::EC2::SecurityGroupIngress").properties(props),
         )?;
         let app = g.app_mut();
@@ -381,12 +401,23 @@ impl SecurityGroup {
             port,
             rule: rule.node(),
         });
-        let mut rules = app
-            .attached::<IngressRules>(self.node)
-            .cloned()
-            .unwrap_or_default();
-        rules.0.insert((peer, port), rule.node());
-        app.attach(self.node, rules)?;
+        // Inserted in place, undone by a removal: the map is not copied for the journal.
+        let key = (peer, port);
+        let inserted = app.update_attached(
+            self.node,
+            |rules: &mut IngressRules| {
+                rules.0.insert(key, rule.node());
+                key
+            },
+            |rules, key| {
+                rules.0.remove(&key);
+            },
+        );
+        if inserted.is_none() {
+            let mut rules = IngressRules::default();
+            rules.0.insert(key, rule.node());
+            app.attach(self.node, rules)?;
+        }
         Ok(rule.node())
     }
 }

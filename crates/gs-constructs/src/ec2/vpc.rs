@@ -143,7 +143,7 @@ impl Vpc {
             Resource::new("AWS::EC2::VPC")
                 .properties(
                     ValueMap::new()
-                        .with("CidrBlock", cidr.to_string())
+                        .with("CidrBlock", cidr.text())
                         .with("EnableDnsHostnames", props.enable_dns_hostnames)
                         .with("EnableDnsSupport", props.enable_dns_support)
                         .with("InstanceTenancy", "default"),
@@ -168,9 +168,13 @@ impl Vpc {
             for az in 0..props.max_azs {
                 let block = blocks
                     .get((offset + az) as usize)
-                    .map(ToString::to_string)
+                    .map(Ipv4Cidr::text)
                     .unwrap_or_default();
-                let mut sg = g.group(&format!("{prefix}{}", az + 1))?;
+                // `PublicSubnet1`: az is below 6, so its number is one digit.
+                let mut name = String::with_capacity(prefix.len() + 1);
+                name.push_str(prefix);
+                name.push(char::from(b'1' + az as u8));
+                let mut sg = g.group(&name)?;
                 let (subnet_group, subnet_path) = (sg.node(), sg.path());
                 // As CDK names them: each subnet's resources carry the subnet's path.
                 sg.app_mut().tag(subnet_group, "Name", subnet_path)?;

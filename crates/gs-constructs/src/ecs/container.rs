@@ -304,8 +304,7 @@ impl FargateTaskDefinition {
                 "give an image such as `public.ecr.aws/nginx/nginx:1.27`",
             ));
         }
-        let mut state = self.state(app);
-        if state.containers.iter().any(|c| c.name == name) {
+        if self.containers(app).iter().any(|c| c.name == name) {
             return Err(ConstructError::invalid(
                 &path,
                 format!("the task definition already has a container `{name}`"),
@@ -347,15 +346,14 @@ impl FargateTaskDefinition {
                 kind: "awslogs",
             });
         }
-        let index = state.containers.len();
-        state.containers.push(ContainerDef {
+        let index = self.containers(app).len();
+        let def = ContainerDef {
             name: name.to_owned(),
             image: image.to_owned(),
             props,
             mount_points: Vec::new(),
-        });
-        let services = state.services.clone();
-        self.store(app, state)?;
+        };
+        let services = self.add_container_def(app, def)?;
         for service in services {
             wiring::order_after_grants(app, &service)?;
         }

@@ -13,7 +13,7 @@ use crate::l1::ecs::task_definition::{
     AuthorizationConfig, EFSVolumeConfiguration, EphemeralStorage, Volume,
 };
 use crate::l1::ecs::{CfnTaskDefinition, CfnTaskDefinitionProps};
-use crate::l1::List;
+use crate::l1::{IntoValue, List};
 
 /// Settings of a [`FargateTaskDefinition`].
 #[derive(Clone, Debug)]
@@ -195,10 +195,66 @@ impl FargateTaskDefinition {
             .unwrap_or_default()
     }
 
-    /// Stores `state` and renders it into the resource's `ContainerDefinitions` and `Volumes`
-    /// (the other properties, escape-hatch changes included, stay as they are).
-    pub(crate) fn store(&self, app: &mut App, state: TaskState) -> Result<()> {
-        let rendered = CfnTaskDefinitionProps {
+    /// The containers added so far.
+    pub(crate) fn containers<'a>(&self, app: &'a App) -> &'a [ContainerDef] {
+        app.attached::<TaskState>(self.node)
+            .map_or(&[], |s| s.containers.as_slice())
+    }
+
+    /// Adds `def` after the other containers: its rendering is appended to the resource's
+    /// `ContainerDefinitions` and it is pushed onto the side table, both in place (the journal
+    /// keeps a pop for each, not a copy of the state or of the resource, and the containers
+    /// before it are not rendered again). Returns the services that run this task definition.
+    pub(crate) fn add_container_def(
+        &self,
+        app: &mut App,
+        def: ContainerDef,
+    ) -> Result<Vec<FargateService>> {
+        let item = def.render().into_value();
+        let appended = app
+            .append_to_list(self.resource, &["ContainerDefinitions"], item)?
+            .is_none();
+        let mut def = Some(def);
+        app.update_attached(
+            self.node,
+            |state: &mut TaskState| state.containers.extend(def.take()),
+            |state, ()| {
+                state.containers.pop();
+            },
+        );
+        if let Some(def) = def {
+            // Not built by `new` (no side table yet): the state starts with this container.
+            let state = TaskState {
+                containers: vec![def],
+                ..TaskState::default()
+            };
+            self.store(app, state)?;
+        } else if !appended {
+            // The escape hatch replaced the list: write it again from the containers.
+            self.store(app, self.state(app))?;
+        }
+        Ok(self.services(app))
+    }
+
+    /// The side table, read in place.
+    pub(crate) fn state_ref<'a>(&self, app: &'a App) -> Option<&'a TaskState> {
+        app.attached::<TaskState>(self.node)
+    }
+
+    /// Renders the side table as it is into the resource's `ContainerDefinitions` and
+    /// `Volumes` (the other properties, escape-hatch changes included, stay as they are).
+    pub(crate) fn render(&self, app: &mut App) -> Result<()> {
+        let rendered = self.state_ref(app).map(Self::rendered);
+        // Moved, not copied: each property is journalled by the value it replaces.
+        for (key, value) in rendered.into_iter().flatten() {
+            app.set_property(self.resource, key, value)?;
+        }
+        Ok(())
+    }
+
+    /// `state`'s `ContainerDefinitions` and `Volumes`.
+    fn rendered(state: &TaskState) -> gs_core::ValueMap {
+        CfnTaskDefinitionProps {
             container_definitions: Some(
                 state.containers.iter().map(ContainerDef::render).collect(),
             ),
@@ -206,10 +262,15 @@ impl FargateTaskDefinition {
                 .then(|| state.volumes.iter().map(render_volume).collect()),
             ..CfnTaskDefinitionProps::new()
         }
-        .into_properties();
+        .into_properties()
+    }
+
+    /// Stores `state` and renders it into the resource's `ContainerDefinitions` and `Volumes`
+    /// (the other properties, escape-hatch changes included, stay as they are).
+    pub(crate) fn store(&self, app: &mut App, state: TaskState) -> Result<()> {
         // Moved, not copied: the rendered containers are not needed again. Each property is
         // journalled by the value it replaces, not by a copy of the whole resource.
-        for (key, value) in rendered {
+        for (key, value) in Self::rendered(&state) {
             app.set_property(self.resource, key, value)?;
         }
         app.attach(self.node, state)?;

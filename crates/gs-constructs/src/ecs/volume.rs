@@ -5,7 +5,7 @@
 use gs_core::{App, ValueMap};
 
 use super::container::{Container, MountPoint};
-use super::task_definition::{EfsVolumeDef, FargateTaskDefinition};
+use super::task_definition::{EfsVolumeDef, FargateTaskDefinition, TaskState};
 use super::wiring;
 use crate::efs::AccessPoint;
 use crate::error::{ConstructError, Result};
@@ -95,8 +95,10 @@ impl FargateTaskDefinition {
                 "give an absolute path such as `/mnt/content`",
             );
         }
-        let mut state = self.state(app);
-        if let Some(v) = state.volumes.iter().find(|v| v.name == volume) {
+        // Checked against the side table in place; changed in place below.
+        let state = self.state_ref(app);
+        let volumes = state.map_or(&[][..], |s| s.volumes.as_slice());
+        if let Some(v) = volumes.iter().find(|v| v.name == volume) {
             if v.access_point != access_point {
                 return bad(
                     format!(
@@ -107,7 +109,8 @@ impl FargateTaskDefinition {
                 );
             }
         }
-        let Some(def) = state.containers.get_mut(container.index) else {
+        let new_volume = !volumes.iter().any(|v| v.name == volume);
+        let Some(def) = state.and_then(|s| s.containers.get(container.index)) else {
             return bad(
                 "the container is unknown".into(),
                 "use the handle add_container returned",
@@ -140,7 +143,8 @@ impl FargateTaskDefinition {
                 "mount the volume at another path, or drop the tmpfs mount",
             );
         }
-        for service in &state.services {
+        let services = self.services(app);
+        for service in &services {
             wiring::check_platform_version(app, service)?;
             wiring::check_same_vpc(
                 app,
@@ -150,19 +154,46 @@ impl FargateTaskDefinition {
             )?;
         }
 
-        def.mount_points.push(MountPoint {
-            volume: volume.to_owned(),
-            container_path: container_path.to_owned(),
-            read_only: mode.read_only,
-        });
-        if !state.volumes.iter().any(|v| v.name == volume) {
-            state.volumes.push(EfsVolumeDef {
+        // Pushed in place, undone by pops: the state is not copied for the journal.
+        let index = container.index;
+        let mut added = Some((
+            MountPoint {
+                volume: volume.to_owned(),
+                container_path: container_path.to_owned(),
+                read_only: mode.read_only,
+            },
+            new_volume.then(|| EfsVolumeDef {
                 name: volume.to_owned(),
                 access_point,
-            });
-        }
-        let services = state.services.clone();
-        self.store(app, state)?;
+            }),
+        ));
+        app.update_attached(
+            self.node,
+            |state: &mut TaskState| {
+                let Some((mount_point, volume)) = added.take() else {
+                    return (None, false);
+                };
+                let mounted = match state.containers.get_mut(index) {
+                    Some(def) => {
+                        def.mount_points.push(mount_point);
+                        Some(index)
+                    }
+                    None => None,
+                };
+                let volume_added = volume.is_some();
+                state.volumes.extend(volume);
+                (mounted, volume_added)
+            },
+            |state, (mounted, volume_added)| {
+                if let Some(def) = mounted.and_then(|i| state.containers.get_mut(i)) {
+                    def.mount_points.pop();
+                }
+                if volume_added {
+                    state.volumes.pop();
+                }
+            },
+        );
+        self.render(app)?;
 
         let mut actions = vec!["elasticfilesystem:ClientMount"];
         if !mode.read_only {

@@ -352,17 +352,22 @@ fn set_attributes<const N: usize>(
     path: &str,
     pairs: [(&'static str, Value); N],
 ) -> Result<()> {
-    let properties = &mut app.resource_mut(lb.resource)?.properties;
-    if properties.get("LoadBalancerAttributes").is_none() {
-        properties.insert("LoadBalancerAttributes", Value::List(Vec::new()));
-    }
-    let Some(Value::List(attrs)) = properties.get_mut("LoadBalancerAttributes") else {
-        return Err(ConstructError::invalid(
-            path,
-            "`LoadBalancerAttributes` is not a list (it was replaced through the escape hatch)",
-            "keep `LoadBalancerAttributes` a list of `{Key, Value}` maps",
-        ));
-    };
+    // Only the attribute list is copied and replaced (set_property journals the list it
+    // replaces), not the whole load balancer resource.
+    let current = app
+        .node(lb.resource)?
+        .as_resource()
+        .and_then(|r| r.properties.get("LoadBalancerAttributes"));
+    let mut attrs =
+        match current {
+            None => Vec::with_capacity(N),
+            Some(Value::List(attrs)) => attrs.clone(),
+            Some(_) => return Err(ConstructError::invalid(
+                path,
+                "`LoadBalancerAttributes` is not a list (it was replaced through the escape hatch)",
+                "keep `LoadBalancerAttributes` a list of `{Key, Value}` maps",
+            )),
+        };
     for (key, value) in pairs {
         let existing = attrs.iter_mut().find_map(|a| match a {
             Value::Map(m) if m.get("Key").and_then(Value::as_str) == Some(key) => Some(m),
@@ -373,6 +378,7 @@ fn set_attributes<const N: usize>(
             None => attrs.push(ValueMap::new().with("Key", key).with("Value", value).into()),
         }
     }
+    app.set_property(lb.resource, "LoadBalancerAttributes", Value::List(attrs))?;
     Ok(())
 }
 

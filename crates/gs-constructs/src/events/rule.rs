@@ -398,42 +398,48 @@ impl Rule {
         to: DeliveryTo,
         statement: Value,
     ) -> Result<NodeId> {
-        let existing = app.attached::<DeliveryPolicy>(node).cloned();
-        let mut statements = existing
-            .as_ref()
-            .map(|d| d.statements.clone())
-            .unwrap_or_default();
-        if !statements.contains(&statement) {
-            statements.push(statement);
-        }
-        let document: Value = ValueMap::new()
-            .with("Statement", Value::List(statements.clone()))
-            .with("Version", "2012-10-17")
-            .into();
-        let policy = match existing {
-            Some(d) => {
-                // The policy's properties, written again with every statement.
-                let properties = match &to {
-                    DeliveryTo::Queue(url) => {
-                        CfnQueuePolicyProps::new(document, [Str::from(url.clone())])
-                            .into_properties()
+        let existing = app
+            .attached::<DeliveryPolicy>(node)
+            .map(|d| (d.policy, d.statements.contains(&statement)));
+        match existing {
+            // Granted already: the policy stays as it is.
+            Some((policy, true)) => Ok(policy),
+            Some((policy, false)) => {
+                // Appended in place to the document and to the side table, undone by pops:
+                // neither the policy nor the statements are copied for the journal.
+                let appended = app
+                    .append_to_list(policy, &["PolicyDocument", "Statement"], statement.clone())?
+                    .is_none();
+                let mut statement = Some(statement);
+                app.update_attached(
+                    node,
+                    |d: &mut DeliveryPolicy| d.statements.extend(statement.take()),
+                    |d, ()| {
+                        d.statements.pop();
+                    },
+                );
+                if !appended {
+                    // The escape hatch replaced the document: write it again from the
+                    // statements (the policy's other properties stay as they are).
+                    let document = app
+                        .attached::<DeliveryPolicy>(node)
+                        .map(|d| delivery_document(d.statements.clone()));
+                    if let Some(document) = document {
+                        app.set_property(policy, "PolicyDocument", document)?;
                     }
-                    DeliveryTo::Topic(arn) => {
-                        CfnTopicPolicyProps::new(document, [Str::from(arn.clone())])
-                            .into_properties()
-                    }
-                };
-                app.resource_mut(d.policy)?.properties = properties;
-                d.policy
+                }
+                Ok(policy)
             }
             None => {
+                let statements = vec![statement];
+                let document = delivery_document(statements.clone());
                 let target_path = app.path(node)?;
                 let target_path = target_path
                     .strip_suffix("/Resource")
                     .unwrap_or(&target_path);
                 let id = format!("Policy{}", target_path.replace('/', ""));
                 let mut g = app.at(self.node)?;
-                match to {
+                let policy = match to {
                     DeliveryTo::Queue(url) => CfnQueuePolicy::new(
                         &mut g,
                         &id,
@@ -446,12 +452,20 @@ impl Rule {
                         CfnTopicPolicyProps::new(document, [Str::from(arn)]),
                     )?
                     .node(),
-                }
+                };
+                app.attach(node, DeliveryPolicy { policy, statements })?;
+                Ok(policy)
             }
-        };
-        app.attach(node, DeliveryPolicy { policy, statements })?;
-        Ok(policy)
+        }
     }
+}
+
+/// A delivery policy's document of `statements`.
+fn delivery_document(statements: Vec<Value>) -> Value {
+    ValueMap::new()
+        .with("Statement", Value::List(statements))
+        .with("Version", "2012-10-17")
+        .into()
 }
 
 /// The queue (by URL) or topic (by ARN) a delivery policy names.

@@ -142,7 +142,7 @@ impl Role {
                 p
             }
             None => {
-                let policy_name = format!("{}DefaultPolicy", app.path(self.node)?.replace('/', ""));
+                let policy_name = policy_name(&app.path(self.node)?);
                 let mut g = app.at(self.node)?;
                 let mut d = g.group("DefaultPolicy")?;
                 let p = d.resource::<()>(
@@ -150,7 +150,7 @@ impl Role {
                     Resource::new("AWS::IAM::Policy").properties(
                         ValueMap::new()
                             .with("PolicyDocument", document([value]))
-                            .with("PolicyName", truncate(&policy_name, 128))
+                            .with("PolicyName", policy_name)
                             .with("Roles", Value::List(vec![self.role_name()])),
                     ),
                 )?;
@@ -195,6 +195,34 @@ impl Role {
     }
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
+/// The default policy's name, as CDK writes it: the role's path without its `/`, then
+/// `DefaultPolicy`, cut to IAM's 128 characters (pushed piece by piece into one buffer, not
+/// formatted, replaced and collected character by character).
+fn policy_name(role_path: &str) -> String {
+    const SUFFIX: &str = "DefaultPolicy";
+    let mut name = String::with_capacity(role_path.len() + SUFFIX.len());
+    for part in role_path.split('/') {
+        name.push_str(part);
+    }
+    name.push_str(SUFFIX);
+    if let Some((cut, _)) = name.char_indices().nth(128) {
+        name.truncate(cut);
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests {
+    use super::policy_name;
+
+    #[test]
+    fn the_policy_name_drops_slashes_and_is_cut_to_128_characters() {
+        assert_eq!(policy_name("Stack/Api/Role"), "StackApiRoleDefaultPolicy");
+        let long = format!("S/{}", "é".repeat(200));
+        let name = policy_name(&long);
+        assert_eq!(name.chars().count(), 128);
+        assert_eq!(name, format!("S{}", "é".repeat(127)));
+        assert_eq!(policy_name(&"a".repeat(115)).len(), 128);
+        assert!(policy_name(&"a".repeat(115)).ends_with("Policy"));
+    }
 }

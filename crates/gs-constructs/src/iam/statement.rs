@@ -52,20 +52,19 @@ impl PolicyStatement {
         self
     }
 
-    /// The statement as a policy-document value.
+    /// The statement as a policy-document value. One action or resource is written alone, more
+    /// as a list (built straight from the slice, without a list to pop the one item from).
     pub fn to_value(&self) -> Value {
-        let one_or_list = |mut items: Vec<Value>| {
-            if items.len() == 1 {
-                items.pop().unwrap_or(Value::Null)
-            } else {
-                Value::List(items)
-            }
+        let actions = match self.actions.as_slice() {
+            [one] => Value::from(one.as_str()),
+            many => Value::List(many.iter().map(|a| Value::from(a.as_str())).collect()),
+        };
+        let resources = match self.resources.as_slice() {
+            [one] => one.clone(),
+            many => Value::List(many.to_vec()),
         };
         ValueMap::new()
-            .with(
-                "Action",
-                one_or_list(self.actions.iter().map(Value::from).collect()),
-            )
+            .with("Action", actions)
             .with_opt("Condition", self.conditions.clone())
             .with(
                 "Effect",
@@ -74,7 +73,7 @@ impl PolicyStatement {
                     Effect::Deny => "Deny",
                 },
             )
-            .with("Resource", one_or_list(self.resources.clone()))
+            .with("Resource", resources)
             .into()
     }
 }

@@ -2,6 +2,8 @@
 //! over AZs, a subnet group on the private subnets, its own security group, credentials from a
 //! Secrets Manager secret attached to the cluster.
 
+use std::borrow::Cow;
+
 use gs_core::{App, Handle, NodeId, Pseudo, RemovalPolicy, Resource, Scope, Value, ValueMap};
 
 use super::info::{DatabaseClusterInfo, DatabaseInstanceInfo, GlobalRole, InstanceRole};
@@ -493,9 +495,9 @@ pub(crate) fn build(
                 ValueMap::new()
                     .with("BackupRetentionPeriod", props.backup_retention_days)
                     .with("CopyTagsToSnapshot", props.copy_tags_to_snapshot)
-                    .with_opt("DBClusterIdentifier", props.cluster_identifier.clone())
+                    .with_opt("DBClusterIdentifier", props.cluster_identifier)
                     .with("DBSubnetGroupName", Value::Ref(subnet_group))
-                    .with_opt("DatabaseName", props.default_database_name.clone())
+                    .with_opt("DatabaseName", props.default_database_name)
                     .with("DeletionProtection", props.deletion_protection)
                     .with(
                         "EnableCloudwatchLogsExports",
@@ -520,7 +522,7 @@ pub(crate) fn build(
                     )
                     .with_opt(
                         "PreferredMaintenanceWindow",
-                        props.preferred_maintenance_window.clone(),
+                        props.preferred_maintenance_window,
                     )
                     .with(
                         "ServerlessV2ScalingConfiguration",
@@ -544,9 +546,9 @@ pub(crate) fn build(
     let mut writer = None;
     for i in 0..=props.readers {
         let (instance_id, role, tier) = match i {
-            0 => ("Writer".to_string(), InstanceRole::Writer, 0),
-            1 => ("Reader".to_string(), InstanceRole::Reader, 1),
-            n => (format!("Reader{n}"), InstanceRole::Reader, 1),
+            0 => (Cow::Borrowed("Writer"), InstanceRole::Writer, 0),
+            1 => (Cow::Borrowed("Reader"), InstanceRole::Reader, 1),
+            n => (Cow::Owned(format!("Reader{n}")), InstanceRole::Reader, 1),
         };
         let az = azs.get(i as usize % azs.len()).copied();
         let mut ig = g.group(&instance_id)?;

@@ -176,14 +176,15 @@ impl Secret {
                 "use a length such as 32",
             ));
         }
+        // The stack's Region, read in place.
         let home = match scope.app().node(scope.stack())?.kind() {
-            gs_core::NodeKind::Stack(s) => s.region.clone(),
+            gs_core::NodeKind::Stack(s) => s.region.as_deref(),
             _ => None,
         };
         if let Some(r) = props
             .replica_regions
             .iter()
-            .find(|r| r.is_empty() || Some(r.as_str()) == home.as_deref())
+            .find(|r| r.is_empty() || Some(r.as_str()) == home)
         {
             return Err(ConstructError::invalid(
                 path,
@@ -191,13 +192,14 @@ impl Secret {
                 "list only Regions other than the stack's, e.g. the DR Region",
             ));
         }
-        let g = &props.generate;
+        // Moved out of the props (not copied): they are not needed again.
+        let g = props.generate;
         let generate = ValueMap::new()
-            .with_opt("ExcludeCharacters", g.exclude_characters.clone())
+            .with_opt("ExcludeCharacters", g.exclude_characters)
             .with_opt("ExcludePunctuation", g.exclude_punctuation.then_some(true))
-            .with_opt("GenerateStringKey", g.generate_string_key.clone())
+            .with_opt("GenerateStringKey", g.generate_string_key)
             .with("PasswordLength", g.password_length)
-            .with_opt("SecretStringTemplate", g.secret_string_template.clone());
+            .with_opt("SecretStringTemplate", g.secret_string_template);
         let replicas: Vec<Value> = props
             .replica_regions
             .iter()
