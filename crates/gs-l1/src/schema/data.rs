@@ -807,6 +807,11 @@ impl TypeSchema {
         self.owner(0)
     }
 
+    /// Where its records start in the data: the same type, whatever the lookup that found it.
+    pub(crate) fn identity(&self) -> usize {
+        self.body.as_ptr() as usize
+    }
+
     /// Owner number `n` (0: the resource itself).
     pub(crate) fn owner(&self, n: usize) -> Option<Owner> {
         let start = self.owners.get(n)?;
@@ -863,7 +868,7 @@ fn index_of(type_name: &str) -> Option<usize> {
 /// A hash of a type name from its length and its last 16 bytes (where type
 /// names differ: they share `AWS::` and often the service), read as two words; the name found
 /// in a slot is still compared whole.
-fn name_hash(name: &[u8]) -> u64 {
+pub(crate) fn name_hash(name: &[u8]) -> u64 {
     // The 8 bytes before `end` (fewer, zero-extended, when `end < 8`).
     let word = |end: usize| match end.checked_sub(8).and_then(|from| name.get(from..end)) {
         Some(w) => w.try_into().map_or(0, |w: [u8; 8]| u64::from_le_bytes(w)),
