@@ -303,7 +303,18 @@ impl Bounds {
 
     /// The allowed values, in the schema's order (none without an enum).
     pub(crate) fn allowed(&self) -> impl Iterator<Item = &'static str> {
-        self.allowed.into_iter().flat_map(|a| a.split('\x1f'))
+        let mut rest = self.allowed;
+        std::iter::from_fn(move || {
+            let a = rest?;
+            match find_byte(a.as_bytes(), 0x1f) {
+                Some(i) => {
+                    // A separator is one byte: `i` and `i + 1` are character boundaries.
+                    rest = a.get(i + 1..);
+                    a.get(..i)
+                }
+                None => rest.take(),
+            }
+        })
     }
 
     /// Whether there is any constraint a literal value is checked against.
