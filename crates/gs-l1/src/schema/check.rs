@@ -606,8 +606,12 @@ impl<'a> Walk<'_, 'a> {
         };
         // cfn-lint (the reference) also accepts `Fn::GetAtt` of a property (`DelaySeconds`,
         // `RedrivePolicy.deadLetterTargetArn`): the registry lets templates read them.
-        let property = attr.split('.').next().unwrap_or(attr);
-        if ty.has_attribute(attr) || root.is_some_and(|r| self.memo.prop(&r, property).is_some()) {
+        let memo = &mut *self.memo;
+        let readable = self.types.readable(&ty, attr, || {
+            let property = attr.split('.').next().unwrap_or(attr);
+            ty.has_attribute(attr) || root.is_some_and(|r| memo.prop(&r, property).is_some())
+        });
+        if readable {
             return;
         }
         let mut msg = format!(

@@ -87,6 +87,8 @@ pub(crate) struct TypeMemo<'a> {
     types: Table<&'a str, Found>,
     /// By the type's identity and the owner's number.
     owners: Table<(usize, usize), Option<Owner>>,
+    /// Whether `Fn::GetAtt` may read a name, by the type's identity and the name.
+    readable: Table<(usize, &'a str), bool>,
 }
 
 impl<'a> TypeMemo<'a> {
@@ -95,6 +97,7 @@ impl<'a> TypeMemo<'a> {
         TypeMemo {
             types: Table::new(),
             owners: Table::new(),
+            readable: Table::new(),
         }
     }
 
@@ -106,6 +109,23 @@ impl<'a> TypeMemo<'a> {
             |k| *k == name,
             name,
             || data::lookup(name).map(|t| (t, t.root())),
+        )
+    }
+
+    /// `check(ty, attr)` (whether `Fn::GetAtt` may read `attr` on the type), remembered.
+    pub(crate) fn readable(
+        &mut self,
+        ty: &TypeSchema,
+        attr: &'a str,
+        check: impl FnOnce() -> bool,
+    ) -> bool {
+        let id = ty.identity();
+        let h = data::name_hash(attr.as_bytes()) ^ (id as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.readable.get_or(
+            h ^ (h >> 29),
+            |k| k.0 == id && k.1 == attr,
+            (id, attr),
+            check,
         )
     }
 
@@ -158,5 +178,31 @@ mod tests {
         }
         // Thousands of entries: the index grew many times on the way.
         assert!(owners > 10_000, "{owners}");
+    }
+
+    /// What `readable` remembers is asked once per type and name, and kept apart per type and
+    /// per name (the same name on two types, two names on one type), from copies too.
+    #[test]
+    fn readable_names_are_asked_once_per_type_and_name() {
+        let queue = lookup("AWS::SQS::Queue").unwrap();
+        let topic = lookup("AWS::SNS::Topic").unwrap();
+        let arn = String::from("Arn");
+        let mut memo = TypeMemo::new();
+        let mut asked = 0;
+        for round in 0..3 {
+            for (ty, attr, answer) in [
+                (&queue, "Arn", true),
+                (&topic, "Arn", false),
+                (&queue, "QueueName", false),
+                (&queue, arn.as_str(), true),
+            ] {
+                let got = memo.readable(ty, attr, || {
+                    asked += 1;
+                    answer
+                });
+                assert_eq!(got, answer, "{} {attr} round {round}", ty.name);
+            }
+        }
+        assert_eq!(asked, 3);
     }
 }
