@@ -501,7 +501,8 @@ impl<'a> Walk<'_, 'a> {
     }
 
     fn string_bounds(&mut self, c: Constraints, s: &str, at: usize) {
-        if !c.any() {
+        // Read once: every check below is of a constraint the record has.
+        if c.is_empty() {
             return;
         }
         let p = c.read();
@@ -514,8 +515,12 @@ impl<'a> Walk<'_, 'a> {
             );
             return;
         }
-        let n = s.chars().count() as u64;
         let (min, max) = p.length;
+        // Counted only against a bound.
+        let n = match (min, max) {
+            (None, None) => 0,
+            _ => s.chars().count() as u64,
+        };
         if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
             self.report(
                 &INVALID_VALUE,
@@ -542,7 +547,7 @@ impl<'a> Walk<'_, 'a> {
     }
 
     fn range(&mut self, c: Constraints, n: f64, at: usize) {
-        if !c.any() {
+        if c.is_empty() {
             return;
         }
         let p = c.read();

@@ -274,6 +274,12 @@ impl Constraints {
         b
     }
 
+    /// Whether the record has no constraint fields (cheaper than [`Constraints::any`], which
+    /// also reads the fields: the checks that read them anyway ask this).
+    pub(crate) fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Whether the property has any constraint a literal value is checked against.
     pub(crate) fn any(self) -> bool {
         match self.0.as_bytes().first() {
