@@ -16,6 +16,7 @@ use gs_core::{Diagnostic, NodeId, Pass, Rule, Severity, Tree, Value, ValueMap};
 
 use super::data::{self, Constraints, Kind, Owner, TypeSchema};
 use super::prop_memo::PropMemo;
+use super::type_memo::TypeMemo;
 
 /// The rule `schema/unknown-type`.
 pub const UNKNOWN_TYPE: Rule = Rule {
@@ -132,6 +133,8 @@ struct Walk<'t, 'a> {
     out: &'t mut Vec<Diagnostic>,
     /// The property searches of this run of the checks.
     memo: &'t mut PropMemo<'a>,
+    /// The types and owners found in this run of the checks.
+    types: &'t mut TypeMemo<'a>,
 }
 
 /// Appends the schema findings of every resource (and the `Fn::GetAtt`s of every output).
@@ -139,6 +142,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let mut segs = Vec::new();
     let mut pending = Vec::new();
     let mut memo = PropMemo::new();
+    let mut types = TypeMemo::new();
     for e in tree.all_elements() {
         let node = tree.node(e);
         match node.kind() {
@@ -150,7 +154,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 } else if !checked_type(name) {
                     continue;
                 }
-                let Some(ty) = data::lookup(name) else {
+                let Some((ty, root)) = types.lookup(name) else {
                     let mut msg = format!("the resource type `{name}` does not exist");
                     if let Some(close) = closest(name, data::type_names()) {
                         msg.push_str(&format!("; did you mean `{close}`?"));
@@ -158,7 +162,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                     out.push(UNKNOWN_TYPE.at(e, tree.path(e), msg));
                     // Its values may still read attributes of other resources.
                     let values = r.properties.iter().map(|(_, v)| v);
-                    search_get_atts(tree, e, values, out, &mut memo);
+                    search_get_atts(tree, e, values, out, &mut memo, &mut types);
                     continue;
                 };
                 let mut w = Walk {
@@ -169,19 +173,20 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                     pending: std::mem::take(&mut pending),
                     out,
                     memo: &mut memo,
+                    types: &mut types,
                 };
                 w.segs.clear();
                 w.segs.push((0, Seg::Name("Properties")));
                 if ty.name == CUSTOM_RESOURCE {
                     // Custom resources take any property besides ServiceToken: only what is
                     // required is checked.
-                    if let Some(root) = ty.root() {
+                    if let Some(root) = root {
                         w.required(&r.properties, &root, 0);
                     }
                     for (_, v) in r.properties.iter() {
                         w.pending.push((v, Expect::Search, 0));
                     }
-                } else if let Some(root) = ty.root() {
+                } else if let Some(root) = root {
                     w.object(&r.properties, &root, 0);
                 }
                 w.run();
@@ -190,7 +195,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             }
             gs_core::NodeKind::Output(o) => {
                 let values = std::iter::once(&o.value).chain(o.export_name.as_ref());
-                search_get_atts(tree, e, values, out, &mut memo);
+                search_get_atts(tree, e, values, out, &mut memo, &mut types);
             }
             _ => {}
         }
@@ -211,6 +216,7 @@ fn search_get_atts<'a>(
     values: impl Iterator<Item = &'a Value>,
     out: &mut Vec<Diagnostic>,
     memo: &mut PropMemo<'a>,
+    types: &mut TypeMemo<'a>,
 ) {
     let mut w = Walk {
         tree,
@@ -220,6 +226,7 @@ fn search_get_atts<'a>(
         pending: values.map(|v| (v, Expect::Search, 0)).collect(),
         out,
         memo,
+        types,
     };
     w.run();
 }
@@ -457,7 +464,7 @@ impl<'a> Walk<'_, 'a> {
                 Value::Map(_) => self.children(v, Expect::Search, at),
                 _ => self.wrong_kind(v, kind, at),
             },
-            Kind::Nested(n) => match (v, self.ty.owner(n)) {
+            Kind::Nested(n) => match (v, self.types.owner(&self.ty, n)) {
                 (Value::Map(m), _) if is_intrinsic_map(m) => self.children(v, Expect::Search, at),
                 (Value::Map(m), Some(owner)) => self.object(m, &owner, at),
                 (Value::Map(_), None) => self.children(v, Expect::Search, at),
@@ -494,7 +501,8 @@ impl<'a> Walk<'_, 'a> {
     }
 
     fn string_bounds(&mut self, c: Constraints, s: &str, at: usize) {
-        if !c.any() {
+        // Read once: every check below is of a constraint the record has.
+        if c.is_empty() {
             return;
         }
         let p = c.read();
@@ -507,8 +515,12 @@ impl<'a> Walk<'_, 'a> {
             );
             return;
         }
-        let n = s.chars().count() as u64;
         let (min, max) = p.length;
+        // Counted only against a bound.
+        let n = match (min, max) {
+            (None, None) => 0,
+            _ => s.chars().count() as u64,
+        };
         if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
             self.report(
                 &INVALID_VALUE,
@@ -535,7 +547,7 @@ impl<'a> Walk<'_, 'a> {
     }
 
     fn range(&mut self, c: Constraints, n: f64, at: usize) {
-        if !c.any() {
+        if c.is_empty() {
             return;
         }
         let p = c.read();
@@ -594,17 +606,17 @@ impl<'a> Walk<'_, 'a> {
         if name == "AWS::CloudFormation::CustomResource" {
             return;
         }
-        let Some(ty) = data::lookup(name) else {
+        let Some((ty, root)) = self.types.lookup(name) else {
             return;
         };
         // cfn-lint (the reference) also accepts `Fn::GetAtt` of a property (`DelaySeconds`,
         // `RedrivePolicy.deadLetterTargetArn`): the registry lets templates read them.
-        let property = attr.split('.').next().unwrap_or(attr);
-        if ty.has_attribute(attr)
-            || ty
-                .root()
-                .is_some_and(|r| self.memo.prop(&r, property).is_some())
-        {
+        let memo = &mut *self.memo;
+        let readable = self.types.readable(&ty, attr, || {
+            let property = attr.split('.').next().unwrap_or(attr);
+            ty.has_attribute(attr) || root.is_some_and(|r| memo.prop(&r, property).is_some())
+        });
+        if readable {
             return;
         }
         let mut msg = format!(

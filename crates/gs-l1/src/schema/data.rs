@@ -274,6 +274,12 @@ impl Constraints {
         b
     }
 
+    /// Whether the record has no constraint fields (cheaper than [`Constraints::any`], which
+    /// also reads the fields: the checks that read them anyway ask this).
+    pub(crate) fn is_empty(self) -> bool {
+        self.0.is_empty()
+    }
+
     /// Whether the property has any constraint a literal value is checked against.
     pub(crate) fn any(self) -> bool {
         match self.0.as_bytes().first() {
@@ -303,7 +309,18 @@ impl Bounds {
 
     /// The allowed values, in the schema's order (none without an enum).
     pub(crate) fn allowed(&self) -> impl Iterator<Item = &'static str> {
-        self.allowed.into_iter().flat_map(|a| a.split('\x1f'))
+        let mut rest = self.allowed;
+        std::iter::from_fn(move || {
+            let a = rest?;
+            match find_byte(a.as_bytes(), 0x1f) {
+                Some(i) => {
+                    // A separator is one byte: `i` and `i + 1` are character boundaries.
+                    rest = a.get(i + 1..);
+                    a.get(..i)
+                }
+                None => rest.take(),
+            }
+        })
     }
 
     /// Whether there is any constraint a literal value is checked against.
@@ -807,6 +824,11 @@ impl TypeSchema {
         self.owner(0)
     }
 
+    /// Where its records start in the data: the same type, whatever the lookup that found it.
+    pub(crate) fn identity(&self) -> usize {
+        self.body.as_ptr() as usize
+    }
+
     /// Owner number `n` (0: the resource itself).
     pub(crate) fn owner(&self, n: usize) -> Option<Owner> {
         let start = self.owners.get(n)?;
@@ -863,7 +885,7 @@ fn index_of(type_name: &str) -> Option<usize> {
 /// A hash of a type name from its length and its last 16 bytes (where type
 /// names differ: they share `AWS::` and often the service), read as two words; the name found
 /// in a slot is still compared whole.
-fn name_hash(name: &[u8]) -> u64 {
+pub(crate) fn name_hash(name: &[u8]) -> u64 {
     // The 8 bytes before `end` (fewer, zero-extended, when `end < 8`).
     let word = |end: usize| match end.checked_sub(8).and_then(|from| name.get(from..end)) {
         Some(w) => w.try_into().map_or(0, |w: [u8; 8]| u64::from_le_bytes(w)),

@@ -21,6 +21,7 @@ mod data;
 mod index;
 mod prop_memo;
 mod seq_pattern;
+mod type_memo;
 
 pub use check::{
     INVALID_VALUE, MISSING_REQUIRED, PASS, READ_ONLY_PROPERTY, RULES, UNKNOWN_ATTRIBUTE,
