@@ -7,6 +7,8 @@ use std::time::Duration;
 use gs_core::{App, Tree};
 use serde::Serialize;
 
+use crate::report::json_text::JsonText;
+
 use super::objectives::{effective, push_duration, FailureScope, Target};
 use super::profile::{profiles, Profile, Protection};
 
@@ -331,6 +333,81 @@ impl DrReport {
                 })
                 .collect(),
         }
+    }
+}
+
+impl DrReport {
+    /// [`DrReport::to_json`] of `stack` written as pretty JSON (two-space indent) into `out`:
+    /// byte for byte what `gs_cfn::pretty_json(&report.to_json(stack), "  ")` writes, without
+    /// the rows as serializable data first.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use gs_constructs::prelude::*;
+    /// use gs_constructs::dr::{self, DrReport, Objectives};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// dr::declare(&mut app, stack, Objectives::all(Duration::from_secs(900), Duration::from_secs(3600)))?;
+    /// secretsmanager::Secret::new(&mut app.at(stack)?, "ApiKey", Default::default())?;
+    /// let report = DrReport::of(&app);
+    /// let mut out = Vec::new();
+    /// report.write_json("Demo", &mut out);
+    /// assert_eq!(out, gs_cfn::pretty_json(&report.to_json("Demo"), "  ")?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_json(&self, stack: &str, out: &mut Vec<u8>) {
+        let secs = |d: Option<Duration>| d.map(|d| d.as_secs());
+        let mut j = JsonText::new(out);
+        j.open(b'{');
+        j.key("stack");
+        j.str(stack);
+        j.key("rows");
+        j.open(b'[');
+        // Every row is an object at the same depth, with the same keys.
+        let [path, type_name, scope, mechanism, rpo, rto, basis, target_rpo, target_rto, verdict, reason] =
+            [
+                "path",
+                "type",
+                "scope",
+                "mechanism",
+                "rpo_seconds",
+                "rto_seconds",
+                "basis",
+                "target_rpo_seconds",
+                "target_rto_seconds",
+                "verdict",
+                "override_reason",
+            ]
+            .map(|k| j.member_text(k));
+        for r in self.for_stack(stack) {
+            j.item();
+            j.open(b'{');
+            j.member(&path);
+            j.str(&r.path);
+            j.member(&type_name);
+            j.str(&r.type_name);
+            j.member(&scope);
+            j.str(r.scope.id());
+            j.member(&mechanism);
+            j.opt_str(r.mechanism.as_deref());
+            j.member(&rpo);
+            j.opt_uint(secs(r.rpo));
+            j.member(&rto);
+            j.opt_uint(secs(r.rto));
+            j.member(&basis);
+            j.opt_str(r.basis.as_deref());
+            j.member(&target_rpo);
+            j.opt_uint(r.target.map(|t| t.rpo.as_secs()));
+            j.member(&target_rto);
+            j.opt_uint(r.target.map(|t| t.rto.as_secs()));
+            j.member(&verdict);
+            j.str(r.verdict.id());
+            j.member(&reason);
+            j.opt_str(r.override_reason.as_deref());
+            j.close(b'}');
+        }
+        j.close(b']');
+        j.close(b'}');
     }
 }
 
