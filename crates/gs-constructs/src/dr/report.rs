@@ -206,9 +206,25 @@ impl DrReport {
     /// A plain-text table of one stack's rows, for people.
     pub fn table(&self, stack: &str) -> String {
         const COLUMNS: usize = 7;
-        // Every cell's text in one buffer: a row is the end of each of its cells in `text`.
+        // Every cell's text in one buffer: a row is the end of each of its cells in `text`, with
+        // its width in characters.
         let mut text = String::new();
-        let mut header = [0; COLUMNS];
+        let mut rows: Vec<[(usize, usize); COLUMNS]> = Vec::new();
+        let mut row = [(0, 0); COLUMNS];
+        let mut column = 0;
+        // Ends the cell that started at `start`.
+        let mut end_cell = |text: &String, row: &mut [(usize, usize); COLUMNS], start: usize| {
+            let cell = text.get(start..).unwrap_or_default();
+            let width = if cell.is_ascii() {
+                cell.len()
+            } else {
+                cell.chars().count()
+            };
+            if let Some(slot) = row.get_mut(column) {
+                *slot = (text.len(), width);
+            }
+            column = (column + 1) % COLUMNS;
+        };
         let names = [
             "resource",
             "scope",
@@ -218,35 +234,40 @@ impl DrReport {
             "target",
             "verdict",
         ];
-        for (end, name) in header.iter_mut().zip(names) {
+        for name in names {
+            let start = text.len();
             text.push_str(name);
-            *end = text.len();
+            end_cell(&text, &mut row, start);
         }
-        let mut rows = vec![header];
+        rows.push(row);
         for r in self.for_stack(stack) {
             let short = r
                 .path
                 .strip_prefix(stack)
                 .and_then(|p| p.strip_prefix('/'))
                 .unwrap_or(&r.path);
-            let mut ends = [0; COLUMNS];
             let mut construct = short;
             while let Some(above) = construct.strip_suffix("/Resource") {
                 construct = above;
             }
+            let mut start = text.len();
             text.push_str(construct);
-            ends[0] = text.len();
+            end_cell(&text, &mut row, start);
+            start = text.len();
             text.push_str(r.scope.id());
-            ends[1] = text.len();
+            end_cell(&text, &mut row, start);
+            start = text.len();
             text.push_str(r.mechanism.as_deref().unwrap_or("none"));
-            ends[2] = text.len();
-            for (end, d) in ends[3..5].iter_mut().zip([r.rpo, r.rto]) {
+            end_cell(&text, &mut row, start);
+            for d in [r.rpo, r.rto] {
+                start = text.len();
                 match d {
                     Some(d) => push_duration(&mut text, d),
                     None => text.push('-'),
                 }
-                *end = text.len();
+                end_cell(&text, &mut row, start);
             }
+            start = text.len();
             match r.target {
                 Some(t) => {
                     push_duration(&mut text, t.rpo);
@@ -255,54 +276,40 @@ impl DrReport {
                 }
                 None => text.push('-'),
             }
-            ends[5] = text.len();
+            end_cell(&text, &mut row, start);
+            start = text.len();
             text.push_str(r.verdict.id());
             if r.override_reason.is_some() {
                 text.push_str(" (override)");
             }
-            ends[6] = text.len();
-            rows.push(ends);
+            end_cell(&text, &mut row, start);
+            rows.push(row);
         }
-        // Each row's cells as text slices with their width in characters.
-        let cells = |row: &[usize; COLUMNS], start: usize| {
-            let mut from = start;
-            row.map(|end| {
-                let cell = text.get(from..end).unwrap_or_default();
-                from = end;
-                let width = if cell.is_ascii() {
-                    cell.len()
-                } else {
-                    cell.chars().count()
-                };
-                (cell, width)
-            })
-        };
         let mut widths = [0; COLUMNS];
-        let mut start = 0;
         for row in &rows {
-            for (w, (_, width)) in widths.iter_mut().zip(cells(row, start)) {
+            for (w, &(_, width)) in widths.iter_mut().zip(row) {
                 *w = (*w).max(width.min(72));
             }
-            start = row[COLUMNS - 1];
         }
         let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 16));
         let spaces = " ".repeat(widths.iter().copied().max().unwrap_or(0));
-        let mut start = 0;
+        let mut from = 0;
         for row in &rows {
             let line = out.len();
-            for (i, ((cell, width), &w)) in cells(row, start).iter().zip(&widths).enumerate() {
+            for (i, (&(end, width), &w)) in row.iter().zip(&widths).enumerate() {
+                let cell = text.get(from..end).unwrap_or_default();
+                from = end;
                 if i > 0 {
                     out.push_str("  ");
                 }
                 // Cut to the column's width, then padded to it, counted in characters.
-                if *width <= w {
+                if width <= w {
                     out.push_str(cell);
                     out.push_str(spaces.get(..w - width).unwrap_or_default());
                 } else {
                     out.extend(cell.chars().take(w));
                 }
             }
-            start = row[COLUMNS - 1];
             let kept = out[line..].trim_end().len();
             out.truncate(line + kept);
             out.push('\n');
