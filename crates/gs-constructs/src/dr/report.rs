@@ -57,30 +57,22 @@ fn judge(
     let Some(t) = target else {
         return (Verdict::NoObjective, candidates.first().copied());
     };
-    let rpo_met: Vec<&Protection> = candidates
-        .iter()
-        .copied()
-        .filter(|p| p.rpo <= t.rpo)
-        .collect();
-    if rpo_met.is_empty() {
+    // In the order of `candidates`, as the lists they filter.
+    let rpo_met = || candidates.iter().copied().filter(|p| p.rpo <= t.rpo);
+    if rpo_met().next().is_none() {
         return (Verdict::RpoNotMet, candidates.first().copied());
     }
-    let both_met: Vec<&Protection> = rpo_met.iter().copied().filter(|p| p.rto <= t.rto).collect();
-    if both_met.is_empty() {
-        return (
-            Verdict::RtoNotMet,
-            rpo_met.iter().copied().min_by_key(|p| p.rto),
-        );
-    }
+    let both_met = || rpo_met().filter(|p| p.rto <= t.rto);
+    let Some(first_met) = both_met().next() else {
+        return (Verdict::RtoNotMet, rpo_met().min_by_key(|p| p.rto));
+    };
     // A figure AWS gives only as "typically" or "for most" cases meets a target it is under; a
     // target equal to its RPO or its RTO only at the limit.
-    match both_met
-        .iter()
-        .copied()
+    match both_met()
         .find(|p| (!p.rpo_at_limit || p.rpo < t.rpo) && (!p.rto_at_limit || p.rto < t.rto))
     {
         Some(p) => (Verdict::Met, Some(p)),
-        None => (Verdict::AtLimit, both_met.first().copied()),
+        None => (Verdict::AtLimit, Some(first_met)),
     }
 }
 
@@ -176,13 +168,14 @@ impl DrReport {
                 .node(tree.node(profile.resource).stack())
                 .id()
                 .to_string();
+            let path = tree.path(tree.construct_of(profile.resource));
             for scope in FailureScope::ALL {
                 let target = objectives.get(scope);
                 let (verdict, chosen) = judge(&profile, scope, target);
                 rows.push(DrRow {
                     resource: profile.resource,
                     stack: stack.clone(),
-                    path: tree.path(tree.construct_of(profile.resource)),
+                    path: path.clone(),
                     type_name: profile.type_name.clone(),
                     scope,
                     mechanism: chosen.map(|b| b.mechanism.clone()),
