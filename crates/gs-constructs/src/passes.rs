@@ -93,27 +93,30 @@ pub const ALL: &[Pass] = &[
     gs_l1::schema::PASS,
 ];
 
+/// Every rule gs applies, in catalog order, in parts: gs-core's, gs-cfn's, then each
+/// service's. [`catalog`] is the same list joined.
+pub const CATALOG: &[&[Rule]] = &[
+    gs_core::passes::RULES,
+    gs_cfn::passes::RULES,
+    gs_l1::schema::RULES,
+    crate::logs::passes::RULES,
+    crate::security::passes::RULES,
+    crate::lifecycle::RULES,
+    crate::efs::passes::RULES,
+    crate::ecs::passes::RULES,
+    crate::elbv2::passes::RULES,
+    crate::elasticache::passes::RULES,
+    crate::apigateway::passes::RULES,
+    crate::s3::passes::RULES,
+    crate::sns::passes::RULES,
+    crate::dynamodb::passes::RULES,
+    crate::backup::passes::RULES,
+    crate::lambda::passes::RULES,
+    crate::events::passes::RULES,
+    crate::dr::passes::RULES,
+];
+
 /// Every rule gs applies, in catalog order: gs-core's, gs-cfn's, then each service's.
 pub fn catalog() -> Vec<Rule> {
-    [
-        gs_core::passes::RULES,
-        gs_cfn::passes::RULES,
-        gs_l1::schema::RULES,
-        crate::logs::passes::RULES,
-        crate::security::passes::RULES,
-        crate::lifecycle::RULES,
-        crate::efs::passes::RULES,
-        crate::ecs::passes::RULES,
-        crate::elbv2::passes::RULES,
-        crate::elasticache::passes::RULES,
-        crate::apigateway::passes::RULES,
-        crate::s3::passes::RULES,
-        crate::sns::passes::RULES,
-        crate::dynamodb::passes::RULES,
-        crate::backup::passes::RULES,
-        crate::lambda::passes::RULES,
-        crate::events::passes::RULES,
-        crate::dr::passes::RULES,
-    ]
-    .concat()
+    CATALOG.concat()
 }

@@ -4,6 +4,10 @@
 use gs_core::{Diagnostic, Rule, Severity};
 use serde::Serialize;
 
+pub(crate) mod json_text;
+
+use json_text::JsonText;
+
 fn level(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
@@ -182,6 +186,141 @@ pub fn sarif<'a>(diagnostics: &'a [Diagnostic], catalog: &'a [Rule]) -> Sarif<'a
             results,
         }],
     }
+}
+
+/// [`sarif`] of `diagnostics` written as pretty JSON (two-space indent) into `out`, byte for
+/// byte what `gs_cfn::pretty_json(&sarif(..), "  ")` writes, without building the log first.
+/// `catalog` is the rule catalog in parts (as [`crate::passes::CATALOG`]), read in order as
+/// one list.
+///
+/// ```
+/// use gs_constructs::{passes, report};
+/// use gs_core::Diagnostic;
+/// let d = Diagnostic::error("backup/plan-without-rules", "Demo/Plan", "no rules", "add one");
+/// let mut out = Vec::new();
+/// report::write_sarif(&mut out, &[&d], passes::CATALOG);
+/// let expected = gs_cfn::pretty_json(&report::sarif(&[d.clone()], &passes::catalog()), "  ")?;
+/// assert_eq!(out, expected);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn write_sarif(out: &mut Vec<u8>, diagnostics: &[&Diagnostic], catalog: &[&[Rule]]) {
+    let rules = || catalog.iter().flat_map(|part| part.iter());
+    // Each finding's rule in the catalog, then the rules some finding references in catalog
+    // order: a result's `ruleIndex` is its rule's place among them.
+    let mut referenced: Vec<usize> = diagnostics
+        .iter()
+        .filter_map(|d| rules().position(|r| r.id == d.rule))
+        .collect();
+    referenced.sort_unstable();
+    referenced.dedup();
+    let mut j = JsonText::new(out);
+    j.open(b'{');
+    j.key("$schema");
+    j.str("https://json.schemastore.org/sarif-2.1.0.json");
+    j.key("version");
+    j.str("2.1.0");
+    j.key("runs");
+    j.open(b'[');
+    j.item();
+    j.open(b'{');
+    j.key("tool");
+    j.open(b'{');
+    j.key("driver");
+    j.open(b'{');
+    j.key("name");
+    j.str("gs");
+    j.key("version");
+    j.str(env!("CARGO_PKG_VERSION"));
+    j.key("informationUri");
+    j.str("https://github.com/gs-infra/gs/blob/main/docs/rules.md");
+    j.key("rules");
+    j.open(b'[');
+    let mut at = 0;
+    for (i, rule) in rules().enumerate() {
+        if referenced.get(at) != Some(&i) {
+            continue;
+        }
+        at += 1;
+        j.item();
+        j.open(b'{');
+        j.key("id");
+        j.str(rule.id);
+        for (key, text) in [
+            ("shortDescription", rule.what),
+            ("fullDescription", rule.why),
+            ("help", rule.fix),
+        ] {
+            j.key(key);
+            j.open(b'{');
+            j.key("text");
+            j.str(text);
+            j.close(b'}');
+        }
+        j.key("defaultConfiguration");
+        j.open(b'{');
+        j.key("level");
+        j.str(level(rule.severity));
+        j.close(b'}');
+        j.close(b'}');
+    }
+    j.close(b']');
+    j.close(b'}');
+    j.close(b'}');
+    j.key("results");
+    j.open(b'[');
+    for d in diagnostics {
+        j.item();
+        j.open(b'{');
+        j.key("ruleId");
+        j.str(&d.rule);
+        let index = rules()
+            .position(|r| r.id == d.rule)
+            .and_then(|i| referenced.binary_search(&i).ok());
+        if let Some(index) = index {
+            j.key("ruleIndex");
+            j.uint(index as u64);
+        }
+        j.key("level");
+        j.str(level(d.severity));
+        j.key("message");
+        j.open(b'{');
+        j.key("text");
+        j.str_parts(&[&d.message, " (fix: ", &d.fix, ")"]);
+        j.close(b'}');
+        j.key("locations");
+        j.open(b'[');
+        j.item();
+        j.open(b'{');
+        j.key("logicalLocations");
+        j.open(b'[');
+        j.item();
+        j.open(b'{');
+        j.key("fullyQualifiedName");
+        j.str(&d.path);
+        j.key("kind");
+        j.str("resource");
+        j.close(b'}');
+        j.close(b']');
+        j.close(b'}');
+        j.close(b']');
+        if let Some(reason) = d.acknowledged.as_deref() {
+            j.key("suppressions");
+            j.open(b'[');
+            j.item();
+            j.open(b'{');
+            j.key("kind");
+            j.str("inSource");
+            j.key("justification");
+            j.str(reason);
+            j.close(b'}');
+            j.close(b']');
+        }
+        j.close(b'}');
+    }
+    j.close(b']');
+    j.close(b'}');
+    j.close(b']');
+    j.close(b'}');
 }
 
 /// The rule catalog as Markdown, one section per rule, in catalog order.

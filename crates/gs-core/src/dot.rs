@@ -71,39 +71,51 @@ fn picture(tree: &Tree<'_>, paths: &Paths, stack: NodeId, name: &str) -> String 
     out.push_str("digraph \"");
     push_escaped(&mut out, name);
     out.push_str("\" {\n  rankdir=LR;\n  node [shape=box];\n");
-    let mut open_groups: Vec<NodeId> = Vec::new();
-    tree.walk(stack, &mut |id, node| {
-        while let Some(&g) = open_groups.last() {
-            if is_ancestor(tree, g, id) {
+    // The nodes on the branch of the walk (depth first: a node's parent is on it), each with
+    // whether it is a group whose cluster is open; a group's cluster closes when the walk leaves
+    // it.
+    let mut branch: Vec<(NodeId, bool)> = Vec::new();
+    // With no path to escape, no node id has a character to escape either.
+    let id = |out: &mut String, id: &str| match paths {
+        Paths::Tree => out.push_str(id),
+        Paths::Escaped { .. } => push_escaped(out, id),
+    };
+    tree.walk(stack, &mut |at, node| {
+        while let Some(&(n, group)) = branch.last() {
+            if Some(n) == node.parent() {
                 break;
             }
-            open_groups.pop();
-            out.push_str("  }\n");
+            branch.pop();
+            if group {
+                out.push_str("  }\n");
+            }
         }
         match node.kind() {
             NodeKind::Group => {
                 out.push_str("  subgraph \"cluster_");
-                paths.push(&mut out, tree, id);
+                paths.push(&mut out, tree, at);
                 out.push_str("\" {\n  label=\"");
-                push_escaped(&mut out, node.id());
+                id(&mut out, node.id());
                 out.push_str("\";\n");
-                open_groups.push(id);
             }
             NodeKind::Resource(r) => {
                 // Two label lines: the id, then the type (`\n` is DOT's line break).
                 out.push_str("  \"");
-                paths.push(&mut out, tree, id);
+                paths.push(&mut out, tree, at);
                 out.push_str("\" [label=\"");
-                push_escaped(&mut out, node.id());
+                id(&mut out, node.id());
                 out.push_str("\\n");
                 push_escaped(&mut out, &r.type_name);
                 out.push_str("\"];\n");
             }
             _ => {}
         }
+        branch.push((at, matches!(node.kind(), NodeKind::Group)));
     });
-    for _ in open_groups {
-        out.push_str("  }\n");
+    for (_, group) in branch.into_iter().rev() {
+        if group {
+            out.push_str("  }\n");
+        }
     }
     let mut references = Vec::new();
     for &e in tree.elements(stack) {
@@ -202,17 +214,6 @@ impl Paths {
             }
         }
     }
-}
-
-fn is_ancestor(tree: &Tree<'_>, ancestor: NodeId, node: NodeId) -> bool {
-    let mut at = tree.node(node).parent();
-    while let Some(p) = at {
-        if p == ancestor {
-            return true;
-        }
-        at = tree.node(p).parent();
-    }
-    false
 }
 
 /// Appends `s` to `out` as the inside of a DOT quoted string: `"` and `\` escaped.

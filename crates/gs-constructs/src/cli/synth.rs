@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use gs_cfn::{pretty_json, template_file_name};
+use gs_cfn::template_file_name;
 use gs_core::{
     Backend, Diagnostic, DotBackend, EmitError, NodeKind, OutDir, Severity, Sink, SynthError, Tree,
 };
@@ -87,21 +87,19 @@ fn reports(
     out: &mut OutDir,
     dir: &Path,
 ) -> Result<(), Failure> {
-    let catalog = passes::catalog();
-    let json_error = |e: serde_json::Error| Failure::refused(format!("writing a report: {e}"));
+    let mut bytes = Vec::new();
     for name in stacks {
-        let mine: Vec<Diagnostic> = diagnostics
+        let mine: Vec<&Diagnostic> = diagnostics
             .iter()
             .filter(|d| in_stack(&d.path, name))
-            .cloned()
             .collect();
-        let sarif = pretty_json(&report::sarif(&mine, &catalog), "  ").map_err(json_error)?;
-        drop(mine);
-        out.file(&format!("{name}.sarif"), &sarif)
+        bytes.clear();
+        report::write_sarif(&mut bytes, &mine, passes::CATALOG);
+        out.file(&format!("{name}.sarif"), &bytes)
             .map_err(|e| write_failure(dir, e))?;
-        drop(sarif);
         if dr.for_stack(name).next().is_some() {
-            let bytes = pretty_json(&dr.to_json(name), "  ").map_err(json_error)?;
+            bytes.clear();
+            dr.write_json(name, &mut bytes);
             out.file(&format!("{name}.dr.json"), &bytes)
                 .map_err(|e| write_failure(dir, e))?;
         }

@@ -212,14 +212,68 @@ pub fn format_duration(d: Duration) -> String {
 
 /// [`format_duration`] appended to `out`.
 pub(crate) fn push_duration(out: &mut String, d: Duration) {
-    use std::fmt::Write as _;
     let s = d.as_secs();
-    // Writing to a String cannot fail.
-    let _ = match s {
-        0 => write!(out, "0"),
-        s if s % 86_400 == 0 && s >= 7 * 86_400 => write!(out, "{} d", s / 86_400),
-        s if s % 3600 == 0 => write!(out, "{} h", s / 3600),
-        s if s % 60 == 0 => write!(out, "{} min", s / 60),
-        s => write!(out, "{s} s"),
+    let (n, unit) = match s {
+        0 => (0, ""),
+        s if s % 86_400 == 0 && s >= 7 * 86_400 => (s / 86_400, " d"),
+        s if s % 3600 == 0 => (s / 3600, " h"),
+        s if s % 60 == 0 => (s / 60, " min"),
+        s => (s, " s"),
     };
+    // The decimal digits of `n`, from the last.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[at..] {
+        out.push(char::from(d));
+    }
+    out.push_str(unit);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `push_duration` wrote through `write!` before it wrote the digits itself.
+    fn formatted(s: u64) -> String {
+        match s {
+            0 => "0".to_string(),
+            s if s % 86_400 == 0 && s >= 7 * 86_400 => format!("{} d", s / 86_400),
+            s if s % 3600 == 0 => format!("{} h", s / 3600),
+            s if s % 60 == 0 => format!("{} min", s / 60),
+            s => format!("{s} s"),
+        }
+    }
+
+    #[test]
+    fn durations_are_written_as_format_writes_them() {
+        let mut seconds: Vec<u64> = (0..200).collect();
+        seconds.extend([
+            599,
+            600,
+            3599,
+            3600,
+            86_400,
+            6 * 86_400,
+            7 * 86_400,
+            8 * 86_400 + 1,
+            30 * 86_400,
+            1_000_000,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ]);
+        for s in seconds {
+            let mut out = String::from("x");
+            push_duration(&mut out, Duration::from_secs(s));
+            assert_eq!(out, format!("x{}", formatted(s)), "{s} s");
+        }
+    }
 }

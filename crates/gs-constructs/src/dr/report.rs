@@ -7,6 +7,8 @@ use std::time::Duration;
 use gs_core::{App, Tree};
 use serde::Serialize;
 
+use crate::report::json_text::JsonText;
+
 use super::objectives::{effective, push_duration, FailureScope, Target};
 use super::profile::{profiles, Profile, Protection};
 
@@ -55,30 +57,22 @@ fn judge(
     let Some(t) = target else {
         return (Verdict::NoObjective, candidates.first().copied());
     };
-    let rpo_met: Vec<&Protection> = candidates
-        .iter()
-        .copied()
-        .filter(|p| p.rpo <= t.rpo)
-        .collect();
-    if rpo_met.is_empty() {
+    // In the order of `candidates`, as the lists they filter.
+    let rpo_met = || candidates.iter().copied().filter(|p| p.rpo <= t.rpo);
+    if rpo_met().next().is_none() {
         return (Verdict::RpoNotMet, candidates.first().copied());
     }
-    let both_met: Vec<&Protection> = rpo_met.iter().copied().filter(|p| p.rto <= t.rto).collect();
-    if both_met.is_empty() {
-        return (
-            Verdict::RtoNotMet,
-            rpo_met.iter().copied().min_by_key(|p| p.rto),
-        );
-    }
+    let both_met = || rpo_met().filter(|p| p.rto <= t.rto);
+    let Some(first_met) = both_met().next() else {
+        return (Verdict::RtoNotMet, rpo_met().min_by_key(|p| p.rto));
+    };
     // A figure AWS gives only as "typically" or "for most" cases meets a target it is under; a
     // target equal to its RPO or its RTO only at the limit.
-    match both_met
-        .iter()
-        .copied()
+    match both_met()
         .find(|p| (!p.rpo_at_limit || p.rpo < t.rpo) && (!p.rto_at_limit || p.rto < t.rto))
     {
         Some(p) => (Verdict::Met, Some(p)),
-        None => (Verdict::AtLimit, both_met.first().copied()),
+        None => (Verdict::AtLimit, Some(first_met)),
     }
 }
 
@@ -174,13 +168,14 @@ impl DrReport {
                 .node(tree.node(profile.resource).stack())
                 .id()
                 .to_string();
+            let path = tree.path(tree.construct_of(profile.resource));
             for scope in FailureScope::ALL {
                 let target = objectives.get(scope);
                 let (verdict, chosen) = judge(&profile, scope, target);
                 rows.push(DrRow {
                     resource: profile.resource,
                     stack: stack.clone(),
-                    path: tree.path(tree.construct_of(profile.resource)),
+                    path: path.clone(),
                     type_name: profile.type_name.clone(),
                     scope,
                     mechanism: chosen.map(|b| b.mechanism.clone()),
@@ -204,9 +199,25 @@ impl DrReport {
     /// A plain-text table of one stack's rows, for people.
     pub fn table(&self, stack: &str) -> String {
         const COLUMNS: usize = 7;
-        // Every cell's text in one buffer: a row is the end of each of its cells in `text`.
+        // Every cell's text in one buffer: a row is the end of each of its cells in `text`, with
+        // its width in characters.
         let mut text = String::new();
-        let mut header = [0; COLUMNS];
+        let mut rows: Vec<[(usize, usize); COLUMNS]> = Vec::new();
+        let mut row = [(0, 0); COLUMNS];
+        let mut column = 0;
+        // Ends the cell that started at `start`.
+        let mut end_cell = |text: &String, row: &mut [(usize, usize); COLUMNS], start: usize| {
+            let cell = text.get(start..).unwrap_or_default();
+            let width = if cell.is_ascii() {
+                cell.len()
+            } else {
+                cell.chars().count()
+            };
+            if let Some(slot) = row.get_mut(column) {
+                *slot = (text.len(), width);
+            }
+            column = (column + 1) % COLUMNS;
+        };
         let names = [
             "resource",
             "scope",
@@ -216,35 +227,40 @@ impl DrReport {
             "target",
             "verdict",
         ];
-        for (end, name) in header.iter_mut().zip(names) {
+        for name in names {
+            let start = text.len();
             text.push_str(name);
-            *end = text.len();
+            end_cell(&text, &mut row, start);
         }
-        let mut rows = vec![header];
+        rows.push(row);
         for r in self.for_stack(stack) {
             let short = r
                 .path
                 .strip_prefix(stack)
                 .and_then(|p| p.strip_prefix('/'))
                 .unwrap_or(&r.path);
-            let mut ends = [0; COLUMNS];
             let mut construct = short;
             while let Some(above) = construct.strip_suffix("/Resource") {
                 construct = above;
             }
+            let mut start = text.len();
             text.push_str(construct);
-            ends[0] = text.len();
+            end_cell(&text, &mut row, start);
+            start = text.len();
             text.push_str(r.scope.id());
-            ends[1] = text.len();
+            end_cell(&text, &mut row, start);
+            start = text.len();
             text.push_str(r.mechanism.as_deref().unwrap_or("none"));
-            ends[2] = text.len();
-            for (end, d) in ends[3..5].iter_mut().zip([r.rpo, r.rto]) {
+            end_cell(&text, &mut row, start);
+            for d in [r.rpo, r.rto] {
+                start = text.len();
                 match d {
                     Some(d) => push_duration(&mut text, d),
                     None => text.push('-'),
                 }
-                *end = text.len();
+                end_cell(&text, &mut row, start);
             }
+            start = text.len();
             match r.target {
                 Some(t) => {
                     push_duration(&mut text, t.rpo);
@@ -253,54 +269,40 @@ impl DrReport {
                 }
                 None => text.push('-'),
             }
-            ends[5] = text.len();
+            end_cell(&text, &mut row, start);
+            start = text.len();
             text.push_str(r.verdict.id());
             if r.override_reason.is_some() {
                 text.push_str(" (override)");
             }
-            ends[6] = text.len();
-            rows.push(ends);
+            end_cell(&text, &mut row, start);
+            rows.push(row);
         }
-        // Each row's cells as text slices with their width in characters.
-        let cells = |row: &[usize; COLUMNS], start: usize| {
-            let mut from = start;
-            row.map(|end| {
-                let cell = text.get(from..end).unwrap_or_default();
-                from = end;
-                let width = if cell.is_ascii() {
-                    cell.len()
-                } else {
-                    cell.chars().count()
-                };
-                (cell, width)
-            })
-        };
         let mut widths = [0; COLUMNS];
-        let mut start = 0;
         for row in &rows {
-            for (w, (_, width)) in widths.iter_mut().zip(cells(row, start)) {
+            for (w, &(_, width)) in widths.iter_mut().zip(row) {
                 *w = (*w).max(width.min(72));
             }
-            start = row[COLUMNS - 1];
         }
         let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 16));
         let spaces = " ".repeat(widths.iter().copied().max().unwrap_or(0));
-        let mut start = 0;
+        let mut from = 0;
         for row in &rows {
             let line = out.len();
-            for (i, ((cell, width), &w)) in cells(row, start).iter().zip(&widths).enumerate() {
+            for (i, (&(end, width), &w)) in row.iter().zip(&widths).enumerate() {
+                let cell = text.get(from..end).unwrap_or_default();
+                from = end;
                 if i > 0 {
                     out.push_str("  ");
                 }
                 // Cut to the column's width, then padded to it, counted in characters.
-                if *width <= w {
+                if width <= w {
                     out.push_str(cell);
                     out.push_str(spaces.get(..w - width).unwrap_or_default());
                 } else {
                     out.extend(cell.chars().take(w));
                 }
             }
-            start = row[COLUMNS - 1];
             let kept = out[line..].trim_end().len();
             out.truncate(line + kept);
             out.push('\n');
@@ -331,6 +333,81 @@ impl DrReport {
                 })
                 .collect(),
         }
+    }
+}
+
+impl DrReport {
+    /// [`DrReport::to_json`] of `stack` written as pretty JSON (two-space indent) into `out`:
+    /// byte for byte what `gs_cfn::pretty_json(&report.to_json(stack), "  ")` writes, without
+    /// the rows as serializable data first.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use gs_constructs::prelude::*;
+    /// use gs_constructs::dr::{self, DrReport, Objectives};
+    /// let mut app = App::new();
+    /// let stack = app.stack("Demo", StackProps::default())?;
+    /// dr::declare(&mut app, stack, Objectives::all(Duration::from_secs(900), Duration::from_secs(3600)))?;
+    /// secretsmanager::Secret::new(&mut app.at(stack)?, "ApiKey", Default::default())?;
+    /// let report = DrReport::of(&app);
+    /// let mut out = Vec::new();
+    /// report.write_json("Demo", &mut out);
+    /// assert_eq!(out, gs_cfn::pretty_json(&report.to_json("Demo"), "  ")?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_json(&self, stack: &str, out: &mut Vec<u8>) {
+        let secs = |d: Option<Duration>| d.map(|d| d.as_secs());
+        let mut j = JsonText::new(out);
+        j.open(b'{');
+        j.key("stack");
+        j.str(stack);
+        j.key("rows");
+        j.open(b'[');
+        // Every row is an object at the same depth, with the same keys.
+        let [path, type_name, scope, mechanism, rpo, rto, basis, target_rpo, target_rto, verdict, reason] =
+            [
+                "path",
+                "type",
+                "scope",
+                "mechanism",
+                "rpo_seconds",
+                "rto_seconds",
+                "basis",
+                "target_rpo_seconds",
+                "target_rto_seconds",
+                "verdict",
+                "override_reason",
+            ]
+            .map(|k| j.member_text(k));
+        for r in self.for_stack(stack) {
+            j.item();
+            j.open(b'{');
+            j.member(&path);
+            j.str(&r.path);
+            j.member(&type_name);
+            j.str(&r.type_name);
+            j.member(&scope);
+            j.str(r.scope.id());
+            j.member(&mechanism);
+            j.opt_str(r.mechanism.as_deref());
+            j.member(&rpo);
+            j.opt_uint(secs(r.rpo));
+            j.member(&rto);
+            j.opt_uint(secs(r.rto));
+            j.member(&basis);
+            j.opt_str(r.basis.as_deref());
+            j.member(&target_rpo);
+            j.opt_uint(r.target.map(|t| t.rpo.as_secs()));
+            j.member(&target_rto);
+            j.opt_uint(r.target.map(|t| t.rto.as_secs()));
+            j.member(&verdict);
+            j.str(r.verdict.id());
+            j.member(&reason);
+            j.opt_str(r.override_reason.as_deref());
+            j.close(b'}');
+        }
+        j.close(b']');
+        j.close(b'}');
     }
 }
 
