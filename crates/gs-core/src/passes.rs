@@ -217,7 +217,11 @@ fn logical_ids(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             let Some(id) = tree.logical_id(e) else {
                 continue;
             };
-            if let Some(reason) = invalid_reason(id) {
+            let reason = tree
+                .logical_id_needs_check(e, id)
+                .then(|| invalid_reason(id))
+                .flatten();
+            if let Some(reason) = reason {
                 out.push(INVALID_LOGICAL_ID.at(
                     e,
                     tree.path(e),

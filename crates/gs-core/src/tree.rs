@@ -17,6 +17,11 @@ pub struct Tree<'a> {
     /// By node index: where the logical ID of each resource, parameter and output lies in
     /// `logical_id_text`.
     logical_ids: Vec<Option<std::ops::Range<usize>>>,
+    /// The elements whose logical ID was not computed from the path: set by hand
+    /// ([`Resource::logical_id`](crate::Resource::logical_id)) or from a model hash. A
+    /// computed ID is letters and digits, at most 248 long, by construction (see
+    /// [`Tree::logical_id_needs_check`]).
+    given_ids: Vec<NodeId>,
     /// By node index: the resources an element depends on explicitly (expanded from groups).
     depends_on: Vec<Vec<NodeId>>,
     /// By stack position: the elements (resources, parameters, outputs) in tree order.
@@ -150,6 +155,7 @@ impl<'a> Tree<'a> {
             app,
             logical_id_text: String::new(),
             logical_ids: vec![None; n],
+            given_ids: Vec::new(),
             depends_on: vec![Vec::new(); n],
             elements: Vec::with_capacity(app.stacks.len()),
             stack_dependencies: vec![Vec::new(); app.stacks.len()],
@@ -192,6 +198,7 @@ impl<'a> Tree<'a> {
                 let found = match &node.kind {
                     NodeKind::Resource(r) if r.logical_id.is_some() => {
                         text.push_str(r.logical_id.as_deref().unwrap_or_default());
+                        tree.given_ids.push(e);
                         true
                     }
                     _ => {
@@ -209,6 +216,7 @@ impl<'a> Tree<'a> {
         // above: computed first, assigned after, so no hash reads another's result.
         for (node, id) in crate::model_hash::hashed_ids(&tree) {
             if let Some(slot) = tree.logical_ids.get_mut(node.index()) {
+                tree.given_ids.push(node);
                 let start = tree.logical_id_text.len();
                 tree.logical_id_text.push_str(&id);
                 *slot = Some(start..tree.logical_id_text.len());
@@ -363,8 +371,11 @@ impl<'a> Tree<'a> {
     }
 
     /// Whether `id` is a node of this tree's app.
+    #[inline]
     pub fn contains(&self, id: NodeId) -> bool {
-        self.app.check(id).is_ok()
+        // What `App::check` tests, without building its error: readers ask this for every
+        // logical ID and path they read.
+        id.belongs_to(self.app.id) && id.index() < self.app.nodes.len()
     }
 
     /// The node's path, e.g. `TapStackdev/Storage/ContentFileSystem/Resource`.
@@ -421,6 +432,13 @@ impl<'a> Tree<'a> {
         }
         let span = self.logical_ids.get(id.index())?.clone()?;
         self.logical_id_text.get(span)
+    }
+
+    /// Whether the logical ID of `id` may be invalid (see `core/invalid-logical-id`): one given
+    /// by hand or from a model hash, or an empty one. An ID computed from the path is otherwise
+    /// ASCII letters and digits, at most 248 characters long: it needs no check.
+    pub(crate) fn logical_id_needs_check(&self, id: NodeId, logical_id: &str) -> bool {
+        logical_id.is_empty() || self.given_ids.contains(&id)
     }
 
     /// The stacks, in creation order.

@@ -19,6 +19,15 @@ const INDEXED_FROM: usize = 16;
 
 type Key = Cow<'static, str>;
 
+/// Whether two keys are equal, telling apart most keys of one length by their first byte before
+/// comparing them whole (a call to `memcmp`): a small map is searched key by key, and property
+/// names of one length are common.
+#[inline]
+fn same_key(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.first() == b.first() && a == b
+}
+
 #[derive(Clone)]
 enum Entries {
     /// At most [`INDEXED_FROM`] entries, searched in order.
@@ -79,7 +88,7 @@ impl ValueMap {
         let (key, value) = (key.into(), value.into());
         match &mut self.0 {
             Entries::Listed(entries) => {
-                if let Some(slot) = entries.iter_mut().find(|(k, _)| *k == key) {
+                if let Some(slot) = entries.iter_mut().find(|(k, _)| same_key(k, &key)) {
                     slot.1 = value;
                 } else if entries.len() < INDEXED_FROM {
                     // Grown as a `Vec` grows (room for 4, then 8, then 16): most maps are a
@@ -104,7 +113,10 @@ impl ValueMap {
     /// The value at `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match &self.0 {
-            Entries::Listed(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Entries::Listed(entries) => entries
+                .iter()
+                .find(|(k, _)| same_key(k, key))
+                .map(|(_, v)| v),
             Entries::Indexed(map) => map.get(key),
         }
     }
@@ -112,7 +124,10 @@ impl ValueMap {
     /// A mutable reference to the value at `key`.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
         match &mut self.0 {
-            Entries::Listed(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            Entries::Listed(entries) => entries
+                .iter_mut()
+                .find(|(k, _)| same_key(k, key))
+                .map(|(_, v)| v),
             Entries::Indexed(map) => map.get_mut(key),
         }
     }
@@ -121,7 +136,7 @@ impl ValueMap {
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         match &mut self.0 {
             Entries::Listed(entries) => {
-                let at = entries.iter().position(|(k, _)| k == key)?;
+                let at = entries.iter().position(|(k, _)| same_key(k, key))?;
                 Some(entries.remove(at).1)
             }
             Entries::Indexed(map) => map.shift_remove(key),

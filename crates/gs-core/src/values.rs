@@ -143,9 +143,24 @@ fn first_problem_below<'v>(
     base: usize,
     refs: Refs,
 ) -> Option<Problem> {
-    values
-        .rev()
-        .find_map(|v| problem_in(app, v, base, false, refs, 0))
+    values.rev().find_map(|v| {
+        if base <= MAX_VALUE_DEPTH && is_plain(v) {
+            None
+        } else {
+            problem_in(app, v, base, false, refs, 0)
+        }
+    })
+}
+
+/// Whether `v` is a string, an integer, a boolean or `null`: a value that writes no container
+/// and holds nothing, so that inside at most [`MAX_VALUE_DEPTH`] containers it has no problem.
+/// Most values of a template are such leaves; the walk passes them without a call.
+#[inline]
+fn is_plain(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::String(_) | Value::Int(_) | Value::Bool(_) | Value::Null
+    )
 }
 
 /// How many values down [`problem_in`] recurses before it walks the rest with a work list: the
@@ -171,7 +186,14 @@ fn problem_in(
         Ok(Step::Instead(a)) => return problem_in(app, a, base, true, refs, calls + 1),
         Ok(Step::Children(inner)) => inner,
     };
-    let child = |c: &Value| problem_in(app, c, inner, in_import, refs, calls + 1);
+    // `inner` is at most `MAX_VALUE_DEPTH` (`step` checked it): a plain child has no problem.
+    let child = |c: &Value| {
+        if is_plain(c) {
+            None
+        } else {
+            problem_in(app, c, inner, in_import, refs, calls + 1)
+        }
+    };
     match v {
         Value::List(items) | Value::Join(_, items) | Value::And(items) | Value::Or(items) => {
             items.iter().rev().find_map(child)

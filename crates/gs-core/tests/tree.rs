@@ -322,6 +322,20 @@ fn facts_and_attached_data_are_kept_by_type() {
 }
 
 #[test]
+fn a_logical_id_set_through_the_escape_hatch_is_still_checked_at_synthesis() {
+    // Computed IDs are valid by construction and not checked again; one written into the
+    // resource by hand (no check at the call) must still be.
+    let (mut app, stack) = app_with_stack();
+    let t = topic(&mut app.at(stack).unwrap(), "Topic");
+    app.resource_mut(t).unwrap().logical_id = Some("Bad-Id".into());
+    topic(&mut app.at(stack).unwrap(), "Other-Topic");
+    let err = app.synth(&DotBackend).unwrap_err();
+    let report = err.report().unwrap();
+    assert!(report.has("core/invalid-logical-id", "TapStackdev/Topic"));
+    assert!(!report.has("core/invalid-logical-id", "TapStackdev/Other-Topic"));
+}
+
+#[test]
 fn an_id_with_no_letter_or_digit_gives_an_empty_logical_id_and_fails_synthesis() {
     let (mut app, stack) = app_with_stack();
     let mut s = app.at(stack).unwrap();
