@@ -133,9 +133,24 @@ impl<'o> Pretty<'o> {
         }
     }
 
+    /// The buffer written to, for a caller that appends bytes it knows to be JSON.
+    pub(crate) fn out(&mut self) -> &mut Vec<u8> {
+        self.out
+    }
+
     /// Bytes appended as they are (a literal such as `true`, or JSON written elsewhere).
     pub(crate) fn raw(&mut self, bytes: &[u8]) {
         self.out.extend_from_slice(bytes);
+    }
+
+    /// A line break and the indentation `deeper` levels below the current depth, appended to
+    /// `to`: for a caller that writes a run of the same lines many times.
+    pub(crate) fn newline_into(&self, to: &mut Vec<u8>, deeper: usize) {
+        to.push(b'\n');
+        to.extend_from_slice(self.line.get(2..self.depth_len).unwrap_or_default());
+        for _ in 0..deeper {
+            to.extend_from_slice(self.indent);
+        }
     }
 
     /// The current object already has an item written by the caller: the next one follows a
@@ -1011,6 +1026,25 @@ mod tests {
         assert_eq!(longest.as_bytes(), b"\"aws:cdk:cloudformation:props\": ");
         assert_eq!(longest.len(), FIXED);
         assert_eq!(Known::new("").as_bytes(), b"\"\": ");
+    }
+
+    #[test]
+    fn newline_into_is_the_line_break_of_a_deeper_item() {
+        for depth in [0, 1, 3, 20] {
+            let mut out = Vec::new();
+            let mut w = Pretty::nested(&mut out, "  ", depth);
+            w.open(b'{');
+            let mut made = Vec::new();
+            w.newline_into(&mut made, 2);
+            // What the writer itself writes before an item two levels deeper.
+            w.known(key!("a"));
+            w.open(b'[');
+            w.open(b'[');
+            let start = w.out().len();
+            w.item();
+            let written = w.out().get(start..).unwrap_or_default().to_vec();
+            assert_eq!(made, written, "depth {depth}");
+        }
     }
 
     /// Values nested deeper than a fixed copy of a line break reaches (the indentation outgrows
