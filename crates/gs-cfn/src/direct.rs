@@ -74,7 +74,7 @@ pub(crate) const FIXED: usize = 32;
 /// `len` when `bytes` has that many from `from` and `len` is at most that (a few stores
 /// instead of a call), else as a copy of `len` bytes.
 #[inline(always)]
-fn put(out: &mut Vec<u8>, bytes: &[u8], from: usize, len: usize) {
+pub(crate) fn put(out: &mut Vec<u8>, bytes: &[u8], from: usize, len: usize) {
     match bytes
         .get(from..from + FIXED)
         .and_then(|c| <&[u8; FIXED]>::try_from(c).ok())
