@@ -16,20 +16,87 @@ fn error(message: String) -> serde_json::Error {
     <serde_json::Error as serde::ser::Error>::custom(message)
 }
 
-/// A key the writer knows: quoted, with its colon and space.
+/// A key the writer knows (from [`key!`]): quoted, with its colon and space, padded to
+/// [`FIXED`] bytes so that it is appended as a copy of a fixed size (no call) cut to length.
+pub(crate) struct Known {
+    padded: [u8; FIXED],
+    len: usize,
+}
+
+impl Known {
+    /// `key` quoted, with its colon and space; a key that needs an escape or is longer than
+    /// [`FIXED`] bytes with them is a compile-time error where [`key!`] is used.
+    pub(crate) const fn new(key: &str) -> Known {
+        let k = key.as_bytes();
+        assert!(k.len() + 4 <= FIXED, "a known key fits in FIXED bytes");
+        let mut padded = [b' '; FIXED];
+        padded[0] = b'"';
+        let mut i = 0;
+        while i < k.len() {
+            assert!(
+                k[i] >= 0x20 && k[i] != b'"' && k[i] != b'\\',
+                "a known key needs no escape"
+            );
+            padded[i + 1] = k[i];
+            i += 1;
+        }
+        padded[k.len() + 1] = b'"';
+        padded[k.len() + 2] = b':';
+        Known {
+            padded,
+            len: k.len() + 4,
+        }
+    }
+
+    /// The quoted key with its colon and space.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.padded.get(..self.len).unwrap_or_default()
+    }
+
+    /// How many bytes [`Known::as_bytes`] has.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// A key the writer knows, as a [`Known`] made at compile time.
 macro_rules! key {
     ($k:literal) => {
-        concat!("\"", $k, "\": ").as_bytes()
+        &const { $crate::direct::Known::new($k) }
     };
 }
 pub(crate) use key;
+
+/// The size of the fixed copies [`Pretty`] appends its line breaks and known keys with.
+pub(crate) const FIXED: usize = 32;
+
+/// `bytes[from..from + len]` appended to `out`: as a copy of [`FIXED`] bytes cut back to
+/// `len` when `bytes` has that many from `from` and `len` is at most that (a few stores
+/// instead of a call), else as a copy of `len` bytes.
+#[inline(always)]
+pub(crate) fn put(out: &mut Vec<u8>, bytes: &[u8], from: usize, len: usize) {
+    match bytes
+        .get(from..from + FIXED)
+        .and_then(|c| <&[u8; FIXED]>::try_from(c).ok())
+    {
+        Some(chunk) if len <= FIXED => {
+            out.extend_from_slice(chunk);
+            out.truncate(out.len() - (FIXED - len));
+        }
+        _ => out.extend_from_slice(bytes.get(from..from + len).unwrap_or_default()),
+    }
+}
 
 /// Pretty JSON appended to a buffer, written by hand: serde_json's pretty format with any
 /// indent.
 pub(crate) struct Pretty<'o> {
     out: &'o mut Vec<u8>,
-    /// `,\n` and the indentation of the current depth.
+    /// `,\n` and the indentation of the current depth (its first `depth_len` bytes), followed
+    /// by more indentation: at least [`FIXED`] bytes from its second byte on, so that a line
+    /// break is appended as a fixed-size copy.
     line: Vec<u8>,
+    /// How many bytes of `line` the current depth's line break has.
+    depth_len: usize,
     indent: &'static [u8],
     /// Whether the innermost array or object has no item yet.
     first: bool,
@@ -39,22 +106,51 @@ impl<'o> Pretty<'o> {
     /// A writer for a value `depth` levels deep in a larger pretty document indented by
     /// `indent` (spaces) per level.
     pub(crate) fn nested(out: &'o mut Vec<u8>, indent: &'static str, depth: usize) -> Self {
-        let mut line = Vec::with_capacity(2 + indent.len() * (depth + 8));
+        let mut line = Vec::with_capacity(2 + indent.len() * (depth + 8) + FIXED);
         line.extend_from_slice(b",\n");
         for _ in 0..depth {
             line.extend_from_slice(indent.as_bytes());
         }
-        Pretty {
+        let mut w = Pretty {
             out,
+            depth_len: line.len(),
             line,
             indent: indent.as_bytes(),
             first: true,
+        };
+        w.pad();
+        w
+    }
+
+    /// `line` made long enough for a fixed-size copy of the current depth's line break.
+    #[cold]
+    fn pad(&mut self) {
+        while self.line.len() < self.depth_len + FIXED {
+            match self.indent {
+                [] => self.line.push(b' '),
+                indent => self.line.extend_from_slice(indent),
+            }
         }
+    }
+
+    /// The buffer written to, for a caller that appends bytes it knows to be JSON.
+    pub(crate) fn out(&mut self) -> &mut Vec<u8> {
+        self.out
     }
 
     /// Bytes appended as they are (a literal such as `true`, or JSON written elsewhere).
     pub(crate) fn raw(&mut self, bytes: &[u8]) {
         self.out.extend_from_slice(bytes);
+    }
+
+    /// A line break and the indentation `deeper` levels below the current depth, appended to
+    /// `to`: for a caller that writes a run of the same lines many times.
+    pub(crate) fn newline_into(&self, to: &mut Vec<u8>, deeper: usize) {
+        to.push(b'\n');
+        to.extend_from_slice(self.line.get(2..self.depth_len).unwrap_or_default());
+        for _ in 0..deeper {
+            to.extend_from_slice(self.indent);
+        }
     }
 
     /// The current object already has an item written by the caller: the next one follows a
@@ -63,35 +159,39 @@ impl<'o> Pretty<'o> {
         self.first = false;
     }
 
+    #[inline(always)]
     pub(crate) fn open(&mut self, bracket: u8) {
         self.out.push(bracket);
-        self.line.extend_from_slice(self.indent);
+        self.depth_len += self.indent.len();
+        if self.line.len() < self.depth_len + FIXED {
+            self.pad();
+        }
         self.first = true;
     }
 
+    #[inline(always)]
     pub(crate) fn close(&mut self, bracket: u8) {
-        let depth = self.line.len().saturating_sub(self.indent.len()).max(2);
-        self.line.truncate(depth);
+        self.depth_len = self.depth_len.saturating_sub(self.indent.len()).max(2);
         if !self.first {
-            self.out
-                .extend_from_slice(self.line.get(1..).unwrap_or_default());
+            put(self.out, &self.line, 1, self.depth_len - 1);
         }
         self.out.push(bracket);
         self.first = false;
     }
 
     /// The line break and indentation before an item, and the comma before all but the first.
+    #[inline(always)]
     pub(crate) fn item(&mut self) {
         let from = usize::from(self.first);
         self.first = false;
-        self.out
-            .extend_from_slice(self.line.get(from..).unwrap_or_default());
+        put(self.out, &self.line, from, self.depth_len - from);
     }
 
     /// A key the writer knows (from [`key!`]).
-    pub(crate) fn known(&mut self, key: &[u8]) {
+    #[inline(always)]
+    pub(crate) fn known(&mut self, key: &Known) {
         self.item();
-        self.out.extend_from_slice(key);
+        put(self.out, &key.padded, 0, key.len);
     }
 
     pub(crate) fn key(&mut self, key: &str) {
@@ -111,7 +211,7 @@ impl<'o> Pretty<'o> {
     }
 
     /// `{"key": value}` of a value written by `value`.
-    fn single(&mut self, key: &[u8], value: impl FnOnce(&mut Self) -> Result) -> Result {
+    fn single(&mut self, key: &Known, value: impl FnOnce(&mut Self) -> Result) -> Result {
         self.open(b'{');
         self.known(key);
         value(self)?;
@@ -394,7 +494,7 @@ pub(crate) fn properties<'a>(
     scratch: &mut Scratch<'a>,
     node: NodeId,
     resource: &gs_core::Resource,
-    key: &[u8],
+    key: &Known,
     skip_empty: bool,
 ) -> Result {
     let tree = cx.tree;
@@ -600,7 +700,7 @@ pub(crate) fn template(
             let start = if end == before {
                 end
             } else {
-                before + w.line.len() + key!("Properties").len()
+                before + w.depth_len + key!("Properties").len()
             };
             spans.push(PropsSpan {
                 node: e,
@@ -899,6 +999,87 @@ mod tests {
         template.serialize(&mut ser).unwrap();
         out.push(b'\n');
         out
+    }
+
+    #[test]
+    fn put_appends_the_bytes_asked_for_whether_copied_fixed_or_not() {
+        let bytes: Vec<u8> = (0..80u8).map(|b| b'0' + b % 40).collect();
+        for size in [0, 1, FIXED - 1, FIXED, FIXED + 1, 40, 80] {
+            let bytes = &bytes[..size];
+            for from in 0..=size.min(3) {
+                for len in 0..=size - from {
+                    let mut out = b"kept".to_vec();
+                    put(&mut out, bytes, from, len);
+                    let mut expected = b"kept".to_vec();
+                    expected.extend_from_slice(&bytes[from..from + len]);
+                    assert_eq!(out, expected, "size {size}, from {from}, len {len}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_known_key_is_quoted_with_its_colon() {
+        assert_eq!(key!("Type").as_bytes(), b"\"Type\": ");
+        assert_eq!(key!("Type").len(), 8);
+        let longest = key!("aws:cdk:cloudformation:props");
+        assert_eq!(longest.as_bytes(), b"\"aws:cdk:cloudformation:props\": ");
+        assert_eq!(longest.len(), FIXED);
+        assert_eq!(Known::new("").as_bytes(), b"\"\": ");
+    }
+
+    #[test]
+    fn newline_into_is_the_line_break_of_a_deeper_item() {
+        for depth in [0, 1, 3, 20] {
+            let mut out = Vec::new();
+            let mut w = Pretty::nested(&mut out, "  ", depth);
+            w.open(b'{');
+            let mut made = Vec::new();
+            w.newline_into(&mut made, 2);
+            // What the writer itself writes before an item two levels deeper.
+            w.known(key!("a"));
+            w.open(b'[');
+            w.open(b'[');
+            let start = w.out().len();
+            w.item();
+            let written = w.out().get(start..).unwrap_or_default().to_vec();
+            assert_eq!(made, written, "depth {depth}");
+        }
+    }
+
+    /// Values nested deeper than a fixed copy of a line break reaches (the indentation outgrows
+    /// [`FIXED`] bytes): written as serde_json writes them.
+    #[test]
+    fn deeply_nested_values_are_written_as_serde_json_writes_them() {
+        for indent_depth in [10, 29, 30, 31, 32, 40, 60] {
+            let mut value = Value::from("leaf");
+            for i in 0..indent_depth {
+                value = if i % 2 == 0 {
+                    Value::List(vec![Value::Int(1), value])
+                } else {
+                    Value::Map(ValueMap::new().with("k", value).with("after", true))
+                };
+            }
+            let mut app = App::new();
+            let stack = app.stack("Stack", StackProps::default()).unwrap();
+            app.at(stack)
+                .unwrap()
+                .resource::<RawResource>(
+                    "Deep",
+                    Resource::new("AWS::SNS::Topic").property("Deep", value),
+                )
+                .unwrap();
+            let tree = app.freeze();
+            let stack = stack.into();
+            let template = Template::of_stack(&tree, stack);
+            let mut direct = Vec::new();
+            super::template(&mut direct, &tree, stack, None).unwrap();
+            assert_eq!(
+                String::from_utf8_lossy(&direct),
+                String::from_utf8_lossy(&serde_json_pretty(&template)),
+                "{indent_depth} levels"
+            );
+        }
     }
 
     proptest! {

@@ -11,6 +11,8 @@ use std::fmt;
 
 use serde::ser::{self, Impossible, Serialize};
 
+use crate::direct::{put, FIXED};
+
 /// Why the fast path stopped.
 #[derive(Debug)]
 pub(crate) enum Error {
@@ -68,9 +70,12 @@ impl<T: Serialize> Serialize for Marked<T> {
 pub(crate) struct Writer<'o> {
     out: &'o mut Vec<u8>,
     indent: &'o [u8],
-    /// `,\n` and the indentation of the current depth: written whole before a later item,
-    /// without the comma before the first.
+    /// `,\n` and the indentation of the current depth (its first `depth_len` bytes): written
+    /// whole before a later item, without the comma before the first; followed by more
+    /// indentation, so that it is appended as a fixed-size copy ([`crate::direct::put`]).
     line: Vec<u8>,
+    /// How many bytes of `line` the current depth's line break has.
+    depth_len: usize,
     /// The values marked with [`MARK`], in the order they were written.
     spans: Vec<Span>,
 }
@@ -78,16 +83,30 @@ pub(crate) struct Writer<'o> {
 impl<'o> Writer<'o> {
     /// A writer for a value `depth` levels deep in a larger pretty document.
     pub(crate) fn nested(out: &'o mut Vec<u8>, indent: &'o str, depth: usize) -> Self {
-        let mut line = Vec::with_capacity(2 + indent.len() * (depth + 4));
+        let mut line = Vec::with_capacity(2 + indent.len() * (depth + 4) + FIXED);
         line.extend_from_slice(b",\n");
         for _ in 0..depth {
             line.extend_from_slice(indent.as_bytes());
         }
-        Writer {
+        let mut w = Writer {
             out,
             indent: indent.as_bytes(),
+            depth_len: line.len(),
             line,
             spans: Vec::new(),
+        };
+        w.pad();
+        w
+    }
+
+    /// `line` made long enough for a fixed-size copy of the current depth's line break.
+    #[cold]
+    fn pad(&mut self) {
+        while self.line.len() < self.depth_len + FIXED {
+            match self.indent {
+                [] => self.line.push(b' '),
+                indent => self.line.extend_from_slice(indent),
+            }
         }
     }
 
@@ -117,7 +136,10 @@ impl<'o> Writer<'o> {
 
     fn open(&mut self, bracket: u8, close: u8) -> Compound<'_, 'o> {
         self.out.push(bracket);
-        self.line.extend_from_slice(self.indent);
+        self.depth_len += self.indent.len();
+        if self.line.len() < self.depth_len + FIXED {
+            self.pad();
+        }
         Compound {
             w: self,
             close,
@@ -297,10 +319,11 @@ pub(crate) struct Compound<'w, 'o> {
 
 impl Compound<'_, '_> {
     /// The line break and indentation before an item (and the comma before all but the first).
+    #[inline(always)]
     fn item(&mut self) {
-        let from = if self.empty { 1 } else { 0 };
+        let from = usize::from(self.empty);
         self.empty = false;
-        self.w.out.extend_from_slice(&self.w.line[from..]);
+        put(self.w.out, &self.w.line, from, self.w.depth_len - from);
     }
 
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
@@ -322,12 +345,12 @@ impl Compound<'_, '_> {
     }
 
     fn end(self) -> Result {
-        let line = &mut self.w.line;
-        line.truncate(line.len() - self.w.indent.len());
+        let w = self.w;
+        w.depth_len = w.depth_len.saturating_sub(w.indent.len()).max(2);
         if !self.empty {
-            self.w.out.extend_from_slice(&line[1..]);
+            put(w.out, &w.line, 1, w.depth_len - 1);
         }
-        self.w.out.push(self.close);
+        w.out.push(self.close);
         Ok(())
     }
 }
@@ -415,7 +438,7 @@ impl<'w, 'o> ser::Serializer for &'w mut Writer<'o> {
             return value.serialize(self);
         }
         let start = self.out.len();
-        let depth = (self.line.len() - 2) / self.indent.len().max(1);
+        let depth = (self.depth_len - 2) / self.indent.len().max(1);
         value.serialize(&mut *self)?;
         let end = self.out.len();
         self.spans.push(Span { start, end, depth });
@@ -516,7 +539,12 @@ impl ser::SerializeStruct for Compound<'_, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result {
-        self.key(key)?;
+        // A field name is a string: quoted as a key at once, without the check `key` makes.
+        self.item();
+        if !quoted_short(self.w.out, key, true) {
+            self.w.string(key)?;
+            self.w.out.extend_from_slice(b": ");
+        }
         value.serialize(&mut *self.w)
     }
     fn end(self) -> Result {
@@ -590,6 +618,59 @@ mod tests {
             key in any::<bool>(),
         ) {
             check(&before, &s, key)?;
+        }
+    }
+
+    /// Struct fields whose names are long or need an escape are keyed as serde_json keys them.
+    #[test]
+    fn any_field_name_is_keyed_as_serde_json_keys_it() {
+        #[derive(serde::Serialize)]
+        struct Fields {
+            plain: u8,
+            #[serde(rename = "quo\"te")]
+            quote: u8,
+            #[serde(rename = "a field name longer than thirty-two bytes")]
+            long: u8,
+            #[serde(rename = "")]
+            empty: u8,
+        }
+        let value = Fields {
+            plain: 1,
+            quote: 2,
+            long: 3,
+            empty: 4,
+        };
+        assert_eq!(
+            crate::json::pretty_json(&value, "  ").unwrap(),
+            serde_json::to_vec_pretty(&value).unwrap()
+        );
+    }
+
+    /// Values nested deeper than a fixed copy of a line break reaches, with any indent: written
+    /// as serde_json's pretty printer writes them.
+    #[test]
+    fn deeply_nested_values_are_written_as_serde_json_writes_them() {
+        for indent in ["", " ", "  ", "\t\t\t", "ab"] {
+            for depth in [1, 5, 15, 16, 17, 31, 40] {
+                let mut value = serde_json::json!("leaf");
+                for i in 0..depth {
+                    value = if i % 2 == 0 {
+                        serde_json::json!([1, value, []])
+                    } else {
+                        serde_json::json!({"k": value, "after": {}})
+                    };
+                }
+                let mut expected = Vec::new();
+                let formatter = serde_json::ser::PrettyFormatter::with_indent(indent.as_bytes());
+                let mut ser = serde_json::Serializer::with_formatter(&mut expected, formatter);
+                serde::Serialize::serialize(&value, &mut ser).unwrap();
+                let written = crate::json::pretty_json(&value, indent).unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&written),
+                    String::from_utf8_lossy(&expected),
+                    "indent {indent:?}, depth {depth}"
+                );
+            }
         }
     }
 

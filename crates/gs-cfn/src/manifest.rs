@@ -7,6 +7,7 @@ use gs_core::{NodeId, NodeKind, Tree};
 
 use crate::assets::emit::{AssetManifestArtifact, StackBootstrap};
 use crate::direct::{key, Pretty};
+use crate::json_writer::needs_escape;
 
 /// Indentation per level, as every assembly file but the templates is written.
 const INDENT: &str = "  ";
@@ -140,27 +141,52 @@ fn stack(w: &mut Pretty<'_>, tree: &Tree<'_>, entry: &StackEntry) {
     if elements.peek().is_some() {
         w.known(key!("metadata"));
         w.open(b'{');
-        let mut path = String::new();
+        // Every entry is `"/<path>": [{"type": "aws:cdk:logicalId", "data": "<id>"}]`: what
+        // surrounds its logical ID is the same for all and is made once.
+        let mut before_id = vec![b'['];
+        w.newline_into(&mut before_id, 1);
+        before_id.push(b'{');
+        w.newline_into(&mut before_id, 2);
+        before_id.extend_from_slice(key!("type").as_bytes());
+        crate::direct::string(&mut before_id, crate::backend::LOGICAL_ID_METADATA);
+        before_id.push(b',');
+        w.newline_into(&mut before_id, 2);
+        before_id.extend_from_slice(key!("data").as_bytes());
+        let mut after_id = Vec::new();
+        w.newline_into(&mut after_id, 1);
+        after_id.push(b'}');
+        w.newline_into(&mut after_id, 0);
+        after_id.push(b']');
         for (e, id) in elements {
-            path.clear();
-            path.push('/');
-            path.push_str(tree.path_str(e));
-            w.key(&path);
-            w.open(b'[');
-            w.item();
-            w.open(b'{');
-            w.known(key!("type"));
-            w.string(crate::backend::LOGICAL_ID_METADATA);
-            w.known(key!("data"));
+            path_key(w, tree.path_str(e));
+            w.raw(&before_id);
             w.string(id);
-            w.close(b'}');
-            w.close(b']');
+            w.raw(&after_id);
         }
         w.close(b'}');
     }
     w.known(key!("displayName"));
     w.string(name);
     w.close(b'}');
+}
+
+/// The key of an element's metadata: its absolute construct path, `/` and its path in the app.
+/// `/` needs no escape in JSON, so the key is the quoted path with `/` put before it.
+fn path_key(w: &mut Pretty<'_>, path: &str) {
+    w.item();
+    if needs_escape(path.as_bytes()) {
+        let mut slashed = String::with_capacity(path.len() + 1);
+        slashed.push('/');
+        slashed.push_str(path);
+        w.string(&slashed);
+    } else {
+        let out = w.out();
+        out.reserve(path.len() + 5);
+        out.extend_from_slice(b"\"/");
+        out.extend_from_slice(path.as_bytes());
+        out.push(b'"');
+    }
+    w.raw(b": ");
 }
 
 #[cfg(test)]

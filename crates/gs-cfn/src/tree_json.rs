@@ -264,7 +264,7 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
             template.get(span.start..span.end)?;
             out.extend_from_slice(b",\n");
             indent(out, depth + 1);
-            out.extend_from_slice(PROPS_KEY);
+            out.extend_from_slice(PROPS_KEY.as_bytes());
             if span.start == span.end {
                 out.extend_from_slice(b"{}");
             } else {
@@ -435,7 +435,7 @@ fn open_children(out: &mut Vec<u8>, depth: usize) {
 }
 
 /// The props key, quoted, with its colon.
-const PROPS_KEY: &[u8] = b"\"aws:cdk:cloudformation:props\": ";
+const PROPS_KEY: &crate::direct::Known = crate::direct::key!("aws:cdk:cloudformation:props");
 
 fn indent(out: &mut Vec<u8>, depth: usize) {
     // INDENT is spaces: the indentation of a line is copied from here at once.
