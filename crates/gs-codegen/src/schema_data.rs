@@ -152,17 +152,29 @@ fn write_registry_type(reg: &RegistryType, data: &mut String) {
     write_block("", &[block], data);
 }
 
-/// An owner's records: its `N` record (nested types only), its `I` record, its `Q` and `X`
+/// An owner's records: its `N` record (nested types only), its `I` record, its `K`, `Q` and `X`
 /// records, then its `P` records (sorted by name, one per line). The `I` record says where each
 /// `P` record starts, from the end of the `I` record, so that a reader binary-searches the
 /// names without scanning the records (an enum can make one thousands of bytes long), and
-/// finds the `Q` and `X` records between the `I` record and the first `P` record.
+/// finds the `K`, `Q` and `X` records between the `I` record and the first `P` record. The `K`
+/// record's tags let a reader compare the name looked up with one record or two, not a binary
+/// search's several.
 fn owner_block(name: Option<&str>, required: &[&str], readonly: &[&str], records: &str) -> String {
     let mut block = String::new();
     if let Some(name) = name {
         let _ = writeln!(block, "N\t{name}");
     }
     let mut header = String::new();
+    if !records.is_empty() {
+        // The `K` record: how many properties the owner requires, then one tag per `P` record.
+        let _ = write!(header, "K\t{}\t", required.len());
+        header.extend(
+            records
+                .lines()
+                .map(|l| prop_tag(l.split('\t').nth(1).unwrap_or("").as_bytes())),
+        );
+        header.push('\n');
+    }
     if !required.is_empty() {
         let _ = writeln!(header, "Q\t{}", required.join("\t"));
     }
@@ -184,6 +196,24 @@ fn owner_block(name: Option<&str>, required: &[&str], readonly: &[&str], records
     block.push_str(&header);
     block.push_str(records);
     block
+}
+
+/// A property name's tag in the `K` record: 6 bits of a hash of its length, first 8 and last 8
+/// bytes, written as a character from `0` to `o`. gs-l1's reader computes the same (its tests
+/// check every tag of the data against it).
+fn prop_tag(name: &[u8]) -> char {
+    // The 8 bytes from `from` (fewer, zero-extended, at the end).
+    let word = |from: usize| {
+        let mut w = [0u8; 8];
+        let chunk = name.get(from..).unwrap_or(&[]);
+        let n = chunk.len().min(8);
+        w[..n].copy_from_slice(&chunk[..n]);
+        u64::from_le_bytes(w)
+    };
+    let n = name.len();
+    let h = (word(0) ^ word(n.saturating_sub(8)).rotate_left(32) ^ n as u64)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    char::from(b'0' + (h >> 58) as u8)
 }
 
 /// Writes a `<tag>\t<count>\t<offset>...` record, the offsets zero-padded to one width: a

@@ -278,9 +278,15 @@ impl<'a> Walk<'_, 'a> {
 
     /// Checks the properties of an object against `owner` and queues their values.
     fn object(&mut self, map: &'a ValueMap, owner: &Owner, at: usize) {
+        // How many of the properties `owner` requires are set (a map's keys are distinct): when
+        // all are, none is looked for again.
+        let mut required = 0;
         for (key, value) in map.iter() {
             let child = self.seg(at, Seg::Name(key));
             if let Some(p) = self.memo.prop(owner, key) {
+                if p.required && !matches!(value, Value::Pseudo(gs_core::Pseudo::NoValue)) {
+                    required += 1;
+                }
                 self.pending
                     .push((value, Expect::Kind(p.kind, p.constraints), child));
             } else if owner.is_read_only(key) {
@@ -318,7 +324,9 @@ impl<'a> Walk<'_, 'a> {
                 self.pending.push((value, Expect::Search, child));
             }
         }
-        self.required(map, owner, at);
+        if owner.required_count() != Some(required) {
+            self.required(map, owner, at);
+        }
     }
 
     /// Reports the properties `owner` requires that `map` lacks.

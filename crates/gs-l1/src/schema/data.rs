@@ -237,6 +237,8 @@ fn skip(text: &'static [u8], depth: usize) -> &'static [u8] {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Prop {
     pub(crate) kind: Kind,
+    /// Whether its owner requires it (flagged `r`, named in the owner's `Q` record).
+    pub(crate) required: bool,
     pub(crate) replacement: Replacement,
     pub(crate) constraints: Constraints,
 }
@@ -589,40 +591,84 @@ pub(crate) struct Owner {
     pub(crate) name: &'static str,
     /// Where each `P` record starts in `records`.
     index: Offsets,
-    /// The records after the `I` record: `Q`, `X`, then the `P` records, sorted by name.
+    /// The `K` record's tags: one per `P` record, [`prop_tag`] of its name.
+    tags: &'static [u8],
+    /// How many properties it requires (the `K` record's count; `None` without one).
+    required_count: Option<usize>,
+    /// The records after the `I` record: `K`, `Q`, `X`, then the `P` records, sorted by name.
     records: &'static str,
+    /// Where the `Q` and `X` records start in `records` (after the `K` record).
+    head: usize,
 }
 
 impl Owner {
-    /// Reads the header records of an owner's records (`N`, `I`).
+    /// Reads the header records of an owner's records (`N`, `I`, `K`).
     fn new(records: &'static str) -> Owner {
         let mut rest = records;
         let name = take_record(&mut rest, b'N');
         let index = Offsets::take(&mut rest, b'I').unwrap_or_default();
+        // `K\t<count>\t<tags>\n`, the tags one per `P` record: read without a scan.
+        let b = rest.as_bytes();
+        let mut digits = b.get(2..).filter(|_| b.starts_with(b"K\t")).unwrap_or(&[]);
+        let before = digits.len();
+        let count = take_number(&mut digits);
+        let at = 2 + before - digits.len();
+        let end = at + 1 + index.count;
+        let k = match (b.get(at), b.get(at + 1..end), b.get(end)) {
+            (Some(b'\t'), Some(tags), Some(b'\n')) if before > digits.len() => {
+                Some((tags, count, end + 1))
+            }
+            _ => None,
+        };
+        let (tags, required_count, head) = match k {
+            Some((tags, count, head)) => (tags, Some(count), head),
+            None => {
+                // Not as gs-codegen writes it: skipped as a record, and not used.
+                let mut after = rest;
+                take_record(&mut after, b'K');
+                (&[][..], None, rest.len() - after.len())
+            }
+        };
         Owner {
             name,
             index,
+            tags,
+            required_count,
             records: rest,
+            head,
         }
     }
 
-    /// The `Q` and `X` records.
+    /// The `K`, `Q` and `X` records.
     fn header(&self) -> &'static str {
         let end = match self.index.count {
             0 => self.records.len(),
             _ => self.index.get(0).unwrap_or(0),
         };
-        self.records.get(..end).unwrap_or("")
+        self.records.get(self.head..end).unwrap_or("")
     }
 
     /// The `P` records.
     fn props(&self) -> &'static str {
-        self.records.get(self.header().len()..).unwrap_or("")
+        let start = match self.index.count {
+            0 => self.records.len(),
+            _ => self.index.get(0).unwrap_or(0),
+        };
+        self.records.get(start..).unwrap_or("")
+    }
+
+    /// The `P` record of the property `name` (after `P\t`, on to the end of the records).
+    fn record(&self, name: &str) -> Option<&'static str> {
+        if self.tags.len() == self.index.count {
+            find_tagged(self.index, self.tags, self.records, name)
+        } else {
+            find_record(self.index, self.records, name)
+        }
     }
 
     /// The property `name`, read from its record.
     pub(crate) fn prop(&self, name: &str) -> Option<Prop> {
-        let record = find_record(self.index, self.records, name)?;
+        let record = self.record(name)?;
         // The record starts with `name` and a tab: read on from there.
         Some(parse_after_name(record.get(name.len() + 1..).unwrap_or("")))
     }
@@ -630,7 +676,7 @@ impl Owner {
     /// Where the property `name`'s record goes on after its name, in bytes from the data's
     /// start (for [`prop_at`]); `None` when it has no such property.
     pub(crate) fn prop_offset(&self, name: &str) -> Option<usize> {
-        let record = find_record(self.index, self.records, name)?;
+        let record = self.record(name)?;
         let after = record.get(name.len() + 1..).unwrap_or("");
         Some(after.as_ptr() as usize - DATA.as_ptr() as usize)
     }
@@ -660,6 +706,11 @@ impl Owner {
         let mut header = self.header();
         take_record(&mut header, b'Q');
         take_record(&mut header, b'X')
+    }
+
+    /// How many properties it requires (`None` when the data does not say).
+    pub(crate) fn required_count(&self) -> Option<usize> {
+        self.required_count
     }
 
     pub(crate) fn is_read_only(&self, name: &str) -> bool {
@@ -719,6 +770,60 @@ fn find_record(index: Offsets, records: &'static str, name: &str) -> Option<&'st
     None
 }
 
+/// The `P` record of the property `name` among `records` (as [`find_record`] finds it), from
+/// the owner's tags (one per record, in the order of `index`): only the records whose tag is
+/// `name`'s are compared with it, one in most look-ups, and the tags are scanned eight at a time.
+fn find_tagged(
+    index: Offsets,
+    tags: &[u8],
+    records: &'static str,
+    name: &str,
+) -> Option<&'static str> {
+    let key = name.as_bytes();
+    let tag = prop_tag(key);
+    let mut from = 0;
+    while let Some(i) = tags.get(from..).and_then(|t| find_byte(t, tag)) {
+        let n = from + i;
+        from = n + 1;
+        let Some(start) = index.get(n) else {
+            continue;
+        };
+        let Some(record) = records.as_bytes().get(start..) else {
+            continue;
+        };
+        if record.get(..2) == Some(b"P\t")
+            && record.get(2..2 + key.len()) == Some(key)
+            && record.get(2 + key.len()) == Some(&b'\t')
+        {
+            // A name with a tab would match a record's name and kind.
+            if find_byte(key, b'\t').is_some() {
+                return None;
+            }
+            return records.get(start + 2..);
+        }
+    }
+    None
+}
+
+/// A property name's tag in the `K` record, as gs-codegen writes it: 6 bits of a hash of its
+/// length, first 8 and last 8 bytes (read as two words), as a character from `0` to `o`.
+pub(crate) fn prop_tag(name: &[u8]) -> u8 {
+    let n = name.len();
+    // The 8 bytes from `from` (fewer, zero-extended, at the end).
+    let word = |from: usize| match name.get(from..from + 8) {
+        Some(w) => w.try_into().map_or(0, u64::from_le_bytes),
+        None => name
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .fold(0u64, |h, &b| h << 8 | u64::from(b)),
+    };
+    let h = (word(0) ^ word(n.saturating_sub(8)).rotate_left(32) ^ n as u64)
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    b'0' + (h >> 58) as u8
+}
+
 /// The field of a record that `text` starts with (up to a tab or the line's end), and whether
 /// a tab ends it (another field follows). Fields between the name and the constraints are a
 /// few bytes long: a byte loop.
@@ -748,6 +853,7 @@ fn parse_after_name(record: &'static str) -> Prop {
     let flags = flags.as_bytes();
     Prop {
         kind: decode(kind.as_bytes(), 0),
+        required: flags.contains(&b'r'),
         replacement: if flags.contains(&b'R') {
             Replacement::Always
         } else if flags.contains(&b'M') {

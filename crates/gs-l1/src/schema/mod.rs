@@ -195,4 +195,6 @@ pub fn tagging(type_name: &str) -> Option<gs_core::Tagging> {
 }
 
 #[cfg(test)]
+mod required_tests;
+#[cfg(test)]
 mod tests;

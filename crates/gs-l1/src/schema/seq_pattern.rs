@@ -263,6 +263,33 @@ impl Run<'_> {
     }
 
     fn seq_inner(&mut self, seq: &[Rep], pos: usize, k: &Cont<'_, '_>) -> Option<bool> {
+        // Steps of a fixed count of a set (a literal, `\d{12}`) have one way to match: taken
+        // in a loop, not a nested call each.
+        let (mut seq, mut pos) = (seq, pos);
+        while let Some((
+            Rep {
+                node: Node::Set(set),
+                min,
+                max: Some(max),
+            },
+            rest,
+        )) = seq.split_first()
+        {
+            if min != max {
+                break;
+            }
+            let n = *min as usize;
+            let fits = self
+                .s
+                .get(pos..pos.saturating_add(n))
+                .is_some_and(|run| run.iter().all(|&b| b < 128 && set & (1 << b) != 0));
+            if !fits {
+                return Some(false);
+            }
+            self.steps = self.steps.checked_sub(*min)?;
+            pos += n;
+            seq = rest;
+        }
         let Some((rep, rest)) = seq.split_first() else {
             return self.cont(pos, k);
         };

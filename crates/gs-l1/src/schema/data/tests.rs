@@ -112,7 +112,7 @@ fn the_data_is_written_in_the_order_the_reader_relies_on() {
             }
             let tags: Vec<&str> = header.lines().map(|l| &l[..2]).collect();
             assert!(
-                ["Q\t", "X\t"]
+                ["K\t", "Q\t", "X\t"]
                     .iter()
                     .filter(|t| tags.contains(t))
                     .eq(tags.iter()),
@@ -138,6 +138,25 @@ fn the_data_is_written_in_the_order_the_reader_relies_on() {
                 "{name} {}",
                 o.name
             );
+            // The `K` record: the required count, and each record's tag in the records' order
+            // (present whenever there are records).
+            let k = header.lines().find_map(|l| l.strip_prefix("K\t"));
+            assert_eq!(k.is_some(), !recs.is_empty(), "{name} owner {n}");
+            if let Some(k) = k {
+                let (count, tags) = k.split_once('\t').unwrap();
+                assert_eq!(count.parse::<usize>().unwrap(), flagged.len());
+                let want: Vec<u8> = recs.iter().map(|(r, _)| prop_tag(r.as_bytes())).collect();
+                assert_eq!(tags.as_bytes(), want, "{name} owner {n}");
+                assert_eq!(o.tags, want, "{name} owner {n}");
+            }
+            assert_eq!(
+                o.required_count(),
+                k.map(|_| flagged.len()),
+                "{name} owner {n}"
+            );
+            for (key, _) in &recs {
+                assert_eq!(o.prop(key).unwrap().required, flagged.contains(key));
+            }
             let x = header.lines().find_map(|l| l.strip_prefix("X\t"));
             assert_eq!(o.read_only(), x.unwrap_or(""), "{name} owner {n}");
             let ro: Vec<&str> = Fields(Some(o.read_only())).collect();
@@ -153,8 +172,11 @@ fn the_binary_search_over_the_text_agrees_with_a_linear_scan_on_every_owner() {
     for (name, n, o) in owners() {
         let recs = records(&o);
         let linear = |key: &str| recs.iter().find(|(k, _)| *k == key).map(|(_, r)| *r);
+        assert_eq!(o.tags.len(), o.index.count, "{name} {n}: tags are used");
         for (key, record) in &recs {
             let hit = find_record(o.index, o.records, key).expect("found");
+            assert_eq!(hit.lines().next(), Some(*record), "{name} {n} {key}");
+            let hit = find_tagged(o.index, o.tags, o.records, key).expect("found");
             assert_eq!(hit.lines().next(), Some(*record), "{name} {n} {key}");
             assert!(o.prop(key).is_some());
             found += 1;
@@ -173,10 +195,22 @@ fn the_binary_search_over_the_text_agrees_with_a_linear_scan_on_every_owner() {
                     linear(&probe),
                     "{name} {n} {probe}"
                 );
+                let found = o.record(&probe);
+                assert_eq!(
+                    found.and_then(|f| f.lines().next()),
+                    linear(&probe),
+                    "{name} {n} {probe}"
+                );
             }
         }
         for probe in ["", "\t", "A", "~", "\u{10ffff}"] {
             let found = find_record(o.index, o.records, probe);
+            assert_eq!(
+                found.and_then(|f| f.lines().next()),
+                linear(probe),
+                "{name} {n} {probe:?}"
+            );
+            let found = o.record(probe);
             assert_eq!(
                 found.and_then(|f| f.lines().next()),
                 linear(probe),
@@ -219,6 +253,67 @@ fn the_binary_search_reads_only_what_the_index_points_at() {
     }
     let mut rest = "X\tA\n";
     assert!(Offsets::take(&mut rest, b'I').is_none());
+}
+
+#[test]
+fn the_tag_search_compares_only_tagged_records_and_finds_what_the_binary_search_finds() {
+    let mut rest = "I\t3\t00\t07\t16\nP\tA\ts\t\nP\tAB\ti\tr\nP\tB\tLs\t\n";
+    let index = Offsets::take(&mut rest, b'I').unwrap();
+    let records = rest;
+    let names = ["A", "AB", "B"];
+    let tags: Vec<u8> = names.iter().map(|n| prop_tag(n.as_bytes())).collect();
+    let find = |tags: &[u8], name: &str| {
+        find_tagged(index, tags, records, name).map(|r| r.lines().next().unwrap())
+    };
+    let want = [Some("A\ts\t"), Some("AB\ti\tr"), Some("B\tLs\t")];
+    for (name, want) in names.iter().zip(want) {
+        assert_eq!(find(&tags, name), want, "{name}");
+        // Every record tagged alike: each is compared, and only the name's own is taken.
+        let same = vec![prop_tag(name.as_bytes()); 3];
+        assert_eq!(find(&same, name), want, "{name}");
+        // More tags than records: the extra ones point nowhere and find nothing.
+        let more = vec![prop_tag(name.as_bytes()); 5];
+        assert_eq!(find(&more, name), want, "{name}");
+        // A tag that is not the name's hides the record: the tags are the data's own.
+        let other = vec![prop_tag(name.as_bytes()) ^ 1; 3];
+        assert_eq!(find(&other, name), None, "{name}");
+    }
+    for absent in ["", "0", "AA", "ABC", "A\ts", "B\tLs", "C", "\u{1}"] {
+        let same = vec![prop_tag(absent.as_bytes()); 3];
+        assert_eq!(find(&same, absent), None, "{absent:?}");
+        assert_eq!(find(&tags, absent), None, "{absent:?}");
+    }
+}
+
+#[test]
+fn the_tag_is_a_hash_of_the_length_and_the_first_and_last_eight_bytes() {
+    // As gs-codegen computes it: the words zero-extended by copying.
+    let reference = |name: &[u8]| {
+        let word = |from: usize| {
+            let mut w = [0u8; 8];
+            let chunk = &name[from.min(name.len())..];
+            let n = chunk.len().min(8);
+            w[..n].copy_from_slice(&chunk[..n]);
+            u64::from_le_bytes(w)
+        };
+        let n = name.len();
+        let h = (word(0) ^ word(n.saturating_sub(8)).rotate_left(32) ^ n as u64)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        b'0' + (h >> 58) as u8
+    };
+    let text = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut seen = std::collections::BTreeSet::new();
+    for from in 0..4 {
+        for len in 0..=text.len() - from {
+            let name = &text.as_bytes()[from..from + len];
+            let t = prop_tag(name);
+            assert_eq!(t, reference(name), "{len}");
+            assert!((b'0'..=b'o').contains(&t));
+            seen.insert(t);
+        }
+    }
+    // The tags spread: most of the 64 are met.
+    assert!(seen.len() > 40, "{}", seen.len());
 }
 
 #[test]
