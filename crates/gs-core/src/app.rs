@@ -161,12 +161,12 @@ impl App {
             parent: None,
             stack: node,
             children: Vec::new(),
-            kind: NodeKind::Stack(Stack {
+            kind: NodeKind::Stack(Box::new(Stack {
                 region: props.region,
                 account: props.account,
                 description: props.description,
                 ..Stack::default()
-            }),
+            })),
             extras: None,
             // Conditions and mappings are checked when the tree is frozen.
             values_checked: false,

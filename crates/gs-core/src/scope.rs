@@ -116,7 +116,7 @@ impl<'a> Scope<'a> {
         self.app.check_child_has_logical_id(self.node, id)?;
         let node = self
             .app
-            .push(self.node, id, NodeKind::Parameter(parameter))?;
+            .push(self.node, id, NodeKind::Parameter(Box::new(parameter)))?;
         Ok(Handle::new(node))
     }
 
@@ -127,7 +127,9 @@ impl<'a> Scope<'a> {
             std::iter::once(&output.value).chain(output.export_name.as_ref()),
         )?;
         self.app.check_child_has_logical_id(self.node, id)?;
-        let node = self.app.push(self.node, id, NodeKind::Output(output))?;
+        let node = self
+            .app
+            .push(self.node, id, NodeKind::Output(Box::new(output)))?;
         Ok(Handle::new(node))
     }
 

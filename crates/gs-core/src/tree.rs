@@ -5,7 +5,7 @@
 use crate::app::App;
 use crate::fast_hash::FastState;
 use crate::handle::NodeId;
-use crate::logical_id::push_logical_id;
+use crate::logical_id::PathIds;
 use crate::node::{Acknowledgement, Node, NodeKind};
 use crate::value::Value;
 
@@ -153,7 +153,8 @@ impl<'a> Tree<'a> {
         let n = app.nodes.len();
         let mut tree = Tree {
             app,
-            logical_id_text: String::new(),
+            // Room for a typical ID (a readable part and an 8-digit hash) for most nodes.
+            logical_id_text: String::with_capacity(n * 24),
             logical_ids: vec![None; n],
             given_ids: Vec::new(),
             depends_on: vec![Vec::new(); n],
@@ -181,18 +182,25 @@ impl<'a> Tree<'a> {
         // The passes, the picture and the export search read each element's references several
         // times: its values are walked for them once, here.
         tree.collect_references();
+        // Each stack walked once, depth first, children in creation order: every node's path
+        // component entered on the way (see `PathIds`), each element's ID computed when met.
+        let mut ids = PathIds::default();
+        let mut pending: Vec<(NodeId, usize)> = Vec::new();
         for &stack in &app.stacks {
             let mut elements = Vec::new();
-            tree.walk(stack, &mut |id, node| {
-                if is_element(node) {
-                    elements.push(id);
-                }
-            });
-            let mut components: Vec<&str> = Vec::new();
-            // Room for a typical ID (a readable part and an 8-digit hash) per element.
-            tree.logical_id_text.reserve(elements.len() * 32);
-            for &e in &elements {
+            if tree.contains(stack) {
+                pending.push((stack, 0));
+            }
+            while let Some((e, depth)) = pending.pop() {
                 let node = tree.node(e);
+                pending.extend(node.children.iter().rev().map(|&c| (c, depth + 1)));
+                if depth > 0 {
+                    ids.enter(depth, &node.id);
+                }
+                if !is_element(node) {
+                    continue;
+                }
+                elements.push(e);
                 let text = &mut tree.logical_id_text;
                 let start = text.len();
                 let found = match &node.kind {
@@ -201,12 +209,8 @@ impl<'a> Tree<'a> {
                         tree.given_ids.push(e);
                         true
                     }
-                    _ => {
-                        app.components_into(e, &mut components);
-                        let below_stack =
-                            components.split_first().map_or(&[][..], |(_, rest)| rest);
-                        push_logical_id(below_stack, text)
-                    }
+                    // A stack is no element: `depth` is at least 1 here.
+                    _ => ids.push_id(text),
                 };
                 tree.logical_ids[e.index()] = found.then_some(start..text.len());
             }

@@ -33,3 +33,77 @@ fn every_path_gets_the_logical_id_aws_cdk_lib_gives_it() {
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// The same vectors through a frozen tree, which computes IDs walking each stack rather than
+/// path by path: paths share groups in one stack where they can, so IDs are computed after
+/// siblings and cousins.
+#[test]
+fn a_frozen_tree_gives_every_element_the_logical_id_aws_cdk_lib_gives_it() {
+    use gs_core::{App, NodeId, NodeKind, RawResource, Resource, StackProps};
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("cdk_logical_ids.json")).unwrap();
+    let mut app = App::new();
+    let mut stack = app.stack("S0", StackProps::default()).unwrap().node();
+    let mut expected: Vec<(NodeId, String)> = Vec::new();
+    for case in fixture.as_array().unwrap() {
+        let components: Vec<&str> = case["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let Some((leaf, groups)) = components.split_last() else {
+            continue;
+        };
+        let child = |app: &App, parent: NodeId, id: &str| {
+            app.node(parent)
+                .unwrap()
+                .children()
+                .iter()
+                .copied()
+                .find(|&c| app.node(c).unwrap().id() == id)
+        };
+        // A new stack when a group would be a resource, or the leaf is taken.
+        let fits = |app: &App, stack: NodeId| {
+            let mut at = stack;
+            for g in groups {
+                match child(app, at, g) {
+                    Some(c) if matches!(app.node(c).unwrap().kind(), NodeKind::Group) => at = c,
+                    Some(_) => return false,
+                    None => return true,
+                }
+            }
+            child(app, at, leaf).is_none()
+        };
+        if !fits(&app, stack) {
+            let name = format!("S{}", app.stacks().len());
+            stack = app.stack(&name, StackProps::default()).unwrap().node();
+        }
+        let mut at = stack;
+        for g in groups {
+            at = match child(&app, at, g) {
+                Some(c) => c,
+                None => app.at(at).unwrap().group(g).unwrap().node(),
+            };
+        }
+        let r = app
+            .at(at)
+            .unwrap()
+            .resource::<RawResource>(leaf, Resource::new("AWS::SNS::Topic"))
+            .unwrap();
+        expected.push((r.node(), case["logical_id"].as_str().unwrap().to_string()));
+    }
+    assert!(
+        app.stacks().len() < expected.len() / 2,
+        "paths share stacks"
+    );
+    let tree = app.freeze();
+    for (node, id) in &expected {
+        assert_eq!(
+            tree.logical_id(*node),
+            Some(id.as_str()),
+            "{}",
+            tree.path_str(*node)
+        );
+    }
+}
