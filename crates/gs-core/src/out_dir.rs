@@ -213,9 +213,7 @@ impl OutDir {
     pub fn remove_assembly(&mut self) -> io::Result<()> {
         self.index.clear();
         self.assembly = false;
-        for name in INDEX_FILES {
-            remove(&self.dir, name)?;
-        }
+        self.remove_index()?;
         for list in [&mut self.names, &mut self.written] {
             let mut kept = Vec::with_capacity(list.len());
             for name in list.drain(..) {
@@ -226,6 +224,18 @@ impl OutDir {
                 }
             }
             *list = kept;
+        }
+        Ok(())
+    }
+
+    /// Removes last run's `manifest.json` and `cdk.out`, those the folder held when it was
+    /// opened (no system call for one that was not there).
+    fn remove_index(&mut self) -> io::Result<()> {
+        for name in INDEX_FILES {
+            if let Some(at) = self.names.iter().position(|n| n == name) {
+                remove(&self.dir, name)?;
+                self.names.swap_remove(at);
+            }
         }
         Ok(())
     }
@@ -272,9 +282,7 @@ impl Sink for OutDir {
     fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()> {
         if !self.assembly && is_assembly_file(file_name) {
             self.assembly = true;
-            for name in INDEX_FILES {
-                remove(&self.dir, name)?;
-            }
+            self.remove_index()?;
         }
         if let Some(name) = INDEX_FILES.iter().find(|n| **n == file_name) {
             self.index.retain(|(n, _)| n != name);
@@ -301,9 +309,7 @@ impl Sink for OutDir {
         }
         if !self.assembly && is_assembly_file(file_name) {
             self.assembly = true;
-            for name in INDEX_FILES {
-                remove(&self.dir, name)?;
-            }
+            self.remove_index()?;
         }
         let target = self.dir.join(file_name);
         let tmp = self.dir.join(temp_name(file_name, std::process::id()));
