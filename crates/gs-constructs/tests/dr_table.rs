@@ -73,3 +73,29 @@ fn the_table_is_written_byte_for_byte() {
         "resource  scope    mechanism  RPO  RTO  target  verdict\nEvents    az-loss  none       -    -    -       no-objective\n"
     );
 }
+
+#[test]
+fn a_long_cell_is_cut_at_72_characters_ascii_or_not() {
+    // ASCII, mixed (a two-byte character before the cut and after it), and exactly 72.
+    for long in [
+        "x".repeat(100),
+        format!("é{}", "y".repeat(90)),
+        format!("{}ü{}", "z".repeat(80), "z".repeat(5)),
+        "w".repeat(72),
+    ] {
+        let report = DrReport {
+            rows: vec![DrRow {
+                mechanism: Some(long.clone()),
+                ..row("Demo", "Demo/A", FailureScope::AzLoss)
+            }],
+        };
+        let cut: String = long.chars().take(72).collect();
+        let table = report.table("Demo");
+        let line = table.lines().nth(1).expect("a row");
+        assert_eq!(
+            line,
+            format!("A         az-loss  {cut}  -    -    -       no-objective"),
+            "{long}"
+        );
+    }
+}
