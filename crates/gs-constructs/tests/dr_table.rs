@@ -46,7 +46,7 @@ fn the_table_is_written_byte_for_byte() {
                 ..row("Demo", "Demo/Events/Resource", FailureScope::AzLoss)
             },
             DrRow {
-                mechanism: Some(long.clone()),
+                mechanism: Some(long.clone().into()),
                 rpo: Some(Duration::from_secs(7 * 86_400)),
                 override_reason: Some("why".into()),
                 verdict: Verdict::RpoNotMet,
@@ -85,7 +85,7 @@ fn a_long_cell_is_cut_at_72_characters_ascii_or_not() {
     ] {
         let report = DrReport {
             rows: vec![DrRow {
-                mechanism: Some(long.clone()),
+                mechanism: Some(long.clone().into()),
                 ..row("Demo", "Demo/A", FailureScope::AzLoss)
             }],
         };
