@@ -581,3 +581,40 @@ fn a_folder_that_cannot_be_written_is_a_refusal_not_a_panic() {
     assert!(r.err.contains("writing into"), "{}", r.err);
     std::fs::remove_file(&dir).unwrap();
 }
+
+#[test]
+fn a_report_or_picture_that_cannot_be_written_leaves_no_assembly() {
+    // `manifest.json` is written last, after the reports and the pictures: a consumer that sees
+    // it knows the whole run's output is there. A write failing after the templates (here a
+    // folder where a picture or a SARIF file should go) leaves no assembly.
+    for (test, blocker) in [
+        ("unwritable_dot", "TapStackdevDr.dot"),
+        ("unwritable_sarif", "TapStackdev.sarif"),
+    ] {
+        let dir = out_dir(test);
+        std::fs::create_dir_all(dir.join(blocker)).unwrap();
+        std::fs::write(dir.join("Gone.template.json"), "{}").unwrap();
+        std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+        let r = run(globalstream(), &["--out", dir.to_str().unwrap()]);
+        assert_eq!(r.exit, Exit::Refused, "{}", r.err);
+        assert!(r.err.contains("writing into"), "{}", r.err);
+        for file in [
+            "manifest.json",
+            "cdk.out",
+            "tree.json",
+            "TapStackdev.template.json",
+            "Gone.template.json",
+        ] {
+            assert!(!dir.join(file).exists(), "{test}: {file} was left");
+        }
+        assert_eq!(
+            std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
+            "mine"
+        );
+        // Once the folder can be written, the next run writes the whole assembly again.
+        std::fs::remove_dir(dir.join(blocker)).unwrap();
+        let again = run(globalstream(), &["--out", dir.to_str().unwrap()]);
+        assert_eq!(again.exit, Exit::Ok, "{}", again.err);
+        assert!(dir.join("manifest.json").is_file() && dir.join(blocker).is_file());
+    }
+}

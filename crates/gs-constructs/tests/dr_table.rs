@@ -46,7 +46,7 @@ fn the_table_is_written_byte_for_byte() {
                 ..row("Demo", "Demo/Events/Resource", FailureScope::AzLoss)
             },
             DrRow {
-                mechanism: Some(long.clone()),
+                mechanism: Some(long.clone().into()),
                 rpo: Some(Duration::from_secs(7 * 86_400)),
                 override_reason: Some("why".into()),
                 verdict: Verdict::RpoNotMet,
@@ -72,4 +72,30 @@ fn the_table_is_written_byte_for_byte() {
         report.table("Other"),
         "resource  scope    mechanism  RPO  RTO  target  verdict\nEvents    az-loss  none       -    -    -       no-objective\n"
     );
+}
+
+#[test]
+fn a_long_cell_is_cut_at_72_characters_ascii_or_not() {
+    // ASCII, mixed (a two-byte character before the cut and after it), and exactly 72.
+    for long in [
+        "x".repeat(100),
+        format!("é{}", "y".repeat(90)),
+        format!("{}ü{}", "z".repeat(80), "z".repeat(5)),
+        "w".repeat(72),
+    ] {
+        let report = DrReport {
+            rows: vec![DrRow {
+                mechanism: Some(long.clone().into()),
+                ..row("Demo", "Demo/A", FailureScope::AzLoss)
+            }],
+        };
+        let cut: String = long.chars().take(72).collect();
+        let table = report.table("Demo");
+        let line = table.lines().nth(1).expect("a row");
+        assert_eq!(
+            line,
+            format!("A         az-loss  {cut}  -    -    -       no-objective"),
+            "{long}"
+        );
+    }
 }

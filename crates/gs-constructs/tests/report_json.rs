@@ -103,10 +103,10 @@ fn dr_rows_with_every_kind_of_value_are_written_as_serde_writes_them() {
         path: path.into(),
         type_name: "AWS::S3::Bucket".into(),
         scope: FailureScope::RegionLoss,
-        mechanism: mechanism.map(str::to_owned),
+        mechanism: mechanism.map(|m| m.to_owned().into()),
         rpo: mechanism.map(|_| Duration::from_secs(900)),
         rto: mechanism.map(|_| Duration::ZERO),
-        basis: mechanism.map(|_| "AWS \"docs\"\nline".to_owned()),
+        basis: mechanism.map(|_| "AWS \"docs\"\nline".into()),
         target: reason.map(|_| Target {
             rpo: Duration::from_secs(u64::from(u32::MAX)),
             rto: Duration::from_secs(1),

@@ -8,6 +8,10 @@
 //!   template it lists is from the same run.
 //! - [`App::synth_to`] removes the cloud assembly of the folder when synthesis is refused, so last
 //!   run's templates never sit beside this run's findings as if they were current.
+//! - [`Tree::synth_in`] writes into an [`OutDir`] the caller finishes, so more files (the gs
+//!   CLI's reports and pictures) go into the same folder, read once, before the index: then
+//!   `manifest.json` present means every file of the run was written, and a write failing
+//!   before it leaves no assembly.
 //! - Only files gs writes are removed: `*.template.json`, `*.assets.json`, `asset.<hash>.*`,
 //!   `manifest.json`, `cdk.out` and gs's own
 //!   temporary files. Anything else in the folder is left alone.
@@ -201,6 +205,60 @@ impl OutDir {
         })
     }
 
+    /// Removes the cloud assembly of the folder (what [`remove_assembly`] removes), from the
+    /// names read when it was opened and those this writer wrote, without reading the folder
+    /// again: the index files first, then every assembly file. `manifest.json` and `cdk.out`
+    /// handed over are dropped, so [`OutDir::finish`] writes no index. Files gs does not write
+    /// stay.
+    pub fn remove_assembly(&mut self) -> io::Result<()> {
+        self.index.clear();
+        self.assembly = false;
+        self.remove_index()?;
+        for list in [&mut self.names, &mut self.written] {
+            let mut kept = Vec::with_capacity(list.len());
+            for name in list.drain(..) {
+                if is_assembly_file(&name) && !INDEX_FILES.contains(&name.as_str()) {
+                    remove(&self.dir, &name)?;
+                } else {
+                    kept.push(name);
+                }
+            }
+            *list = kept;
+        }
+        Ok(())
+    }
+
+    /// Removes last run's `manifest.json` and `cdk.out`, those the folder held when it was
+    /// opened (no system call for one that was not there).
+    fn remove_index(&mut self) -> io::Result<()> {
+        for name in INDEX_FILES {
+            if let Some(at) = self.names.iter().position(|n| n == name) {
+                remove(&self.dir, name)?;
+                self.names.swap_remove(at);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes `file_name` if it was in the folder when it was opened or this writer wrote it;
+    /// makes no system call otherwise. For files that must not outlive a run that did not
+    /// write them again (a picture beside a refused run's findings).
+    pub fn remove_file(&mut self, file_name: &str) -> io::Result<()> {
+        let known = |list: &mut Vec<String>| {
+            let at = list.iter().position(|n| n == file_name);
+            if let Some(at) = at {
+                list.swap_remove(at);
+            }
+            at.is_some()
+        };
+        // Both lists, so neither keeps a name that is gone.
+        let (was, wrote) = (known(&mut self.names), known(&mut self.written));
+        if was || wrote {
+            remove(&self.dir, file_name)?;
+        }
+        Ok(())
+    }
+
     /// Removes the assembly files this writer did not write, then writes `manifest.json` and
     /// `cdk.out`.
     pub fn finish(self) -> io::Result<()> {
@@ -224,9 +282,7 @@ impl Sink for OutDir {
     fn file(&mut self, file_name: &str, bytes: &[u8]) -> io::Result<()> {
         if !self.assembly && is_assembly_file(file_name) {
             self.assembly = true;
-            for name in INDEX_FILES {
-                remove(&self.dir, name)?;
-            }
+            self.remove_index()?;
         }
         if let Some(name) = INDEX_FILES.iter().find(|n| **n == file_name) {
             self.index.retain(|(n, _)| n != name);
@@ -253,9 +309,7 @@ impl Sink for OutDir {
         }
         if !self.assembly && is_assembly_file(file_name) {
             self.assembly = true;
-            for name in INDEX_FILES {
-                remove(&self.dir, name)?;
-            }
+            self.remove_index()?;
         }
         let target = self.dir.join(file_name);
         let tmp = self.dir.join(temp_name(file_name, std::process::id()));
@@ -361,6 +415,62 @@ impl Tree<'_> {
 }
 
 impl Tree<'_> {
+    /// [`Tree::synth_into`] into an [`OutDir`] the caller opened and finishes, so that it can
+    /// write more files (reports, pictures) into the same folder, read once, before
+    /// [`OutDir::finish`] writes `manifest.json` last: its presence then means every file of the
+    /// run was written. Returns the non-blocking findings.
+    ///
+    /// When synthesis is refused, or the backend fails midway, the cloud assembly of the folder
+    /// is removed ([`OutDir::remove_assembly`]) before the error is returned; the caller may
+    /// still write its reports and call [`OutDir::finish`], which then writes no index.
+    ///
+    /// ```
+    /// use gs_core::{App, Diagnostic, DotBackend, OutDir, Sink, StackProps};
+    /// let dir = std::env::temp_dir().join(format!("gs-doc-synth-in-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("Old.template.json"), "{}")?;
+    /// let mut app = App::new();
+    /// app.stack("Demo", StackProps::default())?;
+    /// app.add_pass("test/refuse", &[], |_, out| out.push(Diagnostic::error("test/refuse", "Demo", "no", "none")))?;
+    /// let mut out = OutDir::open(&dir)?;
+    /// assert!(app.freeze_for(&DotBackend).synth_in(&DotBackend, &mut out).is_err());
+    /// out.file("Demo.sarif", b"{}")?; // this run's findings, beside no assembly
+    /// out.finish()?;
+    /// assert!(!dir.join("Old.template.json").exists() && dir.join("Demo.sarif").exists());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn synth_in(
+        &self,
+        backend: &dyn Backend,
+        out: &mut OutDir,
+    ) -> Result<Vec<Diagnostic>, SynthError> {
+        if !self.for_backend {
+            return self.app().freeze_for(backend).synth_in(backend, out);
+        }
+        let write_error = |dir: &Path, e: io::Error| SynthError::Write {
+            dir: dir.display().to_string(),
+            message: e.to_string(),
+        };
+        let diagnostics = match self.validated(backend) {
+            Ok(d) => d,
+            Err(e) => {
+                out.remove_assembly()
+                    .map_err(|e| write_error(&out.dir, e))?;
+                return Err(e);
+            }
+        };
+        if let Err(e) = backend.emit_into(self, out) {
+            out.remove_assembly()
+                .map_err(|e| write_error(&out.dir, e))?;
+            return Err(match e {
+                EmitError::Backend(e) => SynthError::Backend(e),
+                EmitError::Sink(e) => write_error(&out.dir, e),
+            });
+        }
+        Ok(diagnostics)
+    }
+
     /// [`Tree::synth_to`] without keeping the files: each is written into `dir` as soon as the
     /// backend produces it ([`Backend::emit_into`], through an [`OutDir`]) and then dropped, so a
     /// process that only writes them holds one at a time. Returns the non-blocking findings.

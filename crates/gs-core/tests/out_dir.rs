@@ -340,3 +340,47 @@ fn a_file_in_parts_that_fails_leaves_no_temporary_file() {
     assert_eq!(files(&dir), ["A.template.json"]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn synth_in_writes_the_callers_files_before_the_index_and_a_failure_leaves_no_assembly() {
+    // Success: the caller's report goes in before `finish` writes the index.
+    let dir = fresh_dir("in");
+    touch(&dir, &["Old.template.json", "manifest.json", "Old.dot"]);
+    touch(&dir, &USER_FILES);
+    let tree = app(&["A", "B"]);
+    let tree = tree.freeze();
+    let mut out = OutDir::open(&dir).unwrap();
+    let streaming = Streaming {
+        fail_after_first: false,
+    };
+    assert!(tree.synth_in(&streaming, &mut out).unwrap().is_empty());
+    assert!(!dir.join("manifest.json").exists(), "the index goes last");
+    out.file("A.sarif", b"{}").unwrap();
+    out.remove_file("Old.dot").unwrap();
+    out.remove_file("Never.dot").unwrap();
+    out.finish().unwrap();
+    let mut expected: Vec<String> = USER_FILES.iter().map(|s| s.to_string()).collect();
+    expected.extend([
+        "A.sarif".into(),
+        "A.template.json".into(),
+        "B.template.json".into(),
+        "manifest.json".into(),
+    ]);
+    expected.sort();
+    assert_eq!(files(&dir), expected);
+
+    // A backend failing midway: the folder holds no assembly, last run's nor this one's, and
+    // `finish` writes no index.
+    let mut out = OutDir::open(&dir).unwrap();
+    let failing = Streaming {
+        fail_after_first: true,
+    };
+    let err = tree.synth_in(&failing, &mut out).unwrap_err();
+    assert!(matches!(err, SynthError::Backend(_)), "{err}");
+    out.finish().unwrap();
+    let mut expected: Vec<String> = USER_FILES.iter().map(|s| s.to_string()).collect();
+    expected.push("A.sarif".into());
+    expected.sort();
+    assert_eq!(files(&dir), expected);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

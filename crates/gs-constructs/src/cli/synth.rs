@@ -124,31 +124,40 @@ impl Command for Synth {
         let backend = CfnBackend::default();
         let tree = app.freeze_for(&backend);
         let stacks: Vec<&str> = tree.stacks().iter().map(|s| tree.node(*s).id()).collect();
-        // Writes the templates and manifest on success; on a refusal removes last run's, so they
-        // are never read beside this run's SARIF as if current.
-        // Each file is written as soon as it is made, and dropped.
-        let (diagnostics, refused) = match tree.synth_into(&backend, &out_dir) {
+        // One output folder, read once, for the assembly, the reports and the pictures; each
+        // file is written as soon as it is made, and dropped. On a refusal last run's assembly
+        // is removed, so it is never read beside this run's SARIF as if current.
+        let mut out = OutDir::open(&out_dir).map_err(|e| write_failure(&out_dir, e))?;
+        let (diagnostics, refused) = match tree.synth_in(&backend, &mut out) {
             Ok(diagnostics) => (diagnostics, false),
             Err(SynthError::Invalid { report }) => (report.0, true),
             Err(e) => return Err(Failure::refused(e)),
         };
         // The reports are written whatever the verdict; templates and pictures only when
-        // synthesis succeeds.
+        // synthesis succeeds. `manifest.json` is written last ([`OutDir::finish`]): a write
+        // failing before leaves no assembly, so a consumer that finds the manifest knows
+        // every file of this run is there.
         let dr = DrReport::of_tree(&tree);
-        let mut out = OutDir::open(&out_dir).map_err(|e| write_failure(&out_dir, e))?;
-        reports(&stacks, &diagnostics, &dr, &mut out, &out_dir)?;
-        if refused {
-            // Last run's pictures would sit beside this run's findings as if current.
-            for name in &stacks {
-                let _ = std::fs::remove_file(out_dir.join(format!("{name}.dot")));
+        let written = reports(&stacks, &diagnostics, &dr, &mut out, &out_dir).and_then(|()| {
+            if refused {
+                // Last run's pictures would sit beside this run's findings as if current.
+                for name in &stacks {
+                    let _ = out.remove_file(&format!("{name}.dot"));
+                }
+            } else {
+                // The same tree through a second backend: a Graphviz picture per stack.
+                // Synthesis ran every pass (the DOT backend adds none) and refused nothing.
+                DotBackend.emit_into(&tree, &mut out).map_err(|e| match e {
+                    EmitError::Sink(e) => write_failure(&out_dir, e),
+                    EmitError::Backend(e) => Failure::refused(format!("drawing the graph: {e}")),
+                })?;
             }
-        } else {
-            // The same tree through a second backend: a Graphviz picture per stack. Synthesis
-            // ran every pass (the DOT backend adds none) and refused nothing.
-            DotBackend.emit_into(&tree, &mut out).map_err(|e| match e {
-                EmitError::Sink(e) => write_failure(&out_dir, e),
-                EmitError::Backend(e) => Failure::refused(format!("drawing the graph: {e}")),
-            })?;
+            Ok(())
+        });
+        if let Err(failure) = written {
+            // Best effort: the failure at hand is the one to report.
+            let _ = out.remove_assembly();
+            return Err(failure);
         }
         out.finish().map_err(|e| write_failure(&out_dir, e))?;
         let elapsed = start.elapsed();

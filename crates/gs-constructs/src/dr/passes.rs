@@ -74,12 +74,14 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         let node = row.resource;
         let Some(target) = row.target else { continue };
         let best = row.mechanism.as_deref().unwrap_or("none");
-        let short = row
-            .path
-            .trim_end_matches("/Resource")
-            .rsplit('/')
-            .next()
-            .unwrap_or(&row.path);
+        // The construct's own id, for the message of a finding (most rows have none).
+        let short = || {
+            let mut construct = row.path.as_str();
+            while let Some(above) = construct.strip_suffix("/Resource") {
+                construct = above;
+            }
+            construct.rsplit_once('/').map_or(construct, |(_, id)| id)
+        };
         let msg = |what: &str, got: Option<std::time::Duration>, want: std::time::Duration| {
             let present = match (row.mechanism.as_deref(), got) {
                 (Some(m), Some(g)) => {
@@ -91,8 +93,9 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 _ => "no mechanism protects it".to_string(),
             };
             format!(
-                "{}: {short} needs {what} {}, but {present}",
+                "{}: {} needs {what} {}, but {present}",
                 row.scope,
+                short(),
                 format_duration(want)
             )
         };
@@ -112,8 +115,9 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 node,
                 row.path.clone(),
                 format!(
-                    "{}: {short} meets RPO {} / RTO {} only through {best}, whose figures AWS gives only as typical or for most cases",
+                    "{}: {} meets RPO {} / RTO {} only through {best}, whose figures AWS gives only as typical or for most cases",
                     row.scope,
+                    short(),
                     format_duration(target.rpo),
                     format_duration(target.rto)
                 ),
@@ -125,11 +129,11 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
         };
-        if objectives_of(app, tree.node(e).stack()).is_none() {
-            continue;
-        }
-        let deletes = crate::stateful::deletes_data_on_removal(r);
-        if deletes {
+        // The cheap test first: most resources keep their data, and their stack's objectives
+        // need not be looked up.
+        if crate::stateful::deletes_data_on_removal(r)
+            && objectives_of(app, tree.node(e).stack()).is_some()
+        {
             out.push(STATEFUL_DESTROY.at(
                 e,
                 tree.path(e),

@@ -1,6 +1,7 @@
 //! The protection profile of each stateful resource: which mechanisms protect it and what each
 //! gives per failure scope, computed from the tree (typed and raw resources alike).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -11,11 +12,13 @@ use super::objectives::FailureScope;
 use crate::backup::runs::{PlanRule, PlanRuns, WorstCase};
 use crate::props;
 
-/// One mechanism protecting one resource against one failure scope.
+/// One mechanism protecting one resource against one failure scope. Its texts are borrowed
+/// from the mechanism catalog when they are the catalog's ([`Cow::Borrowed`]), so making and
+/// copying a protection allocates only for a mechanism named with a detail (a backup plan).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Protection {
     /// The mechanism, as shown in the report.
-    pub mechanism: String,
+    pub mechanism: Cow<'static, str>,
     /// The scope.
     pub scope: FailureScope,
     /// Data loss it allows.
@@ -23,7 +26,7 @@ pub struct Protection {
     /// Time to recover.
     pub rto: Duration,
     /// Where the figures come from.
-    pub basis: String,
+    pub basis: Cow<'static, str>,
     /// The RPO is promised only "typically" or "for most" cases.
     pub rpo_at_limit: bool,
     /// The RTO is promised only "typically".
@@ -33,11 +36,11 @@ pub struct Protection {
 impl Protection {
     fn of(mech: &Mechanism) -> Protection {
         Protection {
-            mechanism: mech.name.into(),
+            mechanism: Cow::Borrowed(mech.name),
             scope: mech.scope,
             rpo: mech.rpo,
             rto: mech.rto,
-            basis: mech.basis.into(),
+            basis: Cow::Borrowed(mech.basis),
             rpo_at_limit: mech.rpo_at_limit,
             rto_at_limit: mech.rto_at_limit,
         }
@@ -45,7 +48,7 @@ impl Protection {
 
     fn named(mech: &Mechanism, detail: String, rpo: Duration) -> Protection {
         Protection {
-            mechanism: format!("{} ({detail})", mech.name),
+            mechanism: Cow::Owned(format!("{} ({detail})", mech.name)),
             rpo,
             ..Protection::of(mech)
         }
@@ -57,8 +60,8 @@ impl Protection {
 pub struct Profile {
     /// The resource.
     pub resource: NodeId,
-    /// Its CloudFormation type.
-    pub type_name: String,
+    /// Its CloudFormation type (borrowed as the resource holds it).
+    pub type_name: Cow<'static, str>,
     /// Its protections, in no particular order of strength.
     pub protections: Vec<Protection>,
 }
@@ -579,7 +582,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         }
         out.push(Profile {
             resource: e,
-            type_name: r.type_name.to_string(),
+            type_name: r.type_name.clone(),
             protections,
         });
     }

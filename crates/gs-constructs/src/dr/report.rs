@@ -1,6 +1,7 @@
 //! The DR report: for each stateful resource of a stack with objectives and each failure scope,
 //! the best mechanism, the RPO and RTO it gives and their basis, the target and the verdict.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -76,7 +77,9 @@ fn judge(
     }
 }
 
-/// One line of the report.
+/// One line of the report. Its type, mechanism and basis are [`Cow`]s: borrowed from the
+/// resource and the mechanism catalog when they are theirs, so rows are made without copying
+/// them (`"text".into()` and `String::into()` make either).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DrRow {
     /// The resource.
@@ -86,17 +89,17 @@ pub struct DrRow {
     /// The path of the construct the resource belongs to (see `Tree::construct_of`).
     pub path: String,
     /// The resource's CloudFormation type.
-    pub type_name: String,
+    pub type_name: Cow<'static, str>,
     /// The failure scope.
     pub scope: FailureScope,
     /// The mechanism the verdict rests on: the one meeting the objective, else the closest.
-    pub mechanism: Option<String>,
+    pub mechanism: Option<Cow<'static, str>>,
     /// The RPO it gives.
     pub rpo: Option<Duration>,
     /// The RTO it gives.
     pub rto: Option<Duration>,
     /// Where the figures come from.
-    pub basis: Option<String>,
+    pub basis: Option<Cow<'static, str>>,
     /// The objective.
     pub target: Option<Target>,
     /// The verdict.
