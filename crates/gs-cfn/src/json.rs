@@ -27,6 +27,31 @@ pub fn pretty_json<T: Serialize + ?Sized>(
     Ok(out)
 }
 
+/// `s` appended to `out` as a JSON string, byte for byte as serde_json writes it: copied whole
+/// when nothing in it needs an escape. For writers of JSON text outside gs-cfn (gs-constructs'
+/// reports) that write the same strings the same way.
+///
+/// ```
+/// let mut out = Vec::new();
+/// gs_cfn::json_string(&mut out, "a \"b\"\n");
+/// assert_eq!(out, serde_json::to_vec("a \"b\"\n")?);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub fn json_string(out: &mut Vec<u8>, s: &str) {
+    crate::direct::string(out, s);
+}
+
+/// Whether serde_json escapes a character of `s` (a control character, `"` or `\`): when it
+/// does not, `s` is its own JSON string content.
+///
+/// ```
+/// assert!(!gs_cfn::json_needs_escape("plain é"));
+/// assert!(gs_cfn::json_needs_escape("tab\there"));
+/// ```
+pub fn json_needs_escape(s: &str) -> bool {
+    crate::json_writer::needs_escape(s.as_bytes())
+}
+
 /// [`pretty_json`] appended to `out`.
 pub fn pretty_json_into<T: Serialize + ?Sized>(
     out: &mut Vec<u8>,

@@ -42,7 +42,7 @@ pub use backend::{
 };
 pub use exports::{export_logical_id, export_name, MAX_EXPORT_NAME_LEN};
 pub use intrinsic::{secret_value, ssm_parameter_value, Rendered, RenderedMap};
-pub use json::{pretty_json, pretty_json_into};
+pub use json::{json_needs_escape, json_string, pretty_json, pretty_json_into};
 pub use size::template_size_bound;
 pub use template::{
     Template, TemplateExport, TemplateOutput, TemplateParameter, TemplateResource, FORMAT_VERSION,

@@ -1,7 +1,10 @@
 //! Pretty JSON written straight into a buffer, byte for byte what `gs_cfn::pretty_json` (and
 //! serde_json's pretty printer, indent two spaces) writes, for the reports gs writes on every
 //! synthesis (SARIF, the DR report): no serializer and no intermediate values in between.
-//! The callers' tests compare both paths on the same data.
+//! The callers' tests compare both paths on the same data. Strings are written by gs-cfn's
+//! [`gs_cfn::json_string`], as the templates' are.
+
+use gs_cfn::{json_needs_escape as needs_escape, json_string as string};
 
 /// A pretty JSON document being written: containers are opened and closed explicitly, each
 /// item or key starts a new line at the current depth.
@@ -93,9 +96,13 @@ impl<'o> JsonText<'o> {
 
     /// A string value made of `parts` one after the other.
     pub(crate) fn str_parts(&mut self, parts: &[&str]) {
+        if parts.iter().any(|p| needs_escape(p)) {
+            string(self.out, &parts.concat());
+            return;
+        }
         self.out.push(b'"');
         for p in parts {
-            escaped(self.out, p);
+            self.out.extend_from_slice(p.as_bytes());
         }
         self.out.push(b'"');
     }
@@ -132,83 +139,6 @@ impl<'o> JsonText<'o> {
             None => self.out.extend_from_slice(b"null"),
         }
     }
-}
-
-/// Whether serde_json escapes a character of `s`: a control character, `"` or `\`. Sixteen
-/// bytes at a time, as two words: a word has such a byte when one of its bytes is below 0x20,
-/// or equal to `"` or `\` (that byte xor the character is then below 1). `(x - n) & !x & 0x80`
-/// per byte finds a byte below `n` (a borrow can mark a byte above one found, never one alone),
-/// and `x ^ c` has the high bit of `x` as `c` has none: the three tests share `!x & 0x80`.
-fn needs_escape(s: &str) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let marks = |w: u64| {
-        (w.wrapping_sub(ONES * 0x20)
-            | (w ^ (ONES * 0x22)).wrapping_sub(ONES)
-            | (w ^ (ONES * 0x5c)).wrapping_sub(ONES))
-            & !w
-            & HIGH
-    };
-    let word = |b: &[u8]| {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(b);
-        u64::from_le_bytes(bytes)
-    };
-    let mut chunks = s.as_bytes().chunks_exact(16);
-    for chunk in &mut chunks {
-        let (a, b) = chunk.split_at(8);
-        if marks(word(a)) | marks(word(b)) != 0 {
-            return true;
-        }
-    }
-    chunks
-        .remainder()
-        .iter()
-        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
-}
-
-/// `s` as a JSON string, escaped as serde_json escapes it.
-fn string(out: &mut Vec<u8>, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push(b'"');
-    escaped(out, s);
-    out.push(b'"');
-}
-
-/// The inside of `s` as a JSON string, as serde_json writes it: `"` and `\\` after a backslash,
-/// the control characters with a short escape as such (`\\n`), the others as `\\u00XX` (lower
-/// case hex); anything else as it is.
-fn escaped(out: &mut Vec<u8>, s: &str) {
-    if !needs_escape(s) {
-        out.extend_from_slice(s.as_bytes());
-        return;
-    }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bytes = s.as_bytes();
-    let mut from = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let short = match b {
-            b'"' => b'"',
-            b'\\' => b'\\',
-            0x08 => b'b',
-            0x09 => b't',
-            0x0a => b'n',
-            0x0c => b'f',
-            0x0d => b'r',
-            0x00..=0x1f => b'u',
-            _ => continue,
-        };
-        out.extend_from_slice(bytes.get(from..i).unwrap_or_default());
-        out.push(b'\\');
-        out.push(short);
-        if short == b'u' {
-            out.extend_from_slice(b"00");
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 0xf)]);
-        }
-        from = i + 1;
-    }
-    out.extend_from_slice(bytes.get(from..).unwrap_or_default());
 }
 
 #[cfg(test)]
@@ -278,26 +208,6 @@ mod tests {
     }
 
     #[test]
-    fn finds_every_character_to_escape_at_every_place() {
-        for len in 0..40 {
-            for at in 0..len {
-                for special in [b'"', b'\\', 0u8, 0x1f, b'\n'] {
-                    let mut bytes = vec![b'a'; len];
-                    bytes[at] = special;
-                    let s = String::from_utf8(bytes).expect("ASCII");
-                    assert!(needs_escape(&s), "{s:?}");
-                }
-            }
-            // Nothing to escape: the bytes just above and beside those characters, and UTF-8.
-            for plain in [b' ', b'!', b'#', b'[', b']', 0x7f] {
-                let s = String::from_utf8(vec![plain; len]).expect("ASCII");
-                assert!(!needs_escape(&s), "{s:?}");
-            }
-            assert!(!needs_escape(&"é".repeat(len)));
-        }
-    }
-
-    #[test]
     fn members_made_ahead_are_keys() {
         let (mut a, mut b) = (Vec::new(), Vec::new());
         let mut j = JsonText::new(&mut a);
@@ -338,7 +248,7 @@ mod tests {
             .collect();
         for s in [every.as_str(), "\"", "a\\", "\u{0}x\u{1f}"] {
             let mut out = Vec::new();
-            string(&mut out, s);
+            JsonText::new(&mut out).str(s);
             assert_eq!(
                 out,
                 serde_json::to_vec(s).expect("serde_json writes it"),
