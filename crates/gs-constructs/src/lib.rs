@@ -73,6 +73,7 @@ mod backend;
 pub mod backup;
 pub mod cli;
 pub mod codepipeline;
+mod decimal;
 pub mod diff;
 pub mod dr;
 pub mod dynamodb;

@@ -220,19 +220,7 @@ pub(crate) fn push_duration(out: &mut String, d: Duration) {
         s if s % 60 == 0 => (s / 60, " min"),
         s => (s, " s"),
     };
-    // The decimal digits of `n`, from the last.
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut n = n;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
+    for &d in crate::decimal::decimal(n, &mut [0u8; 20]) {
         out.push(char::from(d));
     }
     out.push_str(unit);

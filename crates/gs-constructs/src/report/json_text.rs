@@ -117,19 +117,8 @@ impl<'o> JsonText<'o> {
 
     /// An unsigned integer.
     pub(crate) fn uint(&mut self, n: u64) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut n = n;
-        loop {
-            at -= 1;
-            // A digit: `n % 10` is below 10.
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.out.extend_from_slice(&digits[at..]);
+        self.out
+            .extend_from_slice(crate::decimal::decimal(n, &mut [0u8; 20]));
     }
 
     /// An unsigned integer, or `null`.
