@@ -9,6 +9,7 @@
 use gs_core::{NodeId, NodeKind, RemovalPolicy, Tagging, Tree, Value, ValueMap};
 
 use crate::json_writer::{needs_escape, quoted_short};
+use crate::line_breaks::LineBreaks;
 
 type Result<T = ()> = std::result::Result<T, serde_json::Error>;
 
@@ -91,13 +92,7 @@ pub(crate) fn put(out: &mut Vec<u8>, bytes: &[u8], from: usize, len: usize) {
 /// indent.
 pub(crate) struct Pretty<'o> {
     out: &'o mut Vec<u8>,
-    /// `,\n` and the indentation of the current depth (its first `depth_len` bytes), followed
-    /// by more indentation: at least [`FIXED`] bytes from its second byte on, so that a line
-    /// break is appended as a fixed-size copy.
-    line: Vec<u8>,
-    /// How many bytes of `line` the current depth's line break has.
-    depth_len: usize,
-    indent: &'static [u8],
+    breaks: LineBreaks<'static>,
     /// Whether the innermost array or object has no item yet.
     first: bool,
 }
@@ -106,30 +101,10 @@ impl<'o> Pretty<'o> {
     /// A writer for a value `depth` levels deep in a larger pretty document indented by
     /// `indent` (spaces) per level.
     pub(crate) fn nested(out: &'o mut Vec<u8>, indent: &'static str, depth: usize) -> Self {
-        let mut line = Vec::with_capacity(2 + indent.len() * (depth + 8) + FIXED);
-        line.extend_from_slice(b",\n");
-        for _ in 0..depth {
-            line.extend_from_slice(indent.as_bytes());
-        }
-        let mut w = Pretty {
+        Pretty {
             out,
-            depth_len: line.len(),
-            line,
-            indent: indent.as_bytes(),
+            breaks: LineBreaks::new(indent.as_bytes(), depth),
             first: true,
-        };
-        w.pad();
-        w
-    }
-
-    /// `line` made long enough for a fixed-size copy of the current depth's line break.
-    #[cold]
-    fn pad(&mut self) {
-        while self.line.len() < self.depth_len + FIXED {
-            match self.indent {
-                [] => self.line.push(b' '),
-                indent => self.line.extend_from_slice(indent),
-            }
         }
     }
 
@@ -147,9 +122,9 @@ impl<'o> Pretty<'o> {
     /// `to`: for a caller that writes a run of the same lines many times.
     pub(crate) fn newline_into(&self, to: &mut Vec<u8>, deeper: usize) {
         to.push(b'\n');
-        to.extend_from_slice(self.line.get(2..self.depth_len).unwrap_or_default());
+        to.extend_from_slice(self.breaks.indentation());
         for _ in 0..deeper {
-            to.extend_from_slice(self.indent);
+            to.extend_from_slice(self.breaks.indent());
         }
     }
 
@@ -162,18 +137,15 @@ impl<'o> Pretty<'o> {
     #[inline(always)]
     pub(crate) fn open(&mut self, bracket: u8) {
         self.out.push(bracket);
-        self.depth_len += self.indent.len();
-        if self.line.len() < self.depth_len + FIXED {
-            self.pad();
-        }
+        self.breaks.deeper();
         self.first = true;
     }
 
     #[inline(always)]
     pub(crate) fn close(&mut self, bracket: u8) {
-        self.depth_len = self.depth_len.saturating_sub(self.indent.len()).max(2);
+        self.breaks.shallower();
         if !self.first {
-            put(self.out, &self.line, 1, self.depth_len - 1);
+            self.breaks.before_close(self.out);
         }
         self.out.push(bracket);
         self.first = false;
@@ -182,9 +154,8 @@ impl<'o> Pretty<'o> {
     /// The line break and indentation before an item, and the comma before all but the first.
     #[inline(always)]
     pub(crate) fn item(&mut self) {
-        let from = usize::from(self.first);
+        self.breaks.item(self.out, self.first);
         self.first = false;
-        put(self.out, &self.line, from, self.depth_len - from);
     }
 
     /// A key the writer knows (from [`key!`]).
@@ -700,7 +671,7 @@ pub(crate) fn template(
             let start = if end == before {
                 end
             } else {
-                before + w.depth_len + key!("Properties").len()
+                before + w.breaks.len() + key!("Properties").len()
             };
             spans.push(PropsSpan {
                 node: e,

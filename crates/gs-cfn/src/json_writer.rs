@@ -11,7 +11,7 @@ use std::fmt;
 
 use serde::ser::{self, Impossible, Serialize};
 
-use crate::direct::{put, FIXED};
+use crate::line_breaks::LineBreaks;
 
 /// Why the fast path stopped.
 #[derive(Debug)]
@@ -69,13 +69,7 @@ impl<T: Serialize> Serialize for Marked<T> {
 /// Pretty JSON appended to a buffer.
 pub(crate) struct Writer<'o> {
     out: &'o mut Vec<u8>,
-    indent: &'o [u8],
-    /// `,\n` and the indentation of the current depth (its first `depth_len` bytes): written
-    /// whole before a later item, without the comma before the first; followed by more
-    /// indentation, so that it is appended as a fixed-size copy ([`crate::direct::put`]).
-    line: Vec<u8>,
-    /// How many bytes of `line` the current depth's line break has.
-    depth_len: usize,
+    breaks: LineBreaks<'o>,
     /// The values marked with [`MARK`], in the order they were written.
     spans: Vec<Span>,
 }
@@ -83,30 +77,10 @@ pub(crate) struct Writer<'o> {
 impl<'o> Writer<'o> {
     /// A writer for a value `depth` levels deep in a larger pretty document.
     pub(crate) fn nested(out: &'o mut Vec<u8>, indent: &'o str, depth: usize) -> Self {
-        let mut line = Vec::with_capacity(2 + indent.len() * (depth + 4) + FIXED);
-        line.extend_from_slice(b",\n");
-        for _ in 0..depth {
-            line.extend_from_slice(indent.as_bytes());
-        }
-        let mut w = Writer {
+        Writer {
             out,
-            indent: indent.as_bytes(),
-            depth_len: line.len(),
-            line,
+            breaks: LineBreaks::new(indent.as_bytes(), depth),
             spans: Vec::new(),
-        };
-        w.pad();
-        w
-    }
-
-    /// `line` made long enough for a fixed-size copy of the current depth's line break.
-    #[cold]
-    fn pad(&mut self) {
-        while self.line.len() < self.depth_len + FIXED {
-            match self.indent {
-                [] => self.line.push(b' '),
-                indent => self.line.extend_from_slice(indent),
-            }
         }
     }
 
@@ -121,25 +95,13 @@ impl<'o> Writer<'o> {
     }
 
     fn string(&mut self, s: &str) -> Result {
-        if quoted_short(self.out, s, false) {
-            return Ok(());
-        }
-        if needs_escape(s.as_bytes()) {
-            return self.scalar(s);
-        }
-        self.out.reserve(s.len() + 2);
-        self.out.push(b'"');
-        self.out.extend_from_slice(s.as_bytes());
-        self.out.push(b'"');
+        crate::direct::string(self.out, s);
         Ok(())
     }
 
     fn open(&mut self, bracket: u8, close: u8) -> Compound<'_, 'o> {
         self.out.push(bracket);
-        self.depth_len += self.indent.len();
-        if self.line.len() < self.depth_len + FIXED {
-            self.pad();
-        }
+        self.breaks.deeper();
         Compound {
             w: self,
             close,
@@ -321,9 +283,8 @@ impl Compound<'_, '_> {
     /// The line break and indentation before an item (and the comma before all but the first).
     #[inline(always)]
     fn item(&mut self) {
-        let from = usize::from(self.empty);
+        self.w.breaks.item(self.w.out, self.empty);
         self.empty = false;
-        put(self.w.out, &self.w.line, from, self.w.depth_len - from);
     }
 
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
@@ -346,9 +307,9 @@ impl Compound<'_, '_> {
 
     fn end(self) -> Result {
         let w = self.w;
-        w.depth_len = w.depth_len.saturating_sub(w.indent.len()).max(2);
+        w.breaks.shallower();
         if !self.empty {
-            put(w.out, &w.line, 1, w.depth_len - 1);
+            w.breaks.before_close(w.out);
         }
         w.out.push(self.close);
         Ok(())
@@ -438,7 +399,7 @@ impl<'w, 'o> ser::Serializer for &'w mut Writer<'o> {
             return value.serialize(self);
         }
         let start = self.out.len();
-        let depth = (self.depth_len - 2) / self.indent.len().max(1);
+        let depth = (self.breaks.len() - 2) / self.breaks.indent().len().max(1);
         value.serialize(&mut *self)?;
         let end = self.out.len();
         self.spans.push(Span { start, end, depth });

@@ -30,6 +30,7 @@ pub mod exports;
 pub mod intrinsic;
 mod json;
 mod json_writer;
+mod line_breaks;
 mod manifest;
 pub mod passes;
 mod size;
