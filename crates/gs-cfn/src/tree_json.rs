@@ -692,7 +692,62 @@ mod reindent_tests {
         }
     }
 
+    /// What [`reindent`] writes, the plain way: the bytes split at each line break, the
+    /// leading spaces of each line after the first replaced by its new indentation.
+    fn plain(template: &[u8], start: usize, end: usize, depth: usize) -> Vec<u8> {
+        let end = end.min(template.len());
+        let props = template.get(start..end).unwrap_or_default();
+        let from = crate::template::TEMPLATE_INDENT.len().max(1);
+        let mut out = Vec::new();
+        for (i, line) in props.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                out.push(b'\n');
+                let spaces = line.iter().take_while(|&&b| b == b' ').count();
+                let level = (spaces / from + depth).saturating_sub(PROPS_DEPTH);
+                out.extend(std::iter::repeat_n(b' ', INDENT.len() * level));
+                out.extend_from_slice(&line[spaces..]);
+            } else {
+                out.extend_from_slice(line);
+            }
+        }
+        out
+    }
+
+    /// Lines of spaces and other bytes: some longer than a chunk, some indented deeper than a
+    /// word or than the fixed copy of an indentation.
+    fn lines() -> impl Strategy<Value = Vec<u8>> {
+        let line = (0usize..80, "[a-z\"{}\\[\\],: ]{0,50}", any::<bool>()).prop_map(
+            |(spaces, text, long)| {
+                let mut l = vec![b' '; spaces];
+                l.extend_from_slice(text.as_bytes());
+                if long {
+                    l.extend_from_slice(&[b'x'; 70]);
+                }
+                l
+            },
+        );
+        prop::collection::vec(line, 0..12).prop_map(|lines| lines.join(&b'\n'))
+    }
+
     proptest! {
+        #[test]
+        fn reindent_writes_what_the_plain_way_writes_for_any_lines(
+            before in prop::collection::vec(prop_oneof![Just(b'\n'), Just(b' '), any::<u8>()], 0..40),
+            props in lines(),
+            after in prop::collection::vec(prop_oneof![Just(b'\n'), Just(b' '), any::<u8>()], 0..80),
+            depth in 0usize..40,
+        ) {
+            let mut template = before.clone();
+            template.extend_from_slice(&props);
+            template.extend_from_slice(&after);
+            let (start, end) = (before.len(), before.len() + props.len());
+            let mut out = b"kept".to_vec();
+            reindent(&mut out, &template, start, end, depth);
+            let mut expected = b"kept".to_vec();
+            expected.extend_from_slice(&plain(&template, start, end, depth));
+            prop_assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected));
+        }
+
         #[test]
         fn a_line_break_is_found_as_a_byte_loop_finds_it(
             bytes in prop::array::uniform32(prop_oneof![Just(b'\n'), Just(b' '), any::<u8>()]),
