@@ -457,11 +457,18 @@ fn compiled(pattern: &'static str) -> Option<regex_lite::Regex> {
 }
 
 /// Whether `pattern` uses what regex-lite does not have (look-around `(?=`, `(?!`, `(?<=`,
-/// `(?<!`; Unicode classes `\p`, `\P`), so that its compilation would fail: found by a scan
-/// that knows escapes and brackets, where the failed attempt costs thousands of instructions.
-/// `false` leaves the pattern to regex-lite (which may still refuse it).
+/// `(?<!`; Unicode classes `\p`, `\P`; a class inside a class, other than a POSIX one such as
+/// `[:alpha:]`; a class left open), so that its compilation would fail: found by a scan that
+/// knows escapes and brackets, where the failed attempt costs thousands of instructions and
+/// tens of allocations. `false` leaves the pattern to regex-lite (which may still refuse it).
 fn regex_lite_refuses(pattern: &str) -> bool {
     let b = pattern.as_bytes();
+    // `in_class` is only set from an unescaped `[` to the next `]`, where regex-lite is inside
+    // a class too (a `]` it reads as a literal, first in a class, only ends the span early).
+    // A flag group (`(?x)` makes whitespace and `#` comments special) stops the class rules.
+    let flags = b
+        .windows(3)
+        .any(|w| w[0] == b'(' && w[1] == b'?' && w[2].is_ascii_alphabetic());
     let mut in_class = false;
     let mut i = 0;
     while let Some(&c) = b.get(i) {
@@ -473,6 +480,8 @@ fn regex_lite_refuses(pattern: &str) -> bool {
                 i += 2;
                 continue;
             }
+            // A `[` inside a class opens a nested class unless it starts `[:`.
+            b'[' if in_class && !flags && b.get(i + 1) != Some(&b':') => return true,
             b'[' => in_class = true,
             b']' => in_class = false,
             b'(' if !in_class => {
@@ -489,7 +498,8 @@ fn regex_lite_refuses(pattern: &str) -> bool {
         }
         i += 1;
     }
-    false
+    // A `[` with no `]` after it: no class it opens can close.
+    in_class && !flags
 }
 
 /// Whether the sorted, tab-separated `record` has the field `name`: a binary search over the
@@ -796,7 +806,7 @@ fn find_tagged(
             && record.get(2 + key.len()) == Some(&b'\t')
         {
             // A name with a tab would match a record's name and kind.
-            if find_byte(key, b'\t').is_some() {
+            if has_tab(key) {
                 return None;
             }
             return records.get(start + 2..);
@@ -1063,6 +1073,33 @@ fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
         .iter()
         .position(|&b| b == needle)
         .map(|i| at + i)
+}
+
+/// Whether `name` has a tab: a property name is a few to a few tens of bytes, read as
+/// overlapping words (the last one ending at the name's end) without a loop over the remainder.
+fn has_tab(name: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const TABS: u64 = u64::from_ne_bytes([b'\t'; 8]);
+    let tab_in = |w: [u8; 8]| {
+        let x = u64::from_ne_bytes(w) ^ TABS;
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
+    let n = name.len();
+    if n < 8 {
+        // Padded with zero bytes, which are not tabs.
+        let mut w = [0u8; 8];
+        if let Some(head) = w.get_mut(..n) {
+            head.copy_from_slice(name);
+        }
+        return tab_in(w);
+    }
+    let word = |from: usize| {
+        name.get(from..from + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .is_some_and(tab_in)
+    };
+    (0..n - 8).step_by(8).any(word) || word(n - 8)
 }
 
 /// The index of the first `a` or `b` in `bytes`, eight bytes at a time.

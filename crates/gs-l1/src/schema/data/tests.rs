@@ -464,6 +464,23 @@ fn a_pattern_is_compiled_once_per_record() {
 }
 
 #[test]
+fn has_tab_agrees_with_a_byte_loop_at_every_position_and_length() {
+    for len in 0..40 {
+        for at in 0..=len {
+            // A tab at `at` (or none when `at == len`), look-alikes elsewhere: bytes that
+            // differ from a tab by one bit, a zero byte and a high byte.
+            let mut bytes: Vec<u8> = (0..len)
+                .map(|i| [b'\x08', b'\x0b', 0x89, b'\x19', 0, 0xff, b'a'][i % 7])
+                .collect();
+            if let Some(b) = bytes.get_mut(at) {
+                *b = b'\t';
+            }
+            assert_eq!(has_tab(&bytes), bytes.contains(&b'\t'), "{bytes:?}");
+        }
+    }
+}
+
+#[test]
 fn find_byte_agrees_with_a_byte_loop_at_every_position_and_length() {
     for len in 0..40 {
         for at in 0..=len {
@@ -580,6 +597,12 @@ fn patterns_regex_lite_refuses_are_known_before_compiling() {
                 !p.contains("(?=") && !p.contains("(?!") && !p.contains("\\p"),
                 "{p} should have been refused by the scan"
             );
+            // Nor a class inside a class, which regex-lite does not have.
+            assert!(
+                !regex_lite::Regex::new(p)
+                    .is_err_and(|e| e.to_string().contains("nested character classes")),
+                "{p} should have been refused by the scan"
+            );
         }
     }
     assert!(refused > 0);
@@ -595,6 +618,17 @@ fn patterns_regex_lite_refuses_are_known_before_compiling() {
         (r"[(?=]", false),
         (r"\\p", false),
         (r"a(?:b)", false),
+        // A class inside a class: regex-lite has POSIX classes there, nothing else.
+        (r"^([a-z@[\]+=])*$", true),
+        (r"[[a]]", true),
+        (r"[^[a]", true),
+        (r"[a-z[]", true),
+        (r"[[:alpha:]x]", false),
+        (r"[]a[:digit:]]", false),
+        (r"\[[a]", false),
+        (r"[\[]", false),
+        (r"[a]\[b", false),
+        (r"a[", true),
     ] {
         assert_eq!(regex_lite_refuses(p), refuses, "{p}");
         if refuses {
