@@ -213,13 +213,13 @@ fn grants_cover_the_table_and_its_indexes_and_stream_read_needs_a_stream() -> R 
     let writer = iam::Role::new(&mut s, "Writer", "lambda.amazonaws.com", Default::default())?;
     orders.grant_read_write_data(&mut s, writer)?;
     let st = role.statements(s.app());
-    assert!(st[0].actions.contains(&"dynamodb:Query".to_string()));
-    assert!(!st[0].actions.contains(&"dynamodb:PutItem".to_string()));
+    assert!(st[0].actions.contains(&"dynamodb:Query".into()));
+    assert!(!st[0].actions.contains(&"dynamodb:PutItem".into()));
     assert_eq!(st[0].resources.len(), 2, "the table and its indexes");
     assert_eq!(st[1].resources, [orders.stream_arn().expect("stream")]);
     assert!(writer.statements(s.app())[0]
         .actions
-        .contains(&"dynamodb:PutItem".to_string()));
+        .contains(&"dynamodb:PutItem".into()));
     synth(&app, "dynamodb_grants");
     Ok(())
 }

@@ -5,7 +5,7 @@
 use gs_constructs::iam::{PolicyStatement, Role};
 use gs_constructs::prelude::*;
 
-fn statement(action: &str) -> PolicyStatement {
+fn statement(action: &'static str) -> PolicyStatement {
     PolicyStatement::allow([action], [Value::from("arn:aws:s3:::bucket/*")])
 }
 

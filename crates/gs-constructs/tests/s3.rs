@@ -96,10 +96,10 @@ fn a_kms_bucket_names_its_key_and_grants_include_the_key() -> R {
     assert_eq!(reader.statements(s.app())[1].actions, ["kms:Decrypt"]);
     assert!(writer.statements(s.app())[0]
         .actions
-        .contains(&"s3:PutObject".to_string()));
+        .contains(&"s3:PutObject".into()));
     assert!(writer.statements(s.app())[1]
         .actions
-        .contains(&"kms:GenerateDataKey*".to_string()));
+        .contains(&"kms:GenerateDataKey*".into()));
     let t = synth(&app, "s3_kms");
     let key_id = resource_at(&t, "Storage/DataKey/Resource").0.to_string();
     Template::from_json(t).has_resource_properties(

@@ -186,7 +186,7 @@ fn grants_name_the_queue_arn_and_the_customer_key_only() -> R {
     let sent: Vec<String> = producer
         .statements(s.app())
         .iter()
-        .flat_map(|st| st.actions.clone())
+        .flat_map(|st| st.actions.iter().map(|a| a.to_string()))
         .collect();
     assert!(
         sent.contains(&"sqs:SendMessage".to_string())
@@ -196,7 +196,7 @@ fn grants_name_the_queue_arn_and_the_customer_key_only() -> R {
     let consumed: Vec<String> = consumer
         .statements(s.app())
         .iter()
-        .flat_map(|st| st.actions.clone())
+        .flat_map(|st| st.actions.iter().map(|a| a.to_string()))
         .collect();
     assert!(
         consumed.contains(&"sqs:DeleteMessage".to_string())

@@ -1,6 +1,8 @@
 //! [`CorsOptions`] and [`RestApi::add_cors_preflight`]: browsers on other origins may call the
 //! API once an `OPTIONS` method answers their preflight with `Access-Control-Allow-*` headers.
 
+use std::borrow::Cow;
+
 use gs_core::App;
 
 use super::integration::Integration;
@@ -14,18 +16,19 @@ use crate::error::{ConstructError, Result};
 /// ```
 /// use gs_constructs::apigateway::CorsOptions;
 /// let cors = CorsOptions::new(["https://app.globalstream.example"]);
-/// assert!(cors.allow_methods.contains(&"POST".to_string()));
-/// assert!(cors.allow_headers.contains(&"Content-Type".to_string()));
+/// assert!(cors.allow_methods.iter().any(|m| m == "POST"));
+/// assert!(cors.allow_headers.iter().any(|h| h == "Content-Type"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CorsOptions {
     /// Allowed origins, such as `https://app.example.com`, or `*` for any.
     pub allow_origins: Vec<String>,
-    /// Allowed methods (every method by default).
-    pub allow_methods: Vec<String>,
+    /// Allowed methods (every method by default). The defaults are borrowed, not allocated (an
+    /// API with CORS copies its options into every resource's preflight method).
+    pub allow_methods: Vec<Cow<'static, str>>,
     /// Allowed request headers (CDK's defaults: `Content-Type`, `X-Amz-Date`, `Authorization`,
-    /// `X-Api-Key`, `X-Amz-Security-Token`, `X-Amz-User-Agent`).
-    pub allow_headers: Vec<String>,
+    /// `X-Api-Key`, `X-Amz-Security-Token`, `X-Amz-User-Agent`), borrowed like the methods.
+    pub allow_headers: Vec<Cow<'static, str>>,
     /// Allow cookies and credentials (not with origin `*`).
     pub allow_credentials: bool,
     /// How long browsers may cache the preflight answer.
@@ -38,7 +41,7 @@ impl CorsOptions {
         CorsOptions {
             allow_origins: origins.into_iter().map(Into::into).collect(),
             allow_methods: ["OPTIONS", "GET", "PUT", "POST", "DELETE", "PATCH", "HEAD"]
-                .map(String::from)
+                .map(Cow::Borrowed)
                 .to_vec(),
             allow_headers: [
                 "Content-Type",
@@ -48,7 +51,7 @@ impl CorsOptions {
                 "X-Amz-Security-Token",
                 "X-Amz-User-Agent",
             ]
-            .map(String::from)
+            .map(Cow::Borrowed)
             .to_vec(),
             allow_credentials: false,
             max_age_seconds: None,
@@ -89,7 +92,7 @@ impl CorsOptions {
         if let Some(m) = self
             .allow_methods
             .iter()
-            .find(|m| !HTTP_METHODS.contains(&m.as_str()))
+            .find(|m| !HTTP_METHODS.contains(&m.as_ref()))
         {
             return bad(
                 format!("`{m}` is not an HTTP method"),

@@ -318,14 +318,15 @@ impl Integration {
 }
 
 /// `'a,b,c'`: the items joined by commas in single quotes, written into one buffer.
-fn quoted_list(items: &[String]) -> String {
-    let mut text = String::with_capacity(2 + items.iter().map(|i| i.len() + 1).sum::<usize>());
+fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
+    let mut text =
+        String::with_capacity(2 + items.iter().map(|i| i.as_ref().len() + 1).sum::<usize>());
     text.push('\'');
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(item);
+        text.push_str(item.as_ref());
     }
     text.push('\'');
     text

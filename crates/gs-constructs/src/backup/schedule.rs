@@ -314,8 +314,8 @@ const DAY_OF_WEEK: Field = Field {
 
 impl Field {
     fn value(&self, s: &str) -> Result<u32, ScheduleError> {
-        let upper = s.to_ascii_uppercase();
-        if let Some(i) = self.names.iter().position(|n| *n == upper) {
+        // The names are upper-case ASCII: compared without an upper-cased copy of every value.
+        if let Some(i) = self.names.iter().position(|n| n.eq_ignore_ascii_case(s)) {
             return Ok(self.min + i as u32);
         }
         match s.parse::<u32>() {
@@ -710,6 +710,18 @@ mod tests {
         assert_eq!(hours("cron(0 5 1 1 ? *)"), 366 * 24);
         assert_eq!(hours("rate(12 hours)"), 12);
         assert_eq!(hours("rate(1 day)"), 24);
+    }
+
+    #[test]
+    fn day_and_month_names_are_matched_in_any_case() {
+        // Compared without upper-casing a copy: the same values as their upper-case spelling.
+        assert_eq!(hours("cron(0 5 ? * mon-Fri *)"), 3 * 24);
+        assert_eq!(hours("cron(0 5 ? * mOn *)"), 7 * 24);
+        assert_eq!(hours("cron(0 5 1 jan ? *)"), 366 * 24);
+        assert_eq!(MONTH.value("dec"), Ok(12));
+        assert_eq!(DAY_OF_WEEK.value("sat"), Ok(7));
+        assert!(DAY_OF_WEEK.value("MONDAY").is_err());
+        assert!(MONTH.value("ja").is_err());
     }
 
     #[test]

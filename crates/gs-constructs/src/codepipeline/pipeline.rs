@@ -59,7 +59,7 @@ impl Default for PipelineProps {
 ///     Default::default(),
 /// )?;
 /// assert_eq!(s.app().path(pipeline.artifacts_bucket.resource)?, "Demo/DrTestPipeline/ArtifactsBucket/Resource");
-/// assert!(pipeline.role.statements(s.app()).iter().any(|st| st.actions.contains(&"codebuild:StartBuild".to_string())));
+/// assert!(pipeline.role.statements(s.app()).iter().any(|st| st.actions.contains(&"codebuild:StartBuild".into())));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -252,13 +252,13 @@ impl SecurityGroup {
         vpc: Vpc,
         props: SecurityGroupProps,
     ) -> Result<SecurityGroup> {
-        let path = scope.child_path(id);
+        // The path is written only when it is needed: for an error, or as the description.
         let description = match props.description {
             Some(d)
                 if d.is_empty() || d.chars().count() > 255 || !d.chars().all(description_char) =>
             {
                 return Err(crate::ConstructError::invalid(
-                    path,
+                    scope.child_path(id),
                     format!(
                         "the description `{d}` is not 1 to 255 characters of the ones EC2 allows"
                     ),
@@ -266,12 +266,7 @@ impl SecurityGroup {
                 ));
             }
             Some(d) => d,
-            // The path, in the characters EC2 allows and its 255-character limit.
-            None => path
-                .chars()
-                .map(|c| if description_char(c) { c } else { '_' })
-                .take(255)
-                .collect(),
+            None => description_of_path(scope.child_path(id)),
         };
         let mut g = scope.group(id)?;
         let egress = if props.allow_all_outbound {
@@ -430,4 +425,34 @@ struct IngressRules(std::collections::HashMap<(Peer, Port), NodeId>);
 /// Characters EC2 accepts in a security group description.
 fn description_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c)
+}
+
+/// A group's default description: its path, in the characters EC2 allows (others become `_`)
+/// and cut to EC2's 255 characters. A path that already fits is kept as it is, not copied
+/// character by character.
+fn description_of_path(path: String) -> String {
+    if path.len() <= 255 && path.chars().all(description_char) {
+        return path;
+    }
+    path.chars()
+        .map(|c| if description_char(c) { c } else { '_' })
+        .take(255)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::description_of_path;
+
+    #[test]
+    fn the_default_description_is_the_path_in_the_characters_ec2_allows() {
+        assert_eq!(description_of_path("App/Api/Sg".into()), "App/Api/Sg");
+        assert_eq!(description_of_path("App/Ä pi/Sg".into()), "App/_ pi/Sg");
+        assert_eq!(description_of_path("A~B".into()), "A_B");
+        let long = "a".repeat(300);
+        assert_eq!(description_of_path(long.clone()), "a".repeat(255));
+        assert_eq!(description_of_path("a".repeat(255)), "a".repeat(255));
+        let wide = "é".repeat(200);
+        assert_eq!(description_of_path(wide), "_".repeat(200));
+    }
 }

@@ -2,6 +2,8 @@
 //! [`FargateTaskDefinition::add_container`], which grants the execution role the secrets a
 //! container reads and records where its logs go.
 
+use std::borrow::Cow;
+
 use gs_core::{App, Pseudo, Value};
 
 use super::task_definition::FargateTaskDefinition;
@@ -69,8 +71,8 @@ pub struct Tmpfs {
     /// Its size in MiB (it takes the container's memory).
     pub size_mib: u32,
     /// Mount options (`MountOptions`): `nosuid`, `nodev` and `noexec` by default, so nothing
-    /// written there can be run.
-    pub mount_options: Vec<String>,
+    /// written there can be run. The defaults are borrowed, not allocated.
+    pub mount_options: Vec<Cow<'static, str>>,
 }
 
 impl Tmpfs {
@@ -80,7 +82,7 @@ impl Tmpfs {
         Tmpfs {
             container_path: container_path.to_owned(),
             size_mib,
-            mount_options: ["nosuid", "nodev", "noexec"].map(String::from).to_vec(),
+            mount_options: ["nosuid", "nodev", "noexec"].map(Cow::Borrowed).to_vec(),
         }
     }
 }
@@ -160,7 +162,7 @@ impl Container {
     /// The container's name.
     pub fn name(&self, app: &App) -> Option<String> {
         self.task_definition
-            .state(app)
+            .state_ref(app)?
             .containers
             .get(self.index)
             .map(|c| c.name.clone())
@@ -248,7 +250,12 @@ impl ContainerDef {
             .iter()
             .map(|t| CfnTmpfs {
                 container_path: Some(t.container_path.as_str().into()),
-                mount_options: list(t.mount_options.iter().map(Str::from).collect()),
+                mount_options: list(
+                    t.mount_options
+                        .iter()
+                        .map(|o| Str::from(o.as_ref()))
+                        .collect(),
+                ),
                 ..CfnTmpfs::new(t.size_mib)
             })
             .collect();

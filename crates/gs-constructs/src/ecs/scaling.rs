@@ -161,10 +161,15 @@ impl FargateService {
         ] {
             let Some(value) = value else { continue };
             let mut pg = tg.group(id)?;
-            let name: String = format!("{name_prefix}Target{id}")
-                .chars()
-                .take(256)
-                .collect();
+            // `<prefix>Target<id>`, cut to 256 characters: written into one buffer and cut in
+            // place, not formatted and collected again character by character.
+            let mut name = String::with_capacity(name_prefix.len() + "Target".len() + id.len());
+            name.push_str(&name_prefix);
+            name.push_str("Target");
+            name.push_str(id);
+            if let Some((cut, _)) = name.char_indices().nth(256) {
+                name.truncate(cut);
+            }
             CfnScalingPolicy::new(
                 &mut pg,
                 "Resource",

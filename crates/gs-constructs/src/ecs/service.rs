@@ -163,15 +163,19 @@ impl FargateService {
         props: FargateServiceProps,
     ) -> Result<FargateService> {
         let path = scope.child_path(id);
-        let state = task.state(scope.app());
-        if !state.volumes.is_empty() && !props.platform_version.supports_efs() {
+        // Only the volumes are needed (after the app is borrowed mutably): copied alone, not the
+        // whole side table with every container's settings.
+        let volumes = task
+            .state_ref(scope.app())
+            .map(|s| s.volumes.clone())
+            .unwrap_or_default();
+        if !volumes.is_empty() && !props.platform_version.supports_efs() {
             return Err(ConstructError::invalid(
                 &path,
                 format!(
                     "platform version {} cannot mount EFS volumes, and its task mounts {}",
                     props.platform_version.as_str(),
-                    state
-                        .volumes
+                    volumes
                         .iter()
                         .map(|v| v.name.as_str())
                         .collect::<Vec<_>>()
@@ -180,7 +184,7 @@ impl FargateService {
                 "use FargatePlatformVersion::Latest or V1_4_0",
             ));
         }
-        for v in &state.volumes {
+        for v in &volumes {
             wiring::check_same_vpc(scope.app(), &path, cluster.vpc, v.access_point)?;
         }
         if props.max_percent < 100
@@ -287,7 +291,7 @@ impl FargateService {
                 s.services.pop();
             },
         );
-        for v in &state.volumes {
+        for v in &volumes {
             wiring::wire_mount(g.app_mut(), &service, task, &v.name, v.access_point)?;
         }
         wiring::order_after_grants(g.app_mut(), &service)?;

@@ -66,7 +66,7 @@ pub(crate) fn wire_mount(
     let rule = fs.connections().allow_default_port_from(
         app,
         service.security_group,
-        &truncate(&format!("NFS from {service_path}"), 255),
+        &truncate(format!("NFS from {service_path}"), 255),
     )?;
     // The first tasks mount as soon as the service exists: the NFS rule must be in place by then,
     // and CloudFormation would create the two in parallel.
@@ -125,6 +125,24 @@ pub(crate) fn order_after_grants(app: &mut App, service: &FargateService) -> Res
     Ok(())
 }
 
-fn truncate(s: &str, max: usize) -> String {
-    s.chars().take(max).collect()
+/// `s` cut to its first `max` characters.
+fn truncate(mut s: String, max: usize) -> String {
+    // Cut in place at the character boundary, not collected again character by character.
+    if let Some((cut, _)) = s.char_indices().nth(max) {
+        s.truncate(cut);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn truncate_keeps_the_first_characters_whole() {
+        assert_eq!(truncate("NFS from A/B".into(), 255), "NFS from A/B");
+        assert_eq!(truncate("abcdef".into(), 3), "abc");
+        assert_eq!(truncate("éàü".into(), 2), "éà");
+        assert_eq!(truncate("x".repeat(300), 255).len(), 255);
+    }
 }

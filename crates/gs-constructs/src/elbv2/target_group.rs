@@ -268,8 +268,11 @@ impl ApplicationTargetGroup {
                 "give a container of the service's task definition (`service.task_definition`)",
             ));
         }
-        let state = container.task_definition.state(app);
-        let Some(def) = state.containers.get(container.index) else {
+        let def = container
+            .task_definition
+            .state_ref(app)
+            .and_then(|s| s.containers.get(container.index));
+        let Some(def) = def else {
             return Err(ConstructError::invalid(
                 &path,
                 "the container given is not in its task definition",

@@ -1,5 +1,7 @@
 //! [`PolicyStatement`]: one statement of an IAM policy document.
 
+use std::borrow::Cow;
+
 use gs_core::{Value, ValueMap};
 
 /// Allow or deny.
@@ -23,8 +25,9 @@ pub enum Effect {
 pub struct PolicyStatement {
     /// Allow or deny.
     pub effect: Effect,
-    /// Actions such as `elasticfilesystem:ClientMount`.
-    pub actions: Vec<String>,
+    /// Actions such as `elasticfilesystem:ClientMount`: almost always literals, borrowed rather
+    /// than copied into a `String` each (a grant's statement is written once more as a value).
+    pub actions: Vec<Cow<'static, str>>,
     /// Resource ARNs.
     pub resources: Vec<Value>,
     /// The `Condition` block.
@@ -33,7 +36,7 @@ pub struct PolicyStatement {
 
 impl PolicyStatement {
     /// Allows `actions` on `resources`.
-    pub fn allow<A: Into<String>>(
+    pub fn allow<A: Into<Cow<'static, str>>>(
         actions: impl IntoIterator<Item = A>,
         resources: impl IntoIterator<Item = Value>,
     ) -> PolicyStatement {
@@ -56,8 +59,8 @@ impl PolicyStatement {
     /// as a list (built straight from the slice, without a list to pop the one item from).
     pub fn to_value(&self) -> Value {
         let actions = match self.actions.as_slice() {
-            [one] => Value::from(one.as_str()),
-            many => Value::List(many.iter().map(|a| Value::from(a.as_str())).collect()),
+            [one] => Value::from(one.as_ref()),
+            many => Value::List(many.iter().map(|a| Value::from(a.as_ref())).collect()),
         };
         let resources = match self.resources.as_slice() {
             [one] => one.clone(),

@@ -62,7 +62,6 @@ impl Key {
     }
 
     fn build(scope: &mut Scope<'_>, id: &str, props: KeyProps) -> Result<Key> {
-        let path = scope.child_path(id);
         let root = Value::join(
             "",
             [
@@ -85,12 +84,17 @@ impl Key {
             )
             .with("Version", "2012-10-17");
         let mut g = scope.group(id)?;
+        // The path (the default description) is written only when no description is given.
+        let description = match props.description {
+            Some(d) => d,
+            None => g.path(),
+        };
         let resource = g.resource::<CfnKey>(
             "Resource",
             Resource::new("AWS::KMS::Key")
                 .properties(
                     ValueMap::new()
-                        .with("Description", props.description.unwrap_or(path))
+                        .with("Description", description)
                         .with("EnableKeyRotation", props.enable_key_rotation)
                         .with("KeyPolicy", policy)
                         .with(

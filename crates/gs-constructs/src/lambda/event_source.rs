@@ -205,7 +205,7 @@ impl Function {
     ///     Code::from_inline("exports.handler = async () => {};"), Default::default())?;
     /// let mapping = f.add_event_source(&mut s, EventSource::kinesis(events, StartingPosition::Latest))?;
     /// assert_eq!(s.app().path(mapping)?, "Demo/Consumer/KinesisEventSource:DemoEvents/Resource");
-    /// assert!(f.role.statements(s.app()).iter().any(|st| st.actions.contains(&"kinesis:GetRecords".to_string())));
+    /// assert!(f.role.statements(s.app()).iter().any(|st| st.actions.contains(&"kinesis:GetRecords".into())));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn add_event_source(

@@ -93,7 +93,12 @@ impl Bucket {
     }
 
     fn build(scope: &mut Scope<'_>, id: &str, props: BucketProps) -> Result<Bucket> {
-        let path = scope.child_path(id);
+        // The path only names errors: written only when there is a name or a rule to check.
+        let path = if props.name.is_some() || !props.lifecycle_rules.is_empty() {
+            scope.child_path(id)
+        } else {
+            String::new()
+        };
         if let Some(name) = &props.name {
             check_bucket_name(&path, name)?;
         }

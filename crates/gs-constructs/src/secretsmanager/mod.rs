@@ -145,11 +145,11 @@ impl Secret {
     }
 
     fn build(scope: &mut Scope<'_>, id: &str, props: SecretProps) -> Result<Secret> {
-        let path = scope.child_path(id);
+        // The path is written only for an error: a secret that builds does not need it.
         if let Some(name) = &props.name {
             if name.is_empty() || name.len() > 512 {
                 return Err(ConstructError::invalid(
-                    path,
+                    scope.child_path(id),
                     format!("the secret name `{name}` is not 1 to 512 characters"),
                     "shorten the name",
                 ));
@@ -161,14 +161,14 @@ impl Secret {
             .filter(|r| !(1..=1000).contains(&r.every_days))
         {
             return Err(ConstructError::invalid(
-                path,
+                scope.child_path(id),
                 format!("rotation every {} days is outside 1 to 1000", r.every_days),
                 "rotate every 1 to 1000 days, e.g. 30",
             ));
         }
         if !(1..=4096).contains(&props.generate.password_length) {
             return Err(ConstructError::invalid(
-                path,
+                scope.child_path(id),
                 format!(
                     "password_length {} is not 1 to 4096",
                     props.generate.password_length
@@ -187,7 +187,7 @@ impl Secret {
             .find(|r| r.is_empty() || Some(r.as_str()) == home)
         {
             return Err(ConstructError::invalid(
-                path,
+                scope.child_path(id),
                 format!("`{r}` is not another Region: a replica there does not survive the loss of the stack's Region"),
                 "list only Regions other than the stack's, e.g. the DR Region",
             ));
