@@ -157,7 +157,7 @@ impl App {
         }
         let node = NodeId::new(self.id, index);
         self.nodes.push(Node {
-            id: name.into(),
+            id: crate::node::node_id(name),
             parent: None,
             stack: node,
             children: Vec::new(),
@@ -286,7 +286,7 @@ impl App {
         let mut at = Some(node);
         while let Some(n) = at {
             let node = &self.nodes[n.index()];
-            ids.push(node.id.as_str());
+            ids.push(&node.id);
             at = node.parent;
         }
         ids.reverse();
@@ -715,7 +715,7 @@ impl App {
         }
         let node = NodeId::new(self.id, index);
         self.nodes.push(Node {
-            id: id.into(),
+            id: crate::node::node_id(id),
             parent: Some(parent),
             stack,
             children: Vec::new(),

@@ -35,10 +35,12 @@ impl NodeId {
         }
     }
 
+    #[inline]
     pub(crate) fn index(self) -> usize {
         self.index as usize
     }
 
+    #[inline]
     pub(crate) fn belongs_to(self, app: AppId) -> bool {
         self.app == app.0
     }

@@ -61,6 +61,7 @@ pub mod fold;
 pub mod handle;
 mod journal;
 pub mod logical_id;
+mod md5_block;
 mod model_hash;
 pub mod node;
 mod out_dir;

@@ -12,8 +12,6 @@
 //!    8 hex digits, upper-case, of the MD5 of the kept components joined by `/` (`Resource`
 //!    included), which keeps IDs unique when readable parts collide.
 
-use md5::{Digest, Md5};
-
 const HIDDEN_ID: &str = "Default";
 const HIDDEN_FROM_HUMAN_ID: &str = "Resource";
 const MAX_HUMAN_LEN: usize = 240;
@@ -131,7 +129,7 @@ impl<'a> PathIds<'a> {
         out.push_str(human.get(..MAX_HUMAN_LEN).unwrap_or(human));
         let joined = self.joined.get(..level.joined_len).unwrap_or_default();
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        for b in Md5::digest(joined).iter().take(4) {
+        for b in crate::md5_block::first_four(joined) {
             out.push(char::from(HEX[usize::from(b >> 4)]));
             out.push(char::from(HEX[usize::from(b & 0xF)]));
         }
@@ -143,8 +141,8 @@ impl<'a> PathIds<'a> {
 /// construct ids have none: they are copied whole rather than character by character.
 fn push_alphanumeric(out: &mut String, s: &str) {
     // A table rather than `u8::is_ascii_alphanumeric`'s three ranges: every id of every path
-    // is scanned.
-    const ALNUM: [bool; 256] = {
+    // is scanned. A `static`, so it is not built anew on each call.
+    static ALNUM: [bool; 256] = {
         let mut t = [false; 256];
         let mut b = 0;
         while b < 256 {
@@ -153,13 +151,25 @@ fn push_alphanumeric(out: &mut String, s: &str) {
         }
         t
     };
-    if s.bytes().all(|b| ALNUM[usize::from(b)]) {
-        out.push_str(s);
-    } else {
-        // The runs between stripped characters, each copied whole (char by char cost about 65
-        // instructions a character).
-        for run in s.split(|c: char| !c.is_ascii_alphanumeric()) {
-            out.push_str(run);
+    let keep = |b: &u8| ALNUM[usize::from(*b)];
+    match s.bytes().position(|b| !keep(&b)) {
+        None => out.push_str(s),
+        Some(first) => {
+            // The runs between stripped characters, each copied whole (char by char cost about
+            // 65 instructions a character). A stripped byte is never part of a kept run, so
+            // every run is whole characters.
+            let bytes = s.as_bytes();
+            let mut rest = bytes.get(first..).unwrap_or_default();
+            out.push_str(s.get(..first).unwrap_or_default());
+            while let Some(start) = rest.iter().position(keep) {
+                let run = rest.get(start..).unwrap_or_default();
+                let len = run.iter().position(|b| !keep(b)).unwrap_or(run.len());
+                // ASCII letters and digits: always UTF-8.
+                out.push_str(
+                    std::str::from_utf8(run.get(..len).unwrap_or_default()).unwrap_or_default(),
+                );
+                rest = run.get(len..).unwrap_or_default();
+            }
         }
     }
 }
@@ -180,6 +190,7 @@ pub(crate) fn invalid_reason(id: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use md5::{Digest, Md5};
 
     /// The computation before [`PathIds`], from the components of one path (kept to check the
     /// incremental one against).
@@ -271,6 +282,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn only_ascii_letters_and_digits_are_kept(s in "[A-Za-z0-9 _:./\u{e9}\u{4e2d}-]{0,40}") {
+            let mut got = String::from("x");
+            push_alphanumeric(&mut got, &s);
+            let want: String = std::iter::once('x').chain(s.chars().filter(char::is_ascii_alphanumeric)).collect();
+            proptest::prop_assert_eq!(got, want);
+        }
+
         #[test]
         fn computed_per_component_the_ids_are_those_of_the_whole_path(
             paths in proptest::collection::vec(proptest::collection::vec(component(), 0..7), 1..6)

@@ -95,6 +95,7 @@ impl Paths {
         Paths { text, ends }
     }
 
+    #[inline]
     fn get(&self, index: usize) -> Option<&str> {
         let end = *self.ends.get(index)?;
         let start = match index.checked_sub(1) {
@@ -298,12 +299,14 @@ impl<'a> Tree<'a> {
 
     fn expand_dependencies(&mut self) {
         let app = self.app;
+        // Lists reused from one dependency to the next (a list each cost two allocations).
+        let (mut sources, mut targets, mut work) = (Vec::new(), Vec::new(), Vec::new());
         for (index, node) in app.nodes.iter().enumerate() {
             if node.dependencies().is_empty() {
                 continue;
             }
             let from = crate::handle::NodeId::new(app.id, index);
-            let sources = self.resources_below(from);
+            self.resources_below_into(from, &mut sources, &mut work);
             for dep in node.dependencies() {
                 let target_stack = self.node(dep.target).stack;
                 if target_stack != node.stack {
@@ -317,7 +320,7 @@ impl<'a> Tree<'a> {
                     }
                     continue;
                 }
-                let targets = self.resources_below(dep.target);
+                self.resources_below_into(dep.target, &mut targets, &mut work);
                 for &s in &sources {
                     let list = &mut self.depends_on[s.index()];
                     list.extend(targets.iter().copied().filter(|t| *t != s));
@@ -403,6 +406,7 @@ impl<'a> Tree<'a> {
     /// assert_eq!(tree.path_str(t.node()), "Demo/Files/Resource");
     /// # Ok::<(), gs_core::TreeError>(())
     /// ```
+    #[inline]
     pub fn path_str(&self, id: NodeId) -> &str {
         if !self.contains(id) {
             return "(a node of another app)";
@@ -430,8 +434,12 @@ impl<'a> Tree<'a> {
     }
 
     /// The logical ID of a resource, parameter or output.
+    // Inlined into the backends, which read a logical ID per reference and per element, several
+    // times (about 1,500 calls for 120 resources).
+    #[inline]
     pub fn logical_id(&self, id: NodeId) -> Option<&str> {
-        if !self.contains(id) {
+        // `logical_ids` has an entry per node: the index is checked by `get`.
+        if !id.belongs_to(self.app.id) {
             return None;
         }
         let span = self.logical_ids.get(id.index())?.clone()?;
@@ -642,12 +650,26 @@ impl<'a> Tree<'a> {
     /// The resources at or below `id`, in tree order.
     pub fn resources_below(&self, id: NodeId) -> Vec<NodeId> {
         let mut out = Vec::new();
-        self.walk(id, &mut |n, node| {
-            if matches!(node.kind, NodeKind::Resource(_)) {
-                out.push(n)
-            }
-        });
+        self.resources_below_into(id, &mut out, &mut Vec::new());
         out
+    }
+
+    /// [`Tree::resources_below`] into `out` (cleared first), with `work` as the walk's list:
+    /// both reused by the caller, so a walk per dependency allocates nothing.
+    fn resources_below_into(&self, id: NodeId, out: &mut Vec<NodeId>, work: &mut Vec<NodeId>) {
+        out.clear();
+        work.clear();
+        if !self.contains(id) {
+            return;
+        }
+        work.push(id);
+        while let Some(n) = work.pop() {
+            let node = self.node(n);
+            if matches!(node.kind, NodeKind::Resource(_)) {
+                out.push(n);
+            }
+            work.extend(node.children.iter().rev());
+        }
     }
 
     /// Calls `f` on `id` and every node below it, depth first, children in creation order.
@@ -665,7 +687,7 @@ impl<'a> Tree<'a> {
 }
 
 static NO_NODE: Node = Node {
-    id: String::new(),
+    id: std::borrow::Cow::Borrowed(""),
     parent: None,
     stack: NodeId { app: 0, index: 0 },
     children: Vec::new(),

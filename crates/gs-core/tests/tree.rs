@@ -148,6 +148,36 @@ fn a_dependency_on_a_group_expands_to_every_resource_below_it() {
 }
 
 #[test]
+fn dependencies_expanded_one_after_another_each_name_only_their_own_resources() {
+    // Groups as sources and targets, then a resource with one dependency: each expansion
+    // starts afresh, whatever the one before it found.
+    let (mut app, stack) = app_with_stack();
+    let mut s = app.at(stack).unwrap();
+    let mut sources = s.group("Sources").unwrap();
+    let a = topic(&mut sources, "Resource");
+    let mut inner = sources.group("Default").unwrap();
+    let b = topic(&mut inner, "B");
+    let sources = sources.node();
+    let mut targets = s.group("Targets").unwrap();
+    let c = topic(&mut targets, "C");
+    let d = topic(&mut targets, "D");
+    let targets = targets.node();
+    let e = topic(&mut s, "E");
+    let f = topic(&mut s, "F");
+    app.add_dependency(sources, targets, "x").unwrap();
+    app.add_dependency(sources, e, "y").unwrap();
+    app.add_dependency(f, e, "z").unwrap();
+    let tree = app.freeze();
+    let want = [c.node(), d.node(), e.node()];
+    assert_eq!(tree.depends_on(a.node()), &want);
+    assert_eq!(tree.depends_on(b.node()), &want);
+    assert_eq!(tree.depends_on(f.node()), &[e.node()]);
+    assert_eq!(tree.resources_below(sources), [a.node(), b.node()]);
+    assert_eq!(tree.node(a.node()).id(), "Resource");
+    assert_eq!(tree.path_str(b.node()), "TapStackdev/Sources/Default/B");
+}
+
+#[test]
 fn a_dependency_cycle_fails_synthesis_and_prints_the_cycle_as_paths() {
     let (mut app, stack) = app_with_stack();
     let mut s = app.at(stack).unwrap();
