@@ -3,9 +3,10 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use gs_core::{NodeId, NodeKind, Tree, Value};
+use gs_core::{FastState, NodeId, NodeKind, Tree, Value};
 
 use super::mechanisms::{self as m, Mechanism};
 use super::objectives::FailureScope;
@@ -273,18 +274,25 @@ fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<PlanProtection>> 
 }
 
 /// Cross-resource facts: reader counts of Aurora clusters, clusters in global databases spanning
-/// Regions, caches in global datastores.
-pub(crate) struct Links<'t> {
-    /// Per cluster, each instance's `AvailabilityZone` (absent: RDS chooses).
-    aurora_instances: HashMap<NodeId, Vec<Option<&'t Value>>>,
+/// Regions, caches in global datastores. Computed once per frozen tree (see [`links`]).
+pub(crate) struct Links {
+    /// Per cluster, its instances (their `AvailabilityZone`, absent when RDS chooses, is read
+    /// from the instance).
+    aurora_instances: HashMap<NodeId, Vec<NodeId>, FastState>,
     aurora_global: Vec<NodeId>,
     /// The members of each global database that spans Regions.
     pub(crate) aurora_groups: Vec<Vec<NodeId>>,
     cache_global: Vec<NodeId>,
 }
 
-pub(crate) fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
-    let mut aurora_instances: HashMap<NodeId, Vec<Option<&'t Value>>> = HashMap::new();
+/// The [`Links`] of a frozen tree, computed once per tree and shared after (see
+/// [`Tree::derived`]): the failover check and the DR profiles read the same ones.
+pub(crate) fn links(tree: &Tree<'_>) -> Arc<Links> {
+    tree.derived(compute_links)
+}
+
+fn compute_links(tree: &Tree<'_>) -> Links {
+    let mut aurora_instances: HashMap<NodeId, Vec<NodeId>, FastState> = HashMap::default();
     let mut global_ids: HashMap<NodeId, String> = HashMap::new();
     let mut members: HashMap<String, Vec<NodeId>> = HashMap::new();
     let mut cache_global = Vec::new();
@@ -296,10 +304,7 @@ pub(crate) fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
         match &*r.type_name {
             "AWS::RDS::DBInstance" => {
                 if let Some(Value::Ref(c)) = p.get("DBClusterIdentifier") {
-                    aurora_instances
-                        .entry(*c)
-                        .or_default()
-                        .push(p.get("AvailabilityZone"));
+                    aurora_instances.entry(*c).or_default().push(e);
                 }
             }
             "AWS::RDS::GlobalCluster" => {
@@ -427,17 +432,22 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
             }
             "AWS::RDS::DBCluster" => {
                 // Multi-AZ needs two instances, and two AZs when the instances name theirs.
-                let zones = links
+                let instances = links
                     .aurora_instances
                     .get(&e)
                     .map_or(&[][..], Vec::as_slice);
-                let named: Vec<&Value> = zones.iter().flatten().copied().collect();
+                let named: Vec<&Value> = instances
+                    .iter()
+                    .filter_map(|i| tree.node(*i).as_resource())
+                    .filter_map(|i| i.properties.get("AvailabilityZone"))
+                    .collect();
                 let distinct = named
                     .iter()
                     .enumerate()
                     .filter(|(i, z)| !named[..*i].contains(z))
                     .count();
-                let multi_az = zones.len() >= 2 && (named.len() < zones.len() || distinct >= 2);
+                let multi_az =
+                    instances.len() >= 2 && (named.len() < instances.len() || distinct >= 2);
                 protections.push(Protection::of(if multi_az {
                     &m::AURORA_MULTI_AZ
                 } else {
@@ -587,4 +597,45 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use gs_core::{App, RawResource, Resource, StackProps, Value};
+
+    use super::links;
+
+    #[test]
+    fn links_are_computed_once_per_tree_and_read_instances_zones() -> Result<(), gs_core::TreeError>
+    {
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default())?;
+        let mut s = app.at(stack)?;
+        let cluster = s.resource::<RawResource>("Db", Resource::new("AWS::RDS::DBCluster"))?;
+        for id in ["A", "B"] {
+            let mut instance = Resource::new("AWS::RDS::DBInstance");
+            instance
+                .properties
+                .insert("DBClusterIdentifier", Value::Ref(cluster.node()));
+            s.resource::<RawResource>(id, instance)?;
+        }
+        let tree = app.freeze();
+        let first = links(&tree);
+        assert_eq!(
+            first.aurora_instances.get(&cluster.node()).map(Vec::len),
+            Some(2)
+        );
+        // The failover check and the DR profiles read the same links.
+        assert!(Arc::ptr_eq(&first, &links(&tree)));
+        // Two instances in zones RDS chooses: Multi-AZ.
+        let profiles = super::profiles(&tree);
+        let db = profiles.iter().find(|p| p.resource == cluster.node());
+        assert!(db.is_some_and(|p| p
+            .protections
+            .iter()
+            .any(|m| m.mechanism == super::m::AURORA_MULTI_AZ.name)));
+        Ok(())
+    }
 }
