@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree, Value};
+use gs_core::{Diagnostic, FastState, NodeId, Rule, Severity, Tree, Value};
 
 use gs_core::ValueMap;
 
@@ -79,7 +79,7 @@ pub(crate) const RULES: &[Rule] = &[
 /// Appends this service's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let mut plans = Vec::new();
-    let mut selected: HashSet<NodeId> = HashSet::new();
+    let mut selected: HashSet<NodeId, FastState> = HashSet::default();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;

@@ -47,7 +47,7 @@ impl Protection {
         }
     }
 
-    fn named(mech: &Mechanism, detail: String, rpo: Duration) -> Protection {
+    fn named(mech: &Mechanism, detail: &str, rpo: Duration) -> Protection {
         Protection {
             mechanism: Cow::Owned(format!("{} ({detail})", mech.name)),
             rpo,
@@ -190,8 +190,8 @@ fn names_other_region(tree: &Tree<'_>, v: &Value, home: Option<&str>) -> bool {
 }
 
 /// What every backup plan of the tree gives, by plan node.
-fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection> {
-    let mut out = HashMap::new();
+fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection, FastState> {
+    let mut out = HashMap::default();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
@@ -245,10 +245,27 @@ fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection> {
     out
 }
 
-/// For each protected resource node, what the backup plans that cover it give.
-fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<PlanProtection>> {
+/// What the backup plans of the tree give, by plan, and the plans that cover each protected
+/// resource node.
+struct Backups {
+    by_plan: HashMap<NodeId, PlanProtection, FastState>,
+    plans_of: HashMap<NodeId, Vec<NodeId>, FastState>,
+}
+
+impl Backups {
+    /// What the backup plans that cover `resource` give, in the order the selections name them.
+    fn of(&self, resource: NodeId) -> impl Iterator<Item = &PlanProtection> {
+        self.plans_of
+            .get(&resource)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| self.by_plan.get(p))
+    }
+}
+
+fn backups_by_resource(tree: &Tree<'_>) -> Backups {
     let by_plan = backup_plans(tree);
-    let mut out: HashMap<NodeId, Vec<PlanProtection>> = HashMap::new();
+    let mut out: HashMap<NodeId, Vec<NodeId>, FastState> = HashMap::default();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
@@ -265,12 +282,13 @@ fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<PlanProtection>> 
             v.for_each_reference(&mut |n| protected.push(n));
         }
         for n in protected {
-            for p in &plans {
-                out.entry(n).or_default().extend(by_plan.get(p).cloned());
-            }
+            out.entry(n).or_default().extend(&plans);
         }
     }
-    out
+    Backups {
+        by_plan,
+        plans_of: out,
+    }
 }
 
 /// Cross-resource facts: reader counts of Aurora clusters, clusters in global databases spanning
@@ -293,8 +311,8 @@ pub(crate) fn links(tree: &Tree<'_>) -> Arc<Links> {
 
 fn compute_links(tree: &Tree<'_>) -> Links {
     let mut aurora_instances: HashMap<NodeId, Vec<NodeId>, FastState> = HashMap::default();
-    let mut global_ids: HashMap<NodeId, String> = HashMap::new();
-    let mut members: HashMap<String, Vec<NodeId>> = HashMap::new();
+    let mut global_ids: HashMap<NodeId, String, FastState> = HashMap::default();
+    let mut members: HashMap<String, Vec<NodeId>, FastState> = HashMap::default();
     let mut cache_global = Vec::new();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
@@ -377,14 +395,14 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         let home = region_of(tree, e);
         let mut protections = Vec::new();
         let backup = |protections: &mut Vec<Protection>| {
-            for plan in backups.get(&e).into_iter().flatten() {
+            for plan in backups.of(e) {
                 if let Some((label, rpo)) = &plan.snapshot {
-                    protections.push(Protection::named(&m::BACKUP_SNAPSHOT, label.clone(), *rpo));
+                    protections.push(Protection::named(&m::BACKUP_SNAPSHOT, label, *rpo));
                 }
                 if let Some((label, rpo)) = &plan.copy {
                     protections.push(Protection::named(
                         &m::BACKUP_CROSS_REGION_COPY,
-                        label.clone(),
+                        label,
                         (*rpo).max(m::BACKUP_CROSS_REGION_COPY.rpo),
                     ));
                 }
@@ -397,7 +415,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                     for label in &plan.continuous {
                         protections.push(Protection::named(
                             &m::BACKUP_CONTINUOUS,
-                            label.clone(),
+                            label,
                             m::BACKUP_CONTINUOUS.rpo,
                         ));
                     }
@@ -424,7 +442,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 if props::str_is(p, &["BackupPolicy", "Status"], "ENABLED") {
                     protections.push(Protection::named(
                         &m::BACKUP_SNAPSHOT,
-                        "EFS automatic backups, daily".into(),
+                        "EFS automatic backups, daily",
                         Duration::from_secs(86_400),
                     ));
                 }
@@ -460,7 +478,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 if retention >= 1 {
                     protections.push(Protection::named(
                         &m::AURORA_PITR,
-                        format!("{retention} days"),
+                        &format!("{retention} days"),
                         m::AURORA_PITR.rpo,
                     ));
                 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree};
+use gs_core::{Diagnostic, FastState, NodeId, Rule, Severity, Tree};
 
 use super::model::{Az, Model, MountUse, Source};
 
@@ -397,7 +397,8 @@ fn check_order(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<D
         .mount_targets
         .get(&m.file_system)
         .map_or(&[][..], Vec::as_slice);
-    let deps: HashSet<NodeId> = tree.depends_on(m.service.node).iter().copied().collect();
+    let deps: HashSet<NodeId, FastState> =
+        tree.depends_on(m.service.node).iter().copied().collect();
     let missing: Vec<String> = targets
         .iter()
         .filter(|t| !deps.contains(&t.node))

@@ -263,8 +263,11 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
         // In a stack with DR objectives `dr/stateful-destroy` (an error) says it already.
-        let has_objectives = crate::dr::objectives_of(tree.app(), tree.node(e).stack()).is_some();
-        if !has_objectives && crate::stateful::deletes_data_on_removal(r) {
+        // The cheap test first: most resources keep their data, and their stack's objectives
+        // need not be looked up.
+        if crate::stateful::deletes_data_on_removal(r)
+            && crate::dr::objectives_of(tree.app(), tree.node(e).stack()).is_none()
+        {
             out.push(STATEFUL_DESTROY.at(
                 e,
                 path(),
