@@ -10,6 +10,7 @@ use gs_core::{FastState, NodeId, NodeKind, Tree, Value};
 
 use super::mechanisms::{self as m, Mechanism};
 use super::objectives::FailureScope;
+use crate::backup::passes::{PlanAnalyses, PlanAnalysis};
 use crate::backup::runs::{PlanRule, PlanRuns, WorstCase};
 use crate::props;
 
@@ -192,6 +193,7 @@ fn names_other_region(tree: &Tree<'_>, v: &Value, home: Option<&str>) -> bool {
 /// What every backup plan of the tree gives, by plan node.
 fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection, FastState> {
     let mut out = HashMap::default();
+    let analyses = PlanAnalyses::of(tree);
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
@@ -205,9 +207,10 @@ fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection, FastState> {
         };
         let plan_name = props::str_at(plan, &["BackupPlanName"]);
         let plan_name = plan_name.as_deref().unwrap_or("?");
+        let Some(PlanAnalysis { rules, runs }) = analyses.get(e) else {
+            continue;
+        };
         let raw: Vec<&gs_core::ValueMap> = props::maps(plan, "BackupPlanRule").collect();
-        let rules = PlanRule::all(plan);
-        let runs = PlanRuns::of(&rules);
         let all: Vec<usize> = (0..rules.len()).collect();
         let copying: Vec<usize> = raw
             .iter()
@@ -222,7 +225,7 @@ fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection, FastState> {
             .collect();
         let worst = |members: &[usize]| {
             runs.worst_case(members)
-                .map(|w| (describe(plan_name, &rules, &runs, members, &w), w.rpo()))
+                .map(|w| (describe(plan_name, rules, runs, members, &w), w.rpo()))
         };
         out.insert(
             e,
@@ -235,7 +238,7 @@ fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection, FastState> {
                 },
                 continuous: raw
                     .iter()
-                    .zip(&rules)
+                    .zip(rules)
                     .filter(|(rule, _)| props::is_true(rule, &["EnableContinuousBackup"]))
                     .map(|(_, r)| format!("plan {plan_name}, rule {}", r.name))
                     .collect(),
