@@ -226,11 +226,19 @@ impl DrReport {
 
     /// A plain-text table of one stack's rows, for people.
     pub fn table(&self, stack: &str) -> String {
+        let mut out = String::new();
+        self.table_into(stack, &mut out);
+        out
+    }
+
+    /// [`DrReport::table`] appended to `out`.
+    pub(crate) fn table_into(&self, stack: &str, out: &mut String) {
         const COLUMNS: usize = 7;
         // Every cell's text in one buffer: a row is the end of each of its cells in `text`, with
         // its width in characters.
-        let mut text = String::new();
-        let mut rows: Vec<[(usize, usize); COLUMNS]> = Vec::new();
+        let count = self.for_stack(stack).count() + 1;
+        let mut text = String::with_capacity(count * 96);
+        let mut rows: Vec<[(usize, usize); COLUMNS]> = Vec::with_capacity(count);
         let mut row = [(0, 0); COLUMNS];
         let mut column = 0;
         // Ends the cell that started at `start`.
@@ -312,7 +320,7 @@ impl DrReport {
                 *w = (*w).max(width.min(72));
             }
         }
-        let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 16));
+        out.reserve(rows.len() * (widths.iter().sum::<usize>() + 16));
         let spaces = " ".repeat(widths.iter().copied().max().unwrap_or(0));
         let mut from = 0;
         for row in &rows {
@@ -335,7 +343,6 @@ impl DrReport {
             out.truncate(line + kept);
             out.push('\n');
         }
-        out
     }
 
     /// One stack's rows as serializable data (written as `<Stack>.dr.json`); fields keep their
