@@ -50,7 +50,7 @@ impl Protection {
 
     fn named(mech: &Mechanism, detail: &str, rpo: Duration) -> Protection {
         Protection {
-            mechanism: Cow::Owned(format!("{} ({detail})", mech.name)),
+            mechanism: Cow::Owned([mech.name, " (", detail, ")"].concat()),
             rpo,
             ..Protection::of(mech)
         }
@@ -97,15 +97,26 @@ struct PlanProtection {
     continuous: Vec<String>,
 }
 
-/// `rule X` or `rules X, Y`.
-fn rule_names(rules: &[PlanRule], members: &[usize]) -> String {
-    let names: Vec<&str> = members
+/// `rule X` or `rules X, Y`, appended to `out`.
+fn push_rule_names(out: &mut String, rules: &[PlanRule], members: &[usize]) {
+    let mut names = members
         .iter()
-        .filter_map(|i| rules.get(*i).map(|r| r.name.as_str()))
-        .collect();
-    match names.as_slice() {
-        [one] => format!("rule {one}"),
-        many => format!("rules {}", many.join(", ")),
+        .filter_map(|i| rules.get(*i).map(|r| r.name.as_str()));
+    let (first, second) = (names.next(), names.next());
+    match (first, second) {
+        (Some(one), None) => {
+            out.push_str("rule ");
+            out.push_str(one);
+        }
+        _ => {
+            out.push_str("rules ");
+            for (i, name) in first.into_iter().chain(second).chain(names).enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(name);
+            }
+        }
     }
 }
 
@@ -116,18 +127,21 @@ fn describe(
     members: &[usize],
     w: &WorstCase,
 ) -> String {
-    let skipped = if members.iter().any(|i| runs.is_partly_skipped(*i)) {
-        ", runs AWS Backup skips for an overlapping rule not counted"
-    } else {
-        ""
-    };
-    format!(
-        "plan {plan}, {}, every {}, started within {}, completed within {}{skipped}",
-        rule_names(rules, members),
-        super::format_duration(w.gap),
-        super::format_duration(w.start),
-        super::format_duration(w.completion),
-    )
+    let mut out = String::with_capacity(128);
+    out.push_str("plan ");
+    out.push_str(plan);
+    out.push_str(", ");
+    push_rule_names(&mut out, rules, members);
+    out.push_str(", every ");
+    super::objectives::push_duration(&mut out, w.gap);
+    out.push_str(", started within ");
+    super::objectives::push_duration(&mut out, w.start);
+    out.push_str(", completed within ");
+    super::objectives::push_duration(&mut out, w.completion);
+    if members.iter().any(|i| runs.is_partly_skipped(*i)) {
+        out.push_str(", runs AWS Backup skips for an overlapping rule not counted");
+    }
+    out
 }
 
 pub(crate) fn region_of<'a>(tree: &Tree<'a>, node: NodeId) -> Option<&'a str> {
@@ -191,61 +205,49 @@ fn names_other_region(tree: &Tree<'_>, v: &Value, home: Option<&str>) -> bool {
 }
 
 /// What every backup plan of the tree gives, by plan node.
-fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection, FastState> {
-    let mut out = HashMap::default();
-    let analyses = PlanAnalyses::of(tree);
-    for e in tree.all_elements() {
-        let Some(r) = tree.node(e).as_resource() else {
-            continue;
-        };
-        if r.type_name != "AWS::Backup::BackupPlan" {
-            continue;
-        }
-        let home = region_of(tree, e);
-        let Some(plan) = props::at(&r.properties, &["BackupPlan"]).and_then(Value::as_map) else {
-            continue;
-        };
-        let plan_name = props::str_at(plan, &["BackupPlanName"]);
-        let plan_name = plan_name.as_deref().unwrap_or("?");
-        let Some(PlanAnalysis { rules, runs }) = analyses.get(e) else {
-            continue;
-        };
-        let raw: Vec<&gs_core::ValueMap> = props::maps(plan, "BackupPlanRule").collect();
-        let all: Vec<usize> = (0..rules.len()).collect();
-        let copying: Vec<usize> = raw
-            .iter()
-            .enumerate()
-            .filter(|(_, rule)| {
-                props::maps(rule, "CopyActions").any(|c| {
-                    c.get("DestinationBackupVaultArn")
-                        .is_some_and(|d| names_other_region(tree, d, home))
-                })
+/// What the backup plan resource `e` gives the resources it protects.
+fn plan_protection(
+    tree: &Tree<'_>,
+    e: NodeId,
+    r: &gs_core::Resource,
+    analyses: &PlanAnalyses,
+) -> Option<PlanProtection> {
+    let home = region_of(tree, e);
+    let plan = props::at(&r.properties, &["BackupPlan"]).and_then(Value::as_map)?;
+    let plan_name = props::str_at(plan, &["BackupPlanName"]);
+    let plan_name = plan_name.as_deref().unwrap_or("?");
+    let PlanAnalysis { rules, runs } = analyses.get(e)?;
+    let raw: Vec<&gs_core::ValueMap> = props::maps(plan, "BackupPlanRule").collect();
+    let all: Vec<usize> = (0..rules.len()).collect();
+    let copying: Vec<usize> = raw
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| {
+            props::maps(rule, "CopyActions").any(|c| {
+                c.get("DestinationBackupVaultArn")
+                    .is_some_and(|d| names_other_region(tree, d, home))
             })
-            .map(|(i, _)| i)
-            .collect();
-        let worst = |members: &[usize]| {
-            runs.worst_case(members)
-                .map(|w| (describe(plan_name, rules, runs, members, &w), w.rpo()))
-        };
-        out.insert(
-            e,
-            PlanProtection {
-                snapshot: worst(&all),
-                copy: if copying.is_empty() {
-                    None
-                } else {
-                    worst(&copying)
-                },
-                continuous: raw
-                    .iter()
-                    .zip(rules)
-                    .filter(|(rule, _)| props::is_true(rule, &["EnableContinuousBackup"]))
-                    .map(|(_, r)| format!("plan {plan_name}, rule {}", r.name))
-                    .collect(),
-            },
-        );
-    }
-    out
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let worst = |members: &[usize]| {
+        runs.worst_case(members)
+            .map(|w| (describe(plan_name, rules, runs, members, &w), w.rpo()))
+    };
+    Some(PlanProtection {
+        snapshot: worst(&all),
+        copy: if copying.is_empty() {
+            None
+        } else {
+            worst(&copying)
+        },
+        continuous: raw
+            .iter()
+            .zip(rules)
+            .filter(|(rule, _)| props::is_true(rule, &["EnableContinuousBackup"]))
+            .map(|(_, r)| format!("plan {plan_name}, rule {}", r.name))
+            .collect(),
+    })
 }
 
 /// What the backup plans of the tree give, by plan, and the plans that cover each protected
@@ -266,13 +268,22 @@ impl Backups {
     }
 }
 
+/// The tree's backup plans and selections, read in one walk.
 fn backups_by_resource(tree: &Tree<'_>) -> Backups {
-    let by_plan = backup_plans(tree);
+    let mut by_plan = HashMap::default();
+    let mut analyses = None;
     let mut out: HashMap<NodeId, Vec<NodeId>, FastState> = HashMap::default();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
         };
+        if r.type_name == "AWS::Backup::BackupPlan" {
+            let analyses = analyses.get_or_insert_with(|| PlanAnalyses::of(tree));
+            if let Some(p) = plan_protection(tree, e, r, analyses) {
+                by_plan.insert(e, p);
+            }
+            continue;
+        }
         if r.type_name != "AWS::Backup::BackupSelection" {
             continue;
         }
@@ -317,12 +328,16 @@ fn compute_links(tree: &Tree<'_>) -> Links {
     let mut global_ids: HashMap<NodeId, String, FastState> = HashMap::default();
     let mut members: HashMap<String, Vec<NodeId>, FastState> = HashMap::default();
     let mut cache_global = Vec::new();
+    // Clusters join their global database's members after the walk, which reads the global
+    // clusters they name wherever those are in the tree.
+    let mut clusters = Vec::new();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
         };
         let p = &r.properties;
         match &*r.type_name {
+            "AWS::RDS::DBCluster" => clusters.push((e, r)),
             "AWS::RDS::DBInstance" => {
                 if let Some(Value::Ref(c)) = p.get("DBClusterIdentifier") {
                     aurora_instances.entry(*c).or_default().push(e);
@@ -347,13 +362,7 @@ fn compute_links(tree: &Tree<'_>) -> Links {
             _ => {}
         }
     }
-    for e in tree.all_elements() {
-        let Some(r) = tree.node(e).as_resource() else {
-            continue;
-        };
-        if r.type_name != "AWS::RDS::DBCluster" {
-            continue;
-        }
+    for (e, r) in clusters {
         let key = match r.properties.get("GlobalClusterIdentifier") {
             Some(Value::Ref(g)) => global_ids.get(g).cloned(),
             Some(v) => v.literal_str().map(|id| id.into_owned()),
