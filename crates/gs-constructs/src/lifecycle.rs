@@ -107,10 +107,8 @@ fn fixed_across_redeploys(v: &Value) -> bool {
 }
 
 /// The Regions a secret's replicas are in, as written.
-fn replica_regions(r: &gs_core::Resource) -> Vec<Cow<'_, str>> {
-    props::maps(&r.properties, "ReplicaRegions")
-        .filter_map(|m| props::str_at(m, &["Region"]))
-        .collect()
+fn replica_regions(r: &gs_core::Resource) -> impl Iterator<Item = Cow<'_, str>> {
+    props::maps(&r.properties, "ReplicaRegions").filter_map(|m| props::str_at(m, &["Region"]))
 }
 
 /// Appends this module's findings.
@@ -133,23 +131,31 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         if !fixed_across_redeploys(name) {
             continue;
         }
-        let shown = name.literal_str().map_or_else(
-            || "a name built from the stack's name, Region or account".to_owned(),
-            |n| format!("`{n}`"),
-        );
-        let replicas = replica_regions(r);
-        let also = if replicas.is_empty() {
-            String::new()
-        } else {
-            format!(", and so do its replicas in {}", replicas.join(", "))
-        };
-        out.push(RETAINED_FIXED_NAME.at(
-            e,
-            tree.path(e),
-            format!(
-                "is retained when its stack is deleted and keeps its {property} {shown}{also}: deploying the stack again fails with \"already exists\""
-            ),
-        ));
+        // The message written in one buffer (most apps retain a few named resources).
+        const FIRST: &str = "is retained when its stack is deleted and keeps its ";
+        const LAST: &str = ": deploying the stack again fails with \"already exists\"";
+        let mut message = String::with_capacity(FIRST.len() + LAST.len() + 96);
+        message.push_str(FIRST);
+        message.push_str(property);
+        message.push(' ');
+        match name.literal_str() {
+            Some(n) => {
+                message.push('`');
+                message.push_str(&n);
+                message.push('`');
+            }
+            None => message.push_str("a name built from the stack's name, Region or account"),
+        }
+        for (i, region) in replica_regions(r).enumerate() {
+            message.push_str(if i == 0 {
+                ", and so do its replicas in "
+            } else {
+                ", "
+            });
+            message.push_str(&region);
+        }
+        message.push_str(LAST);
+        out.push(RETAINED_FIXED_NAME.at(e, tree.path(e), message));
     }
 }
 

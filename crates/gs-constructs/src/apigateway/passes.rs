@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree};
+use gs_core::{Diagnostic, FastState, NodeId, Rule, Severity, Tree};
 
 /// `apigateway/deployment-without-methods`.
 /// The rule `apigateway/deployment-without-methods`.
@@ -30,7 +30,7 @@ pub(crate) const RULES: &[Rule] = &[
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     super::lambda_permission::check(tree, out);
     // One walk to index methods by API, then one look at each deployment's dependencies.
-    let mut methods: HashMap<NodeId, HashSet<NodeId>> = HashMap::new();
+    let mut methods: HashMap<NodeId, HashSet<NodeId, FastState>, FastState> = HashMap::default();
     let mut deployments: Vec<(NodeId, NodeId)> = Vec::new();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {

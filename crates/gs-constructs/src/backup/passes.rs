@@ -1,9 +1,10 @@
 //! Validation passes of AWS Backup. They read the emitted `AWS::Backup::*` resources, so plans
 //! and selections built through the raw escape hatch are checked like typed ones.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree, Value};
+use gs_core::{Diagnostic, FastState, NodeId, Rule, Severity, Tree, Value};
 
 use gs_core::ValueMap;
 
@@ -79,7 +80,7 @@ pub(crate) const RULES: &[Rule] = &[
 /// Appends this service's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let mut plans = Vec::new();
-    let mut selected: HashSet<NodeId> = HashSet::new();
+    let mut selected: HashSet<NodeId, FastState> = HashSet::default();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
@@ -99,6 +100,11 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             _ => {}
         }
     }
+    let analyses = if plans.is_empty() {
+        None
+    } else {
+        Some(PlanAnalyses::of(tree))
+    };
     for plan in plans {
         let Some(r) = tree.node(plan).as_resource() else {
             continue;
@@ -106,7 +112,13 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         // Findings name the plan's construct (synthesis maps its `Resource` to it).
         let (at, path) = (plan, tree.path(plan));
         check_rules(at, &path, r.properties.get("BackupPlan"), out);
-        check_overlaps(at, &path, r.properties.get("BackupPlan"), out);
+        check_overlaps(
+            at,
+            &path,
+            r.properties.get("BackupPlan"),
+            analyses.as_ref().and_then(|a| a.get(plan)),
+            out,
+        );
         if !selected.contains(&plan) {
             out.push(PLAN_WITHOUT_SELECTION.at(
                 at,
@@ -172,15 +184,60 @@ fn clock(minute: u64) -> String {
     format!("{:02}:{:02}", minute / 60, minute % 60)
 }
 
-fn check_overlaps(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagnostic>) {
-    let Some(plan) = plan.and_then(Value::as_map) else {
+/// A backup plan's rules, as its `BackupPlan` property states them, and their runs.
+pub(crate) struct PlanAnalysis {
+    /// The rules, in order.
+    pub(crate) rules: Vec<PlanRule>,
+    /// Their runs.
+    pub(crate) runs: PlanRuns,
+}
+
+/// The [`PlanAnalysis`] of every backup plan of a tree whose `BackupPlan` is a literal map.
+pub(crate) struct PlanAnalyses(HashMap<NodeId, PlanAnalysis, FastState>);
+
+impl PlanAnalyses {
+    /// The plans of a frozen tree, analysed once per tree and shared after (see
+    /// [`Tree::derived`]): the overlap check and the DR profiles read the same runs.
+    pub(crate) fn of(tree: &Tree<'_>) -> Arc<PlanAnalyses> {
+        tree.derived(|tree| {
+            let mut plans = HashMap::default();
+            for e in tree.all_elements() {
+                let Some(r) = tree.node(e).as_resource() else {
+                    continue;
+                };
+                if r.type_name != "AWS::Backup::BackupPlan" {
+                    continue;
+                }
+                if let Some(plan) = r.properties.get("BackupPlan").and_then(Value::as_map) {
+                    let rules = PlanRule::all(plan);
+                    let runs = PlanRuns::of(&rules);
+                    plans.insert(e, PlanAnalysis { rules, runs });
+                }
+            }
+            PlanAnalyses(plans)
+        })
+    }
+
+    /// The analysis of the plan resource `plan`.
+    pub(crate) fn get(&self, plan: NodeId) -> Option<&PlanAnalysis> {
+        self.0.get(&plan)
+    }
+}
+
+fn check_overlaps(
+    at: NodeId,
+    path: &str,
+    plan: Option<&Value>,
+    analysis: Option<&PlanAnalysis>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (Some(plan), Some(PlanAnalysis { rules, runs })) = (plan.and_then(Value::as_map), analysis)
+    else {
         return;
     };
-    let rules = PlanRule::all(plan);
     if rules.len() < 2 {
         return;
     }
-    let runs = PlanRuns::of(&rules);
     let raw: Vec<&ValueMap> = props::maps(plan, "BackupPlanRule").collect();
     for o in &runs.overlaps {
         // A tie is found both ways: report it once.
@@ -255,5 +312,50 @@ fn check_selection(
             path,
             "the backup selection has no `Resources`, `ListOfTags` or `Conditions`: it protects nothing",
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use gs_core::{App, RawResource, Resource, StackProps, Value, ValueMap};
+
+    use super::PlanAnalyses;
+
+    #[test]
+    fn plans_are_analysed_once_per_tree_and_shared() -> Result<(), gs_core::TreeError> {
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default())?;
+        let rule = |name: &str, cron: &str| {
+            Value::Map(
+                ValueMap::new()
+                    .with("RuleName", name)
+                    .with("ScheduleExpression", cron)
+                    .with("TargetBackupVault", "Vault"),
+            )
+        };
+        let mut plan = Resource::new("AWS::Backup::BackupPlan");
+        plan.properties.insert(
+            "BackupPlan",
+            Value::Map(ValueMap::new().with("BackupPlanName", "Plan").with(
+                "BackupPlanRule",
+                Value::List(vec![
+                    rule("Daily", "cron(0 5 ? * * *)"),
+                    rule("Weekly", "cron(0 5 ? * SUN *)"),
+                ]),
+            )),
+        );
+        let plan = app.at(stack)?.resource::<RawResource>("Plan", plan)?;
+        let tree = app.freeze();
+        let first = PlanAnalyses::of(&tree);
+        let names: Vec<&str> = first
+            .get(plan.node())
+            .map(|a| a.rules.iter().map(|r| r.name.as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(names, ["Daily", "Weekly"]);
+        // The overlap check and the DR profiles read the same analysis.
+        assert!(Arc::ptr_eq(&first, &PlanAnalyses::of(&tree)));
+        Ok(())
     }
 }

@@ -273,7 +273,7 @@ fn summary(
                 "\nDR report for {name} (also {}):",
                 out_dir.join(format!("{name}.dr.json")).display()
             );
-            s.push_str(&dr.table(name));
+            dr.table_into(name, &mut s);
         }
     }
     let warnings = diagnostics

@@ -74,7 +74,8 @@ fn groups_of(tree: &Tree<'_>, props: &gs_core::ValueMap) -> Option<Vec<NodeId>> 
 
 /// Appends a finding per secondary that admits nothing its primary admits.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
-    let groups = links(tree).aurora_groups;
+    let links = links(tree);
+    let groups = &links.aurora_groups;
     if groups.is_empty() {
         return;
     }
@@ -110,7 +111,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     };
     let mut found = Vec::new();
     for members in groups {
-        for &m in &members {
+        for &m in members {
             let Some(r) = tree.node(m).as_resource() else {
                 continue;
             };

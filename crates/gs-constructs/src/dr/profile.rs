@@ -3,12 +3,14 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
-use gs_core::{NodeId, NodeKind, Tree, Value};
+use gs_core::{FastState, NodeId, NodeKind, Tree, Value};
 
 use super::mechanisms::{self as m, Mechanism};
 use super::objectives::FailureScope;
+use crate::backup::passes::{PlanAnalyses, PlanAnalysis};
 use crate::backup::runs::{PlanRule, PlanRuns, WorstCase};
 use crate::props;
 
@@ -46,9 +48,9 @@ impl Protection {
         }
     }
 
-    fn named(mech: &Mechanism, detail: String, rpo: Duration) -> Protection {
+    fn named(mech: &Mechanism, detail: &str, rpo: Duration) -> Protection {
         Protection {
-            mechanism: Cow::Owned(format!("{} ({detail})", mech.name)),
+            mechanism: Cow::Owned([mech.name, " (", detail, ")"].concat()),
             rpo,
             ..Protection::of(mech)
         }
@@ -95,15 +97,26 @@ struct PlanProtection {
     continuous: Vec<String>,
 }
 
-/// `rule X` or `rules X, Y`.
-fn rule_names(rules: &[PlanRule], members: &[usize]) -> String {
-    let names: Vec<&str> = members
+/// `rule X` or `rules X, Y`, appended to `out`.
+fn push_rule_names(out: &mut String, rules: &[PlanRule], members: &[usize]) {
+    let mut names = members
         .iter()
-        .filter_map(|i| rules.get(*i).map(|r| r.name.as_str()))
-        .collect();
-    match names.as_slice() {
-        [one] => format!("rule {one}"),
-        many => format!("rules {}", many.join(", ")),
+        .filter_map(|i| rules.get(*i).map(|r| r.name.as_str()));
+    let (first, second) = (names.next(), names.next());
+    match (first, second) {
+        (Some(one), None) => {
+            out.push_str("rule ");
+            out.push_str(one);
+        }
+        _ => {
+            out.push_str("rules ");
+            for (i, name) in first.into_iter().chain(second).chain(names).enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(name);
+            }
+        }
     }
 }
 
@@ -114,18 +127,21 @@ fn describe(
     members: &[usize],
     w: &WorstCase,
 ) -> String {
-    let skipped = if members.iter().any(|i| runs.is_partly_skipped(*i)) {
-        ", runs AWS Backup skips for an overlapping rule not counted"
-    } else {
-        ""
-    };
-    format!(
-        "plan {plan}, {}, every {}, started within {}, completed within {}{skipped}",
-        rule_names(rules, members),
-        super::format_duration(w.gap),
-        super::format_duration(w.start),
-        super::format_duration(w.completion),
-    )
+    let mut out = String::with_capacity(128);
+    out.push_str("plan ");
+    out.push_str(plan);
+    out.push_str(", ");
+    push_rule_names(&mut out, rules, members);
+    out.push_str(", every ");
+    super::objectives::push_duration(&mut out, w.gap);
+    out.push_str(", started within ");
+    super::objectives::push_duration(&mut out, w.start);
+    out.push_str(", completed within ");
+    super::objectives::push_duration(&mut out, w.completion);
+    if members.iter().any(|i| runs.is_partly_skipped(*i)) {
+        out.push_str(", runs AWS Backup skips for an overlapping rule not counted");
+    }
+    out
 }
 
 pub(crate) fn region_of<'a>(tree: &Tree<'a>, node: NodeId) -> Option<&'a str> {
@@ -189,69 +205,85 @@ fn names_other_region(tree: &Tree<'_>, v: &Value, home: Option<&str>) -> bool {
 }
 
 /// What every backup plan of the tree gives, by plan node.
-fn backup_plans(tree: &Tree<'_>) -> HashMap<NodeId, PlanProtection> {
-    let mut out = HashMap::new();
-    for e in tree.all_elements() {
-        let Some(r) = tree.node(e).as_resource() else {
-            continue;
-        };
-        if r.type_name != "AWS::Backup::BackupPlan" {
-            continue;
-        }
-        let home = region_of(tree, e);
-        let Some(plan) = props::at(&r.properties, &["BackupPlan"]).and_then(Value::as_map) else {
-            continue;
-        };
-        let plan_name = props::str_at(plan, &["BackupPlanName"]);
-        let plan_name = plan_name.as_deref().unwrap_or("?");
-        let raw: Vec<&gs_core::ValueMap> = props::maps(plan, "BackupPlanRule").collect();
-        let rules = PlanRule::all(plan);
-        let runs = PlanRuns::of(&rules);
-        let all: Vec<usize> = (0..rules.len()).collect();
-        let copying: Vec<usize> = raw
-            .iter()
-            .enumerate()
-            .filter(|(_, rule)| {
-                props::maps(rule, "CopyActions").any(|c| {
-                    c.get("DestinationBackupVaultArn")
-                        .is_some_and(|d| names_other_region(tree, d, home))
-                })
+/// What the backup plan resource `e` gives the resources it protects.
+fn plan_protection(
+    tree: &Tree<'_>,
+    e: NodeId,
+    r: &gs_core::Resource,
+    analyses: &PlanAnalyses,
+) -> Option<PlanProtection> {
+    let home = region_of(tree, e);
+    let plan = props::at(&r.properties, &["BackupPlan"]).and_then(Value::as_map)?;
+    let plan_name = props::str_at(plan, &["BackupPlanName"]);
+    let plan_name = plan_name.as_deref().unwrap_or("?");
+    let PlanAnalysis { rules, runs } = analyses.get(e)?;
+    let raw: Vec<&gs_core::ValueMap> = props::maps(plan, "BackupPlanRule").collect();
+    let all: Vec<usize> = (0..rules.len()).collect();
+    let copying: Vec<usize> = raw
+        .iter()
+        .enumerate()
+        .filter(|(_, rule)| {
+            props::maps(rule, "CopyActions").any(|c| {
+                c.get("DestinationBackupVaultArn")
+                    .is_some_and(|d| names_other_region(tree, d, home))
             })
-            .map(|(i, _)| i)
-            .collect();
-        let worst = |members: &[usize]| {
-            runs.worst_case(members)
-                .map(|w| (describe(plan_name, &rules, &runs, members, &w), w.rpo()))
-        };
-        out.insert(
-            e,
-            PlanProtection {
-                snapshot: worst(&all),
-                copy: if copying.is_empty() {
-                    None
-                } else {
-                    worst(&copying)
-                },
-                continuous: raw
-                    .iter()
-                    .zip(&rules)
-                    .filter(|(rule, _)| props::is_true(rule, &["EnableContinuousBackup"]))
-                    .map(|(_, r)| format!("plan {plan_name}, rule {}", r.name))
-                    .collect(),
-            },
-        );
-    }
-    out
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let worst = |members: &[usize]| {
+        runs.worst_case(members)
+            .map(|w| (describe(plan_name, rules, runs, members, &w), w.rpo()))
+    };
+    Some(PlanProtection {
+        snapshot: worst(&all),
+        copy: if copying.is_empty() {
+            None
+        } else {
+            worst(&copying)
+        },
+        continuous: raw
+            .iter()
+            .zip(rules)
+            .filter(|(rule, _)| props::is_true(rule, &["EnableContinuousBackup"]))
+            .map(|(_, r)| format!("plan {plan_name}, rule {}", r.name))
+            .collect(),
+    })
 }
 
-/// For each protected resource node, what the backup plans that cover it give.
-fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<PlanProtection>> {
-    let by_plan = backup_plans(tree);
-    let mut out: HashMap<NodeId, Vec<PlanProtection>> = HashMap::new();
+/// What the backup plans of the tree give, by plan, and the plans that cover each protected
+/// resource node.
+struct Backups {
+    by_plan: HashMap<NodeId, PlanProtection, FastState>,
+    plans_of: HashMap<NodeId, Vec<NodeId>, FastState>,
+}
+
+impl Backups {
+    /// What the backup plans that cover `resource` give, in the order the selections name them.
+    fn of(&self, resource: NodeId) -> impl Iterator<Item = &PlanProtection> {
+        self.plans_of
+            .get(&resource)
+            .into_iter()
+            .flatten()
+            .filter_map(|p| self.by_plan.get(p))
+    }
+}
+
+/// The tree's backup plans and selections, read in one walk.
+fn backups_by_resource(tree: &Tree<'_>) -> Backups {
+    let mut by_plan = HashMap::default();
+    let mut analyses = None;
+    let mut out: HashMap<NodeId, Vec<NodeId>, FastState> = HashMap::default();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
         };
+        if r.type_name == "AWS::Backup::BackupPlan" {
+            let analyses = analyses.get_or_insert_with(|| PlanAnalyses::of(tree));
+            if let Some(p) = plan_protection(tree, e, r, analyses) {
+                by_plan.insert(e, p);
+            }
+            continue;
+        }
         if r.type_name != "AWS::Backup::BackupSelection" {
             continue;
         }
@@ -264,42 +296,51 @@ fn backups_by_resource(tree: &Tree<'_>) -> HashMap<NodeId, Vec<PlanProtection>> 
             v.for_each_reference(&mut |n| protected.push(n));
         }
         for n in protected {
-            for p in &plans {
-                out.entry(n).or_default().extend(by_plan.get(p).cloned());
-            }
+            out.entry(n).or_default().extend(&plans);
         }
     }
-    out
+    Backups {
+        by_plan,
+        plans_of: out,
+    }
 }
 
 /// Cross-resource facts: reader counts of Aurora clusters, clusters in global databases spanning
-/// Regions, caches in global datastores.
-pub(crate) struct Links<'t> {
-    /// Per cluster, each instance's `AvailabilityZone` (absent: RDS chooses).
-    aurora_instances: HashMap<NodeId, Vec<Option<&'t Value>>>,
+/// Regions, caches in global datastores. Computed once per frozen tree (see [`links`]).
+pub(crate) struct Links {
+    /// Per cluster, its instances (their `AvailabilityZone`, absent when RDS chooses, is read
+    /// from the instance).
+    aurora_instances: HashMap<NodeId, Vec<NodeId>, FastState>,
     aurora_global: Vec<NodeId>,
     /// The members of each global database that spans Regions.
     pub(crate) aurora_groups: Vec<Vec<NodeId>>,
     cache_global: Vec<NodeId>,
 }
 
-pub(crate) fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
-    let mut aurora_instances: HashMap<NodeId, Vec<Option<&'t Value>>> = HashMap::new();
-    let mut global_ids: HashMap<NodeId, String> = HashMap::new();
-    let mut members: HashMap<String, Vec<NodeId>> = HashMap::new();
+/// The [`Links`] of a frozen tree, computed once per tree and shared after (see
+/// [`Tree::derived`]): the failover check and the DR profiles read the same ones.
+pub(crate) fn links(tree: &Tree<'_>) -> Arc<Links> {
+    tree.derived(compute_links)
+}
+
+fn compute_links(tree: &Tree<'_>) -> Links {
+    let mut aurora_instances: HashMap<NodeId, Vec<NodeId>, FastState> = HashMap::default();
+    let mut global_ids: HashMap<NodeId, String, FastState> = HashMap::default();
+    let mut members: HashMap<String, Vec<NodeId>, FastState> = HashMap::default();
     let mut cache_global = Vec::new();
+    // Clusters join their global database's members after the walk, which reads the global
+    // clusters they name wherever those are in the tree.
+    let mut clusters = Vec::new();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
         };
         let p = &r.properties;
         match &*r.type_name {
+            "AWS::RDS::DBCluster" => clusters.push((e, r)),
             "AWS::RDS::DBInstance" => {
                 if let Some(Value::Ref(c)) = p.get("DBClusterIdentifier") {
-                    aurora_instances
-                        .entry(*c)
-                        .or_default()
-                        .push(p.get("AvailabilityZone"));
+                    aurora_instances.entry(*c).or_default().push(e);
                 }
             }
             "AWS::RDS::GlobalCluster" => {
@@ -321,13 +362,7 @@ pub(crate) fn links<'t>(tree: &Tree<'t>) -> Links<'t> {
             _ => {}
         }
     }
-    for e in tree.all_elements() {
-        let Some(r) = tree.node(e).as_resource() else {
-            continue;
-        };
-        if r.type_name != "AWS::RDS::DBCluster" {
-            continue;
-        }
+    for (e, r) in clusters {
         let key = match r.properties.get("GlobalClusterIdentifier") {
             Some(Value::Ref(g)) => global_ids.get(g).cloned(),
             Some(v) => v.literal_str().map(|id| id.into_owned()),
@@ -372,14 +407,14 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         let home = region_of(tree, e);
         let mut protections = Vec::new();
         let backup = |protections: &mut Vec<Protection>| {
-            for plan in backups.get(&e).into_iter().flatten() {
+            for plan in backups.of(e) {
                 if let Some((label, rpo)) = &plan.snapshot {
-                    protections.push(Protection::named(&m::BACKUP_SNAPSHOT, label.clone(), *rpo));
+                    protections.push(Protection::named(&m::BACKUP_SNAPSHOT, label, *rpo));
                 }
                 if let Some((label, rpo)) = &plan.copy {
                     protections.push(Protection::named(
                         &m::BACKUP_CROSS_REGION_COPY,
-                        label.clone(),
+                        label,
                         (*rpo).max(m::BACKUP_CROSS_REGION_COPY.rpo),
                     ));
                 }
@@ -392,7 +427,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                     for label in &plan.continuous {
                         protections.push(Protection::named(
                             &m::BACKUP_CONTINUOUS,
-                            label.clone(),
+                            label,
                             m::BACKUP_CONTINUOUS.rpo,
                         ));
                     }
@@ -419,7 +454,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 if props::str_is(p, &["BackupPolicy", "Status"], "ENABLED") {
                     protections.push(Protection::named(
                         &m::BACKUP_SNAPSHOT,
-                        "EFS automatic backups, daily".into(),
+                        "EFS automatic backups, daily",
                         Duration::from_secs(86_400),
                     ));
                 }
@@ -427,17 +462,22 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
             }
             "AWS::RDS::DBCluster" => {
                 // Multi-AZ needs two instances, and two AZs when the instances name theirs.
-                let zones = links
+                let instances = links
                     .aurora_instances
                     .get(&e)
                     .map_or(&[][..], Vec::as_slice);
-                let named: Vec<&Value> = zones.iter().flatten().copied().collect();
+                let named: Vec<&Value> = instances
+                    .iter()
+                    .filter_map(|i| tree.node(*i).as_resource())
+                    .filter_map(|i| i.properties.get("AvailabilityZone"))
+                    .collect();
                 let distinct = named
                     .iter()
                     .enumerate()
                     .filter(|(i, z)| !named[..*i].contains(z))
                     .count();
-                let multi_az = zones.len() >= 2 && (named.len() < zones.len() || distinct >= 2);
+                let multi_az =
+                    instances.len() >= 2 && (named.len() < instances.len() || distinct >= 2);
                 protections.push(Protection::of(if multi_az {
                     &m::AURORA_MULTI_AZ
                 } else {
@@ -450,7 +490,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 if retention >= 1 {
                     protections.push(Protection::named(
                         &m::AURORA_PITR,
-                        format!("{retention} days"),
+                        &format!("{retention} days"),
                         m::AURORA_PITR.rpo,
                     ));
                 }
@@ -587,4 +627,45 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use gs_core::{App, RawResource, Resource, StackProps, Value};
+
+    use super::links;
+
+    #[test]
+    fn links_are_computed_once_per_tree_and_read_instances_zones() -> Result<(), gs_core::TreeError>
+    {
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default())?;
+        let mut s = app.at(stack)?;
+        let cluster = s.resource::<RawResource>("Db", Resource::new("AWS::RDS::DBCluster"))?;
+        for id in ["A", "B"] {
+            let mut instance = Resource::new("AWS::RDS::DBInstance");
+            instance
+                .properties
+                .insert("DBClusterIdentifier", Value::Ref(cluster.node()));
+            s.resource::<RawResource>(id, instance)?;
+        }
+        let tree = app.freeze();
+        let first = links(&tree);
+        assert_eq!(
+            first.aurora_instances.get(&cluster.node()).map(Vec::len),
+            Some(2)
+        );
+        // The failover check and the DR profiles read the same links.
+        assert!(Arc::ptr_eq(&first, &links(&tree)));
+        // Two instances in zones RDS chooses: Multi-AZ.
+        let profiles = super::profiles(&tree);
+        let db = profiles.iter().find(|p| p.resource == cluster.node());
+        assert!(db.is_some_and(|p| p
+            .protections
+            .iter()
+            .any(|m| m.mechanism == super::m::AURORA_MULTI_AZ.name)));
+        Ok(())
+    }
 }

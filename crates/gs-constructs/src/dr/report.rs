@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::report::json_text::JsonText;
 
 use super::objectives::{effective, push_duration, FailureScope, Target};
-use super::profile::{profiles, Profile, Protection};
+use super::profile::{profiles, Protection};
 
 /// How a resource fares against one objective.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,37 +42,48 @@ impl Verdict {
     }
 }
 
-/// The verdict for one scope and the mechanism it rests on. One mechanism must meet both the
-/// RPO and the RTO: a fast restore does not make up for a slow backup.
+/// Sorts protections by RPO then RTO, keeping the order of equal ones, for [`judge`].
+fn by_strength(protections: &mut [Protection]) {
+    protections.sort_by_key(|p| (p.rpo, p.rto));
+}
+
+/// The verdict for one scope and the mechanism it rests on, as an index into `protections`
+/// (sorted by [`by_strength`]). One mechanism must meet both the RPO and the RTO: a fast restore
+/// does not make up for a slow backup.
 fn judge(
-    profile: &Profile,
+    protections: &[Protection],
     scope: FailureScope,
     target: Option<Target>,
-) -> (Verdict, Option<&Protection>) {
-    let mut candidates: Vec<&Protection> = profile
-        .protections
-        .iter()
-        .filter(|p| p.scope == scope)
-        .collect();
-    candidates.sort_by_key(|p| (p.rpo, p.rto));
+) -> (Verdict, Option<usize>) {
+    // The scope's protections, by RPO then RTO (a stable sort filtered keeps its order).
+    let candidates = || {
+        protections
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| p.scope == scope)
+    };
+    let first = candidates().next().map(|(i, _)| i);
     let Some(t) = target else {
-        return (Verdict::NoObjective, candidates.first().copied());
+        return (Verdict::NoObjective, first);
     };
     // In the order of `candidates`, as the lists they filter.
-    let rpo_met = || candidates.iter().copied().filter(|p| p.rpo <= t.rpo);
+    let rpo_met = || candidates().filter(move |(_, p)| p.rpo <= t.rpo);
     if rpo_met().next().is_none() {
-        return (Verdict::RpoNotMet, candidates.first().copied());
+        return (Verdict::RpoNotMet, first);
     }
-    let both_met = || rpo_met().filter(|p| p.rto <= t.rto);
-    let Some(first_met) = both_met().next() else {
-        return (Verdict::RtoNotMet, rpo_met().min_by_key(|p| p.rto));
+    let both_met = || rpo_met().filter(move |(_, p)| p.rto <= t.rto);
+    let Some((first_met, _)) = both_met().next() else {
+        return (
+            Verdict::RtoNotMet,
+            rpo_met().min_by_key(|(_, p)| p.rto).map(|(i, _)| i),
+        );
     };
     // A figure AWS gives only as "typically" or "for most" cases meets a target it is under; a
     // target equal to its RPO or its RTO only at the limit.
     match both_met()
-        .find(|p| (!p.rpo_at_limit || p.rpo < t.rpo) && (!p.rto_at_limit || p.rto < t.rto))
+        .find(|(_, p)| (!p.rpo_at_limit || p.rpo < t.rpo) && (!p.rto_at_limit || p.rto < t.rto))
     {
-        Some(p) => (Verdict::Met, Some(p)),
+        Some((i, _)) => (Verdict::Met, Some(i)),
         None => (Verdict::AtLimit, Some(first_met)),
     }
 }
@@ -163,28 +174,42 @@ impl DrReport {
 
     fn compute(tree: &Tree<'_>) -> DrReport {
         let mut rows = Vec::new();
-        for profile in profiles(tree) {
+        for mut profile in profiles(tree) {
             let Some((objectives, reason)) = effective(tree, profile.resource) else {
                 continue;
             };
-            let stack = tree
+            let mut stack = tree
                 .node(tree.node(profile.resource).stack())
                 .id()
                 .to_string();
-            let path = tree.path(tree.construct_of(profile.resource));
-            for scope in FailureScope::ALL {
+            let mut path = tree.path(tree.construct_of(profile.resource));
+            by_strength(&mut profile.protections);
+            rows.reserve(FailureScope::ALL.len());
+            for (i, scope) in FailureScope::ALL.into_iter().enumerate() {
                 let target = objectives.get(scope);
-                let (verdict, chosen) = judge(&profile, scope, target);
+                let (verdict, chosen) = judge(&profile.protections, scope, target);
+                // A protection has one scope, so it is chosen for one row at most: its name is
+                // moved there. So are the stack and the path, into the last row.
+                let chosen = chosen.and_then(|i| profile.protections.get_mut(i));
+                let last = i + 1 == FailureScope::ALL.len();
                 rows.push(DrRow {
                     resource: profile.resource,
-                    stack: stack.clone(),
-                    path: path.clone(),
+                    stack: if last {
+                        std::mem::take(&mut stack)
+                    } else {
+                        stack.clone()
+                    },
+                    path: if last {
+                        std::mem::take(&mut path)
+                    } else {
+                        path.clone()
+                    },
                     type_name: profile.type_name.clone(),
                     scope,
-                    mechanism: chosen.map(|b| b.mechanism.clone()),
-                    rpo: chosen.map(|b| b.rpo),
-                    rto: chosen.map(|b| b.rto),
-                    basis: chosen.map(|b| b.basis.clone()),
+                    rpo: chosen.as_ref().map(|b| b.rpo),
+                    rto: chosen.as_ref().map(|b| b.rto),
+                    basis: chosen.as_ref().map(|b| b.basis.clone()),
+                    mechanism: chosen.map(|b| std::mem::take(&mut b.mechanism)),
                     target,
                     verdict,
                     override_reason: reason.map(str::to_owned),
@@ -201,11 +226,19 @@ impl DrReport {
 
     /// A plain-text table of one stack's rows, for people.
     pub fn table(&self, stack: &str) -> String {
+        let mut out = String::new();
+        self.table_into(stack, &mut out);
+        out
+    }
+
+    /// [`DrReport::table`] appended to `out`.
+    pub(crate) fn table_into(&self, stack: &str, out: &mut String) {
         const COLUMNS: usize = 7;
         // Every cell's text in one buffer: a row is the end of each of its cells in `text`, with
         // its width in characters.
-        let mut text = String::new();
-        let mut rows: Vec<[(usize, usize); COLUMNS]> = Vec::new();
+        let count = self.for_stack(stack).count() + 1;
+        let mut text = String::with_capacity(count * 96);
+        let mut rows: Vec<[(usize, usize); COLUMNS]> = Vec::with_capacity(count);
         let mut row = [(0, 0); COLUMNS];
         let mut column = 0;
         // Ends the cell that started at `start`.
@@ -287,7 +320,7 @@ impl DrReport {
                 *w = (*w).max(width.min(72));
             }
         }
-        let mut out = String::with_capacity(rows.len() * (widths.iter().sum::<usize>() + 16));
+        out.reserve(rows.len() * (widths.iter().sum::<usize>() + 16));
         let spaces = " ".repeat(widths.iter().copied().max().unwrap_or(0));
         let mut from = 0;
         for row in &rows {
@@ -310,7 +343,6 @@ impl DrReport {
             out.truncate(line + kept);
             out.push('\n');
         }
-        out
     }
 
     /// One stack's rows as serializable data (written as `<Stack>.dr.json`); fields keep their

@@ -54,7 +54,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let model = Model::build(tree);
+    let model = Model::of(tree);
     for s in &model.services {
         let Some((task, info)) = s
             .task_definition

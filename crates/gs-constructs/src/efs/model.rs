@@ -8,8 +8,9 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use gs_core::{NodeId, Tree, Value, ValueMap};
+use gs_core::{FastState, NodeId, Tree, Value, ValueMap};
 
 use super::file_system::NFS_PORT;
 use crate::ec2::Ipv4Cidr;
@@ -123,29 +124,38 @@ pub(crate) struct MountUse<'m> {
     pub(crate) file_system: NodeId,
 }
 
+/// A map keyed by node: node ids are small integers, hashed by gs-core's fast hasher.
+pub(crate) type ByNode<V> = HashMap<NodeId, V, FastState>;
+
 #[derive(Debug, Default)]
 pub(crate) struct Model {
-    pub(crate) vpcs: HashMap<NodeId, VpcInfo>,
-    pub(crate) subnets: HashMap<NodeId, SubnetInfo>,
-    pub(crate) security_group_vpc: HashMap<NodeId, Option<NodeId>>,
+    pub(crate) vpcs: ByNode<VpcInfo>,
+    pub(crate) subnets: ByNode<SubnetInfo>,
+    pub(crate) security_group_vpc: ByNode<Option<NodeId>>,
     /// By security group: the sources its rules admit on TCP 2049, each with its
     /// `AWS::EC2::SecurityGroupIngress` resource when the rule is one (an inline rule is part of
     /// the group itself).
-    pub(crate) nfs_sources: HashMap<NodeId, Vec<(Source, Option<NodeId>)>>,
+    pub(crate) nfs_sources: ByNode<Vec<(Source, Option<NodeId>)>>,
     /// By file system: its mount targets (a file system without any is present, empty).
-    pub(crate) mount_targets: HashMap<NodeId, Vec<MountTargetInfo>>,
+    pub(crate) mount_targets: ByNode<Vec<MountTargetInfo>>,
     /// By access point: the file system it opens.
-    pub(crate) access_points: HashMap<NodeId, Option<NodeId>>,
+    pub(crate) access_points: ByNode<Option<NodeId>>,
     /// Task definitions in tree order.
     pub(crate) task_definitions: Vec<(NodeId, TaskDefInfo)>,
-    task_index: HashMap<NodeId, usize>,
+    task_index: ByNode<usize>,
     /// Services in tree order.
     pub(crate) services: Vec<ServiceInfo>,
 }
 
 impl Model {
+    /// The model of a frozen tree, built once per tree and shared after (see [`Tree::derived`]):
+    /// the EFS and the ECS passes read the same one.
+    pub(crate) fn of(tree: &Tree<'_>) -> Arc<Model> {
+        tree.derived(Model::build)
+    }
+
     /// Reads the tree once.
-    pub(crate) fn build(tree: &Tree<'_>) -> Model {
+    fn build(tree: &Tree<'_>) -> Model {
         let mut m = Model::default();
         for e in tree.all_elements() {
             let Some(r) = tree.node(e).as_resource() else {
@@ -475,4 +485,28 @@ fn references(v: Option<&Value>) -> Option<Vec<NodeId>> {
         .iter()
         .map(Value::as_reference)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use gs_core::{App, RawResource, Resource, StackProps};
+
+    use super::Model;
+
+    #[test]
+    fn the_model_is_built_once_per_tree_and_shared() -> Result<(), gs_core::TreeError> {
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default())?;
+        let fs = app
+            .at(stack)?
+            .resource::<RawResource>("Files", Resource::new("AWS::EFS::FileSystem"))?;
+        let tree = app.freeze();
+        let first = Model::of(&tree);
+        assert!(first.mount_targets.contains_key(&fs.node()));
+        // The EFS pass and the ECS pass read the same model.
+        assert!(Arc::ptr_eq(&first, &Model::of(&tree)));
+        Ok(())
+    }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree};
+use gs_core::{Diagnostic, FastState, NodeId, Rule, Severity, Tree};
 
 use super::model::{Az, Model, MountUse, Source};
 
@@ -131,7 +131,7 @@ pub(crate) const RULES: &[Rule] = &[
 
 /// Appends this service's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
-    let model = Model::build(tree);
+    let model = Model::of(tree);
     check_volumes(tree, &model, out);
     for m in model.mounts() {
         if check_vpcs(tree, &model, &m, out) {
@@ -148,7 +148,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
 fn check_volumes(tree: &Tree<'_>, model: &Model, out: &mut Vec<Diagnostic>) {
     for (task, info) in &model.task_definitions {
         let task = *task;
-        let path = tree.path(task);
+        let path = tree.path_str(task);
         for v in &info.volumes {
             let name = &v.name;
             if let (Some(fs), Some(ap)) = (v.file_system, v.access_point) {
@@ -156,7 +156,7 @@ fn check_volumes(tree: &Tree<'_>, model: &Model, out: &mut Vec<Diagnostic>) {
                     if *owner != fs && model.mount_targets.contains_key(&fs) {
                         out.push(ACCESS_POINT_FOREIGN.at(
                             task,
-                            &path,
+                            path,
                             format!(
                                 "volume `{name}` mounts {} through {}, an access point of {}",
                                 tree.path(fs),
@@ -171,7 +171,7 @@ fn check_volumes(tree: &Tree<'_>, model: &Model, out: &mut Vec<Diagnostic>) {
             if v.has_access_point && no_tls {
                 out.push(ACCESS_POINT_NEEDS_TRANSIT_ENCRYPTION.at(
                     task,
-                    &path,
+                    path,
                     format!(
                         "volume `{name}` uses an access point with transit encryption disabled"
                     ),
@@ -180,7 +180,7 @@ fn check_volumes(tree: &Tree<'_>, model: &Model, out: &mut Vec<Diagnostic>) {
             if v.iam == Some(true) && no_tls {
                 out.push(IAM_NEEDS_TRANSIT_ENCRYPTION.at(
                     task,
-                    &path,
+                    path,
                     format!(
                         "volume `{name}` uses IAM authorization with transit encryption disabled"
                     ),
@@ -190,7 +190,7 @@ fn check_volumes(tree: &Tree<'_>, model: &Model, out: &mut Vec<Diagnostic>) {
                 if root != "/" {
                     out.push(ACCESS_POINT_ROOT_DIRECTORY.at(
                         task,
-                        &path,
+                        path,
                         format!("volume `{name}` uses an access point and sets the root directory `{root}`"),
                     ));
                 }
@@ -397,7 +397,8 @@ fn check_order(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<D
         .mount_targets
         .get(&m.file_system)
         .map_or(&[][..], Vec::as_slice);
-    let deps: HashSet<NodeId> = tree.depends_on(m.service.node).iter().copied().collect();
+    let deps: HashSet<NodeId, FastState> =
+        tree.depends_on(m.service.node).iter().copied().collect();
     let missing: Vec<String> = targets
         .iter()
         .filter(|t| !deps.contains(&t.node))

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use gs_core::{Diagnostic, NodeId, NodeKind, Pseudo, Rule, Severity, Tree, Value};
+use gs_core::{Diagnostic, FastState, NodeId, NodeKind, Pseudo, Rule, Severity, Tree, Value};
 
 use super::access_logs::{elb_account, ELB_ACCOUNTS, LOG_DELIVERY_SERVICE};
 use crate::props;
@@ -57,7 +57,7 @@ type Policies<'t> = Option<Vec<&'t Value>>;
 
 /// Appends the findings of the access log rules.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
-    let mut buckets: HashMap<NodeId, BucketFacts<'_>> = HashMap::new();
+    let mut buckets: HashMap<NodeId, BucketFacts<'_>, FastState> = HashMap::default();
     let mut policies: Vec<(&Value, Policies<'_>)> = Vec::new();
     let mut logging: Vec<Logging<'_>> = Vec::new();
     for e in tree.all_elements() {
@@ -132,7 +132,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     if logging.is_empty() {
         return;
     }
-    let by_name: HashMap<&str, NodeId> = buckets
+    let by_name: HashMap<&str, NodeId, FastState> = buckets
         .iter()
         .filter_map(|(n, b)| b.name.as_deref().map(|name| (name, *n)))
         .collect();
@@ -143,7 +143,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         }
     };
     // By bucket: its policies' statements (`None`: one cannot be read).
-    let mut statements: HashMap<NodeId, Policies<'_>> = HashMap::new();
+    let mut statements: HashMap<NodeId, Policies<'_>, FastState> = HashMap::default();
     for (bucket, found) in policies {
         let Some(b) = bucket_of(bucket) else { continue };
         let entry = statements.entry(b).or_insert_with(|| Some(Vec::new()));

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree, Value, ValueMap};
+use gs_core::{Diagnostic, FastState, NodeId, Rule, Severity, Tree, Value, ValueMap};
 
 /// The rule `elbv2/health-check-port-not-admitted`.
 pub const HEALTH_CHECK_PORT_NOT_ADMITTED: Rule = Rule {
@@ -48,15 +48,15 @@ enum Source {
 struct Model {
     /// By security group: its TCP ingress rules (source, from port, to port); unreadable ports
     /// are 0..=65535.
-    ingress: HashMap<NodeId, Vec<(Source, u16, u16)>>,
+    ingress: HashMap<NodeId, Vec<(Source, u16, u16)>, FastState>,
     /// By load balancer: its security groups (`None`: unreadable).
-    lb_groups: HashMap<NodeId, Option<Vec<NodeId>>>,
+    lb_groups: HashMap<NodeId, Option<Vec<NodeId>>, FastState>,
     /// By listener: its load balancer.
-    listener_lb: HashMap<NodeId, NodeId>,
+    listener_lb: HashMap<NodeId, NodeId, FastState>,
     /// (listener, target group) of every forward action, of listeners and of listener rules.
     forwards: Vec<(NodeId, NodeId)>,
     /// By target group: its health check port.
-    health: HashMap<NodeId, HealthPort>,
+    health: HashMap<NodeId, HealthPort, FastState>,
     services: Vec<ServiceUse>,
 }
 
@@ -72,7 +72,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         return;
     }
     // By target group: its load balancers.
-    let mut tg_lbs: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+    let mut tg_lbs: HashMap<NodeId, Vec<NodeId>, FastState> = HashMap::default();
     for (listener, tg) in &m.forwards {
         if let Some(lb) = m.listener_lb.get(listener) {
             let lbs = tg_lbs.entry(*tg).or_default();

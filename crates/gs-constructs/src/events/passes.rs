@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree, Value, ValueMap};
+use gs_core::{Diagnostic, FastState, NodeId, Rule, Severity, Tree, Value, ValueMap};
 
 use crate::props;
 
@@ -57,9 +57,9 @@ fn allows_events(doc: &ValueMap, action: &str) -> bool {
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let mut rules = Vec::new();
     // Function node -> the SourceArn of each permission for EventBridge (None: any source).
-    let mut permissions: HashMap<NodeId, Vec<Option<&Value>>> = HashMap::new();
+    let mut permissions: HashMap<NodeId, Vec<Option<&Value>>, FastState> = HashMap::default();
     // Queue or topic node -> whether a policy lets EventBridge deliver.
-    let mut delivery: HashMap<NodeId, bool> = HashMap::new();
+    let mut delivery: HashMap<NodeId, bool, FastState> = HashMap::default();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use gs_cfn::assets::FileAsset;
-use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value, ValueMap};
+use gs_core::{Diagnostic, FastState, NodeId, NodeKind, Rule, Severity, Tree, Value, ValueMap};
 
 use super::function::referenced_function;
 use crate::props;
@@ -96,8 +96,8 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let mut functions = Vec::new();
     let mut mappings = Vec::new();
     let mut net = Network::default();
-    let mut policies: HashMap<NodeId, Vec<&ValueMap>> = HashMap::new();
-    let mut lambda_delivered: HashMap<NodeId, Vec<&Value>> = HashMap::new();
+    let mut policies: HashMap<NodeId, Vec<&ValueMap>, FastState> = HashMap::default();
+    let mut lambda_delivered: HashMap<NodeId, Vec<&Value>, FastState> = HashMap::default();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
@@ -219,13 +219,13 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
 #[derive(Default)]
 struct Network {
     /// Route tables of each subnet (through its associations).
-    tables: HashMap<NodeId, Vec<NodeId>>,
+    tables: HashMap<NodeId, Vec<NodeId>, FastState>,
     /// Route tables with a route to 0.0.0.0/0 that leaves the VPC for a function.
-    egress: HashSet<NodeId>,
+    egress: HashSet<NodeId, FastState>,
     /// The VPC of each subnet.
-    subnet_vpc: HashMap<NodeId, NodeId>,
+    subnet_vpc: HashMap<NodeId, NodeId, FastState>,
     /// The services with an endpoint, per VPC.
-    endpoints: HashMap<NodeId, HashSet<String>>,
+    endpoints: HashMap<NodeId, HashSet<String, FastState>, FastState>,
 }
 
 impl Network {
@@ -386,7 +386,7 @@ fn check_package_size(
     functions: &[(NodeId, &gs_core::Resource)],
     out: &mut Vec<Diagnostic>,
 ) {
-    let mut assets: HashMap<(NodeId, String), &FileAsset> = HashMap::new();
+    let mut assets: HashMap<(NodeId, String), &FileAsset, FastState> = HashMap::default();
     for (n, a) in tree.app().all_attached::<FileAsset>() {
         if tree.contains(n) {
             assets.insert((tree.node(n).stack(), a.object_key()), a);

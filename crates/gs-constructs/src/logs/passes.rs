@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use gs_core::{Diagnostic, NodeId, NodeKind, Rule, Severity, Tree, Value};
+use gs_core::{Diagnostic, FastState, NodeId, NodeKind, Rule, Severity, Tree, Value};
 
 use super::LogDelivery;
 use crate::props;
@@ -102,8 +102,8 @@ fn literal_name(v: &Value) -> Option<Cow<'_, str>> {
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     // Known log groups by stack and literal name: a name only resolves inside its own stack
     // (another stack may sit in another Region, and is deployed on its own).
-    let mut defined: HashMap<(NodeId, Cow<'_, str>), NodeId> = HashMap::new();
-    let mut imported: HashSet<(NodeId, Cow<'_, str>)> = HashSet::new();
+    let mut defined: HashMap<(NodeId, Cow<'_, str>), NodeId, FastState> = HashMap::default();
+    let mut imported: HashSet<(NodeId, Cow<'_, str>), FastState> = HashSet::default();
     for (id, node) in tree.app().nodes() {
         match node.kind() {
             NodeKind::Resource(r) if r.type_name == "AWS::Logs::LogGroup" => {

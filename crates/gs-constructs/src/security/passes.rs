@@ -158,12 +158,13 @@ fn open_rules(r: &Resource) -> Vec<String> {
 }
 
 /// The strings of a string-or-list value, constants folded (`Fn::Join` of literals is a literal).
-fn strings(v: Option<&Value>) -> Vec<Cow<'_, str>> {
-    match v {
-        Some(Value::List(l)) => l.iter().filter_map(Value::literal_str).collect(),
-        Some(v) => v.literal_str().into_iter().collect(),
-        None => Vec::new(),
-    }
+fn strings(v: Option<&Value>) -> impl Iterator<Item = Cow<'_, str>> {
+    let (list, one) = match v {
+        Some(Value::List(l)) => (l.as_slice(), None),
+        Some(v) => (&[][..], Some(v)),
+        None => (&[][..], None),
+    };
+    list.iter().chain(one).filter_map(Value::literal_str)
 }
 
 fn is_read_only(action: &str) -> bool {
@@ -192,13 +193,13 @@ fn wildcards(r: &Resource) -> Vec<String> {
             if !props::str_is(s, &["Effect"], "Allow") {
                 continue;
             }
-            let actions = strings(s.get("Action"));
-            if let Some(a) = actions.iter().find(|a| **a == "*" || a.ends_with(":*")) {
+            let actions = || strings(s.get("Action"));
+            if let Some(a) = actions().find(|a| a == "*" || a.ends_with(":*")) {
                 found.push(format!("a statement allows every action (`{a}`)"));
                 continue;
             }
-            if strings(s.get("Resource")).iter().any(|r| r == "*") {
-                if let Some(a) = actions.iter().find(|a| !is_read_only(a)) {
+            if strings(s.get("Resource")).any(|r| r == "*") {
+                if let Some(a) = actions().find(|a| !is_read_only(a)) {
                     found.push(format!(
                         "a statement allows the write action `{a}` on every resource (`*`)"
                     ));
@@ -263,8 +264,11 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
         // In a stack with DR objectives `dr/stateful-destroy` (an error) says it already.
-        let has_objectives = crate::dr::objectives_of(tree.app(), tree.node(e).stack()).is_some();
-        if !has_objectives && crate::stateful::deletes_data_on_removal(r) {
+        // The cheap test first: most resources keep their data, and their stack's objectives
+        // need not be looked up.
+        if crate::stateful::deletes_data_on_removal(r)
+            && crate::dr::objectives_of(tree.app(), tree.node(e).stack()).is_none()
+        {
             out.push(STATEFUL_DESTROY.at(
                 e,
                 path(),

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree, Value, ValueMap};
+use gs_core::{Diagnostic, FastState, NodeId, Rule, Severity, Tree, Value, ValueMap};
 
 use crate::props;
 
@@ -98,7 +98,7 @@ fn queue_of(tree: &Tree<'_>, endpoint: Option<&Value>) -> Option<NodeId> {
 
 /// Appends this module's findings.
 pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
-    let mut allowed: HashMap<NodeId, Vec<Option<&Value>>> = HashMap::new();
+    let mut allowed: HashMap<NodeId, Vec<Option<&Value>>, FastState> = HashMap::default();
     let mut subscriptions: Vec<(NodeId, NodeId, Option<NodeId>)> = Vec::new();
     for e in tree.all_elements() {
         let Some(r) = tree.node(e).as_resource() else {
