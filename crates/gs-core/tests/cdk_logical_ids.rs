@@ -11,23 +11,35 @@
 
 use gs_core::logical_id_of;
 
-#[test]
-fn every_path_gets_the_logical_id_aws_cdk_lib_gives_it() {
+/// The vectors: each path's components and the logical ID aws-cdk-lib gave it.
+fn vectors() -> Vec<(Vec<String>, String)> {
     let fixture: serde_json::Value =
         serde_json::from_str(include_str!("cdk_logical_ids.json")).unwrap();
-    let cases = fixture.as_array().unwrap();
+    fixture
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|case| {
+            let components = case["components"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_owned())
+                .collect();
+            (components, case["logical_id"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn every_path_gets_the_logical_id_aws_cdk_lib_gives_it() {
+    let cases = vectors();
     assert!(cases.len() >= 30);
     let mut mismatches = Vec::new();
-    for case in cases {
-        let components: Vec<&str> = case["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap())
-            .collect();
-        let expected = case["logical_id"].as_str().unwrap();
+    for (components, expected) in &cases {
+        let components: Vec<&str> = components.iter().map(String::as_str).collect();
         let ours = logical_id_of(&components);
-        if ours.as_deref() != Some(expected) {
+        if ours.as_deref() != Some(expected.as_str()) {
             mismatches.push(format!("{components:?}: CDK {expected}, gs {ours:?}"));
         }
     }
@@ -40,18 +52,10 @@ fn every_path_gets_the_logical_id_aws_cdk_lib_gives_it() {
 #[test]
 fn a_frozen_tree_gives_every_element_the_logical_id_aws_cdk_lib_gives_it() {
     use gs_core::{App, NodeId, NodeKind, RawResource, Resource, StackProps};
-    let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("cdk_logical_ids.json")).unwrap();
     let mut app = App::new();
     let mut stack = app.stack("S0", StackProps::default()).unwrap().node();
     let mut expected: Vec<(NodeId, String)> = Vec::new();
-    for case in fixture.as_array().unwrap() {
-        let components: Vec<&str> = case["components"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c.as_str().unwrap())
-            .collect();
+    for (components, logical_id) in vectors() {
         let Some((leaf, groups)) = components.split_last() else {
             continue;
         };
@@ -91,7 +95,7 @@ fn a_frozen_tree_gives_every_element_the_logical_id_aws_cdk_lib_gives_it() {
             .unwrap()
             .resource::<RawResource>(leaf, Resource::new("AWS::SNS::Topic"))
             .unwrap();
-        expected.push((r.node(), case["logical_id"].as_str().unwrap().to_string()));
+        expected.push((r.node(), logical_id));
     }
     assert!(
         app.stacks().len() < expected.len() / 2,
