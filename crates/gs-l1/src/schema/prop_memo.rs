@@ -39,7 +39,7 @@ struct Slot {
 /// not fit.
 fn key(owner: usize, len: usize) -> Option<u64> {
     let (owner, len) = (u64::try_from(owner).ok()?, u64::try_from(len).ok()?);
-    (owner < NONE && len < 1 << LEN_BITS).then(|| (len << OFFSET_BITS | owner) << OFFSET_BITS)
+    (owner < NONE && len < 1 << LEN_BITS).then_some((len << OFFSET_BITS | owner) << OFFSET_BITS)
 }
 
 /// The slot a key's probe starts at, in a table of `slots` (a power of two): the high bits of
