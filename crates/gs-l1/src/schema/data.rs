@@ -731,6 +731,12 @@ impl Owner {
     pub(crate) fn identity(&self) -> usize {
         self.records.as_ptr() as usize
     }
+
+    /// Where its records start, in bytes from the data's start (a small number, unlike
+    /// [`Owner::identity`]; an owner not read from the data gives a huge one).
+    pub(crate) fn offset(&self) -> usize {
+        self.identity().wrapping_sub(DATA.as_ptr() as usize)
+    }
 }
 
 /// When `rest` starts with a record tagged `tag`: the record's fields after the tag, and `rest`
@@ -790,7 +796,11 @@ fn find_tagged(
     name: &str,
 ) -> Option<&'static str> {
     let key = name.as_bytes();
-    let tag = prop_tag(key);
+    let (tag, tab) = tag_and_tab(key);
+    // A name with a tab would match a record's name and kind: it names no property.
+    if tab {
+        return None;
+    }
     let mut from = 0;
     while let Some(i) = tags.get(from..).and_then(|t| find_byte(t, tag)) {
         let n = from + i;
@@ -805,10 +815,6 @@ fn find_tagged(
             && record.get(2..2 + key.len()) == Some(key)
             && record.get(2 + key.len()) == Some(&b'\t')
         {
-            // A name with a tab would match a record's name and kind.
-            if has_tab(key) {
-                return None;
-            }
             return records.get(start + 2..);
         }
     }
@@ -817,7 +823,23 @@ fn find_tagged(
 
 /// A property name's tag in the `K` record, as gs-codegen writes it: 6 bits of a hash of its
 /// length, first 8 and last 8 bytes (read as two words), as a character from `0` to `o`.
+#[cfg(test)]
 pub(crate) fn prop_tag(name: &[u8]) -> u8 {
+    tag_and_tab(name).0
+}
+
+/// [`prop_tag`] of `name`, and whether `name` has a tab: the two words the tag is a hash of
+/// hold the whole of a name of up to 16 bytes (most are), and are searched for one where a
+/// separate search would read the name again.
+fn tag_and_tab(name: &[u8]) -> (u8, bool) {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const TABS: u64 = u64::from_ne_bytes([b'\t'; 8]);
+    // Zero bytes (past the end of a short name) are not tabs.
+    let tab_in = |w: u64| {
+        let x = w ^ TABS;
+        x.wrapping_sub(ONES) & !x & HIGHS != 0
+    };
     let n = name.len();
     // The 8 bytes from `from` (fewer, zero-extended, at the end).
     let word = |from: usize| match name.get(from..from + 8) {
@@ -829,14 +851,20 @@ pub(crate) fn prop_tag(name: &[u8]) -> u8 {
             .rev()
             .fold(0u64, |h, &b| h << 8 | u64::from(b)),
     };
-    let h = (word(0) ^ word(n.saturating_sub(8)).rotate_left(32) ^ n as u64)
-        .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    b'0' + (h >> 58) as u8
+    let (first, last) = (word(0), word(n.saturating_sub(8)));
+    let h = (first ^ last.rotate_left(32) ^ n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let tab = if n <= 16 {
+        tab_in(first) || tab_in(last)
+    } else {
+        has_tab(name)
+    };
+    (b'0' + (h >> 58) as u8, tab)
 }
 
 /// The field of a record that `text` starts with (up to a tab or the line's end), and whether
 /// a tab ends it (another field follows). Fields between the name and the constraints are a
 /// few bytes long: a byte loop.
+#[cfg(test)]
 fn short_field(text: &'static str) -> (&'static str, bool) {
     let b = text.as_bytes();
     let end = b
@@ -854,24 +882,46 @@ fn parse_prop(record: &'static str) -> Prop {
 }
 
 /// Reads a property's record after its name and tab (the text may go on past the record's
-/// line).
+/// line): the kind and the flags are a few bytes each, read in one pass that notes the flags
+/// as it goes (where searching the flags once per flag costs a call each).
 fn parse_after_name(record: &'static str) -> Prop {
-    let at = |from: usize| record.get(from..).unwrap_or("");
-    let (kind, _) = short_field(record);
-    let from = kind.len() + 1;
-    let (flags, more) = short_field(at(from));
-    let flags = flags.as_bytes();
+    let b = record.as_bytes();
+    let ends = |c: &u8| matches!(c, b'\t' | b'\n' | b'\r');
+    let kind_len = b.iter().position(ends).unwrap_or(b.len());
+    // The flags field starts after the byte that ends the kind.
+    let (mut required, mut always, mut maybe) = (false, false, false);
+    let mut i = kind_len + 1;
+    let mut more = false;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\t' => {
+                more = true;
+                break;
+            }
+            b'\n' | b'\r' => break,
+            b'r' => required = true,
+            b'R' => always = true,
+            b'M' => maybe = true,
+            _ => {}
+        }
+        i += 1;
+    }
     Prop {
-        kind: decode(kind.as_bytes(), 0),
-        required: flags.contains(&b'r'),
-        replacement: if flags.contains(&b'R') {
+        kind: decode(b.get(..kind_len).unwrap_or(&[]), 0),
+        required,
+        replacement: if always {
             Replacement::Always
-        } else if flags.contains(&b'M') {
+        } else if maybe {
             Replacement::Maybe
         } else {
             Replacement::Never
         },
-        constraints: Constraints(if more { at(from + flags.len() + 1) } else { "" }),
+        // A tab is one byte: `i + 1` is a character boundary.
+        constraints: Constraints(if more {
+            record.get(i + 1..).unwrap_or("")
+        } else {
+            ""
+        }),
     }
 }
 

@@ -1,37 +1,63 @@
 //! The properties found during one run of the checks, remembered: a synthesis checks the same
 //! few hundred (owner, name) pairs again and again (every resource of a type has the same keys),
-//! and a binary search over the data costs a few hundred instructions where a probe of this
-//! table costs tens.
+//! and a search over the data costs a few hundred instructions where a probe of this table
+//! costs tens.
 //!
 //! The key is the owner (where its records are) and where the name is (its address and length),
 //! not its text: the names are the keys of the tree's maps, mostly `&'static str`s shared by
 //! every map that uses them (comparing the text as well was measured: it finds few more hits
 //! than it costs), and while the memo lives (it borrows them) no other text can take their
-//! place. The table is small and two-way set-associative (a pair
-//! lives in one of two neighbouring slots), so that it costs few fresh pages; a miss only costs
-//! the search it would have cost anyway.
+//! place. A slot is two words: the name's address, and the name's length, the owner's offset
+//! in the data and the property's packed into the other (a pair that does not fit is searched
+//! each time). The table is open-addressed (probed linearly) and at most three quarters full:
+//! nothing is evicted, so each pair is searched once; it starts at 8 KB (512 slots, as many as
+//! an app of a few hundred pairs needs) and doubles as an app with more pairs fills it.
 
 use super::data::{self, Owner, Prop};
 
-/// How many slots (a power of two): 32 bytes each.
-const SLOTS: usize = 256;
+/// How many slots the table starts with (a power of two): 16 bytes each.
+const SLOTS: usize = 512;
 
-/// One remembered search: `name` is `None` for an empty slot.
-#[derive(Clone, Copy)]
-struct Slot<'a> {
-    name: Option<&'a str>,
-    owner: usize,
-    /// [`data::prop_at`]'s offset, or `u32::MAX` for "no such property".
-    at: u32,
+/// Bits of the packed word for the owner's offset and the property's.
+const OFFSET_BITS: u32 = 24;
+/// The property offset that means "no such property".
+const NONE: u64 = (1 << OFFSET_BITS) - 1;
+/// Bits of the packed word for the name's length (the rest).
+const LEN_BITS: u32 = 64 - 2 * OFFSET_BITS;
+
+/// One remembered search: `name` is 0 for an empty slot (a `&str`'s address is never 0).
+#[derive(Clone, Copy, Default)]
+struct Slot {
+    /// The name's address.
+    name: usize,
+    /// The name's length, the owner's offset and the property's ([`NONE`] for none), from
+    /// the high bits down.
+    packed: u64,
 }
 
-const NONE: u32 = u32::MAX;
+/// The key half of a packed word (the length and the owner's offset), or `None` when they do
+/// not fit.
+fn key(owner: usize, len: usize) -> Option<u64> {
+    let (owner, len) = (u64::try_from(owner).ok()?, u64::try_from(len).ok()?);
+    (owner < NONE && len < 1 << LEN_BITS).then_some((len << OFFSET_BITS | owner) << OFFSET_BITS)
+}
+
+/// The slot a key's probe starts at, in a table of `slots` (a power of two): the high bits of
+/// a multiplicative hash of the name's address, length and owner.
+fn start(name: usize, key: u64, slots: usize) -> usize {
+    let h = (name as u64 ^ key >> OFFSET_BITS).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> (64 - slots.trailing_zeros().clamp(1, 63))) as usize
+}
 
 /// The property searches of one run of the checks (the names borrowed for `'a`).
 pub(crate) struct PropMemo<'a> {
-    slots: Vec<Slot<'a>>,
-    /// Which way a miss replaces when both are taken.
-    turn: bool,
+    slots: Vec<Slot>,
+    /// How many slots are taken.
+    taken: usize,
+    /// How many searches the memo did not answer (what the tests count).
+    #[cfg(test)]
+    searches: usize,
+    names: std::marker::PhantomData<&'a str>,
 }
 
 impl<'a> PropMemo<'a> {
@@ -39,61 +65,74 @@ impl<'a> PropMemo<'a> {
     pub(crate) fn new() -> PropMemo<'a> {
         PropMemo {
             slots: Vec::new(),
-            turn: false,
+            taken: 0,
+            #[cfg(test)]
+            searches: 0,
+            names: std::marker::PhantomData,
         }
     }
 
     /// `owner.prop(name)`, remembered.
     pub(crate) fn prop(&mut self, owner: &Owner, name: &'a str) -> Option<Prop> {
-        let id = owner.identity();
-        let h = (name.as_ptr() as usize ^ id.rotate_left(23) ^ name.len()) as u64;
-        let h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let i = (h >> 56) as usize % SLOTS;
+        let Some(key) = key(owner.offset(), name.len()) else {
+            return self.search(owner, name).map(data::prop_at);
+        };
+        let address = name.as_ptr() as usize;
         if self.slots.is_empty() {
-            let empty = Slot {
-                name: None,
-                owner: 0,
-                at: 0,
-            };
-            self.slots = vec![empty; SLOTS];
+            self.slots = vec![Slot::default(); SLOTS];
         }
-        // Two ways: the pair is in slot `i` or its neighbour `i ^ 1`.
-        let hit = |s: &Slot| {
-            s.owner == id
-                && s.name
-                    .is_some_and(|n| n.len() == name.len() && n.as_ptr() == name.as_ptr())
-        };
-        for s in [i, i ^ 1] {
-            if let Some(slot) = self.slots.get(s).filter(|s| hit(s)) {
-                return (slot.at != NONE).then(|| data::prop_at(slot.at as usize));
+        let mask = self.slots.len() - 1;
+        let mut i = start(address, key, self.slots.len());
+        // At most three quarters full: a probe ends at an empty slot.
+        while let Some(s) = self.slots.get(i).filter(|s| s.name != 0) {
+            if s.name == address && s.packed & !NONE == key {
+                let at = s.packed & NONE;
+                return (at != NONE).then(|| data::prop_at(at as usize));
             }
+            i = (i + 1) & mask;
         }
-        // A miss: fill the way that is empty, else take the neighbour's place in turn (the
-        // older of the two is not known; alternating keeps both ways in use).
-        let empty = |s: usize| self.slots.get(s).is_some_and(|s| s.name.is_none());
-        let way = if empty(i) {
-            i
-        } else if empty(i ^ 1) {
-            i ^ 1
-        } else {
-            i ^ usize::from(self.turn)
-        };
-        self.turn = !self.turn;
-        let found = owner.prop_offset(name);
-        let at = match found.map(u32::try_from) {
+        let found = self.search(owner, name);
+        let at = match found.map(u64::try_from) {
             None => NONE,
-            Some(Ok(at)) if at != NONE => at,
+            Some(Ok(at)) if at < NONE => at,
             // Past what a slot holds (the data is far smaller): not remembered.
             Some(_) => return found.map(data::prop_at),
         };
-        if let Some(slot) = self.slots.get_mut(way) {
+        if let Some(slot) = self.slots.get_mut(i) {
             *slot = Slot {
-                name: Some(name),
-                owner: id,
-                at,
+                name: address,
+                packed: key | at,
             };
+            self.taken += 1;
+        }
+        if self.taken * 4 > self.slots.len() * 3 {
+            self.grow();
         }
         found.map(data::prop_at)
+    }
+
+    /// Doubles the table and places every slot again.
+    fn grow(&mut self) {
+        let len = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![Slot::default(); len]);
+        let mask = len - 1;
+        for s in old.into_iter().filter(|s| s.name != 0) {
+            let mut i = start(s.name, s.packed & !NONE, len);
+            while self.slots.get(i).is_some_and(|s| s.name != 0) {
+                i = (i + 1) & mask;
+            }
+            if let Some(slot) = self.slots.get_mut(i) {
+                *slot = s;
+            }
+        }
+    }
+
+    fn search(&mut self, owner: &Owner, name: &str) -> Option<usize> {
+        #[cfg(test)]
+        {
+            self.searches += 1;
+        }
+        owner.prop_offset(name)
     }
 }
 
@@ -125,17 +164,19 @@ mod tests {
                 {
                     let want = root
                         .prop(key)
-                        .map(|p| (p.kind, p.replacement, p.constraints.read()));
+                        .map(|p| (p.kind, p.replacement, p.required, p.constraints.read()));
                     let got = memo
                         .prop(&root, key)
-                        .map(|p| (p.kind, p.replacement, p.constraints.read()));
+                        .map(|p| (p.kind, p.replacement, p.required, p.constraints.read()));
                     assert_eq!(got, want, "{name}.{key}");
                     asked += 1;
                 }
             }
         }
-        // Far more pairs than slots: collisions were met.
+        // Far more pairs than slots: the table grew on the way.
         assert!(asked > 10 * SLOTS, "{asked}");
+        assert!(memo.slots.len() > 4 * SLOTS, "{}", memo.slots.len());
+        assert!(memo.taken * 4 <= memo.slots.len() * 3);
     }
 
     /// Two owners that share a property name are told apart.
@@ -149,5 +190,51 @@ mod tests {
         assert!(memo.prop(&b, key).is_none());
         assert!(memo.prop(&a, key).is_some());
         assert!(memo.prop(&b, key).is_none());
+    }
+
+    /// An app's few hundred pairs (here 360, as many as GlobalStream has), asked again, are
+    /// answered from the memo with few searches: the table holds them with few evictions.
+    #[test]
+    fn a_few_hundred_pairs_asked_again_are_remembered() {
+        let mut pairs = Vec::new();
+        for name in type_names().step_by(11) {
+            let Some(root) = lookup(name).and_then(|t| t.root()) else {
+                continue;
+            };
+            for key in root.names().take(6) {
+                pairs.push((root, key));
+            }
+            if pairs.len() >= 360 {
+                break;
+            }
+        }
+        pairs.truncate(360);
+        assert_eq!(pairs.len(), 360);
+        let mut memo = PropMemo::new();
+        for (owner, key) in &pairs {
+            assert!(memo.prop(owner, key).is_some());
+        }
+        assert_eq!(memo.searches, 360);
+        for (owner, key) in &pairs {
+            assert!(memo.prop(owner, key).is_some());
+        }
+        // Nothing was evicted.
+        assert_eq!(memo.searches, 360);
+        assert_eq!(memo.slots.len(), SLOTS);
+    }
+
+    /// A pair whose name is too long to pack (or whose owner is not in the data) is searched
+    /// each time and answered as the search answers.
+    #[test]
+    fn pairs_that_do_not_pack_are_searched_each_time() {
+        let root = lookup("AWS::SQS::Queue").unwrap().root().unwrap();
+        let long = "D".repeat(1 << LEN_BITS);
+        let mut memo = PropMemo::new();
+        for _ in 0..3 {
+            assert!(memo.prop(&root, &long).is_none());
+        }
+        assert_eq!(memo.searches, 3);
+        assert_eq!(key(NONE as usize, 3), None);
+        assert!(key(NONE as usize - 1, 3).is_some());
     }
 }

@@ -476,7 +476,78 @@ fn has_tab_agrees_with_a_byte_loop_at_every_position_and_length() {
                 *b = b'\t';
             }
             assert_eq!(has_tab(&bytes), bytes.contains(&b'\t'), "{bytes:?}");
+            // The tag's words say the same, and the tag is the tag.
+            let (tag, tab) = tag_and_tab(&bytes);
+            assert_eq!(tab, bytes.contains(&b'\t'), "{bytes:?}");
+            assert_eq!(tag, prop_tag(&bytes), "{bytes:?}");
         }
+    }
+}
+
+/// A name with a tab names no property, whatever its length, even where it is a record's
+/// name, a tab and the start of its kind (`Arn\ts`), which the tag search alone would find.
+#[test]
+fn a_name_with_a_tab_finds_no_record() {
+    let mut seen = 0;
+    for (name, _, o) in owners().step_by(5) {
+        for (key, record) in records(&o) {
+            assert!(o.prop(key).is_some(), "{name}.{key}");
+            let kind = record.split('\t').nth(1).unwrap();
+            for with_tab in [format!("{key}\t{kind}"), format!("{key}\t")] {
+                assert!(o.prop(&with_tab).is_none(), "{name}: {with_tab:?}");
+                assert!(o.prop_offset(&with_tab).is_none(), "{name}: {with_tab:?}");
+                seen += 1;
+            }
+        }
+    }
+    assert!(seen > 1000, "{seen}");
+}
+
+/// The one-pass reader of a record's kind, flags and constraints reads what splitting the
+/// record on tabs reads, for every record of the data and for flags in any order.
+#[test]
+fn the_record_reader_agrees_with_a_split_on_tabs() {
+    let check = |record: &'static str| {
+        let line = record.split(['\n', '\r']).next().unwrap();
+        let fields: Vec<&str> = line.split('\t').collect();
+        let flags = fields.get(2).copied().unwrap_or("");
+        let p = parse_prop(record);
+        let mut kind = String::new();
+        encode(p.kind, &mut kind);
+        assert_eq!(kind, fields[1], "{record:?}");
+        assert_eq!(p.required, flags.contains('r'), "{record:?}");
+        let want = if flags.contains('R') {
+            Replacement::Always
+        } else if flags.contains('M') {
+            Replacement::Maybe
+        } else {
+            Replacement::Never
+        };
+        assert_eq!(p.replacement, want, "{record:?}");
+        let rest = fields.get(3..).map(|f| f.join("\t")).unwrap_or_default();
+        let got = p.constraints.0.split(['\n', '\r']).next().unwrap();
+        assert_eq!(got, rest, "{record:?}");
+    };
+    let mut required = 0;
+    for (_, _, o) in owners() {
+        for (_, record) in records(&o) {
+            check(record);
+            required += usize::from(parse_prop(record).required);
+        }
+    }
+    assert!(required > 1000, "{required}");
+    for record in [
+        "A\ts\tMr\tpx\n",
+        "A\ts\trM\n",
+        "A\ts\tMR\r\n",
+        "A\tLs\tRMr\te1\x1f2\tl1,3\r\nP\tB\ts\tr\tpx\n",
+        "A\ts\t\tl1,\n",
+        "A\ts\t\n",
+        "A\ts\t",
+        "A\ts",
+        "A\t@3;\tr",
+    ] {
+        check(record);
     }
 }
 
