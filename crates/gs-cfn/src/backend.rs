@@ -78,13 +78,15 @@ impl Backend for CfnBackend {
             asset_files: std::collections::HashSet::new(),
             asset_artifacts: Vec::new(),
             entries: Vec::with_capacity(tree.stacks().len()),
+            templates: crate::written::Templates::take(tree),
             template: Vec::new(),
             spans: Vec::new(),
         };
         if self.templates_only {
-            for &stack in tree.stacks() {
-                let file_name = stacks.template(stack, false)?;
-                sink.file(&file_name, &stacks.template)?;
+            for (index, &stack) in tree.stacks().iter().enumerate() {
+                let file_name = stacks.template(index, stack, false)?;
+                sink.file(&file_name, stacks.written(index, stack).template)?;
+                stacks.templates.free(index);
             }
             for a in &stacks.asset_artifacts {
                 sink.file(&a.file_name, &a.bytes)?;
@@ -106,7 +108,8 @@ impl Backend for CfnBackend {
             Some(refused) => EmitError::Backend(refused),
             None => EmitError::Sink(e),
         })?;
-        // The template's buffer serves the manifest: its pages are already touched.
+        // The largest buffer written so far (a template's or tree.json's) serves the manifest:
+        // its pages are already touched.
         let mut bytes = std::mem::take(&mut stacks.template);
         bytes.clear();
         crate::manifest::write(&mut bytes, tree, &stacks.entries);
@@ -131,31 +134,48 @@ struct Stacks<'b, 't, 'a> {
     asset_files: std::collections::HashSet<String>,
     asset_artifacts: Vec<Artifact>,
     entries: Vec<crate::manifest::StackEntry>,
-    /// The last template written.
+    /// The templates written once for the tree (as `cfn/limits` measured them), each freed
+    /// once handed over.
+    templates: crate::written::Templates,
+    /// The last template written here, of a stack whose template was not kept in `templates`.
     template: Vec<u8>,
     /// Where its resources' properties are, when `tree.json` copies them.
     spans: Vec<crate::direct::PropsSpan>,
 }
 
 impl Stacks<'_, '_, '_> {
-    /// Writes the template of `stack` into `self.template` (with the spans of its resources'
-    /// properties when `spans`), and lists its manifest entry and asset files; returns its file
-    /// name.
-    fn template(&mut self, stack: gs_core::NodeId, spans: bool) -> Result<String, EmitError> {
+    /// The template of `stack`, the `index`th of the tree's stacks, as kept in `self.templates`
+    /// or else written into `self.template` (with the spans of its resources' properties when
+    /// `spans`); lists its manifest entry and asset files; returns its file name. The template
+    /// is then [`Stacks::written`].
+    fn template(
+        &mut self,
+        index: usize,
+        stack: gs_core::NodeId,
+        spans: bool,
+    ) -> Result<String, EmitError> {
         let tree = self.tree;
         let name = tree.node(stack).id();
-        self.template.clear();
-        self.template
-            .reserve(1024 * (tree.elements(stack).len() + 1));
-        self.spans.clear();
-        let spans = spans.then_some(&mut self.spans);
-        crate::direct::template(&mut self.template, tree, stack, spans)
-            .map_err(|e| BackendError {
-                backend: self.backend.name().into(),
-                path: name.into(),
-                message: format!("the template could not be written: {e}"),
-                fix: "a value the validation passes cannot see went wrong: a reference to an import without that attribute (import it with the attribute), or a number that is not finite (use a finite number)".into(),
-            })?;
+        let failed = |e: &dyn std::fmt::Display| {
+            BackendError {
+            backend: self.backend.name().into(),
+            path: name.into(),
+            message: format!("the template could not be written: {e}"),
+            fix: "a value the validation passes cannot see went wrong: a reference to an import without that attribute (import it with the attribute), or a number that is not finite (use a finite number)".into(),
+        }
+        };
+        match self.templates.get(index, stack) {
+            Some(Ok(_)) => {}
+            Some(Err(e)) => return Err(failed(e).into()),
+            None => {
+                self.template.clear();
+                self.template.reserve(crate::written::capacity(tree, stack));
+                self.spans.clear();
+                let spans = spans.then_some(&mut self.spans);
+                crate::direct::template(&mut self.template, tree, stack, spans)
+                    .map_err(|e| failed(&e))?;
+            }
+        }
         let file_name = template_file_name(name);
         let bootstrap = if self.backend.templates_only
             || tree
@@ -170,7 +190,7 @@ impl Stacks<'_, '_, '_> {
                 stack,
                 name,
                 &file_name,
-                &self.template,
+                self.written(index, stack).template,
                 &self.by_stack,
                 ASSEMBLY_VERSION,
             );
@@ -194,6 +214,21 @@ impl Stacks<'_, '_, '_> {
         Ok(file_name)
     }
 
+    /// The template of `stack` (the `index`th stack) last handled by [`Stacks::template`], and
+    /// where its resources' properties are.
+    fn written(&self, index: usize, stack: gs_core::NodeId) -> crate::tree_json::Written<'_> {
+        match self.templates.get(index, stack) {
+            Some(Ok(t)) => crate::tree_json::Written {
+                template: self.templates.bytes(t),
+                spans: &t.spans,
+            },
+            _ => crate::tree_json::Written {
+                template: &self.template,
+                spans: &self.spans,
+            },
+        }
+    }
+
     /// `tree.json` into `parts`, each stack's part written right after its template (copying
     /// its properties), and the template handed over then; the asset files after the last.
     fn with_tree_json(&mut self, parts: &mut dyn PartSink) -> Result<(), EmitError> {
@@ -202,11 +237,8 @@ impl Stacks<'_, '_, '_> {
         let mut out = Vec::with_capacity(crate::tree_json::PART + 8 * 1024);
         writer.head(&mut out);
         for (i, &stack) in tree.stacks().iter().enumerate() {
-            let file_name = self.template(stack, true)?;
-            let written = crate::tree_json::Written {
-                template: &self.template,
-                spans: &self.spans,
-            };
+            let file_name = self.template(i, stack, true)?;
+            let written = self.written(i, stack);
             writer
                 .stack(
                     &mut out,
@@ -224,13 +256,17 @@ impl Stacks<'_, '_, '_> {
                         fix: "a value the validation passes cannot see went wrong: a number that is not finite (use a finite number)".into(),
                     }),
                 })?;
-            parts.file(&file_name, &self.template)?;
+            parts.file(&file_name, written.template)?;
+            self.templates.free(i);
         }
         for a in &self.asset_artifacts {
             parts.file(&a.file_name, &a.bytes)?;
         }
         writer.tail(&mut out);
         parts.part(&out)?;
+        if out.capacity() > self.template.capacity() {
+            self.template = out;
+        }
         Ok(())
     }
 }

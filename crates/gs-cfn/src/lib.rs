@@ -36,6 +36,7 @@ pub mod passes;
 mod size;
 pub mod template;
 pub mod tree_json;
+mod written;
 pub mod zip;
 
 pub use backend::{

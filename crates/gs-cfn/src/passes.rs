@@ -38,10 +38,22 @@ pub const LIMITS_PASS: Pass = Pass {
 
 /// Appends a finding per stack and limit exceeded.
 ///
-/// The template size is measured exactly only when a cheap upper bound of it passes the limit,
-/// so the check stays linear and cheap for ordinary stacks.
+/// The template size is that of the template the backend emits, written here once per tree
+/// ([`Tree::derived`]) and kept for it. Past the bytes kept, a cheap upper bound of the size
+/// is computed, and the size measured exactly only when the bound passes the limit.
 pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
-    for &stack in tree.stacks() {
+    let sizes = crate::written::Templates::with(tree, |t| {
+        let stacks = tree.stacks().iter().enumerate();
+        stacks
+            .map(|(index, &stack)| match t.get(index, stack) {
+                Some(Ok(written)) => Some(t.bytes(written).len()),
+                // Not written: the backend says why; nothing to measure.
+                Some(Err(_)) => Some(0),
+                None => None,
+            })
+            .collect::<Vec<_>>()
+    });
+    for (index, &stack) in tree.stacks().iter().enumerate() {
         let (mut resources, mut parameters, mut outputs) = (0, 0, 0usize);
         for &e in tree.elements(stack) {
             match tree.node(e).kind() {
@@ -76,21 +88,26 @@ pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        // The quick bound first, the exact one only when it passes the limit, the template
-        // itself only when both do.
-        if quick_size_bound(tree, stack) > MAX_TEMPLATE_BYTES
-            && template_size_bound(tree, stack) > MAX_TEMPLATE_BYTES
-        {
-            let size = Template::of_stack(tree, stack)
-                .to_json()
-                .map_or(0, |b| b.len());
-            if size > MAX_TEMPLATE_BYTES {
-                out.push(LIMITS.at(
-                    stack,
-                    path,
-                    format!("the template has {size} bytes, more than CloudFormation's 1 MB"),
-                ));
+        // The template as written for the backend (once per tree) when it was kept: its size
+        // is exact. Otherwise the quick bound first, the exact one only when it passes the
+        // limit, the template itself only when both do.
+        let size = match sizes.get(index).copied().flatten() {
+            Some(size) => size,
+            None if quick_size_bound(tree, stack) > MAX_TEMPLATE_BYTES
+                && template_size_bound(tree, stack) > MAX_TEMPLATE_BYTES =>
+            {
+                Template::of_stack(tree, stack)
+                    .to_json()
+                    .map_or(0, |b| b.len())
             }
+            None => 0,
+        };
+        if size > MAX_TEMPLATE_BYTES {
+            out.push(LIMITS.at(
+                stack,
+                path,
+                format!("the template has {size} bytes, more than CloudFormation's 1 MB"),
+            ));
         }
     }
 }
