@@ -163,15 +163,9 @@ impl<'a> Tree<'a> {
             for_backend: true,
             paths: std::sync::OnceLock::new(),
         };
-        for (index, node) in app.nodes.iter().enumerate() {
-            if let NodeKind::Resource(r) = &node.kind {
-                let t = r.tagging.or_else(|| tagging(&r.type_name));
-                tree.table.set_tagging(index, t);
-            }
-        }
         // The passes, the picture and the export search read each element's references several
-        // times: its values are walked for them once, here.
-        tree.collect_references();
+        // times: its values are walked for them once, here (with how each resource is tagged).
+        tree.collect_references(tagging);
         // Each stack walked once, depth first, children in creation order: every node's path
         // component entered on the way (see `PathIds`), each element's ID computed when met.
         let mut ids = PathIds::default();
@@ -540,12 +534,18 @@ impl<'a> Tree<'a> {
     }
 
     /// Fills `reference_targets` and `section_names`, and where each node's lie in them, from
-    /// every node's values, in one walk.
-    fn collect_references(&mut self) {
+    /// every node's values, in one walk over the nodes, which also sets how each resource takes
+    /// tags (its own way, else `tagging` of its type).
+    fn collect_references(&mut self, tagging: &dyn Fn(&str) -> Option<crate::node::Tagging>) {
         let mut targets = Vec::new();
         let mut names = Vec::new();
         let mut pending = Vec::new();
-        for (index, node) in self.app.nodes.iter().enumerate() {
+        let app = self.app;
+        for (index, node) in app.nodes.iter().enumerate() {
+            if let NodeKind::Resource(r) = &node.kind {
+                let t = r.tagging.or_else(|| tagging(&r.type_name));
+                self.table.set_tagging(index, t);
+            }
             // References are leaves: met in the order the values are written, as
             // `Value::for_each_reference` meets them, but without recursion.
             for_each_value_in(node, &mut pending, &mut |v| match v {
@@ -689,26 +689,61 @@ pub(crate) fn environment(stack: &Node) -> (Option<&str>, Option<&str>) {
     }
 }
 
+/// Whether `v` is a literal leaf: it holds no value and names no node, condition or mapping.
+/// Most values of a template are such leaves.
+#[inline]
+fn is_literal_leaf(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::String(_)
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::Null
+            | Value::Float(_)
+            | Value::Pseudo(_)
+    )
+}
+
 /// Calls `f` on every value an element holds (a resource's properties, an output's value and
-/// export name), nested ones included, in the order they are written; iterative, so no value
-/// can overflow the call stack. `pending` is a work list the caller reuses across nodes.
+/// export name), nested ones included, in the order they are written, except literal leaves
+/// (see [`is_literal_leaf`]: they are never put on the work list); iterative, so no value can
+/// overflow the call stack. `pending` is a work list the caller reuses across nodes: each
+/// value's children go on it last first, so they are met first first.
 fn for_each_value_in<'v>(
     node: &'v Node,
     pending: &mut Vec<&'v Value>,
     f: &mut impl FnMut(&'v Value),
 ) {
+    let held = |v: &&'v Value| !is_literal_leaf(v);
     pending.clear();
     match &node.kind {
-        NodeKind::Resource(r) => pending.extend(r.properties.iter().map(|(_, v)| v)),
-        NodeKind::Output(o) => pending.extend(std::iter::once(&o.value).chain(&o.export_name)),
+        NodeKind::Resource(r) => {
+            pending.extend(r.properties.iter().rev().map(|(_, v)| v).filter(held))
+        }
+        NodeKind::Output(o) => pending.extend(o.export_name.iter().chain([&o.value]).filter(held)),
         _ => {}
     }
-    pending.reverse();
     while let Some(v) = pending.pop() {
         f(v);
-        let first_child = pending.len();
-        v.for_each_child(&mut |c| pending.push(c));
-        pending[first_child..].reverse();
+        match v {
+            Value::List(items) | Value::Join(_, items) | Value::And(items) | Value::Or(items) => {
+                pending.extend(items.iter().rev().filter(held))
+            }
+            Value::Map(m) | Value::Sub(_, m) => {
+                pending.extend(m.iter().rev().map(|(_, c)| c).filter(held))
+            }
+            _ => {
+                let first_child = pending.len();
+                v.for_each_child(&mut |c| {
+                    if !is_literal_leaf(c) {
+                        pending.push(c)
+                    }
+                });
+                if let Some(children) = pending.get_mut(first_child..) {
+                    children.reverse();
+                }
+            }
+        }
     }
 }
 
@@ -792,5 +827,57 @@ mod tests {
             tree.logical_id(topics[1]).map(str::len),
             Some("Group0Policy".len() + 8)
         );
+    }
+
+    #[test]
+    fn references_and_section_names_are_met_in_the_order_values_are_written() {
+        // The walk that collects them skips literal leaves and pushes children last first:
+        // it must meet references as the recursive walk of a value does.
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        let t: Vec<_> = (0..8)
+            .map(|i| {
+                s.resource::<RawResource>(&format!("T{i}"), Resource::new("AWS::SNS::Topic"))
+                    .unwrap()
+                    .node()
+            })
+            .collect();
+        let r = |i: usize| Value::Ref(t[i]);
+        let nested = Value::List(vec![
+            "a".into(),
+            r(3),
+            Value::Map(
+                crate::ValueMap::new()
+                    .with("x", 1)
+                    .with("y", r(1))
+                    .with("z", r(4)),
+            ),
+            Value::if_("C", r(5), Value::join("-", ["b".into(), r(0)])),
+            Value::select(
+                1,
+                Value::List(vec![r(6), Value::Pseudo(crate::Pseudo::Region)]),
+            ),
+        ]);
+        let props = crate::ValueMap::new()
+            .with("Plain", "p")
+            .with("First", r(7))
+            .with("Nested", nested.clone())
+            .with("Last", Value::GetAtt(t[2], "Arn".into()));
+        let user = s
+            .resource::<RawResource>("User", Resource::new("AWS::SNS::Topic").properties(props))
+            .unwrap()
+            .node();
+        let mut want = Vec::new();
+        Value::Ref(t[7]).for_each_reference(&mut |n| want.push(n));
+        nested.for_each_reference(&mut |n| want.push(n));
+        want.push(t[2]);
+        let tree = app.freeze();
+        let mut got = Vec::new();
+        tree.for_each_reference(user, &mut |n| got.push(n));
+        assert_eq!(got, want);
+        assert_eq!(got.len(), 8);
+        assert_eq!(tree.references_with_attributes(user)[7].1, Some("Arn"));
+        assert_eq!(tree.section_names(user).len(), 1);
     }
 }
