@@ -718,7 +718,11 @@ fn for_each_value_in<'v>(
     pending.clear();
     match &node.kind {
         NodeKind::Resource(r) => {
-            pending.extend(r.properties.iter().rev().map(|(_, v)| v).filter(held))
+            for (_, v) in r.properties.iter().rev() {
+                if held(&v) {
+                    pending.push(v);
+                }
+            }
         }
         NodeKind::Output(o) => pending.extend(o.export_name.iter().chain([&o.value]).filter(held)),
         _ => {}
@@ -726,11 +730,18 @@ fn for_each_value_in<'v>(
     while let Some(v) = pending.pop() {
         f(v);
         match v {
+            // Pushed one by one: `extend` of a filter was a call a value.
             Value::List(items) | Value::Join(_, items) | Value::And(items) | Value::Or(items) => {
-                pending.extend(items.iter().rev().filter(held))
+                for c in items.iter().rev().filter(held) {
+                    pending.push(c);
+                }
             }
             Value::Map(m) | Value::Sub(_, m) => {
-                pending.extend(m.iter().rev().map(|(_, c)| c).filter(held))
+                for (_, c) in m.iter().rev() {
+                    if held(&c) {
+                        pending.push(c);
+                    }
+                }
             }
             _ => {
                 let first_child = pending.len();
