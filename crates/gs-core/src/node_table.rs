@@ -97,7 +97,7 @@ impl NodeTable {
     #[inline]
     pub(crate) fn logical_id(&self, index: usize) -> Option<std::ops::Range<usize>> {
         let row = self.rows.get(index)?;
-        (row.id_start != NONE).then(|| row.id_start as usize..row.id_end as usize)
+        (row.id_start != NONE).then_some(row.id_start as usize..row.id_end as usize)
     }
 
     /// Sets where the references and section names of node `index` end; the nodes are set in
