@@ -541,9 +541,29 @@ impl<'a> Tree<'a> {
         let mut names = Vec::new();
         let mut pending = Vec::new();
         let app = self.app;
+        // `tagging` asked once a type (a backend's answer costs a schema lookup; resources of
+        // one type are tagged alike), for the first types met. A type name is nearly always
+        // the same `'static` text: known by its address and length, with no hash and no
+        // comparison of text (two names at one address while the app lives are one text).
+        let mut asked: Vec<(*const u8, usize, Option<crate::node::Tagging>)> = Vec::new();
         for (index, node) in app.nodes.iter().enumerate() {
             if let NodeKind::Resource(r) = &node.kind {
-                let t = r.tagging.or_else(|| tagging(&r.type_name));
+                let t = match r.tagging {
+                    Some(own) => Some(own),
+                    None => {
+                        let key = (r.type_name.as_ptr(), r.type_name.len());
+                        match asked.iter().find(|(p, l, _)| (*p, *l) == key) {
+                            Some(&(_, _, known)) => known,
+                            None => {
+                                let t = tagging(&r.type_name);
+                                if asked.len() < TYPES_REMEMBERED {
+                                    asked.push((key.0, key.1, t));
+                                }
+                                t
+                            }
+                        }
+                    }
+                };
                 self.table.set_tagging(index, t);
             }
             // References are leaves: met in the order the values are written, as
@@ -679,6 +699,10 @@ static NO_NODE: Node = Node {
     extras: None,
     values_checked: true,
 };
+
+/// How many resource types a freeze remembers the backend's tagging of (see
+/// `Tree::collect_references`): a search of more would cost about what asking again does.
+const TYPES_REMEMBERED: usize = 48;
 
 /// A stack's account and Region, as declared (`None` is the environment's default); two stacks
 /// share an environment only when both are equal, as AWS CDK decides.
@@ -890,5 +914,37 @@ mod tests {
         assert_eq!(got.len(), 8);
         assert_eq!(tree.references_with_attributes(user)[7].1, Some("Arn"));
         assert_eq!(tree.section_names(user).len(), 1);
+    }
+
+    #[test]
+    fn the_backend_is_asked_how_a_type_is_tagged_once_a_freeze() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        let mut add = |id: String, r: Resource| s.resource::<RawResource>(&id, r).unwrap().node();
+        let topics: Vec<_> = (0..5)
+            .map(|i| add(format!("T{i}"), Resource::new("AWS::SNS::Topic")))
+            .collect();
+        let queues: Vec<_> = (0..2)
+            .map(|i| add(format!("Q{i}"), Resource::new("AWS::SQS::Queue")))
+            .collect();
+        let own = add(
+            "Own".into(),
+            Resource::new("AWS::SNS::Topic").tagging(Tagging::Map("X")),
+        );
+        let asked = AtomicUsize::new(0);
+        let tree = super::Tree::freeze_with(&app, &|t| {
+            asked.fetch_add(1, Ordering::Relaxed);
+            (t == "AWS::SNS::Topic").then_some(Tagging::List("Tags"))
+        });
+        assert_eq!(asked.load(Ordering::Relaxed), 2, "once a type");
+        for t in topics {
+            assert_eq!(tree.tagging(t), Some(Tagging::List("Tags")));
+        }
+        for q in queues {
+            assert_eq!(tree.tagging(q), None);
+        }
+        assert_eq!(tree.tagging(own), Some(Tagging::Map("X")));
     }
 }
