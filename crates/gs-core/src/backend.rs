@@ -73,7 +73,8 @@ pub trait Backend {
     /// How the target tags a resource of `type_name` whose constructor did not say
     /// ([`Resource::tagging`](crate::Resource::tagging) `None`, as for raw resources): gs-core
     /// knows no service, a backend may (gs-constructs' answers from the resource schema). The
-    /// default: not taggable. Read through [`Tree::tagging`].
+    /// default: not taggable. Read through [`Tree::tagging`]. Asked once a type when a tree is
+    /// frozen: the answer must depend on the type alone.
     fn tagging(&self, type_name: &str) -> Option<crate::node::Tagging> {
         let _ = type_name;
         None

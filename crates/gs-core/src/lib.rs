@@ -64,6 +64,7 @@ pub mod logical_id;
 mod md5_block;
 mod model_hash;
 pub mod node;
+pub(crate) mod node_table;
 mod out_dir;
 pub mod passes;
 mod properties;

@@ -15,15 +15,18 @@ pub struct Tree<'a> {
     /// Every logical ID, one after the other (one allocation rather than one per element).
     logical_id_text: String,
     /// By node index: where the logical ID of each resource, parameter and output lies in
-    /// `logical_id_text`.
-    logical_ids: Vec<Option<std::ops::Range<usize>>>,
+    /// `logical_id_text`, where its references lie in `reference_targets` and its section names
+    /// in `section_names`, its explicit dependencies (expanded from groups to resources) and how
+    /// it takes tags (its own [`Resource::tagging`], else what the backend it was frozen for says
+    /// of its type; see [`Tree::tagging`]), in one compact row a node.
+    ///
+    /// [`Resource::tagging`]: crate::Resource::tagging
+    table: crate::node_table::NodeTable,
     /// The elements whose logical ID was not computed from the path: set by hand
     /// ([`Resource::logical_id`](crate::Resource::logical_id)) or from a model hash. A
     /// computed ID is letters and digits, at most 248 long, by construction (see
     /// [`Tree::logical_id_needs_check`]).
     given_ids: Vec<NodeId>,
-    /// By node index: the resources an element depends on explicitly (expanded from groups).
-    depends_on: Vec<Vec<NodeId>>,
     /// By stack position: the elements (resources, parameters, outputs) in tree order.
     elements: Vec<Vec<NodeId>>,
     /// By stack position: the other stacks it must be deployed after.
@@ -37,20 +40,11 @@ pub struct Tree<'a> {
     /// Every node each element's values refer to, with the attribute read (`Fn::GetAtt`),
     /// element after element (see [`Tree::for_each_reference`]).
     reference_targets: Vec<(NodeId, Option<&'a str>)>,
-    /// By node index: where its references lie in `reference_targets`.
-    reference_ranges: Vec<std::ops::Range<usize>>,
     /// Every value that names a condition or a mapping (`Fn::If`, `Condition`, `Fn::FindInMap`),
     /// element after element (see [`Tree::section_names`]).
     section_names: Vec<&'a Value>,
-    /// By node index: where its values that name a section lie in `section_names`.
-    section_name_ranges: Vec<std::ops::Range<usize>>,
     /// What readers derived from the tree so far (see [`Tree::derived`]).
     pub(crate) derived: crate::derived::Derived,
-    /// By node index: how each resource takes tags (its own [`Resource::tagging`], else what the
-    /// backend it was frozen for says of its type; see [`Tree::tagging`]).
-    ///
-    /// [`Resource::tagging`]: crate::Resource::tagging
-    tagging: Vec<Option<crate::node::Tagging>>,
     /// Whether `tagging` asked a backend ([`App::freeze_for`]); [`Tree::synth`] of a tree that
     /// did not freezes again for its backend, so both ways write the same templates.
     pub(crate) for_backend: bool,
@@ -156,33 +150,22 @@ impl<'a> Tree<'a> {
             app,
             // Room for a typical ID (a readable part and an 8-digit hash) for most nodes.
             logical_id_text: String::with_capacity(n * 24),
-            logical_ids: vec![None; n],
+            table: crate::node_table::NodeTable::new(n),
             given_ids: Vec::new(),
-            depends_on: vec![Vec::new(); n],
             elements: Vec::with_capacity(app.stacks.len()),
             stack_dependencies: vec![Vec::new(); app.stacks.len()],
             stack_dependency_causes: vec![Vec::new(); app.stacks.len()],
             exports: vec![Vec::new(); app.stacks.len()],
             invalid_values: crate::values::invalid_values(app),
             reference_targets: Vec::new(),
-            reference_ranges: Vec::new(),
             section_names: Vec::new(),
-            section_name_ranges: Vec::new(),
             derived: Default::default(),
-            tagging: app
-                .nodes
-                .iter()
-                .map(|node| match &node.kind {
-                    NodeKind::Resource(r) => r.tagging.or_else(|| tagging(&r.type_name)),
-                    _ => None,
-                })
-                .collect(),
             for_backend: true,
             paths: std::sync::OnceLock::new(),
         };
         // The passes, the picture and the export search read each element's references several
-        // times: its values are walked for them once, here.
-        tree.collect_references();
+        // times: its values are walked for them once, here (with how each resource is tagged).
+        tree.collect_references(tagging);
         // Each stack walked once, depth first, children in creation order: every node's path
         // component entered on the way (see `PathIds`), each element's ID computed when met.
         let mut ids = PathIds::default();
@@ -213,18 +196,20 @@ impl<'a> Tree<'a> {
                     // A stack is no element: `depth` is at least 1 here.
                     _ => ids.push_id(text),
                 };
-                tree.logical_ids[e.index()] = found.then_some(start..text.len());
+                tree.table
+                    .set_logical_id(e.index(), found.then_some(start..text.len()));
             }
             tree.elements.push(elements);
         }
         // Logical IDs that hash other resources' models (`App::add_to_logical_id`), from the IDs
         // above: computed first, assigned after, so no hash reads another's result.
         for (node, id) in crate::model_hash::hashed_ids(&tree) {
-            if let Some(slot) = tree.logical_ids.get_mut(node.index()) {
+            if node.index() < n {
                 tree.given_ids.push(node);
                 let start = tree.logical_id_text.len();
                 tree.logical_id_text.push_str(&id);
-                *slot = Some(start..tree.logical_id_text.len());
+                let span = start..tree.logical_id_text.len();
+                tree.table.set_logical_id(node.index(), Some(span));
             }
         }
         tree.expand_dependencies();
@@ -301,6 +286,8 @@ impl<'a> Tree<'a> {
         let app = self.app;
         // Lists reused from one dependency to the next (a list each cost two allocations).
         let (mut sources, mut targets, mut work) = (Vec::new(), Vec::new(), Vec::new());
+        // (dependent resource, resource depended on), in the order declared.
+        let mut pairs: Vec<(u32, NodeId)> = Vec::new();
         for (index, node) in app.nodes.iter().enumerate() {
             if node.dependencies().is_empty() {
                 continue;
@@ -322,19 +309,14 @@ impl<'a> Tree<'a> {
                 }
                 self.resources_below_into(dep.target, &mut targets, &mut work);
                 for &s in &sources {
-                    let list = &mut self.depends_on[s.index()];
-                    list.extend(targets.iter().copied().filter(|t| *t != s));
+                    pairs.extend(targets.iter().filter(|t| **t != s).map(|&t| (s.index, t)));
                 }
             }
         }
-        // Repeats removed once at the end, keeping first occurrences: linear in the edges
+        // Grouped by dependent and repeats removed once at the end, keeping first occurrences,
         // however many groups overlap.
-        let mut seen = std::collections::HashSet::<_, FastState>::default();
-        for list in &mut self.depends_on {
-            if list.len() > 1 {
-                seen.clear();
-                list.retain(|n| seen.insert(*n));
-            }
+        if !pairs.is_empty() {
+            self.table.set_dependencies(pairs);
         }
     }
 
@@ -356,11 +338,12 @@ impl<'a> Tree<'a> {
     ///
     /// [`Resource::tagging`]: crate::Resource::tagging
     /// [`Backend::tagging`]: crate::Backend::tagging
+    #[inline]
     pub fn tagging(&self, id: NodeId) -> Option<crate::node::Tagging> {
         if !self.contains(id) {
             return None;
         }
-        self.tagging.get(id.index()).copied().flatten()
+        self.table.tagging(id.index())
     }
 
     /// The app behind the tree.
@@ -442,7 +425,7 @@ impl<'a> Tree<'a> {
         if !id.belongs_to(self.app.id) {
             return None;
         }
-        let span = self.logical_ids.get(id.index())?.clone()?;
+        let span = self.table.logical_id(id.index())?;
         self.logical_id_text.get(span)
     }
 
@@ -473,11 +456,12 @@ impl<'a> Tree<'a> {
 
     /// The resources `id` depends on explicitly (its own and its groups' dependencies, expanded to
     /// the resources below each target), in the order they were declared.
+    #[inline]
     pub fn depends_on(&self, id: NodeId) -> &[NodeId] {
         if !self.contains(id) {
             return &[];
         }
-        self.depends_on.get(id.index()).map_or(&[], Vec::as_slice)
+        self.table.dependencies(id.index())
     }
 
     /// The stacks `stack` must be deployed after: because of explicit dependencies across stacks,
@@ -542,23 +526,46 @@ impl<'a> Tree<'a> {
     /// What an element's values refer to, in order, repeats included: each node with the
     /// attribute read (`Fn::GetAtt`), or `None` for a `Ref`. Empty for a node of another app.
     fn references_with_attributes(&self, id: NodeId) -> &[(NodeId, Option<&'a str>)] {
-        let range = self.reference_ranges.get(id.index()).cloned();
+        let range = self.table.references(id.index());
         match range.and_then(|r| self.reference_targets.get(r)) {
             Some(targets) if self.contains(id) => targets,
             _ => &[],
         }
     }
 
-    /// Fills `reference_targets` and `reference_ranges`, `section_names` and
-    /// `section_name_ranges` from every node's values, in one walk.
-    fn collect_references(&mut self) {
+    /// Fills `reference_targets` and `section_names`, and where each node's lie in them, from
+    /// every node's values, in one walk over the nodes, which also sets how each resource takes
+    /// tags (its own way, else `tagging` of its type).
+    fn collect_references(&mut self, tagging: &dyn Fn(&str) -> Option<crate::node::Tagging>) {
         let mut targets = Vec::new();
-        let mut ranges = Vec::with_capacity(self.app.nodes.len());
         let mut names = Vec::new();
-        let mut name_ranges = Vec::with_capacity(self.app.nodes.len());
         let mut pending = Vec::new();
-        for node in &self.app.nodes {
-            let (start, names_start) = (targets.len(), names.len());
+        let app = self.app;
+        // `tagging` asked once a type (a backend's answer costs a schema lookup; resources of
+        // one type are tagged alike), for the first types met. A type name is nearly always
+        // the same `'static` text: known by its address and length, with no hash and no
+        // comparison of text (two names at one address while the app lives are one text).
+        let mut asked: Vec<(*const u8, usize, Option<crate::node::Tagging>)> = Vec::new();
+        for (index, node) in app.nodes.iter().enumerate() {
+            if let NodeKind::Resource(r) = &node.kind {
+                let t = match r.tagging {
+                    Some(own) => Some(own),
+                    None => {
+                        let key = (r.type_name.as_ptr(), r.type_name.len());
+                        match asked.iter().find(|(p, l, _)| (*p, *l) == key) {
+                            Some(&(_, _, known)) => known,
+                            None => {
+                                let t = tagging(&r.type_name);
+                                if asked.len() < TYPES_REMEMBERED {
+                                    asked.push((key.0, key.1, t));
+                                }
+                                t
+                            }
+                        }
+                    }
+                };
+                self.table.set_tagging(index, t);
+            }
             // References are leaves: met in the order the values are written, as
             // `Value::for_each_reference` meets them, but without recursion.
             for_each_value_in(node, &mut pending, &mut |v| match v {
@@ -567,19 +574,16 @@ impl<'a> Tree<'a> {
                 Value::If(..) | Value::Condition(_) | Value::FindInMap(..) => names.push(v),
                 _ => {}
             });
-            ranges.push(start..targets.len());
-            name_ranges.push(names_start..names.len());
+            self.table.set_ends(index, targets.len(), names.len());
         }
         self.reference_targets = targets;
-        self.reference_ranges = ranges;
         self.section_names = names;
-        self.section_name_ranges = name_ranges;
     }
 
     /// An element's values that name a condition or a mapping (`Fn::If`, `Condition`,
     /// `Fn::FindInMap`), in the order its values are written; empty for a node of another app.
     pub(crate) fn section_names(&self, id: NodeId) -> &[&'a Value] {
-        let range = self.section_name_ranges.get(id.index()).cloned();
+        let range = self.table.names(id.index());
         match range.and_then(|r| self.section_names.get(r)) {
             Some(values) if self.contains(id) => values,
             _ => &[],
@@ -696,6 +700,10 @@ static NO_NODE: Node = Node {
     values_checked: true,
 };
 
+/// How many resource types a freeze remembers the backend's tagging of (see
+/// `Tree::collect_references`): a search of more would cost about what asking again does.
+const TYPES_REMEMBERED: usize = 48;
+
 /// A stack's account and Region, as declared (`None` is the environment's default); two stacks
 /// share an environment only when both are equal, as AWS CDK decides.
 pub(crate) fn environment(stack: &Node) -> (Option<&str>, Option<&str>) {
@@ -705,26 +713,72 @@ pub(crate) fn environment(stack: &Node) -> (Option<&str>, Option<&str>) {
     }
 }
 
+/// Whether `v` is a literal leaf: it holds no value and names no node, condition or mapping.
+/// Most values of a template are such leaves.
+#[inline]
+fn is_literal_leaf(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::String(_)
+            | Value::Int(_)
+            | Value::Bool(_)
+            | Value::Null
+            | Value::Float(_)
+            | Value::Pseudo(_)
+    )
+}
+
 /// Calls `f` on every value an element holds (a resource's properties, an output's value and
-/// export name), nested ones included, in the order they are written; iterative, so no value
-/// can overflow the call stack. `pending` is a work list the caller reuses across nodes.
+/// export name), nested ones included, in the order they are written, except literal leaves
+/// (see [`is_literal_leaf`]: they are never put on the work list); iterative, so no value can
+/// overflow the call stack. `pending` is a work list the caller reuses across nodes: each
+/// value's children go on it last first, so they are met first first.
 fn for_each_value_in<'v>(
     node: &'v Node,
     pending: &mut Vec<&'v Value>,
     f: &mut impl FnMut(&'v Value),
 ) {
+    let held = |v: &&'v Value| !is_literal_leaf(v);
     pending.clear();
     match &node.kind {
-        NodeKind::Resource(r) => pending.extend(r.properties.iter().map(|(_, v)| v)),
-        NodeKind::Output(o) => pending.extend(std::iter::once(&o.value).chain(&o.export_name)),
+        NodeKind::Resource(r) => {
+            for (_, v) in r.properties.iter().rev() {
+                if held(&v) {
+                    pending.push(v);
+                }
+            }
+        }
+        NodeKind::Output(o) => pending.extend(o.export_name.iter().chain([&o.value]).filter(held)),
         _ => {}
     }
-    pending.reverse();
     while let Some(v) = pending.pop() {
         f(v);
-        let first_child = pending.len();
-        v.for_each_child(&mut |c| pending.push(c));
-        pending[first_child..].reverse();
+        match v {
+            // Pushed one by one: `extend` of a filter was a call a value.
+            Value::List(items) | Value::Join(_, items) | Value::And(items) | Value::Or(items) => {
+                for c in items.iter().rev().filter(held) {
+                    pending.push(c);
+                }
+            }
+            Value::Map(m) | Value::Sub(_, m) => {
+                for (_, c) in m.iter().rev() {
+                    if held(&c) {
+                        pending.push(c);
+                    }
+                }
+            }
+            _ => {
+                let first_child = pending.len();
+                v.for_each_child(&mut |c| {
+                    if !is_literal_leaf(c) {
+                        pending.push(c)
+                    }
+                });
+                if let Some(children) = pending.get_mut(first_child..) {
+                    children.reverse();
+                }
+            }
+        }
     }
 }
 
@@ -754,5 +808,143 @@ impl std::fmt::Display for DisplayPath<'_, '_> {
             f.write_str(id)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+impl Tree<'_> {
+    /// The heap bytes of the tables the tree keeps by node index (logical ID spans, reference
+    /// and section-name ranges, dependencies, tagging), lists inside them included.
+    fn per_node_table_bytes(&self) -> usize {
+        self.table.heap_bytes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{App, RawResource, Resource, StackProps, Tagging, Value};
+
+    #[test]
+    fn a_frozen_tree_keeps_a_few_bytes_per_node() {
+        // The tree's tables by node index live as long as synthesis: every byte a node is
+        // touched memory (a page fault costs as much as thousands of instructions).
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let mut first = None;
+        for g in 0..40 {
+            let mut s = app.at(stack).unwrap();
+            let mut group = s.group(&format!("Group{g}")).unwrap();
+            let mut r = Resource::new("AWS::SNS::Topic").tagging(Tagging::Map("TopicTags"));
+            if let Some(f) = first {
+                r = r.property("Other", Value::Ref(f));
+            }
+            let topic = group.resource::<RawResource>("Resource", r).unwrap().node();
+            group
+                .resource::<RawResource>("Policy", Resource::new("AWS::SNS::TopicPolicy"))
+                .unwrap();
+            if let Some(f) = first {
+                app.add_dependency(topic, f, "ordered").unwrap();
+            }
+            first = first.or(Some(topic));
+        }
+        let tree = app.freeze();
+        let per_node = tree.per_node_table_bytes() / app.len();
+        assert!(per_node <= 32, "{per_node} bytes a node");
+        // What the tables answer is unchanged.
+        let topics: Vec<_> = tree.elements(stack.node()).to_vec();
+        assert_eq!(topics.len(), 80);
+        assert_eq!(tree.depends_on(topics[2]), &[topics[0]]);
+        assert!(tree.depends_on(topics[0]).is_empty());
+        assert_eq!(tree.tagging(topics[2]), Some(Tagging::Map("TopicTags")));
+        assert_eq!(tree.tagging(topics[3]), None);
+        assert_eq!(tree.references(topics[2]), [topics[0]]);
+        assert_eq!(
+            tree.logical_id(topics[1]).map(str::len),
+            Some("Group0Policy".len() + 8)
+        );
+    }
+
+    #[test]
+    fn references_and_section_names_are_met_in_the_order_values_are_written() {
+        // The walk that collects them skips literal leaves and pushes children last first:
+        // it must meet references as the recursive walk of a value does.
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        let t: Vec<_> = (0..8)
+            .map(|i| {
+                s.resource::<RawResource>(&format!("T{i}"), Resource::new("AWS::SNS::Topic"))
+                    .unwrap()
+                    .node()
+            })
+            .collect();
+        let r = |i: usize| Value::Ref(t[i]);
+        let nested = Value::List(vec![
+            "a".into(),
+            r(3),
+            Value::Map(
+                crate::ValueMap::new()
+                    .with("x", 1)
+                    .with("y", r(1))
+                    .with("z", r(4)),
+            ),
+            Value::if_("C", r(5), Value::join("-", ["b".into(), r(0)])),
+            Value::select(
+                1,
+                Value::List(vec![r(6), Value::Pseudo(crate::Pseudo::Region)]),
+            ),
+        ]);
+        let props = crate::ValueMap::new()
+            .with("Plain", "p")
+            .with("First", r(7))
+            .with("Nested", nested.clone())
+            .with("Last", Value::GetAtt(t[2], "Arn".into()));
+        let user = s
+            .resource::<RawResource>("User", Resource::new("AWS::SNS::Topic").properties(props))
+            .unwrap()
+            .node();
+        let mut want = Vec::new();
+        Value::Ref(t[7]).for_each_reference(&mut |n| want.push(n));
+        nested.for_each_reference(&mut |n| want.push(n));
+        want.push(t[2]);
+        let tree = app.freeze();
+        let mut got = Vec::new();
+        tree.for_each_reference(user, &mut |n| got.push(n));
+        assert_eq!(got, want);
+        assert_eq!(got.len(), 8);
+        assert_eq!(tree.references_with_attributes(user)[7].1, Some("Arn"));
+        assert_eq!(tree.section_names(user).len(), 1);
+    }
+
+    #[test]
+    fn the_backend_is_asked_how_a_type_is_tagged_once_a_freeze() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        let mut add = |id: String, r: Resource| s.resource::<RawResource>(&id, r).unwrap().node();
+        let topics: Vec<_> = (0..5)
+            .map(|i| add(format!("T{i}"), Resource::new("AWS::SNS::Topic")))
+            .collect();
+        let queues: Vec<_> = (0..2)
+            .map(|i| add(format!("Q{i}"), Resource::new("AWS::SQS::Queue")))
+            .collect();
+        let own = add(
+            "Own".into(),
+            Resource::new("AWS::SNS::Topic").tagging(Tagging::Map("X")),
+        );
+        let asked = AtomicUsize::new(0);
+        let tree = super::Tree::freeze_with(&app, &|t| {
+            asked.fetch_add(1, Ordering::Relaxed);
+            (t == "AWS::SNS::Topic").then_some(Tagging::List("Tags"))
+        });
+        assert_eq!(asked.load(Ordering::Relaxed), 2, "once a type");
+        for t in topics {
+            assert_eq!(tree.tagging(t), Some(Tagging::List("Tags")));
+        }
+        for q in queues {
+            assert_eq!(tree.tagging(q), None);
+        }
+        assert_eq!(tree.tagging(own), Some(Tagging::Map("X")));
     }
 }

@@ -63,6 +63,18 @@ impl ValueMap {
         ValueMap(Entries::Listed(Vec::new()))
     }
 
+    /// An empty map with room for `n` entries, so that filling it grows nothing (a map of
+    /// more than 16 entries is indexed: room for 16 is made, the rest when it moves).
+    ///
+    /// ```
+    /// use gs_core::ValueMap;
+    /// let m = ValueMap::with_capacity(3).with("A", 1).with("B", 2).with("C", 3);
+    /// assert_eq!(m.len(), 3);
+    /// ```
+    pub fn with_capacity(n: usize) -> ValueMap {
+        ValueMap(Entries::Listed(Vec::with_capacity(n.min(INDEXED_FROM))))
+    }
+
     /// The map with `key` set to `value` (replacing an earlier value in place).
     #[must_use]
     pub fn with(mut self, key: impl Into<Cow<'static, str>>, value: impl Into<Value>) -> ValueMap {
@@ -272,7 +284,9 @@ impl IntoIterator for ValueMap {
 
 impl<K: Into<Cow<'static, str>>, V: Into<Value>> FromIterator<(K, V)> for ValueMap {
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut map = ValueMap::new();
+        let iter = iter.into_iter();
+        // Room for as many entries as the iterator surely gives: no growth on the way.
+        let mut map = ValueMap::with_capacity(iter.size_hint().0);
         for (k, v) in iter {
             map.insert(k, v);
         }
@@ -373,6 +387,30 @@ mod tests {
         // Growing keeps every entry, in order.
         let grown = counted(INDEXED_FROM);
         assert!(grown.keys().eq((0..INDEXED_FROM).map(|i| format!("k{i}"))));
+    }
+
+    #[test]
+    fn a_map_collected_or_made_with_capacity_is_not_grown_while_filled() {
+        let Entries::Listed(entries) = &counted(10).0 else {
+            panic!("a map of 10 entries is listed");
+        };
+        assert_eq!(entries.capacity(), 10);
+        let mut m = ValueMap::with_capacity(5);
+        let before = match &m.0 {
+            Entries::Listed(e) => e.as_ptr(),
+            Entries::Indexed(_) => panic!("listed"),
+        };
+        for i in 0..5 {
+            m.insert(format!("k{i}"), i);
+        }
+        let Entries::Listed(entries) = &m.0 else {
+            panic!("listed");
+        };
+        assert_eq!((entries.capacity(), entries.as_ptr()), (5, before));
+        // Past the index size, a map still fills and keeps its order.
+        let big = ValueMap::with_capacity(100).with("a", 1);
+        assert!(matches!(&big.0, Entries::Listed(e) if e.capacity() == INDEXED_FROM));
+        assert!(counted(40).keys().eq((0..40).map(|i| format!("k{i}"))));
     }
 
     #[test]
