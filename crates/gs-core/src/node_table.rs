@@ -113,23 +113,25 @@ impl NodeTable {
     /// Where the references of node `index` lie.
     #[inline]
     pub(crate) fn references(&self, index: usize) -> Option<std::ops::Range<usize>> {
-        let end = self.rows.get(index)?.references_end as usize;
-        let start = match index.checked_sub(1) {
-            Some(before) => self.rows.get(before)?.references_end as usize,
-            None => 0,
-        };
-        Some(start..end)
+        self.range(index, |row| row.references_end)
     }
 
     /// Where the section names of node `index` lie.
     #[inline]
     pub(crate) fn names(&self, index: usize) -> Option<std::ops::Range<usize>> {
-        let end = self.rows.get(index)?.names_end as usize;
+        self.range(index, |row| row.names_end)
+    }
+
+    /// The range of node `index` in a flat list whose ends each row keeps (`end`): from the
+    /// previous row's end to its own.
+    #[inline]
+    fn range(&self, index: usize, end: impl Fn(&Row) -> u32) -> Option<std::ops::Range<usize>> {
+        let stop = end(self.rows.get(index)?) as usize;
         let start = match index.checked_sub(1) {
-            Some(before) => self.rows.get(before)?.names_end as usize,
+            Some(before) => end(self.rows.get(before)?) as usize,
             None => 0,
         };
-        Some(start..end)
+        Some(start..stop)
     }
 
     /// Sets how node `index` takes tags.

@@ -380,15 +380,7 @@ fn every_kind_and_constraint_of_the_data_reads_back_as_written() {
             assert_eq!(text, fields[1], "{name}.{key}");
             assert!(skip(fields[1].as_bytes(), 0).is_empty(), "{name}.{key}");
             unions += usize::from(fields[1].contains('U'));
-            let flags = fields[2];
-            let want = if flags.contains('R') {
-                Replacement::Always
-            } else if flags.contains('M') {
-                Replacement::Maybe
-            } else {
-                Replacement::Never
-            };
-            assert_eq!(p.replacement, want, "{name}.{key}");
+            assert_eq!(p.replacement, replacement_in(fields[2]), "{name}.{key}");
             // The constraints, split the plain way.
             let c = p.constraints.read();
             let field = |tag: char| fields[3..].iter().find_map(|f| f.strip_prefix(tag));
@@ -516,14 +508,7 @@ fn the_record_reader_agrees_with_a_split_on_tabs() {
         encode(p.kind, &mut kind);
         assert_eq!(kind, fields[1], "{record:?}");
         assert_eq!(p.required, flags.contains('r'), "{record:?}");
-        let want = if flags.contains('R') {
-            Replacement::Always
-        } else if flags.contains('M') {
-            Replacement::Maybe
-        } else {
-            Replacement::Never
-        };
-        assert_eq!(p.replacement, want, "{record:?}");
+        assert_eq!(p.replacement, replacement_in(flags), "{record:?}");
         let rest = fields.get(3..).map(|f| f.join("\t")).unwrap_or_default();
         let got = p.constraints.0.split(['\n', '\r']).next().unwrap();
         assert_eq!(got, rest, "{record:?}");
@@ -707,5 +692,16 @@ fn patterns_regex_lite_refuses_are_known_before_compiling() {
         } else {
             assert!(regex_lite::Regex::new(p).is_ok(), "{p}");
         }
+    }
+}
+
+/// The replacement a record's flags field says, read the plain way (`R` always, `M` maybe).
+fn replacement_in(flags: &str) -> Replacement {
+    if flags.contains('R') {
+        Replacement::Always
+    } else if flags.contains('M') {
+        Replacement::Maybe
+    } else {
+        Replacement::Never
     }
 }
