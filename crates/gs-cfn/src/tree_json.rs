@@ -359,7 +359,7 @@ fn reindent(out: &mut Vec<u8>, template: &[u8], start: usize, end: usize, depth:
         };
         let spaces = leading_spaces(template.get(next..end).unwrap_or_default());
         let level = (spaces / from + depth).saturating_sub(PROPS_DEPTH);
-        indent_short(out, level);
+        indent(out, level);
         at = next + spaces;
     }
 }
@@ -387,10 +387,10 @@ fn line_break(chunk: &[u8; CHUNK]) -> Option<usize> {
     Some(8 * i + (w.trailing_zeros() / 8) as usize + 1)
 }
 
-/// [`indent`] as fixed-size copies cut to length: cheaper than a copy of a varying length for
-/// the few levels a line is indented by.
+/// `depth` levels of indentation, as fixed-size copies cut to length: cheaper than a copy of a
+/// varying length for the few levels a line is indented by.
 #[inline]
-fn indent_short(out: &mut Vec<u8>, depth: usize) {
+fn indent(out: &mut Vec<u8>, depth: usize) {
     const WIDE: [u8; 32] = [b' '; 32];
     let mut n = depth * INDENT.len();
     while n > WIDE.len() {
@@ -436,17 +436,6 @@ fn open_children(out: &mut Vec<u8>, depth: usize) {
 
 /// The props key, quoted, with its colon.
 const PROPS_KEY: &crate::direct::Known = crate::direct::key!("aws:cdk:cloudformation:props");
-
-fn indent(out: &mut Vec<u8>, depth: usize) {
-    // INDENT is spaces: the indentation of a line is copied from here at once.
-    static SPACES: [u8; 128] = [b' '; 128];
-    let mut n = depth * INDENT.len();
-    while n > SPACES.len() {
-        out.extend_from_slice(&SPACES);
-        n -= SPACES.len();
-    }
-    out.extend_from_slice(SPACES.get(..n).unwrap_or_default());
-}
 
 #[cfg(test)]
 mod tests {
@@ -666,8 +655,8 @@ mod reindent_tests {
     fn short_indentation_is_the_indentation() {
         for depth in 0..100 {
             let (mut short, mut plain) = (b"x".to_vec(), b"x".to_vec());
-            indent_short(&mut short, depth);
-            indent(&mut plain, depth);
+            indent(&mut short, depth);
+            plain.extend(std::iter::repeat_n(b' ', depth * INDENT.len()));
             assert_eq!(short, plain, "depth {depth}");
         }
     }
