@@ -19,6 +19,7 @@
 use gs_core::{NodeId, NodeKind, Tree};
 
 use crate::direct::{string, Cx, Pretty, PropsSpan, Scratch, PROPS_DEPTH};
+use crate::json_writer::needs_escape;
 
 /// The file name of the construct tree in a cloud assembly.
 pub const TREE_FILE: &str = "tree.json";
@@ -89,11 +90,14 @@ pub(crate) struct Written<'b> {
 /// One step of the walk.
 enum Step {
     /// Write a node's object (its key, its fields at `depth`, its attributes) and open its
-    /// children; `first` when it is its parent's first child (no comma before it).
+    /// children; `first` when it is its parent's first child (no comma before it); `clean` when
+    /// the parent's path has nothing to escape in JSON (a path is its parent's, `/` and its id:
+    /// it has nothing to escape when its parent's path and its id have nothing to escape).
     Open {
         node: NodeId,
         depth: usize,
         first: bool,
+        clean: bool,
     },
     /// Close the children of a node whose fields are at `depth`, then the node.
     Close { depth: usize },
@@ -131,7 +135,7 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
         out.extend_from_slice(b",\n");
         indent(out, 1);
         out.extend_from_slice(b"\"tree\": {\n");
-        fields(out, 2, "App", "");
+        fields(out, 2, ("App", true), ("", true));
         if self.tree.stacks().is_empty() {
             out.push(b'\n');
             indent(out, 1);
@@ -168,10 +172,13 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
     ) -> Result<(), serde_json::Error> {
         self.next = 0;
         self.steps.clear();
+        // A stack has no parent path: its own path decides.
+        let clean = !needs_escape(self.tree.path_str(stack).as_bytes());
         self.steps.push(Step::Open {
             node: stack,
             depth: 4,
             first,
+            clean,
         });
         while let Some(step) = self.steps.pop() {
             if out.len() >= PART {
@@ -188,20 +195,28 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
                     indent(out, depth.saturating_sub(1));
                     out.push(b'}');
                 }
-                Step::Open { node, depth, first } => {
+                Step::Open {
+                    node,
+                    depth,
+                    first,
+                    clean,
+                } => {
                     let n = self.tree.node(node);
                     let id = n.id();
                     // The ids from the stack down: the tree built every path once.
                     let path = self.tree.path_str(node);
+                    // The id is scanned once for the key and the field; the path not at all.
+                    let id_clean = !needs_escape(id.as_bytes());
+                    let clean = clean && id_clean;
                     if !first {
                         out.push(b',');
                     }
                     out.push(b'\n');
                     // The key line is one level out from the fields.
                     indent(out, depth.saturating_sub(1));
-                    string(out, id);
+                    quoted(out, id, id_clean);
                     out.extend_from_slice(b": {\n");
-                    fields(out, depth, id, path);
+                    fields(out, depth, (id, id_clean), (path, clean));
                     // A resource of a template (one with a logical ID).
                     if let NodeKind::Resource(r) = n.kind() {
                         if self.tree.logical_id(node).is_some() {
@@ -221,6 +236,7 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
                                 node: c,
                                 depth: depth + 2,
                                 first: i == 0,
+                                clean,
                             });
                         }
                     }
@@ -416,15 +432,30 @@ fn leading_spaces(bytes: &[u8]) -> usize {
     at + words.remainder().iter().take_while(|&&b| b == b' ').count()
 }
 
-/// `"id": ..., "path": ...` at `depth` (no line break after).
-fn fields(out: &mut Vec<u8>, depth: usize, id: &str, path: &str) {
+/// `"id": ..., "path": ...` at `depth` (no line break after), each string with whether it has
+/// nothing to escape.
+fn fields(out: &mut Vec<u8>, depth: usize, id: (&str, bool), path: (&str, bool)) {
     indent(out, depth);
     out.extend_from_slice(b"\"id\": ");
-    string(out, id);
+    quoted(out, id.0, id.1);
     out.extend_from_slice(b",\n");
     indent(out, depth);
     out.extend_from_slice(b"\"path\": ");
-    string(out, path);
+    quoted(out, path.0, path.1);
+}
+
+/// `s` as a JSON string: copied between quotes with no scan when `clean` (the caller knows it
+/// has nothing to escape), else as [`string`] writes it.
+#[inline]
+fn quoted(out: &mut Vec<u8>, s: &str, clean: bool) {
+    if clean {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        string(out, s);
+    }
 }
 
 /// `, "children": {` at `depth` and a line break: the children follow at `depth + 1`.
@@ -619,6 +650,45 @@ mod tests {
         }
         let tree = app.freeze();
         let expected = reference(&tree);
+        assert_eq!(
+            String::from_utf8(tree_json(&tree).unwrap()).unwrap(),
+            expected
+        );
+        assert_eq!(in_parts(&tree), expected);
+    }
+
+    #[test]
+    fn ids_and_paths_with_characters_to_escape_are_escaped_below_them_only() {
+        // A quote, a backslash or a control character in an id is escaped in the id, in its
+        // path and in the path of every node below it; its siblings' paths stay plain. (Stack
+        // names hold only letters, digits and `-`.)
+        let mut app = App::new();
+        for name in ["Plain", "Other"] {
+            let stack = app.stack(name, StackProps::default()).unwrap();
+            let mut s = app.at(stack).unwrap();
+            for group in [
+                "Back\\slash",
+                "Tab\there",
+                "Clean",
+                "Line\u{1}Ctl",
+                "Quo\"ted",
+            ] {
+                let mut g = s.group(group).unwrap();
+                let mut inner = g.group("Inner").unwrap();
+                inner
+                    .resource::<RawResource>("Queue", Resource::new("AWS::SQS::Queue"))
+                    .unwrap();
+                inner
+                    .resource::<RawResource>("Odd\"Queue", Resource::new("AWS::SQS::Queue"))
+                    .unwrap();
+                g.resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))
+                    .unwrap();
+            }
+        }
+        let tree = app.freeze();
+        let expected = reference(&tree);
+        assert!(expected.contains(r#""path": "Plain/Back\\slash/Inner/Queue""#));
+        assert!(expected.contains(r#""path": "Other/Clean/Inner/Odd\"Queue""#));
         assert_eq!(
             String::from_utf8(tree_json(&tree).unwrap()).unwrap(),
             expected
