@@ -189,10 +189,9 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
             }
             match step {
                 Step::Close { depth } => {
-                    out.push(b'\n');
-                    indent(out, depth);
-                    out.extend_from_slice(b"}\n");
-                    indent(out, depth.saturating_sub(1));
+                    line(out, depth);
+                    out.push(b'}');
+                    line(out, depth.saturating_sub(1));
                     out.push(b'}');
                 }
                 Step::Open {
@@ -229,8 +228,7 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
                     }
                     let children = n.children();
                     if children.is_empty() {
-                        out.push(b'\n');
-                        indent(out, depth.saturating_sub(1));
+                        line(out, depth.saturating_sub(1));
                         out.push(b'}');
                     } else {
                         open_children(out, depth);
@@ -272,17 +270,17 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
         resource: &gs_core::Resource,
         written: Option<Written<'_>>,
     ) -> Result<(), serde_json::Error> {
-        out.extend_from_slice(b",\n");
-        indent(out, depth);
-        out.extend_from_slice(b"\"attributes\": {\n");
-        indent(out, depth + 1);
+        out.push(b',');
+        line(out, depth);
+        out.extend_from_slice(b"\"attributes\": {");
+        line(out, depth + 1);
         out.extend_from_slice(TYPE_KEY);
         string(out, &resource.type_name);
         let copied = self.span(written, node).and_then(|span| {
             let template = written?.template;
             template.get(span.start..span.end)?;
-            out.extend_from_slice(b",\n");
-            indent(out, depth + 1);
+            out.push(b',');
+            line(out, depth + 1);
             out.extend_from_slice(PROPS_KEY.as_bytes());
             if span.start == span.end {
                 out.extend_from_slice(b"{}");
@@ -310,8 +308,7 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
                 false,
             )?;
         }
-        out.push(b'\n');
-        indent(out, depth);
+        line(out, depth);
         out.push(b'}');
         Ok(())
     }
@@ -505,8 +502,8 @@ fn quoted(out: &mut Vec<u8>, s: &str, clean: bool) {
 
 /// `, "children": {` at `depth` and a line break: the children follow at `depth + 1`.
 fn open_children(out: &mut Vec<u8>, depth: usize) {
-    out.extend_from_slice(b",\n");
-    indent(out, depth);
+    out.push(b',');
+    line(out, depth);
     out.extend_from_slice(b"\"children\": {");
 }
 
