@@ -19,6 +19,7 @@
 use gs_core::{NodeId, NodeKind, Tree};
 
 use crate::direct::{string, Cx, Pretty, PropsSpan, Scratch, PROPS_DEPTH};
+use crate::json_writer::needs_escape;
 
 /// The file name of the construct tree in a cloud assembly.
 pub const TREE_FILE: &str = "tree.json";
@@ -89,11 +90,14 @@ pub(crate) struct Written<'b> {
 /// One step of the walk.
 enum Step {
     /// Write a node's object (its key, its fields at `depth`, its attributes) and open its
-    /// children; `first` when it is its parent's first child (no comma before it).
+    /// children; `first` when it is its parent's first child (no comma before it); `clean` when
+    /// the parent's path has nothing to escape in JSON (a path is its parent's, `/` and its id:
+    /// it has nothing to escape when its parent's path and its id have nothing to escape).
     Open {
         node: NodeId,
         depth: usize,
         first: bool,
+        clean: bool,
     },
     /// Close the children of a node whose fields are at `depth`, then the node.
     Close { depth: usize },
@@ -131,7 +135,7 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
         out.extend_from_slice(b",\n");
         indent(out, 1);
         out.extend_from_slice(b"\"tree\": {\n");
-        fields(out, 2, "App", "");
+        fields(out, 2, ("App", true), ("", true));
         if self.tree.stacks().is_empty() {
             out.push(b'\n');
             indent(out, 1);
@@ -168,10 +172,13 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
     ) -> Result<(), serde_json::Error> {
         self.next = 0;
         self.steps.clear();
+        // A stack has no parent path: its own path decides.
+        let clean = !needs_escape(self.tree.path_str(stack).as_bytes());
         self.steps.push(Step::Open {
             node: stack,
             depth: 4,
             first,
+            clean,
         });
         while let Some(step) = self.steps.pop() {
             if out.len() >= PART {
@@ -182,26 +189,37 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
             }
             match step {
                 Step::Close { depth } => {
-                    out.push(b'\n');
-                    indent(out, depth);
-                    out.extend_from_slice(b"}\n");
-                    indent(out, depth.saturating_sub(1));
+                    line(out, depth);
+                    out.push(b'}');
+                    line(out, depth.saturating_sub(1));
                     out.push(b'}');
                 }
-                Step::Open { node, depth, first } => {
+                Step::Open {
+                    node,
+                    depth,
+                    first,
+                    clean,
+                } => {
                     let n = self.tree.node(node);
                     let id = n.id();
                     // The ids from the stack down: the tree built every path once.
                     let path = self.tree.path_str(node);
+                    // The id is scanned once for the key and the field; the path not at all.
+                    let id_clean = !needs_escape(id.as_bytes());
+                    let clean = clean && id_clean;
                     if !first {
                         out.push(b',');
                     }
-                    out.push(b'\n');
-                    // The key line is one level out from the fields.
-                    indent(out, depth.saturating_sub(1));
-                    string(out, id);
-                    out.extend_from_slice(b": {\n");
-                    fields(out, depth, id, path);
+                    if clean {
+                        clean_head(out, depth, id, path);
+                    } else {
+                        out.push(b'\n');
+                        // The key line is one level out from the fields.
+                        indent(out, depth.saturating_sub(1));
+                        quoted(out, id, id_clean);
+                        out.extend_from_slice(b": {\n");
+                        fields(out, depth, (id, id_clean), (path, clean));
+                    }
                     // A resource of a template (one with a logical ID).
                     if let NodeKind::Resource(r) = n.kind() {
                         if self.tree.logical_id(node).is_some() {
@@ -210,8 +228,7 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
                     }
                     let children = n.children();
                     if children.is_empty() {
-                        out.push(b'\n');
-                        indent(out, depth.saturating_sub(1));
+                        line(out, depth.saturating_sub(1));
                         out.push(b'}');
                     } else {
                         open_children(out, depth);
@@ -221,6 +238,7 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
                                 node: c,
                                 depth: depth + 2,
                                 first: i == 0,
+                                clean,
                             });
                         }
                     }
@@ -252,18 +270,17 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
         resource: &gs_core::Resource,
         written: Option<Written<'_>>,
     ) -> Result<(), serde_json::Error> {
-        out.extend_from_slice(b",\n");
-        indent(out, depth);
-        out.extend_from_slice(b"\"attributes\": {\n");
-        indent(out, depth + 1);
-        string(out, TYPE_ATTRIBUTE);
-        out.extend_from_slice(b": ");
+        out.push(b',');
+        line(out, depth);
+        out.extend_from_slice(b"\"attributes\": {");
+        line(out, depth + 1);
+        out.extend_from_slice(TYPE_KEY);
         string(out, &resource.type_name);
         let copied = self.span(written, node).and_then(|span| {
             let template = written?.template;
             template.get(span.start..span.end)?;
-            out.extend_from_slice(b",\n");
-            indent(out, depth + 1);
+            out.push(b',');
+            line(out, depth + 1);
             out.extend_from_slice(PROPS_KEY.as_bytes());
             if span.start == span.end {
                 out.extend_from_slice(b"{}");
@@ -291,8 +308,7 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
                 false,
             )?;
         }
-        out.push(b'\n');
-        indent(out, depth);
+        line(out, depth);
         out.push(b'}');
         Ok(())
     }
@@ -416,21 +432,78 @@ fn leading_spaces(bytes: &[u8]) -> usize {
     at + words.remainder().iter().take_while(|&&b| b == b' ').count()
 }
 
-/// `"id": ..., "path": ...` at `depth` (no line break after).
-fn fields(out: &mut Vec<u8>, depth: usize, id: &str, path: &str) {
+/// `"id": ..., "path": ...` at `depth` (no line break after), each string with whether it has
+/// nothing to escape.
+fn fields(out: &mut Vec<u8>, depth: usize, id: (&str, bool), path: (&str, bool)) {
     indent(out, depth);
     out.extend_from_slice(b"\"id\": ");
-    string(out, id);
+    quoted(out, id.0, id.1);
     out.extend_from_slice(b",\n");
     indent(out, depth);
     out.extend_from_slice(b"\"path\": ");
-    string(out, path);
+    quoted(out, path.0, path.1);
+}
+
+/// A node's key line and fields when neither its id nor its path has anything to escape: a line
+/// break, `"id": {` one level out from `depth`, then `"id": "id",` and `"path": "path"` at
+/// `depth` (no line break after). Each quote joins the text next to it, each line break the
+/// indentation after it: 9 copies where [`fields`] makes 16.
+#[inline]
+fn clean_head(out: &mut Vec<u8>, depth: usize, id: &str, path: &str) {
+    line(out, depth.saturating_sub(1));
+    out.push(b'"');
+    out.extend_from_slice(id.as_bytes());
+    out.extend_from_slice(b"\": {");
+    line(out, depth);
+    out.extend_from_slice(b"\"id\": \"");
+    out.extend_from_slice(id.as_bytes());
+    out.extend_from_slice(b"\",");
+    line(out, depth);
+    out.extend_from_slice(b"\"path\": \"");
+    out.extend_from_slice(path.as_bytes());
+    out.push(b'"');
+}
+
+/// A line break and `depth` levels of indentation, as [`indent`] writes them: one fixed-size
+/// copy cut to length.
+#[inline]
+fn line(out: &mut Vec<u8>, depth: usize) {
+    const WIDE: [u8; 33] = {
+        let mut w = [b' '; 33];
+        w[0] = b'\n';
+        w
+    };
+    let n = depth * INDENT.len();
+    if n < WIDE.len() {
+        out.extend_from_slice(&WIDE);
+        out.truncate(out.len() - (WIDE.len() - 1 - n));
+    } else {
+        out.push(b'\n');
+        indent(out, depth);
+    }
+}
+
+/// The type attribute's key, quoted, with its colon.
+const TYPE_KEY: &[u8] = b"\"aws:cdk:cloudformation:type\": ";
+
+/// `s` as a JSON string: copied between quotes with no scan when `clean` (the caller knows it
+/// has nothing to escape), else as [`string`] writes it.
+#[inline]
+fn quoted(out: &mut Vec<u8>, s: &str, clean: bool) {
+    if clean {
+        out.reserve(s.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        string(out, s);
+    }
 }
 
 /// `, "children": {` at `depth` and a line break: the children follow at `depth + 1`.
 fn open_children(out: &mut Vec<u8>, depth: usize) {
-    out.extend_from_slice(b",\n");
-    indent(out, depth);
+    out.push(b',');
+    line(out, depth);
     out.extend_from_slice(b"\"children\": {");
 }
 
@@ -627,6 +700,45 @@ mod tests {
     }
 
     #[test]
+    fn ids_and_paths_with_characters_to_escape_are_escaped_below_them_only() {
+        // A quote, a backslash or a control character in an id is escaped in the id, in its
+        // path and in the path of every node below it; its siblings' paths stay plain. (Stack
+        // names hold only letters, digits and `-`.)
+        let mut app = App::new();
+        for name in ["Plain", "Other"] {
+            let stack = app.stack(name, StackProps::default()).unwrap();
+            let mut s = app.at(stack).unwrap();
+            for group in [
+                "Back\\slash",
+                "Tab\there",
+                "Clean",
+                "Line\u{1}Ctl",
+                "Quo\"ted",
+            ] {
+                let mut g = s.group(group).unwrap();
+                let mut inner = g.group("Inner").unwrap();
+                inner
+                    .resource::<RawResource>("Queue", Resource::new("AWS::SQS::Queue"))
+                    .unwrap();
+                inner
+                    .resource::<RawResource>("Odd\"Queue", Resource::new("AWS::SQS::Queue"))
+                    .unwrap();
+                g.resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))
+                    .unwrap();
+            }
+        }
+        let tree = app.freeze();
+        let expected = reference(&tree);
+        assert!(expected.contains(r#""path": "Plain/Back\\slash/Inner/Queue""#));
+        assert!(expected.contains(r#""path": "Other/Clean/Inner/Odd\"Queue""#));
+        assert_eq!(
+            String::from_utf8(tree_json(&tree).unwrap()).unwrap(),
+            expected
+        );
+        assert_eq!(in_parts(&tree), expected);
+    }
+
+    #[test]
     fn a_large_tree_is_handed_over_in_parts_that_join_to_the_whole() {
         let mut app = App::new();
         let stack = app.stack("Big", StackProps::default()).unwrap();
@@ -659,6 +771,24 @@ mod reindent_tests {
             plain.extend(std::iter::repeat_n(b' ', depth * INDENT.len()));
             assert_eq!(short, plain, "depth {depth}");
         }
+    }
+
+    #[test]
+    fn a_line_is_a_line_break_and_the_indentation() {
+        for depth in 0..100 {
+            let (mut short, mut plain) = (b"x".to_vec(), b"x\n".to_vec());
+            line(&mut short, depth);
+            plain.extend(std::iter::repeat_n(b' ', depth * INDENT.len()));
+            assert_eq!(short, plain, "depth {depth}");
+        }
+    }
+
+    #[test]
+    fn the_type_key_is_the_type_attribute_quoted_with_its_colon() {
+        let mut quoted = Vec::new();
+        string(&mut quoted, TYPE_ATTRIBUTE);
+        quoted.extend_from_slice(b": ");
+        assert_eq!(TYPE_KEY, quoted.as_slice());
     }
 
     #[test]

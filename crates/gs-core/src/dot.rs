@@ -125,20 +125,20 @@ fn picture(tree: &Tree<'_>, paths: &Paths, stack: NodeId, name: &str) -> String 
                 references.push(r);
             }
         });
+        // The closing quote of the target's path is written with the text after it.
         let edge = |out: &mut String, to: NodeId| {
             out.push_str("  \"");
             paths.push(out, tree, e);
             out.push_str("\" -> \"");
             paths.push(out, tree, to);
-            out.push('"');
         };
         for &r in &references {
             edge(&mut out, r);
-            out.push_str(";\n");
+            out.push_str("\";\n");
         }
         for d in tree.node(e).dependencies() {
             edge(&mut out, d.target);
-            out.push_str(" [style=dashed, label=\"");
+            out.push_str("\" [style=dashed, label=\"");
             push_escaped(&mut out, &d.reason);
             out.push_str("\"];\n");
         }
@@ -231,4 +231,57 @@ fn push_escaped(out: &mut String, s: &str) {
         rest = &rest[i + 1..];
     }
     out.push_str(rest);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{App, DotBackend, RawResource, Resource, StackProps, Value};
+
+    /// The pictures of `app`, joined.
+    fn dot(app: &App) -> String {
+        let out = app.synth(&DotBackend).unwrap();
+        out.artifacts
+            .into_iter()
+            .map(|a| String::from_utf8(a.bytes).unwrap())
+            .collect()
+    }
+
+    /// An element with several edges: each names the element's path in full, whether its
+    /// paths need escaping or not (`id` is the id of its first target).
+    fn many_edges(id: &str) -> String {
+        let mut app = App::new();
+        let stack = app.stack("Many", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        let mut g = s.group("Group").unwrap();
+        let a = g
+            .resource::<RawResource>(id, Resource::new("AWS::SNS::Topic"))
+            .unwrap();
+        let b = g
+            .resource::<RawResource>("B", Resource::new("AWS::SNS::Topic"))
+            .unwrap();
+        let c = s
+            .resource::<RawResource>(
+                "C",
+                Resource::new("AWS::SQS::Queue")
+                    .property("A", Value::Ref(a.node()))
+                    .property("B", Value::GetAtt(b.node(), "Arn".into())),
+            )
+            .unwrap();
+        app.add_dependency(c, a, "first").unwrap();
+        app.add_dependency(c, b, "second").unwrap();
+        dot(&app)
+    }
+
+    #[test]
+    fn every_edge_of_an_element_names_its_path_in_full() {
+        let edges = |a: &str| {
+            format!(
+                "  \"Many/C\" -> \"Many/Group/{a}\";\n  \"Many/C\" -> \"Many/Group/B\";\n  \"Many/C\" -> \"Many/Group/{a}\" [style=dashed, label=\"first\"];\n  \"Many/C\" -> \"Many/Group/B\" [style=dashed, label=\"second\"];\n}}\n"
+            )
+        };
+        for (id, escaped) in [("A", "A"), ("Q\"A", "Q\\\"A")] {
+            let picture = many_edges(id);
+            assert!(picture.ends_with(&edges(escaped)), "{id}: {picture}");
+        }
+    }
 }
