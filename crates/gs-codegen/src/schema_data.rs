@@ -121,9 +121,60 @@ pub fn generate(spec: &Spec, root: &Path, out: &mut Output) -> Result<(), String
         let _ = writeln!(rs, "    [{a}, {b}, {start}, {end}],");
     }
     rs.push_str("];\n");
+    write_type_slots(&index, &mut rs);
     out.file("crates/gs-l1/src/schema/index.rs", rs);
     out.file("crates/gs-l1/src/schema/data.txt", data);
     Ok(())
+}
+
+/// Bits of the type names' hash table: 4,096 slots for about 1,800 names.
+const TYPE_SLOT_BITS: u32 = 12;
+
+/// The type names' hash table: `2^TYPE_SLOT_BITS` slots, each a type's number plus one (0 for
+/// an empty slot); a name's probe starts at the slot of its [`type_hash`]'s top bits and goes on
+/// to the next (around to the first) until the name or an empty slot.
+fn write_type_slots(index: &[(String, usize, usize)], rs: &mut String) {
+    let len = 1usize << TYPE_SLOT_BITS;
+    assert!(index.len() < len / 2 && index.len() < usize::from(u16::MAX));
+    let mut slots = vec![0u16; len];
+    for (n, (name, _, _)) in index.iter().enumerate() {
+        let mut i = (type_hash(name.as_bytes()) >> (64 - TYPE_SLOT_BITS)) as usize;
+        while slots[i] != 0 {
+            i = (i + 1) % len;
+        }
+        slots[i] = n as u16 + 1;
+    }
+    let _ = write!(
+        rs,
+        "\n/// The type names' hash table (gs-codegen's `write_type_slots`): slot `i` holds a type's\n\
+         /// number plus one (0: empty); a name's probe starts at the top {TYPE_SLOT_BITS} bits of its hash.\n\
+         #[rustfmt::skip]\n\
+         pub(crate) static TYPE_SLOTS: [u16; {len}] = ["
+    );
+    for (i, s) in slots.iter().enumerate() {
+        if i % 32 == 0 {
+            rs.push_str("\n   ");
+        }
+        let _ = write!(rs, " {s},");
+    }
+    rs.push_str("\n];\n");
+}
+
+/// A type name's hash, as gs-l1's `data::name_hash` computes it: of its length and its last 16
+/// bytes (where type names differ: they share `AWS::` and often the service), read as two words.
+fn type_hash(name: &[u8]) -> u64 {
+    // The 8 bytes before `end` (fewer, zero-extended, when `end < 8`), big end first.
+    let word = |end: usize| match end.checked_sub(8) {
+        Some(from) => u64::from_le_bytes(name[from..end].try_into().unwrap()),
+        None => name[..end].iter().fold(0u64, |h, &b| h << 8 | u64::from(b)),
+    };
+    let n = name.len();
+    let h = (word(n) ^ (n as u64))
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        .rotate_left(29)
+        ^ word(n.saturating_sub(8));
+    let h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h ^ (h >> 32)
 }
 
 /// A type known only to the registry: its top-level names, of any kind.

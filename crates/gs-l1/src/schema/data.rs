@@ -48,7 +48,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
 use super::class_pattern::ClassPattern;
-use super::index::{COUNT, NAMES, TYPES};
+use super::index::{COUNT, NAMES, TYPES, TYPE_SLOTS};
 use super::seq_pattern::SeqPattern;
 use super::Replacement;
 
@@ -1021,31 +1021,20 @@ pub(crate) fn lookup(type_name: &str) -> Option<TypeSchema> {
     Some(TypeSchema::new(name, block))
 }
 
-/// `type_name`'s number in `index.rs`: from a small table of the names found before (a
-/// synthesis asks for the same few dozen types hundreds of times), else by binary search.
+/// `type_name`'s number in `index.rs`: probed in the hash table gs-codegen writes there
+/// ([`TYPE_SLOTS`]), from the slot of the top bits of its [`name_hash`].
 fn index_of(type_name: &str) -> Option<usize> {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    /// Slot `hash % 256`: the number, plus one, of the last type found with that hash.
-    static FOUND: [AtomicU32; 256] = [const { AtomicU32::new(0) }; 256];
-    let hash = name_hash(type_name.as_bytes());
-    let slot = FOUND.get((hash % 256) as usize)?;
-    let seen = slot.load(Ordering::Relaxed) as usize;
-    if let Some(i) = seen.checked_sub(1) {
-        if self::type_name(i) == Some(type_name) {
-            return Some(i);
+    let mask = TYPE_SLOTS.len() - 1;
+    let bits = TYPE_SLOTS.len().trailing_zeros();
+    let mut i = (name_hash(type_name.as_bytes()) >> (64 - bits)) as usize;
+    for _ in 0..TYPE_SLOTS.len() {
+        let n = usize::from(*TYPE_SLOTS.get(i)?).checked_sub(1)?;
+        if self::type_name(n) == Some(type_name) {
+            return Some(n);
         }
+        i = (i + 1) & mask;
     }
-    let i = TYPES
-        .binary_search_by(|[a, b, _, _]| {
-            NAMES
-                .as_bytes()
-                .get(*a as usize..*b as usize)
-                .unwrap_or(b"")
-                .cmp(type_name.as_bytes())
-        })
-        .ok()?;
-    slot.store(i as u32 + 1, Ordering::Relaxed);
-    Some(i)
+    None
 }
 
 /// A hash of a type name from its length and its last 16 bytes (where type

@@ -39,6 +39,28 @@ fn every_name_finds_its_own_number_twice_and_others_none() {
     }
 }
 
+/// The type names' hash table finds what a binary search over the sorted names finds, for every
+/// name of the data and names near them; every type is in one slot.
+#[test]
+fn the_type_table_agrees_with_a_binary_search() {
+    let names: Vec<&str> = type_names().collect();
+    let search = |name: &str| names.binary_search(&name).ok();
+    for name in &names {
+        for probe in [
+            name.to_string(),
+            format!("{name}x"),
+            name[..name.len() - 1].to_string(),
+            name.to_lowercase(),
+            name.replace("AWS::", "Aws::"),
+        ] {
+            assert_eq!(index_of(&probe), search(&probe), "{probe}");
+        }
+    }
+    let mut taken: Vec<u16> = TYPE_SLOTS.iter().copied().filter(|&n| n != 0).collect();
+    taken.sort_unstable();
+    assert!(taken.iter().copied().eq(1..=COUNT as u16));
+}
+
 /// The offsets of an `O` or `I` record, split the plain way; checks that they are of one width.
 fn offsets(record: &str, tag: &str) -> Vec<usize> {
     let fields: Vec<&str> = record.strip_prefix(tag).expect(tag).split('\t').collect();
