@@ -540,6 +540,18 @@ fn write_constraints(c: Option<&Constraints>, out: &mut String) {
         return;
     };
     let clean = |s: &str| !s.contains(['\t', '\n', '\r', '\x1f']);
+    if let Some(p) = c.pattern.as_deref().filter(|p| clean(p)) {
+        let _ = write!(out, "\tp{p}");
+    }
+    let num =
+        |n: &Option<serde_json::Number>| n.as_ref().map(|n| n.to_string()).unwrap_or_default();
+    if c.min_length.is_some() || c.max_length.is_some() {
+        let _ = write!(out, "\tl{},{}", num(&c.min_length), num(&c.max_length));
+    }
+    if c.minimum.is_some() || c.maximum.is_some() {
+        let _ = write!(out, "\tn{},{}", num(&c.minimum), num(&c.maximum));
+    }
+    // The enum last: a reader takes the rest of the line as its values.
     if !c.r#enum.is_empty() {
         let vals: Vec<String> = c
             .r#enum
@@ -552,16 +564,5 @@ fn write_constraints(c: Option<&Constraints>, out: &mut String) {
         if vals.iter().all(|v| clean(v)) {
             let _ = write!(out, "\te{}", vals.join("\x1f"));
         }
-    }
-    if let Some(p) = c.pattern.as_deref().filter(|p| clean(p)) {
-        let _ = write!(out, "\tp{p}");
-    }
-    let num =
-        |n: &Option<serde_json::Number>| n.as_ref().map(|n| n.to_string()).unwrap_or_default();
-    if c.min_length.is_some() || c.max_length.is_some() {
-        let _ = write!(out, "\tl{},{}", num(&c.min_length), num(&c.max_length));
-    }
-    if c.minimum.is_some() || c.maximum.is_some() {
-        let _ = write!(out, "\tn{},{}", num(&c.minimum), num(&c.maximum));
     }
 }

@@ -40,8 +40,9 @@
 //!   `T` tag, `z` null, `L<kind>` list, `M<kind>` map of strings to kind, `@<n>;` nested type n,
 //!   `U<count><kind>...` one of several. Flags: `r` required, `R` replaces the resource when
 //!   changed, `M` may replace it. Constraints (of the innermost scalar, through lists and maps):
-//!   `e<v>\x1f<v>...` enum, `p<regex>` pattern, `l<min>,<max>` length, `n<min>,<max>` range (either
-//!   bound may be empty).
+//!   `p<regex>` pattern, `l<min>,<max>` length, `n<min>,<max>` range (either bound may be empty),
+//!   `e<v>\x1f<v>...` enum, last when present (so that a reader takes the rest of the line as
+//!   its values, not finding their end until it reads them).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -257,12 +258,17 @@ impl Constraints {
         let mut b = Bounds::default();
         let mut rest = self.0;
         while let Some(&c) = rest.as_bytes().first() {
+            if c == b'e' {
+                // The enum is the last field: its values run on to the line's end, found by
+                // `Bounds::allowed` as it reads them (an enum is often hundreds of bytes).
+                b.allowed = rest.get(1..);
+                break;
+            }
             let bytes = rest.as_bytes();
             let end = find_either(bytes, b'\t', b'\n').unwrap_or(bytes.len());
             let field = rest.get(1..end).unwrap_or("");
             let field = field.strip_suffix('\r').unwrap_or(field);
             match c {
-                b'e' => b.allowed = Some(field),
                 b'p' => b.pattern = Some(field),
                 b'l' => {
                     let (min, max) = bounds(field);
@@ -297,13 +303,24 @@ impl Constraints {
 }
 
 /// A property's constraints, read.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Bounds {
-    /// The enum's values as the record holds them (separated by `\x1f`).
+    /// The enum's values as the record holds them (separated by `\x1f`), on to the end of the
+    /// record's line and past it: [`Bounds::allowed`] stops at the line's end.
     allowed: Option<&'static str>,
     pub(crate) pattern: Option<&'static str>,
     pub(crate) length: (Option<u64>, Option<u64>),
     pub(crate) range: (Option<f64>, Option<f64>),
+}
+
+/// Equal when they read the same: the same enum values (wherever the text after them ends),
+/// pattern and bounds.
+impl PartialEq for Bounds {
+    fn eq(&self, other: &Bounds) -> bool {
+        self.allowed.is_some() == other.allowed.is_some()
+            && self.allowed().eq(other.allowed())
+            && (self.pattern, self.length, self.range) == (other.pattern, other.length, other.range)
+    }
 }
 
 impl Bounds {
@@ -317,11 +334,19 @@ impl Bounds {
         let mut rest = self.allowed;
         std::iter::from_fn(move || {
             let a = rest?;
-            match find_byte(a.as_bytes(), 0x1f) {
-                Some(i) => {
+            let b = a.as_bytes();
+            // Values hold no tab, line end or separator (gs-codegen leaves out an enum that
+            // would): a value ends at a separator, the last one at the line's end.
+            match find_either(b, 0x1f, b'\n') {
+                Some(i) if b.get(i) == Some(&0x1f) => {
                     // A separator is one byte: `i` and `i + 1` are character boundaries.
                     rest = a.get(i + 1..);
                     a.get(..i)
+                }
+                Some(i) => {
+                    rest = None;
+                    let last = a.get(..i)?;
+                    Some(last.strip_suffix('\r').unwrap_or(last))
                 }
                 None => rest.take(),
             }

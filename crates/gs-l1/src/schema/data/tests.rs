@@ -368,7 +368,7 @@ fn the_hash_is_of_the_length_and_the_first_and_last_eight_bytes() {
 
 #[test]
 fn a_record_s_fields_stop_at_its_line_s_end() {
-    let p = parse_prop("A\tLs\tR\te1\x1f2\tl1,3\r\nP\tB\ts\t\tpx\n");
+    let p = parse_prop("A\tLs\tR\tl1,3\te1\x1f2\r\nP\tB\ts\t\tpx\n");
     assert_eq!(
         p.kind,
         Kind::List(Inner {
@@ -387,6 +387,21 @@ fn a_record_s_fields_stop_at_its_line_s_end() {
     let p = parse_prop("A\ts\tM");
     assert_eq!((p.kind, p.replacement), (Kind::String, Replacement::Maybe));
     assert!(!p.constraints.any());
+    // An enum's values run to the line's end, whatever ends it (or the text's end).
+    for (record, want) in [
+        ("A\ts\t\te1\x1f2\nP\tB\ts\t\tex\n", vec!["1", "2"]),
+        (
+            "A\ts\t\tpx\te1\x1f\x1f2\r\nP\tB\ts\t\tex\n",
+            vec!["1", "", "2"],
+        ),
+        ("A\ts\t\tl1,\te\nP\tB\ts\t\tex\n", vec![""]),
+        ("A\ts\t\te1\x1f22", vec!["1", "22"]),
+        ("A\ts\t\te1\x1f", vec!["1", ""]),
+    ] {
+        let c = parse_prop(record).constraints.read();
+        assert!(c.has_allowed());
+        assert_eq!(c.allowed().collect::<Vec<_>>(), want, "{record:?}");
+    }
 }
 
 /// A kind written back in the data's notation.
@@ -431,7 +446,15 @@ fn every_kind_and_constraint_of_the_data_reads_back_as_written() {
             assert!(skip(fields[1].as_bytes(), 0).is_empty(), "{name}.{key}");
             unions += usize::from(fields[1].contains('U'));
             assert_eq!(p.replacement, replacement_in(fields[2]), "{name}.{key}");
-            // The constraints, split the plain way.
+            // The constraints, split the plain way; an enum is the last of them.
+            assert!(
+                fields[3..]
+                    .iter()
+                    .rev()
+                    .skip(1)
+                    .all(|f| !f.starts_with('e')),
+                "{name}.{key}"
+            );
             let c = p.constraints.read();
             let field = |tag: char| fields[3..].iter().find_map(|f| f.strip_prefix(tag));
             assert_eq!(c.pattern, field('p'), "{name}.{key}");
