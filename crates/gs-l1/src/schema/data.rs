@@ -26,11 +26,12 @@
 //!   none).
 //! - `S\t<bits>\t<width>\t<required>\t<slots>`: how many properties the owner requires, and a
 //!   hash table of its `P` records: `2^bits` slots (as many as there are records, rounded up to
-//!   a power of two) with no separator, each a tag byte and `width` digits (where the record starts, in bytes from the
-//!   end of this record), or `-`s for an empty slot. A name's probe starts at the slot of its
-//!   hash's top bits and goes on to the next until it finds the name, an empty slot or the end of
-//!   one round, comparing
-//!   the name only with records of its tag (see `gs-codegen`'s `write_slots` and `prop_hash`).
+//!   a power of two) with no separator, each a tag byte and `width` base-64 digits (`0` to `o`,
+//!   most significant first: where the record starts, in bytes from the end of this record),
+//!   or `-`s for an empty slot. A name's probe starts at the slot of its hash's top bits and
+//!   goes on to the next until it finds the name, an empty slot or the end of one round,
+//!   comparing the name only with records of its tag (see `gs-codegen`'s `write_slots` and
+//!   `prop_hash`).
 //! - `Q\t<name>\t<name>...`: the properties the owner requires, sorted (absent for none).
 //! - `X\t<name>\t<name>...`: read-only names of the owner (attributes, registry
 //!   `readOnlyProperties`) that a template must not set, sorted (absent for none).
@@ -623,7 +624,7 @@ impl Offsets {
 }
 
 /// An owner's `S` record read: the hash table of its `P` records (see `gs-codegen`'s
-/// `write_slots`): `2^bits` slots of a tag byte and `width` digits, an empty one `-`s.
+/// `write_slots`): `2^bits` slots of a tag byte and `width` base-64 digits, an empty one `-`s.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slots {
     text: &'static [u8],
@@ -655,7 +656,7 @@ impl Slots {
         let required = field(&mut t)?;
         // More digits than a `usize` holds are not an offset of the data; more slots than the
         // data has bytes are not a table of it.
-        if !(1..=18).contains(&width) || bits > 24 {
+        if !(1..=10).contains(&width) || bits > 24 {
             return None;
         }
         let len = (width + 1) << bits;
@@ -689,7 +690,9 @@ impl Slots {
             }
             if t == tag {
                 let at = digits.iter().try_fold(0usize, |n, &d| {
-                    d.is_ascii_digit().then(|| n * 10 + usize::from(d - b'0'))
+                    (b'0'..=b'o')
+                        .contains(&d)
+                        .then(|| n << 6 | usize::from(d - b'0'))
                 })?;
                 let record = records.get(at..)?;
                 if record.get(..2) == Some(b"P\t")
