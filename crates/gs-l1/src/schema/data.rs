@@ -642,7 +642,7 @@ impl Slots {
     fn take(rest: &mut &'static str) -> Option<(Slots, usize)> {
         let b = rest.as_bytes();
         let mut t = b.strip_prefix(b"S\t")?;
-        let mut field = |t: &mut &'static [u8]| {
+        let field = |t: &mut &'static [u8]| {
             let before = t.len();
             let n = take_number(t);
             let (&tab, after) = t.split_first()?;
@@ -1026,10 +1026,9 @@ impl TypeSchema {
     /// Owner number `n` (0: the resource itself).
     pub(crate) fn owner(&self, n: usize) -> Option<Owner> {
         let start = self.owners.get(n)?;
-        let end = match self.owners.get(n + 1) {
-            Some(end) => end,
-            None => self.body.len(),
-        };
+        // The last owner ends with the block.
+        let next = (n + 1 < self.owners.count).then(|| self.owners.get(n + 1));
+        let end = next.flatten().unwrap_or(self.body.len());
         self.body.get(start..end.max(start)).map(Owner::new)
     }
 }
