@@ -121,9 +121,60 @@ pub fn generate(spec: &Spec, root: &Path, out: &mut Output) -> Result<(), String
         let _ = writeln!(rs, "    [{a}, {b}, {start}, {end}],");
     }
     rs.push_str("];\n");
+    write_type_slots(&index, &mut rs);
     out.file("crates/gs-l1/src/schema/index.rs", rs);
     out.file("crates/gs-l1/src/schema/data.txt", data);
     Ok(())
+}
+
+/// Bits of the type names' hash table: 4,096 slots for about 1,800 names.
+const TYPE_SLOT_BITS: u32 = 12;
+
+/// The type names' hash table: `2^TYPE_SLOT_BITS` slots, each a type's number plus one (0 for
+/// an empty slot); a name's probe starts at the slot of its [`type_hash`]'s top bits and goes on
+/// to the next (around to the first) until the name or an empty slot.
+fn write_type_slots(index: &[(String, usize, usize)], rs: &mut String) {
+    let len = 1usize << TYPE_SLOT_BITS;
+    assert!(index.len() < len / 2 && index.len() < usize::from(u16::MAX));
+    let mut slots = vec![0u16; len];
+    for (n, (name, _, _)) in index.iter().enumerate() {
+        let mut i = (type_hash(name.as_bytes()) >> (64 - TYPE_SLOT_BITS)) as usize;
+        while slots[i] != 0 {
+            i = (i + 1) % len;
+        }
+        slots[i] = n as u16 + 1;
+    }
+    let _ = write!(
+        rs,
+        "\n/// The type names' hash table (gs-codegen's `write_type_slots`): slot `i` holds a type's\n\
+         /// number plus one (0: empty); a name's probe starts at the top {TYPE_SLOT_BITS} bits of its hash.\n\
+         #[rustfmt::skip]\n\
+         pub(crate) static TYPE_SLOTS: [u16; {len}] = ["
+    );
+    for (i, s) in slots.iter().enumerate() {
+        if i % 32 == 0 {
+            rs.push_str("\n   ");
+        }
+        let _ = write!(rs, " {s},");
+    }
+    rs.push_str("\n];\n");
+}
+
+/// A type name's hash, as gs-l1's `data::name_hash` computes it: of its length and its last 16
+/// bytes (where type names differ: they share `AWS::` and often the service), read as two words.
+fn type_hash(name: &[u8]) -> u64 {
+    // The 8 bytes before `end` (fewer, zero-extended, when `end < 8`), big end first.
+    let word = |end: usize| match end.checked_sub(8) {
+        Some(from) => u64::from_le_bytes(name[from..end].try_into().unwrap()),
+        None => name[..end].iter().fold(0u64, |h, &b| h << 8 | u64::from(b)),
+    };
+    let n = name.len();
+    let h = (word(n) ^ (n as u64))
+        .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        .rotate_left(29)
+        ^ word(n.saturating_sub(8));
+    let h = h.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    h ^ (h >> 32)
 }
 
 /// A type known only to the registry: its top-level names, of any kind.
@@ -152,56 +203,91 @@ fn write_registry_type(reg: &RegistryType, data: &mut String) {
     write_block("", &[block], data);
 }
 
-/// An owner's records: its `N` record (nested types only), its `I` record, its `K`, `Q` and `X`
-/// records, then its `P` records (sorted by name, one per line). The `I` record says where each
-/// `P` record starts, from the end of the `I` record, so that a reader binary-searches the
-/// names without scanning the records (an enum can make one thousands of bytes long), and
-/// finds the `K`, `Q` and `X` records between the `I` record and the first `P` record. The `K`
-/// record's tags let a reader compare the name looked up with one record or two, not a binary
-/// search's several.
+/// An owner's records: its `N` record (nested types only), its `S` record, its `Q` and `X`
+/// records, then its `P` records (sorted by name, one per line). The `S` record is a hash table
+/// of the `P` records (where each starts, from the end of the `S` record), so that a reader
+/// finds a name with one probe or a few, without a search (an enum can make a record thousands
+/// of bytes long).
 fn owner_block(name: Option<&str>, required: &[&str], readonly: &[&str], records: &str) -> String {
     let mut block = String::new();
     if let Some(name) = name {
         let _ = writeln!(block, "N\t{name}");
     }
     let mut header = String::new();
-    if !records.is_empty() {
-        // The `K` record: how many properties the owner requires, then one tag per `P` record.
-        let _ = write!(header, "K\t{}\t", required.len());
-        header.extend(
-            records
-                .lines()
-                .map(|l| prop_tag(l.split('\t').nth(1).unwrap_or("").as_bytes())),
-        );
-        header.push('\n');
-    }
     if !required.is_empty() {
         let _ = writeln!(header, "Q\t{}", required.join("\t"));
     }
     if !readonly.is_empty() {
         let _ = writeln!(header, "X\t{}", readonly.join("\t"));
     }
-    let mut starts = Vec::new();
-    if !records.is_empty() {
-        starts.push(header.len());
-        starts.extend(
-            records
-                .match_indices('\n')
-                .map(|(i, _)| i + 1)
-                .filter(|&i| i < records.len())
-                .map(|i| header.len() + i),
-        );
-    }
-    write_offsets('I', &starts, &mut block);
+    let mut at = header.len();
+    let props: Vec<(&str, usize)> = records
+        .split_inclusive('\n')
+        .map(|l| {
+            let start = at;
+            at += l.len();
+            (l.split('\t').nth(1).unwrap_or(""), start)
+        })
+        .collect();
+    write_slots(&props, required.len(), &mut block);
     block.push_str(&header);
     block.push_str(records);
     block
 }
 
-/// A property name's tag in the `K` record: 6 bits of a hash of its length, first 8 and last 8
-/// bytes, written as a character from `0` to `o`. gs-l1's reader computes the same (its tests
-/// check every tag of the data against it).
-fn prop_tag(name: &[u8]) -> char {
+/// The `S` record: `S\t<bits>\t<width>\t<required>\t<slots>`, `2^bits` slots of `1 + width`
+/// bytes with no separator, as many as there are records rounded up to a power of two (at
+/// most three quarters taken made the data 3.6 % larger and the GlobalStream example no faster): a
+/// taken slot is the name's tag ([`prop_hash`]) and where its `P` record starts, in `width`
+/// base-64 digits (`0` to `o`, most significant first); an empty one is `-`s. A name's probe starts at the slot of its hash's top
+/// `bits` bits and goes on to the next slot (around to the first) until the name, an empty
+/// slot or the end of one round; the tags make a probe past another name's slot cheap.
+fn write_slots(props: &[(&str, usize)], required: usize, out: &mut String) {
+    let mut bits = 0;
+    while props.len() > 1 << bits {
+        bits += 1;
+    }
+    // Base-64 digits (`0` to `o`), most significant first: fewer than decimal ones, and read
+    // with a shift.
+    let digits = |mut n: usize| {
+        let mut d = 1;
+        while n >= 64 {
+            n >>= 6;
+            d += 1;
+        }
+        d
+    };
+    let width = props.iter().map(|&(_, at)| digits(at)).max().unwrap_or(1);
+    let mut slots: Vec<Option<(u8, usize)>> = vec![None; 1 << bits];
+    let mask = (1 << bits) - 1;
+    for &(name, at) in props {
+        let (slot, tag) = prop_hash(name.as_bytes(), bits);
+        let mut i = slot;
+        while slots[i].is_some() {
+            i = (i + 1) & mask;
+        }
+        slots[i] = Some((tag, at));
+    }
+    let _ = write!(out, "S\t{bits}\t{width}\t{required}\t");
+    for s in slots {
+        match s {
+            Some((tag, at)) => {
+                out.push(char::from(tag));
+                for d in (0..width).rev() {
+                    out.push(char::from(b'0' + (at >> (6 * d) & 63) as u8));
+                }
+            }
+            None => out.extend(std::iter::repeat('-').take(width + 1)),
+        }
+    }
+    out.push('\n');
+}
+
+/// A property name's first slot in a table of `2^bits` slots, and its tag: a hash of its
+/// length, first 8 and last 8 bytes (read as two words), its top `bits` bits the slot, bits 26
+/// to 31 the tag, written as a character from `0` to `o`. gs-l1's reader computes the same (its
+/// tests find every property of the data through the tables).
+fn prop_hash(name: &[u8], bits: u32) -> (usize, u8) {
     // The 8 bytes from `from` (fewer, zero-extended, at the end).
     let word = |from: usize| {
         let mut w = [0u8; 8];
@@ -213,7 +299,12 @@ fn prop_tag(name: &[u8]) -> char {
     let n = name.len();
     let h = (word(0) ^ word(n.saturating_sub(8)).rotate_left(32) ^ n as u64)
         .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    char::from(b'0' + (h >> 58) as u8)
+    let slot = if bits == 0 {
+        0
+    } else {
+        (h >> (64 - bits)) as usize
+    };
+    (slot, b'0' + (h >> 26 & 63) as u8)
 }
 
 /// Writes a `<tag>\t<count>\t<offset>...` record, the offsets zero-padded to one width: a
@@ -457,6 +548,18 @@ fn write_constraints(c: Option<&Constraints>, out: &mut String) {
         return;
     };
     let clean = |s: &str| !s.contains(['\t', '\n', '\r', '\x1f']);
+    if let Some(p) = c.pattern.as_deref().filter(|p| clean(p)) {
+        let _ = write!(out, "\tp{p}");
+    }
+    let num =
+        |n: &Option<serde_json::Number>| n.as_ref().map(|n| n.to_string()).unwrap_or_default();
+    if c.min_length.is_some() || c.max_length.is_some() {
+        let _ = write!(out, "\tl{},{}", num(&c.min_length), num(&c.max_length));
+    }
+    if c.minimum.is_some() || c.maximum.is_some() {
+        let _ = write!(out, "\tn{},{}", num(&c.minimum), num(&c.maximum));
+    }
+    // The enum last: a reader takes the rest of the line as its values.
     if !c.r#enum.is_empty() {
         let vals: Vec<String> = c
             .r#enum
@@ -469,16 +572,5 @@ fn write_constraints(c: Option<&Constraints>, out: &mut String) {
         if vals.iter().all(|v| clean(v)) {
             let _ = write!(out, "\te{}", vals.join("\x1f"));
         }
-    }
-    if let Some(p) = c.pattern.as_deref().filter(|p| clean(p)) {
-        let _ = write!(out, "\tp{p}");
-    }
-    let num =
-        |n: &Option<serde_json::Number>| n.as_ref().map(|n| n.to_string()).unwrap_or_default();
-    if c.min_length.is_some() || c.max_length.is_some() {
-        let _ = write!(out, "\tl{},{}", num(&c.min_length), num(&c.max_length));
-    }
-    if c.minimum.is_some() || c.maximum.is_some() {
-        let _ = write!(out, "\tn{},{}", num(&c.minimum), num(&c.maximum));
     }
 }

@@ -4,8 +4,8 @@
 //! of, where 60,000 `static` structs would cost seconds) and read in place: nothing of it is
 //! copied to the heap. Looking a type up reads its header (attributes, tagging, where each nested
 //! type starts) into a small value that borrows the text; an owner is found from the header in
-//! constant time, a property by binary search over the owner's sorted records, and a property's
-//! record is read into a value on the stack each time it is looked up (a few hundred
+//! constant time, a property by probing the owner's hash table of its records, and a property's
+//! record is read into a value on the stack each time it is looked up (about a hundred
 //! instructions). Only compiled patterns are kept, once per property record, for the life of the
 //! process.
 //!
@@ -24,28 +24,33 @@
 //!   An owner's records are, in this order:
 //! - `N\t<name>`: starts a nested type (numbered from 1; 0 is the resource itself, which has
 //!   none).
+//! - `S\t<bits>\t<width>\t<required>\t<slots>`: how many properties the owner requires, and a
+//!   hash table of its `P` records: `2^bits` slots (as many as there are records, rounded up to
+//!   a power of two) with no separator, each a tag byte and `width` base-64 digits (`0` to `o`,
+//!   most significant first: where the record starts, in bytes from the end of this record),
+//!   or `-`s for an empty slot. A name's probe starts at the slot of its hash's top bits and
+//!   goes on to the next until it finds the name, an empty slot or the end of one round,
+//!   comparing the name only with records of its tag (see `gs-codegen`'s `write_slots` and
+//!   `prop_hash`).
 //! - `Q\t<name>\t<name>...`: the properties the owner requires, sorted (absent for none).
 //! - `X\t<name>\t<name>...`: read-only names of the owner (attributes, registry
 //!   `readOnlyProperties`) that a template must not set, sorted (absent for none).
-//! - `I\t<offset>\t<offset>...`: where each `P` record starts, in bytes from the end of this
-//!   record, zero-padded to one width (absent for an owner without properties): the reader
-//!   binary-searches the names through it without scanning the records, of which some (long
-//!   enums) are thousands of bytes long.
 //! - `P\t<name>\t<kind>\t<flags>[\t<constraint>...]`: a property of the owner, sorted by name
-//!   within the owner (the reader looks them up by binary search over the text). The kind
+//!   within the owner (the reader finds them through the `S` record). The kind
 //!   is in prefix notation: `s` string, `i` integer, `n` number, `b` boolean, `j` JSON, `a` any,
 //!   `T` tag, `z` null, `L<kind>` list, `M<kind>` map of strings to kind, `@<n>;` nested type n,
 //!   `U<count><kind>...` one of several. Flags: `r` required, `R` replaces the resource when
 //!   changed, `M` may replace it. Constraints (of the innermost scalar, through lists and maps):
-//!   `e<v>\x1f<v>...` enum, `p<regex>` pattern, `l<min>,<max>` length, `n<min>,<max>` range (either
-//!   bound may be empty).
+//!   `p<regex>` pattern, `l<min>,<max>` length, `n<min>,<max>` range (either bound may be empty),
+//!   `e<v>\x1f<v>...` enum, last when present (so that a reader takes the rest of the line as
+//!   its values, not finding their end until it reads them).
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Mutex;
 
 use super::class_pattern::ClassPattern;
-use super::index::{COUNT, NAMES, TYPES};
+use super::index::{COUNT, NAMES, TYPES, TYPE_SLOTS};
 use super::seq_pattern::SeqPattern;
 use super::Replacement;
 
@@ -254,12 +259,17 @@ impl Constraints {
         let mut b = Bounds::default();
         let mut rest = self.0;
         while let Some(&c) = rest.as_bytes().first() {
+            if c == b'e' {
+                // The enum is the last field: its values run on to the line's end, found by
+                // `Bounds::allowed` as it reads them (an enum is often hundreds of bytes).
+                b.allowed = rest.get(1..);
+                break;
+            }
             let bytes = rest.as_bytes();
             let end = find_either(bytes, b'\t', b'\n').unwrap_or(bytes.len());
             let field = rest.get(1..end).unwrap_or("");
             let field = field.strip_suffix('\r').unwrap_or(field);
             match c {
-                b'e' => b.allowed = Some(field),
                 b'p' => b.pattern = Some(field),
                 b'l' => {
                     let (min, max) = bounds(field);
@@ -294,13 +304,24 @@ impl Constraints {
 }
 
 /// A property's constraints, read.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Bounds {
-    /// The enum's values as the record holds them (separated by `\x1f`).
+    /// The enum's values as the record holds them (separated by `\x1f`), on to the end of the
+    /// record's line and past it: [`Bounds::allowed`] stops at the line's end.
     allowed: Option<&'static str>,
     pub(crate) pattern: Option<&'static str>,
     pub(crate) length: (Option<u64>, Option<u64>),
     pub(crate) range: (Option<f64>, Option<f64>),
+}
+
+/// Equal when they read the same: the same enum values (wherever the text after them ends),
+/// pattern and bounds.
+impl PartialEq for Bounds {
+    fn eq(&self, other: &Bounds) -> bool {
+        self.allowed.is_some() == other.allowed.is_some()
+            && self.allowed().eq(other.allowed())
+            && (self.pattern, self.length, self.range) == (other.pattern, other.length, other.range)
+    }
 }
 
 impl Bounds {
@@ -314,11 +335,19 @@ impl Bounds {
         let mut rest = self.allowed;
         std::iter::from_fn(move || {
             let a = rest?;
-            match find_byte(a.as_bytes(), 0x1f) {
-                Some(i) => {
+            let b = a.as_bytes();
+            // Values hold no tab, line end or separator (gs-codegen leaves out an enum that
+            // would): a value ends at a separator, the last one at the line's end.
+            match find_either(b, 0x1f, b'\n') {
+                Some(i) if b.get(i) == Some(&0x1f) => {
                     // A separator is one byte: `i` and `i + 1` are character boundaries.
                     rest = a.get(i + 1..);
                     a.get(..i)
+                }
+                Some(i) => {
+                    rest = None;
+                    let last = a.get(..i)?;
+                    Some(last.strip_suffix('\r').unwrap_or(last))
                 }
                 None => rest.take(),
             }
@@ -594,86 +623,155 @@ impl Offsets {
     }
 }
 
+/// An owner's `S` record read: the hash table of its `P` records (see `gs-codegen`'s
+/// `write_slots`): `2^bits` slots of a tag byte and `width` base-64 digits, an empty one `-`s.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slots {
+    text: &'static [u8],
+    bits: u32,
+    width: usize,
+}
+
+/// The tag of an empty slot.
+const EMPTY: u8 = b'-';
+
+impl Slots {
+    /// Reads the `S` record at the start of `rest` (`S\t<bits>\t<width>\t<required>\t<slots>`)
+    /// and moves `rest` past it: the table and the required count; `None` when `rest` does not
+    /// start with one as gs-codegen writes it.
+    fn take(rest: &mut &'static str) -> Option<(Slots, usize)> {
+        let b = rest.as_bytes();
+        let mut t = b.strip_prefix(b"S\t")?;
+        let field = |t: &mut &'static [u8]| {
+            let before = t.len();
+            let n = take_number(t);
+            let (&tab, after) = t.split_first()?;
+            (tab == b'\t' && t.len() < before).then(|| {
+                *t = after;
+                n
+            })
+        };
+        let bits = field(&mut t)?;
+        let width = field(&mut t)?;
+        let required = field(&mut t)?;
+        // More digits than a `usize` holds are not an offset of the data; more slots than the
+        // data has bytes are not a table of it.
+        if !(1..=10).contains(&width) || bits > 24 {
+            return None;
+        }
+        let len = (width + 1) << bits;
+        let text = t.get(..len)?;
+        let after = match t.get(len..)? {
+            [b'\r', b'\n', ..] => len + 2,
+            [b'\n', ..] => len + 1,
+            _ => return None,
+        };
+        *rest = rest.get(b.len() - t.len() + after..)?;
+        let bits = bits as u32;
+        Some((Slots { text, bits, width }, required))
+    }
+
+    /// Where the `P` record of the property `name` starts in `records`: probed from the slot
+    /// of `name`'s hash, comparing the name only with records of its tag.
+    fn find(self, records: &[u8], name: &[u8]) -> Option<usize> {
+        let (h, tab) = prop_hash_and_tab(name);
+        // A name with a tab would match a record's name and kind: it names no property.
+        if tab || self.width == 0 {
+            return None;
+        }
+        let tag = tag_of(h);
+        let w = self.width + 1;
+        let mask = (1usize << self.bits) - 1;
+        let mut i = slot_of(h, self.bits);
+        for _ in 0..=mask {
+            let (&t, digits) = self.text.get(i * w..i * w + w)?.split_first()?;
+            if t == EMPTY {
+                return None;
+            }
+            if t == tag {
+                let at = digits.iter().try_fold(0usize, |n, &d| {
+                    (b'0'..=b'o')
+                        .contains(&d)
+                        .then(|| n << 6 | usize::from(d - b'0'))
+                })?;
+                let record = records.get(at..)?;
+                if record.get(..2) == Some(b"P\t")
+                    && record.get(2..2 + name.len()) == Some(name)
+                    && record.get(2 + name.len()) == Some(&b'\t')
+                {
+                    return Some(at);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+        None
+    }
+}
+
+/// The first slot of a name's hash `h` in a table of `2^bits` slots: its top bits.
+fn slot_of(h: u64, bits: u32) -> usize {
+    match bits {
+        0 => 0,
+        _ => (h >> (64 - bits.min(63))) as usize,
+    }
+}
+
+/// The tag of a name's hash `h`: bits 26 to 31, as a character from `0` to `o`.
+fn tag_of(h: u64) -> u8 {
+    b'0' + (h >> 26 & 63) as u8
+}
+
 /// The resource type itself (number 0) or one of its nested types: its records, in place.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Owner {
     /// The nested type's name (empty for the resource itself).
     pub(crate) name: &'static str,
-    /// Where each `P` record starts in `records`.
-    index: Offsets,
-    /// The `K` record's tags: one per `P` record, [`prop_tag`] of its name.
-    tags: &'static [u8],
-    /// How many properties it requires (the `K` record's count; `None` without one).
+    /// Where each `P` record starts in `records`, by its name's hash.
+    slots: Slots,
+    /// How many properties it requires (`None` without an `S` record).
     required_count: Option<usize>,
-    /// The records after the `I` record: `K`, `Q`, `X`, then the `P` records, sorted by name.
+    /// The records after the `S` record: `Q`, `X`, then the `P` records, sorted by name.
     records: &'static str,
-    /// Where the `Q` and `X` records start in `records` (after the `K` record).
-    head: usize,
 }
 
 impl Owner {
-    /// Reads the header records of an owner's records (`N`, `I`, `K`).
+    /// Reads the header records of an owner's records (`N`, `S`).
     fn new(records: &'static str) -> Owner {
         let mut rest = records;
         let name = take_record(&mut rest, b'N');
-        let index = Offsets::take(&mut rest, b'I').unwrap_or_default();
-        // `K\t<count>\t<tags>\n`, the tags one per `P` record: read without a scan.
-        let b = rest.as_bytes();
-        let mut digits = b.get(2..).filter(|_| b.starts_with(b"K\t")).unwrap_or(&[]);
-        let before = digits.len();
-        let count = take_number(&mut digits);
-        let at = 2 + before - digits.len();
-        let end = at + 1 + index.count;
-        let k = match (b.get(at), b.get(at + 1..end), b.get(end)) {
-            (Some(b'\t'), Some(tags), Some(b'\n')) if before > digits.len() => {
-                Some((tags, count, end + 1))
-            }
-            _ => None,
-        };
-        let (tags, required_count, head) = match k {
-            Some((tags, count, head)) => (tags, Some(count), head),
+        let (slots, required_count) = match Slots::take(&mut rest) {
+            Some((slots, required)) => (slots, Some(required)),
             None => {
                 // Not as gs-codegen writes it: skipped as a record, and not used.
-                let mut after = rest;
-                take_record(&mut after, b'K');
-                (&[][..], None, rest.len() - after.len())
+                take_record(&mut rest, b'S');
+                (Slots::default(), None)
             }
         };
         Owner {
             name,
-            index,
-            tags,
+            slots,
             required_count,
             records: rest,
-            head,
         }
     }
 
-    /// The `K`, `Q` and `X` records.
-    fn header(&self) -> &'static str {
-        let end = match self.index.count {
-            0 => self.records.len(),
-            _ => self.index.get(0).unwrap_or(0),
-        };
-        self.records.get(self.head..end).unwrap_or("")
+    /// The `Q` and `X` records' fields (empty for none), and the `P` records.
+    fn parts(&self) -> (&'static str, &'static str, &'static str) {
+        let mut rest = self.records;
+        let q = take_record(&mut rest, b'Q');
+        let x = take_record(&mut rest, b'X');
+        (q, x, rest)
     }
 
     /// The `P` records.
     fn props(&self) -> &'static str {
-        let start = match self.index.count {
-            0 => self.records.len(),
-            _ => self.index.get(0).unwrap_or(0),
-        };
-        self.records.get(start..).unwrap_or("")
+        self.parts().2
     }
 
     /// The `P` record of the property `name` (after `P\t`, on to the end of the records).
     fn record(&self, name: &str) -> Option<&'static str> {
-        if self.tags.len() == self.index.count {
-            find_tagged(self.index, self.tags, self.records, name)
-        } else {
-            find_record(self.index, self.records, name)
-        }
+        let at = self.slots.find(self.records.as_bytes(), name.as_bytes())?;
+        self.records.get(at + 2..)
     }
 
     /// The property `name`, read from its record.
@@ -698,8 +796,7 @@ impl Owner {
 
     /// The names of the properties it requires, sorted.
     pub(crate) fn required(&self) -> impl Iterator<Item = &'static str> {
-        let mut header = self.header();
-        let q = take_record(&mut header, b'Q');
+        let q = self.parts().0;
         Fields(Some(q).filter(|q| !q.is_empty()))
     }
 
@@ -713,9 +810,7 @@ impl Owner {
 
     /// The `X` record's names (sorted, tab-separated; empty for none).
     fn read_only(&self) -> &'static str {
-        let mut header = self.header();
-        take_record(&mut header, b'Q');
-        take_record(&mut header, b'X')
+        self.parts().1
     }
 
     /// How many properties it requires (`None` when the data does not say).
@@ -753,85 +848,18 @@ fn take_record(rest: &mut &'static str, tag: u8) -> &'static str {
     record.strip_suffix('\r').unwrap_or(record)
 }
 
-/// The `P` record of the property `name` among `records` (after `P\t`, and on to the end of
-/// `records`: the record's readers stop at its line's end), by binary search over `index`
-/// (where each record starts, as the `I` record writes them): a probe compares the name in
-/// place, and nothing is scanned.
-fn find_record(index: Offsets, records: &'static str, name: &str) -> Option<&'static str> {
-    let key = name.as_bytes();
-    let (mut lo, mut hi) = (0, index.count);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let start = index.get(mid)?;
-        let record = records.as_bytes().get(start..)?.strip_prefix(b"P\t")?;
-        // The record's name: `key`'s length of it, then a tab when it is `key`.
-        let head = record.get(..key.len().min(record.len()))?;
-        let order = match head.cmp(key) {
-            std::cmp::Ordering::Equal if head.len() < key.len() => std::cmp::Ordering::Less,
-            std::cmp::Ordering::Equal => match record.get(key.len()) {
-                Some(b'\t') | None => std::cmp::Ordering::Equal,
-                // The record's name is longer: it sorts after `key`.
-                Some(_) => std::cmp::Ordering::Greater,
-            },
-            other => other,
-        };
-        match order {
-            // A name with a tab would match a record's name and kind.
-            std::cmp::Ordering::Equal if find_byte(key, b'\t').is_some() => return None,
-            std::cmp::Ordering::Equal => return records.get(start + 2..),
-            std::cmp::Ordering::Less => lo = mid + 1,
-            std::cmp::Ordering::Greater => hi = mid,
-        }
-    }
-    None
-}
-
-/// The `P` record of the property `name` among `records` (as [`find_record`] finds it), from
-/// the owner's tags (one per record, in the order of `index`): only the records whose tag is
-/// `name`'s are compared with it, one in most look-ups, and the tags are scanned eight at a time.
-fn find_tagged(
-    index: Offsets,
-    tags: &[u8],
-    records: &'static str,
-    name: &str,
-) -> Option<&'static str> {
-    let key = name.as_bytes();
-    let (tag, tab) = tag_and_tab(key);
-    // A name with a tab would match a record's name and kind: it names no property.
-    if tab {
-        return None;
-    }
-    let mut from = 0;
-    while let Some(i) = tags.get(from..).and_then(|t| find_byte(t, tag)) {
-        let n = from + i;
-        from = n + 1;
-        let Some(start) = index.get(n) else {
-            continue;
-        };
-        let Some(record) = records.as_bytes().get(start..) else {
-            continue;
-        };
-        if record.get(..2) == Some(b"P\t")
-            && record.get(2..2 + key.len()) == Some(key)
-            && record.get(2 + key.len()) == Some(&b'\t')
-        {
-            return records.get(start + 2..);
-        }
-    }
-    None
-}
-
-/// A property name's tag in the `K` record, as gs-codegen writes it: 6 bits of a hash of its
-/// length, first 8 and last 8 bytes (read as two words), as a character from `0` to `o`.
+/// A property name's first slot in a table of `2^bits` slots and its tag, as gs-codegen
+/// writes them: a hash of its length, first 8 and last 8 bytes (read as two words).
 #[cfg(test)]
-pub(crate) fn prop_tag(name: &[u8]) -> u8 {
-    tag_and_tab(name).0
+pub(crate) fn prop_hash(name: &[u8], bits: u32) -> (usize, u8) {
+    let h = prop_hash_and_tab(name).0;
+    (slot_of(h, bits), tag_of(h))
 }
 
-/// [`prop_tag`] of `name`, and whether `name` has a tab: the two words the tag is a hash of
-/// hold the whole of a name of up to 16 bytes (most are), and are searched for one where a
-/// separate search would read the name again.
-fn tag_and_tab(name: &[u8]) -> (u8, bool) {
+/// The hash of `name` that [`prop_hash`] reads, and whether `name` has a tab: the two words
+/// the hash is of hold the whole of a name of up to 16 bytes (most are), and are searched for
+/// one where a separate search would read the name again.
+fn prop_hash_and_tab(name: &[u8]) -> (u64, bool) {
     const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
     const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
     const TABS: u64 = u64::from_ne_bytes([b'\t'; 8]);
@@ -858,7 +886,7 @@ fn tag_and_tab(name: &[u8]) -> (u8, bool) {
     } else {
         has_tab(name)
     };
-    (b'0' + (h >> 58) as u8, tab)
+    (h, tab)
 }
 
 /// The field of a record that `text` starts with (up to a tab or the line's end), and whether
@@ -998,10 +1026,9 @@ impl TypeSchema {
     /// Owner number `n` (0: the resource itself).
     pub(crate) fn owner(&self, n: usize) -> Option<Owner> {
         let start = self.owners.get(n)?;
-        let end = match self.owners.get(n + 1) {
-            Some(end) => end,
-            None => self.body.len(),
-        };
+        // The last owner ends with the block.
+        let next = (n + 1 < self.owners.count).then(|| self.owners.get(n + 1));
+        let end = next.flatten().unwrap_or(self.body.len());
         self.body.get(start..end.max(start)).map(Owner::new)
     }
 }
@@ -1021,31 +1048,20 @@ pub(crate) fn lookup(type_name: &str) -> Option<TypeSchema> {
     Some(TypeSchema::new(name, block))
 }
 
-/// `type_name`'s number in `index.rs`: from a small table of the names found before (a
-/// synthesis asks for the same few dozen types hundreds of times), else by binary search.
+/// `type_name`'s number in `index.rs`: probed in the hash table gs-codegen writes there
+/// ([`TYPE_SLOTS`]), from the slot of the top bits of its [`name_hash`].
 fn index_of(type_name: &str) -> Option<usize> {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    /// Slot `hash % 256`: the number, plus one, of the last type found with that hash.
-    static FOUND: [AtomicU32; 256] = [const { AtomicU32::new(0) }; 256];
-    let hash = name_hash(type_name.as_bytes());
-    let slot = FOUND.get((hash % 256) as usize)?;
-    let seen = slot.load(Ordering::Relaxed) as usize;
-    if let Some(i) = seen.checked_sub(1) {
-        if self::type_name(i) == Some(type_name) {
-            return Some(i);
+    let mask = TYPE_SLOTS.len() - 1;
+    let bits = TYPE_SLOTS.len().trailing_zeros();
+    let mut i = (name_hash(type_name.as_bytes()) >> (64 - bits)) as usize;
+    for _ in 0..TYPE_SLOTS.len() {
+        let n = usize::from(*TYPE_SLOTS.get(i)?).checked_sub(1)?;
+        if self::type_name(n) == Some(type_name) {
+            return Some(n);
         }
+        i = (i + 1) & mask;
     }
-    let i = TYPES
-        .binary_search_by(|[a, b, _, _]| {
-            NAMES
-                .as_bytes()
-                .get(*a as usize..*b as usize)
-                .unwrap_or(b"")
-                .cmp(type_name.as_bytes())
-        })
-        .ok()?;
-    slot.store(i as u32 + 1, Ordering::Relaxed);
-    Some(i)
+    None
 }
 
 /// A hash of a type name from its length and its last 16 bytes (where type

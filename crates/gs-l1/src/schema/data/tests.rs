@@ -39,6 +39,44 @@ fn every_name_finds_its_own_number_twice_and_others_none() {
     }
 }
 
+/// The type names' hash table finds what a binary search over the sorted names finds, for every
+/// name of the data and names near them; every type is in one slot.
+#[test]
+fn the_type_table_agrees_with_a_binary_search() {
+    let names: Vec<&str> = type_names().collect();
+    let search = |name: &str| names.binary_search(&name).ok();
+    for name in &names {
+        for probe in [
+            name.to_string(),
+            format!("{name}x"),
+            name[..name.len() - 1].to_string(),
+            name.to_lowercase(),
+            name.replace("AWS::", "Aws::"),
+        ] {
+            assert_eq!(index_of(&probe), search(&probe), "{probe}");
+        }
+    }
+    let mut taken: Vec<u16> = TYPE_SLOTS.iter().copied().filter(|&n| n != 0).collect();
+    taken.sort_unstable();
+    assert!(taken.iter().copied().eq(1..=COUNT as u16));
+}
+
+/// A slot's offset: base-64 digits from `0` to `o`, most significant first.
+fn b64(digits: &[u8]) -> usize {
+    digits.iter().fold(0, |n, &d| {
+        assert!((b'0'..=b'o').contains(&d), "{digits:?}");
+        n * 64 + usize::from(d - b'0')
+    })
+}
+
+/// `n` in `width` base-64 digits, as gs-codegen writes a slot's offset.
+fn to_b64(n: usize, width: u32) -> String {
+    (0..width)
+        .rev()
+        .map(|d| char::from(b'0' + (n >> (6 * d) & 63) as u8))
+        .collect()
+}
+
 /// The offsets of an `O` or `I` record, split the plain way; checks that they are of one width.
 fn offsets(record: &str, tag: &str) -> Vec<usize> {
     let fields: Vec<&str> = record.strip_prefix(tag).expect(tag).split('\t').collect();
@@ -95,24 +133,49 @@ fn the_data_is_written_in_the_order_the_reader_relies_on() {
             } else {
                 assert!(o.name.is_empty());
             }
-            let i_record = lines.next().unwrap();
-            let after_i = &own[own.find(i_record).unwrap() + i_record.len()..];
-            assert_eq!(after_i, o.records, "{name} owner {n}");
-            let p_starts = offsets(i_record.trim_end_matches('\n'), "I\t");
-            let mut header = after_i;
+            let s_record = lines.next().unwrap();
+            let after_s = &own[own.find(s_record).unwrap() + s_record.len()..];
+            assert_eq!(after_s, o.records, "{name} owner {n}");
+            // `S`: the bits, the width, the required count, then the slots.
+            let fields: Vec<&str> = s_record
+                .trim_end_matches('\n')
+                .strip_prefix("S\t")
+                .expect("S")
+                .split('\t')
+                .collect();
+            let [bits, width, required, slots] = fields[..] else {
+                panic!("{name} owner {n}: {s_record:?}");
+            };
+            let (bits, width): (u32, usize) = (bits.parse().unwrap(), width.parse().unwrap());
+            assert_eq!(slots.len(), (width + 1) << bits, "{name} owner {n}");
+            let mut p_starts: Vec<usize> = slots
+                .as_bytes()
+                .chunks(width + 1)
+                .filter(|s| s[0] != EMPTY)
+                .map(|s| b64(&s[1..]))
+                .collect();
+            // As many slots as records, rounded up to a power of two.
+            assert!(p_starts.len() <= 1 << bits, "{name} owner {n}");
+            assert!(
+                bits == 0 || p_starts.len() > 1 << (bits - 1),
+                "{name} owner {n}"
+            );
+            p_starts.sort_unstable();
+            let mut header = after_s;
             if let Some(&first) = p_starts.first() {
-                header = &after_i[..first];
+                header = &after_s[..first];
                 let mut at = first;
                 for &s in &p_starts {
                     assert_eq!(s, at, "{name} owner {n}");
-                    assert!(after_i[s..].starts_with("P\t"), "{name} owner {n}");
-                    at += after_i[s..].find('\n').unwrap() + 1;
+                    assert!(after_s[s..].starts_with("P\t"), "{name} owner {n}");
+                    at += after_s[s..].find('\n').unwrap() + 1;
                 }
-                assert_eq!(at, after_i.len(), "{name} owner {n}");
+                assert_eq!(at, after_s.len(), "{name} owner {n}");
             }
+            assert_eq!(o.props(), &after_s[header.len()..], "{name} owner {n}");
             let tags: Vec<&str> = header.lines().map(|l| &l[..2]).collect();
             assert!(
-                ["K\t", "Q\t", "X\t"]
+                ["Q\t", "X\t"]
                     .iter()
                     .filter(|t| tags.contains(t))
                     .eq(tags.iter()),
@@ -138,22 +201,25 @@ fn the_data_is_written_in_the_order_the_reader_relies_on() {
                 "{name} {}",
                 o.name
             );
-            // The `K` record: the required count, and each record's tag in the records' order
-            // (present whenever there are records).
-            let k = header.lines().find_map(|l| l.strip_prefix("K\t"));
-            assert_eq!(k.is_some(), !recs.is_empty(), "{name} owner {n}");
-            if let Some(k) = k {
-                let (count, tags) = k.split_once('\t').unwrap();
-                assert_eq!(count.parse::<usize>().unwrap(), flagged.len());
-                let want: Vec<u8> = recs.iter().map(|(r, _)| prop_tag(r.as_bytes())).collect();
-                assert_eq!(tags.as_bytes(), want, "{name} owner {n}");
-                assert_eq!(o.tags, want, "{name} owner {n}");
+            // The required count, and each record in a slot of its name's tag, no further
+            // from the name's first slot than the slots before it are taken.
+            assert_eq!(required.parse::<usize>().unwrap(), flagged.len());
+            assert_eq!(o.required_count(), Some(flagged.len()), "{name} owner {n}");
+            let slot = |i: usize| &slots.as_bytes()[i * (width + 1)..(i + 1) * (width + 1)];
+            for (key, record) in &recs {
+                let (first, tag) = prop_hash(key.as_bytes(), bits);
+                let mut i = first;
+                loop {
+                    let s = slot(i);
+                    assert_ne!(s[0], EMPTY, "{name} owner {n} {key}");
+                    let at = b64(&s[1..]);
+                    if after_s[at + 2..].starts_with(&format!("{record}\n")) {
+                        assert_eq!(s[0], tag, "{name} owner {n} {key}");
+                        break;
+                    }
+                    i = (i + 1) % (1 << bits);
+                }
             }
-            assert_eq!(
-                o.required_count(),
-                k.map(|_| flagged.len()),
-                "{name} owner {n}"
-            );
             for (key, _) in &recs {
                 assert_eq!(o.prop(key).unwrap().required, flagged.contains(key));
             }
@@ -166,17 +232,17 @@ fn the_data_is_written_in_the_order_the_reader_relies_on() {
     }
 }
 
+/// The property test of the lookup: through every owner's hash table, every name of the data
+/// finds its own record, and names near them (prefixes, extensions, other cases, a name with
+/// its kind) find what a linear scan of the records finds.
 #[test]
-fn the_binary_search_over_the_text_agrees_with_a_linear_scan_on_every_owner() {
+fn the_hash_table_agrees_with_a_linear_scan_on_every_owner() {
     let mut found = 0;
     for (name, n, o) in owners() {
         let recs = records(&o);
         let linear = |key: &str| recs.iter().find(|(k, _)| *k == key).map(|(_, r)| *r);
-        assert_eq!(o.tags.len(), o.index.count, "{name} {n}: tags are used");
         for (key, record) in &recs {
-            let hit = find_record(o.index, o.records, key).expect("found");
-            assert_eq!(hit.lines().next(), Some(*record), "{name} {n} {key}");
-            let hit = find_tagged(o.index, o.tags, o.records, key).expect("found");
+            let hit = o.record(key).expect("found");
             assert_eq!(hit.lines().next(), Some(*record), "{name} {n} {key}");
             assert!(o.prop(key).is_some());
             found += 1;
@@ -187,14 +253,9 @@ fn the_binary_search_over_the_text_agrees_with_a_linear_scan_on_every_owner() {
                 key[..key.len() - 1].to_owned(),
                 format!("{}{}", &key[..key.len() - 1], '\u{7f}'),
                 key.to_lowercase(),
+                key.to_uppercase(),
                 record.split('\t').take(2).collect::<Vec<_>>().join("\t"),
             ] {
-                let found = find_record(o.index, o.records, &probe);
-                assert_eq!(
-                    found.and_then(|f| f.lines().next()),
-                    linear(&probe),
-                    "{name} {n} {probe}"
-                );
                 let found = o.record(&probe);
                 assert_eq!(
                     found.and_then(|f| f.lines().next()),
@@ -203,13 +264,7 @@ fn the_binary_search_over_the_text_agrees_with_a_linear_scan_on_every_owner() {
                 );
             }
         }
-        for probe in ["", "\t", "A", "~", "\u{10ffff}"] {
-            let found = find_record(o.index, o.records, probe);
-            assert_eq!(
-                found.and_then(|f| f.lines().next()),
-                linear(probe),
-                "{name} {n} {probe:?}"
-            );
+        for probe in ["", "\t", "A", "~", "\u{10ffff}", "Tags", "Name", "Arn"] {
             let found = o.record(probe);
             assert_eq!(
                 found.and_then(|f| f.lines().next()),
@@ -225,68 +280,82 @@ fn the_binary_search_over_the_text_agrees_with_a_linear_scan_on_every_owner() {
     assert!(found > 40_000, "{found} properties");
 }
 
+/// A table written by hand: `A`, `AB` and `B` in the slots of their hashes (found by probing
+/// the way gs-codegen places them), then tables that point elsewhere or are cut short.
 #[test]
-fn the_binary_search_reads_only_what_the_index_points_at() {
-    let mut rest = "I\t3\t00\t08\t17\r\nP\tA\ts\t\r\nP\tAB\ti\tr\nP\tB\tLs\t\n";
-    let index = Offsets::take(&mut rest, b'I').unwrap();
-    let records = rest;
-    assert_eq!((index.count, index.width), (3, 2));
-    let find = |name| find_record(index, records, name).map(|r| r.lines().next().unwrap());
-    assert_eq!(find("A"), Some("A\ts\t"));
-    assert_eq!(find("AB"), Some("AB\ti\tr"));
-    assert_eq!(find("B"), Some("B\tLs\t"));
-    for absent in ["", "0", "AA", "ABC", "A\ts", "B\tLs", "C", "\u{1}"] {
-        assert_eq!(find(absent), None, "{absent:?}");
+fn the_hash_table_reads_only_what_its_slots_point_at() {
+    let records = "Q\tA\nP\tA\ts\t\r\nP\tAB\ti\tr\nP\tB\tLs\t\n";
+    let names = [("A", 4), ("AB", 12), ("B", 21)];
+    for (name, at) in names {
+        assert!(records[at..].starts_with(&format!("P\t{name}\t")));
     }
-    // An index that points outside the records, or at something else, finds nothing.
+    assert_eq!(
+        (to_b64(12, 2), to_b64(21, 2), b64(b"1o")),
+        ("0<".into(), "0E".into(), 127)
+    );
+    // Two bits: four slots, three taken; written as gs-codegen writes them.
+    let mut slots = vec![None; 4];
+    for (name, at) in names {
+        let (mut i, tag) = prop_hash(name.as_bytes(), 2);
+        while slots[i].is_some() {
+            i = (i + 1) % 4;
+        }
+        slots[i] = Some(format!("{}{}", char::from(tag), to_b64(at, 2)));
+    }
+    let table: String = slots
+        .iter()
+        .map(|s| s.clone().unwrap_or("---".into()))
+        .collect();
+    let text: &'static str = Box::leak(format!("S\t2\t2\t1\t{table}\n{records}").into_boxed_str());
+    let o = Owner::new(text);
+    assert_eq!(o.records, records);
+    assert_eq!(o.required_count(), Some(1));
+    let find = |o: &Owner, name| o.record(name).map(|r| r.lines().next().unwrap());
+    assert_eq!(find(&o, "A"), Some("A\ts\t"));
+    assert_eq!(find(&o, "AB"), Some("AB\ti\tr"));
+    assert_eq!(find(&o, "B"), Some("B\tLs\t"));
+    for absent in ["", "0", "AA", "ABC", "A\ts", "B\tLs", "C", "\u{1}", "Q"] {
+        assert_eq!(find(&o, absent), None, "{absent:?}");
+    }
+    // Every slot tagged with the name's tag and pointing at the wrong record, or outside the
+    // records, or at something else; a table with every slot taken (the probe stops after one
+    // round); slots of digits that are not: nothing is found, nothing panics.
+    let (_, tag) = prop_hash(b"A", 2);
+    let tag = char::from(tag);
     for bad in [
-        "I\t0\n",
-        "I\t1\t99\n",
-        "I\t1\t01\n",
-        "I\t1\t\n",
-        "I\t9\t0\n",
+        format!("S\t2\t2\t0\t{tag}0<{tag}0E{tag}0<{tag}0E\n"),
+        format!("S\t2\t2\t0\t{tag}99{tag}99{tag}99{tag}99\n"),
+        format!("S\t2\t2\t0\t{tag}00{tag}01{tag}02{tag}03\n"),
+        format!("S\t2\t2\t0\t{tag}x1{tag}-1{tag}+1{tag} 1\n"),
+        "S\t0\t1\t0\t--\n".to_owned(),
     ] {
-        let mut rest = bad;
-        let index = Offsets::take(&mut rest, b'I').unwrap();
-        assert_eq!(rest, "", "{bad:?}");
-        assert_eq!(find_record(index, records, "A"), None, "{bad:?}");
+        let text: &'static str = Box::leak(format!("{bad}{records}").into_boxed_str());
+        let o = Owner::new(text);
+        assert_eq!(o.records, records, "{bad:?}");
+        assert_eq!(find(&o, "A"), None, "{bad:?}");
     }
-    let mut rest = "X\tA\n";
-    assert!(Offsets::take(&mut rest, b'I').is_none());
-}
-
-#[test]
-fn the_tag_search_compares_only_tagged_records_and_finds_what_the_binary_search_finds() {
-    let mut rest = "I\t3\t00\t07\t16\nP\tA\ts\t\nP\tAB\ti\tr\nP\tB\tLs\t\n";
-    let index = Offsets::take(&mut rest, b'I').unwrap();
-    let records = rest;
-    let names = ["A", "AB", "B"];
-    let tags: Vec<u8> = names.iter().map(|n| prop_tag(n.as_bytes())).collect();
-    let find = |tags: &[u8], name: &str| {
-        find_tagged(index, tags, records, name).map(|r| r.lines().next().unwrap())
-    };
-    let want = [Some("A\ts\t"), Some("AB\ti\tr"), Some("B\tLs\t")];
-    for (name, want) in names.iter().zip(want) {
-        assert_eq!(find(&tags, name), want, "{name}");
-        // Every record tagged alike: each is compared, and only the name's own is taken.
-        let same = vec![prop_tag(name.as_bytes()); 3];
-        assert_eq!(find(&same, name), want, "{name}");
-        // More tags than records: the extra ones point nowhere and find nothing.
-        let more = vec![prop_tag(name.as_bytes()); 5];
-        assert_eq!(find(&more, name), want, "{name}");
-        // A tag that is not the name's hides the record: the tags are the data's own.
-        let other = vec![prop_tag(name.as_bytes()) ^ 1; 3];
-        assert_eq!(find(&other, name), None, "{name}");
-    }
-    for absent in ["", "0", "AA", "ABC", "A\ts", "B\tLs", "C", "\u{1}"] {
-        let same = vec![prop_tag(absent.as_bytes()); 3];
-        assert_eq!(find(&same, absent), None, "{absent:?}");
-        assert_eq!(find(&tags, absent), None, "{absent:?}");
+    // Records not as gs-codegen writes them: skipped, with no table.
+    for bad in [
+        "S\t2\t2\t0\t---\n",
+        "S\t2\t0\t0\t----\n",
+        "S\t99\t2\t0\t---\n",
+        "S\t2\t2\t0---------\n",
+        "S\t\t2\t0\t------------\n",
+        "S\t2\t2\t0\t------------X\n",
+        "I\t1\t0\n",
+    ] {
+        let text: &'static str = Box::leak(format!("{bad}{records}").into_boxed_str());
+        let o = Owner::new(text);
+        assert_eq!(o.required_count(), None, "{bad:?}");
+        assert_eq!(find(&o, "A"), None, "{bad:?}");
+        if bad.starts_with('S') {
+            assert_eq!(o.records, records, "{bad:?}");
+        }
     }
 }
 
 #[test]
-fn the_tag_is_a_hash_of_the_length_and_the_first_and_last_eight_bytes() {
+fn the_hash_is_of_the_length_and_the_first_and_last_eight_bytes() {
     // As gs-codegen computes it: the words zero-extended by copying.
     let reference = |name: &[u8]| {
         let word = |from: usize| {
@@ -299,15 +368,16 @@ fn the_tag_is_a_hash_of_the_length_and_the_first_and_last_eight_bytes() {
         let n = name.len();
         let h = (word(0) ^ word(n.saturating_sub(8)).rotate_left(32) ^ n as u64)
             .wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        b'0' + (h >> 58) as u8
+        (h >> 60, b'0' + (h >> 26 & 63) as u8)
     };
     let text = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     let mut seen = std::collections::BTreeSet::new();
     for from in 0..4 {
         for len in 0..=text.len() - from {
             let name = &text.as_bytes()[from..from + len];
-            let t = prop_tag(name);
-            assert_eq!(t, reference(name), "{len}");
+            let (slot, t) = prop_hash(name, 4);
+            assert_eq!((slot as u64, t), reference(name), "{len}");
+            assert_eq!(prop_hash(name, 0).0, 0);
             assert!((b'0'..=b'o').contains(&t));
             seen.insert(t);
         }
@@ -318,7 +388,7 @@ fn the_tag_is_a_hash_of_the_length_and_the_first_and_last_eight_bytes() {
 
 #[test]
 fn a_record_s_fields_stop_at_its_line_s_end() {
-    let p = parse_prop("A\tLs\tR\te1\x1f2\tl1,3\r\nP\tB\ts\t\tpx\n");
+    let p = parse_prop("A\tLs\tR\tl1,3\te1\x1f2\r\nP\tB\ts\t\tpx\n");
     assert_eq!(
         p.kind,
         Kind::List(Inner {
@@ -337,6 +407,21 @@ fn a_record_s_fields_stop_at_its_line_s_end() {
     let p = parse_prop("A\ts\tM");
     assert_eq!((p.kind, p.replacement), (Kind::String, Replacement::Maybe));
     assert!(!p.constraints.any());
+    // An enum's values run to the line's end, whatever ends it (or the text's end).
+    for (record, want) in [
+        ("A\ts\t\te1\x1f2\nP\tB\ts\t\tex\n", vec!["1", "2"]),
+        (
+            "A\ts\t\tpx\te1\x1f\x1f2\r\nP\tB\ts\t\tex\n",
+            vec!["1", "", "2"],
+        ),
+        ("A\ts\t\tl1,\te\nP\tB\ts\t\tex\n", vec![""]),
+        ("A\ts\t\te1\x1f22", vec!["1", "22"]),
+        ("A\ts\t\te1\x1f", vec!["1", ""]),
+    ] {
+        let c = parse_prop(record).constraints.read();
+        assert!(c.has_allowed());
+        assert_eq!(c.allowed().collect::<Vec<_>>(), want, "{record:?}");
+    }
 }
 
 /// A kind written back in the data's notation.
@@ -381,7 +466,15 @@ fn every_kind_and_constraint_of_the_data_reads_back_as_written() {
             assert!(skip(fields[1].as_bytes(), 0).is_empty(), "{name}.{key}");
             unions += usize::from(fields[1].contains('U'));
             assert_eq!(p.replacement, replacement_in(fields[2]), "{name}.{key}");
-            // The constraints, split the plain way.
+            // The constraints, split the plain way; an enum is the last of them.
+            assert!(
+                fields[3..]
+                    .iter()
+                    .rev()
+                    .skip(1)
+                    .all(|f| !f.starts_with('e')),
+                "{name}.{key}"
+            );
             let c = p.constraints.read();
             let field = |tag: char| fields[3..].iter().find_map(|f| f.strip_prefix(tag));
             assert_eq!(c.pattern, field('p'), "{name}.{key}");
@@ -468,10 +561,10 @@ fn has_tab_agrees_with_a_byte_loop_at_every_position_and_length() {
                 *b = b'\t';
             }
             assert_eq!(has_tab(&bytes), bytes.contains(&b'\t'), "{bytes:?}");
-            // The tag's words say the same, and the tag is the tag.
-            let (tag, tab) = tag_and_tab(&bytes);
+            // The hash's words say the same, and the hash is the hash.
+            let (h, tab) = prop_hash_and_tab(&bytes);
             assert_eq!(tab, bytes.contains(&b'\t'), "{bytes:?}");
-            assert_eq!(tag, prop_tag(&bytes), "{bytes:?}");
+            assert_eq!(tag_of(h), prop_hash(&bytes, 5).1, "{bytes:?}");
         }
     }
 }
