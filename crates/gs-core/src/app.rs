@@ -50,7 +50,7 @@ pub(crate) struct AppPass {
 }
 
 /// The number of children past which a parent keeps a set of their ids (see `App::child_ids`).
-const CHILD_ID_SET_FROM: usize = 16;
+pub(crate) const CHILD_ID_SET_FROM: usize = 16;
 
 /// The hashes of a parent's child ids, each with the number of children whose id has it.
 pub(crate) type ChildIds = HashMap<u64, u32, FastState>;
@@ -723,32 +723,41 @@ impl App {
             extras: None,
             values_checked: true,
         });
-        self.nodes[parent.index()].children.push(node);
-        if let Some(ids) = self.child_ids.get_mut(&parent) {
-            *ids.entry(child_id_hash(id)).or_default() += 1;
-        } else if self.nodes[parent.index()].children.len() > CHILD_ID_SET_FROM {
-            let children = &self.nodes[parent.index()].children;
-            let mut ids = ChildIds::with_capacity_and_hasher(children.len(), FastState::default());
-            for c in children.iter().filter_map(|c| self.nodes.get(c.index())) {
-                *ids.entry(child_id_hash(&c.id)).or_default() += 1;
+        let children = &mut self.nodes[parent.index()].children;
+        children.push(node);
+        // A parent has a set exactly while it has more than `CHILD_ID_SET_FROM` children (a
+        // rollback that leaves it fewer drops the set): a parent with few is not looked up.
+        if children.len() > CHILD_ID_SET_FROM {
+            if let Some(ids) = self.child_ids.get_mut(&parent) {
+                *ids.entry(child_id_hash(id)).or_default() += 1;
+            } else {
+                let children = &self.nodes[parent.index()].children;
+                let mut ids =
+                    ChildIds::with_capacity_and_hasher(children.len(), FastState::default());
+                for c in children.iter().filter_map(|c| self.nodes.get(c.index())) {
+                    *ids.entry(child_id_hash(&c.id)).or_default() += 1;
+                }
+                self.child_ids.insert(parent, ids);
             }
-            self.child_ids.insert(parent, ids);
         }
         Ok(node)
     }
 
     /// Whether `parent` has a child with the id `id`.
     fn has_child(&self, parent: NodeId, id: &str) -> bool {
-        if let Some(ids) = self.child_ids.get(&parent) {
-            if !ids.contains_key(&child_id_hash(id)) {
-                return false;
+        let Some(p) = self.nodes.get(parent.index()) else {
+            return false;
+        };
+        if p.children.len() > CHILD_ID_SET_FROM {
+            if let Some(ids) = self.child_ids.get(&parent) {
+                if !ids.contains_key(&child_id_hash(id)) {
+                    return false;
+                }
             }
         }
-        self.nodes.get(parent.index()).is_some_and(|p| {
-            p.children
-                .iter()
-                .any(|c| self.nodes.get(c.index()).is_some_and(|c| c.id == id))
-        })
+        p.children
+            .iter()
+            .any(|c| self.nodes.get(c.index()).is_some_and(|c| c.id == id))
     }
 }
 

@@ -330,14 +330,20 @@ impl App {
             let id = NodeId::new(self.id, self.nodes.len());
             self.child_ids.remove(&id);
             if let Some(parent) = node.parent {
+                let mut left = 0;
                 if let Some(p) = self.nodes.get_mut(parent.index()) {
                     if p.children.last() == Some(&id) {
                         p.children.pop();
                     } else {
                         p.children.retain(|c| *c != id);
                     }
+                    left = p.children.len();
                 }
-                if let Some(ids) = self.child_ids.get_mut(&parent) {
+                // A parent keeps a set of its child ids only while it has more than
+                // `CHILD_ID_SET_FROM` children (see `App::push`).
+                if left <= crate::app::CHILD_ID_SET_FROM {
+                    self.child_ids.remove(&parent);
+                } else if let Some(ids) = self.child_ids.get_mut(&parent) {
                     let hash = crate::app::child_id_hash(&node.id);
                     if let Some(n) = ids.get_mut(&hash) {
                         *n -= 1;
@@ -537,6 +543,37 @@ impl Scope<'_> {
 mod tests {
     use super::*;
     use crate::{RawResource, Resource, StackProps};
+
+    #[test]
+    fn a_duplicate_id_is_refused_after_a_rollback_took_a_parent_below_the_set_size() {
+        // A parent keeps a set of its child ids only past `CHILD_ID_SET_FROM` children; a
+        // rollback that leaves it fewer must not leave a set that the next children skip.
+        let below = crate::app::CHILD_ID_SET_FROM - 1;
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        for i in 0..below {
+            s.add_group(&format!("G{i}")).unwrap();
+        }
+        let failed: Result<(), TreeError> = s.atomically(|s| {
+            for i in 0..3 {
+                s.add_group(&format!("Undone{i}"))?;
+            }
+            Err(TreeError::TooManyNodes(0))
+        });
+        assert!(failed.is_err());
+        assert_eq!(app.node(stack).unwrap().children().len(), below);
+        let mut s = app.at(stack).unwrap();
+        s.add_group("X").unwrap();
+        s.add_group("Y").unwrap();
+        for id in ["X", "Y", "G0"] {
+            assert!(
+                matches!(s.add_group(id), Err(TreeError::DuplicateId { .. })),
+                "{id}"
+            );
+        }
+        s.add_group("Undone0").unwrap();
+    }
 
     #[test]
     fn a_dependency_or_tag_on_an_older_node_is_journalled_without_a_snapshot() {

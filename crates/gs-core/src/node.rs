@@ -200,6 +200,25 @@ impl Resource {
         }
     }
 
+    /// A resource of `type_name` with room for `n` properties, so that setting them
+    /// ([`Resource::property`]) grows nothing: a map grows by doubling from 4 entries, each
+    /// time into fresh memory, and a map of fewer keeps the rest of its room unused.
+    ///
+    /// ```
+    /// use gs_core::Resource;
+    /// let r = Resource::with_capacity("AWS::SNS::Topic", 1).property("DisplayName", "alerts");
+    /// assert_eq!(r.properties.len(), 1);
+    /// ```
+    pub fn with_capacity(
+        type_name: impl Into<std::borrow::Cow<'static, str>>,
+        n: usize,
+    ) -> Resource {
+        Resource {
+            properties: ValueMap::with_capacity(n),
+            ..Resource::new(type_name)
+        }
+    }
+
     /// Sets one property.
     #[must_use]
     pub fn property(
@@ -357,6 +376,20 @@ mod tests {
             assert_eq!(kept, id);
             let borrowed = matches!(kept, std::borrow::Cow::Borrowed(_));
             assert_eq!(borrowed, matches!(id, "Resource" | "Default"), "{id}");
+        }
+    }
+
+    #[test]
+    fn a_resource_made_with_room_for_its_properties_has_exactly_that_room() {
+        // A map grows by doubling from room for 4: a resource of 1 or 6 properties set one by
+        // one kept room for 4 or 8. Made with its count, it keeps none to spare.
+        for n in [1, 3, 6] {
+            let r = (0..n).fold(Resource::with_capacity("AWS::SNS::Topic", n), |r, i| {
+                r.property(format!("P{i}"), i as i64)
+            });
+            assert_eq!((r.properties.len(), r.properties.capacity()), (n, n));
+            assert_eq!(r.type_name, "AWS::SNS::Topic");
+            assert!(r.tagging.is_none() && r.logical_id.is_none());
         }
     }
 

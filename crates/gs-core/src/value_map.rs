@@ -187,6 +187,15 @@ impl ValueMap {
         }
     }
 
+    /// How many entries the map holds without growing (tests of the builders that size maps).
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        match &self.0 {
+            Entries::Listed(entries) => entries.capacity(),
+            Entries::Indexed(map) => map.capacity(),
+        }
+    }
+
     /// Whether the map is empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

@@ -32,7 +32,7 @@ pub(crate) fn cloud_watch_account(g: &mut Scope<'_>, api: NodeId) -> Result<Node
         .set_removal_policy(role.resource, RemovalPolicy::Retain)?;
     let account = g.resource::<()>(
         "Account",
-        Resource::new("AWS::ApiGateway::Account")
+        Resource::with_capacity("AWS::ApiGateway::Account", 1)
             .property("CloudWatchRoleArn", role.arn())
             .removal_policy(RemovalPolicy::Retain),
     )?;

@@ -193,10 +193,10 @@ impl Integration {
         credentials: Option<Value>,
         cors: Option<&CorsOptions>,
     ) -> (Value, Option<Value>) {
-        let json = |template: String| ValueMap::new().with("application/json", template);
+        let json = |template: String| ValueMap::with_capacity(1).with("application/json", template);
         match &self.kind {
             Kind::Mock => {
-                let integration = ValueMap::new()
+                let integration = ValueMap::with_capacity(4)
                     .with(
                         "IntegrationResponses",
                         Value::List(vec![response("200", None, None, cors)]),
@@ -221,7 +221,7 @@ impl Integration {
                     ],
                 );
                 let ok = "{\"shardId\": \"$input.path('$.ShardId')\", \"sequenceNumber\": \"$input.path('$.SequenceNumber')\"}";
-                let integration = ValueMap::new()
+                let integration = ValueMap::with_capacity(8)
                     .with_opt("Credentials", credentials)
                     .with("IntegrationHttpMethod", "POST")
                     .with(
@@ -235,14 +235,14 @@ impl Integration {
                     .with("PassthroughBehavior", "NEVER")
                     .with(
                         "RequestParameters",
-                        ValueMap::new().with(
+                        ValueMap::with_capacity(1).with(
                             "integration.request.header.Content-Type",
                             "'application/x-amz-json-1.1'",
                         ),
                     )
                     .with(
                         "RequestTemplates",
-                        ValueMap::new().with("application/json", request),
+                        ValueMap::with_capacity(1).with("application/json", request),
                     )
                     .with("Type", "AWS")
                     .with(
@@ -289,10 +289,10 @@ impl Integration {
                         format!("'{age}'").into(),
                     );
                 }
-                let integration = ValueMap::new()
+                let integration = ValueMap::with_capacity(3)
                     .with(
                         "IntegrationResponses",
-                        Value::List(vec![ValueMap::new()
+                        Value::List(vec![ValueMap::with_capacity(3)
                             .with("ResponseParameters", params)
                             .with_opt("ResponseTemplates", cors.origin_vtl().map(json))
                             .with("StatusCode", "204")
@@ -300,14 +300,14 @@ impl Integration {
                     )
                     .with("RequestTemplates", json("{ statusCode: 200 }".into()))
                     .with("Type", "MOCK");
-                let responses = Value::List(vec![ValueMap::new()
+                let responses = Value::List(vec![ValueMap::with_capacity(2)
                     .with("ResponseParameters", declared)
                     .with("StatusCode", "204")
                     .into()]);
                 (integration.into(), Some(responses))
             }
             Kind::LambdaProxy { function, .. } => {
-                let integration = ValueMap::new()
+                let integration = ValueMap::with_capacity(3)
                     .with("IntegrationHttpMethod", "POST")
                     .with("Type", "AWS_PROXY")
                     .with("Uri", invocation_uri(function.arn()));
@@ -357,11 +357,11 @@ fn response(
             ));
         }
     }
-    ValueMap::new()
+    ValueMap::with_capacity(4)
         .with_opt("ResponseParameters", (!params.is_empty()).then_some(params))
         .with_opt(
             "ResponseTemplates",
-            template.map(|t| ValueMap::new().with("application/json", t)),
+            template.map(|t| ValueMap::with_capacity(1).with("application/json", t)),
         )
         .with_opt("SelectionPattern", pattern)
         .with("StatusCode", status)
@@ -374,14 +374,14 @@ fn method_responses(statuses: &[&str], cors: Option<&CorsOptions>) -> Value {
             .iter()
             .map(|s| {
                 let params = cors.map(|c| {
-                    let mut p = ValueMap::new()
+                    let mut p = ValueMap::with_capacity(2)
                         .with("method.response.header.Access-Control-Allow-Origin", true);
                     if c.varies_by_origin() {
                         p.insert("method.response.header.Vary", true);
                     }
                     p
                 });
-                ValueMap::new()
+                ValueMap::with_capacity(2)
                     .with_opt("ResponseParameters", params)
                     .with("StatusCode", *s)
                     .into()

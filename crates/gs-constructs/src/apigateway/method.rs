@@ -164,7 +164,7 @@ impl RestApi {
         let method = m.resource::<CfnMethod>(
             "Resource",
             Resource::new("AWS::ApiGateway::Method").properties(
-                ValueMap::new()
+                ValueMap::with_capacity(6)
                     .with("AuthorizationType", authorization.as_str())
                     .with("HttpMethod", http_method)
                     .with("Integration", integration_value)

@@ -77,7 +77,7 @@ impl RestApi {
         let resource = r.resource::<CfnResource>(
             "Resource",
             Resource::new("AWS::ApiGateway::Resource").properties(
-                ValueMap::new()
+                ValueMap::with_capacity(3)
                     .with("ParentId", parent.resource_id())
                     .with("PathPart", path_part)
                     .with("RestApiId", self.rest_api_id()),

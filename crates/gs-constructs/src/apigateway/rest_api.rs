@@ -143,11 +143,12 @@ impl RestApi {
             "Resource",
             Resource::new("AWS::ApiGateway::RestApi")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(3)
                         .with_opt("Description", props.description.clone())
                         .with(
                             "EndpointConfiguration",
-                            ValueMap::new().with("Types", Value::List(vec!["REGIONAL".into()])),
+                            ValueMap::with_capacity(1)
+                                .with("Types", Value::List(vec!["REGIONAL".into()])),
                         )
                         .with("Name", name),
                 )
@@ -166,7 +167,7 @@ impl RestApi {
         let deployment = d.resource::<()>(
             "Resource",
             Resource::new("AWS::ApiGateway::Deployment").properties(
-                ValueMap::new()
+                ValueMap::with_capacity(2)
                     .with("Description", format!("{path} deployment"))
                     .with("RestApiId", api_id.clone()),
             ),
@@ -178,7 +179,7 @@ impl RestApi {
             Some(l) => l,
             None => LogGroup::new(&mut g, "AccessLogs", LogGroupProps::default())?,
         };
-        let method_settings = ValueMap::new()
+        let method_settings = ValueMap::with_capacity(5)
             .with("DataTraceEnabled", props.data_trace)
             .with("HttpMethod", "*")
             .with("LoggingLevel", props.logging_level.as_str())
@@ -189,10 +190,10 @@ impl RestApi {
             "Resource",
             Resource::new("AWS::ApiGateway::Stage")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(5)
                         .with(
                             "AccessLogSetting",
-                            ValueMap::new()
+                            ValueMap::with_capacity(2)
                                 .with("DestinationArn", log_group.arn())
                                 .with("Format", props.access_log_format.as_str()),
                         )

@@ -437,16 +437,19 @@ impl Cron {
         })
     }
 
+    /// The minutes after midnight it fires at, ascending: the set bits of the hours (0 to 23)
+    /// and of the minutes (0 to 59), each taken lowest first, rather than 24 x 60 tests.
     fn times_of_day(&self) -> Vec<u64> {
-        let mut t = Vec::new();
-        for h in 0..24u64 {
-            if self.hours & (1 << h) == 0 {
-                continue;
-            }
-            for m in 0..60u64 {
-                if self.minutes & (1 << m) != 0 {
-                    t.push(h * 60 + m);
-                }
+        let minutes = self.minutes & ((1 << 60) - 1);
+        let mut hours = self.hours & ((1 << 24) - 1);
+        let mut t = Vec::with_capacity((hours.count_ones() * minutes.count_ones()) as usize);
+        while hours != 0 {
+            let h = u64::from(hours.trailing_zeros());
+            hours &= hours - 1;
+            let mut left = minutes;
+            while left != 0 {
+                t.push(h * 60 + u64::from(left.trailing_zeros()));
+                left &= left - 1;
             }
         }
         t
@@ -688,6 +691,42 @@ impl Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_times_of_day_are_every_hour_and_minute_set_in_ascending_order() {
+        // Masks with bits past the fields (hour 24+, minute 60+) too, which no time has.
+        let masks = [
+            0,
+            1,
+            1 << 5,
+            (1 << 24) - 1,
+            u64::MAX,
+            0x8000_0000_0000_0001,
+            0xA5A5_A5A5,
+        ];
+        for hours in masks {
+            for minutes in masks {
+                let cron = Cron {
+                    minutes,
+                    hours,
+                    months: 0,
+                    days: Days::OfWeek {
+                        set: 0,
+                        special: Vec::new(),
+                    },
+                };
+                let want: Vec<u64> = (0..24u64)
+                    .filter(|h| hours & (1 << h) != 0)
+                    .flat_map(|h| {
+                        (0..60u64)
+                            .filter(move |m| minutes & (1 << m) != 0)
+                            .map(move |m| h * 60 + m)
+                    })
+                    .collect();
+                assert_eq!(cron.times_of_day(), want, "{hours:#x} {minutes:#x}");
+            }
+        }
+    }
 
     fn hours(e: &str) -> u64 {
         worst_case_interval(e)

@@ -132,7 +132,7 @@ impl BackupVault {
             id,
             Import {
                 type_name: CfnBackupVault::TYPE_NAME.into(),
-                attributes: ValueMap::new()
+                attributes: ValueMap::with_capacity(3)
                     .with("Ref", parts.name.as_str())
                     .with("BackupVaultName", parts.name)
                     .with("BackupVaultArn", arn_value),

@@ -126,14 +126,14 @@ impl BuildProject {
             .environment
             .iter()
             .map(|(k, v)| {
-                ValueMap::new()
+                ValueMap::with_capacity(3)
                     .with("Name", k.as_str())
                     .with("Type", "PLAINTEXT")
                     .with("Value", v.as_str())
                     .into()
             })
             .collect();
-        let environment = ValueMap::new()
+        let environment = ValueMap::with_capacity(6)
             .with("ComputeType", props.compute_type.as_str())
             .with_opt(
                 "EnvironmentVariables",
@@ -147,15 +147,18 @@ impl BuildProject {
             "Resource",
             Resource::new("AWS::CodeBuild::Project")
                 .properties(
-                    ValueMap::new()
-                        .with("Artifacts", ValueMap::new().with("Type", "CODEPIPELINE"))
+                    ValueMap::with_capacity(7)
+                        .with(
+                            "Artifacts",
+                            ValueMap::with_capacity(1).with("Type", "CODEPIPELINE"),
+                        )
                         .with("EncryptionKey", "alias/aws/s3")
                         .with("Environment", environment)
                         .with(
                             "LogsConfig",
-                            ValueMap::new().with(
+                            ValueMap::with_capacity(1).with(
                                 "CloudWatchLogs",
-                                ValueMap::new()
+                                ValueMap::with_capacity(2)
                                     .with("GroupName", log_group.name())
                                     .with("Status", "ENABLED"),
                             ),
@@ -163,7 +166,7 @@ impl BuildProject {
                         .with("ServiceRole", role.arn())
                         .with(
                             "Source",
-                            ValueMap::new()
+                            ValueMap::with_capacity(2)
                                 .with("BuildSpec", props.buildspec.as_str())
                                 .with("Type", "CODEPIPELINE"),
                         )

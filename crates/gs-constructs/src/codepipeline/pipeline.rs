@@ -135,18 +135,19 @@ impl Pipeline {
             ),
         )?;
         let (provider, configuration) = source.action();
-        let artifact = |name: &str| Value::List(vec![ValueMap::new().with("Name", name).into()]);
+        let artifact =
+            |name: &str| Value::List(vec![ValueMap::with_capacity(1).with("Name", name).into()]);
         let action_type = |category: &str, provider: &str| {
-            ValueMap::new()
+            ValueMap::with_capacity(4)
                 .with("Category", category)
                 .with("Owner", "AWS")
                 .with("Provider", provider)
                 .with("Version", "1")
         };
-        let source_stage = ValueMap::new()
+        let source_stage = ValueMap::with_capacity(2)
             .with(
                 "Actions",
-                Value::List(vec![ValueMap::new()
+                Value::List(vec![ValueMap::with_capacity(5)
                     .with("ActionTypeId", action_type("Source", provider))
                     .with("Configuration", configuration)
                     .with("Name", props.source_action_name.as_str())
@@ -155,14 +156,14 @@ impl Pipeline {
                     .into()]),
             )
             .with("Name", props.source_stage_name.as_str());
-        let build_stage = ValueMap::new()
+        let build_stage = ValueMap::with_capacity(2)
             .with(
                 "Actions",
-                Value::List(vec![ValueMap::new()
+                Value::List(vec![ValueMap::with_capacity(6)
                     .with("ActionTypeId", action_type("Build", "CodeBuild"))
                     .with(
                         "Configuration",
-                        ValueMap::new().with("ProjectName", project.project_name()),
+                        ValueMap::with_capacity(1).with("ProjectName", project.project_name()),
                     )
                     .with("InputArtifacts", artifact("SourceOutput"))
                     .with("Name", build.action_name.as_str())
@@ -175,10 +176,10 @@ impl Pipeline {
             "Resource",
             Resource::new("AWS::CodePipeline::Pipeline")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(5)
                         .with(
                             "ArtifactStore",
-                            ValueMap::new()
+                            ValueMap::with_capacity(2)
                                 .with("Location", artifacts.bucket_name())
                                 .with("Type", "S3"),
                         )

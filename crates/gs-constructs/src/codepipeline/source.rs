@@ -113,7 +113,7 @@ impl SourceKind {
         match self {
             SourceKind::S3 { bucket, object_key } => (
                 "S3",
-                ValueMap::new()
+                ValueMap::with_capacity(3)
                     .with("PollForSourceChanges", true)
                     .with("S3Bucket", bucket.bucket_name())
                     .with("S3ObjectKey", object_key.as_str()),
@@ -124,7 +124,7 @@ impl SourceKind {
                 branch,
             } => (
                 "CodeStarSourceConnection",
-                ValueMap::new()
+                ValueMap::with_capacity(5)
                     .with("BranchName", branch.as_str())
                     .with("ConnectionArn", connection_arn.clone())
                     .with("DetectChanges", true)
@@ -136,7 +136,7 @@ impl SourceKind {
                 branch,
             } => (
                 "CodeCommit",
-                ValueMap::new()
+                ValueMap::with_capacity(3)
                     .with("BranchName", branch.as_str())
                     .with("PollForSourceChanges", true)
                     .with("RepositoryName", repository_name.as_str()),

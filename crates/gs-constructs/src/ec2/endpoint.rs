@@ -99,7 +99,7 @@ impl InterfaceVpcEndpoint {
         let resource = g.resource::<CfnVpcEndpoint>(
             "Resource",
             Resource::new("AWS::EC2::VPCEndpoint").properties(
-                ValueMap::new()
+                ValueMap::with_capacity(6)
                     .with(
                         "ServiceName",
                         Value::join(

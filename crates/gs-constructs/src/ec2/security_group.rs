@@ -270,13 +270,13 @@ impl SecurityGroup {
         };
         let mut g = scope.group(id)?;
         let egress = if props.allow_all_outbound {
-            ValueMap::new()
+            ValueMap::with_capacity(3)
                 .with("CidrIp", "0.0.0.0/0")
                 .with("Description", "Allow all outbound traffic by default")
                 .with("IpProtocol", "-1")
         } else {
             // A rule that matches nothing: without any egress rule AWS would allow everything.
-            ValueMap::new()
+            ValueMap::with_capacity(5)
                 .with("CidrIp", "255.255.255.255/32")
                 .with("Description", "Disallow all traffic")
                 .with("FromPort", 252)
@@ -287,7 +287,7 @@ impl SecurityGroup {
             "Resource",
             Resource::new("AWS::EC2::SecurityGroup")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(4)
                         .with("GroupDescription", description)
                         .with_opt("GroupName", props.name)
                         .with("SecurityGroupEgress", Value::List(vec![Value::Map(egress)]))
@@ -375,7 +375,7 @@ impl SecurityGroup {
         id.push(':');
         // Writing into a `String` cannot fail.
         let _ = write!(id, "{port}");
-        let mut props = ValueMap::new()
+        let mut props = ValueMap::with_capacity(6)
             .with("GroupId", self.group_id())
             .with("IpProtocol", port.ip_protocol())
             .with("Description", description)

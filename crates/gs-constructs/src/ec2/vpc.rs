@@ -142,7 +142,7 @@ impl Vpc {
             "Resource",
             Resource::new("AWS::EC2::VPC")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(4)
                         .with("CidrBlock", cidr.text())
                         .with("EnableDnsHostnames", props.enable_dns_hostnames)
                         .with("EnableDnsSupport", props.enable_dns_support)
@@ -154,7 +154,7 @@ impl Vpc {
         let igw = g.resource::<()>("IGW", Resource::new("AWS::EC2::InternetGateway").tagged())?;
         let attachment = g.resource::<()>(
             "VPCGW",
-            Resource::new("AWS::EC2::VPCGatewayAttachment")
+            Resource::with_capacity("AWS::EC2::VPCGatewayAttachment", 2)
                 .property("InternetGatewayId", Value::Ref(igw.node()))
                 .property("VpcId", vpc_ref.clone()),
         )?;
@@ -182,7 +182,7 @@ impl Vpc {
                     "Subnet",
                     Resource::new("AWS::EC2::Subnet")
                         .properties(
-                            ValueMap::new()
+                            ValueMap::with_capacity(4)
                                 .with("AvailabilityZone", Value::select(az, Value::azs()))
                                 .with("CidrBlock", block)
                                 .with("MapPublicIpOnLaunch", kind == SubnetType::Public)
@@ -192,13 +192,13 @@ impl Vpc {
                 )?;
                 let table = sg.resource::<()>(
                     "RouteTable",
-                    Resource::new("AWS::EC2::RouteTable")
+                    Resource::with_capacity("AWS::EC2::RouteTable", 1)
                         .property("VpcId", vpc_ref.clone())
                         .tagged(),
                 )?;
                 let association = sg.resource::<()>(
                     "RouteTableAssociation",
-                    Resource::new("AWS::EC2::SubnetRouteTableAssociation")
+                    Resource::with_capacity("AWS::EC2::SubnetRouteTableAssociation", 2)
                         .property("RouteTableId", Value::Ref(table.node()))
                         .property("SubnetId", Value::Ref(subnet.node())),
                 )?;
@@ -214,7 +214,7 @@ impl Vpc {
                         sg.resource::<()>(
                             "DefaultRoute",
                             Resource::new("AWS::EC2::Route").properties(
-                                ValueMap::new()
+                                ValueMap::with_capacity(3)
                                     .with("DestinationCidrBlock", "0.0.0.0/0")
                                     .with(key, Value::Ref(target))
                                     .with("RouteTableId", Value::Ref(table.node())),
@@ -232,13 +232,13 @@ impl Vpc {
                     if az < nat_count {
                         let eip = sg.resource::<()>(
                             "EIP",
-                            Resource::new("AWS::EC2::EIP")
+                            Resource::with_capacity("AWS::EC2::EIP", 1)
                                 .property("Domain", "vpc")
                                 .tagged(),
                         )?;
                         let nat = sg.resource::<()>(
                             "NATGateway",
-                            Resource::new("AWS::EC2::NatGateway")
+                            Resource::with_capacity("AWS::EC2::NatGateway", 2)
                                 .property(
                                     "AllocationId",
                                     Value::GetAtt(eip.node(), "AllocationId".into()),

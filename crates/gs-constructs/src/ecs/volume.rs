@@ -205,9 +205,10 @@ impl FargateTaskDefinition {
         self.task_role.grant(
             app,
             PolicyStatement::allow(actions, [access_point.file_system.arn()]).with_conditions(
-                ValueMap::new().with(
+                ValueMap::with_capacity(1).with(
                     "StringEquals",
-                    ValueMap::new().with("elasticfilesystem:AccessPointArn", access_point.arn()),
+                    ValueMap::with_capacity(1)
+                        .with("elasticfilesystem:AccessPointArn", access_point.arn()),
                 ),
             ),
         )?;

@@ -286,7 +286,7 @@ fn declare_region_choice(app: &mut App, node: NodeId) -> Result<()> {
         .map(|(region, account)| {
             (
                 region.to_string(),
-                Value::from(ValueMap::new().with("Account", *account)),
+                Value::from(ValueMap::with_capacity(1).with("Account", *account)),
             )
         })
         .collect();
@@ -375,7 +375,12 @@ fn set_attributes<const N: usize>(
         });
         match existing {
             Some(m) => m.insert("Value", value),
-            None => attrs.push(ValueMap::new().with("Key", key).with("Value", value).into()),
+            None => attrs.push(
+                ValueMap::with_capacity(2)
+                    .with("Key", key)
+                    .with("Value", value)
+                    .into(),
+            ),
         }
     }
     app.set_property(lb.resource, "LoadBalancerAttributes", Value::List(attrs))?;

@@ -271,9 +271,9 @@ impl Rule {
             ));
         }
         let label = path.replace('/', "");
-        let source = ValueMap::new().with(
+        let source = ValueMap::with_capacity(1).with(
             "ArnEquals",
-            ValueMap::new().with("aws:SourceArn", self.arn()),
+            ValueMap::with_capacity(1).with("aws:SourceArn", self.arn()),
         );
         let mut after: Vec<NodeId> = Vec::new();
         let target_spec = match target {
@@ -307,7 +307,7 @@ impl Rule {
                         "give the queue's handle, or import the rule's target yourself with a queue policy allowing events.amazonaws.com",
                     ));
                 };
-                let statement = ValueMap::new()
+                let statement = ValueMap::with_capacity(5)
                     .with(
                         "Action",
                         Value::List(vec![
@@ -318,7 +318,10 @@ impl Rule {
                     )
                     .with("Condition", source.clone())
                     .with("Effect", "Allow")
-                    .with("Principal", ValueMap::new().with("Service", EVENTS))
+                    .with(
+                        "Principal",
+                        ValueMap::with_capacity(1).with("Service", EVENTS),
+                    )
                     .with("Resource", q.arn.clone());
                 self.deliver(app, node, DeliveryTo::Queue(url), statement.into())?;
                 TargetSpec {
@@ -328,11 +331,14 @@ impl Rule {
                 }
             }
             Target::Sns(t) => {
-                let statement = ValueMap::new()
+                let statement = ValueMap::with_capacity(5)
                     .with("Action", "sns:Publish")
                     .with("Condition", source.clone())
                     .with("Effect", "Allow")
-                    .with("Principal", ValueMap::new().with("Service", EVENTS))
+                    .with(
+                        "Principal",
+                        ValueMap::with_capacity(1).with("Service", EVENTS),
+                    )
                     .with("Resource", t.arn.clone());
                 self.deliver(
                     app,
@@ -462,7 +468,7 @@ impl Rule {
 
 /// A delivery policy's document of `statements`.
 fn delivery_document(statements: Vec<Value>) -> Value {
-    ValueMap::new()
+    ValueMap::with_capacity(2)
         .with("Statement", Value::List(statements))
         .with("Version", "2012-10-17")
         .into()

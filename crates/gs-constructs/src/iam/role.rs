@@ -71,16 +71,16 @@ impl Role {
                 "give a principal such as `ecs-tasks.amazonaws.com`",
             ));
         }
-        let trust = document([ValueMap::new()
+        let trust = document([ValueMap::with_capacity(3)
             .with("Action", "sts:AssumeRole")
             .with("Effect", "Allow")
             .with(
                 "Principal",
-                ValueMap::new().with("Service", service_principal),
+                ValueMap::with_capacity(1).with("Service", service_principal),
             )
             .into()]);
         let mut g = scope.group(id)?;
-        let mut properties = ValueMap::new().with("AssumeRolePolicyDocument", trust);
+        let mut properties = ValueMap::with_capacity(3).with("AssumeRolePolicyDocument", trust);
         if let Some(d) = props.description {
             properties.insert("Description", d);
         }
@@ -148,7 +148,7 @@ impl Role {
                 let p = d.resource::<()>(
                     "Resource",
                     Resource::new("AWS::IAM::Policy").properties(
-                        ValueMap::new()
+                        ValueMap::with_capacity(3)
                             .with("PolicyDocument", document([value]))
                             .with("PolicyName", policy_name)
                             .with("Roles", Value::List(vec![self.role_name()])),

@@ -66,7 +66,7 @@ impl PolicyStatement {
             [one] => one.clone(),
             many => Value::List(many.to_vec()),
         };
-        ValueMap::new()
+        ValueMap::with_capacity(4)
             .with("Action", actions)
             .with_opt("Condition", self.conditions.clone())
             .with(
@@ -83,7 +83,7 @@ impl PolicyStatement {
 
 /// A policy document of statements.
 pub(crate) fn document(statements: impl IntoIterator<Item = Value>) -> Value {
-    ValueMap::new()
+    ValueMap::with_capacity(2)
         .with("Statement", Value::List(statements.into_iter().collect()))
         .with("Version", "2012-10-17")
         .into()

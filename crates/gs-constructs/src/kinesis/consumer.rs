@@ -76,7 +76,7 @@ impl StreamConsumer {
         let resource = g.resource::<CfnStreamConsumer>(
             "Resource",
             Resource::new("AWS::Kinesis::StreamConsumer").properties(
-                ValueMap::new()
+                ValueMap::with_capacity(2)
                     .with("ConsumerName", consumer_name.as_str())
                     .with("StreamARN", stream.arn()),
             ),

@@ -160,19 +160,19 @@ impl Stream {
             "Resource",
             Resource::new("AWS::Kinesis::Stream")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(5)
                         .with_opt("Name", props.stream_name.clone())
                         .with("RetentionPeriodHours", props.retention_hours)
                         .with_opt("ShardCount", shard_count)
                         .with(
                             "StreamEncryption",
-                            ValueMap::new()
+                            ValueMap::with_capacity(2)
                                 .with("EncryptionType", "KMS")
                                 .with("KeyId", key_id),
                         )
                         .with(
                             "StreamModeDetails",
-                            ValueMap::new().with("StreamMode", mode),
+                            ValueMap::with_capacity(1).with("StreamMode", mode),
                         ),
                 )
                 .tagged()

@@ -72,13 +72,13 @@ impl Key {
                 Value::from(":root"),
             ],
         );
-        let policy = ValueMap::new()
+        let policy = ValueMap::with_capacity(2)
             .with(
                 "Statement",
-                Value::List(vec![ValueMap::new()
+                Value::List(vec![ValueMap::with_capacity(4)
                     .with("Action", "kms:*")
                     .with("Effect", "Allow")
-                    .with("Principal", ValueMap::new().with("AWS", root))
+                    .with("Principal", ValueMap::with_capacity(1).with("AWS", root))
                     .with("Resource", "*")
                     .into()]),
             )
@@ -93,7 +93,7 @@ impl Key {
             "Resource",
             Resource::new("AWS::KMS::Key")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(4)
                         .with("Description", description)
                         .with("EnableKeyRotation", props.enable_key_rotation)
                         .with("KeyPolicy", policy)
@@ -113,7 +113,7 @@ impl Key {
             };
             g.resource::<()>(
                 "Alias",
-                Resource::new("AWS::KMS::Alias")
+                Resource::with_capacity("AWS::KMS::Alias", 2)
                     .property("AliasName", name)
                     .property("TargetKeyId", Value::GetAtt(resource.node(), "Arn".into())),
             )?;
@@ -144,7 +144,7 @@ impl Key {
         actions: &[&str],
         condition: ValueMap,
     ) -> Result<()> {
-        let statement: Value = ValueMap::new()
+        let statement: Value = ValueMap::with_capacity(5)
             .with(
                 "Action",
                 Value::List(actions.iter().map(|a| Value::from(*a)).collect()),
@@ -153,7 +153,7 @@ impl Key {
             .with("Effect", "Allow")
             .with(
                 "Principal",
-                ValueMap::new().with("Service", service_principal),
+                ValueMap::with_capacity(1).with("Service", service_principal),
             )
             .with("Resource", "*")
             .into();

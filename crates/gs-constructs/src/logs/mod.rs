@@ -119,7 +119,7 @@ impl LogGroup {
             "Resource",
             Resource::new("AWS::Logs::LogGroup")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(2)
                         .with_opt("LogGroupName", props.name)
                         .with_opt("RetentionInDays", props.retention.map(|r| r as i64)),
                 )
@@ -147,7 +147,9 @@ impl LogGroup {
             id,
             Import {
                 type_name: "AWS::Logs::LogGroup".into(),
-                attributes: ValueMap::new().with("Ref", name).with("Arn", arn),
+                attributes: ValueMap::with_capacity(2)
+                    .with("Ref", name)
+                    .with("Arn", arn),
             },
         )?;
         Ok(LogGroup {

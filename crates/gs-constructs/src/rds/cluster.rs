@@ -169,7 +169,7 @@ impl DatabaseCluster {
         let attachment = g.resource::<()>(
             "SecretAttachment",
             Resource::new("AWS::SecretsManager::SecretTargetAttachment").properties(
-                ValueMap::new()
+                ValueMap::with_capacity(3)
                     .with("SecretId", credentials.arn())
                     .with("TargetId", Value::Ref(built.resource.node()))
                     .with("TargetType", "AWS::RDS::DBCluster"),
@@ -448,7 +448,7 @@ pub(crate) fn build(
             "Default",
             Resource::new("AWS::RDS::DBSubnetGroup")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(2)
                         .with(
                             "DBSubnetGroupDescription",
                             format!("Subnets for {id} database"),
@@ -492,7 +492,7 @@ pub(crate) fn build(
         "Resource",
         Resource::new("AWS::RDS::DBCluster")
             .properties(
-                ValueMap::new()
+                ValueMap::with_capacity(19)
                     .with("BackupRetentionPeriod", props.backup_retention_days)
                     .with("CopyTagsToSnapshot", props.copy_tags_to_snapshot)
                     .with_opt("DBClusterIdentifier", props.cluster_identifier)
@@ -526,7 +526,7 @@ pub(crate) fn build(
                     )
                     .with(
                         "ServerlessV2ScalingConfiguration",
-                        ValueMap::new()
+                        ValueMap::with_capacity(2)
                             .with("MaxCapacity", props.max_capacity)
                             .with("MinCapacity", props.min_capacity),
                     )
@@ -556,7 +556,7 @@ pub(crate) fn build(
             "Resource",
             Resource::new("AWS::RDS::DBInstance")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(7)
                         .with_opt(
                             "AvailabilityZone",
                             az.map(|az| Value::select(az, Value::azs())),

@@ -95,7 +95,7 @@ impl GlobalCluster {
             "Resource",
             Resource::new("AWS::RDS::GlobalCluster")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(5)
                         .with("DeletionProtection", props.deletion_protection)
                         .with("Engine", ENGINE)
                         .with("EngineVersion", props.engine_version.as_str())

@@ -112,19 +112,19 @@ impl Bucket {
             BucketEncryption::Kms(k) => Some(k),
         };
         let by_default = match key {
-            None => ValueMap::new().with("SSEAlgorithm", "AES256"),
-            Some(k) => ValueMap::new()
+            None => ValueMap::with_capacity(1).with("SSEAlgorithm", "AES256"),
+            Some(k) => ValueMap::with_capacity(2)
                 .with("KMSMasterKeyID", k.arn())
                 .with("SSEAlgorithm", "aws:kms"),
         };
-        let encryption = ValueMap::new().with(
+        let encryption = ValueMap::with_capacity(1).with(
             "ServerSideEncryptionConfiguration",
-            Value::List(vec![ValueMap::new()
+            Value::List(vec![ValueMap::with_capacity(2)
                 .with_opt("BucketKeyEnabled", key.map(|_| true))
                 .with("ServerSideEncryptionByDefault", by_default)
                 .into()]),
         );
-        let block_all = ValueMap::new()
+        let block_all = ValueMap::with_capacity(4)
             .with("BlockPublicAcls", true)
             .with("BlockPublicPolicy", true)
             .with("IgnorePublicAcls", true)
@@ -135,19 +135,20 @@ impl Bucket {
             "Resource",
             Resource::new("AWS::S3::Bucket")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(6)
                         .with("BucketEncryption", encryption)
                         .with_opt("BucketName", props.name)
                         .with_opt(
                             "LifecycleConfiguration",
-                            (!rules.is_empty())
-                                .then(|| ValueMap::new().with("Rules", Value::List(rules))),
+                            (!rules.is_empty()).then(|| {
+                                ValueMap::with_capacity(1).with("Rules", Value::List(rules))
+                            }),
                         )
                         .with(
                             "OwnershipControls",
-                            ValueMap::new().with(
+                            ValueMap::with_capacity(1).with(
                                 "Rules",
-                                Value::List(vec![ValueMap::new()
+                                Value::List(vec![ValueMap::with_capacity(1)
                                     .with("ObjectOwnership", "BucketOwnerEnforced")
                                     .into()]),
                             ),
@@ -157,21 +158,24 @@ impl Bucket {
                             "VersioningConfiguration",
                             props
                                 .versioned
-                                .then(|| ValueMap::new().with("Status", "Enabled")),
+                                .then(|| ValueMap::with_capacity(1).with("Status", "Enabled")),
                         ),
                 )
                 .tagged()
                 .removal_policy(props.removal_policy),
         )?;
         let arn = Value::GetAtt(resource.node(), "Arn".into());
-        let deny_plain_http = ValueMap::new()
+        let deny_plain_http = ValueMap::with_capacity(5)
             .with("Action", "s3:*")
             .with(
                 "Condition",
-                ValueMap::new().with("Bool", ValueMap::new().with("aws:SecureTransport", "false")),
+                ValueMap::with_capacity(1).with(
+                    "Bool",
+                    ValueMap::with_capacity(1).with("aws:SecureTransport", "false"),
+                ),
             )
             .with("Effect", "Deny")
-            .with("Principal", ValueMap::new().with("AWS", "*"))
+            .with("Principal", ValueMap::with_capacity(1).with("AWS", "*"))
             .with(
                 "Resource",
                 Value::List(vec![arn.clone(), Value::join("", [arn, Value::from("/*")])]),
@@ -181,11 +185,11 @@ impl Bucket {
             "Resource",
             Resource::new("AWS::S3::BucketPolicy")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(2)
                         .with("Bucket", Value::Ref(resource.node()))
                         .with(
                             "PolicyDocument",
-                            ValueMap::new()
+                            ValueMap::with_capacity(2)
                                 .with("Statement", Value::List(vec![deny_plain_http.into()]))
                                 .with("Version", "2012-10-17"),
                         ),

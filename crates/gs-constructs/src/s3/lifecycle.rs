@@ -164,24 +164,24 @@ impl LifecycleRule {
             .transitions
             .iter()
             .map(|t| {
-                ValueMap::new()
+                ValueMap::with_capacity(2)
                     .with("StorageClass", t.storage_class.as_str())
                     .with("TransitionInDays", t.days)
                     .into()
             })
             .collect();
-        Ok(ValueMap::new()
+        Ok(ValueMap::with_capacity(7)
             .with_opt(
                 "AbortIncompleteMultipartUpload",
                 self.abort_incomplete_multipart_upload_days
-                    .map(|d| ValueMap::new().with("DaysAfterInitiation", d)),
+                    .map(|d| ValueMap::with_capacity(1).with("DaysAfterInitiation", d)),
             )
             .with_opt("ExpirationInDays", self.expiration_days)
             .with("Id", self.id.as_str())
             .with_opt(
                 "NoncurrentVersionExpiration",
                 self.noncurrent_version_expiration_days
-                    .map(|d| ValueMap::new().with("NoncurrentDays", d)),
+                    .map(|d| ValueMap::with_capacity(1).with("NoncurrentDays", d)),
             )
             .with_opt("Prefix", self.prefix.clone())
             .with("Status", "Enabled")

@@ -42,7 +42,9 @@ impl Principal {
     /// The `Principal` element.
     pub fn to_value(&self) -> Value {
         match self {
-            Principal::Service(s) => ValueMap::new().with("Service", s.as_str()).into(),
+            Principal::Service(s) => ValueMap::with_capacity(1)
+                .with("Service", s.as_str())
+                .into(),
             Principal::Account(id) => {
                 let parts = match id {
                     // One literal piece for a literal id, as CDK renders it.
@@ -59,7 +61,9 @@ impl Principal {
                         Value::from(":root"),
                     ],
                 };
-                ValueMap::new().with("AWS", Value::join("", parts)).into()
+                ValueMap::with_capacity(1)
+                    .with("AWS", Value::join("", parts))
+                    .into()
             }
             Principal::If {
                 condition,
@@ -146,14 +150,16 @@ impl Bucket {
 /// The statement with its `Principal`, keys in CDK's order (`Action`, `Condition`, `Effect`,
 /// `Principal`, `Resource`).
 fn with_principal(statement: &PolicyStatement, principal: &Principal) -> Value {
-    let mut out = ValueMap::new();
-    if let Value::Map(m) = statement.to_value() {
-        for (k, v) in m.iter() {
-            if k == "Resource" {
-                out.insert("Principal", principal.to_value());
-            }
-            out.insert(k.to_string(), v.clone());
+    let Value::Map(m) = statement.to_value() else {
+        return ValueMap::new().into();
+    };
+    // The statement's entries moved over, keys and values as they are (no copy of either).
+    let mut out = ValueMap::with_capacity(m.len() + 1);
+    for (k, v) in m {
+        if k == "Resource" {
+            out.insert("Principal", principal.to_value());
         }
+        out.insert(k, v);
     }
     out.into()
 }

@@ -194,7 +194,7 @@ impl Secret {
         }
         // Moved out of the props (not copied): they are not needed again.
         let g = props.generate;
-        let generate = ValueMap::new()
+        let generate = ValueMap::with_capacity(5)
             .with_opt("ExcludeCharacters", g.exclude_characters)
             .with_opt("ExcludePunctuation", g.exclude_punctuation.then_some(true))
             .with_opt("GenerateStringKey", g.generate_string_key)
@@ -203,14 +203,14 @@ impl Secret {
         let replicas: Vec<Value> = props
             .replica_regions
             .iter()
-            .map(|r| ValueMap::new().with("Region", r.as_str()).into())
+            .map(|r| ValueMap::with_capacity(1).with("Region", r.as_str()).into())
             .collect();
         let mut grp = scope.group(id)?;
         let resource = grp.resource::<CfnSecret>(
             "Resource",
             Resource::new("AWS::SecretsManager::Secret")
                 .properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(5)
                         .with_opt("Description", props.description)
                         .with("GenerateSecretString", generate)
                         .with_opt("KmsKeyId", props.key.map(|k| k.arn()))
@@ -227,12 +227,12 @@ impl Secret {
             grp.resource::<()>(
                 "RotationSchedule",
                 Resource::new("AWS::SecretsManager::RotationSchedule").properties(
-                    ValueMap::new()
+                    ValueMap::with_capacity(4)
                         .with("SecretId", Value::Ref(resource.node()))
                         .with("RotationLambdaARN", r.lambda_arn)
                         .with(
                             "RotationRules",
-                            ValueMap::new().with("AutomaticallyAfterDays", r.every_days),
+                            ValueMap::with_capacity(1).with("AutomaticallyAfterDays", r.every_days),
                         )
                         .with("RotateImmediatelyOnUpdate", r.rotate_immediately),
                 ),

@@ -205,7 +205,7 @@ impl Queue {
                     ));
                 }
                 Some(
-                    ValueMap::new()
+                    ValueMap::with_capacity(2)
                         .with("deadLetterTargetArn", dlq.queue.arn())
                         .with("maxReceiveCount", dlq.max_receive_count),
                 )
@@ -363,17 +363,17 @@ impl Queue {
                 "use QueueEncryption::SqsManaged (the default) or a customer managed key (QueueEncryption::Kms)",
             ));
         }
-        let condition = ValueMap::new().with(
+        let condition = ValueMap::with_capacity(1).with(
             "ArnEquals",
-            ValueMap::new().with("aws:SourceArn", source_arn.clone()),
+            ValueMap::with_capacity(1).with("aws:SourceArn", source_arn.clone()),
         );
-        let statement: Value = ValueMap::new()
+        let statement: Value = ValueMap::with_capacity(5)
             .with("Action", "sqs:SendMessage")
             .with("Condition", condition.clone())
             .with("Effect", "Allow")
             .with(
                 "Principal",
-                ValueMap::new().with("Service", service_principal),
+                ValueMap::with_capacity(1).with("Service", service_principal),
             )
             .with("Resource", self.arn())
             .into();
@@ -383,7 +383,7 @@ impl Queue {
                 p
             }
             None => {
-                let doc = ValueMap::new()
+                let doc = ValueMap::with_capacity(2)
                     .with("Statement", Value::List(vec![statement]))
                     .with("Version", "2012-10-17");
                 let mut g = app.at(self.node)?;
