@@ -428,6 +428,9 @@ impl<'t> Cx<'t, '_> {
 pub(crate) struct Scratch<'a> {
     chain: Vec<NodeId>,
     tags: Vec<(&'a str, &'a str)>,
+    /// The parts of a tag at the depth (the length of its line break) and with the indent they
+    /// were last made for: the same for every resource of a template.
+    tag_parts: Option<(usize, &'static [u8], Option<TagParts>)>,
 }
 
 impl<'a> Scratch<'a> {
@@ -469,8 +472,10 @@ pub(crate) fn properties<'a>(
     skip_empty: bool,
 ) -> Result {
     let tree = cx.tree;
+    let mut cached = scratch.tag_parts.take();
     let tags = scratch.tags(tree, node);
     if skip_empty && resource.properties.is_empty() && tags.is_empty() {
+        scratch.tag_parts = cached;
         return Ok(());
     }
     w.known(key);
@@ -487,14 +492,40 @@ pub(crate) fn properties<'a>(
         {
             w.key(name);
             w.open(b'[');
-            for (k, v) in tags {
-                w.item();
-                w.open(b'{');
-                w.known(key!("Key"));
-                w.string(k);
-                w.known(key!("Value"));
-                w.string(v);
-                w.close(b'}');
+            let parts = match &cached {
+                Some((len, indent, parts))
+                    if *len == w.breaks.len() && *indent == w.breaks.indent() =>
+                {
+                    parts
+                }
+                _ => {
+                    &cached
+                        .insert((w.breaks.len(), w.breaks.indent(), TagParts::new(w)))
+                        .2
+                }
+            };
+            match parts {
+                Some(parts) => {
+                    for (k, v) in tags {
+                        w.item();
+                        parts.put(w.out, 0);
+                        w.string(k);
+                        parts.put(w.out, 1);
+                        w.string(v);
+                        parts.put(w.out, 2);
+                    }
+                }
+                None => {
+                    for (k, v) in tags {
+                        w.item();
+                        w.open(b'{');
+                        w.known(key!("Key"));
+                        w.string(k);
+                        w.known(key!("Value"));
+                        w.string(v);
+                        w.close(b'}');
+                    }
+                }
             }
             w.close(b']');
         }
@@ -509,8 +540,63 @@ pub(crate) fn properties<'a>(
         }
         _ => {}
     }
+    scratch.tag_parts = cached;
     w.close(b'}');
     Ok(())
+}
+
+/// What an item of a list of tags holds around its key and value, the same for every tag of
+/// the list: `{`, a line break one level deeper and `"Key": `; `,`, that line break and
+/// `"Value": `; a line break and `}`. Each is made once per list and appended as one
+/// fixed-size copy ([`put`]) where [`Pretty`] makes three or four.
+struct TagParts {
+    /// The three parts, each at the start of its [`FIXED`] bytes (so that each can be copied
+    /// whole).
+    bytes: [u8; 3 * FIXED],
+    /// How long each part is.
+    lens: [usize; 3],
+}
+
+impl TagParts {
+    /// The parts of a tag of the list `w` is in (its items' depth), if each fits in [`FIXED`]
+    /// bytes (else the caller writes the tags with [`Pretty`]).
+    fn new(w: &Pretty<'_>) -> Option<TagParts> {
+        let indentation = w.breaks.indentation();
+        let indent = w.breaks.indent();
+        let mut parts = TagParts {
+            bytes: [b' '; 3 * FIXED],
+            lens: [0; 3],
+        };
+        let pieces: [&[&[u8]]; 3] = [
+            &[b"{\n", indentation, indent, key!("Key").as_bytes()],
+            &[b",\n", indentation, indent, key!("Value").as_bytes()],
+            &[b"\n", indentation, b"}"],
+        ];
+        for (i, piece) in pieces.iter().enumerate() {
+            let mut at = i * FIXED;
+            for bytes in piece.iter() {
+                parts
+                    .bytes
+                    .get_mut(at..at + bytes.len())
+                    .filter(|_| at + bytes.len() <= (i + 1) * FIXED)?
+                    .copy_from_slice(bytes);
+                at += bytes.len();
+            }
+            *parts.lens.get_mut(i)? = at - i * FIXED;
+        }
+        Some(parts)
+    }
+
+    /// The `i`th part appended to `out`.
+    #[inline(always)]
+    fn put(&self, out: &mut Vec<u8>, i: usize) {
+        put(
+            out,
+            &self.bytes,
+            i * FIXED,
+            self.lens.get(i).copied().unwrap_or(0),
+        );
+    }
 }
 
 fn policy_name(p: RemovalPolicy) -> &'static str {
@@ -987,6 +1073,61 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Tags written with [`TagParts`] are the tags written item by item, at any depth and with
+    /// any indent (deep enough, the parts do not fit and are not made).
+    #[test]
+    fn tag_parts_write_what_the_writer_writes_item_by_item() {
+        let tags = [
+            ("Env", "dev"),
+            ("quo\"te", ""),
+            ("a long tag key of many bytes", "v"),
+        ];
+        let mut made = 0;
+        for indent in ["", " ", "  ", "\t\t\t\t"] {
+            for depth in 0..40 {
+                let write = |parts: bool| {
+                    let mut out = b"kept".to_vec();
+                    let mut w = Pretty::nested(&mut out, indent, depth);
+                    w.open(b'[');
+                    let tag_parts = if parts { TagParts::new(&w) } else { None };
+                    for (k, v) in tags {
+                        w.item();
+                        match &tag_parts {
+                            Some(p) => {
+                                p.put(w.out, 0);
+                                w.string(k);
+                                p.put(w.out, 1);
+                                w.string(v);
+                                p.put(w.out, 2);
+                            }
+                            None => {
+                                w.open(b'{');
+                                w.known(key!("Key"));
+                                w.string(k);
+                                w.known(key!("Value"));
+                                w.string(v);
+                                w.close(b'}');
+                            }
+                        }
+                    }
+                    w.close(b']');
+                    out
+                };
+                let mut w_out = Vec::new();
+                let mut w = Pretty::nested(&mut w_out, indent, depth);
+                w.open(b'[');
+                made += usize::from(TagParts::new(&w).is_some());
+                assert_eq!(
+                    String::from_utf8_lossy(&write(true)),
+                    String::from_utf8_lossy(&write(false)),
+                    "indent {indent:?}, depth {depth}"
+                );
+            }
+        }
+        // Most depths have parts; the deepest do not.
+        assert!(made > 40 && made < 160, "{made}");
     }
 
     #[test]

@@ -128,50 +128,79 @@ fn half_at(bytes: &[u8], at: usize) -> u32 {
         .map_or(0, u32::from_le_bytes)
 }
 
-/// Whether serde_json escapes a byte of `bytes`: a control character, `"` or `\\`. Eight bytes
-/// at a time, as one word; the last word overlaps the one before it (a byte read twice does not
-/// change the answer), and a string shorter than a word is read as two overlapping halves, or
-/// as its first, middle and last bytes: no copy, and no loop over a tail, for the short
-/// strings most of a template is made of.
+/// The sixteen bytes of `bytes` from `at` (zeros, which need an escape, past the end).
+#[inline(always)]
+fn block_at(bytes: &[u8], at: usize) -> [u8; 16] {
+    bytes
+        .get(at..at + 16)
+        .and_then(|b| <[u8; 16]>::try_from(b).ok())
+        .unwrap_or([0; 16])
+}
+
+/// Two words as the sixteen bytes they are, the first first.
+#[inline(always)]
+fn pair(first: u64, second: u64) -> [u8; 16] {
+    (u128::from(second) << 64 | u128::from(first)).to_le_bytes()
+}
+
+/// Each byte of `block` made below 0x20 exactly when serde_json escapes it (a control character,
+/// `"` or `\\`): the byte, or less for a quote or backslash (`0 + 0x1f` where the byte equals
+/// one, a byte at least 0x20 otherwise). Sixteen bytes at once, as the compiler writes it: a
+/// few vector instructions.
+#[inline(always)]
+fn lanes(mut block: [u8; 16]) -> [u8; 16] {
+    for b in block.iter_mut() {
+        let x = *b;
+        *b = x
+            .min((x ^ b'"').saturating_add(0x1f))
+            .min((x ^ b'\\').saturating_add(0x1f));
+    }
+    block
+}
+
+/// The lowest of each pair of lanes.
+#[inline(always)]
+fn lanes_min(mut a: [u8; 16], b: [u8; 16]) -> [u8; 16] {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x = (*x).min(y);
+    }
+    a
+}
+
+/// Whether a lane of [`lanes`] stands for a byte to escape.
+#[inline(always)]
+fn any_special(lanes: [u8; 16]) -> bool {
+    lanes.iter().fold(false, |any, &x| any | (x < 0x20))
+}
+
+/// Whether serde_json escapes a byte of `bytes`: a control character, `"` or `\\`. Sixteen
+/// bytes at a time ([`lanes`]); the last block overlaps the one before it (a byte read twice
+/// does not change the answer), and a string shorter than a block is read as two overlapping
+/// words, halves, or as its first, middle and last bytes: no copy, and no loop over a tail, for
+/// the short strings most of a template is made of.
 #[inline]
 pub(crate) fn needs_escape(bytes: &[u8]) -> bool {
     let n = bytes.len();
     let word = |at: usize| word_at(bytes, at);
     let half = |at: usize| half_at(bytes, at);
-    if n > 16 && n <= 32 {
-        // Four overlapping words: no loop for the paths and names most strings are.
-        (special_bytes(word(0))
-            | special_bytes(word(8))
-            | special_bytes(word(n - 16))
-            | special_bytes(word(n - 8)))
-            != 0
-    } else if n > 32 && n <= 64 {
-        // Eight overlapping words: no loop either for the longer paths and ARNs.
-        (special_bytes(word(0))
-            | special_bytes(word(8))
-            | special_bytes(word(16))
-            | special_bytes(word(24))
-            | special_bytes(word(n - 32))
-            | special_bytes(word(n - 24))
-            | special_bytes(word(n - 16))
-            | special_bytes(word(n - 8)))
-            != 0
-    } else if n > 16 {
-        // Sixteen bytes a round, which the compiler turns into vector code.
-        let mut found = 0;
-        let mut chunks = bytes.chunks_exact(16);
-        for chunk in &mut chunks {
-            let (lo, hi) = chunk.split_at(8);
-            let lo = <[u8; 8]>::try_from(lo).map_or(0, u64::from_le_bytes);
-            let hi = <[u8; 8]>::try_from(hi).map_or(0, u64::from_le_bytes);
-            found |= special_bytes(lo) | special_bytes(hi);
+    if n > 32 {
+        let mut low = [u8::MAX; 16];
+        let mut blocks = bytes.chunks_exact(16);
+        for block in &mut blocks {
+            let block = <[u8; 16]>::try_from(block).unwrap_or([0; 16]);
+            low = lanes_min(low, lanes(block));
         }
-        if !chunks.remainder().is_empty() {
-            found |= special_bytes(word(n - 16)) | special_bytes(word(n - 8));
+        if !blocks.remainder().is_empty() {
+            low = lanes_min(low, lanes(block_at(bytes, n - 16)));
         }
-        found != 0
+        any_special(low)
+    } else if n >= 16 {
+        any_special(lanes_min(
+            lanes(block_at(bytes, 0)),
+            lanes(block_at(bytes, n - 16)),
+        ))
     } else if n >= 8 {
-        (special_bytes(word(0)) | special_bytes(word(n - 8))) != 0
+        any_special(lanes(pair(word(0), word(n - 8))))
     } else if n >= 4 {
         special_bytes(u64::from(half(0)) | u64::from(half(n - 4)) << 32) != 0
     } else if n > 0 {
@@ -214,17 +243,15 @@ pub(crate) fn quoted_short(out: &mut Vec<u8>, s: &str, key: bool) -> bool {
     let found = if n > SHORT {
         return false;
     } else if n > 16 {
-        let (a, b, c, d) = (word(0), word(8), word(n - 16), word(n - 8));
-        put(1, &a.to_le_bytes());
-        put(9, &b.to_le_bytes());
-        put(n - 15, &c.to_le_bytes());
-        put(n - 7, &d.to_le_bytes());
-        special_bytes(a) | special_bytes(b) | special_bytes(c) | special_bytes(d)
+        let (a, b) = (block_at(bytes, 0), block_at(bytes, n - 16));
+        put(1, &a);
+        put(n - 15, &b);
+        u64::from(any_special(lanes_min(lanes(a), lanes(b))))
     } else if n >= 8 {
         let (a, b) = (word(0), word(n - 8));
         put(1, &a.to_le_bytes());
         put(n - 7, &b.to_le_bytes());
-        special_bytes(a) | special_bytes(b)
+        u64::from(any_special(lanes(pair(a, b))))
     } else if n >= 4 {
         let (a, b) = (half(0), half(n - 4));
         put(1, &a.to_le_bytes());

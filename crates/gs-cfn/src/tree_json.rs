@@ -316,10 +316,13 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
 
 /// `template[start..end]` (a resource's `Properties` value as its template writes it,
 /// [`PROPS_DEPTH`] levels deep with [`TEMPLATE_INDENT`]) appended to `out` as the value of a
-/// key `depth` levels deep here: each line after the first indented anew. A line break in pretty
-/// JSON is always followed by the indentation and then something other than a space (strings
-/// hold no raw line break, and none starts a line unquoted), so each line's level is the count
-/// of its leading spaces.
+/// key `depth` levels deep here: each line after the first indented anew.
+///
+/// Each line's level is known from the end of the line before, so its indentation is skipped
+/// without being read: one level deeper after a line that opens an array or object (ends with
+/// `{` or `[`: a string ends with its quote, and an empty array or object is written on one
+/// line), the same after an item's comma, else one level shallower (the line closes one). The
+/// value's first line is its `{`, [`PROPS_DEPTH`] levels deep.
 ///
 /// The bytes are read [`CHUNK`] at a time, each chunk appended whole (a copy of a fixed size,
 /// with no call) and cut back after its first line break. The bytes after `end` (the rest of the
@@ -330,10 +333,11 @@ impl<'w, 'a> TreeWriter<'w, 'a> {
 // Not inlined: in the tree walk its loop would share the walk's registers.
 #[inline(never)]
 fn reindent(out: &mut Vec<u8>, template: &[u8], start: usize, end: usize, depth: usize) {
-    let from = crate::template::TEMPLATE_INDENT.len().max(1);
+    let from = crate::template::TEMPLATE_INDENT.len();
     let end = end.min(template.len());
-    // The start of the line being copied (after its indentation).
+    // The start of the line being copied (after its indentation), and its level here.
     let mut at = start;
+    let mut level = depth;
     while at < end {
         let left = end - at;
         let next = match template
@@ -373,10 +377,13 @@ fn reindent(out: &mut Vec<u8>, template: &[u8], start: usize, end: usize, depth:
                 }
             }
         };
-        let spaces = leading_spaces(template.get(next..end).unwrap_or_default());
-        let level = (spaces / from + depth).saturating_sub(PROPS_DEPTH);
+        level = match next.checked_sub(2).and_then(|i| template.get(i)) {
+            Some(b'{' | b'[') => level + 1,
+            Some(b',') => level,
+            _ => level.saturating_sub(1),
+        };
         indent(out, level);
-        at = next + spaces;
+        at = next + (level + PROPS_DEPTH).saturating_sub(depth) * from;
     }
 }
 
@@ -415,21 +422,6 @@ fn indent(out: &mut Vec<u8>, depth: usize) {
     }
     out.extend_from_slice(&WIDE);
     out.truncate(out.len() - (WIDE.len() - n));
-}
-
-/// How many spaces `bytes` starts with (eight bytes at a time).
-fn leading_spaces(bytes: &[u8]) -> usize {
-    const SPACES: u64 = 0x2020_2020_2020_2020;
-    let mut words = bytes.chunks_exact(8);
-    let mut at = 0;
-    for word in &mut words {
-        let w = <[u8; 8]>::try_from(word).map_or(0, u64::from_le_bytes) ^ SPACES;
-        if w != 0 {
-            return at + (w.trailing_zeros() / 8) as usize;
-        }
-        at += 8;
-    }
-    at + words.remainder().iter().take_while(|&&b| b == b' ').count()
 }
 
 /// `"id": ..., "path": ...` at `depth` (no line break after), each string with whether it has
@@ -832,25 +824,43 @@ mod reindent_tests {
         out
     }
 
-    /// Lines of spaces and other bytes: some longer than a chunk, some indented deeper than a
-    /// word or than the fixed copy of an indentation.
+    /// A resource's properties, as pretty JSON [`PROPS_DEPTH`] levels deep (as a template holds
+    /// them): lines shorter and longer than a chunk, strings holding brackets, commas and escaped
+    /// line breaks, empty arrays and objects, values nested deeper than a fixed copy of an
+    /// indentation reaches.
     fn lines() -> impl Strategy<Value = Vec<u8>> {
-        let line = (0usize..80, "[a-z\"{}\\[\\],: ]{0,50}", any::<bool>()).prop_map(
-            |(spaces, text, long)| {
-                let mut l = vec![b' '; spaces];
-                l.extend_from_slice(text.as_bytes());
-                if long {
-                    l.extend_from_slice(&[b'x'; 70]);
-                }
-                l
-            },
-        );
-        prop::collection::vec(line, 0..12).prop_map(|lines| lines.join(&b'\n'))
+        use serde_json::Value as J;
+        let leaf = prop_oneof![
+            Just(J::Null),
+            any::<bool>().prop_map(J::from),
+            any::<i64>().prop_map(J::from),
+            "[a-z\"{}\\[\\],:\n ]{0,50}".prop_map(J::from),
+            (0usize..120).prop_map(|n| J::from("x".repeat(n))),
+        ];
+        let value = leaf.prop_recursive(12, 48, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(J::from),
+                prop::collection::vec(("[a-z{\\[, ]{0,40}", inner), 0..4)
+                    .prop_map(|e| J::Object(e.into_iter().collect())),
+            ]
+        });
+        prop::collection::vec(("[A-Za-z]{0,20}", value), 0..6).prop_map(|entries| {
+            let props = J::Object(entries.into_iter().collect());
+            let mut out = Vec::new();
+            crate::json::pretty_json_nested(
+                &mut out,
+                &props,
+                crate::template::TEMPLATE_INDENT,
+                PROPS_DEPTH,
+            )
+            .unwrap();
+            out
+        })
     }
 
     proptest! {
         #[test]
-        fn reindent_writes_what_the_plain_way_writes_for_any_lines(
+        fn reindent_writes_what_the_plain_way_writes_for_any_props(
             before in prop::collection::vec(prop_oneof![Just(b'\n'), Just(b' '), any::<u8>()], 0..40),
             props in lines(),
             after in prop::collection::vec(prop_oneof![Just(b'\n'), Just(b' '), any::<u8>()], 0..80),
@@ -874,16 +884,6 @@ mod reindent_tests {
             prop_assert_eq!(
                 line_break(&bytes),
                 bytes.iter().position(|&b| b == b'\n').map(|i| i + 1)
-            );
-        }
-
-        #[test]
-        fn leading_spaces_are_found_as_a_byte_loop_finds_them(
-            bytes in prop::collection::vec(prop_oneof![Just(b' '), Just(b'\n'), any::<u8>()], 0..40),
-        ) {
-            prop_assert_eq!(
-                leading_spaces(&bytes),
-                bytes.iter().take_while(|&&b| b == b' ').count()
             );
         }
 
