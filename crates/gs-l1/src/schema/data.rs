@@ -564,7 +564,7 @@ fn sorted_fields_contain(record: &str, name: &str) -> bool {
     false
 }
 
-/// An offsets record (`O` or `I`): `count` numbers of `width` digits, separated by tabs.
+/// An offsets record (`O`): `count` numbers of `width` digits, separated by tabs.
 #[derive(Debug, Clone, Copy, Default)]
 struct Offsets {
     text: &'static [u8],
