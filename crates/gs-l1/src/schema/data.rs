@@ -1066,7 +1066,8 @@ fn index_of(type_name: &str) -> Option<usize> {
 
 /// A hash of a type name from its length and its last 16 bytes (where type
 /// names differ: they share `AWS::` and often the service), read as two words; the name found
-/// in a slot is still compared whole.
+/// in a slot is still compared whole. gs-codegen's `type_hash` is its twin, which places each
+/// name in `TYPE_SLOTS`; the tests find every type of the data through the table.
 pub(crate) fn name_hash(name: &[u8]) -> u64 {
     // The 8 bytes before `end` (fewer, zero-extended, when `end < 8`).
     let word = |end: usize| match end.checked_sub(8).and_then(|from| name.get(from..end)) {
