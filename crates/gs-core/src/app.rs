@@ -2,13 +2,15 @@
 
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
-
-use indexmap::IndexMap;
+use std::marker::PhantomData;
 
 use crate::fast_hash::FastState;
+use crate::side_table::{empty, Tables};
 
-/// The table of data of one type attached to nodes (see [`App::attach`]).
-pub(crate) type Attached<T> = IndexMap<NodeId, T, FastState>;
+/// The key of the table of data of type `T` attached to nodes (see [`App::attach`]); the table's
+/// values are a `Vec<T>`, and its nodes say whose each is. (Facts of type `F` are a `Vec<F>` under
+/// the key of `Vec<F>`.)
+pub(crate) struct Attached<T>(PhantomData<T>);
 
 use crate::diagnostic::{Diagnostic, Rule};
 use crate::error::TreeError;
@@ -84,7 +86,8 @@ pub struct App {
     /// The set holds the ids' hashes, each with the number of children whose id has it (no id is
     /// copied); a hash found is confirmed against the children's ids.
     pub(crate) child_ids: HashMap<NodeId, ChildIds, FastState>,
-    pub(crate) facts: HashMap<TypeId, Box<dyn Any + Send + Sync>, FastState>,
+    /// Facts and attached data, a table per type (see [`crate::side_table`]).
+    pub(crate) facts: Tables,
     /// What a call in progress changed, to undo it if the call fails (see [`App::atomically`]).
     pub(crate) journal: crate::journal::Journal,
 }
@@ -132,7 +135,7 @@ impl App {
             stacks: Vec::new(),
             passes: Vec::new(),
             child_ids: HashMap::default(),
-            facts: HashMap::default(),
+            facts: Tables::default(),
             journal: Default::default(),
         }
     }
@@ -554,24 +557,19 @@ impl App {
 
     /// Records a fact (a relation constructs know, such as "service S mounts file system F").
     pub fn add_fact<F: Any + Send + Sync>(&mut self, fact: F) {
-        if let Some(v) = self
-            .facts
-            .entry(TypeId::of::<Vec<F>>())
-            .or_insert_with(|| Box::new(Vec::<F>::new()))
-            .downcast_mut::<Vec<F>>()
-        {
-            v.push(fact);
-        } else {
+        let table = self.facts.get_or_insert(TypeId::of::<Vec<F>>(), empty::<F>);
+        let Some(v) = table.values.downcast_mut::<Vec<F>>() else {
             return;
-        }
+        };
+        v.push(fact);
         self.journal_fact::<F>();
     }
 
     /// The facts of type `F`, in the order they were recorded.
     pub fn facts<F: Any + Send + Sync>(&self) -> &[F] {
         self.facts
-            .get(&TypeId::of::<Vec<F>>())
-            .and_then(|b| b.downcast_ref::<Vec<F>>())
+            .get(TypeId::of::<Vec<F>>())
+            .and_then(|t| t.values.downcast_ref::<Vec<F>>())
             .map_or(&[], Vec::as_slice)
     }
 
@@ -584,25 +582,30 @@ impl App {
     ) -> Result<(), TreeError> {
         let node = node.into();
         self.check_in(node, || "App::attach".into())?;
-        let Some(table) = self
+        let table = self
             .facts
-            .entry(TypeId::of::<Attached<T>>())
-            .or_insert_with(|| Box::new(Attached::<T>::default()))
-            .downcast_mut::<Attached<T>>()
-        else {
+            .get_or_insert(TypeId::of::<Attached<T>>(), empty::<T>);
+        let position = table.position(node);
+        let Some(values) = table.values.downcast_mut::<Vec<T>>() else {
             return Ok(());
         };
-        let before = table.insert(node, data);
+        let before = match position.and_then(|i| values.get_mut(i)) {
+            Some(slot) => Some(std::mem::replace(slot, data)),
+            None => {
+                values.push(data);
+                table.push_node(node);
+                None
+            }
+        };
         self.journal_attached(node, before);
         Ok(())
     }
 
     /// The data of type `T` attached to `node`.
     pub fn attached<T: Any + Send + Sync>(&self, node: impl Into<NodeId>) -> Option<&T> {
-        self.facts
-            .get(&TypeId::of::<Attached<T>>())
-            .and_then(|b| b.downcast_ref::<Attached<T>>())
-            .and_then(|t| t.get(&node.into()))
+        let table = self.facts.get(TypeId::of::<Attached<T>>())?;
+        let position = table.position(node.into())?;
+        table.values.downcast_ref::<Vec<T>>()?.get(position)
     }
 
     /// The data of type `T` attached to `node`, to change (`Clone`, so that a call that fails
@@ -617,19 +620,23 @@ impl App {
                 self.journal_attached(node, Some(before));
             }
         }
-        self.facts
-            .get_mut(&TypeId::of::<Attached<T>>())
-            .and_then(|b| b.downcast_mut::<Attached<T>>())
-            .and_then(|t| t.get_mut(&node))
+        self.attached_slot::<T>(node)
+    }
+
+    /// The data of type `T` attached to `node`, to change, without journalling.
+    pub(crate) fn attached_slot<T: Any + Send + Sync>(&mut self, node: NodeId) -> Option<&mut T> {
+        let table = self.facts.get_mut(TypeId::of::<Attached<T>>())?;
+        let position = table.position(node)?;
+        table.values.downcast_mut::<Vec<T>>()?.get_mut(position)
     }
 
     /// Every node with data of type `T` attached, in the order it was first attached.
     pub fn all_attached<T: Any + Send + Sync>(&self) -> impl Iterator<Item = (NodeId, &T)> {
         self.facts
-            .get(&TypeId::of::<Attached<T>>())
-            .and_then(|b| b.downcast_ref::<Attached<T>>())
+            .get(TypeId::of::<Attached<T>>())
+            .and_then(|t| Some((&t.nodes, t.values.downcast_ref::<Vec<T>>()?)))
             .into_iter()
-            .flat_map(|t| t.iter().map(|(k, v)| (*k, v)))
+            .flat_map(|(nodes, values)| nodes.iter().copied().zip(values))
     }
 
     /// Freezes the app for reading: logical IDs computed, dependencies expanded. Resources are

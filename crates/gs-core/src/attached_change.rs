@@ -6,9 +6,9 @@
 
 use std::any::Any;
 
-use crate::app::{App, Attached};
+use crate::app::App;
 use crate::handle::NodeId;
-use crate::journal::Boxed;
+use crate::side_table::{Boxed, Table};
 
 /// What a change journalled by [`App::update_attached`] keeps: the data its undo needs, and the
 /// undo.
@@ -47,11 +47,7 @@ impl App {
         undo: fn(&mut T, U),
     ) -> Option<()> {
         let node = node.into();
-        let data = self
-            .facts
-            .get_mut(&std::any::TypeId::of::<Attached<T>>())
-            .and_then(|b| b.downcast_mut::<Attached<T>>())
-            .and_then(|t| t.get_mut(&node))?;
+        let data = self.attached_slot::<T>(node)?;
         let before = change(data);
         if self.journal.active() {
             let undo: Undo<T, U> = (before, undo);
@@ -61,17 +57,19 @@ impl App {
     }
 }
 
-/// Undoes a change made by [`App::update_attached`] to the data of `node` in `table` (an
-/// `Attached<T>`); `data` is its [`Undo`].
+/// Undoes a change made by [`App::update_attached`] to the data of `node` in `table` (the table
+/// of `T`s under the key of `Attached<T>`); `data` is its [`Undo`].
 fn undo_change<T: Any + Send + Sync, U: Any + Send + Sync>(
-    table: &mut Boxed,
+    table: &mut Table,
     node: NodeId,
     data: Option<Boxed>,
 ) {
-    let Some(t) = table
-        .downcast_mut::<Attached<T>>()
-        .and_then(|t| t.get_mut(&node))
-    else {
+    let Some(t) = table.position(node).and_then(|i| {
+        table
+            .values
+            .downcast_mut::<Vec<T>>()
+            .and_then(|v| v.get_mut(i))
+    }) else {
         return;
     };
     if let Some(Ok(undo)) = data.map(|d| d.downcast::<Undo<T, U>>()) {

@@ -23,7 +23,7 @@ use crate::handle::NodeId;
 use crate::node::{Extras, NodeKind};
 use crate::scope::Scope;
 
-pub(crate) type Boxed = Box<dyn Any + Send + Sync>;
+use crate::side_table::{Boxed, Table};
 
 /// What one journal entry undoes.
 enum Entry {
@@ -50,15 +50,15 @@ enum Entry {
     /// than the level: popped.
     ListAppended { node: NodeId, path: Vec<String> },
     /// One fact pushed onto the `Vec<F>` under `key`.
-    Fact { key: TypeId, undo: fn(&mut Boxed) },
-    /// Attached data of `node` in the `Attached<T>` (an `IndexMap<NodeId, T>`) under `key` was set (`before` is
+    Fact { key: TypeId, undo: fn(&mut Table) },
+    /// Attached data of `node` in the table of `T`s under `key` (that of `Attached<T>`) was set (`before` is
     /// `None` when there was none), handed out to change (`before` is a copy) or changed by
     /// [`App::update_attached`] (`before` is what its undo needs).
     Attached {
         key: TypeId,
         node: NodeId,
         before: Option<Boxed>,
-        undo: fn(&mut Boxed, NodeId, Option<Boxed>),
+        undo: fn(&mut Table, NodeId, Option<Boxed>),
     },
 }
 
@@ -103,25 +103,33 @@ impl Journal {
     }
 }
 
-fn pop_fact<F: Any + Send + Sync>(facts: &mut Boxed) {
-    if let Some(v) = facts.downcast_mut::<Vec<F>>() {
+fn pop_fact<F: Any + Send + Sync>(facts: &mut Table) {
+    if let Some(v) = facts.values.downcast_mut::<Vec<F>>() {
         v.pop();
     }
 }
 
-fn restore_attached<T: Any + Send + Sync>(table: &mut Boxed, node: NodeId, before: Option<Boxed>) {
-    let Some(table) = table.downcast_mut::<Attached<T>>() else {
+fn restore_attached<T: Any + Send + Sync>(table: &mut Table, node: NodeId, before: Option<Boxed>) {
+    let Some(position) = table.position(node) else {
+        return;
+    };
+    let Some(values) = table.values.downcast_mut::<Vec<T>>() else {
         return;
     };
     match before.map(|b| b.downcast::<T>()) {
-        // Replacing an existing key keeps its position, as the change did.
+        // Replacing an existing value keeps its position, as the change did.
         Some(Ok(old)) => {
-            table.insert(node, *old);
+            if let Some(slot) = values.get_mut(position) {
+                *slot = *old;
+            }
         }
         Some(Err(_)) => {}
-        // The key was new, so it is the last one (later entries are undone first).
+        // The node was new (and, later entries being undone first, is the last one).
         None => {
-            table.shift_remove(&node);
+            if position < values.len() {
+                values.remove(position);
+                table.remove_node(position);
+            }
         }
     }
 }
@@ -306,7 +314,7 @@ impl App {
                     }
                 }
                 Entry::Fact { key, undo } => {
-                    if let Some(facts) = self.facts.get_mut(&key) {
+                    if let Some(facts) = self.facts.get_mut(key) {
                         undo(facts);
                     }
                 }
@@ -316,7 +324,7 @@ impl App {
                     before,
                     undo,
                 } => {
-                    if let Some(table) = self.facts.get_mut(&key) {
+                    if let Some(table) = self.facts.get_mut(key) {
                         undo(table, node, before);
                     }
                 }
@@ -488,7 +496,7 @@ impl App {
         &mut self,
         node: NodeId,
         data: Boxed,
-        undo: fn(&mut Boxed, NodeId, Option<Boxed>),
+        undo: fn(&mut Table, NodeId, Option<Boxed>),
     ) {
         self.journal.entries.push(Entry::Attached {
             key: TypeId::of::<Attached<T>>(),

@@ -71,6 +71,7 @@ mod properties;
 mod scan;
 pub mod scope;
 pub mod sections;
+mod side_table;
 pub mod synth;
 mod tags;
 pub mod tree;
