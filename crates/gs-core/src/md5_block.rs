@@ -1,50 +1,64 @@
-//! MD5 of a short message, in one 64-byte block and without a hasher.
+//! MD5 (RFC 1321) without a hasher: gs-core's one MD5 implementation.
 //!
 //! Every logical ID computed from a path ends with MD5 digits of the path's kept components
 //! joined by `/`; almost every such text is shorter than 56 bytes and so pads to a single
-//! block. [`md5::Md5`] costs, on top of the compression itself, its block buffer, the copy into
-//! it and the padding work of a general hasher (about 150 instructions an ID, for 660 of
-//! compression); this path fills the one block in place and compresses it. Longer texts go to
-//! [`md5::Md5`] (see [`first_four`]).
+//! block, which [`digest`] fills in place and compresses: no block buffer, no copy into it, none
+//! of the padding work of a general hasher (which cost about 150 instructions an ID, for 660 of
+//! compression). Longer texts (long paths, the models hashed into a logical ID by
+//! `App::add_to_logical_id`) compress their whole blocks straight from the text. One
+//! compression function serves both, so the binary carries one copy of it.
 
 #![allow(clippy::many_single_char_names)]
 
-use md5::{Digest, Md5};
-
-/// The longest message that pads to one block (room for the `0x80` byte and the 8-byte
-/// length).
+/// The longest tail that pads to one block (room for the `0x80` byte and the 8-byte length).
 const ONE_BLOCK_MAX: usize = 55;
+
+/// MD5's initial state.
+const INIT: [u32; 4] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476];
 
 /// The first four bytes of the MD5 digest of `data`, whatever its length.
 pub(crate) fn first_four(data: &[u8]) -> [u8; 4] {
-    let digest = match one_block(data) {
-        Some(d) => d,
-        None => Md5::digest(data).into(),
-    };
+    let digest = digest(data);
     [digest[0], digest[1], digest[2], digest[3]]
 }
 
-/// The MD5 digest of `data` when it fits one block (at most 55 bytes), else `None`.
-fn one_block(data: &[u8]) -> Option<[u8; 16]> {
-    if data.len() > ONE_BLOCK_MAX {
-        return None;
+/// The MD5 digest of `data`.
+pub(crate) fn digest(data: &[u8]) -> [u8; 16] {
+    let mut state = INIT;
+    let mut blocks = data.chunks_exact(64);
+    for block in &mut blocks {
+        state = compress(state, words(block));
     }
-    let mut block = [0u8; 64];
-    block.get_mut(..data.len())?.copy_from_slice(data);
-    *block.get_mut(data.len())? = 0x80;
-    // The length in bits, little-endian, in the last 8 bytes (at most 440: fits two).
-    let bits = (data.len() as u64) * 8;
-    block.get_mut(56..)?.copy_from_slice(&bits.to_le_bytes());
-    let mut words = [0u32; 16];
-    for (w, chunk) in words.iter_mut().zip(block.chunks_exact(4)) {
-        *w = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    // The tail, the `0x80` byte, zeros and the length in bits, little-endian, in the last 8
+    // bytes: one block, or two when the tail leaves no room for the length.
+    let rest = blocks.remainder();
+    let mut tail = [0u8; 128];
+    let len = if rest.len() <= ONE_BLOCK_MAX { 64 } else { 128 };
+    let bits = (data.len() as u64).wrapping_mul(8);
+    if let Some(t) = tail.get_mut(..rest.len()) {
+        t.copy_from_slice(rest);
     }
-    let state = compress(&words);
+    if let Some(b) = tail.get_mut(rest.len()) {
+        *b = 0x80;
+    }
+    if let Some(t) = tail.get_mut(len - 8..len) {
+        t.copy_from_slice(&bits.to_le_bytes());
+    }
+    for block in tail.get(..len).unwrap_or_default().chunks_exact(64) {
+        state = compress(state, words(block));
+    }
     let mut out = [0u8; 16];
     for (o, s) in out.chunks_exact_mut(4).zip(state) {
         o.copy_from_slice(&s.to_le_bytes());
     }
-    Some(out)
+    out
+}
+
+/// The 64 bytes of a block, as `compress` reads them.
+#[inline(always)]
+fn words(block: &[u8]) -> &[u8; 64] {
+    const EMPTY: [u8; 64] = [0; 64];
+    block.try_into().unwrap_or(&EMPTY)
 }
 
 #[inline(always)]
@@ -56,28 +70,41 @@ fn step(f: u32, w: u32, x: u32, m: u32, c: u32, s: u32) -> u32 {
         .wrapping_add(x)
 }
 
-/// MD5's compression of one block (RFC 1321, section 3.4) from the initial state.
-fn compress(m: &[u32; 16]) -> [u32; 4] {
-    const INIT: [u32; 4] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476];
-    let [mut a, mut b, mut c, mut d] = INIT;
+/// MD5's compression of one block (RFC 1321, section 3.4) into `state`. Not inlined: its two
+/// callers share one copy.
+#[inline(never)]
+fn compress(state: [u32; 4], block: &[u8; 64]) -> [u32; 4] {
+    let [mut a, mut b, mut c, mut d] = state;
+    // The block's 16 little-endian words, read where they are (constant offsets into an array:
+    // no bounds checks, no copy).
+    let m = |i: usize| {
+        u32::from_le_bytes([
+            block[4 * i],
+            block[4 * i + 1],
+            block[4 * i + 2],
+            block[4 * i + 3],
+        ])
+    };
+    // F and G in their three-operation forms (`z ^ (x & (y ^ z))` is `(x & y) | (!x & z)`,
+    // `y ^ (z & (x ^ y))` is `(x & z) | (y & !z)`): bit by bit, both pick y or z by x or z.
     macro_rules! f {
         ($w:ident, $x:ident, $y:ident, $z:ident, $i:literal, $k:literal, $s:literal) => {
-            $w = step(($x & $y) | (!$x & $z), $w, $x, m[$i], $k, $s)
+            $w = step($z ^ ($x & ($y ^ $z)), $w, $x, m($i), $k, $s)
         };
     }
     macro_rules! g {
         ($w:ident, $x:ident, $y:ident, $z:ident, $i:literal, $k:literal, $s:literal) => {
-            $w = step(($x & $z) | ($y & !$z), $w, $x, m[$i], $k, $s)
+            $w = step($y ^ ($z & ($x ^ $y)), $w, $x, m($i), $k, $s)
         };
     }
     macro_rules! h {
         ($w:ident, $x:ident, $y:ident, $z:ident, $i:literal, $k:literal, $s:literal) => {
-            $w = step($x ^ $y ^ $z, $w, $x, m[$i], $k, $s)
+            $w = step($x ^ $y ^ $z, $w, $x, m($i), $k, $s)
         };
     }
     macro_rules! i {
         ($w:ident, $x:ident, $y:ident, $z:ident, $i:literal, $k:literal, $s:literal) => {
-            $w = step($y ^ ($x | !$z), $w, $x, m[$i], $k, $s)
+            $w = step($y ^ ($x | !$z), $w, $x, m($i), $k, $s)
         };
     }
     f!(a, b, c, d, 0, 0xd76a_a478, 7);
@@ -149,47 +176,59 @@ fn compress(m: &[u32; 16]) -> [u32; 4] {
     i!(b, c, d, a, 9, 0xeb86_d391, 21);
 
     [
-        INIT[0].wrapping_add(a),
-        INIT[1].wrapping_add(b),
-        INIT[2].wrapping_add(c),
-        INIT[3].wrapping_add(d),
+        state[0].wrapping_add(a),
+        state[1].wrapping_add(b),
+        state[2].wrapping_add(c),
+        state[3].wrapping_add(d),
     ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use md5::{Digest, Md5};
 
     proptest::proptest! {
         #[test]
-        fn the_one_block_digest_is_md5(data in proptest::collection::vec(proptest::num::u8::ANY, 0..=ONE_BLOCK_MAX)) {
+        fn the_digest_is_md5s_at_any_length(data in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
             let want: [u8; 16] = Md5::digest(&data).into();
-            proptest::prop_assert_eq!(one_block(&data), Some(want));
-        }
-
-        #[test]
-        fn the_first_four_bytes_are_md5s_at_any_length(data in proptest::collection::vec(proptest::num::u8::ANY, 0..200)) {
-            let want = Md5::digest(&data);
+            proptest::prop_assert_eq!(digest(&data), want);
             proptest::prop_assert_eq!(&first_four(&data)[..], &want[..4]);
         }
     }
 
     #[test]
-    fn every_length_around_one_block_is_md5() {
-        for len in 0..=130 {
+    fn every_length_around_one_and_two_blocks_is_md5() {
+        for len in 0..=200 {
             let data: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
-            let want = Md5::digest(&data);
-            assert_eq!(&first_four(&data)[..], &want[..4], "{len}");
-            assert_eq!(one_block(&data).is_some(), len <= 55, "{len}");
+            let want: [u8; 16] = Md5::digest(&data).into();
+            assert_eq!(digest(&data), want, "{len}");
         }
-        // The RFC 1321 test suite's first vectors.
-        assert_eq!(
-            one_block(b""),
-            Some(*b"\xd4\x1d\x8c\xd9\x8f\x00\xb2\x04\xe9\x80\x09\x98\xec\xf8\x42\x7e")
-        );
-        assert_eq!(
-            one_block(b"abc"),
-            Some(*b"\x90\x01\x50\x98\x3c\xd2\x4f\xb0\xd6\x96\x3f\x7d\x28\xe1\x7f\x72")
-        );
+        // The RFC 1321 test suite.
+        let vectors: [(&str, &str); 7] = [
+            ("", "d41d8cd98f00b204e9800998ecf8427e"),
+            ("a", "0cc175b9c0f1b6a831c399e269772661"),
+            ("abc", "900150983cd24fb0d6963f7d28e17f72"),
+            ("message digest", "f96b697d7cb7938d525a2f31aaf161d0"),
+            (
+                "abcdefghijklmnopqrstuvwxyz",
+                "c3fcd3d76192e4007dfb496cca67e13b",
+            ),
+            (
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+                "d174ab98d277d9f5a5611c2c9f419d9f",
+            ),
+            (
+                "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+                "57edf4a22be3c955ac49da2e2107b67a",
+            ),
+        ];
+        for (text, hex) in vectors {
+            let got: String = digest(text.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(got, hex, "{text}");
+        }
     }
 }

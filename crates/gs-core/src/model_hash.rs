@@ -25,8 +25,6 @@
 
 use std::fmt::Write as _;
 
-use md5::{Digest, Md5};
-
 use crate::app::App;
 use crate::error::TreeError;
 use crate::handle::NodeId;
@@ -131,7 +129,7 @@ pub(crate) fn hashed_ids(tree: &Tree<'_>) -> Vec<(NodeId, String)> {
         };
         const HEX: &[u8; 16] = b"0123456789abcdef";
         id.reserve(HASH_LEN);
-        for b in Md5::digest(text.as_bytes()) {
+        for b in crate::md5_block::digest(text.as_bytes()) {
             id.push(char::from(HEX[usize::from(b >> 4)]));
             id.push(char::from(HEX[usize::from(b & 0xF)]));
         }
@@ -507,6 +505,7 @@ fn write_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use md5::{Digest, Md5};
 
     #[test]
     fn strings_are_escaped_as_json_stringify_escapes_them() {
