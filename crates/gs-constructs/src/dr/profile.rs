@@ -57,6 +57,19 @@ impl Protection {
     }
 }
 
+/// Appends the protection of `mech` to `protections`. Not inlined: the profiles push one from
+/// two dozen places, and one copy of the push is less code to load.
+#[inline(never)]
+fn push_of(protections: &mut Vec<Protection>, mech: &Mechanism) {
+    protections.push(Protection::of(mech));
+}
+
+/// Appends [`Protection::named`] to `protections`; not inlined, as [`push_of`].
+#[inline(never)]
+fn push_named(protections: &mut Vec<Protection>, mech: &Mechanism, detail: &str, rpo: Duration) {
+    protections.push(Protection::named(mech, detail, rpo));
+}
+
 /// A stateful resource and what protects it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Profile {
@@ -409,14 +422,15 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         let backup = |protections: &mut Vec<Protection>| {
             for plan in backups.of(e) {
                 if let Some((label, rpo)) = &plan.snapshot {
-                    protections.push(Protection::named(&m::BACKUP_SNAPSHOT, label, *rpo));
+                    push_named(protections, &m::BACKUP_SNAPSHOT, label, *rpo);
                 }
                 if let Some((label, rpo)) = &plan.copy {
-                    protections.push(Protection::named(
+                    push_named(
+                        protections,
                         &m::BACKUP_CROSS_REGION_COPY,
                         label,
                         (*rpo).max(m::BACKUP_CROSS_REGION_COPY.rpo),
-                    ));
+                    );
                 }
                 // AWS Backup offers continuous backup for neither EFS nor DynamoDB (which has
                 // its own point-in-time recovery).
@@ -425,11 +439,12 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                     "AWS::EFS::FileSystem" | "AWS::DynamoDB::Table" | "AWS::DynamoDB::GlobalTable"
                 ) {
                     for label in &plan.continuous {
-                        protections.push(Protection::named(
+                        push_named(
+                            protections,
                             &m::BACKUP_CONTINUOUS,
                             label,
                             m::BACKUP_CONTINUOUS.rpo,
-                        ));
+                        );
                     }
                 }
             }
@@ -437,7 +452,7 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
         match &*r.type_name {
             "AWS::EFS::FileSystem" => {
                 if !p.contains_key("AvailabilityZoneName") {
-                    protections.push(Protection::of(&m::EFS_REGIONAL));
+                    push_of(&mut protections, &m::EFS_REGIONAL);
                 }
                 let replicated = props::at(p, &["ReplicationConfiguration", "Destinations"])
                     .and_then(Value::as_list)
@@ -449,14 +464,15 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                         })
                     });
                 if replicated {
-                    protections.push(Protection::of(&m::EFS_REPLICATION));
+                    push_of(&mut protections, &m::EFS_REPLICATION);
                 }
                 if props::str_is(p, &["BackupPolicy", "Status"], "ENABLED") {
-                    protections.push(Protection::named(
+                    push_named(
+                        &mut protections,
                         &m::BACKUP_SNAPSHOT,
                         "EFS automatic backups, daily",
                         Duration::from_secs(86_400),
-                    ));
+                    );
                 }
                 backup(&mut protections);
             }
@@ -478,24 +494,28 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                     .count();
                 let multi_az =
                     instances.len() >= 2 && (named.len() < instances.len() || distinct >= 2);
-                protections.push(Protection::of(if multi_az {
-                    &m::AURORA_MULTI_AZ
-                } else {
-                    &m::AURORA_STORAGE
-                }));
+                push_of(
+                    &mut protections,
+                    if multi_az {
+                        &m::AURORA_MULTI_AZ
+                    } else {
+                        &m::AURORA_STORAGE
+                    },
+                );
                 let retention = p
                     .get("BackupRetentionPeriod")
                     .and_then(Value::as_i64)
                     .unwrap_or(1);
                 if retention >= 1 {
-                    protections.push(Protection::named(
+                    push_named(
+                        &mut protections,
                         &m::AURORA_PITR,
                         &format!("{retention} days"),
                         m::AURORA_PITR.rpo,
-                    ));
+                    );
                 }
                 if links.aurora_global.contains(&e) {
-                    protections.push(Protection::of(&m::AURORA_GLOBAL));
+                    push_of(&mut protections, &m::AURORA_GLOBAL);
                 }
                 backup(&mut protections);
             }
@@ -503,43 +523,43 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                 if props::is_true(p, &["MultiAZEnabled"])
                     && props::is_true(p, &["AutomaticFailoverEnabled"])
                 {
-                    protections.push(Protection::of(&m::CACHE_MULTI_AZ));
+                    push_of(&mut protections, &m::CACHE_MULTI_AZ);
                 }
                 if p.get("SnapshotRetentionLimit")
                     .and_then(Value::as_i64)
                     .unwrap_or(0)
                     > 0
                 {
-                    protections.push(Protection::of(&m::CACHE_SNAPSHOTS));
+                    push_of(&mut protections, &m::CACHE_SNAPSHOTS);
                 }
                 if links.cache_global.contains(&e) {
-                    protections.push(Protection::of(&m::CACHE_GLOBAL));
+                    push_of(&mut protections, &m::CACHE_GLOBAL);
                 }
             }
             "AWS::Lambda::Function" => {
-                protections.push(Protection::of(&m::LAMBDA_MULTI_AZ));
-                protections.push(Protection::of(&m::LAMBDA_REDEPLOY));
-                protections.push(Protection::of(&m::LAMBDA_REDEPLOY_REGION));
+                push_of(&mut protections, &m::LAMBDA_MULTI_AZ);
+                push_of(&mut protections, &m::LAMBDA_REDEPLOY);
+                push_of(&mut protections, &m::LAMBDA_REDEPLOY_REGION);
             }
             "AWS::Kinesis::Stream" => {
                 // Retention is no protection against deleting the stream (see `mechanisms`).
-                protections.push(Protection::of(&m::STREAM_MULTI_AZ));
+                push_of(&mut protections, &m::STREAM_MULTI_AZ);
             }
             "AWS::SecretsManager::Secret" => {
-                protections.push(Protection::of(&m::SECRET_REGIONAL));
-                protections.push(Protection::of(&m::SECRET_VERSIONS));
+                push_of(&mut protections, &m::SECRET_REGIONAL);
+                push_of(&mut protections, &m::SECRET_VERSIONS);
                 let replicated = props::maps(p, "ReplicaRegions").any(|rr| {
                     rr.get("Region")
                         .is_some_and(|r| names_other_region(tree, r, home))
                 });
                 if replicated {
-                    protections.push(Protection::of(&m::SECRET_REPLICA));
+                    push_of(&mut protections, &m::SECRET_REPLICA);
                 }
             }
             "AWS::S3::Bucket" => {
-                protections.push(Protection::of(&m::BUCKET_REGIONAL));
+                push_of(&mut protections, &m::BUCKET_REGIONAL);
                 if props::str_is(p, &["VersioningConfiguration", "Status"], "Enabled") {
-                    protections.push(Protection::of(&m::BUCKET_VERSIONING));
+                    push_of(&mut protections, &m::BUCKET_VERSIONING);
                 }
                 // The best enabled rule whose destination is known to be in another Region.
                 let mut replication = None;
@@ -571,12 +591,12 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                     }
                 }
                 if let Some(mech) = replication {
-                    protections.push(Protection::of(mech));
+                    push_of(&mut protections, mech);
                 }
                 backup(&mut protections);
             }
             "AWS::DynamoDB::Table" => {
-                protections.push(Protection::of(&m::DYNAMODB_REGIONAL));
+                push_of(&mut protections, &m::DYNAMODB_REGIONAL);
                 if props::is_true(
                     p,
                     &[
@@ -584,12 +604,12 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                         "PointInTimeRecoveryEnabled",
                     ],
                 ) {
-                    protections.push(Protection::of(&m::DYNAMODB_PITR));
+                    push_of(&mut protections, &m::DYNAMODB_PITR);
                 }
                 backup(&mut protections);
             }
             "AWS::DynamoDB::GlobalTable" => {
-                protections.push(Protection::of(&m::DYNAMODB_REGIONAL));
+                push_of(&mut protections, &m::DYNAMODB_REGIONAL);
                 let replicas: Vec<&gs_core::ValueMap> = props::maps(p, "Replicas").collect();
                 // The replica of this stack's Region: a Region that names no other one.
                 let local_pitr = replicas.iter().any(|rep| {
@@ -604,19 +624,19 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                         )
                 });
                 if local_pitr {
-                    protections.push(Protection::of(&m::DYNAMODB_PITR));
+                    push_of(&mut protections, &m::DYNAMODB_PITR);
                 }
                 let elsewhere = replicas.iter().any(|rep| {
                     rep.get("Region")
                         .is_some_and(|r| names_other_region(tree, r, home))
                 });
                 if elsewhere {
-                    protections.push(Protection::of(&m::DYNAMODB_GLOBAL));
+                    push_of(&mut protections, &m::DYNAMODB_GLOBAL);
                 }
                 backup(&mut protections);
             }
             "AWS::SQS::Queue" => {
-                protections.push(Protection::of(&m::SQS_REGIONAL));
+                push_of(&mut protections, &m::SQS_REGIONAL);
             }
             _ => {}
         }

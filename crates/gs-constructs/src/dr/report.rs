@@ -42,6 +42,26 @@ impl Verdict {
     }
 }
 
+/// Appends `cell` to the table's text: the cell's end in `text`, with its width in characters.
+fn push_cell(text: &mut String, cell: &str) -> (usize, usize) {
+    let start = text.len();
+    text.push_str(cell);
+    cell_end(text, start)
+}
+
+/// The end of the cell of `text` that started at `start`, with its width in characters.
+/// Not inlined: the table ends seven cells a row, and one copy of this is less code to load.
+#[inline(never)]
+fn cell_end(text: &str, start: usize) -> (usize, usize) {
+    let cell = text.get(start..).unwrap_or_default();
+    let width = if cell.is_ascii() {
+        cell.len()
+    } else {
+        cell.chars().count()
+    };
+    (text.len(), width)
+}
+
 /// Sorts protections by RPO then RTO, keeping the order of equal ones, for [`judge`].
 fn by_strength(protections: &mut [Protection]) {
     protections.sort_by_key(|p| (p.rpo, p.rto));
@@ -239,21 +259,6 @@ impl DrReport {
         let count = self.for_stack(stack).count() + 1;
         let mut text = String::with_capacity(count * 96);
         let mut rows: Vec<[(usize, usize); COLUMNS]> = Vec::with_capacity(count);
-        let mut row = [(0, 0); COLUMNS];
-        let mut column = 0;
-        // Ends the cell that started at `start`.
-        let mut end_cell = |text: &String, row: &mut [(usize, usize); COLUMNS], start: usize| {
-            let cell = text.get(start..).unwrap_or_default();
-            let width = if cell.is_ascii() {
-                cell.len()
-            } else {
-                cell.chars().count()
-            };
-            if let Some(slot) = row.get_mut(column) {
-                *slot = (text.len(), width);
-            }
-            column = (column + 1) % COLUMNS;
-        };
         let names = [
             "resource",
             "scope",
@@ -263,12 +268,11 @@ impl DrReport {
             "target",
             "verdict",
         ];
-        for name in names {
-            let start = text.len();
-            text.push_str(name);
-            end_cell(&text, &mut row, start);
+        let mut header = [(0, 0); COLUMNS];
+        for (cell, name) in header.iter_mut().zip(names) {
+            *cell = push_cell(&mut text, name);
         }
-        rows.push(row);
+        rows.push(header);
         for r in self.for_stack(stack) {
             let short = r
                 .path
@@ -279,24 +283,20 @@ impl DrReport {
             while let Some(above) = construct.strip_suffix("/Resource") {
                 construct = above;
             }
-            let mut start = text.len();
-            text.push_str(construct);
-            end_cell(&text, &mut row, start);
-            start = text.len();
-            text.push_str(r.scope.id());
-            end_cell(&text, &mut row, start);
-            start = text.len();
-            text.push_str(r.mechanism.as_deref().unwrap_or("none"));
-            end_cell(&text, &mut row, start);
-            for d in [r.rpo, r.rto] {
-                start = text.len();
+            let construct = push_cell(&mut text, construct);
+            let scope = push_cell(&mut text, r.scope.id());
+            let mechanism = push_cell(&mut text, r.mechanism.as_deref().unwrap_or("none"));
+            let mut durations = [(0, 0); 2];
+            for (cell, d) in durations.iter_mut().zip([r.rpo, r.rto]) {
+                let start = text.len();
                 match d {
                     Some(d) => push_duration(&mut text, d),
                     None => text.push('-'),
                 }
-                end_cell(&text, &mut row, start);
+                *cell = cell_end(&text, start);
             }
-            start = text.len();
+            let [rpo, rto] = durations;
+            let start = text.len();
             match r.target {
                 Some(t) => {
                     push_duration(&mut text, t.rpo);
@@ -305,14 +305,14 @@ impl DrReport {
                 }
                 None => text.push('-'),
             }
-            end_cell(&text, &mut row, start);
-            start = text.len();
+            let target = cell_end(&text, start);
+            let start = text.len();
             text.push_str(r.verdict.id());
             if r.override_reason.is_some() {
                 text.push_str(" (override)");
             }
-            end_cell(&text, &mut row, start);
-            rows.push(row);
+            let verdict = cell_end(&text, start);
+            rows.push([construct, scope, mechanism, rpo, rto, target, verdict]);
         }
         let mut widths = [0; COLUMNS];
         for row in &rows {

@@ -318,6 +318,9 @@ impl SecurityGroup {
         port: Port,
         description: &str,
     ) -> Result<NodeId> {
+        // Converted here: the body below is one function whatever the callers' peer types
+        // (it was compiled once per type, three copies of the same code in an app).
+        let peer = peer.into();
         app.as_mut()
             .atomically(|app| self.allow_from_impl(app, peer, port, description))
     }
@@ -325,11 +328,10 @@ impl SecurityGroup {
     fn allow_from_impl(
         &self,
         app: &mut App,
-        peer: impl Into<Peer>,
+        peer: Peer,
         port: Port,
         description: &str,
     ) -> Result<NodeId> {
-        let peer = peer.into();
         if port.from > port.to {
             return Err(crate::ConstructError::invalid(
                 app.path(self.node)?,

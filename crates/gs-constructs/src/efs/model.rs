@@ -296,21 +296,30 @@ impl Model {
         })
     }
 
+    /// The mount targets of file system `fs`; none when it is not a file system of the tree.
+    /// Not inlined, like [`Model::subnet`]: the passes look up from many places.
+    #[inline(never)]
+    pub(crate) fn targets_of(&self, fs: NodeId) -> &[MountTargetInfo] {
+        self.mount_targets.get(&fs).map_or(&[], Vec::as_slice)
+    }
+
+    /// What the model knows of subnet `s`.
+    #[inline(never)]
+    pub(crate) fn subnet(&self, s: NodeId) -> Option<&SubnetInfo> {
+        self.subnets.get(&s)
+    }
+
     /// The AZs a service's subnets are in; `None` when one is unknown.
     pub(crate) fn azs_of(&self, subnets: &[NodeId]) -> Option<Vec<Az>> {
         subnets
             .iter()
-            .map(|s| self.subnets.get(s).and_then(|i| i.az.clone()))
+            .map(|s| self.subnet(*s).and_then(|i| i.az.clone()))
             .collect()
     }
 
     /// The VPCs `subnets` are in, each once; `None` when one is unknown or there are none.
     pub(crate) fn subnet_vpcs(&self, subnets: &[NodeId]) -> Option<Vec<NodeId>> {
-        distinct(
-            subnets
-                .iter()
-                .map(|s| self.subnets.get(s).and_then(|i| i.vpc)),
-        )
+        distinct(subnets.iter().map(|s| self.subnet(*s).and_then(|i| i.vpc)))
     }
 
     /// The VPCs security `groups` are in, each once; `None` when one is unknown or there are
@@ -330,7 +339,7 @@ impl Model {
 
     /// The block a subnet's addresses come from: its own, else its VPC's.
     pub(crate) fn subnet_block(&self, subnet: NodeId) -> Option<Ipv4Cidr> {
-        let info = self.subnets.get(&subnet)?;
+        let info = self.subnet(subnet)?;
         info.cidr.or_else(|| {
             info.vpc
                 .and_then(|v| self.vpcs.get(&v))

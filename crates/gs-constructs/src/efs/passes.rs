@@ -3,11 +3,9 @@
 //! checked like typed ones. Linear: one scan builds the model, then each mount and each volume
 //! is checked against maps.
 
-use std::collections::HashSet;
+use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree};
 
-use gs_core::{Diagnostic, FastState, NodeId, Rule, Severity, Tree};
-
-use super::model::{Az, Model, MountUse, Source};
+use super::model::{Az, Model, MountTargetInfo, MountUse, Source};
 
 /// No security group rule admits the consumer on NFS.
 /// The rule `efs/no-nfs-ingress`.
@@ -134,14 +132,16 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let model = Model::of(tree);
     check_volumes(tree, &model, out);
     for m in model.mounts() {
-        if check_vpcs(tree, &model, &m, out) {
+        // Looked up once for the five checks (a file system without mount targets has none).
+        let targets = model.targets_of(m.file_system);
+        if check_vpcs(tree, &model, &m, targets, out) {
             // In another VPC, the ingress and AZ findings would only repeat the same mistake.
             continue;
         }
-        check_ingress(tree, &model, &m, out);
-        check_azs(tree, &model, &m, out);
-        check_order(tree, &model, &m, out);
-        check_dns(tree, &model, &m, out);
+        check_ingress(tree, &model, &m, targets, out);
+        check_azs(tree, &model, &m, targets, out);
+        check_order(tree, &m, targets, out);
+        check_dns(tree, &model, &m, targets, out);
     }
 }
 
@@ -200,7 +200,13 @@ fn check_volumes(tree: &Tree<'_>, model: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 /// Reports a consumer outside the VPC of the mount targets; `true` when it did.
-fn check_vpcs(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Diagnostic>) -> bool {
+fn check_vpcs(
+    tree: &Tree<'_>,
+    model: &Model,
+    m: &MountUse<'_>,
+    targets: &[MountTargetInfo],
+    out: &mut Vec<Diagnostic>,
+) -> bool {
     // The consumer's VPC: its subnets', else its security groups'.
     let consumer = m
         .service
@@ -213,15 +219,11 @@ fn check_vpcs(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Di
                 .as_deref()
                 .and_then(|g| model.group_vpcs(g))
         });
-    let targets = model
-        .mount_targets
-        .get(&m.file_system)
-        .map_or(&[][..], Vec::as_slice);
     let mut target_vpcs: Vec<NodeId> = Vec::new();
     for t in targets {
         let vpc = t
             .subnet
-            .and_then(|s| model.subnets.get(&s))
+            .and_then(|s| model.subnet(s))
             .and_then(|s| s.vpc)
             .or_else(|| {
                 t.security_groups
@@ -263,11 +265,14 @@ fn check_vpcs(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Di
     true
 }
 
-fn check_ingress(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Diagnostic>) {
-    let (Some(consumer_groups), Some(targets)) = (
-        &m.service.security_groups,
-        model.mount_targets.get(&m.file_system),
-    ) else {
+fn check_ingress(
+    tree: &Tree<'_>,
+    model: &Model,
+    m: &MountUse<'_>,
+    targets: &[MountTargetInfo],
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(consumer_groups) = &m.service.security_groups else {
         return;
     };
     let mut target_groups: Vec<NodeId> = Vec::new();
@@ -354,19 +359,21 @@ fn check_ingress(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec
     }
 }
 
-fn check_azs(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Diagnostic>) {
+fn check_azs(
+    tree: &Tree<'_>,
+    model: &Model,
+    m: &MountUse<'_>,
+    targets: &[MountTargetInfo],
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(consumer_azs) = m.service.subnets.as_deref().and_then(|s| model.azs_of(s)) else {
         return;
     };
-    let targets = model
-        .mount_targets
-        .get(&m.file_system)
-        .map_or(&[][..], Vec::as_slice);
     let mut target_azs: Vec<Az> = Vec::new();
     for t in targets {
         match t
             .subnet
-            .and_then(|s| model.subnets.get(&s))
+            .and_then(|s| model.subnet(s))
             .and_then(|s| s.az.clone())
         {
             Some(az) => target_azs.push(az),
@@ -392,13 +399,15 @@ fn check_azs(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Dia
     }
 }
 
-fn check_order(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Diagnostic>) {
-    let targets = model
-        .mount_targets
-        .get(&m.file_system)
-        .map_or(&[][..], Vec::as_slice);
-    let deps: HashSet<NodeId, FastState> =
-        tree.depends_on(m.service.node).iter().copied().collect();
+fn check_order(
+    tree: &Tree<'_>,
+    m: &MountUse<'_>,
+    targets: &[MountTargetInfo],
+    out: &mut Vec<Diagnostic>,
+) {
+    // A service depends on a few nodes and a file system has a mount target per AZ: a scan of
+    // the slice, no set.
+    let deps = tree.depends_on(m.service.node);
     let missing: Vec<String> = targets
         .iter()
         .filter(|t| !deps.contains(&t.node))
@@ -417,17 +426,18 @@ fn check_order(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<D
     }
 }
 
-fn check_dns(tree: &Tree<'_>, model: &Model, m: &MountUse<'_>, out: &mut Vec<Diagnostic>) {
+fn check_dns(
+    tree: &Tree<'_>,
+    model: &Model,
+    m: &MountUse<'_>,
+    targets: &[MountTargetInfo],
+    out: &mut Vec<Diagnostic>,
+) {
     let mut vpcs: Vec<NodeId> = Vec::new();
     let consumer_subnets = m.service.subnets.as_deref().unwrap_or(&[]);
-    let target_subnets = model
-        .mount_targets
-        .get(&m.file_system)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| t.subnet);
+    let target_subnets = targets.iter().filter_map(|t| t.subnet);
     for s in consumer_subnets.iter().copied().chain(target_subnets) {
-        if let Some(v) = model.subnets.get(&s).and_then(|i| i.vpc) {
+        if let Some(v) = model.subnet(s).and_then(|i| i.vpc) {
             if !vpcs.contains(&v) {
                 vpcs.push(v);
             }

@@ -8,6 +8,9 @@ use gs_cfn::{json_needs_escape as needs_escape, json_string as string};
 
 /// A pretty JSON document being written: containers are opened and closed explicitly, each
 /// item or key starts a new line at the current depth.
+///
+/// The writing methods are `#[inline(never)]`: a report calls each of them from dozens of
+/// places, and one shared copy is less code to load than one inlined copy per call.
 pub(crate) struct JsonText<'o> {
     out: &'o mut Vec<u8>,
     /// `,\n` and the indentation of the current depth: written whole before a later item, from
@@ -30,6 +33,7 @@ impl<'o> JsonText<'o> {
     }
 
     /// Starts an object (`b'{'`) or an array (`b'['`) as the current value.
+    #[inline(never)]
     pub(crate) fn open(&mut self, bracket: u8) {
         self.out.push(bracket);
         self.line.extend_from_slice(b"  ");
@@ -38,6 +42,7 @@ impl<'o> JsonText<'o> {
 
     /// Ends the innermost container with `bracket` (`b'}'` or `b']'`); an empty one closes on
     /// its line, as serde_json writes `[]` and `{}`.
+    #[inline(never)]
     pub(crate) fn close(&mut self, bracket: u8) {
         self.line.truncate(self.line.len().saturating_sub(2).max(2));
         if !self.empty {
@@ -59,6 +64,7 @@ impl<'o> JsonText<'o> {
 
     /// Starts the member `name` of the innermost object: its value comes next. `name` is one of
     /// the caller's own keys, with no character JSON escapes.
+    #[inline(never)]
     pub(crate) fn key(&mut self, name: &str) {
         debug_assert!(!needs_escape(name), "a key to escape: {name}");
         self.item();
@@ -95,6 +101,7 @@ impl<'o> JsonText<'o> {
     }
 
     /// A string value made of `parts` one after the other.
+    #[inline(never)]
     pub(crate) fn str_parts(&mut self, parts: &[&str]) {
         if parts.iter().any(|p| needs_escape(p)) {
             string(self.out, &parts.concat());
@@ -108,6 +115,7 @@ impl<'o> JsonText<'o> {
     }
 
     /// A string, or `null`.
+    #[inline(never)]
     pub(crate) fn opt_str(&mut self, s: Option<&str>) {
         match s {
             Some(s) => string(self.out, s),
@@ -116,12 +124,14 @@ impl<'o> JsonText<'o> {
     }
 
     /// An unsigned integer.
+    #[inline(never)]
     pub(crate) fn uint(&mut self, n: u64) {
         self.out
             .extend_from_slice(crate::decimal::decimal(n, &mut [0u8; 20]));
     }
 
     /// An unsigned integer, or `null`.
+    #[inline(never)]
     pub(crate) fn opt_uint(&mut self, n: Option<u64>) {
         match n {
             Some(n) => self.uint(n),
