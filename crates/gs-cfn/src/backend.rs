@@ -294,3 +294,66 @@ mod erased {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gs_core::{App, PartSink, Parts, RawResource, Resource, StackProps};
+
+    /// The size of each part of `tree.json` handed over, and the whole file.
+    #[derive(Default)]
+    struct Recorded {
+        parts: Vec<usize>,
+        tree_json: Vec<u8>,
+    }
+
+    impl PartSink for Recorded {
+        fn part(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+            self.parts.push(bytes.len());
+            self.tree_json.extend_from_slice(bytes);
+            Ok(())
+        }
+        fn file(&mut self, _: &str, _: &[u8]) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Sink for Recorded {
+        fn file(&mut self, _: &str, _: &[u8]) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn file_in_parts(&mut self, file_name: &str, write: &mut Parts<'_>) -> std::io::Result<()> {
+            assert_eq!(file_name, crate::tree_json::TREE_FILE);
+            write(self)
+        }
+    }
+
+    #[test]
+    fn tree_json_is_handed_over_in_parts_that_fit_a_32_kib_buffer() {
+        let mut app = App::new();
+        let stack = app.stack("Big", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        for i in 0..400 {
+            s.resource::<RawResource>(
+                &format!("Queue{i}"),
+                Resource::new("AWS::SQS::Queue").property("QueueName", format!("queue-{i}")),
+            )
+            .unwrap();
+        }
+        let tree = app.freeze();
+        let mut recorded = Recorded::default();
+        CfnBackend::default()
+            .emit_into(&tree, &mut recorded)
+            .unwrap();
+        // The buffer the parts are gathered in (32 KiB) is not outgrown: every part is handed
+        // over while it still fits, with room for the node that passes the part size.
+        assert!(recorded.parts.len() > 3, "{:?}", recorded.parts);
+        for &part in &recorded.parts {
+            assert!(part <= 32 * 1024, "{:?}", recorded.parts);
+        }
+        assert_eq!(
+            recorded.tree_json,
+            crate::tree_json::tree_json(&tree).unwrap()
+        );
+    }
+}

@@ -165,6 +165,26 @@ impl<'o> Pretty<'o> {
         put(self.out, &key.padded, 0, key.len);
     }
 
+    /// [`Pretty::known`] as a call, for code run once or rarely (a manifest, a template's
+    /// parts other than its resources): there an inlined copy is code run once, whose size
+    /// costs more than the call.
+    #[inline(never)]
+    pub(crate) fn known_call(&mut self, key: &Known) {
+        self.known(key);
+    }
+
+    /// [`Pretty::open`] as a call (see [`Pretty::known_call`]).
+    #[inline(never)]
+    pub(crate) fn open_call(&mut self, bracket: u8) {
+        self.open(bracket);
+    }
+
+    /// [`Pretty::close`] as a call (see [`Pretty::known_call`]).
+    #[inline(never)]
+    pub(crate) fn close_call(&mut self, bracket: u8) {
+        self.close(bracket);
+    }
+
     pub(crate) fn key(&mut self, key: &str) {
         self.item();
         if !quoted_short(self.out, key, true) {
@@ -650,11 +670,11 @@ pub(crate) fn template(
     };
     let elements = tree.elements(stack);
     let element = |e: NodeId| Some((tree.logical_id(e)?, tree.node(e).kind()));
-    w.open(b'{');
-    w.known(key!("AWSTemplateFormatVersion"));
+    w.open_call(b'{');
+    w.known_call(key!("AWSTemplateFormatVersion"));
     w.string(crate::template::FORMAT_VERSION);
     if let Some(d) = description {
-        w.known(key!("Description"));
+        w.known_call(key!("Description"));
         w.string(d);
     }
     // Parameters.
@@ -664,73 +684,73 @@ pub(crate) fn template(
             continue;
         };
         if !opened {
-            w.known(key!("Parameters"));
-            w.open(b'{');
+            w.known_call(key!("Parameters"));
+            w.open_call(b'{');
             opened = true;
         }
         w.key(id);
-        w.open(b'{');
-        w.known(key!("Type"));
+        w.open_call(b'{');
+        w.known_call(key!("Type"));
         w.string(&p.type_name);
         if let Some(d) = &p.default {
-            w.known(key!("Default"));
+            w.known_call(key!("Default"));
             cx.value(&mut w, d)?;
         }
         if !p.allowed_values.is_empty() {
-            w.known(key!("AllowedValues"));
+            w.known_call(key!("AllowedValues"));
             cx.list(&mut w, &p.allowed_values)?;
         }
         if let Some(d) = &p.description {
-            w.known(key!("Description"));
+            w.known_call(key!("Description"));
             w.string(d);
         }
         if p.no_echo {
-            w.known(key!("NoEcho"));
+            w.known_call(key!("NoEcho"));
             w.out.extend_from_slice(b"true");
         }
-        w.close(b'}');
+        w.close_call(b'}');
     }
     if opened {
-        w.close(b'}');
+        w.close_call(b'}');
     }
     if !rules.is_empty() {
-        w.known(key!("Rules"));
-        w.open(b'{');
+        w.known_call(key!("Rules"));
+        w.open_call(b'{');
         for (name, rule) in rules {
             w.key(name);
-            w.open(b'{');
+            w.open_call(b'{');
             if let Some(c) = &rule.rule_condition {
-                w.known(key!("RuleCondition"));
+                w.known_call(key!("RuleCondition"));
                 cx.value(&mut w, c)?;
             }
-            w.known(key!("Assertions"));
-            w.open(b'[');
+            w.known_call(key!("Assertions"));
+            w.open_call(b'[');
             for a in &rule.assertions {
                 w.item();
-                w.open(b'{');
-                w.known(key!("Assert"));
+                w.open_call(b'{');
+                w.known_call(key!("Assert"));
                 cx.value(&mut w, &a.assert)?;
                 if let Some(d) = &a.description {
-                    w.known(key!("AssertDescription"));
+                    w.known_call(key!("AssertDescription"));
                     w.string(d);
                 }
-                w.close(b'}');
+                w.close_call(b'}');
             }
-            w.close(b']');
-            w.close(b'}');
+            w.close_call(b']');
+            w.close_call(b'}');
         }
-        w.close(b'}');
+        w.close_call(b'}');
     }
     if let Some(m) = mappings.filter(|m| !m.is_empty()) {
-        w.known(key!("Mappings"));
+        w.known_call(key!("Mappings"));
         cx.map(&mut w, m)?;
     }
     if let Some(c) = conditions.filter(|c| !c.is_empty()) {
-        w.known(key!("Conditions"));
+        w.known_call(key!("Conditions"));
         cx.map(&mut w, c)?;
     }
-    w.known(key!("Resources"));
-    w.open(b'{');
+    w.known_call(key!("Resources"));
+    w.open_call(b'{');
     let mut scratch = Scratch::default();
     let app = tree.app();
     for &e in elements {
@@ -798,28 +818,28 @@ pub(crate) fn template(
         w.known(key!("aws:cdk:path"));
         w.string(tree.path_str(e));
         if let Some(asset) = app.attached::<crate::assets::AssetMetadata>(e) {
-            w.known(key!("aws:asset:path"));
+            w.known_call(key!("aws:asset:path"));
             w.string(&asset.path);
-            w.known(key!("aws:asset:is-bundled"));
+            w.known_call(key!("aws:asset:is-bundled"));
             w.out
                 .extend_from_slice(if asset.is_bundled { b"true" } else { b"false" });
-            w.known(key!("aws:asset:property"));
+            w.known_call(key!("aws:asset:property"));
             w.string(asset.property);
         }
         let mut acks = Acknowledgements::of(tree, e).peekable();
         if acks.peek().is_some() {
-            w.known(key!("gs:acknowledged"));
-            w.open(b'[');
+            w.known_call(key!("gs:acknowledged"));
+            w.open_call(b'[');
             for a in acks {
                 w.item();
-                w.open(b'{');
-                w.known(key!("rule"));
+                w.open_call(b'{');
+                w.known_call(key!("rule"));
                 w.string(a.rule.id);
-                w.known(key!("reason"));
+                w.known_call(key!("reason"));
                 w.string(&a.reason);
-                w.close(b'}');
+                w.close_call(b'}');
             }
-            w.close(b']');
+            w.close_call(b']');
         }
         w.close(b'}');
         if let Some(c) = &resource.condition {
@@ -828,7 +848,7 @@ pub(crate) fn template(
         }
         w.close(b'}');
     }
-    w.close(b'}');
+    w.close_call(b'}');
     // Outputs, then the exports other stacks read.
     let exports = tree.exports(stack);
     let mut opened = false;
@@ -837,27 +857,27 @@ pub(crate) fn template(
             continue;
         };
         if !opened {
-            w.known(key!("Outputs"));
-            w.open(b'{');
+            w.known_call(key!("Outputs"));
+            w.open_call(b'{');
             opened = true;
         }
         w.key(id);
-        w.open(b'{');
+        w.open_call(b'{');
         if let Some(d) = &o.description {
-            w.known(key!("Description"));
+            w.known_call(key!("Description"));
             w.string(d);
         }
-        w.known(key!("Value"));
+        w.known_call(key!("Value"));
         cx.value(&mut w, &o.value)?;
         if let Some(e) = &o.export_name {
-            w.known(key!("Export"));
+            w.known_call(key!("Export"));
             w.single(key!("Name"), |w| cx.value(w, e))?;
         }
         if let Some(c) = &o.condition {
-            w.known(key!("Condition"));
+            w.known_call(key!("Condition"));
             w.string(c);
         }
-        w.close(b'}');
+        w.close_call(b'}');
     }
     if !exports.is_empty() {
         // By logical ID, as the template's map of exports keeps them (a later export of the
@@ -875,27 +895,27 @@ pub(crate) fn template(
             );
         }
         if !opened {
-            w.known(key!("Outputs"));
-            w.open(b'{');
+            w.known_call(key!("Outputs"));
+            w.open_call(b'{');
             opened = true;
         }
         for (id, (value, name)) in &by_id {
             w.key(id);
-            w.open(b'{');
-            w.known(key!("Value"));
+            w.open_call(b'{');
+            w.known_call(key!("Value"));
             cx.value(&mut w, value)?;
-            w.known(key!("Export"));
+            w.known_call(key!("Export"));
             w.single(key!("Name"), |w| {
                 w.string(name);
                 Ok(())
             })?;
-            w.close(b'}');
+            w.close_call(b'}');
         }
     }
     if opened {
-        w.close(b'}');
+        w.close_call(b'}');
     }
-    w.close(b'}');
+    w.close_call(b'}');
     out.push(b'\n');
     Ok(())
 }

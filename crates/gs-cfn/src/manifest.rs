@@ -34,11 +34,11 @@ pub(crate) struct StackEntry {
 /// appended to `out`.
 pub(crate) fn write(out: &mut Vec<u8>, tree: &Tree<'_>, entries: &[StackEntry]) {
     let mut w = Pretty::nested(out, INDENT, 0);
-    w.open(b'{');
-    w.known(key!("version"));
+    w.open_call(b'{');
+    w.known_call(key!("version"));
     w.string(crate::backend::ASSEMBLY_VERSION);
-    w.known(key!("artifacts"));
-    w.open(b'{');
+    w.known_call(key!("artifacts"));
+    w.open_call(b'{');
     let mut tree_id = crate::backend::TREE_ARTIFACT_ID;
     for entry in entries {
         let name = tree.node(entry.stack).id();
@@ -57,17 +57,17 @@ pub(crate) fn write(out: &mut Vec<u8>, tree: &Tree<'_>, entries: &[StackEntry]) 
         stack(&mut w, tree, entry);
     }
     w.key(tree_id);
-    w.open(b'{');
-    w.known(key!("type"));
+    w.open_call(b'{');
+    w.known_call(key!("type"));
     w.string("cdk:tree");
-    w.known(key!("properties"));
-    w.open(b'{');
-    w.known(key!("file"));
+    w.known_call(key!("properties"));
+    w.open_call(b'{');
+    w.known_call(key!("file"));
     w.string(crate::tree_json::TREE_FILE);
-    w.close(b'}');
-    w.close(b'}');
-    w.close(b'}');
-    w.close(b'}');
+    w.close_call(b'}');
+    w.close_call(b'}');
+    w.close_call(b'}');
+    w.close_call(b'}');
     out.push(b'\n');
 }
 
@@ -89,24 +89,24 @@ fn stack(w: &mut Pretty<'_>, tree: &Tree<'_>, entry: &StackEntry) {
         _ => (None, None),
     };
     w.key(name);
-    w.open(b'{');
-    w.known(key!("type"));
+    w.open_call(b'{');
+    w.known_call(key!("type"));
     w.string("aws:cloudformation:stack");
-    w.known(key!("environment"));
+    w.known_call(key!("environment"));
     let mut environment = String::with_capacity(64);
     environment.push_str("aws://");
     environment.push_str(account.unwrap_or("unknown-account"));
     environment.push('/');
     environment.push_str(region.unwrap_or("unknown-region"));
     w.string(&environment);
-    w.known(key!("properties"));
-    w.open(b'{');
-    w.known(key!("templateFile"));
+    w.known_call(key!("properties"));
+    w.open_call(b'{');
+    w.known_call(key!("templateFile"));
     let mut file = String::with_capacity(name.len() + 14);
     file.push_str(name);
     file.push_str(".template.json");
     w.string(&file);
-    w.known(key!("validateOnSynth"));
+    w.known_call(key!("validateOnSynth"));
     w.raw(b"false");
     if let Some(b) = &entry.bootstrap {
         // Flattened into the properties: the object's fields without its braces.
@@ -118,11 +118,11 @@ fn stack(w: &mut Pretty<'_>, tree: &Tree<'_>, entry: &StackEntry) {
             w.raw(fields);
         }
     }
-    w.close(b'}');
+    w.close_call(b'}');
     let dependencies = tree.stack_dependencies(entry.stack);
     if !dependencies.is_empty() || entry.bootstrap.is_some() {
-        w.known(key!("dependencies"));
-        w.open(b'[');
+        w.known_call(key!("dependencies"));
+        w.open_call(b'[');
         for &d in dependencies {
             w.item();
             w.string(tree.node(d).id());
@@ -131,7 +131,7 @@ fn stack(w: &mut Pretty<'_>, tree: &Tree<'_>, entry: &StackEntry) {
             w.item();
             w.string(&b.id);
         }
-        w.close(b']');
+        w.close_call(b']');
     }
     let mut elements = tree
         .elements(entry.stack)
@@ -139,8 +139,8 @@ fn stack(w: &mut Pretty<'_>, tree: &Tree<'_>, entry: &StackEntry) {
         .filter_map(|&e| Some((e, tree.logical_id(e)?)))
         .peekable();
     if elements.peek().is_some() {
-        w.known(key!("metadata"));
-        w.open(b'{');
+        w.known_call(key!("metadata"));
+        w.open_call(b'{');
         // Every entry is `"/<path>": [{"type": "aws:cdk:logicalId", "data": "<id>"}]`: what
         // surrounds its logical ID is the same for all and is made once.
         let mut before_id = vec![b'['];
@@ -163,11 +163,11 @@ fn stack(w: &mut Pretty<'_>, tree: &Tree<'_>, entry: &StackEntry) {
             w.string(id);
             w.raw(&after_id);
         }
-        w.close(b'}');
+        w.close_call(b'}');
     }
-    w.known(key!("displayName"));
+    w.known_call(key!("displayName"));
     w.string(name);
-    w.close(b'}');
+    w.close_call(b'}');
 }
 
 /// The key of an element's metadata: its absolute construct path, `/` and its path in the app.
