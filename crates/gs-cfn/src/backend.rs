@@ -298,7 +298,7 @@ mod erased {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gs_core::{App, PartSink, Parts, RawResource, Resource, StackProps};
+    use gs_core::{PartSink, Parts};
 
     /// The size of each part of `tree.json` handed over, and the whole file.
     #[derive(Default)]
@@ -330,16 +330,7 @@ mod tests {
 
     #[test]
     fn tree_json_is_handed_over_in_parts_that_fit_a_32_kib_buffer() {
-        let mut app = App::new();
-        let stack = app.stack("Big", StackProps::default()).unwrap();
-        let mut s = app.at(stack).unwrap();
-        for i in 0..400 {
-            s.resource::<RawResource>(
-                &format!("Queue{i}"),
-                Resource::new("AWS::SQS::Queue").property("QueueName", format!("queue-{i}")),
-            )
-            .unwrap();
-        }
+        let app = crate::tree_json::four_hundred_queues();
         let tree = app.freeze();
         let mut recorded = Recorded::default();
         CfnBackend::default()

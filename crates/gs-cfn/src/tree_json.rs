@@ -50,6 +50,24 @@ pub(crate) fn tree_json(tree: &Tree<'_>) -> Result<Vec<u8>, serde_json::Error> {
     Ok(out)
 }
 
+/// An app of one stack of 400 queues, whose `tree.json` is several [`PART`]s long (the tests
+/// of the parts, here and in the backend).
+#[cfg(test)]
+pub(crate) fn four_hundred_queues() -> gs_core::App {
+    use gs_core::{App, RawResource, Resource, StackProps};
+    let mut app = App::new();
+    let stack = app.stack("Big", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    for i in 0..400 {
+        s.resource::<RawResource>(
+            &format!("Queue{i}"),
+            Resource::new("AWS::SQS::Queue").property("QueueName", format!("queue-{i}")),
+        )
+        .unwrap();
+    }
+    app
+}
+
 /// Where [`tree_json_parts`] hands each part of the file.
 pub(crate) type Part<'p> = dyn FnMut(&[u8]) -> std::io::Result<()> + 'p;
 
@@ -736,16 +754,7 @@ mod tests {
 
     #[test]
     fn a_large_tree_is_handed_over_in_parts_that_join_to_the_whole() {
-        let mut app = App::new();
-        let stack = app.stack("Big", StackProps::default()).unwrap();
-        let mut s = app.at(stack).unwrap();
-        for i in 0..400 {
-            s.resource::<RawResource>(
-                &format!("Queue{i}"),
-                Resource::new("AWS::SQS::Queue").property("QueueName", format!("queue-{i}")),
-            )
-            .unwrap();
-        }
+        let app = four_hundred_queues();
         let tree = app.freeze();
         let whole = String::from_utf8(tree_json(&tree).unwrap()).unwrap();
         assert!(whole.len() > 2 * PART);
