@@ -1,6 +1,9 @@
-//! CloudFormation's limits, checked before anything is deployed.
+//! CloudFormation's limits, and the removal policies it accepts, checked before anything is
+//! deployed.
 
-use gs_core::{Diagnostic, NodeKind, Pass, Rule, Severity, Tree, MAX_LOGICAL_ID_LEN};
+use gs_core::{
+    Diagnostic, NodeKind, Pass, RemovalPolicy, Rule, Severity, Tree, MAX_LOGICAL_ID_LEN,
+};
 
 use crate::size::{quick_size_bound, template_size_bound};
 
@@ -26,10 +29,46 @@ pub const LIMITS: Rule = Rule {
     fix: "split the stack (move a group of constructs into a nested or separate stack), or shorten the ids",
 };
 
-/// The rules of this module.
-pub const RULES: &[Rule] = &[LIMITS];
+/// The rule `cfn/snapshot-unsupported`.
+pub const SNAPSHOT_UNSUPPORTED: Rule = Rule {
+    id: "cfn/snapshot-unsupported",
+    severity: Severity::Error,
+    acknowledgeable: false,
+    applies_to: &[],
+    what: "A resource's removal policy is Snapshot, but CloudFormation snapshots only DocumentDB and Neptune clusters, EBS volumes, ElastiCache clusters and replication groups, RDS clusters and instances, and Redshift clusters.",
+    why: "CloudFormation rejects the template (its DeletionPolicy and UpdateReplacePolicy allow only Delete and Retain for other types), and no snapshot would keep the data anyway.",
+    fix: "use RemovalPolicy::Retain to keep the resource and its data when it leaves the stack (or Destroy), and back the data up with AWS Backup",
+};
 
-/// The pass that checks CloudFormation's quotas; [`crate::CfnBackend`] always runs it.
+/// The types CloudFormation takes a snapshot of when their `DeletionPolicy` or
+/// `UpdateReplacePolicy` is `Snapshot` (the CloudFormation user guide's list, as cfn-lint has
+/// it).
+pub const SNAPSHOT_TYPES: &[&str] = &[
+    "AWS::DocDB::DBCluster",
+    "AWS::EC2::Volume",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Neptune::DBCluster",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::Redshift::Cluster",
+];
+
+/// Whether CloudFormation accepts the removal policy `Snapshot` on resources of `type_name`.
+///
+/// ```
+/// assert!(gs_cfn::passes::supports_snapshot("AWS::RDS::DBCluster"));
+/// assert!(!gs_cfn::passes::supports_snapshot("AWS::S3::Bucket"));
+/// ```
+pub fn supports_snapshot(type_name: &str) -> bool {
+    SNAPSHOT_TYPES.contains(&type_name)
+}
+
+/// The rules of this module.
+pub const RULES: &[Rule] = &[LIMITS, SNAPSHOT_UNSUPPORTED];
+
+/// The pass that checks CloudFormation's quotas and the removal policies it accepts;
+/// [`crate::CfnBackend`] always runs it.
 pub const LIMITS_PASS: Pass = Pass {
     name: "gs-cfn/limits",
     rules: RULES,
@@ -42,6 +81,33 @@ pub const LIMITS_PASS: Pass = Pass {
 /// ([`Tree::derived`]) and kept for it. Past the bytes kept, a cheap upper bound of the size
 /// is computed, and the size measured exactly only when the bound passes the limit.
 pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    check_limits(tree, out);
+    check_snapshots(tree, out);
+}
+
+/// A finding per resource whose removal policy is `Snapshot` where CloudFormation takes none.
+fn check_snapshots(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+    for &stack in tree.stacks() {
+        for &e in tree.elements(stack) {
+            let Some(r) = tree.node(e).as_resource() else {
+                continue;
+            };
+            if r.removal_policy == Some(RemovalPolicy::Snapshot) && !supports_snapshot(&r.type_name)
+            {
+                out.push(SNAPSHOT_UNSUPPORTED.at(
+                    e,
+                    tree.path(e),
+                    format!(
+                        "the removal policy is Snapshot, which CloudFormation does not support for {}",
+                        r.type_name
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn check_limits(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let sizes = crate::written::Templates::with(tree, |t| {
         let stacks = tree.stacks().iter().enumerate();
         stacks

@@ -33,8 +33,8 @@ pub(crate) const DR_TYPES: &[&str] = &[
 ];
 
 /// The stateful types of which CloudFormation takes a final snapshot on deletion when no
-/// policy is set.
-const SNAPSHOT_BY_DEFAULT: &[&str] = &["AWS::RDS::DBCluster"];
+/// policy is set (an RDS instance: when it is not a cluster's member).
+const SNAPSHOT_BY_DEFAULT: &[&str] = &["AWS::RDS::DBCluster", "AWS::RDS::DBInstance"];
 
 /// Whether resources of `type_name` keep data.
 pub(crate) fn is_stateful(type_name: &str) -> bool {
@@ -59,16 +59,79 @@ pub(crate) fn deletes_data(type_name: &str, policy: Option<RemovalPolicy>) -> bo
     if !is_stateful(type_name) {
         return false;
     }
+    policy_deletes_data(type_name, policy)
+}
+
+/// Whether deleting a template's resource of `type_name` with `properties` under `policy`
+/// deletes data, as the diff reads a template: [`deletes_data`], and also a standalone RDS
+/// instance (one without `DBClusterIdentifier`: a cluster member's data is the cluster's),
+/// which the rules leave to the typed constructs.
+pub(crate) fn template_resource_deletes_data(
+    type_name: &str,
+    properties: Option<&serde_json::Value>,
+    policy: Option<RemovalPolicy>,
+) -> bool {
+    let standalone_instance = type_name == "AWS::RDS::DBInstance"
+        && properties
+            .and_then(|p| p.get("DBClusterIdentifier"))
+            .is_none();
+    if standalone_instance {
+        return policy_deletes_data(type_name, policy);
+    }
+    deletes_data(type_name, policy)
+}
+
+/// Whether `policy` lets the data of a resource of `type_name` go: `Delete`; `Snapshot` on a
+/// type CloudFormation does not snapshot (the template is refused, and no snapshot would be
+/// taken); no policy on a type CloudFormation does not snapshot by default.
+fn policy_deletes_data(type_name: &str, policy: Option<RemovalPolicy>) -> bool {
     match policy {
         Some(RemovalPolicy::Destroy) => true,
+        Some(RemovalPolicy::Retain) => false,
+        Some(RemovalPolicy::Snapshot) => !gs_cfn::passes::supports_snapshot(type_name),
         None => !SNAPSHOT_BY_DEFAULT.contains(&type_name),
-        Some(_) => false,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{is_stateful, DR_TYPES, STATEFUL_TYPES};
+    use super::{is_stateful, template_resource_deletes_data, DR_TYPES, STATEFUL_TYPES};
+    use gs_core::RemovalPolicy;
+
+    #[test]
+    fn a_snapshot_policy_keeps_data_only_where_cloudformation_takes_snapshots() {
+        let snapshot = Some(RemovalPolicy::Snapshot);
+        assert!(!template_resource_deletes_data(
+            "AWS::RDS::DBCluster",
+            None,
+            snapshot
+        ));
+        assert!(template_resource_deletes_data(
+            "AWS::S3::Bucket",
+            None,
+            snapshot
+        ));
+        assert!(template_resource_deletes_data(
+            "AWS::EFS::FileSystem",
+            None,
+            snapshot
+        ));
+    }
+
+    #[test]
+    fn a_standalone_rds_instance_keeps_data_but_not_under_delete() {
+        let standalone = serde_json::json!({"Engine": "postgres"});
+        let member = serde_json::json!({"DBClusterIdentifier": {"Ref": "Cluster"}});
+        let destroy = Some(RemovalPolicy::Destroy);
+        let t = "AWS::RDS::DBInstance";
+        assert!(template_resource_deletes_data(
+            t,
+            Some(&standalone),
+            destroy
+        ));
+        assert!(!template_resource_deletes_data(t, Some(&standalone), None));
+        assert!(!template_resource_deletes_data(t, Some(&member), destroy));
+    }
 
     #[test]
     fn every_stateful_type_is_covered_by_dr_objectives_and_queues_only_by_them() {

@@ -275,6 +275,43 @@ fn a_refused_synthesis_exits_1_and_leaves_no_assembly() {
 }
 
 #[test]
+fn reports_and_pictures_of_stacks_this_run_did_not_write_are_removed() {
+    let dir = out_dir("stale_reports");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Last run's files of a stack the app no longer has, and a DR report the stack no longer
+    // has rows for.
+    for file in ["Gone.sarif", "Gone.dot", "Gone.dr.json", "Refused.dr.json"] {
+        std::fs::write(dir.join(file), "{}").unwrap();
+    }
+    std::fs::write(dir.join("notes.dot.txt"), "mine").unwrap();
+    let r = run(refused_app(), &["-q", "--out", dir.to_str().unwrap()]);
+    assert_eq!(r.exit, Exit::Refused);
+    for file in ["Gone.sarif", "Gone.dot", "Gone.dr.json", "Refused.dr.json"] {
+        assert!(!dir.join(file).exists(), "{file} was left after a refusal");
+    }
+    assert!(dir.join("Refused.sarif").exists());
+
+    std::fs::write(dir.join("Gone.sarif"), "{}").unwrap();
+    let mut app = App::new();
+    let stack = app.stack("Fine", StackProps::default()).unwrap();
+    app.at(stack)
+        .unwrap()
+        .resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))
+        .unwrap();
+    let r = run(app, &["-q", "--out", dir.to_str().unwrap()]);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.err);
+    for file in ["Gone.sarif", "Refused.sarif"] {
+        assert!(
+            !dir.join(file).exists(),
+            "{file} was left after a synthesis"
+        );
+    }
+    assert!(dir.join("Fine.sarif").exists() && dir.join("Fine.dot").exists());
+    assert!(dir.join("notes.dot.txt").exists());
+    keep_for_cfn_lint(&dir, "stale_reports");
+}
+
+#[test]
 fn ls_shows_regions_and_that_the_dr_stack_depends_on_the_primary() {
     let r = run(globalstream(), &["ls"]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);

@@ -12,9 +12,11 @@
 //!   CLI's reports and pictures) go into the same folder, read once, before the index: then
 //!   `manifest.json` present means every file of the run was written, and a write failing
 //!   before it leaves no assembly.
-//! - Only files gs writes are removed: `*.template.json`, `*.assets.json`, `asset.<hash>.*`,
-//!   `manifest.json`, `cdk.out` and gs's own
-//!   temporary files. Anything else in the folder is left alone.
+//! - Only the kinds of file gs writes are removed: `*.template.json`, `*.assets.json`,
+//!   `asset.<hash>.*`, `tree.json`, `manifest.json`, `cdk.out`, gs's own temporary files, and
+//!   those a caller claims with [`OutDir::remove_stale`] (the CLI's reports and pictures). gs
+//!   decides by name, not by which run wrote a file: the folder is gs's, as `cdk.out` is the
+//!   CDK's. Anything else in it is left alone.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -256,6 +258,37 @@ impl OutDir {
         if was || wrote {
             remove(&self.dir, file_name)?;
         }
+        Ok(())
+    }
+
+    /// Removes the files the folder held when it was opened that `owned` claims and this writer
+    /// did not write: a caller's own kinds of file (reports, pictures) of last run, for stacks
+    /// this run did not write them for. No system call for a file that is not there.
+    ///
+    /// ```
+    /// use gs_core::{OutDir, Sink};
+    /// let dir = std::env::temp_dir().join(format!("gs-doc-remove-stale-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// std::fs::write(dir.join("Gone.sarif"), "{}")?;
+    /// std::fs::write(dir.join("notes.txt"), "mine")?;
+    /// let mut out = OutDir::open(&dir)?;
+    /// out.file("Kept.sarif", b"{}")?;
+    /// out.remove_stale(|name| name.ends_with(".sarif"))?;
+    /// assert!(!dir.join("Gone.sarif").exists() && dir.join("Kept.sarif").exists());
+    /// assert!(dir.join("notes.txt").exists());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn remove_stale(&mut self, owned: impl Fn(&str) -> bool) -> io::Result<()> {
+        let mut kept = Vec::with_capacity(self.names.len());
+        for name in std::mem::take(&mut self.names) {
+            if owned(&name) && !self.written.contains(&name) {
+                remove(&self.dir, &name)?;
+            } else {
+                kept.push(name);
+            }
+        }
+        self.names = kept;
         Ok(())
     }
 

@@ -107,6 +107,16 @@ fn reports(
     Ok(())
 }
 
+/// Whether `file_name` is one of the files `synth` writes beside the assembly: a stack's SARIF
+/// findings, DR report or picture.
+fn is_report_file(file_name: &str) -> bool {
+    [".sarif", ".dr.json", ".dot"].iter().any(|suffix| {
+        file_name
+            .strip_suffix(suffix)
+            .is_some_and(|s| !s.is_empty())
+    })
+}
+
 fn write_failure(dir: &Path, e: std::io::Error) -> Failure {
     Failure::refused(format!(
         "writing into {}: {e}; fix: check that the folder can be written",
@@ -152,6 +162,10 @@ impl Command for Synth {
                     EmitError::Backend(e) => Failure::refused(format!("drawing the graph: {e}")),
                 })?;
             }
+            // Last run's reports and pictures of stacks this run wrote none for (a stack
+            // removed, a stack whose DR rows are gone) would read as current.
+            out.remove_stale(is_report_file)
+                .map_err(|e| write_failure(&out_dir, e))?;
             Ok(())
         });
         if let Err(failure) = written {

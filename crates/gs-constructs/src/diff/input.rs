@@ -66,6 +66,18 @@ pub enum DiffError {
         /// The stacks both sides have, comma-separated (`none` when there are none).
         both: String,
     },
+    /// A stack whose environment (account or Region) differs between the sides: deploying it
+    /// creates a new stack there and leaves the earlier one in place, so comparing their
+    /// templates would not say what a deploy does.
+    #[error("stack `{name}` deploys to {new}, but the earlier assembly's deploys to {old}: deploying creates a new stack in {new} and leaves the one in {old} as it is; fix: compare with an assembly synthesized for {new} (check AWS_REGION, CDK_DEFAULT_ACCOUNT and the stack's env), or, if the stack is meant to move, run `synth` to make this synthesis the earlier side and delete the old stack yourself")]
+    Moved {
+        /// The stack.
+        name: String,
+        /// The earlier side's environment.
+        old: String,
+        /// The new synthesis's environment.
+        new: String,
+    },
     /// A stack named that the new synthesis does not have.
     #[error("the app has no stack `{name}` (it has {stacks}); fix: name one of those")]
     UnknownStack {
@@ -83,6 +95,9 @@ pub struct StackTemplate {
     pub name: String,
     /// The template.
     pub template: Json,
+    /// Where the stack deploys, as its manifest says (`aws://<account>/<region>`); `None` for
+    /// a template file.
+    pub environment: Option<String>,
 }
 
 /// The stacks of one synthesis, in the manifest's order.
@@ -113,8 +128,7 @@ impl Assembly {
             return Err(DiffError::Invalid {
                 path: dir.into(),
                 what: "not a folder".into(),
-                fix: "give an assembly folder, or read one template with Assembly::template_file"
-                    .into(),
+                fix: "give an assembly folder (with manifest.json), or one template file".into(),
             });
         }
         let manifest_path = dir.join("manifest.json");
@@ -159,10 +173,29 @@ impl Assembly {
         }
         let template = read_json(path)?;
         check_template(&template, path)?;
+        // Any JSON object would pass as a template without resources, and every resource would
+        // then show as added: say what the file is instead.
+        if template.get("Resources").is_none() {
+            let is_manifest = template.get("artifacts").is_some();
+            return Err(DiffError::Invalid {
+                path: path.into(),
+                what: if is_manifest {
+                    "is a cloud assembly manifest, not a template".into()
+                } else {
+                    "has no `Resources`, so it is not a CloudFormation template".into()
+                },
+                fix: if is_manifest {
+                    "give the folder that holds it (`--against <folder>`), or one of the templates it lists".into()
+                } else {
+                    "give a CloudFormation template (an object with a `Resources` object) or an assembly folder".into()
+                },
+            });
+        }
         Ok(Assembly {
             stacks: vec![StackTemplate {
                 name: stack.to_owned(),
                 template,
+                environment: None,
             }],
         })
     }
@@ -202,6 +235,10 @@ impl Assembly {
             stacks.push(StackTemplate {
                 name: name.clone(),
                 template: t,
+                environment: a
+                    .get("environment")
+                    .and_then(Json::as_str)
+                    .map(str::to_owned),
             });
         }
         Ok(Assembly { stacks })

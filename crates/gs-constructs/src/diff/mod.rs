@@ -14,9 +14,10 @@
 //!   (`may-replace`); a changed type; and, as `cdk diff` does, the chain: a resource whose
 //!   replacement-forcing property refers (`Ref`, `Fn::GetAtt`, `Fn::Sub`) to a replaced resource
 //!   is replaced too, since the reference then yields a new value;
-//! - **data loss**: a stateful resource (the table the lifecycle rules use) removed without a
-//!   `DeletionPolicy` of `Retain` or `Snapshot`, or replaced without such an
-//!   `UpdateReplacePolicy` (the new template's);
+//! - **data loss**: a stateful resource (the table the lifecycle rules use, and a standalone RDS
+//!   instance) removed without a `DeletionPolicy` of `Retain` or `Snapshot` (on a type
+//!   CloudFormation snapshots), or replaced without such an `UpdateReplacePolicy` (the new
+//!   template's), or one that gains or changes a `Condition` (deleted when it is false);
 //! - IAM statements and security-group rules added or removed, as tables ([`tables`]).
 //!
 //! Which property forces a replacement comes from a [`ReplacementLookup`]: [`Spec`], the AWS
@@ -134,8 +135,12 @@ pub struct ResourceDiff {
     pub path: String,
     /// What deploying does to it.
     pub change: Change,
-    /// Whether that deletes a stateful resource's data (for `may-replace`: if it is replaced).
+    /// Whether that deletes a stateful resource's data (for `may-replace`: if it is replaced;
+    /// for a resource that gains or changes its `Condition`: if the condition is false).
     pub data_loss: bool,
+    /// For a removal: whether CloudFormation keeps the resource, orphaned from the stack
+    /// (`DeletionPolicy: Retain`), instead of deleting it.
+    pub retained: bool,
     /// The values that changed (for an update or a replacement).
     pub properties: Vec<PropertyChange>,
     /// The replaced resources whose new `Ref`/`Fn::GetAtt` values changed this one's properties.
@@ -247,7 +252,8 @@ impl Earlier {
     /// The diff of the new synthesis `new` against this earlier side. With a folder, `stack`
     /// limits the diff to that stack; a template file is compared with `stack`, which may be
     /// left out when the app has one stack. Refuses a `stack` the new synthesis does not have,
-    /// and a compared stack that only one side has ([`DiffError::OneSided`]).
+    /// a compared stack that only one side has ([`DiffError::OneSided`]), and one whose account
+    /// or Region differs between the sides ([`DiffError::Moved`]).
     pub fn diff(
         &self,
         new: &Assembly,
@@ -286,6 +292,7 @@ impl Earlier {
                     stacks: vec![StackTemplate {
                         name: name.clone(),
                         template: template.clone(),
+                        environment: None,
                     }],
                 };
                 Ok(diff(&old, &only(new, &name), lookup))
@@ -320,6 +327,18 @@ impl Earlier {
                     .find(|s| compared(&s.name) && new.stack(&s.name).is_none())
                 {
                     return Err(one_sided("the earlier assembly", &s.name));
+                }
+                for s in new.stacks.iter().filter(|s| compared(&s.name)) {
+                    let before = old.stack(&s.name).and_then(|o| o.environment.as_ref());
+                    if let (Some(before), Some(now)) = (before, s.environment.as_ref()) {
+                        if before != now {
+                            return Err(DiffError::Moved {
+                                name: s.name.clone(),
+                                old: before.clone(),
+                                new: now.clone(),
+                            });
+                        }
+                    }
                 }
                 Ok(match stack {
                     Some(name) => diff(&only(old, name), &only(new, name), lookup),
@@ -376,7 +395,12 @@ pub fn diff_stack(
                 type_name: type_name.to_owned(),
                 path: path_of(r),
                 change: Change::Remove,
-                data_loss: stateful::deletes_data(type_name, policy),
+                data_loss: stateful::template_resource_deletes_data(
+                    type_name,
+                    r.get("Properties"),
+                    policy,
+                ),
+                retained: policy == Some(gs_core::RemovalPolicy::Retain),
                 properties: Vec::new(),
                 replaced_references: Vec::new(),
             });
@@ -390,6 +414,7 @@ pub fn diff_stack(
                 path: path_of(r),
                 change: Change::Add,
                 data_loss: false,
+                retained: false,
                 properties: Vec::new(),
                 replaced_references: Vec::new(),
             }),
@@ -411,8 +436,22 @@ pub fn diff_stack(
         if let Some(mut d) = changed.remove(id) {
             if matches!(d.change, Change::Replace | Change::MayReplace) {
                 if let Some(r) = new_res.get(id) {
-                    d.data_loss =
-                        stateful::deletes_data(type_of(r), policy_of(r, "UpdateReplacePolicy"));
+                    d.data_loss = stateful::template_resource_deletes_data(
+                        type_of(r),
+                        r.get("Properties"),
+                        policy_of(r, "UpdateReplacePolicy"),
+                    );
+                }
+            }
+            // A resource that gains a condition, or changes it, is deleted when the condition
+            // is false at deploy time: as a removal, under its earlier `DeletionPolicy`.
+            if gains_condition(&d) {
+                if let Some(before) = old_res.get(id) {
+                    d.data_loss |= stateful::template_resource_deletes_data(
+                        type_of(before),
+                        before.get("Properties"),
+                        policy_of(before, "DeletionPolicy"),
+                    );
                 }
             }
             out.push(d);
@@ -515,6 +554,7 @@ fn diff_resource(
         path: path_of(new),
         change,
         data_loss: false,
+        retained: false,
         properties,
         replaced_references: Vec::new(),
     })
@@ -559,6 +599,7 @@ fn propagate_replacements<'a>(
                     path: path_of(r),
                     change: Change::Update,
                     data_loss: false,
+                    retained: false,
                     properties: Vec::new(),
                     replaced_references: Vec::new(),
                 });
@@ -651,6 +692,14 @@ fn sub_refers_to(template: &str, id: &str) -> bool {
         rest = &after[end + 1..];
     }
     false
+}
+
+/// Whether a changed resource gains a `Condition` or changes it (one removed is created
+/// everywhere: nothing is deleted).
+pub(crate) fn gains_condition(d: &ResourceDiff) -> bool {
+    d.properties
+        .iter()
+        .any(|p| p.path == "Condition" && p.new.is_some())
 }
 
 /// The worse of a resource's change so far and one property's replacement behaviour.

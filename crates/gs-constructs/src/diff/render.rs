@@ -162,6 +162,8 @@ fn stack_text(out: &mut String, s: &StackDiff, p: &Paint) {
 fn resource_text(out: &mut String, r: &ResourceDiff, p: &Paint) {
     let (tag, mark) = match r.change {
         Change::Add => (p.paint("32", "[+]"), String::new()),
+        // As `cdk diff` says it: a retained resource leaves the stack but is kept.
+        Change::Remove if r.retained => (p.paint("31", "[-]"), p.paint("33", " orphan")),
         Change::Remove => (p.paint("31", "[-]"), p.paint("1;31", " destroy")),
         Change::Update => ("[~]".to_owned(), String::new()),
         Change::Replace => ("[~]".to_owned(), p.paint("1;31", " replace")),
@@ -182,6 +184,13 @@ fn resource_text(out: &mut String, r: &ResourceDiff, p: &Paint) {
         "{tag} {} {}{path}{mark}{loss}",
         r.type_name, r.logical_id
     );
+    if super::gains_condition(r) {
+        let _ = writeln!(
+            out,
+            "    deleted{} if its condition is false at deploy time",
+            if r.data_loss { " with its data" } else { "" }
+        );
+    }
     if !r.replaced_references.is_empty() {
         let _ = writeln!(
             out,

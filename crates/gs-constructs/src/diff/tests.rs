@@ -238,18 +238,97 @@ fn data_loss_follows_the_stateful_table_and_the_policies() {
 }
 
 #[test]
+fn a_retained_removal_is_an_orphan_and_a_snapshot_keeps_data_only_where_taken() {
+    let old = json!({
+        "Kept": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain"},
+        "SnapBucket": {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Snapshot"},
+        "SnapCache": {"Type": "AWS::ElastiCache::ReplicationGroup", "DeletionPolicy": "Snapshot"},
+    });
+    let d = one(old, json!({}));
+    assert!(resource(&d, "Kept").retained);
+    assert!(!resource(&d, "Kept").data_loss);
+    assert!(
+        resource(&d, "SnapBucket").data_loss,
+        "CloudFormation takes no snapshot of a bucket"
+    );
+    assert!(!resource(&d, "SnapCache").data_loss);
+    let text = render::text(&Diff { stacks: vec![d] }, false);
+    assert!(text.contains("[-] AWS::S3::Bucket Kept orphan\n"), "{text}");
+    assert!(
+        text.contains("[-] AWS::S3::Bucket SnapBucket destroy DATA LOSS"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_standalone_rds_instance_is_stateful_and_a_cluster_member_is_not() {
+    let old = json!({
+        "Db": {"Type": "AWS::RDS::DBInstance", "DeletionPolicy": "Delete", "UpdateReplacePolicy": "Delete",
+               "Properties": {"Engine": "postgres"}},
+        "Member": {"Type": "AWS::RDS::DBInstance", "DeletionPolicy": "Delete",
+                   "Properties": {"DBClusterIdentifier": {"Ref": "Cluster"}}},
+        "Default": {"Type": "AWS::RDS::DBInstance", "Properties": {"Engine": "postgres"}},
+    });
+    let d = one(old, json!({}));
+    assert!(resource(&d, "Db").data_loss);
+    assert!(!resource(&d, "Member").data_loss);
+    assert!(
+        !resource(&d, "Default").data_loss,
+        "CloudFormation snapshots a standalone instance by default"
+    );
+}
+
+#[test]
+fn a_stateful_resource_that_gains_a_condition_may_lose_its_data() {
+    let table_of = |condition: Option<&str>| {
+        let mut t = json!({"Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Delete",
+                           "Properties": {"TableName": "ledger"}});
+        if let Some(c) = condition {
+            t["Condition"] = json!(c);
+        }
+        t
+    };
+    let d = one(
+        json!({"Ledger": table_of(None)}),
+        json!({"Ledger": table_of(Some("IsProd"))}),
+    );
+    let r = resource(&d, "Ledger");
+    assert_eq!(r.change, Change::Update);
+    assert!(r.data_loss, "deleted if IsProd is false: {r:#?}");
+    let d = one(
+        json!({"Ledger": table_of(Some("IsProd"))}),
+        json!({"Ledger": table_of(None)}),
+    );
+    assert!(
+        !resource(&d, "Ledger").data_loss,
+        "losing the condition deletes nothing"
+    );
+    let d = one(
+        json!({"Ledger": table_of(None)}),
+        json!({"Ledger": table_of(Some("IsProd"))}),
+    );
+    let text = render::text(&Diff { stacks: vec![d] }, false);
+    assert!(
+        text.contains("deleted with its data if its condition is false at deploy time"),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_stack_on_one_side_only_is_all_added_or_all_removed() {
     let t = template(json!({"Q": {"Type": "AWS::SQS::Queue"}}));
     let old = Assembly {
         stacks: vec![StackTemplate {
             name: "Gone".into(),
             template: t.clone(),
+            environment: None,
         }],
     };
     let new = Assembly {
         stacks: vec![StackTemplate {
             name: "Fresh".into(),
             template: t,
+            environment: None,
         }],
     };
     let d = diff(&old, &new, &table);
@@ -436,10 +515,12 @@ mod input {
                 StackTemplate {
                     name: "A".into(),
                     template: t.clone(),
+                    environment: Some("aws://unknown-account/us-east-1".into()),
                 },
                 StackTemplate {
                     name: "B".into(),
                     template: t,
+                    environment: Some("aws://unknown-account/us-east-1".into()),
                 },
             ],
         }
@@ -521,6 +602,53 @@ mod input {
         std::fs::write(&file, "[1]").unwrap();
         let e = Assembly::template_file(&file, "S").unwrap_err();
         assert!(e.to_string().contains("not an object"), "{e}");
+    }
+
+    #[test]
+    fn a_stack_moved_to_another_region_or_account_is_refused_not_called_unchanged() {
+        let dir = scratch("moved");
+        let write = |env: &str| {
+            std::fs::write(
+                dir.join("manifest.json"),
+                format!(
+                    r#"{{"artifacts": {{"A": {{"type": "aws:cloudformation:stack", "environment": "{env}", "properties": {{"templateFile": "A.template.json"}}}}}}}}"#
+                ),
+            )
+            .unwrap();
+        };
+        std::fs::write(
+            dir.join("A.template.json"),
+            r#"{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}"#,
+        )
+        .unwrap();
+        write("aws://unknown-account/eu-west-1");
+        let e = against(&dir, &two_stacks(), Some("A"), &no_replacement).unwrap_err();
+        assert!(matches!(e, DiffError::Moved { .. }), "{e}");
+        let message = e.to_string();
+        assert!(
+            message.contains("deploys to aws://unknown-account/us-east-1")
+                && message.contains("aws://unknown-account/eu-west-1"),
+            "{message}"
+        );
+        write("aws://unknown-account/us-east-1");
+        let d = against(&dir, &two_stacks(), Some("A"), &no_replacement).unwrap();
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn a_manifest_or_an_object_without_resources_is_not_taken_for_a_template() {
+        let dir = scratch("not-a-template");
+        let file = dir.join("manifest.json");
+        std::fs::write(&file, r#"{"version": "36.0.0", "artifacts": {}}"#).unwrap();
+        let e = Earlier::read(&file).unwrap_err();
+        assert!(matches!(e, DiffError::Invalid { .. }), "{e}");
+        assert!(e.to_string().contains("a cloud assembly manifest"), "{e}");
+        assert!(e.to_string().contains("the folder that holds it"), "{e}");
+        std::fs::write(&file, r#"{"Description": "x"}"#).unwrap();
+        let e = Earlier::read(&file).unwrap_err();
+        assert!(e.to_string().contains("has no `Resources`"), "{e}");
+        std::fs::write(&file, r#"{"Resources": {}}"#).unwrap();
+        assert!(Earlier::read(&file).is_ok());
     }
 }
 
