@@ -312,6 +312,23 @@ fn reports_and_pictures_of_stacks_this_run_did_not_write_are_removed() {
 }
 
 #[test]
+fn an_out_path_that_is_a_file_is_named_as_such() {
+    let dir = out_dir("out_is_a_file");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("afile");
+    std::fs::write(&file, "mine").unwrap();
+    let r = run(refused_app(), &["--out", file.to_str().unwrap()]);
+    assert_eq!(r.exit, Exit::Refused);
+    assert!(
+        r.err
+            .contains("it is a file, not a folder; fix: give --out a folder"),
+        "{}",
+        r.err
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}
+
+#[test]
 fn ls_shows_regions_and_that_the_dr_stack_depends_on_the_primary() {
     let r = run(globalstream(), &["ls"]);
     assert_eq!(r.exit, Exit::Ok, "{}", r.err);
@@ -467,6 +484,13 @@ fn explain_of_a_misspelt_rule_names_the_closest_and_exits_2() {
         "{}",
         r.err
     );
+    let shouted = run_no_app(&["explain", "S3/PUBLIC-BUCKET"]);
+    assert_eq!(shouted.exit, Exit::Usage);
+    assert!(
+        shouted.err.contains("(did you mean `s3/public-bucket`?)"),
+        "{}",
+        shouted.err
+    );
     let far = run_no_app(&["explain", "nothing/like-it-at-all"]);
     assert_eq!(far.exit, Exit::Usage);
     assert!(far.err.contains("`rules` lists them"));
@@ -492,6 +516,7 @@ fn bad_arguments_exit_2_with_a_message_naming_them() {
         (&["-x"], "`-x`"),
         (&["--out"], "`--out` needs a value"),
         (&["--out", ""], "`--out` needs a folder"),
+        (&["-o", "a", "--out", "b"], "`--out` is given twice"),
         (&["--color"], "`--color` needs a value"),
         (
             &["--color", "sometimes"],

@@ -423,7 +423,11 @@ fn an_unknown_stack_and_bad_flags_exit_2() {
             "unexpected argument `TapStackdev`",
         ),
         // Another command's option.
-        (&["ls", "--fail"], "unknown option `--fail`"),
+        (
+            &["ls", "--fail"],
+            "`--fail` is an option of `diff`, not of this command; fix: give it after that command (`diff --fail`)",
+        ),
+        (&["--fail", "diff"], "`--fail` is an option of `diff`"),
     ];
     for (args, message) in cases {
         let r = run(changed(), args);

@@ -65,7 +65,7 @@ fn a_queue_the_escape_hatch_added_to_the_delivery_policy_stays_when_another_rule
         .as_resource()
         .and_then(|r| r.properties.get("Queues"))
         .cloned();
-    match queues {
+    match &queues {
         Some(Value::List(q)) => assert_eq!(q.len(), 2, "{q:?}"),
         other => panic!("the policy's Queues: {other:?}"),
     }
@@ -77,7 +77,7 @@ fn a_queue_the_escape_hatch_added_to_the_delivery_policy_stays_when_another_rule
             Value::Map(m) => m.get("Statement").cloned(),
             _ => None,
         });
-    match statements {
+    match &statements {
         Some(Value::List(s)) => assert_eq!(s.len(), 2, "one statement per rule: {s:?}"),
         other => panic!("the policy's statements: {other:?}"),
     }

@@ -494,6 +494,31 @@ fn reservations_over_900_in_one_account_and_region_are_a_warning() -> TestResult
 }
 
 #[test]
+fn reservations_that_overflow_an_i64_are_a_warning_not_a_panic() -> TestResult<()> {
+    let (mut app, stack) = stack();
+    let mut s = app.at(stack)?;
+    for id in ["F0", "F1", "F2"] {
+        s.resource::<RawResource>(
+            id,
+            Resource::new("AWS::Lambda::Function")
+                .property("Role", "arn:aws:iam::123456789012:role/x")
+                .property("Code", ValueMap::new().with("ZipFile", "x"))
+                .property("Runtime", "python3.12")
+                .property("Handler", "index.handler")
+                .property("ReservedConcurrentExecutions", Value::Int(i64::MAX)),
+        )?;
+    }
+    let found = warnings(&app, "lambda/reserved-concurrency-over-quota");
+    assert_eq!(found.len(), 3);
+    assert!(
+        found[0].message.contains(&i64::MAX.to_string()),
+        "{}",
+        found[0].message
+    );
+    Ok(())
+}
+
+#[test]
 fn a_queue_outside_the_app_is_accepted_by_arn_for_a_dead_letter_queue() -> TestResult<()> {
     let (mut app, stack) = stack();
     let mut s = app.at(stack)?;

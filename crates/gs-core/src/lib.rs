@@ -76,6 +76,7 @@ pub mod synth;
 mod tags;
 pub mod tree;
 pub mod value;
+mod value_drop;
 mod value_map;
 mod values;
 

@@ -200,7 +200,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut diagonal = row[0];
         row[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
+            let substitution = diagonal + usize::from(!ca.eq_ignore_ascii_case(cb));
             diagonal = row[j + 1];
             row[j + 1] = substitution.min(row[j] + 1).min(diagonal + 1);
         }

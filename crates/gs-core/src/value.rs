@@ -8,6 +8,11 @@ use crate::handle::NodeId;
 /// References ([`Value::Ref`], [`Value::GetAtt`]) point at nodes; the backend renders them with
 /// the node's logical ID. Everything else mirrors CloudFormation's intrinsic functions.
 ///
+/// A value is dropped without recursion, however deep it nests (so gs can refuse a value of
+/// 100,000 levels and let it go without overflowing the stack). Because `Value` implements
+/// `Drop`, match it by reference (`match &value`) to look inside, or take a part out with
+/// `std::mem::take` / `std::mem::replace`.
+///
 /// ```
 /// use gs_core::{Value, Pseudo};
 /// let v = Value::join("", [Value::from("arn:"), Value::Pseudo(Pseudo::Partition)]);

@@ -64,6 +64,32 @@ fn a_10000_level_value_put_in_through_resource_mut_is_refused_at_synthesis_with_
 }
 
 #[test]
+fn a_200000_level_value_refused_at_the_call_or_at_synthesis_is_dropped_without_overflow() {
+    let refused = on_small_stack(|| {
+        let mut app = App::new();
+        let stack = app.stack("Demo", StackProps::default()).unwrap();
+        let topic = app
+            .at(stack)
+            .unwrap()
+            .resource::<RawResource>("Topic", Resource::new("AWS::SNS::Topic"))
+            .unwrap();
+        // Refused at the call: the refused value is dropped inside it.
+        let at_call = app
+            .set_property(topic, "DisplayName", nested(200_000))
+            .is_err();
+        // Put in through the escape hatch: refused at synthesis, dropped with the app.
+        app.resource_mut(topic)
+            .unwrap()
+            .properties
+            .insert("DisplayName", nested(200_000));
+        let at_synth = app.synth(&DotBackend).is_err();
+        drop(app);
+        (at_call, at_synth)
+    });
+    assert_eq!(refused, (true, true));
+}
+
+#[test]
 fn a_10000_level_parameter_default_is_refused_at_the_call_with_its_path() {
     let err = on_small_stack(|| {
         let mut app = App::new();

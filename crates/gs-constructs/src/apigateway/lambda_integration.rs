@@ -38,7 +38,7 @@ impl RestApi {
     /// let stack = app.stack("Demo", StackProps::default())?;
     /// let api = RestApi::new(&mut app.at(stack)?, "Api", Default::default())?;
     /// let arn = api.arn_for_execute_api("ANY", "/orders/{id}", api.stage_name());
-    /// let Value::Join(_, parts) = arn else { panic!() };
+    /// let Value::Join(_, parts) = &arn else { panic!() };
     /// assert_eq!(parts.last(), Some(&Value::from("/*/orders/*")));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

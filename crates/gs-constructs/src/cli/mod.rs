@@ -506,6 +506,19 @@ impl From<lexopt::Error> for Usage {
     fn from(e: lexopt::Error) -> Usage {
         let message = match &e {
             lexopt::Error::UnexpectedOption(o) => {
+                let bare = |name: &'static str| name.split(' ').next().unwrap_or(name);
+                // Another command's option, given to this one or before the command.
+                let owners: Vec<&str> = COMMANDS
+                    .iter()
+                    .filter(|c| c.options.iter().any(|(name, _)| bare(name) == o.as_str()))
+                    .map(|c| c.name)
+                    .collect();
+                if let Some(owner) = owners.first() {
+                    return Usage(format!(
+                        "`{o}` is an option of `{}`, not of this command; fix: give it after that command (`{owner} {o}`)",
+                        owners.join("`, `")
+                    ));
+                }
                 let known = global_options().chain(
                     COMMANDS
                         .iter()
@@ -654,12 +667,17 @@ fn parse(args: Vec<OsString>) -> Result<Parsed, Usage> {
     let mut help = false;
     let mut version = false;
     let mut command: Option<(&'static Info, Box<dyn Command>)> = None;
+    let mut out_given = false;
     while let Some(arg) = parser.next()? {
         match arg {
             Short('o') | Long("out") => {
                 let value = parser.value()?;
                 if value.is_empty() {
                     return Err(Usage("`--out` needs a folder, not an empty value".into()));
+                }
+                // As `--stack` and `--against`: the second one would silently win.
+                if std::mem::replace(&mut out_given, true) {
+                    return Err(Usage("`--out` is given twice; give it once".into()));
                 }
                 globals.out = PathBuf::from(value);
             }

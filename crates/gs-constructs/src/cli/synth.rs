@@ -118,6 +118,12 @@ fn is_report_file(file_name: &str) -> bool {
 }
 
 fn write_failure(dir: &Path, e: std::io::Error) -> Failure {
+    if dir.exists() && !dir.is_dir() {
+        return Failure::refused(format!(
+            "writing into {}: it is a file, not a folder; fix: give --out a folder (it is created if missing)",
+            dir.display()
+        ));
+    }
     Failure::refused(format!(
         "writing into {}: {e}; fix: check that the folder can be written",
         dir.display()
@@ -213,7 +219,8 @@ impl Command for Synth {
                     command: "synth",
                     status: if refused { "refused" } else { "ok" },
                     out: out_dir.display().to_string(),
-                    time_ms: elapsed.as_secs_f64() * 1000.0,
+                    // A tenth of a millisecond: the clock says no more.
+                    time_ms: (elapsed.as_secs_f64() * 10_000.0).round() / 10.0,
                     findings: diagnostics.iter().map(Finding::from).collect(),
                     stacks,
                     errors,

@@ -438,7 +438,8 @@ fn check_reserved_concurrency(
         }
     }
     for ((account, region), list) in by_env {
-        let total: i64 = list.iter().map(|(_, n)| n).sum();
+        // Saturating: the numbers are the user's, and i64::MAX twice must not overflow.
+        let total = list.iter().fold(0i64, |sum, (_, n)| sum.saturating_add(*n));
         if total <= ACCOUNT_CONCURRENCY - UNRESERVED_MINIMUM {
             continue;
         }
@@ -453,7 +454,7 @@ fn check_reserved_concurrency(
                 tree.path(*f),
                 format!(
                     "reserves {n} concurrent executions; the functions of {env} reserve {total} in all, leaving {} of the default 1,000 where Lambda keeps at least 100",
-                    ACCOUNT_CONCURRENCY - total
+                    ACCOUNT_CONCURRENCY.saturating_sub(total)
                 ),
             ));
         }

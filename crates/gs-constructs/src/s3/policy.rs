@@ -150,9 +150,11 @@ impl Bucket {
 /// The statement with its `Principal`, keys in CDK's order (`Action`, `Condition`, `Effect`,
 /// `Principal`, `Resource`).
 fn with_principal(statement: &PolicyStatement, principal: &Principal) -> Value {
-    let Value::Map(m) = statement.to_value() else {
+    let mut statement = statement.to_value();
+    let Value::Map(m) = &mut statement else {
         return ValueMap::new().into();
     };
+    let m = std::mem::take(m);
     // The statement's entries moved over, keys and values as they are (no copy of either).
     let mut out = ValueMap::with_capacity(m.len() + 1);
     for (k, v) in m {
