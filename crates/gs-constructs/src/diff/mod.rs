@@ -13,7 +13,9 @@
 //! - **replacement**: a changed property the specification says forces it (`replace`) or may
 //!   (`may-replace`); a changed type; and, as `cdk diff` does, the chain: a resource whose
 //!   replacement-forcing property refers (`Ref`, `Fn::GetAtt`, `Fn::Sub`) to a replaced resource
-//!   is replaced too, since the reference then yields a new value;
+//!   is replaced too, since the reference then yields a new value; and across stacks, through
+//!   an export of a replaced resource and the `Fn::ImportValue`s that read it
+//!   ([`StackDiff::changed_exports`], [`ResourceDiff::changed_imports`]);
 //! - **data loss**: a stateful resource (the table the lifecycle rules use, and a standalone RDS
 //!   instance) removed without a `DeletionPolicy` of `Retain` or `Snapshot` (on a type
 //!   CloudFormation snapshots), or replaced without such an `UpdateReplacePolicy` (the new
@@ -145,6 +147,20 @@ pub struct ResourceDiff {
     pub properties: Vec<PropertyChange>,
     /// The replaced resources whose new `Ref`/`Fn::GetAtt` values changed this one's properties.
     pub replaced_references: Vec<String>,
+    /// The exports of other stacks, imported here (`Fn::ImportValue`), whose values change
+    /// because the resource they publish is replaced.
+    pub changed_imports: Vec<String>,
+}
+
+/// An export whose value changes because the resource it publishes is replaced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangedExport {
+    /// The output that exports it.
+    pub output: String,
+    /// The export's name.
+    pub name: String,
+    /// The stacks that import it.
+    pub importers: Vec<String>,
 }
 
 /// The differences of one stack.
@@ -164,6 +180,8 @@ pub struct StackDiff {
     pub iam: Vec<tables::IamRow>,
     /// Security-group rules added and removed.
     pub security_groups: Vec<tables::SecurityGroupRow>,
+    /// Exports whose values change (a replaced resource behind them).
+    pub changed_exports: Vec<ChangedExport>,
 }
 
 impl StackDiff {
@@ -193,24 +211,105 @@ impl Diff {
     }
 }
 
-/// Compares every stack of `old` with the stack of the same name in `new`.
+/// Compares every stack of `old` with the stack of the same name in `new`. A replacement
+/// follows exports across stacks: a replaced resource that a stack exports gives its importers
+/// a new value, which replaces them where the importing property forces it.
 pub fn diff(old: &Assembly, new: &Assembly, lookup: &dyn ReplacementLookup) -> Diff {
-    let mut stacks = Vec::new();
-    for s in &new.stacks {
-        let before = old.stack(&s.name);
-        stacks.push(diff_stack(
-            &s.name,
-            before.map(|b| &b.template),
-            Some(&s.template),
-            lookup,
-        ));
-    }
-    for s in &old.stacks {
-        if new.stack(&s.name).is_none() {
-            stacks.push(diff_stack(&s.name, Some(&s.template), None, lookup));
+    // Each round may find more exports whose values change; their set only grows, and is
+    // bounded by the exports of the new side.
+    let mut changed: BTreeSet<String> = BTreeSet::new();
+    loop {
+        let mut stacks = Vec::new();
+        for s in &new.stacks {
+            let before = old.stack(&s.name);
+            stacks.push(diff_stack_importing(
+                &s.name,
+                before.map(|b| &b.template),
+                Some(&s.template),
+                lookup,
+                &changed,
+            ));
+        }
+        for s in &old.stacks {
+            if new.stack(&s.name).is_none() {
+                stacks.push(diff_stack(&s.name, Some(&s.template), None, lookup));
+            }
+        }
+        let mut grew = false;
+        for (s, d) in new.stacks.iter().zip(&stacks) {
+            for name in changed_exports(&s.template, d) {
+                grew |= changed.insert(name.1);
+            }
+        }
+        if !grew {
+            for (s, d) in new.stacks.iter().zip(stacks.iter_mut()) {
+                d.changed_exports = changed_exports(&s.template, d)
+                    .into_iter()
+                    .map(|(output, name)| ChangedExport {
+                        importers: new
+                            .stacks
+                            .iter()
+                            .filter(|other| imports(&other.template, &name))
+                            .map(|other| other.name.clone())
+                            .collect(),
+                        output,
+                        name,
+                    })
+                    .collect();
+            }
+            return Diff { stacks };
         }
     }
-    Diff { stacks }
+}
+
+/// The exports of `template` (output, export name) whose value refers to a resource `d`
+/// replaces. Only a literal export name is followed, as gs and the CDK write them.
+fn changed_exports(template: &Json, d: &StackDiff) -> Vec<(String, String)> {
+    let replaced: Vec<&str> = d
+        .resources
+        .iter()
+        .filter(|r| r.change == Change::Replace)
+        .map(|r| r.logical_id.as_str())
+        .collect();
+    if replaced.is_empty() {
+        return Vec::new();
+    }
+    let Some(outputs) = template.get("Outputs").and_then(Json::as_object) else {
+        return Vec::new();
+    };
+    outputs
+        .iter()
+        .filter_map(|(output, o)| {
+            let name = o.get("Export")?.get("Name")?.as_str()?;
+            let value = o.get("Value")?;
+            replaced
+                .iter()
+                .any(|id| refers_to(value, id))
+                .then(|| (output.clone(), name.to_owned()))
+        })
+        .collect()
+}
+
+/// Whether any resource of `template` imports the export `name`.
+fn imports(template: &Json, name: &str) -> bool {
+    template
+        .get("Resources")
+        .is_some_and(|r| imports_value(r, name))
+}
+
+/// Whether `v` holds `{"Fn::ImportValue": name}` (a literal name). Bounded by serde_json's
+/// nesting limit (128).
+fn imports_value(v: &Json, name: &str) -> bool {
+    match v {
+        Json::Array(items) => items.iter().any(|i| imports_value(i, name)),
+        Json::Object(m) => {
+            if m.len() == 1 && m.get("Fn::ImportValue").and_then(Json::as_str) == Some(name) {
+                return true;
+            }
+            m.values().any(|i| imports_value(i, name))
+        }
+        _ => false,
+    }
 }
 
 /// The earlier side of a diff as read from disk: an assembly folder (every stack) or one
@@ -369,6 +468,18 @@ pub fn diff_stack(
     new: Option<&Json>,
     lookup: &dyn ReplacementLookup,
 ) -> StackDiff {
+    diff_stack_importing(stack, old, new, lookup, &BTreeSet::new())
+}
+
+/// [`diff_stack`], where the exports named in `changed` take new values: a resource that
+/// imports one changes that property, as a reference to a replaced resource does.
+fn diff_stack_importing(
+    stack: &str,
+    old: Option<&Json>,
+    new: Option<&Json>,
+    lookup: &dyn ReplacementLookup,
+    changed_exports: &BTreeSet<String>,
+) -> StackDiff {
     let empty = Map::new();
     let resources = |t: Option<&Json>| -> Map<String, Json> {
         t.and_then(|t| t.get("Resources"))
@@ -403,6 +514,7 @@ pub fn diff_stack(
                 retained: policy == Some(gs_core::RemovalPolicy::Retain),
                 properties: Vec::new(),
                 replaced_references: Vec::new(),
+                changed_imports: Vec::new(),
             });
         }
     }
@@ -417,6 +529,7 @@ pub fn diff_stack(
                 retained: false,
                 properties: Vec::new(),
                 replaced_references: Vec::new(),
+                changed_imports: Vec::new(),
             }),
             Some(before) => {
                 let d = diff_resource(id, before, r, lookup);
@@ -428,7 +541,14 @@ pub fn diff_stack(
         }
     }
 
-    propagate_replacements(&old_res, &new_res, &order, &mut changed, lookup);
+    propagate_replacements(
+        &old_res,
+        &new_res,
+        &order,
+        &mut changed,
+        lookup,
+        changed_exports,
+    );
 
     let mut out = removed;
     out.extend(added);
@@ -470,6 +590,7 @@ pub fn diff_stack(
         other: diff_sections(old, new),
         iam,
         security_groups,
+        changed_exports: Vec::new(),
     }
 }
 
@@ -557,6 +678,7 @@ fn diff_resource(
         retained: false,
         properties,
         replaced_references: Vec::new(),
+        changed_imports: Vec::new(),
     })
 }
 
@@ -566,20 +688,45 @@ fn diff_resource(
 /// (a `may-replace` does not), and a property that `may` replace makes its resource `may-replace`.
 /// Unlike `cdk diff`, a resource that only changes through such a reference to an updatable
 /// property is listed as an update (its property does change on deploy).
+/// A source of new values: a replaced resource of this stack, or an export of another stack
+/// whose value changes.
+#[derive(Clone)]
+enum Source {
+    Resource(String),
+    Export(String),
+}
+
+impl Source {
+    /// Whether `v` reads this source.
+    fn read_by(&self, v: &Json) -> bool {
+        match self {
+            Source::Resource(id) => refers_to(v, id),
+            Source::Export(name) => imports_value(v, name),
+        }
+    }
+}
+
 fn propagate_replacements<'a>(
     old_res: &Map<String, Json>,
     new_res: &'a Map<String, Json>,
     order: &[&'a str],
     changed: &mut BTreeMap<&'a str, ResourceDiff>,
     lookup: &dyn ReplacementLookup,
+    changed_exports: &BTreeSet<String>,
 ) {
-    let mut todo: Vec<String> = changed
+    let replaced: Vec<String> = changed
         .values()
         .filter(|d| d.change == Change::Replace)
         .map(|d| d.logical_id.clone())
         .collect();
-    let mut done: BTreeSet<String> = todo.iter().cloned().collect();
-    while let Some(replaced) = todo.pop() {
+    let mut done: BTreeSet<String> = replaced.iter().cloned().collect();
+    let mut todo: Vec<Source> = changed_exports
+        .iter()
+        .cloned()
+        .map(Source::Export)
+        .chain(replaced.into_iter().map(Source::Resource))
+        .collect();
+    while let Some(source) = todo.pop() {
         for &id in order {
             let (Some(r), Some(before)) = (new_res.get(id), old_res.get(id)) else {
                 continue;
@@ -589,7 +736,7 @@ fn propagate_replacements<'a>(
             };
             let type_name = type_of(r);
             for (key, value) in props {
-                if !refers_to(value, &replaced) {
+                if !source.read_by(value) {
                     continue;
                 }
                 let replacement = lookup.replacement(type_name, &[key.as_str()]);
@@ -602,9 +749,14 @@ fn propagate_replacements<'a>(
                     retained: false,
                     properties: Vec::new(),
                     replaced_references: Vec::new(),
+                    changed_imports: Vec::new(),
                 });
-                if !d.replaced_references.contains(&replaced) {
-                    d.replaced_references.push(replaced.clone());
+                let (list, name) = match &source {
+                    Source::Resource(id) => (&mut d.replaced_references, id),
+                    Source::Export(name) => (&mut d.changed_imports, name),
+                };
+                if !list.contains(name) {
+                    list.push(name.clone());
                 }
                 let whole = format!("Properties.{key}");
                 let mut found = false;
@@ -629,7 +781,7 @@ fn propagate_replacements<'a>(
                 }
                 d.change = worst(d.change, replacement);
                 if d.change == Change::Replace && done.insert(id.to_owned()) {
-                    todo.push(id.to_owned());
+                    todo.push(Source::Resource(id.to_owned()));
                 }
             }
         }

@@ -114,6 +114,27 @@ fn stack_text(out: &mut String, s: &StackDiff, p: &Paint) {
             property_text(out, c, p);
         }
     }
+    if !s.changed_exports.is_empty() {
+        out.push_str("Exports whose value changes\n");
+        for e in &s.changed_exports {
+            let _ = write!(out, "    {} (Outputs.{})", e.name, e.output);
+            if e.importers.is_empty() {
+                out.push('\n');
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    p.paint(
+                        "1;31",
+                        &format!(
+                            ": imported by {}; CloudFormation refuses to change an export while a stack imports it, so this deploy fails unless the importers stop importing it first",
+                            e.importers.join(", ")
+                        )
+                    )
+                );
+            }
+        }
+    }
     if !s.iam.is_empty() {
         out.push_str("IAM statement changes\n");
         table(
@@ -196,6 +217,13 @@ fn resource_text(out: &mut String, r: &ResourceDiff, p: &Paint) {
             out,
             "    refers to replaced {}: its Ref and attributes take new values",
             r.replaced_references.join(", ")
+        );
+    }
+    if !r.changed_imports.is_empty() {
+        let _ = writeln!(
+            out,
+            "    imports {}, whose value changes: another stack replaces what it exports",
+            r.changed_imports.join(", ")
         );
     }
     for c in &r.properties {

@@ -315,6 +315,63 @@ fn a_stateful_resource_that_gains_a_condition_may_lose_its_data() {
 }
 
 #[test]
+fn a_replacement_follows_an_export_into_the_stacks_that_import_it() {
+    let export = "Main:ExportsOutputRefBucket";
+    let main = |name: &str| {
+        json!({
+            "Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": name}}},
+            "Outputs": {"ExportsOutputRefBucket": {"Value": {"Ref": "Bucket"}, "Export": {"Name": export}}},
+        })
+    };
+    let extra = json!({"Resources": {
+        "Queue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Join": ["-", [{"Fn::ImportValue": export}, "q"]]}}},
+        "Unrelated": {"Type": "AWS::SQS::Queue"},
+    }});
+    let stack = |name: &str, template: Json| StackTemplate {
+        name: name.into(),
+        template,
+        environment: None,
+    };
+    let old = Assembly {
+        stacks: vec![stack("Main", main("a")), stack("Extra", extra.clone())],
+    };
+    let new = Assembly {
+        stacks: vec![stack("Main", main("b")), stack("Extra", extra)],
+    };
+    let queue_replaces = |_: &str, path: &[&str]| {
+        if path.first() == Some(&"QueueName") || path.first() == Some(&"BucketName") {
+            Replacement::Always
+        } else {
+            Replacement::Never
+        }
+    };
+    let d = diff(&old, &new, &queue_replaces);
+    let main_diff = &d.stacks[0];
+    assert_eq!(
+        main_diff.changed_exports,
+        [ChangedExport {
+            output: "ExportsOutputRefBucket".into(),
+            name: export.into(),
+            importers: vec!["Extra".into()],
+        }]
+    );
+    let extra_diff = &d.stacks[1];
+    assert_eq!(change_of(extra_diff, "Queue"), Some(Change::Replace));
+    assert_eq!(resource(extra_diff, "Queue").changed_imports, [export]);
+    assert_eq!(change_of(extra_diff, "Unrelated"), None);
+    assert_eq!(d.exit_code(true), 1);
+    let text = render::text(&d, false);
+    assert!(
+        text.contains("imported by Extra; CloudFormation refuses to change an export"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("imports {export}, whose value changes")),
+        "{text}"
+    );
+}
+
+#[test]
 fn a_stack_on_one_side_only_is_all_added_or_all_removed() {
     let t = template(json!({"Q": {"Type": "AWS::SQS::Queue"}}));
     let old = Assembly {
