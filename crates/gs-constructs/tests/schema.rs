@@ -8,6 +8,7 @@ mod support;
 use std::path::PathBuf;
 
 use gs_constructs::prelude::*;
+use gs_core::Backend as _;
 use support::*;
 
 /// One bad resource: its id, the gs rule and the path inside the resource it must report, and
@@ -208,25 +209,16 @@ fn fixture_template_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schema_bad.template.json")
 }
 
-/// The fixture's template: synthesized with every finding acknowledged on its resource (the
-/// schema rules, and the other rules the bad resources trip, such as `security/*`).
+/// The fixture's template, as the backend emits it without the validation that refuses it
+/// (some schema rules cannot be acknowledged): what a deploy of these resources would send.
 fn fixture_template() -> Vec<u8> {
-    let (mut app, _) = fixture();
-    for d in refused(&app) {
-        let (Some(node), Ok(rule)) = (d.node, gs_constructs::rules::find(&d.rule)) else {
-            continue;
-        };
-        if rule.acknowledgeable && d.acknowledged.is_none() {
-            // A rule reported twice on one node is acknowledged once.
-            let _ = app.acknowledge(node, &rule, "a bad resource of the cfn-lint fixture");
-        }
-    }
-    let out = app
-        .synth(&CfnBackend {
-            templates_only: true,
-        })
-        .unwrap_or_else(|e| panic!("{e}"));
-    out.artifacts[0].bytes.clone()
+    let (app, _) = fixture();
+    let backend = CfnBackend {
+        templates_only: true,
+    };
+    let tree = app.freeze_for(&backend);
+    let artifacts = backend.emit(&tree).unwrap_or_else(|e| panic!("{e}"));
+    artifacts[0].bytes.clone()
 }
 
 #[test]
@@ -477,4 +469,25 @@ fn a_nested_raw_value_of_any_depth_is_walked_without_overflow() {
             && d.message.starts_with("Properties.Subscription[0]:")),
         "{findings:?}"
     );
+}
+
+#[test]
+fn a_missing_required_property_or_a_wrong_kind_cannot_be_acknowledged_away() {
+    let mut app = App::new();
+    let stack = app.stack("Ack", StackProps::default()).unwrap();
+    let sub = app
+        .at(stack)
+        .unwrap()
+        .resource::<RawResource>(
+            "Sub",
+            Resource::new("AWS::SNS::Subscription")
+                .property("TopicArn", "arn:aws:sns:us-east-1:123456789012:t"),
+        )
+        .unwrap();
+    for rule in [&rules::SCHEMA_MISSING_REQUIRED, &rules::SCHEMA_WRONG_KIND] {
+        let e = app.acknowledge(sub, rule, "trust me").unwrap_err();
+        assert!(e.to_string().contains(rule.id), "{e}");
+    }
+    assert!(app.node(sub).unwrap().acknowledgements().is_empty());
+    assert_refused(&app, "schema/missing-required", "Ack/Sub");
 }

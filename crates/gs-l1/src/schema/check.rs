@@ -38,11 +38,15 @@ pub const UNKNOWN_PROPERTY: Rule = Rule {
     why: "CloudFormation refuses the resource (\"Encountered unsupported property\"), usually after the stack has started to deploy.",
     fix: "correct the property name (the finding suggests the closest one), or remove it",
 };
+// Of the schema rules, these two cannot be acknowledged: a resource without a required
+// property, or with a value of the wrong JSON kind, is refused whatever the vendored
+// specification's age (the others can be, for a type, property or value newer than it).
+
 /// The rule `schema/missing-required`.
 pub const MISSING_REQUIRED: Rule = Rule {
     id: "schema/missing-required",
     severity: Severity::Error,
-    acknowledgeable: true,
+    acknowledgeable: false,
     applies_to: &[],
     what: "A resource, or an object inside one, lacks a property its type requires.",
     why: "CloudFormation refuses to create the resource.",
@@ -52,7 +56,7 @@ pub const MISSING_REQUIRED: Rule = Rule {
 pub const WRONG_KIND: Rule = Rule {
     id: "schema/wrong-kind",
     severity: Severity::Error,
-    acknowledgeable: true,
+    acknowledgeable: false,
     applies_to: &[],
     what: "A property holds the wrong kind of JSON value: a string where a number, a list or an object is expected, a list where a string is, and so on.",
     why: "CloudFormation refuses the resource (\"Value of property ... must be of type ...\").",
