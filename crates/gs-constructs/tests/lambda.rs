@@ -120,6 +120,11 @@ fn bad_function_settings_are_refused_with_the_path_and_a_fix() -> TestResult {
         reserved.starts_with("Fn/Ok: ") && reserved.contains("reserved"),
         "{reserved}"
     );
+    let one_letter = f.add_environment(&mut s, "T", "v").unwrap_err().to_string();
+    assert!(
+        one_letter.contains("at least two characters"),
+        "{one_letter}"
+    );
     // The refused constructs left nothing behind.
     assert!(s.app().path(f.node).is_ok());
     assert_eq!(s.app().node(stack)?.children().len(), 1);

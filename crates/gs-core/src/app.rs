@@ -148,6 +148,7 @@ impl App {
     /// Adds a stack named `name` (also its id and its CloudFormation stack name).
     pub fn stack(&mut self, name: &str, props: StackProps) -> Result<Handle<Stack>, TreeError> {
         check_stack_name(name)?;
+        check_environment(name, &props)?;
         if self.stacks.iter().any(|s| self.nodes[s.index()].id == name) {
             return Err(TreeError::DuplicateId {
                 parent: "(app)".into(),
@@ -766,6 +767,56 @@ impl App {
             .iter()
             .any(|c| self.nodes.get(c.index()).is_some_and(|c| c.id == id))
     }
+}
+
+/// Whether `s` is written as an AWS Region name: lowercase groups joined by `-`, the first two
+/// letters, the last a number (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`). Whether the
+/// Region exists is AWS's to say; this refuses what cannot be one (`US-EAST-1`, `us-east-1 `, ``).
+///
+/// ```
+/// assert!(gs_core::app::is_region_name("eu-central-2"));
+/// assert!(!gs_core::app::is_region_name("US-EAST-1"));
+/// assert!(!gs_core::app::is_region_name("mars-1"));
+/// ```
+pub fn is_region_name(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let lower = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    parts.len() >= 3
+        && parts.first().is_some_and(|p| lower(p) && p.len() == 2)
+        && parts
+            .get(1..parts.len() - 1)
+            .is_some_and(|middle| middle.iter().all(lower))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A stack's Region and account, when given, must be written as AWS writes them: the manifest's
+/// `aws://<account>/<region>` and the CDK CLI read them as they are.
+fn check_environment(stack: &str, props: &StackProps) -> Result<(), TreeError> {
+    if let Some(region) = props.region.as_deref().filter(|r| !is_region_name(r)) {
+        return Err(TreeError::InvalidEnvironment {
+            stack: stack.into(),
+            field: "region",
+            value: region.into(),
+            expected: "a Region name",
+            fix: "give a Region name such as `us-east-1` (lowercase, no spaces), or leave it unset to deploy where the CLI's credentials point",
+        });
+    }
+    if let Some(account) = props
+        .account
+        .as_deref()
+        .filter(|a| a.len() != 12 || !a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(TreeError::InvalidEnvironment {
+            stack: stack.into(),
+            field: "account",
+            value: account.into(),
+            expected: "an AWS account id",
+            fix: "give the 12-digit account id, or leave it unset to deploy where the CLI's credentials point",
+        });
+    }
+    Ok(())
 }
 
 fn check_stack_name(name: &str) -> Result<(), TreeError> {

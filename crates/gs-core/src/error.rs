@@ -31,6 +31,20 @@ pub enum TreeError {
         /// What is wrong with it.
         reason: &'static str,
     },
+    /// A stack's Region or account that is not one.
+    #[error("stack `{stack}`: the {field} `{value}` is not {expected}; fix: {fix}")]
+    InvalidEnvironment {
+        /// The stack's name.
+        stack: String,
+        /// `region` or `account`.
+        field: &'static str,
+        /// The value as given.
+        value: String,
+        /// What a valid one is.
+        expected: &'static str,
+        /// How to fix it.
+        fix: &'static str,
+    },
     /// A handle or reference made by another `App`.
     #[error("{context}: a handle from another App was used here; fix: create the construct in this App, or import it explicitly")]
     ForeignHandle {

@@ -71,6 +71,68 @@ fn empty_ids_and_ids_with_a_slash_are_refused() {
 }
 
 #[test]
+fn a_region_or_account_aws_would_not_recognise_is_refused_and_adds_no_stack() {
+    let mut app = App::new();
+    for region in ["", "US-EAST-1", "us-east-1 ", "mars-1", "us_east_1"] {
+        let e = app
+            .stack(
+                "Demo",
+                StackProps {
+                    region: Some(region.into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                TreeError::InvalidEnvironment {
+                    field: "region",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().starts_with("stack `Demo`: the region"), "{e}");
+        assert!(e.to_string().contains("fix: "), "{e}");
+    }
+    for account in ["", "12345", "12345678901a"] {
+        let e = app
+            .stack(
+                "Demo",
+                StackProps {
+                    account: Some(account.into()),
+                    ..Default::default()
+                },
+            )
+            .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                TreeError::InvalidEnvironment {
+                    field: "account",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+    assert!(app.stacks().is_empty());
+    for region in ["us-east-1", "us-gov-west-1", "ap-southeast-5", "cn-north-1"] {
+        let props = StackProps {
+            region: Some(region.into()),
+            account: Some("123456789012".into()),
+            ..Default::default()
+        };
+        assert!(
+            app.stack(&format!("S{}", app.stacks().len()), props)
+                .is_ok(),
+            "{region}"
+        );
+    }
+}
+
+#[test]
 fn a_handle_from_another_app_is_refused() {
     let (mut a, stack_a) = app_with_stack();
     let (mut b, _) = app_with_stack();

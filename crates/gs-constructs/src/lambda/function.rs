@@ -263,6 +263,10 @@ fn invalid_env_key(key: &str) -> Option<&'static str> {
     if !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Some("may hold only letters, digits and underscores");
     }
+    // Lambda's pattern is `[a-zA-Z][a-zA-Z0-9_]+`: one letter alone is refused.
+    if key.len() < 2 {
+        return Some("must be at least two characters");
+    }
     if RESERVED.contains(&key) {
         return Some("is reserved: Lambda sets it");
     }
