@@ -15,7 +15,7 @@ pub const RETAINED_FIXED_NAME: Rule = Rule {
     id: "lifecycle/retained-fixed-name",
     severity: Severity::Warning,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: &NAMED_TYPES,
     what: "A retained resource (DeletionPolicy Retain) has a fixed physical name: a literal, a name built from constants, or one built from the stack's name, Region or account only.",
     why: "Deleting the stack keeps the resource and so its name (a secret's replicas keep it in their Regions too); deploying the same stack again then fails with \"already exists\" until someone deletes or renames the leftover by hand.",
     fix: "let CloudFormation name it (drop the name), or add a generation suffix that changes with each new stack (e.g. part of `AWS::StackId`); keep a fixed name only where something outside the stack must find it, and acknowledge the rule there with the reason",
@@ -47,6 +47,17 @@ const PHYSICAL_NAMES: &[(&str, &str)] = &[
     ("AWS::SNS::Topic", "TopicName"),
     ("AWS::SQS::Queue", "QueueName"),
 ];
+
+/// The types of [`PHYSICAL_NAMES`], the only ones `lifecycle/retained-fixed-name` reports on.
+const NAMED_TYPES: [&str; PHYSICAL_NAMES.len()] = {
+    let mut out = [""; PHYSICAL_NAMES.len()];
+    let mut i = 0;
+    while i < PHYSICAL_NAMES.len() {
+        out[i] = PHYSICAL_NAMES[i].0;
+        i += 1;
+    }
+    out
+};
 
 /// The property holding the physical name of `type_name`, if the table lists the type.
 pub(crate) fn name_property(type_name: &str) -> Option<&'static str> {

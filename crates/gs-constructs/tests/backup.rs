@@ -1021,3 +1021,76 @@ fn a_selection_protects_l1_file_systems_clusters_and_buckets_by_their_handles() 
     assert_eq!(Protection::of(s.app(), bucket.node()).count(), 1);
     Ok(())
 }
+
+/// A raw plan of one rule with the given windows and retention.
+fn raw_plan_of_one_rule(s: &mut Scope<'_>, schedule: &str, start: i64, completion: i64, days: i64) {
+    s.resource::<RawResource>(
+        "Plan",
+        Resource::new("AWS::Backup::BackupPlan").property(
+            "BackupPlan",
+            ValueMap::new().with("BackupPlanName", "raw").with(
+                "BackupPlanRule",
+                Value::List(vec![Value::Map(
+                    ValueMap::new()
+                        .with("RuleName", "Rule")
+                        .with("TargetBackupVault", "Default")
+                        .with("ScheduleExpression", schedule)
+                        .with("StartWindowMinutes", start)
+                        .with("CompletionWindowMinutes", completion)
+                        .with("Lifecycle", ValueMap::new().with("DeleteAfterDays", days)),
+                )]),
+            ),
+        ),
+    )
+    .expect("plan");
+}
+
+#[test]
+fn a_raw_rule_with_windows_aws_backup_refuses_is_refused_as_the_typed_one_is() {
+    for (start, completion, message) in [
+        (0, 0, "the start window is 0 minutes"),
+        (
+            60,
+            60,
+            "the completion window (60 minutes) ends less than an hour after",
+        ),
+    ] {
+        let (mut app, stack) = stack();
+        let mut s = app.at(stack).unwrap();
+        raw_plan_of_one_rule(&mut s, "cron(0 * ? * * *)", start, completion, 7);
+        let found = refused(&app);
+        let d = found
+            .iter()
+            .find(|d| d.rule == "backup/window-invalid")
+            .unwrap_or_else(|| panic!("{start}/{completion}: {found:?}"));
+        assert_eq!(d.path, "TapStackdev/Plan");
+        assert!(d.message.contains(message), "{}", d.message);
+    }
+}
+
+#[test]
+fn recovery_points_deleted_before_the_next_run_are_refused() -> TestResult {
+    let (mut app, root) = stack();
+    let mut s = app.at(root)?;
+    raw_plan_of_one_rule(&mut s, "cron(0 5 ? * SUN *)", 60, 120, 1);
+    let found = refused(&app);
+    let d = found
+        .iter()
+        .find(|d| d.rule == "backup/retention-shorter-than-interval")
+        .ok_or("not refused for its retention")?;
+    assert_eq!(d.path, "TapStackdev/Plan");
+    assert!(
+        d.message.contains("keeps its recovery points 1 day(s)"),
+        "{}",
+        d.message
+    );
+    // Kept a week and a day, the same rule is fine.
+    let (mut app, root) = stack();
+    let mut s = app.at(root)?;
+    raw_plan_of_one_rule(&mut s, "cron(0 5 ? * SUN *)", 60, 120, 8);
+    assert!(!app
+        .validate(&CfnBackend::default())
+        .iter()
+        .any(|d| d.rule == "backup/retention-shorter-than-interval"));
+    Ok(())
+}

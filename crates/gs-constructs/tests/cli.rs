@@ -125,6 +125,17 @@ fn synth_is_the_default_and_writes_the_assembly_the_reports_and_the_graph() {
     );
     assert!(lines[1].starts_with("TapStackdevDr ") && lines[1].contains("us-west-2"));
     assert!(r.out.contains("DR report for TapStackdev"));
+    // A mechanism cut to the table's width says so; the JSON report keeps it whole.
+    let cut = lines
+        .iter()
+        .find(|l| l.contains("plan globalstream-efs-backup-dev"))
+        .expect("the EFS backup row");
+    assert!(cut.contains('…'), "{cut}");
+    let dr = std::fs::read_to_string(dir.join("TapStackdev.dr.json")).unwrap();
+    assert!(
+        dr.contains("DailyBackup"),
+        "the JSON report keeps the whole text"
+    );
     let last = lines.last().unwrap();
     assert!(
         last.starts_with("synthesized 2 stack(s) in ") && last.contains(" ms: 4 warning(s)"),

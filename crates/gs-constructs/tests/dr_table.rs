@@ -57,7 +57,8 @@ fn the_table_is_written_byte_for_byte() {
             row("Demo", "Demonstration/X", FailureScope::Corruption),
         ],
     };
-    let cut: String = long.chars().take(72).collect();
+    // Cut to 71 characters and a mark: 72 in all.
+    let cut: String = long.chars().take(71).chain(['…']).collect();
     let expected = format!(
         "resource         scope        mechanism{pad9}  RPO  RTO   target        verdict\n\
          Events           az-loss      Kinesis multi-AZ storage{pad24}  0    90 s  15 min / 1 h  met\n\
@@ -75,7 +76,7 @@ fn the_table_is_written_byte_for_byte() {
 }
 
 #[test]
-fn a_long_cell_is_cut_at_72_characters_ascii_or_not() {
+fn a_long_cell_is_cut_at_72_characters_with_a_mark_ascii_or_not() {
     // ASCII, mixed (a two-byte character before the cut and after it), and exactly 72.
     for long in [
         "x".repeat(100),
@@ -89,7 +90,12 @@ fn a_long_cell_is_cut_at_72_characters_ascii_or_not() {
                 ..row("Demo", "Demo/A", FailureScope::AzLoss)
             }],
         };
-        let cut: String = long.chars().take(72).collect();
+        // A cell longer than 72 is cut to 71 characters and a mark; one of 72 stays whole.
+        let cut: String = if long.chars().count() > 72 {
+            long.chars().take(71).chain(['…']).collect()
+        } else {
+            long.clone()
+        };
         let table = report.table("Demo");
         let line = table.lines().nth(1).expect("a row");
         assert_eq!(

@@ -364,8 +364,10 @@ fn the_seeds_daily_only_efs_backup_is_refused_against_its_15_minute_rpo() -> R {
             "no dr/rpo-not-met for {scope} in {rpo:#?}"
         );
     }
+    // The daily rule: 24 h between runs, started within 1 h, completed within 2 h. (EFS
+    // automatic backups, AWS Backup's default windows, give 200 h: not the best.)
     assert!(
-        rpo.iter().any(|d| d.message.ends_with("gives 24 h")),
+        rpo.iter().any(|d| d.message.ends_with("gives 27 h")),
         "{rpo:#?}"
     );
     Ok(())

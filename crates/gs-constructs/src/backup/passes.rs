@@ -68,6 +68,28 @@ pub const OVERLAPPING_RULES: Rule = Rule {
     fix: "schedule the rules so their start windows do not overlap (e.g. leave the daily rule's hour out of the hourly rule: `cron(0 0-4,6-23 * * ? *)`), and give the rule that runs what the skipped one carried (copy actions), or acknowledge the rule with a reason (e.g. a weekly rule meant to replace a daily one)",
 };
 
+/// The rule `backup/window-invalid`.
+pub const WINDOW_INVALID: Rule = Rule {
+    id: "backup/window-invalid",
+    severity: Severity::Error,
+    acknowledgeable: false,
+    applies_to: &["AWS::Backup::BackupPlan"],
+    what: "A backup rule's start window is under an hour, or its completion window ends less than an hour after the start window.",
+    why: "AWS Backup refuses the plan at deploy time; the DR figures computed from such windows would be shorter than any AWS Backup gives.",
+    fix: "set `StartWindowMinutes` to 60 or more and `CompletionWindowMinutes` to at least the start window plus 60 (the typed `BackupRule` checks both)",
+};
+
+/// The rule `backup/retention-shorter-than-interval`.
+pub const RETENTION_SHORTER_THAN_INTERVAL: Rule = Rule {
+    id: "backup/retention-shorter-than-interval",
+    severity: Severity::Error,
+    acknowledgeable: true,
+    applies_to: &["AWS::Backup::BackupPlan"],
+    what: "A backup rule deletes its recovery points before its next run, so for part of each interval the rule leaves none.",
+    why: "A restore during that part finds no recovery point of the rule; its schedule promises a recovery point objective it does not keep.",
+    fix: "keep the recovery points at least as long as the time between runs (`delete_after_days`), better the interval plus the start and completion windows, or run the rule more often",
+};
+
 /// The rules these passes apply.
 pub(crate) const RULES: &[Rule] = &[
     PLAN_WITHOUT_RULES,
@@ -75,6 +97,8 @@ pub(crate) const RULES: &[Rule] = &[
     SELECTION_EMPTY,
     SCHEDULE_INVALID,
     OVERLAPPING_RULES,
+    WINDOW_INVALID,
+    RETENTION_SHORTER_THAN_INTERVAL,
 ];
 
 /// Appends this service's findings.
@@ -112,6 +136,9 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         // Findings name the plan's construct (synthesis maps its `Resource` to it).
         let (at, path) = (plan, tree.path(plan));
         check_rules(at, &path, r.properties.get("BackupPlan"), out);
+        if let Some(analysis) = analyses.as_ref().and_then(|a| a.get(plan)) {
+            check_retention(at, &path, analysis, out);
+        }
         check_overlaps(
             at,
             &path,
@@ -145,12 +172,13 @@ fn check_rules(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagn
         out.push(PLAN_WITHOUT_RULES.at(at, path, "the backup plan has no rules"));
     }
     for rule in rules.iter().filter_map(Value::as_map) {
+        let name = rule.get("RuleName").and_then(Value::literal_str);
+        let name = name.as_deref().unwrap_or("(unnamed)");
+        check_windows(at, path, name, rule, out);
         let Some(expression) = rule.get("ScheduleExpression").and_then(Value::literal_str) else {
             continue;
         };
         let expression = &*expression;
-        let name = rule.get("RuleName").and_then(Value::literal_str);
-        let name = name.as_deref().unwrap_or("(unnamed)");
         let parsed = if expression.starts_with("cron(") {
             shortest_interval(expression)
         } else {
@@ -175,6 +203,61 @@ fn check_rules(at: NodeId, path: &str, plan: Option<&Value>, out: &mut Vec<Diagn
                 ),
             )),
             Ok(_) => {}
+        }
+    }
+}
+
+/// The windows AWS Backup accepts, as the typed `BackupRule` checks them, for a rule written
+/// any way (a window that is not a literal number cannot be read before deploying).
+fn check_windows(at: NodeId, path: &str, name: &str, rule: &ValueMap, out: &mut Vec<Diagnostic>) {
+    let minutes = |key: &str| rule.get(key).and_then(Value::as_i64);
+    let start = minutes("StartWindowMinutes");
+    if let Some(start) = start.filter(|m| *m < 60) {
+        out.push(WINDOW_INVALID.at(
+            at,
+            path,
+            format!(
+                "rule `{name}`: the start window is {start} minutes, AWS Backup needs at least 60"
+            ),
+        ));
+        return;
+    }
+    let start = start.unwrap_or(super::runs::DEFAULT_START_MINUTES as i64);
+    if let Some(completion) =
+        minutes("CompletionWindowMinutes").filter(|c| *c < start.saturating_add(60))
+    {
+        out.push(WINDOW_INVALID.at(
+            at,
+            path,
+            format!(
+                "rule `{name}`: the completion window ({completion} minutes) ends less than an hour after the start window ({start} minutes)"
+            ),
+        ));
+    }
+}
+
+/// A rule whose recovery points are deleted before its next run: kept less than the longest
+/// time between two of its runs. (Against the windows too, a daily rule started within the
+/// default 8 hours and kept 7 days would fail, which AWS Backup's own defaults suggest.)
+fn check_retention(at: NodeId, path: &str, analysis: &PlanAnalysis, out: &mut Vec<Diagnostic>) {
+    for (i, rule) in analysis.rules.iter().enumerate() {
+        let Some(days) = rule.retention_days else {
+            continue;
+        };
+        let Some(worst) = analysis.runs.worst_case(&[i]) else {
+            continue;
+        };
+        if super::runs::expires_before_next(days, &worst) {
+            let mut every = String::new();
+            crate::dr::objectives::push_duration(&mut every, worst.gap);
+            out.push(RETENTION_SHORTER_THAN_INTERVAL.at(
+                at,
+                path,
+                format!(
+                    "rule `{}` keeps its recovery points {days} day(s) but runs only every {every}: for part of each interval there is none",
+                    rule.name
+                ),
+            ));
         }
     }
 }

@@ -154,6 +154,12 @@ impl WorstCase {
     }
 }
 
+/// Whether recovery points kept `days` days are deleted before the next run of the rules
+/// of `worst`: kept less than the longest time between two runs.
+pub(crate) fn expires_before_next(days: u64, worst: &WorstCase) -> bool {
+    Duration::from_secs(days.saturating_mul(86_400)) < worst.gap
+}
+
 /// The runs of a plan's rules, with the ones AWS Backup skips.
 #[derive(Clone, Debug)]
 pub(crate) struct PlanRuns {

@@ -49,7 +49,7 @@ pub(crate) const DR_TYPES: &[&str] = &{
 
 pub(crate) mod failover;
 pub mod mechanisms;
-mod objectives;
+pub(crate) mod objectives;
 pub(crate) mod passes;
 pub mod profile;
 pub mod report;

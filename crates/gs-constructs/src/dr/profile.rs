@@ -244,8 +244,17 @@ fn plan_protection(
         .map(|(i, _)| i)
         .collect();
     let worst = |members: &[usize]| {
-        runs.worst_case(members)
-            .map(|w| (describe(plan_name, rules, runs, members, &w), w.rpo()))
+        let w = runs.worst_case(members)?;
+        // Recovery points all deleted before the next run: for part of each interval there is
+        // none, which no RPO describes (`backup/retention-shorter-than-interval`).
+        let kept = members
+            .iter()
+            .map(|i| rules.get(*i).and_then(|r| r.retention_days))
+            .try_fold(0u64, |longest, days| days.map(|d| longest.max(d)));
+        if kept.is_some_and(|days| crate::backup::runs::expires_before_next(days, &w)) {
+            return None;
+        }
+        Some((describe(plan_name, rules, runs, members, &w), w.rpo()))
     };
     Some(PlanProtection {
         snapshot: worst(&all),
@@ -467,11 +476,16 @@ pub fn profiles(tree: &Tree<'_>) -> Vec<Profile> {
                     push_of(&mut protections, &m::EFS_REPLICATION);
                 }
                 if props::str_is(p, &["BackupPolicy", "Status"], "ENABLED") {
+                    // AWS Backup's default EFS plan: a daily rule with AWS Backup's default
+                    // windows, so the same worst case as a plan written that way (one day
+                    // between runs, then the start and completion windows).
+                    use crate::backup::runs::{DEFAULT_COMPLETION_MINUTES, DEFAULT_START_MINUTES};
+                    let minutes = 24 * 60 + DEFAULT_START_MINUTES + DEFAULT_COMPLETION_MINUTES;
                     push_named(
                         &mut protections,
                         &m::BACKUP_SNAPSHOT,
-                        "EFS automatic backups, daily",
-                        Duration::from_secs(86_400),
+                        "EFS automatic backups, daily, default windows",
+                        Duration::from_secs(minutes * 60),
                     );
                 }
                 backup(&mut protections);

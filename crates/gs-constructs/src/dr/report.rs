@@ -336,7 +336,9 @@ impl DrReport {
                     out.push_str(cell);
                     out.push_str(spaces.get(..w - width).unwrap_or_default());
                 } else {
-                    out.extend(cell.chars().take(w));
+                    // Cut with a mark, so a cut text is not read as whole (the JSON keeps it).
+                    out.extend(cell.chars().take(w.saturating_sub(1)));
+                    out.push('…');
                 }
             }
             let kept = out[line..].trim_end().len();

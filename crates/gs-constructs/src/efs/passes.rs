@@ -7,13 +7,19 @@ use gs_core::{Diagnostic, NodeId, Rule, Severity, Tree};
 
 use super::model::{Az, Model, MountTargetInfo, MountUse, Source};
 
+/// What the consumer rules report on: the `AWS::ECS::Service` that mounts the file system
+/// (`m.service.node`), whatever the file system, mount targets or VPC the finding names.
+const SERVICE: &[&str] = &["AWS::ECS::Service"];
+/// What the volume rules report on: the `AWS::ECS::TaskDefinition` that declares the volume.
+const TASK_DEFINITION: &[&str] = &["AWS::ECS::TaskDefinition"];
+
 /// No security group rule admits the consumer on NFS.
 /// The rule `efs/no-nfs-ingress`.
 pub const NO_NFS_INGRESS: Rule = Rule {
     id: "efs/no-nfs-ingress",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: SERVICE,
     what: "A consumer mounts a file system whose mount targets' security groups admit no TCP 2049 from it.",
     why: "The mount times out, the task never starts, and the deployment circuit breaker rolls back.",
     fix: "admit the consumer's security group on TCP 2049: `fs.connections().allow_default_port_from(..)`, or mount through `task.mount(..)` which does it",
@@ -25,7 +31,7 @@ pub const NO_MOUNT_TARGET_IN_AZ: Rule = Rule {
     id: "efs/no-mount-target-in-az",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: SERVICE,
     what: "A consumer runs in a subnet whose AZ has no mount target of the file system it mounts.",
     why: "Tasks mount through the mount target of their own AZ; tasks placed in that AZ fail to start.",
     fix: "give the file system a mount target in every AZ the consumer uses (same subnet type), or run the consumer only in those AZs",
@@ -37,7 +43,7 @@ pub const MOUNT_NOT_ORDERED: Rule = Rule {
     id: "efs/mount-not-ordered",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: SERVICE,
     what: "A consumer does not depend on the mount targets of the file system it mounts, or on the separate ingress rule that admits its NFS traffic.",
     why: "CloudFormation orders only along references and DependsOn; the task definition refers to the file system, not its mount targets or its rules, so tasks can start before those exist and fail to mount.",
     fix: "make the consumer depend on every mount target and on the NFS rule (`app.add_dependency(service, node, ..)`), or create the service through `ecs::FargateService::new`, which does it",
@@ -49,7 +55,7 @@ pub const ACCESS_POINT_FOREIGN: Rule = Rule {
     id: "efs/access-point-foreign",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: TASK_DEFINITION,
     what: "A volume names an access point of another file system than the one it mounts.",
     why: "EFS refuses the mount: an access point opens only its own file system.",
     fix: "use the access point's own file system (`ap.file_system`) in the volume",
@@ -61,7 +67,7 @@ pub const ACCESS_POINT_NEEDS_TRANSIT_ENCRYPTION: Rule = Rule {
     id: "efs/access-point-needs-transit-encryption",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: TASK_DEFINITION,
     what: "A volume uses an access point without transit encryption.",
     why: "ECS refuses to register the task definition: access points require TransitEncryption ENABLED.",
     fix: "set the volume's TransitEncryption to ENABLED",
@@ -73,7 +79,7 @@ pub const IAM_NEEDS_TRANSIT_ENCRYPTION: Rule = Rule {
     id: "efs/iam-needs-transit-encryption",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: TASK_DEFINITION,
     what: "A volume uses IAM authorization without transit encryption.",
     why: "ECS refuses to register the task definition: IAM authorization requires TransitEncryption ENABLED.",
     fix: "set the volume's TransitEncryption to ENABLED",
@@ -85,7 +91,7 @@ pub const ACCESS_POINT_ROOT_DIRECTORY: Rule = Rule {
     id: "efs/access-point-root-directory",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: TASK_DEFINITION,
     what: "A volume uses an access point and sets a root directory other than `/`.",
     why: "ECS refuses the task definition: with an access point, the root directory is the access point's own, and the volume's must be `/` or absent.",
     fix: "drop the volume's RootDirectory and set the directory as the access point's path",
@@ -97,7 +103,7 @@ pub const VPC_DNS_DISABLED: Rule = Rule {
     id: "efs/vpc-dns-disabled",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: SERVICE,
     what: "A consumer mounts a file system in a VPC without DNS support or DNS host names.",
     why: "Fargate mounts EFS by its DNS name (fs-xxxx.efs.<region>.amazonaws.com), which resolves only with both VPC DNS settings on.",
     fix: "turn on enable_dns_support and enable_dns_hostnames on the VPC",
@@ -108,7 +114,7 @@ pub const MOUNT_ACROSS_VPCS: Rule = Rule {
     id: "efs/mount-across-vpcs",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: SERVICE,
     what: "A consumer runs in another VPC than the mount targets of the file system it mounts.",
     why: "Tasks mount by the mount target's DNS name, which resolves only inside the file system's VPC, and the mount targets' security group cannot admit a group of another VPC: the mount times out even when the AZs match. AWS requires the file system, the cluster and the tasks in one VPC.",
     fix: "run the consumer in the file system's VPC, or create the file system (its mount targets) in the consumer's VPC",

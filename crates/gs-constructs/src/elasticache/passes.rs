@@ -15,7 +15,11 @@ pub const LOG_TYPE_ENGINE_VERSION: Rule = Rule {
     id: "elasticache/log-type-engine-version",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &["AWS::ElastiCache::ReplicationGroup"],
+    // `check` reads the log deliveries of both: a raw cache cluster is judged too.
+    applies_to: &[
+        "AWS::ElastiCache::CacheCluster",
+        "AWS::ElastiCache::ReplicationGroup",
+    ],
     what: "A Redis replication group or cluster delivers a log type its engine version cannot produce.",
     why: "ElastiCache delivers the slow log from Redis 6.0 and the engine log from Redis 6.2; \
           an older engine fails the deployment.",
@@ -28,7 +32,7 @@ pub const NAME_CONSTRAINTS: Rule = Rule {
     id: "cfn/name-constraints",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: &NAMED_TYPES,
     what: "A physical name breaks its service's naming limits (ElastiCache replication group id, \
            RDS cluster and global cluster identifier, Kinesis stream and consumer name).",
     why: "The service refuses the name at deploy time, after the stack has started changing.",
@@ -42,27 +46,53 @@ pub(crate) const RULES: &[Rule] = &[LOG_TYPE_ENGINE_VERSION, NAME_CONSTRAINTS];
 /// A name checker: why a name is invalid, and the fix.
 type NameCheck = (fn(&str) -> Option<String>, &'static str);
 
+/// Each type whose physical name `cfn/name-constraints` judges, the property holding the name,
+/// and its checker. The rule's `applies_to` is read from this table.
+const NAMED: &[(&str, &str, NameCheck)] = &[
+    (
+        "AWS::ElastiCache::ReplicationGroup",
+        "ReplicationGroupId",
+        (invalid_replication_group_id, REPLICATION_GROUP_ID_FIX),
+    ),
+    (
+        "AWS::RDS::DBCluster",
+        "DBClusterIdentifier",
+        (invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX),
+    ),
+    (
+        "AWS::RDS::GlobalCluster",
+        "GlobalClusterIdentifier",
+        (invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX),
+    ),
+    (
+        "AWS::Kinesis::Stream",
+        "Name",
+        (invalid_stream_name, STREAM_NAME_FIX),
+    ),
+    (
+        "AWS::Kinesis::StreamConsumer",
+        "ConsumerName",
+        (invalid_stream_name, STREAM_NAME_FIX),
+    ),
+];
+
+/// The types of [`NAMED`], the only resources `cfn/name-constraints` reports on.
+const NAMED_TYPES: [&str; NAMED.len()] = {
+    let mut out = [""; NAMED.len()];
+    let mut i = 0;
+    while i < NAMED.len() {
+        out[i] = NAMED[i].0;
+        i += 1;
+    }
+    out
+};
+
 /// The property holding each type's physical name, and its checker.
 fn name_rule(type_name: &str) -> Option<(&'static str, NameCheck)> {
-    match type_name {
-        "AWS::ElastiCache::ReplicationGroup" => Some((
-            "ReplicationGroupId",
-            (invalid_replication_group_id, REPLICATION_GROUP_ID_FIX),
-        )),
-        "AWS::RDS::DBCluster" => Some((
-            "DBClusterIdentifier",
-            (invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX),
-        )),
-        "AWS::RDS::GlobalCluster" => Some((
-            "GlobalClusterIdentifier",
-            (invalid_cluster_identifier, CLUSTER_IDENTIFIER_FIX),
-        )),
-        "AWS::Kinesis::Stream" => Some(("Name", (invalid_stream_name, STREAM_NAME_FIX))),
-        "AWS::Kinesis::StreamConsumer" => {
-            Some(("ConsumerName", (invalid_stream_name, STREAM_NAME_FIX)))
-        }
-        _ => None,
-    }
+    NAMED
+        .iter()
+        .find(|(t, _, _)| *t == type_name)
+        .map(|(_, property, check)| (*property, *check))
 }
 
 /// Appends this service's findings: one look at each resource.

@@ -14,7 +14,7 @@ pub const DANGLING: Rule = Rule {
     id: "logs/dangling-log-group",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    applies_to: DESTINATION_TYPES,
     what: "A log destination (ElastiCache log delivery, API Gateway access log, ECS awslogs) names a log group that no construct defines and that is not explicitly imported.",
     why: "The producer fails at deploy time (ElastiCache: the replication group stays in create-failed) or its logs go nowhere.",
     fix: "pass a `logs::LogGroup` handle: create the group with `LogGroup::new`, or import an existing one with `LogGroup::from_name`",
@@ -24,6 +24,8 @@ pub const NOT_ORDERED: Rule = Rule {
     id: "logs/not-ordered",
     severity: Severity::Error,
     acknowledgeable: true,
+    // Any type: it also reports on the producer of every public `LogDelivery` fact, which any
+    // construct (an app's own too) may record.
     applies_to: &[],
     what: "A log producer does not depend on the log group it delivers to.",
     why: "CloudFormation may create the producer first, and the producer fails when its log group does not exist yet.",
@@ -32,6 +34,15 @@ pub const NOT_ORDERED: Rule = Rule {
 
 /// The rules of this module.
 pub(crate) const RULES: &[Rule] = &[DANGLING, NOT_ORDERED];
+
+/// The types whose properties [`destinations`] reads: the only resources
+/// `logs/dangling-log-group` reports on (`logs/not-ordered` too, besides the facts' producers).
+const DESTINATION_TYPES: &[&str] = &[
+    "AWS::ApiGateway::Stage",
+    "AWS::ECS::TaskDefinition",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+];
 
 /// A log destination found in a resource's properties.
 struct Destination<'v> {

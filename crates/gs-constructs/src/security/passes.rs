@@ -11,7 +11,13 @@ pub const AT_REST: Rule = Rule {
     id: "security/unencrypted-at-rest",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    // The types `unencrypted_at_rest` judges.
+    applies_to: &[
+        "AWS::EFS::FileSystem",
+        "AWS::ElastiCache::ReplicationGroup",
+        "AWS::Kinesis::Stream",
+        "AWS::RDS::DBCluster",
+    ],
     what: "A file system, database, cache or stream does not encrypt its data at rest. (S3 buckets and backup vaults are always encrypted by AWS: SSE-S3 since January 2023, the aws/backup key; they pass as they are.)",
     why: "Data at rest must be encrypted (LGPD); for EFS, Aurora and ElastiCache encryption can only be chosen at creation, so fixing it later replaces the resource.",
     fix: "turn encryption on (the gs constructs do by default)",
@@ -21,7 +27,8 @@ pub const IN_TRANSIT: Rule = Rule {
     id: "security/unencrypted-in-transit",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: &[],
+    // The types `unencrypted_in_transit` judges: an EFS mount is a task definition's volume.
+    applies_to: &["AWS::ECS::TaskDefinition", "AWS::ElastiCache::ReplicationGroup"],
     what: "A cache or an EFS mount does not encrypt traffic in transit.",
     why: "Credentials and content cross the network in clear text; ElastiCache transit encryption can only be chosen at creation.",
     fix: "set TransitEncryptionEnabled on the replication group, TransitEncryption ENABLED on the EFS volume",
@@ -51,7 +58,12 @@ pub const IAM_WILDCARD: Rule = Rule {
     id: "security/iam-wildcard",
     severity: Severity::Warning,
     acknowledgeable: true,
-    applies_to: &[],
+    // The types whose policy documents `wildcards` reads.
+    applies_to: &[
+        "AWS::IAM::ManagedPolicy",
+        "AWS::IAM::Policy",
+        "AWS::IAM::Role",
+    ],
     what: "An IAM policy allows `*` actions, or write actions on `*` resources.",
     why: "Least privilege: a wildcard grants far more than the workload uses.",
     fix: "name the actions and the resource ARNs (the gs grants do this for you)",
