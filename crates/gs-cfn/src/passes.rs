@@ -17,6 +17,8 @@ pub const MAX_PARAMETERS: usize = 200;
 pub const MAX_OUTPUTS: usize = 200;
 /// Template body size when uploaded through S3.
 pub const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+/// User tags per resource, as AWS services take them.
+pub const MAX_TAGS: usize = 50;
 
 /// The rule `cfn/limits`.
 pub const LIMITS: Rule = Rule {
@@ -24,9 +26,9 @@ pub const LIMITS: Rule = Rule {
     severity: Severity::Error,
     acknowledgeable: false,
     applies_to: &[],
-    what: "A stack exceeds a CloudFormation quota: 500 resources, 200 parameters, 200 outputs, a 1 MB template body, 255-character logical IDs.",
+    what: "A stack exceeds a CloudFormation quota: 500 resources, 200 parameters, 200 outputs, a 1 MB template body, 255-character logical IDs; or a resource carries more than the 50 tags AWS services take.",
     why: "CloudFormation rejects the template when the stack is created or updated.",
-    fix: "split the stack (move a group of constructs into a nested or separate stack), or shorten the ids",
+    fix: "split the stack (move a group of constructs into a nested or separate stack), shorten the ids, or tag with fewer keys (tags set on a stack or scope reach every resource below it)",
 };
 
 /// The rule `cfn/snapshot-unsupported`.
@@ -85,6 +87,35 @@ pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     check_snapshots(tree, out);
 }
 
+/// The tags the template gives resource `e`: those its properties spell out under the type's
+/// tag property (the escape hatch wins), else those of the tree. The tree's are counted only
+/// when the tags set along the way could pass the limit, which few apps come near.
+fn tag_count(tree: &Tree<'_>, e: gs_core::NodeId, r: &gs_core::Resource) -> usize {
+    let Some(tagging) = tree.tagging(e) else {
+        return 0;
+    };
+    let name = match tagging {
+        gs_core::Tagging::List(name) | gs_core::Tagging::Map(name) => name,
+    };
+    if let Some(spelled) = r.properties.get(name) {
+        return match spelled {
+            gs_core::Value::List(items) => items.len(),
+            gs_core::Value::Map(m) => m.len(),
+            _ => 0,
+        };
+    }
+    let mut set = 0;
+    let mut at = Some(e);
+    while let Some(n) = at {
+        set += tree.node(n).own_tags().len();
+        at = tree.node(n).parent();
+    }
+    if set <= MAX_TAGS {
+        return set;
+    }
+    tree.tags(e).len()
+}
+
 /// A finding per resource whose removal policy is `Snapshot` where CloudFormation takes none.
 fn check_snapshots(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     for &stack in tree.stacks() {
@@ -123,7 +154,17 @@ fn check_limits(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         let (mut resources, mut parameters, mut outputs) = (0, 0, 0usize);
         for &e in tree.elements(stack) {
             match tree.node(e).kind() {
-                NodeKind::Resource(_) => resources += 1,
+                NodeKind::Resource(r) => {
+                    resources += 1;
+                    let tags = tag_count(tree, e, r);
+                    if tags > MAX_TAGS {
+                        out.push(LIMITS.at(
+                            e,
+                            tree.path(e),
+                            format!("the resource carries {tags} tags, more than the {MAX_TAGS} AWS services take"),
+                        ));
+                    }
+                }
                 NodeKind::Parameter(_) => parameters += 1,
                 NodeKind::Output(_) => outputs += 1,
                 _ => {}

@@ -143,3 +143,31 @@ fn more_than_200_parameters_is_refused_and_200_pass() {
     );
     assert!(with(200).synth(&CfnBackend::default()).is_ok());
 }
+
+#[test]
+fn more_than_50_tags_on_a_resource_is_refused_and_50_pass() {
+    let tagged = |count: usize| {
+        let mut app = App::new();
+        let stack = app.stack("Tagged", StackProps::default()).unwrap();
+        let mut s = app.at(stack).unwrap();
+        let queue = sqs::Queue::new(&mut s, "Queue", Default::default()).unwrap();
+        // Half on the stack, half on the queue: inherited tags count too.
+        for i in 0..count {
+            let node = if i % 2 == 0 { stack.node() } else { queue.node };
+            app.tag(node, format!("k{i}"), "v").unwrap();
+        }
+        app
+    };
+    let found = refused(&tagged(60));
+    let d = found
+        .iter()
+        .find(|d| d.rule == "cfn/limits")
+        .expect("refused for its tags");
+    assert_eq!(d.path, "Tagged/Queue");
+    assert!(
+        d.message.contains("60 tags, more than the 50"),
+        "{}",
+        d.message
+    );
+    synth(&tagged(50), "limits_fifty_tags");
+}
