@@ -189,3 +189,43 @@ fn a_wildcard_action_written_as_a_join_of_literals_is_seen_by_the_security_rules
     .unwrap();
     assert_eq!(findings(&app, "security/iam-wildcard"), ["Names/Wide"]);
 }
+
+#[test]
+fn each_constant_branch_of_a_condition_is_checked_as_a_name() {
+    let (mut app, stack) = app();
+    app.add_condition(
+        stack,
+        "IsProd",
+        Value::Equals(
+            Box::new(Value::Pseudo(Pseudo::Region)),
+            Box::new("us-east-1".into()),
+        ),
+    )
+    .unwrap();
+    let mut s = app.at(stack).unwrap();
+    s.resource::<RawResource>(
+        "RedisCluster",
+        raw_cache_logging_to(Value::If(
+            "IsProd".into(),
+            Box::new("/aws/elasticache/prod".into()),
+            Box::new(joined_name()),
+        )),
+    )
+    .unwrap();
+    let dangling = findings(&app, "logs/dangling-log-group");
+    assert_eq!(dangling.len(), 2, "one per branch: {dangling:?}");
+}
+
+#[test]
+fn a_log_group_arn_whose_only_variables_precede_the_name_is_checked_by_its_name() {
+    let (mut app, stack) = app();
+    let mut s = app.at(stack).unwrap();
+    s.resource::<RawResource>(
+        "RedisCluster",
+        raw_cache_logging_to(Value::sub(
+            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/elasticache/redis-dev:*",
+        )),
+    )
+    .unwrap();
+    assert_refused(&app, "logs/dangling-log-group", "Names/RedisCluster");
+}

@@ -95,7 +95,9 @@ fn destinations<'v>(type_name: &str, p: &'v gs_core::ValueMap) -> Vec<Destinatio
 }
 
 /// The log group name (or ARN's name part) a destination names, when constants alone build it:
-/// a literal, or `Fn::Join`/`Fn::Sub`/`Fn::Select` of constants (`Value::literal_str`).
+/// a literal, or `Fn::Join`/`Fn::Sub`/`Fn::Select` of constants (`Value::literal_str`); or an
+/// ARN written with `Fn::Sub` whose variables all sit before the name
+/// (`arn:${AWS::Partition}:logs:...:log-group:/x`).
 fn literal_name(v: &Value) -> Option<Cow<'_, str>> {
     fn name_part(s: &str) -> &str {
         match s.split_once(":log-group:") {
@@ -103,10 +105,34 @@ fn literal_name(v: &Value) -> Option<Cow<'_, str>> {
             None => s,
         }
     }
+    if let Value::Sub(template, _) = v {
+        if let Some((_, rest)) = template.split_once(":log-group:") {
+            if !rest.contains("${") {
+                return Some(Cow::Borrowed(rest.trim_end_matches(":*")));
+            }
+        }
+    }
     Some(match v.literal_str()? {
         Cow::Borrowed(s) => Cow::Borrowed(name_part(s)),
         Cow::Owned(s) => Cow::Owned(name_part(&s).to_owned()),
     })
+}
+
+/// The names a destination may take: [`literal_name`] of the value, or of each branch of an
+/// `Fn::If` (either may be deployed), a few levels of nested conditions deep.
+fn literal_names(v: &Value) -> Vec<Cow<'_, str>> {
+    let mut names = Vec::new();
+    let mut todo = vec![(v, 0)];
+    while let Some((v, depth)) = todo.pop() {
+        match v {
+            Value::If(_, a, b) if depth < 8 => {
+                todo.push((b, depth + 1));
+                todo.push((a, depth + 1));
+            }
+            _ => names.extend(literal_name(v)),
+        }
+    }
+    names
 }
 
 /// Appends this module's findings.
@@ -134,12 +160,12 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
         let Some(r) = tree.node(e).as_resource() else {
             continue;
         };
-        for d in destinations(&r.type_name, &r.properties) {
-            let Some(name) = literal_name(d.value) else {
-                // A reference (it names a construct of the app and orders the two), or a name
-                // decided at deploy time.
-                continue;
-            };
+        // A reference (it names a construct of the app and orders the two), or a name decided
+        // at deploy time, gives no name to check.
+        let named = destinations(&r.type_name, &r.properties)
+            .into_iter()
+            .flat_map(|d| literal_names(d.value).into_iter().map(move |n| (d.kind, n)));
+        for (kind, name) in named {
             let stack = tree.node(e).stack();
             let key = (stack, name);
             let name = &key.1;
@@ -152,7 +178,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                             tree.path(e),
                             format!(
                                 "the {} names log group `{name}` ({}) by a literal name, with no dependency on it",
-                                d.kind,
+                                kind,
                                 tree.path(group)
                             ),
                         ));
@@ -164,7 +190,7 @@ pub(crate) fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
                     tree.path(e),
                     format!(
                         "the {} names log group `{name}`, which no construct defines or imports",
-                        d.kind
+                        kind
                     ),
                 )),
             }
