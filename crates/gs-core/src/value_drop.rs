@@ -23,47 +23,19 @@ impl Drop for Value {
 /// Whether a child of `v` holds values itself.
 fn has_grandchildren(v: &Value) -> bool {
     let mut any = false;
-    for_each_child(v, &mut |child| any = any || holds_values(child));
+    v.for_each_child(&mut |child| any = any || holds_values(child));
     any
 }
 
 /// Whether `v` holds any value.
 fn holds_values(v: &Value) -> bool {
     let mut any = false;
-    for_each_child(v, &mut |_| any = true);
+    v.for_each_child(&mut |_| any = true);
     any
 }
 
-fn for_each_child(v: &Value, f: &mut dyn FnMut(&Value)) {
-    match v {
-        Value::List(items) | Value::Join(_, items) | Value::And(items) | Value::Or(items) => {
-            items.iter().for_each(f)
-        }
-        Value::Map(m) | Value::Sub(_, m) => m.iter().for_each(|(_, child)| f(child)),
-        Value::Select(_, a)
-        | Value::Split(_, a)
-        | Value::GetAzs(a)
-        | Value::ImportValue(a)
-        | Value::Base64(a)
-        | Value::Cidr(a, _, _)
-        | Value::Not(a) => f(a),
-        Value::If(_, a, b) | Value::FindInMap(_, a, b) | Value::Equals(a, b) => {
-            f(a);
-            f(b);
-        }
-        Value::Null
-        | Value::Bool(_)
-        | Value::Int(_)
-        | Value::Float(_)
-        | Value::String(_)
-        | Value::Ref(_)
-        | Value::GetAtt(..)
-        | Value::Pseudo(_)
-        | Value::Condition(_) => {}
-    }
-}
-
-/// Moves the values `v` holds into `out`, leaving `v` without any.
+/// Moves the values `v` holds into `out`, leaving `v` without any: the owning twin of
+/// [`Value::for_each_child`], over the same variants.
 fn move_children(v: &mut Value, out: &mut Vec<Value>) {
     let mut take = |b: &mut Value| out.push(std::mem::replace(b, Value::Null));
     match v {
