@@ -491,3 +491,26 @@ fn a_missing_required_property_or_a_wrong_kind_cannot_be_acknowledged_away() {
     assert!(app.node(sub).unwrap().acknowledgements().is_empty());
     assert_refused(&app, "schema/missing-required", "Ack/Sub");
 }
+
+#[test]
+fn an_integer_out_of_range_is_shown_as_written() {
+    let mut app = App::new();
+    let stack = app.stack("Big", StackProps::default()).unwrap();
+    app.at(stack)
+        .unwrap()
+        .resource::<RawResource>(
+            "Queue",
+            Resource::new("AWS::SQS::Queue").property("VisibilityTimeout", Value::Int(i64::MAX)),
+        )
+        .unwrap();
+    let found = refused(&app);
+    let d = found
+        .iter()
+        .find(|d| d.rule == "schema/invalid-value")
+        .expect("out of range");
+    assert!(
+        d.message.contains("9223372036854775807 is out of range"),
+        "{}",
+        d.message
+    );
+}

@@ -438,7 +438,7 @@ impl<'a> Walk<'_, 'a> {
                     _ => None,
                 };
                 match n {
-                    Some(n) => self.range(prop, n, at),
+                    Some(n) => self.range(prop, n, v, at),
                     None => self.wrong_kind(v, kind, at),
                 }
             }
@@ -558,16 +558,23 @@ impl<'a> Walk<'_, 'a> {
         }
     }
 
-    fn range(&mut self, c: Constraints, n: f64, at: usize) {
+    /// Checks the number `n`, read from `v` (shown as written: an `i64` past 2^53 does not
+    /// survive the trip through `f64`).
+    fn range(&mut self, c: Constraints, n: f64, v: &Value, at: usize) {
         if c.is_empty() {
             return;
         }
+        let n_shown = match v {
+            Value::Int(i) => i.to_string(),
+            Value::String(s) => s.trim().to_owned(),
+            _ => n.to_string(),
+        };
         let p = c.read();
         if p.has_allowed() && !p.allowed().any(|a| a.parse::<f64>().ok() == Some(n)) {
             self.report(
                 &INVALID_VALUE,
                 at,
-                format!("{n} is not an allowed value"),
+                format!("{n_shown} is not an allowed value"),
                 Some(format!("use one of: {}", list(p.allowed(), 20))),
             );
             return;
@@ -578,7 +585,7 @@ impl<'a> Walk<'_, 'a> {
             self.report(
                 &INVALID_VALUE,
                 at,
-                format!("{n} is out of range"),
+                format!("{n_shown} is out of range"),
                 Some(format!("use a value from {} to {}", bound(min), bound(max))),
             );
         }
