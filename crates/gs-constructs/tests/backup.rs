@@ -1094,3 +1094,41 @@ fn recovery_points_deleted_before_the_next_run_are_refused() -> TestResult {
         .any(|d| d.rule == "backup/retention-shorter-than-interval"));
     Ok(())
 }
+
+#[test]
+fn a_short_local_retention_with_copies_kept_longer_is_not_refused() {
+    let (mut app, root) = stack();
+    let mut s = app.at(root).unwrap();
+    s.resource::<RawResource>(
+        "Plan",
+        Resource::new("AWS::Backup::BackupPlan").property(
+            "BackupPlan",
+            ValueMap::new().with("BackupPlanName", "raw").with(
+                "BackupPlanRule",
+                Value::List(vec![Value::Map(
+                    ValueMap::new()
+                        .with("RuleName", "Weekly")
+                        .with("TargetBackupVault", "Default")
+                        .with("ScheduleExpression", "cron(0 5 ? * SUN *)")
+                        .with("Lifecycle", ValueMap::new().with("DeleteAfterDays", 1))
+                        .with(
+                            "CopyActions",
+                            Value::List(vec![Value::Map(
+                                ValueMap::new()
+                                    .with(
+                                        "DestinationBackupVaultArn",
+                                        "arn:aws:backup:us-west-2:123456789012:backup-vault:dr",
+                                    )
+                                    .with("Lifecycle", ValueMap::new().with("DeleteAfterDays", 35)),
+                            )]),
+                        ),
+                )]),
+            ),
+        ),
+    )
+    .unwrap();
+    assert!(!app
+        .validate(&CfnBackend::default())
+        .iter()
+        .any(|d| d.rule == "backup/retention-shorter-than-interval"));
+}

@@ -769,12 +769,14 @@ impl App {
     }
 }
 
-/// Whether `s` is written as an AWS Region name: lowercase groups joined by `-`, the first two
-/// letters, the last a number (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`). Whether the
-/// Region exists is AWS's to say; this refuses what cannot be one (`US-EAST-1`, `us-east-1 `, ``).
+/// Whether `s` is written as an AWS Region name: lowercase groups joined by `-`, the first of
+/// two to four letters, the last a number (`us-east-1`, `us-gov-west-1`, `ap-southeast-5`,
+/// `eusc-de-east-1`). Whether the Region exists is AWS's to say; this refuses what cannot be
+/// one (`US-EAST-1`, `us-east-1 `, ``).
 ///
 /// ```
 /// assert!(gs_core::app::is_region_name("eu-central-2"));
+/// assert!(gs_core::app::is_region_name("eusc-de-east-1"));
 /// assert!(!gs_core::app::is_region_name("US-EAST-1"));
 /// assert!(!gs_core::app::is_region_name("mars-1"));
 /// ```
@@ -782,7 +784,9 @@ pub fn is_region_name(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let lower = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
     parts.len() >= 3
-        && parts.first().is_some_and(|p| lower(p) && p.len() == 2)
+        && parts
+            .first()
+            .is_some_and(|p| lower(p) && (2..=4).contains(&p.len()))
         && parts
             .get(1..parts.len() - 1)
             .is_some_and(|middle| middle.iter().all(lower))

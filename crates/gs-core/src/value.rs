@@ -11,7 +11,7 @@ use crate::handle::NodeId;
 /// A value is dropped without recursion, however deep it nests (so gs can refuse a value of
 /// 100,000 levels and let it go without overflowing the stack). Because `Value` implements
 /// `Drop`, match it by reference (`match &value`) to look inside, or take a part out with
-/// `std::mem::take` / `std::mem::replace`.
+/// `std::mem::replace(part, Value::Null)` (`std::mem::take` for a list or a map).
 ///
 /// ```
 /// use gs_core::{Value, Pseudo};

@@ -118,7 +118,13 @@ fn a_region_or_account_aws_would_not_recognise_is_refused_and_adds_no_stack() {
         );
     }
     assert!(app.stacks().is_empty());
-    for region in ["us-east-1", "us-gov-west-1", "ap-southeast-5", "cn-north-1"] {
+    for region in [
+        "us-east-1",
+        "us-gov-west-1",
+        "ap-southeast-5",
+        "cn-north-1",
+        "eusc-de-east-1",
+    ] {
         let props = StackProps {
             region: Some(region.into()),
             account: Some("123456789012".into()),

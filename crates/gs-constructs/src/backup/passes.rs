@@ -241,7 +241,8 @@ fn check_windows(at: NodeId, path: &str, name: &str, rule: &ValueMap, out: &mut 
 /// default 8 hours and kept 7 days would fail, which AWS Backup's own defaults suggest.)
 fn check_retention(at: NodeId, path: &str, analysis: &PlanAnalysis, out: &mut Vec<Diagnostic>) {
     for (i, rule) in analysis.rules.iter().enumerate() {
-        let Some(days) = rule.retention_days else {
+        // A copy kept longer elsewhere is a recovery point too.
+        let Some(days) = rule.kept_days else {
             continue;
         };
         let Some(worst) = analysis.runs.worst_case(&[i]) else {

@@ -56,6 +56,10 @@ pub(crate) struct PlanRule {
     pub(crate) completion: u64,
     /// `Lifecycle.DeleteAfterDays`; `None` keeps recovery points forever.
     pub(crate) retention_days: Option<u64>,
+    /// How long some recovery point of a run is kept: the longest of the rule's own retention
+    /// and its copy actions' (`None`: forever). A short local retention with long-kept copies
+    /// still leaves a recovery point.
+    pub(crate) kept_days: Option<u64>,
     /// `ScheduleExpressionTimezone`; `None` is UTC.
     pub(crate) timezone: Option<String>,
 }
@@ -69,15 +73,26 @@ impl PlanRule {
                 .and_then(|m| u64::try_from(m).ok())
                 .unwrap_or(default)
         };
+        let days = |m: &ValueMap| {
+            props::at(m, &["Lifecycle", "DeleteAfterDays"])
+                .and_then(Value::as_i64)
+                .and_then(|d| u64::try_from(d).ok())
+        };
+        let retention_days = days(rule);
+        let kept_days = props::maps(rule, "CopyActions")
+            .map(days)
+            .try_fold(retention_days.unwrap_or(0), |longest, d| {
+                d.map(|d| longest.max(d))
+            })
+            .filter(|_| retention_days.is_some());
         PlanRule {
+            kept_days,
             name: props::str_at(rule, &["RuleName"])
                 .map_or_else(|| "(unnamed)".to_owned(), |n| n.into_owned()),
             expression: props::str_at(rule, &["ScheduleExpression"]).map(|e| e.into_owned()),
             start: minutes("StartWindowMinutes", DEFAULT_START_MINUTES),
             completion: minutes("CompletionWindowMinutes", DEFAULT_COMPLETION_MINUTES),
-            retention_days: props::at(rule, &["Lifecycle", "DeleteAfterDays"])
-                .and_then(Value::as_i64)
-                .and_then(|d| u64::try_from(d).ok()),
+            retention_days,
             timezone: props::str_at(rule, &["ScheduleExpressionTimezone"])
                 .filter(|tz| !matches!(&**tz, "UTC" | "Etc/UTC"))
                 .map(|tz| tz.into_owned()),
@@ -376,6 +391,7 @@ mod tests {
             start,
             completion,
             retention_days: days,
+            kept_days: days,
             timezone: None,
         }
     }

@@ -159,7 +159,7 @@ pub struct ChangedExport {
     pub output: String,
     /// The export's name.
     pub name: String,
-    /// The stacks that import it.
+    /// The stacks of the earlier side (what is deployed) that import it.
     pub importers: Vec<String>,
 }
 
@@ -246,7 +246,9 @@ pub fn diff(old: &Assembly, new: &Assembly, lookup: &dyn ReplacementLookup) -> D
                 d.changed_exports = changed_exports(&s.template, d)
                     .into_iter()
                     .map(|(output, name)| ChangedExport {
-                        importers: new
+                        // What is deployed blocks the change: the earlier side's importers
+                        // (one that stops importing in this deploy still holds it until then).
+                        importers: old
                             .stacks
                             .iter()
                             .filter(|other| imports(&other.template, &name))
@@ -430,7 +432,7 @@ impl Earlier {
                 for s in new.stacks.iter().filter(|s| compared(&s.name)) {
                     let before = old.stack(&s.name).and_then(|o| o.environment.as_ref());
                     if let (Some(before), Some(now)) = (before, s.environment.as_ref()) {
-                        if before != now {
+                        if moved(before, now) {
                             return Err(DiffError::Moved {
                                 name: s.name.clone(),
                                 old: before.clone(),
@@ -439,10 +441,13 @@ impl Earlier {
                         }
                     }
                 }
-                Ok(match stack {
-                    Some(name) => diff(&only(old, name), &only(new, name), lookup),
-                    None => diff(old, new, lookup),
-                })
+                // Every stack is compared, then the one asked for kept: its exports' importers
+                // and the imports it reads are in the others.
+                let mut d = diff(old, new, lookup);
+                if let Some(name) = stack {
+                    d.stacks.retain(|s| s.stack == name);
+                }
+                Ok(d)
             }
         }
     }
@@ -844,6 +849,21 @@ fn sub_refers_to(template: &str, id: &str) -> bool {
         rest = &after[end + 1..];
     }
     false
+}
+
+/// Whether a stack's environment (`aws://<account>/<region>`) moved between two manifests: an
+/// account or a Region both sides state, and that differ. `unknown-account` and
+/// `unknown-region` (an environment-agnostic stack) are no statement: pinning them is not a
+/// move.
+fn moved(before: &str, now: &str) -> bool {
+    let parts = |env: &str| {
+        let rest = env.strip_prefix("aws://").unwrap_or(env);
+        let (account, region) = rest.split_once('/').unwrap_or((rest, ""));
+        (account.to_owned(), region.to_owned())
+    };
+    let ((a0, r0), (a1, r1)) = (parts(before), parts(now));
+    let known = |v: &str| !v.is_empty() && !v.starts_with("unknown-");
+    (known(&a0) && known(&a1) && a0 != a1) || (known(&r0) && known(&r1) && r0 != r1)
 }
 
 /// Whether a changed resource gains a `Condition` or changes it (one removed is created

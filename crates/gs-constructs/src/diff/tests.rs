@@ -369,6 +369,55 @@ fn a_replacement_follows_an_export_into_the_stacks_that_import_it() {
         text.contains(&format!("imports {export}, whose value changes")),
         "{text}"
     );
+
+    // Limited to the exporting stack, the diff still knows who imports it.
+    let only_main = Earlier::Assembly(old.clone())
+        .diff(&new, Some("Main"), &queue_replaces)
+        .unwrap();
+    assert_eq!(only_main.stacks.len(), 1);
+    assert_eq!(only_main.stacks[0].changed_exports[0].importers, ["Extra"]);
+
+    // What is deployed blocks the change: an importer added by this deploy does not, one it
+    // removes still does.
+    let not_importing = json!({"Resources": {"Unrelated": {"Type": "AWS::SQS::Queue"}}});
+    let importing = new.stacks[1].template.clone();
+    let importers = |old_extra: &Json, new_extra: &Json| {
+        let old = Assembly {
+            stacks: vec![stack("Main", main("a")), stack("Extra", old_extra.clone())],
+        };
+        let new = Assembly {
+            stacks: vec![stack("Main", main("b")), stack("Extra", new_extra.clone())],
+        };
+        diff(&old, &new, &queue_replaces).stacks[0].changed_exports[0]
+            .importers
+            .clone()
+    };
+    assert!(importers(&not_importing, &importing).is_empty());
+    assert_eq!(importers(&importing, &not_importing), ["Extra"]);
+}
+
+#[test]
+fn only_an_account_or_region_stated_on_both_sides_and_different_is_a_move() {
+    assert!(moved(
+        "aws://111111111111/us-east-1",
+        "aws://111111111111/eu-west-1"
+    ));
+    assert!(moved(
+        "aws://111111111111/us-east-1",
+        "aws://222222222222/us-east-1"
+    ));
+    assert!(!moved(
+        "aws://unknown-account/unknown-region",
+        "aws://123456789012/us-east-1"
+    ));
+    assert!(!moved(
+        "aws://unknown-account/us-east-1",
+        "aws://123456789012/us-east-1"
+    ));
+    assert!(!moved(
+        "aws://123456789012/us-east-1",
+        "aws://123456789012/us-east-1"
+    ));
 }
 
 #[test]

@@ -164,15 +164,9 @@ pub(crate) fn region_of<'a>(tree: &Tree<'a>, node: NodeId) -> Option<&'a str> {
     }
 }
 
+/// Region names as gs-core checks a stack's: one rule for every place a Region is named.
 fn looks_like_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts
-            .first()
-            .is_some_and(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_lowercase()))
-        && parts
-            .last()
-            .is_some_and(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    gs_core::app::is_region_name(s)
 }
 
 /// Whether `s` holds, between colons, a Region name other than `home`.
@@ -249,7 +243,7 @@ fn plan_protection(
         // none, which no RPO describes (`backup/retention-shorter-than-interval`).
         let kept = members
             .iter()
-            .map(|i| rules.get(*i).and_then(|r| r.retention_days))
+            .map(|i| rules.get(*i).and_then(|r| r.kept_days))
             .try_fold(0u64, |longest, days| days.map(|d| longest.max(d)));
         if kept.is_some_and(|days| crate::backup::runs::expires_before_next(days, &w)) {
             return None;

@@ -267,15 +267,9 @@ fn invalid_name(what: &str, name: &str) -> Option<String> {
         .map(|c| format!("the {what} `{name}` contains `{c}`; only letters, digits, `_`, `.` and `-` are allowed"))
 }
 
+/// Region names as gs-core checks a stack's: one rule for every place a Region is named.
 fn looks_like_region(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('-').collect();
-    parts.len() >= 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
-        && parts
-            .last()
-            .is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()))
+    gs_core::app::is_region_name(s)
 }
 
 /// The key schema: partition key, then sort key.

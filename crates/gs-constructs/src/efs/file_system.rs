@@ -316,11 +316,7 @@ fn check(path: &str, props: &FileSystemProps) -> Result<()> {
         ));
     }
     if let Some(r) = &props.replication {
-        let ok = !r.region.is_empty()
-            && r.region
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if !ok {
+        if !gs_core::app::is_region_name(&r.region) {
             return Err(ConstructError::invalid(
                 path,
                 format!("`{}` is not a Region name", r.region),
