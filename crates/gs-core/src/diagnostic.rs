@@ -186,10 +186,32 @@ impl fmt::Display for Diagnostic {
             self.rule,
             self.message
         )?;
-        writeln!(f, "  --> {}", self.path)?;
+        writeln!(f, "  --> {}", OneLine(&self.path))?;
         write!(f, "   = fix: {}", self.fix)?;
         if let Some(reason) = &self.acknowledged {
             write!(f, "\n   = acknowledged: {reason}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Text shown on one line: control characters (a line break in an id) escaped as Rust writes
+/// them, so a path cannot break the `-->` line of a rendered finding.
+///
+/// ```
+/// assert_eq!(gs_core::diagnostic::OneLine("Demo/a\nb").to_string(), "Demo/a\\nb");
+/// assert_eq!(gs_core::diagnostic::OneLine("Demo/Ünïcode").to_string(), "Demo/Ünïcode");
+/// ```
+pub struct OneLine<'a>(pub &'a str);
+
+impl fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() {
+                write!(f, "{}", c.escape_default())?;
+            } else {
+                write!(f, "{c}")?;
+            }
         }
         Ok(())
     }

@@ -667,3 +667,19 @@ fn an_acknowledgement_on_a_construct_without_the_rules_resource_types_is_refused
     assert!(app.synth(&DotBackend).is_ok());
     let _ = t;
 }
+
+#[test]
+fn a_line_break_in_an_id_does_not_break_the_arrow_line_of_a_finding() {
+    let mut app = App::new();
+    let stack = app.stack("Demo", StackProps::default()).unwrap();
+    let topic = app
+        .at(stack)
+        .unwrap()
+        .resource::<RawResource>("Bad\nId", Resource::new("AWS::SNS::Topic"))
+        .unwrap();
+    let path = app.path(topic).unwrap();
+    let d = Diagnostic::error("test/refuse", path, "refused on purpose", "none");
+    let shown = d.to_string();
+    assert_eq!(shown.lines().count(), 3, "{shown}");
+    assert!(shown.contains("  --> Demo/Bad\\nId\n"), "{shown}");
+}

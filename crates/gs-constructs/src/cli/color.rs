@@ -95,7 +95,7 @@ pub(crate) fn diagnostic(out: &mut String, d: &Diagnostic, color: bool) {
         d.severity.as_str(),
         d.rule,
         d.message,
-        d.path,
+        gs_core::diagnostic::OneLine(&d.path),
         d.fix
     );
     if let Some(reason) = &d.acknowledged {
