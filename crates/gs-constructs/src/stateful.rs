@@ -47,8 +47,29 @@ pub(crate) fn holds_primary_data(type_name: &str) -> bool {
     DR_TYPES.contains(&type_name) && type_name != "AWS::Backup::BackupVault"
 }
 
-/// Whether removing `r` from its stack (or replacing it) deletes its data.
+/// The types the removal rules (`lifecycle/stateful-destroy`, `dr/stateful-destroy`) report
+/// on: the stateful types, and RDS instances (a standalone one keeps its own data; a cluster
+/// member's is the cluster's).
+pub(crate) const REMOVAL_RULE_TYPES: &[&str] = &[
+    "AWS::EFS::FileSystem",
+    "AWS::RDS::DBCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Kinesis::Stream",
+    "AWS::SecretsManager::Secret",
+    "AWS::S3::Bucket",
+    "AWS::Backup::BackupVault",
+    "AWS::DynamoDB::Table",
+    "AWS::DynamoDB::GlobalTable",
+    "AWS::RDS::DBInstance",
+];
+
+/// Whether removing `r` from its stack (or replacing it) deletes its data: a stateful type, or
+/// a standalone RDS instance, under a policy that lets the data go.
 pub(crate) fn deletes_data_on_removal(r: &Resource) -> bool {
+    if r.type_name == "AWS::RDS::DBInstance" {
+        return !r.properties.contains_key("DBClusterIdentifier")
+            && policy_deletes_data(&r.type_name, r.removal_policy);
+    }
     deletes_data(&r.type_name, r.removal_policy)
 }
 
@@ -131,6 +152,13 @@ mod tests {
         ));
         assert!(!template_resource_deletes_data(t, Some(&standalone), None));
         assert!(!template_resource_deletes_data(t, Some(&member), destroy));
+    }
+
+    #[test]
+    fn the_removal_rules_report_on_every_stateful_type_and_rds_instances() {
+        let mut expected = STATEFUL_TYPES.to_vec();
+        expected.push("AWS::RDS::DBInstance");
+        assert_eq!(super::REMOVAL_RULE_TYPES, expected.as_slice());
     }
 
     #[test]

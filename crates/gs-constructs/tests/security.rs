@@ -253,3 +253,48 @@ fn in_a_stack_with_dr_objectives_only_the_dr_rule_reports_a_destroyed_stateful_r
         .any(|d| d.rule == "dr/stateful-destroy" && d.path == "Sec/ApiKey"));
     assert!(!found.iter().any(|d| d.rule == "lifecycle/stateful-destroy"));
 }
+
+/// A raw, encrypted Postgres instance deleted with the stack.
+fn raw_instance() -> Resource {
+    Resource::new("AWS::RDS::DBInstance")
+        .property("Engine", "postgres")
+        .property("DBInstanceClass", "db.t4g.micro")
+        .property("AllocatedStorage", "20")
+        .property("StorageEncrypted", true)
+        .property("MasterUsername", "app")
+        .property("ManageMasterUserPassword", true)
+        .removal_policy(RemovalPolicy::Destroy)
+}
+
+#[test]
+fn a_standalone_rds_instance_deleted_on_removal_warns_and_a_cluster_member_does_not() {
+    let mut app = App::new();
+    let stack = app.stack("Db", StackProps::default()).unwrap();
+    let mut s = app.at(stack).unwrap();
+    let orders = s.resource::<RawResource>("Orders", raw_instance()).unwrap();
+    s.resource::<RawResource>(
+        "Member",
+        raw_instance().property("DBClusterIdentifier", "some-cluster"),
+    )
+    .unwrap();
+    let warned = |app: &App| -> Vec<(String, bool)> {
+        app.validate(&CfnBackend::default())
+            .into_iter()
+            .filter(|d| d.rule == "lifecycle/stateful-destroy")
+            .map(|d| (d.path, d.acknowledged.is_some()))
+            .collect()
+    };
+    assert_eq!(warned(&app), [("Db/Orders".to_string(), false)]);
+    // The rule reports on RDS instances, so an acknowledgement on one is kept, not refused.
+    app.acknowledge(
+        orders.node(),
+        &rules::LIFECYCLE_STATEFUL_DESTROY,
+        "a scratch database",
+    )
+    .unwrap();
+    assert_eq!(warned(&app), [("Db/Orders".to_string(), true)]);
+    assert!(!app
+        .validate(&CfnBackend::default())
+        .iter()
+        .any(|d| d.rule == "core/invalid-acknowledgement"));
+}
