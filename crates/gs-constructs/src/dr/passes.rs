@@ -42,7 +42,7 @@ pub const STATEFUL_DESTROY: Rule = Rule {
     id: "dr/stateful-destroy",
     severity: Severity::Error,
     acknowledgeable: true,
-    applies_to: crate::stateful::REMOVAL_RULE_TYPES,
+    applies_to: &crate::stateful::REMOVAL_RULE_TYPES,
     what: "A stack with DR objectives holds a stateful resource that deletes its data when removed.",
     why: "A stack deletion or a replacement loses the data that the objectives protect.",
     fix: "use RemovalPolicy::Retain or Snapshot, or acknowledge the rule with a reason (e.g. a test environment)",

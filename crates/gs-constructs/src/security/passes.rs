@@ -83,7 +83,7 @@ pub const STATEFUL_DESTROY: Rule = Rule {
     id: "lifecycle/stateful-destroy",
     severity: Severity::Warning,
     acknowledgeable: true,
-    applies_to: crate::stateful::REMOVAL_RULE_TYPES,
+    applies_to: &crate::stateful::REMOVAL_RULE_TYPES,
     what: "A stateful resource (database, file system, cache, stream, vault, secret, bucket) is deleted with its data when it leaves the stack.",
     why: "A rename, a replacement or a stack deletion loses the data for good.",
     fix: "use RemovalPolicy::Retain or Snapshot, or acknowledge the rule with a reason (e.g. a test environment)",
