@@ -77,16 +77,6 @@ pub const LIMITS_PASS: Pass = Pass {
     run: check,
 };
 
-/// Appends a finding per stack and limit exceeded.
-///
-/// The template size is that of the template the backend emits, written here once per tree
-/// ([`Tree::derived`]) and kept for it. Past the bytes kept, a cheap upper bound of the size
-/// is computed, and the size measured exactly only when the bound passes the limit.
-pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
-    check_limits(tree, out);
-    check_snapshots(tree, out);
-}
-
 /// The tags the template gives resource `e`: those its properties spell out under the type's
 /// tag property (the escape hatch wins), else those of the tree. The tree's are counted only
 /// when the tags set along the way could pass the limit, which few apps come near.
@@ -116,29 +106,41 @@ fn tag_count(tree: &Tree<'_>, e: gs_core::NodeId, r: &gs_core::Resource) -> usiz
     tree.tags(e).len()
 }
 
-/// A finding per resource whose removal policy is `Snapshot` where CloudFormation takes none.
-fn check_snapshots(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
-    for &stack in tree.stacks() {
-        for &e in tree.elements(stack) {
-            let Some(r) = tree.node(e).as_resource() else {
-                continue;
-            };
-            if r.removal_policy == Some(RemovalPolicy::Snapshot) && !supports_snapshot(&r.type_name)
-            {
-                out.push(SNAPSHOT_UNSUPPORTED.at(
-                    e,
-                    tree.path(e),
-                    format!(
-                        "the removal policy is Snapshot, which CloudFormation does not support for {}",
-                        r.type_name
-                    ),
-                ));
-            }
-        }
+/// The findings about one resource: more tags than AWS takes, and a removal policy of
+/// `Snapshot` where CloudFormation takes none.
+fn check_resource(
+    tree: &Tree<'_>,
+    e: gs_core::NodeId,
+    r: &gs_core::Resource,
+    out: &mut Vec<Diagnostic>,
+) {
+    let tags = tag_count(tree, e, r);
+    if tags > MAX_TAGS {
+        out.push(LIMITS.at(
+            e,
+            tree.path(e),
+            format!("the resource carries {tags} tags, more than the {MAX_TAGS} AWS services take"),
+        ));
+    }
+    if r.removal_policy == Some(RemovalPolicy::Snapshot) && !supports_snapshot(&r.type_name) {
+        out.push(SNAPSHOT_UNSUPPORTED.at(
+            e,
+            tree.path(e),
+            format!(
+                "the removal policy is Snapshot, which CloudFormation does not support for {}",
+                r.type_name
+            ),
+        ));
     }
 }
 
-fn check_limits(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
+/// Appends a finding per stack and limit exceeded, and per resource that breaks a limit of its
+/// own or carries a removal policy CloudFormation refuses ([`check_resource`]).
+///
+/// The template size is that of the template the backend emits, written here once per tree
+/// ([`Tree::derived`]) and kept for it. Past the bytes kept, a cheap upper bound of the size
+/// is computed, and the size measured exactly only when the bound passes the limit.
+pub fn check(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
     let sizes = crate::written::Templates::with(tree, |t| {
         let stacks = tree.stacks().iter().enumerate();
         stacks
@@ -156,14 +158,7 @@ fn check_limits(tree: &Tree<'_>, out: &mut Vec<Diagnostic>) {
             match tree.node(e).kind() {
                 NodeKind::Resource(r) => {
                     resources += 1;
-                    let tags = tag_count(tree, e, r);
-                    if tags > MAX_TAGS {
-                        out.push(LIMITS.at(
-                            e,
-                            tree.path(e),
-                            format!("the resource carries {tags} tags, more than the {MAX_TAGS} AWS services take"),
-                        ));
-                    }
+                    check_resource(tree, e, r, out);
                 }
                 NodeKind::Parameter(_) => parameters += 1,
                 NodeKind::Output(_) => outputs += 1,

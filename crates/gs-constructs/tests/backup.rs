@@ -530,6 +530,14 @@ fn raw_plan(
         .with("RuleName", "Daily")
         .with("ScheduleExpression", schedule)
         .with("TargetBackupVault", Value::Ref(vault));
+    raw_plan_of(s, rule)
+}
+
+/// A raw plan `RawPlan` of the one rule `rule`.
+fn raw_plan_of(
+    s: &mut Scope<'_>,
+    rule: ValueMap,
+) -> Result<gs_core::NodeId, Box<dyn std::error::Error>> {
     let plan = s.resource::<RawResource>(
         "RawPlan",
         Resource::new("AWS::Backup::BackupPlan").property(
@@ -1022,27 +1030,15 @@ fn a_selection_protects_l1_file_systems_clusters_and_buckets_by_their_handles() 
     Ok(())
 }
 
-/// A raw plan of one rule with the given windows and retention.
-fn raw_plan_of_one_rule(s: &mut Scope<'_>, schedule: &str, start: i64, completion: i64, days: i64) {
-    s.resource::<RawResource>(
-        "Plan",
-        Resource::new("AWS::Backup::BackupPlan").property(
-            "BackupPlan",
-            ValueMap::new().with("BackupPlanName", "raw").with(
-                "BackupPlanRule",
-                Value::List(vec![Value::Map(
-                    ValueMap::new()
-                        .with("RuleName", "Rule")
-                        .with("TargetBackupVault", "Default")
-                        .with("ScheduleExpression", schedule)
-                        .with("StartWindowMinutes", start)
-                        .with("CompletionWindowMinutes", completion)
-                        .with("Lifecycle", ValueMap::new().with("DeleteAfterDays", days)),
-                )]),
-            ),
-        ),
-    )
-    .expect("plan");
+/// A raw backup rule with the given schedule, windows and retention.
+fn raw_rule(schedule: &str, start: i64, completion: i64, days: i64) -> ValueMap {
+    ValueMap::new()
+        .with("RuleName", "Rule")
+        .with("TargetBackupVault", "Default")
+        .with("ScheduleExpression", schedule)
+        .with("StartWindowMinutes", start)
+        .with("CompletionWindowMinutes", completion)
+        .with("Lifecycle", ValueMap::new().with("DeleteAfterDays", days))
 }
 
 #[test]
@@ -1057,13 +1053,13 @@ fn a_raw_rule_with_windows_aws_backup_refuses_is_refused_as_the_typed_one_is() {
     ] {
         let (mut app, stack) = stack();
         let mut s = app.at(stack).unwrap();
-        raw_plan_of_one_rule(&mut s, "cron(0 * ? * * *)", start, completion, 7);
+        raw_plan_of(&mut s, raw_rule("cron(0 * ? * * *)", start, completion, 7)).unwrap();
         let found = refused(&app);
         let d = found
             .iter()
             .find(|d| d.rule == "backup/window-invalid")
             .unwrap_or_else(|| panic!("{start}/{completion}: {found:?}"));
-        assert_eq!(d.path, "TapStackdev/Plan");
+        assert_eq!(d.path, "TapStackdev/RawPlan");
         assert!(d.message.contains(message), "{}", d.message);
     }
 }
@@ -1072,13 +1068,13 @@ fn a_raw_rule_with_windows_aws_backup_refuses_is_refused_as_the_typed_one_is() {
 fn recovery_points_deleted_before_the_next_run_are_refused() -> TestResult {
     let (mut app, root) = stack();
     let mut s = app.at(root)?;
-    raw_plan_of_one_rule(&mut s, "cron(0 5 ? * SUN *)", 60, 120, 1);
+    raw_plan_of(&mut s, raw_rule("cron(0 5 ? * SUN *)", 60, 120, 1)).unwrap();
     let found = refused(&app);
     let d = found
         .iter()
         .find(|d| d.rule == "backup/retention-shorter-than-interval")
         .ok_or("not refused for its retention")?;
-    assert_eq!(d.path, "TapStackdev/Plan");
+    assert_eq!(d.path, "TapStackdev/RawPlan");
     assert!(
         d.message.contains("keeps its recovery points 1 day(s)"),
         "{}",
@@ -1087,7 +1083,7 @@ fn recovery_points_deleted_before_the_next_run_are_refused() -> TestResult {
     // Kept a week and a day, the same rule is fine.
     let (mut app, root) = stack();
     let mut s = app.at(root)?;
-    raw_plan_of_one_rule(&mut s, "cron(0 5 ? * SUN *)", 60, 120, 8);
+    raw_plan_of(&mut s, raw_rule("cron(0 5 ? * SUN *)", 60, 120, 8)).unwrap();
     assert!(!app
         .validate(&CfnBackend::default())
         .iter()
@@ -1099,32 +1095,16 @@ fn recovery_points_deleted_before_the_next_run_are_refused() -> TestResult {
 fn a_short_local_retention_with_copies_kept_longer_is_not_refused() {
     let (mut app, root) = stack();
     let mut s = app.at(root).unwrap();
-    s.resource::<RawResource>(
-        "Plan",
-        Resource::new("AWS::Backup::BackupPlan").property(
-            "BackupPlan",
-            ValueMap::new().with("BackupPlanName", "raw").with(
-                "BackupPlanRule",
-                Value::List(vec![Value::Map(
-                    ValueMap::new()
-                        .with("RuleName", "Weekly")
-                        .with("TargetBackupVault", "Default")
-                        .with("ScheduleExpression", "cron(0 5 ? * SUN *)")
-                        .with("Lifecycle", ValueMap::new().with("DeleteAfterDays", 1))
-                        .with(
-                            "CopyActions",
-                            Value::List(vec![Value::Map(
-                                ValueMap::new()
-                                    .with(
-                                        "DestinationBackupVaultArn",
-                                        "arn:aws:backup:us-west-2:123456789012:backup-vault:dr",
-                                    )
-                                    .with("Lifecycle", ValueMap::new().with("DeleteAfterDays", 35)),
-                            )]),
-                        ),
-                )]),
-            ),
-        ),
+    let copy = ValueMap::new()
+        .with(
+            "DestinationBackupVaultArn",
+            "arn:aws:backup:us-west-2:123456789012:backup-vault:dr",
+        )
+        .with("Lifecycle", ValueMap::new().with("DeleteAfterDays", 35));
+    raw_plan_of(
+        &mut s,
+        raw_rule("cron(0 5 ? * SUN *)", 60, 120, 1)
+            .with("CopyActions", Value::List(vec![Value::Map(copy)])),
     )
     .unwrap();
     assert!(!app
