@@ -135,7 +135,7 @@ fn check_resource(
 }
 
 /// Appends a finding per stack and limit exceeded, and per resource that breaks a limit of its
-/// own or carries a removal policy CloudFormation refuses ([`check_resource`]).
+/// own or carries a removal policy CloudFormation refuses.
 ///
 /// The template size is that of the template the backend emits, written here once per tree
 /// ([`Tree::derived`]) and kept for it. Past the bytes kept, a cheap upper bound of the size
